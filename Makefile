@@ -1,0 +1,31 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Everything else (a virtualenv with pinned dependencies, the database, demo data) follows.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+## Open the console (first run: creates a SQLite database with a year of demo data).
+run: $(STAMP)
+	$(BIN)/itsm
+
+## Run the whole test suite (PostgreSQL too when ITSM_TEST_PG_URL is set).
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check itsm_tui tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/demo_load.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

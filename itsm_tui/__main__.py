@@ -1,0 +1,3 @@
+from itsm_tui.cli import main
+
+main()

@@ -1,0 +1,26 @@
+"""Where the tool keeps its files: XDG folders, so a per-user install needs no root."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_config_path, user_data_path
+
+APP_NAME = "itsm-tui"
+
+
+def data_dir() -> Path:
+    """The user's data folder (``$XDG_DATA_HOME/itsm-tui``), created on first use."""
+    path = user_data_path(APP_NAME)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def config_dir() -> Path:
+    """The user's config folder (``$XDG_CONFIG_HOME/itsm-tui``); not created until written."""
+    return user_config_path(APP_NAME)
+
+
+def default_database_path() -> Path:
+    """The embedded SQLite database used when no ``ITSM_DATABASE_URL`` is given."""
+    return data_dir() / "itsm.db"

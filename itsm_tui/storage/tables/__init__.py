@@ -1,0 +1,24 @@
+"""Every table, imported in one place so ``SQLModel.metadata`` is complete for Alembic."""
+
+from itsm_tui.storage.tables.catalog import Category, Location
+from itsm_tui.storage.tables.cmdb import ConfigurationItem, TicketCI
+from itsm_tui.storage.tables.journal import JournalEntry
+from itsm_tui.storage.tables.people import AssignmentGroup, Caller, GroupMember, Staff, StaffRole
+from itsm_tui.storage.tables.tickets import Contact, NumberSeries, Ticket, TicketNote
+
+__all__ = [
+    "AssignmentGroup",
+    "Caller",
+    "Category",
+    "ConfigurationItem",
+    "Contact",
+    "GroupMember",
+    "JournalEntry",
+    "Location",
+    "NumberSeries",
+    "Staff",
+    "StaffRole",
+    "Ticket",
+    "TicketCI",
+    "TicketNote",
+]

@@ -1,0 +1,119 @@
+"""Tickets (incidents and service requests), their notes, contacts and number series."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, Text
+from sqlmodel import Field, SQLModel
+
+from itsm_tui.storage.types import UTCDateTime
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 20_000
+NOTE_MAX = 20_000
+
+
+class Ticket(SQLModel, table=True):
+    """An incident or service request.
+
+    ``version`` is bumped by every update and checked by it (optimistic locking), so two
+    operators editing the same ticket can never silently overwrite each other.
+    """
+
+    __tablename__ = "ticket"
+    __table_args__ = (
+        # Queues page by key (WHERE … AND id < ? ORDER BY id DESC LIMIT n):
+        Index("ix_ticket_assignee_status", "assignee_id", "status", "id"),  # "mine"
+        Index("ix_ticket_group_status", "group_id", "status", "id"),  # "my group", unassigned
+        Index("ix_ticket_status_priority", "status", "priority", "id"),  # open / by priority
+        # The SLA scan reads only what is due next (an index range, never all open tickets).
+        Index("ix_ticket_next_sla", "next_sla_at"),
+        # Reports and the auto-close job read by time.
+        Index("ix_ticket_opened_at", "opened_at"),
+        Index("ix_ticket_resolved_at", "resolved_at"),
+        # A repeat call: this caller's recent tickets.
+        Index("ix_ticket_caller", "caller_id", "opened_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=20, unique=True)
+    type: str = Field(max_length=20)
+    title: str = Field(max_length=TITLE_MAX)
+    description: str = Field(default="", sa_type=Text)
+    caller_id: int | None = Field(default=None, foreign_key="caller.id")
+    category_id: int | None = Field(default=None, foreign_key="category.id")
+    impact: int = Field(default=3, ge=1, le=3)
+    urgency: int = Field(default=3, ge=1, le=3)
+    priority: int = Field(default=5, ge=1, le=5)
+    status: str = Field(max_length=20)
+    pending_reason: str | None = Field(default=None, max_length=20)
+    group_id: int | None = Field(default=None, foreign_key="assignment_group.id")
+    assignee_id: int | None = Field(default=None, foreign_key="staff.id")
+    tier: int = Field(default=1, ge=1, le=3)
+    opened_by_id: int | None = Field(default=None, foreign_key="staff.id")
+    opened_at: datetime = Field(sa_type=UTCDateTime)
+    first_response_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    # Filled by the SLA engine: due times and the next moment anything is due.
+    response_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolution_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    next_sla_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reassignment_count: int = Field(default=0)
+    escalation_count: int = Field(default=0)
+    reopen_count: int = Field(default=0)
+    left_first_line: bool = Field(default=False)  # ever escalated beyond tier 1
+    resolved_first_line: bool = Field(default=False)
+    resolution_code: str | None = Field(default=None, max_length=40)
+    resolution_text: str | None = Field(default=None, sa_type=Text)
+    version: int = Field(default=1)
+
+
+class TicketNote(SQLModel, table=True):
+    """A work note (internal) or a public reply on a ticket."""
+
+    __tablename__ = "ticket_note"
+    __table_args__ = (Index("ix_ticket_note_ticket", "ticket_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", ondelete="CASCADE")
+    author_id: int | None = Field(default=None, foreign_key="staff.id")
+    kind: str = Field(max_length=20)
+    body: str = Field(sa_type=Text)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Contact(SQLModel, table=True):
+    """One call, walk-in, e-mail, web request or monitoring event, as the agent logged it."""
+
+    __tablename__ = "contact"
+    __table_args__ = (
+        Index("ix_contact_agent_at", "agent_id", "occurred_at"),  # call volume per agent
+        Index("ix_contact_ticket", "ticket_id"),
+        Index("ix_contact_caller_at", "caller_id", "occurred_at"),
+        Index("ix_contact_at", "occurred_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=20)
+    caller_id: int | None = Field(default=None, foreign_key="caller.id")
+    agent_id: int | None = Field(default=None, foreign_key="staff.id")
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    summary: str = Field(default="", max_length=500)
+    occurred_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class NumberSeries(SQLModel, table=True):
+    """The last number handed out per series (INC, REQ, …).
+
+    Incremented with a conditional UPDATE in the creating transaction, so concurrent creators
+    serialise on one row and never get the same number; a rolled-back creation rolls the
+    counter back too.
+    """
+
+    __tablename__ = "number_series"
+
+    prefix: str = Field(max_length=10, primary_key=True)
+    last_value: int = Field(default=0)

@@ -1,0 +1,190 @@
+"""The frame every workflow function runs in: a site, an actor, one transaction, one journal.
+
+A workflow function is written as ``def claim(tx: Tx, number: str) -> Ticket`` and decorated
+with ``@mutation(Action.WORK_TICKET)``; callers invoke it as ``claim(site, actor, "INC000001")``.
+The decorator opens the write transaction, re-reads the actor (so a role revoked a second ago
+counts), checks the permission table, runs the body, refuses to commit a change that wrote no
+journal entry, commits once, and retries the whole body if SQLite stayed locked.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from itsm_tui.clock import Clock, SystemClock
+from itsm_tui.config import Settings
+from itsm_tui.domain import Role
+from itsm_tui.storage.engine import make_engine, read_session, retry_locked, write_session
+from itsm_tui.storage.tables import JournalEntry, Staff, StaffRole
+from itsm_tui.workflow import permissions
+from itsm_tui.workflow.errors import Forbidden
+from itsm_tui.workflow.permissions import Action
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+SYSTEM_LOGIN = "system"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The staff member on whose behalf an operation runs (``id`` None: the system itself)."""
+
+    id: int | None
+    login: str
+    display_name: str
+    tier: int
+    roles: frozenset[Role]
+
+    @classmethod
+    def system(cls) -> Actor:
+        """The scheduler and other automatic jobs: allowed everything, journaled as "system"."""
+        return cls(None, SYSTEM_LOGIN, "System", 3, frozenset(Role))
+
+    @property
+    def is_system(self) -> bool:
+        return self.id is None
+
+
+class Site:
+    """One installation: its database engine, its clock and its settings."""
+
+    def __init__(
+        self, engine: Engine, *, clock: Clock | None = None, settings: Settings | None = None
+    ) -> None:
+        self.engine = engine
+        self.clock: Clock = clock or SystemClock()
+        self.settings = settings or Settings()
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, *, clock: Clock | None = None) -> Site:
+        settings = settings or Settings()
+        return cls(make_engine(settings.url), clock=clock, settings=settings)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+@dataclass
+class Tx:
+    """What a workflow body gets: the open session, the actor, and "now" for this transition."""
+
+    site: Site
+    session: Session
+    actor: Actor
+    now: datetime
+    journaled: int = field(default=0)
+
+    def require(self, action: Action) -> None:
+        permissions.require(self.actor.login, self.actor.roles, action)
+
+    def journal(
+        self, entity: str, entity_id: int, action: str, changes: dict[str, Any] | None = None
+    ) -> JournalEntry:
+        """Append the audit entry for this transition, in this transaction.
+
+        ``changes`` maps a field to ``(old, new)`` or holds free keys such as ``reason``.
+        """
+        entry = JournalEntry(
+            entity=entity,
+            entity_id=entity_id,
+            action=action,
+            actor_id=self.actor.id,
+            at=self.now,
+            changes={k: _jsonable(v) for k, v in (changes or {}).items()},
+        )
+        self.session.add(entry)
+        self.journaled += 1
+        return entry
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, tuple | list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def load_actor(session: Session, actor: Actor) -> Actor:
+    """Re-read the actor's staff record and roles; a deactivated member may no longer act."""
+    if actor.is_system:
+        return actor
+    staff = session.get(Staff, actor.id)
+    if staff is None or not staff.active:
+        raise Forbidden(f"{actor.login} is not an active staff member.")
+    roles = session.exec(select(StaffRole.role).where(StaffRole.staff_id == staff.id)).all()
+    return Actor(
+        staff.id, staff.login, staff.display_name, staff.tier, frozenset(Role(r) for r in roles)
+    )
+
+
+def mutation(
+    action: Action,
+) -> Callable[[Callable[Concatenate[Tx, P], R]], Callable[Concatenate[Site, Actor, P], R]]:
+    """Make ``fn(tx, …)`` a guarded, journaled, single-transaction operation."""
+
+    def decorate(fn: Callable[Concatenate[Tx, P], R]) -> Callable[Concatenate[Site, Actor, P], R]:
+        @functools.wraps(fn)
+        def run(site: Site, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            def attempt() -> R:
+                with write_session(site.engine) as session:
+                    current = load_actor(session, actor)
+                    permissions.require(current.login, current.roles, action)
+                    tx = Tx(site, session, current, site.clock.now())
+                    result = fn(tx, *args, **kwargs)
+                    if not tx.journaled:
+                        raise AssertionError(f"{fn.__name__} changed data without a journal entry")
+                    session.commit()
+                    return result
+
+            return retry_locked(attempt)
+
+        return run
+
+    return decorate
+
+
+@dataclass
+class Read:
+    """What a read body gets: a read-only session, the actor, and "now"."""
+
+    site: Site
+    session: Session
+    actor: Actor
+    now: datetime
+
+
+def query(
+    action: Action,
+) -> Callable[[Callable[Concatenate[Read, P], R]], Callable[Concatenate[Site, Actor, P], R]]:
+    """Make ``fn(read, …)`` a permission-checked read (who may see what is a rule too)."""
+
+    def decorate(fn: Callable[Concatenate[Read, P], R]) -> Callable[Concatenate[Site, Actor, P], R]:
+        @functools.wraps(fn)
+        def run(site: Site, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            with read_session(site.engine) as session:
+                current = load_actor(session, actor)
+                permissions.require(current.login, current.roles, action)
+                return fn(Read(site, session, current, site.clock.now()), *args, **kwargs)
+
+        return run
+
+    return decorate
+
+
+@contextmanager
+def system_transaction(site: Site) -> Iterator[Tx]:
+    """A journaled transaction with no staff actor: first-run bootstrap and bulk loads."""
+    with write_session(site.engine) as session:
+        tx = Tx(site, session, Actor.system(), site.clock.now())
+        yield tx
+        session.commit()

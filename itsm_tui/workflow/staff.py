@@ -1,0 +1,247 @@
+"""Staff members, their roles, and who the operator at the keyboard is."""
+
+from __future__ import annotations
+
+import os
+import pwd
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from itsm_tui.domain import Role
+from itsm_tui.storage.tables import Staff, StaffRole
+from itsm_tui.workflow.context import Actor, Read, Site, Tx, load_actor, mutation, query
+from itsm_tui.workflow.context import system_transaction
+from itsm_tui.workflow.errors import Conflict, Invalid, NotFound, UnknownOperator
+from itsm_tui.workflow.permissions import Action
+from itsm_tui.workflow.suggest import closest
+
+
+@dataclass(frozen=True)
+class StaffView:
+    """A staff member as the front doors show it."""
+
+    id: int
+    login: str
+    display_name: str
+    tier: int
+    roles: tuple[str, ...]
+    active: bool
+    email: str | None
+    phone: str | None
+    version: int
+
+
+def os_login() -> str:
+    """The OS account of this process, from its uid: ``$USER`` can be set to anything."""
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
+def resolve_actor(site: Site, as_login: str | None = None) -> Actor:
+    """The staff member at the keyboard; with ``as_login``, whom an admin acts for."""
+    login = os_login()
+    with Session(site.engine) as session:
+        staff = session.exec(select(Staff).where(Staff.login == login)).first()
+        if staff is None or not staff.active:
+            raise UnknownOperator(
+                f"The OS account '{login}' is not an active staff member. An admin can add it "
+                f"with: itsm staff add {login} --name 'Full Name' --role agent"
+            )
+        me = load_actor(session, _as_actor(staff))
+        if as_login is None or as_login == login:
+            return me
+        from itsm_tui.workflow import permissions
+
+        permissions.require(me.login, me.roles, Action.ACT_AS_OTHER)
+        return load_actor(session, _as_actor(_get_staff(session, as_login)))
+
+
+def _as_actor(staff: Staff) -> Actor:
+    assert staff.id is not None
+    return Actor(staff.id, staff.login, staff.display_name, staff.tier, frozenset())
+
+
+def _get_staff(session: Session, login: str) -> Staff:
+    staff = session.exec(select(Staff).where(Staff.login == login)).first()
+    if staff is None:
+        logins = session.exec(select(Staff.login)).all()
+        raise NotFound(
+            f"No staff member with login '{login}'.",
+            field="login",
+            suggestions=closest(login, logins),
+        )
+    return staff
+
+
+def _roles_of(session: Session, staff_id: int) -> tuple[str, ...]:
+    rows = session.exec(select(StaffRole.role).where(StaffRole.staff_id == staff_id)).all()
+    return tuple(sorted(rows))
+
+
+def _view(session: Session, staff: Staff) -> StaffView:
+    assert staff.id is not None
+    return StaffView(
+        staff.id,
+        staff.login,
+        staff.display_name,
+        staff.tier,
+        _roles_of(session, staff.id),
+        staff.active,
+        staff.email,
+        staff.phone,
+        staff.version,
+    )
+
+
+def parse_roles(values: Iterable[str]) -> frozenset[Role]:
+    """Turn role names into roles, refusing an unknown name with the valid ones listed."""
+    roles = set()
+    for value in values:
+        try:
+            roles.add(Role(value.strip().lower()))
+        except ValueError:
+            valid = ", ".join(r.value for r in Role)
+            raise Invalid(f"Unknown role '{value}'; roles are: {valid}.", field="role") from None
+    if not roles:
+        raise Invalid("A staff member needs at least one role.", field="role")
+    return frozenset(roles)
+
+
+def _validate(login: str, display_name: str, tier: int) -> None:
+    if not login or len(login) > 64 or any(c.isspace() for c in login):
+        raise Invalid("login must be 1–64 characters without spaces.", field="login")
+    if not display_name.strip() or len(display_name) > 100:
+        raise Invalid("name must be 1–100 characters.", field="name")
+    if tier not in (1, 2, 3):
+        raise Invalid(f"tier must be 1, 2 or 3, not {tier}.", field="tier")
+
+
+def _insert_staff(
+    tx: Tx,
+    login: str,
+    display_name: str,
+    tier: int,
+    roles: frozenset[Role],
+    email: str | None,
+    phone: str | None,
+) -> Staff:
+    _validate(login, display_name, tier)
+    session = tx.session
+    if session.exec(select(Staff.id).where(Staff.login == login)).first() is not None:
+        raise Conflict(f"A staff member with login '{login}' already exists.", field="login")
+    staff = Staff(
+        login=login,
+        display_name=display_name.strip(),
+        tier=tier,
+        email=email,
+        phone=phone,
+        created_at=tx.now,
+    )
+    session.add(staff)
+    session.flush()
+    assert staff.id is not None
+    session.add_all(StaffRole(staff_id=staff.id, role=r.value) for r in sorted(roles))
+    tx.journal(
+        "staff",
+        staff.id,
+        "create",
+        {"login": login, "name": staff.display_name, "tier": tier, "roles": sorted(roles)},
+    )
+    return staff
+
+
+@mutation(Action.MANAGE_STAFF)
+def add_staff(
+    tx: Tx,
+    login: str,
+    display_name: str,
+    *,
+    tier: int = 1,
+    roles: Iterable[str] = ("agent",),
+    email: str | None = None,
+    phone: str | None = None,
+) -> StaffView:
+    """Register a staff member under their OS login."""
+    staff = _insert_staff(tx, login, display_name, tier, parse_roles(roles), email, phone)
+    return _view(tx.session, staff)
+
+
+@mutation(Action.MANAGE_STAFF)
+def set_roles(
+    tx: Tx, login: str, roles: Iterable[str], *, tier: int | None = None
+) -> StaffView:
+    """Replace a member's roles (and optionally tier); an admin cannot drop their own admin."""
+    wanted = parse_roles(roles)
+    session = tx.session
+    staff = _get_staff(session, login)
+    assert staff.id is not None
+    if staff.id == tx.actor.id and Role.ADMIN not in wanted:
+        raise Invalid("You cannot remove your own admin role; ask another admin.", field="role")
+    old_roles = _roles_of(session, staff.id)
+    old_tier = staff.tier
+    for row in session.exec(select(StaffRole).where(StaffRole.staff_id == staff.id)).all():
+        session.delete(row)
+    session.flush()
+    session.add_all(StaffRole(staff_id=staff.id, role=r.value) for r in sorted(wanted))
+    if tier is not None:
+        _validate(staff.login, staff.display_name, tier)
+        staff.tier = tier
+    staff.version += 1
+    session.add(staff)
+    tx.journal(
+        "staff",
+        staff.id,
+        "set_roles",
+        {"roles": (list(old_roles), sorted(wanted)), "tier": (old_tier, staff.tier)},
+    )
+    session.flush()
+    return _view(session, staff)
+
+
+@query(Action.VIEW_STAFF)
+def list_staff(read: Read, *, include_inactive: bool = False) -> list[StaffView]:
+    """Everyone on the staff (a few hundred rows at most), by login."""
+    stmt = select(Staff).order_by(Staff.login)
+    if not include_inactive:
+        stmt = stmt.where(Staff.active)
+    return [_view(read.session, s) for s in read.session.exec(stmt).all()]
+
+
+@query(Action.VIEW_STAFF)
+def whoami(read: Read) -> StaffView:
+    assert read.actor.id is not None
+    staff = read.session.get(Staff, read.actor.id)
+    assert staff is not None
+    return _view(read.session, staff)
+
+
+def bootstrap_admin(site: Site, login: str, display_name: str | None = None) -> StaffView:
+    """Create the first admin of an empty installation (no actor exists yet to do it).
+
+    Refused once any staff member exists: from then on only an admin adds staff.
+    """
+    with system_transaction(site) as tx:
+        count = tx.session.exec(select(func.count()).select_from(Staff)).one()
+        if count:
+            existing = tx.session.exec(select(Staff).where(Staff.login == login)).first()
+            if existing is not None and Role.ADMIN in _roles_of(tx.session, existing.id or 0):
+                return _view(tx.session, existing)
+            raise Invalid(
+                "Staff already exist: only an admin can add staff now (itsm staff add).",
+                field="admin",
+            )
+        staff = _insert_staff(
+            tx, login, display_name or login, 3, frozenset({Role.ADMIN, Role.SUPERVISOR}), None, None
+        )
+        return _view(tx.session, staff)
+
+
+def summarize_staff(views: Sequence[StaffView]) -> dict[str, int]:
+    """Head count per role, for the console's welcome panel."""
+    counts: dict[str, int] = {}
+    for view in views:
+        for role in view.roles:
+            counts[role] = counts.get(role, 0) + 1
+    return counts

@@ -1,0 +1,76 @@
+"""Shared fixtures: every storage and workflow test runs on SQLite and on PostgreSQL.
+
+PostgreSQL runs when ``ITSM_TEST_PG_URL`` is set (``.ci/run`` sets it); each test then gets a
+fresh schema of its own, dropped afterwards. SQLite gets a temporary file per test.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from itsm_tui.clock import FrozenClock
+from itsm_tui.config import Settings
+from itsm_tui.storage import migrate
+from itsm_tui.storage.engine import make_engine
+from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.staff import bootstrap_admin
+
+PG_URL = os.environ.get("ITSM_TEST_PG_URL")
+PG_SKIP = (
+    "PostgreSQL tests need ITSM_TEST_PG_URL, e.g. "
+    "ITSM_TEST_PG_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test make test"
+)
+
+#: The instant every test starts at: a Friday morning in the site's zone (09:00 Asia/Shanghai).
+T0 = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An empty database of each kind, isolated for this test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'itsm.db'}"
+        return
+    if not PG_URL:
+        pytest.skip(PG_SKIP)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in PG_URL else "?"
+    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """A database migrated to the newest revision."""
+    eng = make_engine(db_url)
+    migrate.upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(T0)
+
+
+@pytest.fixture
+def site(engine: Engine, clock: FrozenClock) -> Site:
+    return Site(engine, clock=clock, settings=Settings(database_url=str(engine.url)))
+
+
+@pytest.fixture
+def admin(site: Site) -> Actor:
+    """The installation's first admin (also a supervisor), as ``itsm init`` creates it."""
+    view = bootstrap_admin(site, "admin", "管理员")
+    return Actor(view.id, view.login, view.display_name, view.tier, frozenset())

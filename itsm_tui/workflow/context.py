@@ -182,9 +182,10 @@ def query(
 
 
 @contextmanager
-def system_transaction(site: Site) -> Iterator[Tx]:
-    """A journaled transaction with no staff actor: first-run bootstrap and bulk loads."""
+def system_transaction(site: Site, actor: Actor | None = None) -> Iterator[Tx]:
+    """A journaled transaction outside ``@mutation``: first-run bootstrap, schema upgrades and
+    bulk loads, whose callers check permissions themselves (or run before any staff exist)."""
     with write_session(site.engine) as session:
-        tx = Tx(site, session, Actor.system(), site.clock.now())
+        tx = Tx(site, session, actor or Actor.system(), site.clock.now())
         yield tx
         session.commit()

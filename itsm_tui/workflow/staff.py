@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import pwd
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func
@@ -12,8 +12,16 @@ from sqlmodel import Session, select
 
 from itsm_tui.domain import Role
 from itsm_tui.storage.tables import Staff, StaffRole
-from itsm_tui.workflow.context import Actor, Read, Site, Tx, load_actor, mutation, query
-from itsm_tui.workflow.context import system_transaction
+from itsm_tui.workflow.context import (
+    Actor,
+    Read,
+    Site,
+    Tx,
+    load_actor,
+    mutation,
+    query,
+    system_transaction,
+)
 from itsm_tui.workflow.errors import Conflict, Invalid, NotFound, UnknownOperator
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.suggest import closest
@@ -169,9 +177,7 @@ def add_staff(
 
 
 @mutation(Action.MANAGE_STAFF)
-def set_roles(
-    tx: Tx, login: str, roles: Iterable[str], *, tier: int | None = None
-) -> StaffView:
+def set_roles(tx: Tx, login: str, roles: Iterable[str], *, tier: int | None = None) -> StaffView:
     """Replace a member's roles (and optionally tier); an admin cannot drop their own admin."""
     wanted = parse_roles(roles)
     session = tx.session
@@ -233,15 +239,13 @@ def bootstrap_admin(site: Site, login: str, display_name: str | None = None) -> 
                 field="admin",
             )
         staff = _insert_staff(
-            tx, login, display_name or login, 3, frozenset({Role.ADMIN, Role.SUPERVISOR}), None, None
+            tx,
+            login,
+            display_name or login,
+            3,
+            frozenset({Role.ADMIN, Role.SUPERVISOR}),
+            None,
+            None,
         )
         return _view(tx.session, staff)
 
-
-def summarize_staff(views: Sequence[StaffView]) -> dict[str, int]:
-    """Head count per role, for the console's welcome panel."""
-    counts: dict[str, int] = {}
-    for view in views:
-        for role in view.roles:
-            counts[role] = counts.get(role, 0) + 1
-    return counts

@@ -47,4 +47,3 @@ def test_upgrade_is_idempotent(db_url: str) -> None:
     with engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM staff")).scalar() == 0
     engine.dispose()
-

@@ -1,0 +1,96 @@
+"""``itsm init``, ``itsm demo`` and the first run of a bare ``itsm``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from itsm_tui.cli.output import err_console, print_json, say
+from itsm_tui.cli.state import CliState, state
+from itsm_tui.workflow.admin import database_status, ensure_schema, initialise
+from itsm_tui.workflow.context import Actor
+from itsm_tui.workflow.staff import os_login
+
+DEFAULT_DEMO_TICKETS = 50_000  # about a year at the customer's volume
+
+TicketsOpt = Annotated[
+    int, typer.Option("--tickets", min=0, help="How many demo tickets (a year is ~50,000).")
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed: the same seed, the same data.")]
+
+
+def init(
+    ctx: typer.Context,
+    demo: Annotated[bool, typer.Option("--demo", help="Also load demo data.")] = False,
+    admin: Annotated[
+        str | None,
+        typer.Option("--admin", help="Login of the first admin (default: your OS account)."),
+    ] = None,
+    tickets: TicketsOpt = DEFAULT_DEMO_TICKETS,
+    seed: SeedOpt = 2026,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Create or upgrade the database schema and its first admin; optionally load demo data."""
+    st = state(ctx)
+    view = initialise(st.site, admin or os_login())
+    result: dict[str, object] = {"admin": view.login, "revision": None, "demo": None}
+    if demo:
+        actor = Actor(view.id, view.login, view.display_name, view.tier, frozenset())
+        result["demo"] = _load_demo(st, actor, tickets, seed, quiet=as_json)
+    result["revision"] = database_status(st.site).revision
+    if as_json:
+        print_json(result)
+    else:
+        say(f"database ready at revision {result['revision']}; admin: {view.login}")
+
+
+def demo(
+    ctx: typer.Context, tickets: TicketsOpt = DEFAULT_DEMO_TICKETS, seed: SeedOpt = 2026
+) -> None:
+    """Load a deterministic demo site: staff, groups, callers, CIs and a year of tickets."""
+    st = state(ctx)
+    summary = _load_demo(st, st.actor(), tickets, seed)
+    say(f"demo data loaded: {summary}")
+
+
+def _load_demo(st: CliState, actor: Actor, tickets: int, seed: int, quiet: bool = False) -> object:
+    from itsm_tui.workflow.demo import load_demo
+
+    with Progress(
+        TextColumn("demo tickets"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        disable=quiet or not err_console.is_terminal,
+    ) as bar:
+        task = bar.add_task("demo", total=tickets)
+        return load_demo(
+            st.site,
+            actor,
+            tickets=tickets,
+            seed=seed,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+
+
+def open_console(st: CliState) -> None:
+    """Open the console; on the very first run, set up the embedded database with demo data."""
+    status = database_status(st.site)
+    if not status.initialised:
+        if st.settings.database_url:
+            raise typer.BadParameter(
+                f"{status.url} has no itsm schema yet: run `itsm init` first.", param_hint="--db"
+            )
+        say("First run: creating the database with a year of demo data …")
+        view = initialise(st.site, os_login())
+        actor = Actor(view.id, view.login, view.display_name, view.tier, frozenset())
+        _load_demo(st, actor, DEFAULT_DEMO_TICKETS, 2026)
+    elif not status.up_to_date and not st.settings.database_url:
+        ensure_schema(st.site)  # the embedded database is this user's alone to upgrade
+
+    from itsm_tui.app import ItsmApp
+
+    ItsmApp(st.site, st.actor()).run()

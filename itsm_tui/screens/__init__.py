@@ -1,0 +1,1 @@
+"""Textual screens, one per file; they call workflow functions in workers and hold no rules."""

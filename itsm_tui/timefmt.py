@@ -1,0 +1,29 @@
+"""Showing instants to people: always in the site's zone, never as raw UTC."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+
+def local(value: datetime | None, zone: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """``value`` in the site's zone (blank for None)."""
+    return "" if value is None else value.astimezone(zone).strftime(fmt)
+
+
+def relative(delta: timedelta) -> str:
+    """A short human duration: "in 2h 10m" for the future, "12m overdue" for the past."""
+    seconds = int(delta.total_seconds())
+    text = _span(abs(seconds))
+    return f"in {text}" if seconds >= 0 else f"{text} overdue"
+
+
+def _span(seconds: int) -> str:
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes = rest // 60
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes}m"
+    return f"{minutes}m"

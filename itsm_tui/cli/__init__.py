@@ -61,7 +61,9 @@ def root(
     ] = None,
     as_login: Annotated[
         str | None,
-        typer.Option("--as", metavar="LOGIN", help="Act as this staff login (admins only; for scripts)."),
+        typer.Option(
+            "--as", metavar="LOGIN", help="Act as this staff login (admins only; for scripts)."
+        ),
     ] = None,
 ) -> None:
     settings = Settings(database_url=database) if database else Settings()

@@ -76,3 +76,53 @@ def admin(site: Site) -> Actor:
     """The installation's first admin (also a supervisor), as ``itsm init`` creates it."""
     view = bootstrap_admin(site, "admin", "管理员")
     return Actor(view.id, view.login, view.display_name, view.tier, frozenset())
+
+
+class Desk:
+    """A small service desk: three tiers of groups, their staff, a caller, a category, a CI."""
+
+    def __init__(self, site: Site, admin: Actor) -> None:
+        from itsm_tui.workflow import catalog, callers, groups
+        from itsm_tui.workflow.staff import add_staff
+
+        self.site = site
+        self.admin = admin
+        people = [
+            ("sup", "赵主管", 2, ["supervisor"]),
+            ("agent1", "钱一", 1, ["agent"]),
+            ("agent2", "孙二", 1, ["agent"]),
+            ("eng1", "李工", 2, ["engineer"]),
+            ("spec1", "周专家", 3, ["specialist"]),
+            ("insp", "吴巡检", 1, ["inspector"]),
+        ]
+        for login, name, tier, roles in people:
+            view = add_staff(site, admin, login, name, tier=tier, roles=roles)
+            setattr(self, login, Actor(view.id, login, name, tier, frozenset()))
+        for code, name, tier, members in [
+            ("hotline", "服务热线", 1, ["agent1", "agent2"]),
+            ("desktop", "桌面运维", 1, []),
+            ("server", "服务器运维", 2, ["eng1"]),
+            ("dba", "数据库管理", 2, []),
+            ("dev", "应用开发", 3, ["spec1"]),
+        ]:
+            groups.add_group(site, admin, code, name, tier=tier, supervisor="sup")
+            for login in members:
+                groups.add_member(site, admin, code, login)
+        self.caller = callers.add_caller(
+            site, admin, "王小明", department="办公室", phone="010-6123 4567", employee_no="E001"
+        )
+        catalog.add_category(site, admin, "sw", "软件")
+        catalog.add_category(site, admin, "sw-oa", "OA系统", parent="sw")
+        catalog.add_ci(site, admin, "OA办公系统", "business_service")
+
+    agent1: Actor
+    agent2: Actor
+    sup: Actor
+    eng1: Actor
+    spec1: Actor
+    insp: Actor
+
+
+@pytest.fixture
+def desk(site: Site, admin: Actor) -> Desk:
+    return Desk(site, admin)

@@ -62,5 +62,6 @@ class HomeScreen(Screen[None]):
         )
         counts = "\n".join(f"{k.replace('_', ' '):<22}{v:>10,}" for k, v in status.counts.items())
         self.query_one("#database", Static).update(
-            f"{status.url}\nschema {status.revision}\n\n{counts}"
+            f"{status.url}\nschema {'up to date' if status.up_to_date else 'behind: run itsm db upgrade'}"
+            f"\n\n{counts}"
         )

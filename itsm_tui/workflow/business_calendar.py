@@ -94,11 +94,31 @@ class Segment:
 class _YearBlock:
     """One local calendar year compiled to sorted UTC-microsecond arrays."""
 
-    __slots__ = ("cum", "cum_end", "day_off", "day_on", "day_starts", "ends", "hi", "lo",
-                 "starts", "total", "year")
+    __slots__ = (
+        "cum",
+        "cum_end",
+        "day_off",
+        "day_on",
+        "day_starts",
+        "ends",
+        "hi",
+        "lo",
+        "starts",
+        "total",
+        "year",
+    )
 
-    def __init__(self, year: int, lo: int, hi: int, starts: list[int], ends: list[int],
-                 day_starts: list[int], day_off: list[str], day_on: list[str]) -> None:
+    def __init__(
+        self,
+        year: int,
+        lo: int,
+        hi: int,
+        starts: list[int],
+        ends: list[int],
+        day_starts: list[int],
+        day_off: list[str],
+        day_on: list[str],
+    ) -> None:
         self.year, self.lo, self.hi = year, lo, hi
         self.starts, self.ends = starts, ends
         self.day_starts, self.day_off, self.day_on = day_starts, day_off, day_on
@@ -251,8 +271,15 @@ class BusinessCalendar:
             if working:
                 credited = (counted + b - a) // _US_PER_MIN - counted // _US_PER_MIN
                 counted += b - a
-            result.append(Segment(_EPOCH + timedelta(microseconds=a),
-                                  _EPOCH + timedelta(microseconds=b), working, credited, reason))
+            result.append(
+                Segment(
+                    _EPOCH + timedelta(microseconds=a),
+                    _EPOCH + timedelta(microseconds=b),
+                    working,
+                    credited,
+                    reason,
+                )
+            )
         return result
 
     # ------------------------------------------------------------------ compilation
@@ -367,8 +394,10 @@ def _parse_day(specs: Sequence[IntervalSpec], calendar: str) -> tuple[tuple[int,
         first, second = spec.split("-", 1) if isinstance(spec, str) else spec
         start, end = _seconds(first, False, calendar), _seconds(second, True, calendar)
         if not start < end or (result and start < result[-1][1]):
-            raise ValueError(f"calendar {calendar!r}: interval {spec!r} is empty, out of order "
-                             "or overlaps the previous one")
+            raise ValueError(
+                f"calendar {calendar!r}: interval {spec!r} is empty, out of order "
+                "or overlaps the previous one"
+            )
         result.append((start, end))
     return tuple(result)
 

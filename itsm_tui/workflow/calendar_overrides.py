@@ -60,9 +60,7 @@ class CalendarOverrides:
         _check_consistent(self.holidays, self.workdays, self.not_holidays, "overrides")
 
     @classmethod
-    def from_mapping(
-        cls, data: Mapping[str, Any], source: str = "overrides"
-    ) -> CalendarOverrides:
+    def from_mapping(cls, data: Mapping[str, Any], source: str = "overrides") -> CalendarOverrides:
         """Validate a plain dict (as parsed from TOML or given in code); ``source`` names it in
         error messages so an operator knows which file and key to fix."""
         if not isinstance(data, Mapping):
@@ -76,8 +74,9 @@ class CalendarOverrides:
         workdays = _named_dates(data.get("workdays", {}), "workdays", source)
         raw_not = data.get("not_holidays", [])
         if isinstance(raw_not, str | bytes) or not isinstance(raw_not, Iterable):
-            raise ValueError(f"{source}: key 'not_holidays': expected a list of dates, "
-                             f"got {raw_not!r}")
+            raise ValueError(
+                f"{source}: key 'not_holidays': expected a list of dates, got {raw_not!r}"
+            )
         not_holidays = frozenset(_to_date(v, "not_holidays", source) for v in raw_not)
         _check_consistent(holidays, workdays, not_holidays, source)
         return cls(holidays, workdays, not_holidays)
@@ -117,14 +116,14 @@ def china_official_days(year: int) -> tuple[Mapping[date, str], Mapping[date, st
 
 def _named_dates(raw: object, key: str, source: str) -> dict[date, str]:
     if not isinstance(raw, Mapping):
-        raise ValueError(f"{source}: key {key!r}: expected a table of date = \"name\", "
-                         f"got {raw!r}")
+        raise ValueError(f'{source}: key {key!r}: expected a table of date = "name", got {raw!r}')
     result: dict[date, str] = {}
     for raw_day, name in raw.items():
         day = _to_date(raw_day, f"{key}.{raw_day}", source)
         if not isinstance(name, str) or not name.strip():
-            raise ValueError(f"{source}: key '{key}.{raw_day}': expected a non-empty name "
-                             f"string, got {name!r}")
+            raise ValueError(
+                f"{source}: key '{key}.{raw_day}': expected a non-empty name string, got {name!r}"
+            )
         result[day] = name.strip()
     return result
 
@@ -149,5 +148,6 @@ def _check_consistent(
     for other, label in ((workdays.keys(), "workdays"), (not_holidays, "not_holidays")):
         clash = sorted(set(holidays) & set(other))
         if clash:
-            raise ValueError(f"{source}: {clash[0].isoformat()} is listed in both 'holidays' "
-                             f"and {label!r}")
+            raise ValueError(
+                f"{source}: {clash[0].isoformat()} is listed in both 'holidays' and {label!r}"
+            )

@@ -248,4 +248,3 @@ def bootstrap_admin(site: Site, login: str, display_name: str | None = None) -> 
             None,
         )
         return _view(tx.session, staff)
-

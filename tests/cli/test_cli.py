@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from itsm_tui.cli import app, setup
+from itsm_tui.storage import migrate
 from itsm_tui.workflow import staff as staff_flow
 
 runner = CliRunner()
@@ -31,7 +32,11 @@ def cli(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Run:
 def test_init_creates_schema_and_admin(cli: Run) -> None:
     result = cli("init", "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == {"admin": "ops", "revision": "0001", "demo": None}
+    assert json.loads(result.stdout) == {
+        "admin": "ops",
+        "revision": migrate.head_revision(),
+        "demo": None,
+    }
     assert cli("init").exit_code == 0  # running it again is harmless
 
 
@@ -81,7 +86,7 @@ def test_unknown_operator_is_told_how_to_get_in(cli: Run, monkeypatch: pytest.Mo
 def test_db_current_reports_revision_and_counts(cli: Run) -> None:
     cli("init")
     data = json.loads(cli("db", "current", "--json").stdout)
-    assert data["revision"] == data["head"] == "0001"
+    assert data["revision"] == data["head"] == migrate.head_revision()
     assert data["counts"]["staff"] == 1
 
 

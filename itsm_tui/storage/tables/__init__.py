@@ -4,6 +4,7 @@ from itsm_tui.storage.tables.catalog import Category, Location
 from itsm_tui.storage.tables.cmdb import ConfigurationItem, TicketCI
 from itsm_tui.storage.tables.journal import JournalEntry
 from itsm_tui.storage.tables.people import AssignmentGroup, Caller, GroupMember, Staff, StaffRole
+from itsm_tui.storage.tables.settings import SiteSetting
 from itsm_tui.storage.tables.tickets import Contact, NumberSeries, Ticket, TicketNote
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "JournalEntry",
     "Location",
     "NumberSeries",
+    "SiteSetting",
     "Staff",
     "StaffRole",
     "Ticket",

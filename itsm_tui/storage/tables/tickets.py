@@ -26,7 +26,8 @@ class Ticket(SQLModel, table=True):
         # Queues page by key (WHERE … AND id < ? ORDER BY id DESC LIMIT n):
         Index("ix_ticket_assignee_status", "assignee_id", "status", "id"),  # "mine"
         Index("ix_ticket_group_status", "group_id", "status", "id"),  # "my group", unassigned
-        Index("ix_ticket_status_priority", "status", "priority", "id"),  # open / by priority
+        Index("ix_ticket_status", "status", "id"),  # open, by status
+        Index("ix_ticket_priority_status", "priority", "status", "id"),  # by priority
         # The SLA scan reads only what is due next (an index range, never all open tickets).
         Index("ix_ticket_next_sla", "next_sla_at"),
         # Reports and the auto-close job read by time.
@@ -34,6 +35,8 @@ class Ticket(SQLModel, table=True):
         Index("ix_ticket_resolved_at", "resolved_at"),
         # A repeat call: this caller's recent tickets.
         Index("ix_ticket_caller", "caller_id", "opened_at"),
+        # The supervisor's "flagged to me" list.
+        Index("ix_ticket_flagged_at", "flagged_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -68,6 +71,12 @@ class Ticket(SQLModel, table=True):
     resolved_first_line: bool = Field(default=False)
     resolution_code: str | None = Field(default=None, max_length=40)
     resolution_text: str | None = Field(default=None, sa_type=Text)
+    # Set by an override (journaled with its reason): impact/urgency changes then keep it.
+    priority_overridden: bool = Field(default=False)
+    # Hierarchical escalation: raised to the group's supervisor, until they act on it.
+    flagged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # A follow-up opened for a ticket past its reopen window points back at it.
+    related_ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
     version: int = Field(default=1)
 
 

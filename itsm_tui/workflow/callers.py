@@ -1,0 +1,152 @@
+"""The caller directory: hotline staff find callers fast and register new ones on the spot."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from itsm_tui.domain import OPEN_STATUSES
+from itsm_tui.storage import caller_queries
+from itsm_tui.storage.tables import Caller, Location
+from itsm_tui.workflow.context import Read, Tx, mutation, query
+from itsm_tui.workflow.errors import Conflict, Invalid, NotFound
+from itsm_tui.workflow.lookup import find_caller
+from itsm_tui.workflow.permissions import Action
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^[0-9+()\- ]{3,40}$")
+
+
+@dataclass(frozen=True)
+class CallerTicket:
+    number: str
+    status: str
+    priority: int
+    title: str
+    opened_at: datetime
+
+
+@dataclass(frozen=True)
+class CallerView:
+    id: int
+    name: str
+    department: str | None
+    phone: str | None
+    email: str | None
+    employee_no: str | None
+    location: str | None
+    vip: bool
+    recent_tickets: list[CallerTicket] = field(default_factory=list)
+
+    @property
+    def open_tickets(self) -> list[CallerTicket]:
+        return [t for t in self.recent_tickets if t.status in OPEN_STATUSES]
+
+
+def _view(session: Session, caller: Caller, *, with_tickets: bool = False) -> CallerView:
+    assert caller.id is not None
+    location = session.get(Location, caller.location_id) if caller.location_id else None
+    tickets = (
+        [
+            CallerTicket(t.number, t.status, t.priority, t.title, t.opened_at)
+            for t in caller_queries.recent_tickets(session, caller.id, 10)
+        ]
+        if with_tickets
+        else []
+    )
+    return CallerView(
+        caller.id,
+        caller.name,
+        caller.department,
+        caller.phone,
+        caller.email,
+        caller.employee_no,
+        location.name if location else None,
+        caller.vip,
+        tickets,
+    )
+
+
+def _check(name: str, phone: str | None, email: str | None, department: str | None) -> None:
+    if not name.strip() or len(name) > 100:
+        raise Invalid("name must be 1–100 characters.", field="name")
+    if phone is not None and not _PHONE.match(phone):
+        raise Invalid(f"phone '{phone}' is not a phone number.", field="phone")
+    if email is not None and not _EMAIL.match(email):
+        raise Invalid(f"email '{email}' is not an e-mail address.", field="email")
+    if department is not None and len(department) > 100:
+        raise Invalid("department must be at most 100 characters.", field="department")
+
+
+@mutation(Action.MANAGE_CALLERS)
+def add_caller(
+    tx: Tx,
+    name: str,
+    *,
+    department: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    employee_no: str | None = None,
+    location: str | None = None,
+) -> CallerView:
+    """Register a caller who is not in the directory yet (hotline staff do this mid-call).
+
+    A caller with the same name and phone already on file is refused as a duplicate.
+    """
+    _check(name, phone, email, department)
+    session = tx.session
+    if (
+        employee_no
+        and session.exec(select(Caller.id).where(Caller.employee_no == employee_no)).first()
+    ):
+        raise Conflict(f"Employee number {employee_no} is already registered.", field="employee_no")
+    if phone:
+        same = session.exec(
+            select(Caller).where(Caller.name == name.strip(), Caller.phone == phone)
+        ).first()
+        if same is not None:
+            raise Conflict(f"{same.name} ({phone}) is already registered as #{same.id}.")
+    location_id = None
+    if location:
+        row = session.exec(
+            select(Location).where((Location.code == location) | (Location.name == location))
+        ).first()
+        if row is None:
+            raise NotFound(f"No location '{location}'.", field="location")
+        location_id = row.id
+    caller = Caller(
+        name=name.strip(),
+        department=department,
+        phone=phone,
+        email=email,
+        employee_no=employee_no,
+        location_id=location_id,
+        created_at=tx.now,
+    )
+    session.add(caller)
+    session.flush()
+    assert caller.id is not None
+    tx.journal(
+        "caller",
+        caller.id,
+        "create",
+        {"name": caller.name, "department": department, "phone": phone},
+    )
+    return _view(session, caller)
+
+
+@query(Action.VIEW_TICKETS)
+def search_callers(read: Read, text: str, *, limit: int = 20) -> list[CallerView]:
+    """Callers matching what the agent typed: name, phone, department or employee number."""
+    if not 1 <= limit <= 200:
+        raise Invalid("limit must be 1 to 200.", field="limit")
+    return [_view(read.session, c) for c in caller_queries.search(read.session, text, limit)]
+
+
+@query(Action.VIEW_TICKETS)
+def show_caller(read: Read, ref: str) -> CallerView:
+    """One caller with their recent tickets (a repeat call should be attached, not duplicated)."""
+    return _view(read.session, find_caller(read.session, ref), with_tickets=True)

@@ -1,0 +1,101 @@
+"""Reference data the desk classifies by: the two-level category tree, and configuration items
+in their minimal form (the CMDB work grows them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+
+from itsm_tui.domain import CIStatus
+from itsm_tui.storage.tables import Category, ConfigurationItem
+from itsm_tui.workflow.context import Read, Tx, mutation, query
+from itsm_tui.workflow.errors import Conflict, Invalid
+from itsm_tui.workflow.lookup import find_category
+from itsm_tui.workflow.permissions import Action
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    id: int
+    code: str
+    name: str
+    parent: str | None
+
+
+@mutation(Action.MANAGE_REFERENCE)
+def add_category(tx: Tx, code: str, name: str, *, parent: str | None = None) -> CategoryView:
+    """Add a top-level category, or a subcategory under ``parent`` (two levels at most)."""
+    if not code.strip() or len(code) > 40:
+        raise Invalid("code must be 1–40 characters.", field="code")
+    if not name.strip() or len(name) > 100 or "/" in name:
+        raise Invalid("name must be 1–100 characters without '/'.", field="name")
+    session = tx.session
+    parent_row = find_category(session, parent) if parent else None
+    if parent_row is not None and parent_row.parent_id is not None:
+        raise Invalid(
+            "Categories have two levels: a subcategory cannot have children.", field="parent"
+        )
+    if session.exec(select(Category.id).where(Category.code == code)).first():
+        raise Conflict(f"A category with code '{code}' already exists.", field="code")
+    parent_id = parent_row.id if parent_row else None
+    same = session.exec(
+        select(Category.id).where(Category.name == name, Category.parent_id == parent_id)
+    ).first()
+    if same:
+        raise Conflict(f"Category '{name}' already exists there.", field="name")
+    row = Category(code=code, name=name, parent_id=parent_id)
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    tx.journal("category", row.id, "create", {"code": code, "name": name, "parent": parent})
+    return CategoryView(row.id, code, name, parent_row.name if parent_row else None)
+
+
+@query(Action.VIEW_TICKETS)
+def list_categories(read: Read) -> list[CategoryView]:
+    rows = read.session.exec(
+        select(Category)
+        .where(Category.active)
+        .order_by(col(Category.parent_id), col(Category.name))
+    ).all()
+    names = {r.id: r.name for r in rows}
+    return [CategoryView(r.id or 0, r.code, r.name, names.get(r.parent_id)) for r in rows]
+
+
+@dataclass(frozen=True)
+class CIView:
+    id: int
+    name: str
+    ci_class: str
+    status: str
+
+
+@mutation(Action.MANAGE_CMDB)
+def add_ci(tx: Tx, name: str, ci_class: str, *, status: str = "in_use") -> CIView:
+    """Register a configuration item (class + name is its natural key)."""
+    if not name.strip() or len(name) > 200:
+        raise Invalid("name must be 1–200 characters.", field="name")
+    if not ci_class.strip() or len(ci_class) > 40:
+        raise Invalid("class must be 1–40 characters.", field="class")
+    try:
+        CIStatus(status)
+    except ValueError:
+        valid = ", ".join(s.value for s in CIStatus)
+        raise Invalid(f"status must be one of: {valid}.", field="status") from None
+    session = tx.session
+    exists = session.exec(
+        select(ConfigurationItem.id).where(
+            ConfigurationItem.name == name, ConfigurationItem.ci_class == ci_class
+        )
+    ).first()
+    if exists:
+        raise Conflict(f"{ci_class} '{name}' already exists.", field="name")
+    row = ConfigurationItem(
+        name=name, ci_class=ci_class, status=status, created_at=tx.now, updated_at=tx.now
+    )
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    tx.journal("ci", row.id, "create", {"name": name, "class": ci_class, "status": status})
+    return CIView(row.id, name, ci_class, status)

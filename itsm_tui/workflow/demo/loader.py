@@ -1,0 +1,198 @@
+"""``load_demo``: a whole demo site, deterministic, in one transaction.
+
+Why one transaction, even for a million tickets: a half-loaded demo would be refused as "already
+loaded" and could not be finished or told apart from a complete one, and DESIGN.md promises that
+nothing is ever half-written. SQLite and PostgreSQL both handle one long bulk transaction well;
+memory stays flat because rows stream through in chunks (see ``tickets``).
+
+Why separate random streams (people, catalog, arrivals and tickets): each part stays the same
+when another part changes, so a new caller field does not reshuffle every ticket.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from itsm_tui.domain import NUMBER_PREFIX, TicketType
+from itsm_tui.storage import bulk
+from itsm_tui.workflow.context import Tx, mutation
+from itsm_tui.workflow.demo.catalog import Catalog, create_catalog
+from itsm_tui.workflow.demo.epoch import epoch_stamper
+from itsm_tui.workflow.demo.people import People, create_people
+from itsm_tui.workflow.demo.tickets import Ids, TicketFactory, write_chunk
+from itsm_tui.workflow.demo.vocabulary import DEMO_GROUP_CODES
+from itsm_tui.workflow.demo.writing import reset_sequences, table_of, write
+from itsm_tui.workflow.errors import Invalid
+from itsm_tui.workflow.permissions import Action
+
+Progress = Callable[[int, int], None]
+
+MAX_TICKETS = 10_000_000
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """How many rows the demo wrote, per table (tickets also split by type)."""
+
+    staff: int = 0
+    staff_roles: int = 0
+    assignment_groups: int = 0
+    group_members: int = 0
+    callers: int = 0
+    locations: int = 0
+    categories: int = 0
+    configuration_items: int = 0
+    tickets: int = 0
+    incidents: int = 0
+    requests: int = 0
+    contacts: int = 0
+    ticket_notes: int = 0
+    ticket_cis: int = 0
+    journal_entries: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.tickets:,} tickets ({self.incidents:,} incidents, {self.requests:,} requests), "
+            f"{self.contacts:,} contacts, {self.journal_entries:,} journal entries, "
+            f"{self.staff} staff in {self.assignment_groups} groups, {self.callers:,} callers, "
+            f"{self.configuration_items} CIs"
+        )
+
+
+@dataclass(frozen=True)
+class Streams:
+    """The independent random streams of one seed."""
+
+    people: random.Random
+    catalog: random.Random
+    tickets: random.Random
+
+    @classmethod
+    def of(cls, seed: int) -> Streams:
+        # String seeds are hashed with SHA-512: stable across runs and Python builds.
+        return cls(*(random.Random(f"itsm-demo:{seed}:{part}") for part in ("people", "catalog", "tickets")))
+
+
+def refuse_if_loaded(conn: Connection) -> None:
+    """Refuse a second load: the demo's groups exist already."""
+    groups = table_of("assignment_group")
+    found = conn.execute(
+        select(groups.c.code).where(groups.c.code.in_(DEMO_GROUP_CODES)).limit(1)
+    ).first()
+    if found is not None:
+        raise Invalid(
+            f"Demo data is already loaded (group '{found[0]}' exists); "
+            "load it into a new database.",
+            field="demo",
+        )
+
+
+def create_reference(conn: Connection, seed: int, now: int) -> tuple[People, Catalog]:
+    """Write the reference data (places, categories, CIs, staff, groups, callers)."""
+    streams = Streams.of(seed)
+    stamp = epoch_stamper(conn)
+    catalog = create_catalog(conn, streams.catalog, now, stamp)
+    people = create_people(conn, streams.people, now, stamp, catalog)
+    return people, catalog
+
+
+def first_ids(conn: Connection) -> Ids:
+    """Where the demo's ids and ticket numbers start (after whatever the database holds)."""
+    table = table_of("number_series")
+    series = {row.prefix: row.last_value for row in conn.execute(select(table))}
+    return Ids(
+        ticket=bulk.next_id(conn, table_of("ticket")),
+        contact=bulk.next_id(conn, table_of("contact")),
+        note=bulk.next_id(conn, table_of("ticket_note")),
+        journal=bulk.next_id(conn, table_of("journal_entry")),
+        last_incident=int(series.get(NUMBER_PREFIX[TicketType.INCIDENT], 0)),
+        last_request=int(series.get(NUMBER_PREFIX[TicketType.REQUEST], 0)),
+    )
+
+
+def ticket_factory(
+    conn: Connection, people: People, catalog: Catalog, *, seed: int, now: int, count: int, zone: Any
+) -> TicketFactory:
+    """The generator of the demo's tickets, positioned after the database's existing rows."""
+    return TicketFactory(
+        people,
+        catalog,
+        rng=Streams.of(seed).tickets,
+        now=now,
+        count=count,
+        zone=zone,
+        stamp=epoch_stamper(conn),
+        ids=first_ids(conn),
+    )
+
+
+def _set_number_series(conn: Connection, last: dict[str, int]) -> None:
+    table = table_of("number_series")
+    for prefix, value in last.items():
+        done = conn.execute(
+            update(table).where(table.c.prefix == prefix).values(last_value=value)
+        ).rowcount
+        if not done:
+            conn.execute(insert(table).values(prefix=prefix, last_value=value))
+
+
+@mutation(Action.ADMINISTER)
+def load_demo(
+    tx: Tx, *, tickets: int = 50_000, seed: int = 2026, progress: Progress | None = None
+) -> DemoSummary:
+    """Load a demo site: staff, groups, callers, places, categories, CIs and a year of tickets.
+
+    The same seed and clock give the same rows. ``progress(done, total)`` is called as tickets
+    are written. Refused if the demo is already loaded.
+    """
+    if not 0 <= tickets <= MAX_TICKETS:
+        raise Invalid(f"tickets must be between 0 and {MAX_TICKETS:,}.", field="tickets")
+    conn = tx.session.connection()
+    refuse_if_loaded(conn)
+    now = int(tx.now.timestamp())
+    people, catalog = create_reference(conn, seed, now)
+    factory = ticket_factory(
+        conn, people, catalog, seed=seed, now=now, count=tickets, zone=tx.site.settings.zone
+    )
+    counts = {**catalog.counts, **people.counts}
+    counts.update(tickets=0, incidents=0, requests=0, contacts=0, ticket_notes=0, ticket_cis=0,
+                  journal_entries=0)  # fmt: skip
+    ids = factory.ids
+    last = {"INC": ids.last_incident, "REQ": ids.last_request}
+
+    def write_counted(name: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> int:
+        written = write(conn, name, columns, rows)
+        counts[_COUNTER[name]] += written
+        return written
+
+    if progress:
+        progress(0, tickets)
+    for chunk in factory.chunks():
+        write_chunk(write_counted, chunk)
+        counts["incidents"] += chunk.incidents
+        counts["requests"] += chunk.requests
+        if progress:
+            progress(counts["tickets"], tickets)
+    last["INC"] += counts["incidents"]
+    last["REQ"] += counts["requests"]
+    if tickets:
+        _set_number_series(conn, last)
+    reset_sequences(conn)
+    summary = DemoSummary(**counts)
+    tx.journal("site", 0, "demo_load", {"seed": seed, **asdict(summary)})
+    return summary
+
+
+_COUNTER = {
+    "ticket": "tickets",
+    "contact": "contacts",
+    "ticket_note": "ticket_notes",
+    "ticket_ci": "ticket_cis",
+    "journal_entry": "journal_entries",
+}
+

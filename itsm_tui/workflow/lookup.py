@@ -1,0 +1,164 @@
+"""Finding what a person named (caller, group, category, CI, staff, ticket) or saying what
+they may have meant. Every miss is a ``NotFound`` naming the field, with the closest matches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from itsm_tui.storage.tables import (
+    AssignmentGroup,
+    Caller,
+    Category,
+    ConfigurationItem,
+    Staff,
+    Ticket,
+)
+from itsm_tui.workflow.errors import Invalid, NotFound
+from itsm_tui.workflow.suggest import closest
+
+CANDIDATES = 200  # rows read to rank suggestions: bounded, whatever the table's size
+
+
+def _prefix(column: Any, value: str) -> Any:
+    """``column LIKE 'value%'`` as an index range (LIKE is case-folding on SQLite and would
+    not use the index)."""
+    return (column >= value) & (column < value + "\U0010ffff")
+
+
+def _suggest(session: Session, column: Any, wanted: str) -> list[str]:
+    head = wanted[:1]
+    rows = session.exec(
+        select(column)
+        .where(or_(_prefix(column, head), col(column).contains(wanted[:2])))
+        .limit(CANDIDATES)
+    ).all()
+    return closest(wanted, [str(r) for r in rows])
+
+
+def find_caller(session: Session, ref: str) -> Caller:
+    """A caller by id (``#12``), employee number, phone or exact name (if unambiguous)."""
+    ref = ref.strip()
+    if ref.startswith("#") and ref[1:].isdigit():
+        caller = session.get(Caller, int(ref[1:]))
+        if caller is not None:
+            return caller
+    else:
+        matches = session.exec(
+            select(Caller)
+            .where(
+                or_(Caller.employee_no == ref, Caller.phone == ref, Caller.name == ref),
+                Caller.active,
+            )
+            .limit(6)
+        ).all()
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            options = ", ".join(f"#{c.id} {c.name} ({c.department or '-'})" for c in matches[:5])
+            raise Invalid(f"'{ref}' matches several callers: {options}.", field="caller")
+    raise NotFound(
+        f"No caller '{ref}'; register them with `itsm caller add`.",
+        field="caller",
+        suggestions=_suggest(session, Caller.name, ref.lstrip("#")),
+    )
+
+
+def find_group(session: Session, ref: str) -> AssignmentGroup:
+    """An assignment group by code or name."""
+    group = session.exec(
+        select(AssignmentGroup).where(
+            or_(AssignmentGroup.code == ref, AssignmentGroup.name == ref), AssignmentGroup.active
+        )
+    ).first()
+    if group is None:
+        names = session.exec(select(AssignmentGroup.code).where(AssignmentGroup.active)).all()
+        raise NotFound(
+            f"No assignment group '{ref}'.", field="group", suggestions=closest(ref, names)
+        )
+    return group
+
+
+def find_category(session: Session, ref: str) -> Category:
+    """A category by code, by name, or as ``parent/child`` names."""
+    stmt = select(Category).where(Category.active)
+    if "/" in ref:
+        parent_name, _, name = ref.partition("/")
+        parent = session.exec(stmt.where(Category.name == parent_name.strip())).first()
+        found = (
+            session.exec(
+                stmt.where(Category.name == name.strip(), Category.parent_id == parent.id)
+            ).first()
+            if parent
+            else None
+        )
+    else:
+        found = session.exec(stmt.where(or_(Category.code == ref, Category.name == ref))).first()
+    if found is None:
+        names = session.exec(select(Category.name).where(Category.active)).all()
+        raise NotFound(
+            f"No category '{ref}'.",
+            field="category",
+            suggestions=closest(ref.split("/")[-1], names),
+        )
+    return found
+
+
+def find_cis(session: Session, refs: Sequence[str]) -> list[ConfigurationItem]:
+    """Configuration items by name (or ``class:name`` where a name is used by several classes)."""
+    found = []
+    for ref in refs:
+        ci_class, _, name = ref.rpartition(":")
+        stmt = select(ConfigurationItem).where(ConfigurationItem.name == name.strip())
+        if ci_class:
+            stmt = stmt.where(ConfigurationItem.ci_class == ci_class.strip())
+        matches = session.exec(stmt.limit(5)).all()
+        if not matches:
+            raise NotFound(
+                f"No configuration item '{ref}'.",
+                field="ci",
+                suggestions=_suggest(session, ConfigurationItem.name, name.strip()),
+            )
+        if len(matches) > 1:
+            options = ", ".join(f"{m.ci_class}:{m.name}" for m in matches)
+            raise Invalid(f"'{ref}' names several CIs; say which: {options}.", field="ci")
+        found.append(matches[0])
+    return found
+
+
+def find_staff(session: Session, login: str) -> Staff:
+    staff = session.exec(select(Staff).where(Staff.login == login, Staff.active)).first()
+    if staff is None:
+        logins = session.exec(select(Staff.login).where(Staff.active)).all()
+        raise NotFound(
+            f"No active staff member '{login}'.",
+            field="assignee",
+            suggestions=closest(login, logins),
+        )
+    return staff
+
+
+def normalise_number(ref: str) -> str:
+    """Accept ``inc123`` or ``INC000123`` alike: operators type numbers in a hurry."""
+    ref = ref.strip().upper()
+    head = ref.rstrip("0123456789")
+    digits = ref[len(head) :]
+    if head and digits:
+        return f"{head}{int(digits):06d}"
+    return ref
+
+
+def find_ticket(session: Session, ref: str, *, for_update: bool = False) -> Ticket:
+    """A ticket by number; ``for_update`` locks the row (PostgreSQL) until the transaction ends."""
+    number = normalise_number(ref)
+    stmt = select(Ticket).where(Ticket.number == number)
+    if for_update:
+        stmt = stmt.with_for_update()
+    ticket = session.exec(stmt).first()
+    if ticket is None:
+        raise NotFound(f"No ticket {number}.", field="ticket")
+    return ticket

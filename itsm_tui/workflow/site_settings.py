@@ -1,0 +1,77 @@
+"""Run-time site settings (priority matrix, reopen window, …): defaults, validation, journal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from itsm_tui.storage.tables import SiteSetting
+from itsm_tui.workflow.context import Read, Tx, mutation, query
+from itsm_tui.workflow.errors import Invalid
+from itsm_tui.workflow.permissions import Action
+
+#: The default impact × urgency → priority lookup (ITIL's common 3×3, P1 … P5).
+DEFAULT_PRIORITY_MATRIX: list[list[int]] = [
+    [1, 2, 3],  # impact 1 (enterprise-wide) × urgency 1, 2, 3
+    [2, 3, 4],  # impact 2 (department)
+    [3, 4, 5],  # impact 3 (one person)
+]
+
+DEFAULTS: dict[str, Any] = {
+    "priority_matrix": DEFAULT_PRIORITY_MATRIX,
+    # A resolved ticket may be reopened this many days after resolution; later, a follow-up
+    # ticket linked to it is opened instead (the original's figures stay as they were).
+    "reopen_window_days": 7,
+}
+
+
+def _validate(key: str, value: Any) -> Any:
+    if key not in DEFAULTS:
+        raise Invalid(f"Unknown setting '{key}'; settings are: {', '.join(DEFAULTS)}.", field=key)
+    if key == "priority_matrix":
+        ok = (
+            isinstance(value, list)
+            and len(value) == 3
+            and all(isinstance(row, list) and len(row) == 3 for row in value)
+            and all(isinstance(p, int) and 1 <= p <= 5 for row in value for p in row)
+        )
+        if not ok:
+            raise Invalid("priority_matrix must be 3 rows of 3 priorities from 1 to 5.", field=key)
+    if key == "reopen_window_days" and not (isinstance(value, int) and 0 <= value <= 365):
+        raise Invalid("reopen_window_days must be a whole number from 0 to 365.", field=key)
+    return value
+
+
+def read_setting(session: Session, key: str) -> Any:
+    """The stored value, or the default (reads inside any open transaction)."""
+    row = session.get(SiteSetting, key)
+    return DEFAULTS[key] if row is None else row.value
+
+
+@query(Action.VIEW_TICKETS)
+def get_settings(read: Read) -> dict[str, Any]:
+    return {key: read_setting(read.session, key) for key in DEFAULTS}
+
+
+@mutation(Action.MANAGE_REFERENCE)
+def set_setting(tx: Tx, key: str, value: Any) -> Any:
+    """Change one setting (supervisors and admins), journaled old → new."""
+    value = _validate(key, value)
+    row = tx.session.get(SiteSetting, key)
+    old = DEFAULTS[key] if row is None else row.value
+    if row is None:
+        row = SiteSetting(key=key, value=value, updated_at=tx.now)
+    else:
+        row.value, row.updated_at, row.version = value, tx.now, row.version + 1
+    tx.session.add(row)
+    tx.journal("setting", 0, "set", {"key": key, "value": (old, value)})
+    return value
+
+
+def priority_for(session: Session, impact: int, urgency: int) -> int:
+    """The priority the site's matrix gives an impact and urgency (each 1 … 3)."""
+    for name, value in (("impact", impact), ("urgency", urgency)):
+        if value not in (1, 2, 3):
+            raise Invalid(f"{name} must be 1, 2 or 3, not {value}.", field=name)
+    return int(read_setting(session, "priority_matrix")[impact - 1][urgency - 1])

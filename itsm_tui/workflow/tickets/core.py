@@ -1,0 +1,103 @@
+"""Loading a ticket for change and writing the change: version check, one UPDATE, one journal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col, select
+
+from itsm_tui.storage.tables import GroupMember, JournalEntry, Staff, Ticket
+from itsm_tui.timefmt import local
+from itsm_tui.workflow.context import Tx
+from itsm_tui.workflow.errors import Conflict, Forbidden
+from itsm_tui.workflow.lookup import find_ticket
+from itsm_tui.workflow.permissions import Action, allowed
+from itsm_tui.workflow.tickets import states
+
+TEXT_LIMITS = {"title": 200, "description": 20_000, "note": 20_000, "reason": 2_000}
+
+
+def load(
+    tx: Tx,
+    number: str,
+    operation: str,
+    expected_version: int | None = None,
+    *,
+    check_state: bool = True,
+) -> Ticket:
+    """The ticket, locked for this transaction, checked against the caller's version and
+    (unless the caller has a more telling check to make first) the state machine."""
+    ticket = find_ticket(tx.session, number, for_update=True)
+    if expected_version is not None and ticket.version != expected_version:
+        raise conflict(tx, ticket, expected_version)
+    if check_state:
+        states.check(ticket.number, ticket.status, operation)
+    return ticket
+
+
+def conflict(tx: Tx, ticket: Ticket, expected: int) -> Conflict:
+    """A conflict that says who changed the ticket last, and when, so the user can reload."""
+    last = tx.session.exec(
+        select(JournalEntry, Staff.display_name, Staff.login)
+        .join(Staff, col(Staff.id) == JournalEntry.actor_id, isouter=True)
+        .where(JournalEntry.entity == "ticket", JournalEntry.entity_id == ticket.id)
+        .order_by(col(JournalEntry.id).desc())
+        .limit(1)
+    ).first()
+    who = "someone"
+    when = ""
+    if last is not None:
+        entry, name, login = last
+        who = f"{name} ({login})" if login else "the system"
+        when = f" at {local(entry.at, tx.site.settings.zone)} ({entry.action})"
+    return Conflict(
+        f"{ticket.number} was changed by {who}{when}: it is at version {ticket.version}, "
+        f"you had version {expected}. Reload it and try again."
+    )
+
+
+def apply(
+    tx: Tx,
+    ticket: Ticket,
+    action: str,
+    changes: dict[str, Any],
+    extra: dict[str, Any] | None = None,
+) -> Ticket:
+    """Write ``changes`` with ``version = version + 1`` only if nobody changed it meanwhile,
+    and journal exactly one entry with the fields that really changed (old → new)."""
+    assert ticket.id is not None
+    diff = {k: (getattr(ticket, k), v) for k, v in changes.items() if getattr(ticket, k) != v}
+    new_version = ticket.version + 1
+    result = tx.session.execute(
+        update(Ticket)
+        .where(col(Ticket.id) == ticket.id, col(Ticket.version) == ticket.version)
+        .values(**changes, version=new_version, updated_at=tx.now)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise conflict(tx, ticket, ticket.version)
+    for key, value in {**changes, "version": new_version, "updated_at": tx.now}.items():
+        set_committed_value(ticket, key, value)
+    tx.journal("ticket", ticket.id, action, {**diff, **(extra or {})})
+    return ticket
+
+
+def member_of(session: Session, staff_id: int | None, group_id: int | None) -> bool:
+    if staff_id is None or group_id is None:
+        return False
+    row = session.get(GroupMember, (group_id, staff_id))
+    return row is not None
+
+
+def require_involved(tx: Tx, ticket: Ticket, doing: str) -> None:
+    """Working a ticket is for its assignee, its group's members, or a supervisor."""
+    actor = tx.actor
+    if actor.is_system or allowed(actor.roles, Action.SUPERVISE):
+        return
+    if ticket.assignee_id == actor.id or member_of(tx.session, actor.id, ticket.group_id):
+        return
+    raise Forbidden(
+        f"{actor.login} may not {doing} {ticket.number}: it belongs to another group "
+        "(its assignee, its group's members and supervisors may)."
+    )

@@ -1,0 +1,132 @@
+"""Opening a ticket: validation, number, priority from the matrix, first group, CIs, journal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+
+from itsm_tui.domain import TicketStatus, TicketType
+from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Ticket, TicketCI
+from itsm_tui.workflow.context import Tx, mutation
+from itsm_tui.workflow.errors import Invalid
+from itsm_tui.workflow.lookup import find_caller, find_category, find_cis, find_group, find_staff
+from itsm_tui.workflow.numbering import next_number
+from itsm_tui.workflow.permissions import Action
+from itsm_tui.workflow.site_settings import priority_for
+from itsm_tui.workflow.tickets.core import TEXT_LIMITS, member_of
+from itsm_tui.workflow.tickets.views import TicketView, ticket_view
+
+
+def check_text(name: str, value: str, *, required: bool = False) -> str:
+    """Refuse empty required text and text over its limit, naming the field and the limit.
+
+    The text itself is kept exactly as typed (no trimming inside, no markup interpretation).
+    """
+    limit = TEXT_LIMITS[name]
+    if required and not value.strip():
+        raise Invalid(f"{name} must not be empty.", field=name)
+    if len(value) > limit:
+        raise Invalid(f"{name} is {len(value):,} characters; the limit is {limit:,}.", field=name)
+    return value
+
+
+def parse_type(value: str) -> TicketType:
+    try:
+        return TicketType(value)
+    except ValueError:
+        raise Invalid(
+            f"type must be one of: {', '.join(t.value for t in TicketType)}.", field="type"
+        ) from None
+
+
+def default_group(tx: Tx) -> AssignmentGroup:
+    """The creator's own lowest-tier group: a hotline agent's tickets land in the hotline."""
+    group = tx.session.exec(
+        select(AssignmentGroup)
+        .join(GroupMember, col(GroupMember.group_id) == AssignmentGroup.id)
+        .where(GroupMember.staff_id == tx.actor.id, AssignmentGroup.active)
+        .order_by(col(AssignmentGroup.tier), col(AssignmentGroup.id))
+    ).first()
+    if group is None:
+        raise Invalid("You belong to no assignment group: name one for the ticket.", field="group")
+    return group
+
+
+@dataclass(frozen=True)
+class TicketDraft:
+    """What a person fills in to open a ticket; references are names, resolved on creation."""
+
+    title: str
+    description: str = ""
+    type: str = "incident"
+    caller: str | None = None  # id (#12), employee number, phone or exact name
+    category: str | None = None  # code, name or "parent/child"
+    impact: int = 3
+    urgency: int = 3
+    group: str | None = None  # code or name; default: the creator's lowest-tier group
+    assignee: str | None = None  # login, a member of the group
+    cis: Sequence[str] = ()  # CI names (or class:name)
+
+
+def open_ticket(tx: Tx, draft: TicketDraft) -> Ticket:
+    """The body of :func:`create_ticket`, for operations that open a ticket as one of their
+    steps (logging a call, a follow-up of a closed ticket)."""
+    kind = parse_type(draft.type)
+    check_text("title", draft.title, required=True)
+    check_text("description", draft.description)
+    session = tx.session
+    caller = find_caller(session, draft.caller) if draft.caller else None
+    category = find_category(session, draft.category) if draft.category else None
+    priority = priority_for(session, draft.impact, draft.urgency)
+    group = find_group(session, draft.group) if draft.group else default_group(tx)
+    assignee = find_staff(session, draft.assignee) if draft.assignee else None
+    if assignee and not member_of(session, assignee.id, group.id):
+        raise Invalid(f"{assignee.login} is not a member of {group.code}.", field="assignee")
+    cis = find_cis(session, draft.cis)
+    ticket = Ticket(
+        number=next_number(session, kind),
+        type=kind.value,
+        title=draft.title,
+        description=draft.description,
+        caller_id=caller.id if caller else None,
+        category_id=category.id if category else None,
+        impact=draft.impact,
+        urgency=draft.urgency,
+        priority=priority,
+        status=(TicketStatus.ASSIGNED if assignee else TicketStatus.NEW).value,
+        group_id=group.id,
+        assignee_id=assignee.id if assignee else None,
+        tier=group.tier,
+        left_first_line=group.tier > 1,
+        opened_by_id=tx.actor.id,
+        opened_at=tx.now,
+        updated_at=tx.now,
+    )
+    session.add(ticket)
+    session.flush()
+    assert ticket.id is not None
+    session.add_all(TicketCI(ticket_id=ticket.id, ci_id=ci.id) for ci in cis if ci.id)
+    tx.journal(
+        "ticket",
+        ticket.id,
+        "create",
+        {
+            "number": ticket.number,
+            "type": kind.value,
+            "title": draft.title,
+            "priority": priority,
+            "group": group.code,
+            "assignee": assignee.login if assignee else None,
+            "caller": caller.name if caller else None,
+            "cis": [ci.name for ci in cis],
+        },
+    )
+    return ticket
+
+
+@mutation(Action.CREATE_TICKET)
+def create_ticket(tx: Tx, draft: TicketDraft) -> TicketView:
+    """Open an incident or service request; priority comes from the site's matrix."""
+    return ticket_view(tx.session, open_ticket(tx, draft))

@@ -1,0 +1,70 @@
+"""The ticket state machine: which operation may start from which state, and what it leads to.
+
+New → Assigned → In progress → Pending (customer / vendor / change) → Resolved → Closed, plus
+Cancelled; Reopen from Resolved. One table, so the refusal message and the console's enabled
+actions are derived from the same facts.
+"""
+
+from __future__ import annotations
+
+from itsm_tui.domain import OPEN_STATUSES, TicketStatus
+from itsm_tui.workflow.errors import Invalid
+
+S = TicketStatus
+_OPEN = frozenset(OPEN_STATUSES)
+_WORKING = frozenset({S.ASSIGNED, S.IN_PROGRESS})
+
+#: operation → the states it may start from.
+OPERATIONS: dict[str, frozenset[TicketStatus]] = {
+    "claim": frozenset({S.NEW, S.ASSIGNED}),
+    "assign": _OPEN,
+    "escalate": _OPEN,
+    "return": _OPEN,
+    "flag": _OPEN,
+    "pending": _WORKING,
+    "resume": frozenset({S.PENDING}),
+    "resolve": _OPEN,
+    "close": frozenset({S.RESOLVED}),
+    "reopen": frozenset({S.RESOLVED, S.CLOSED}),
+    "cancel": _OPEN,
+    "note": frozenset(TicketStatus) - {S.CLOSED, S.CANCELLED},
+    "update": _OPEN,
+    "priority": _OPEN,
+}
+
+PENDING_REASONS = {
+    "customer": "waiting for the caller",
+    "vendor": "waiting for a vendor",
+    "change": "waiting for a change to be implemented",
+}
+#: Pending for these stops the SLA resolution clock (a change is our own work: it runs on).
+PAUSING_PENDING_REASONS = frozenset({"customer", "vendor"})
+
+RESOLUTION_CODES = {
+    "fixed": "fixed permanently",
+    "workaround": "workaround applied",
+    "advice": "advice or how-to given",
+    "fulfilled": "request fulfilled",
+    "not_reproducible": "could not reproduce",
+    "duplicate": "duplicate of another ticket",
+    "withdrawn": "withdrawn by the caller",
+    "vendor": "resolved by the vendor",
+}
+
+
+def allowed_operations(status: TicketStatus | str) -> list[str]:
+    """What may be done to a ticket in ``status`` (the console enables exactly these)."""
+    return [op for op, states in OPERATIONS.items() if TicketStatus(status) in states]
+
+
+def check(number: str, status: str, operation: str) -> None:
+    """Refuse ``operation`` from ``status``, naming the state and what is allowed from it."""
+    current = TicketStatus(status)
+    if current in OPERATIONS[operation]:
+        return
+    options = ", ".join(allowed_operations(current)) or "nothing (it is final)"
+    raise Invalid(
+        f"Cannot {operation} {number}: it is {current.value.replace('_', ' ')}. "
+        f"From there you can: {options}.",
+        field="status",
+    )

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from itsm_tui.textsafe import visible
 from itsm_tui.workflow.errors import DomainError
 
 console = Console(markup=False, highlight=False, emoji=False)
@@ -64,8 +65,8 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        return visible(", ".join(str(v) for v in value))
+    return visible(str(value))
 
 
 def report_error(exc: DomainError, as_json: bool) -> None:
@@ -73,8 +74,8 @@ def report_error(exc: DomainError, as_json: bool) -> None:
     if as_json:
         print_json(exc.to_dict())
     else:
-        err_console.print(Text(f"itsm: {exc.message}"), soft_wrap=True)
+        err_console.print(Text(visible(f"itsm: {exc.message}")), soft_wrap=True)
 
 
 def say(message: str) -> None:
-    console.print(Text(message), soft_wrap=True)
+    console.print(Text(visible(message)), soft_wrap=True)

@@ -196,8 +196,9 @@ def test_interval_inside_the_spring_forward_gap_vanishes() -> None:
 # --------------------------------------------------------------------------- explain
 def test_segments_explain_a_weekend() -> None:
     segs = OFFICE.segments(sh(2026, 3, 13, 17), sh(2026, 3, 16, 9))
-    shown = [(s.start.astimezone(SH), s.end.astimezone(SH), s.working, s.minutes, s.reason)
-             for s in segs]
+    shown = [
+        (s.start.astimezone(SH), s.end.astimezone(SH), s.working, s.minutes, s.reason) for s in segs
+    ]
     assert shown == [
         (sh(2026, 3, 13, 17), sh(2026, 3, 13, 17, 30), True, 30, "working hours"),
         (sh(2026, 3, 13, 17, 30), sh(2026, 3, 14), False, 0, "outside hours"),
@@ -290,8 +291,13 @@ def test_refusals() -> None:
     with pytest.raises(ValueError, match="no working hours"):
         BusinessCalendar("x", "UTC", {})
     with pytest.raises(ValueError, match="both"):
-        BusinessCalendar("x", "UTC", {0: ["09:00-17:00"]}, holidays={date(2026, 1, 3): "a"},
-                         workdays={date(2026, 1, 3): "b"})
+        BusinessCalendar(
+            "x",
+            "UTC",
+            {0: ["09:00-17:00"]},
+            holidays={date(2026, 1, 3): "a"},
+            workdays={date(2026, 1, 3): "b"},
+        )
 
 
 def test_far_future_and_multi_year_spans() -> None:

@@ -56,7 +56,17 @@ def test_create_fills_defaults_and_journals(desk: Desk) -> None:
 
 @pytest.mark.parametrize(
     ("impact", "urgency", "priority"),
-    [(1, 1, 1), (1, 2, 2), (2, 1, 2), (1, 3, 3), (2, 2, 3), (3, 1, 3), (2, 3, 4), (3, 2, 4), (3, 3, 5)],
+    [
+        (1, 1, 1),
+        (1, 2, 2),
+        (2, 1, 2),
+        (1, 3, 3),
+        (2, 2, 3),
+        (3, 1, 3),
+        (2, 3, 4),
+        (3, 2, 4),
+        (3, 3, 5),
+    ],
 )
 def test_default_priority_matrix(desk: Desk, impact: int, urgency: int, priority: int) -> None:
     assert _new(desk, impact=impact, urgency=urgency).priority == priority
@@ -165,7 +175,9 @@ def test_escalate_up_the_tiers_and_return(desk: Desk) -> None:
 
 def test_resolved_at_first_line_only_if_it_never_left(desk: Desk) -> None:
     first = _new(desk).number
-    assert t.resolve(desk.site, desk.agent1, first, code="advice", text="已指导").resolved_first_line
+    assert t.resolve(
+        desk.site, desk.agent1, first, code="advice", text="已指导"
+    ).resolved_first_line
     second = _new(desk).number
     t.escalate(desk.site, desk.agent1, second, group="server", reason="x")
     t.return_ticket(desk.site, desk.eng1, second, group="hotline", reason="y")
@@ -291,6 +303,7 @@ def test_history_lists_every_change_with_old_and_new(desk: Desk) -> None:
         ("resolve", "agent1"),
     ]
     assert history[1].changes["status"] == ["new", "in_progress"]
+    assert history[1].changes["assignee"] == [None, "agent1"]  # logins, not ids
     assert t.show_ticket(desk.site, desk.sup, number).ticket.version == len(history)
 
 
@@ -312,7 +325,9 @@ def test_queues_page_by_key(desk: Desk) -> None:
     third = t.list_tickets(desk.site, desk.agent1, "group", limit=3, after=second.next_after)
     paged = [r.number for r in first.rows + second.rows + third.rows]
     assert paged == numbers[::-1] and third.next_after is None
-    assert [r.number for r in t.list_tickets(desk.site, desk.sup, "all", status="in_progress").rows] == [
+    assert [
+        r.number for r in t.list_tickets(desk.site, desk.sup, "all", status="in_progress").rows
+    ] == [
         numbers[1],
         numbers[0],
     ]

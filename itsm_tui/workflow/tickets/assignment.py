@@ -90,7 +90,7 @@ def assign(
         changes["status"] = (S.ASSIGNED if person else S.NEW).value
         if person and person.id == ticket.assignee_id and ticket.status == S.IN_PROGRESS:
             changes["status"] = S.IN_PROGRESS.value
-    apply(tx, ticket, "assign", changes, {"group": target.code, "to": assignee})
+    apply(tx, ticket, "assign", changes)
     return ticket_view(session, ticket)
 
 
@@ -129,7 +129,7 @@ def _move_tier(
     if up:
         changes["escalation_count"] = ticket.escalation_count + 1
         changes["left_first_line"] = True
-    apply(tx, ticket, operation, changes, {"group": target.code, "reason": reason})
+    apply(tx, ticket, operation, changes, {"reason": reason})
     return ticket_view(session, ticket)
 
 

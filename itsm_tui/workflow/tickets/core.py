@@ -8,7 +8,15 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from itsm_tui.storage.tables import GroupMember, JournalEntry, Staff, Ticket
+from itsm_tui.storage.tables import (
+    AssignmentGroup,
+    Caller,
+    Category,
+    GroupMember,
+    JournalEntry,
+    Staff,
+    Ticket,
+)
 from itsm_tui.timefmt import local
 from itsm_tui.workflow.context import Tx
 from itsm_tui.workflow.errors import Conflict, Forbidden
@@ -68,7 +76,14 @@ def apply(
     """Write ``changes`` with ``version = version + 1`` only if nobody changed it meanwhile,
     and journal exactly one entry with the fields that really changed (old → new)."""
     assert ticket.id is not None
-    diff = {k: (getattr(ticket, k), v) for k, v in changes.items() if getattr(ticket, k) != v}
+    diff = {
+        _LABELS.get(k, (k,))[0]: (
+            _label(tx.session, k, getattr(ticket, k)),
+            _label(tx.session, k, v),
+        )
+        for k, v in changes.items()
+        if getattr(ticket, k) != v
+    }
     new_version = ticket.version + 1
     result = tx.session.execute(
         update(Ticket)
@@ -81,6 +96,23 @@ def apply(
         set_committed_value(ticket, key, value)
     tx.journal("ticket", ticket.id, action, {**diff, **(extra or {})})
     return ticket
+
+
+#: Reference columns are journaled by what a person recognises (login, group code), not by id.
+_LABELS: dict[str, tuple[str, type[Any], str]] = {
+    "assignee_id": ("assignee", Staff, "login"),
+    "group_id": ("group", AssignmentGroup, "code"),
+    "caller_id": ("caller", Caller, "name"),
+    "category_id": ("category", Category, "code"),
+}
+
+
+def _label(session: Session, key: str, value: Any) -> Any:
+    if key not in _LABELS or value is None:
+        return value
+    _, table, attr = _LABELS[key]
+    row = session.get(table, value)
+    return getattr(row, attr) if row is not None else value
 
 
 def member_of(session: Session, staff_id: int | None, group_id: int | None) -> bool:

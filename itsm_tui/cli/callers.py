@@ -1,0 +1,156 @@
+"""``itsm caller`` and ``itsm call``: the directory of end users and the log of contacts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from itsm_tui.cli.common import JsonOpt
+from itsm_tui.cli.output import print_fields, print_json, print_table, say
+from itsm_tui.cli.state import state
+from itsm_tui.domain import Channel
+from itsm_tui.timefmt import local
+from itsm_tui.workflow import callers as flow
+from itsm_tui.workflow.contacts import log_contact
+from itsm_tui.workflow.tickets import TicketDraft
+
+app = typer.Typer(help="Callers (end users): register, search, show with their tickets.")
+call_app = typer.Typer(help="Contacts: log a call, walk-in, e-mail, web request or event.")
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Full name, e.g. 王小明.")],
+    department: Annotated[str | None, typer.Option(help="Department.")] = None,
+    phone: Annotated[str | None, typer.Option(help="Phone number.")] = None,
+    email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
+    employee_no: Annotated[str | None, typer.Option(help="Employee number.")] = None,
+    location: Annotated[str | None, typer.Option(help="Location code or name.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Register a caller who is not in the directory yet."""
+    st = state(ctx)
+    view = flow.add_caller(
+        st.site,
+        st.actor(),
+        name,
+        department=department,
+        phone=phone,
+        email=email,
+        employee_no=employee_no,
+        location=location,
+    )
+    if as_json:
+        print_json(view)
+    else:
+        say(f"#{view.id} {view.name} registered")
+
+
+@app.command("search")
+def search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Start of a name, phone, department or number.")],
+    limit: Annotated[int, typer.Option(min=1, max=200, help="At most this many.")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """Find callers by name, phone, department or employee number."""
+    st = state(ctx)
+    found = flow.search_callers(st.site, st.actor(), text, limit=limit)
+    if as_json:
+        print_json(found)
+        return
+    print_table(
+        ["id", "name", "department", "phone", "employee no"],
+        [(f"#{c.id}", c.name, c.department, c.phone, c.employee_no) for c in found],
+    )
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="#id, employee number, phone or exact name.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a caller and their recent tickets."""
+    st = state(ctx)
+    view = flow.show_caller(st.site, st.actor(), ref)
+    if as_json:
+        print_json({**view.__dict__, "open_tickets": [t.number for t in view.open_tickets]})
+        return
+    print_fields(
+        [
+            ("caller", f"#{view.id} {view.name}" + (" (VIP)" if view.vip else "")),
+            ("department", view.department),
+            ("phone", view.phone),
+            ("email", view.email),
+            ("employee no", view.employee_no),
+            ("location", view.location),
+        ]
+    )
+    zone = st.settings.zone
+    print_table(
+        ["number", "P", "status", "opened", "title"],
+        [
+            (t.number, t.priority, t.status, local(t.opened_at, zone), t.title)
+            for t in view.recent_tickets
+        ],
+    )
+
+
+@call_app.command("log")
+def log(
+    ctx: typer.Context,
+    caller: Annotated[
+        str | None, typer.Option(help="Caller: #id, employee number, phone or exact name.")
+    ] = None,
+    channel: Annotated[Channel, typer.Option(help="How they reached us.")] = Channel.PHONE,
+    summary: Annotated[str, typer.Option(help="What the contact was about.")] = "",
+    ticket: Annotated[
+        str | None, typer.Option(help="Attach to this existing ticket (a repeat call).")
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option(help="Open a new ticket with this title for the contact.")
+    ] = None,
+    description: Annotated[str, typer.Option(help="The new ticket's description.")] = "",
+    type_: Annotated[
+        str, typer.Option("--type", help="New ticket: incident or request.")
+    ] = "incident",
+    category: Annotated[str | None, typer.Option(help="New ticket's category.")] = None,
+    impact: Annotated[int, typer.Option(min=1, max=3, help="New ticket's impact.")] = 3,
+    urgency: Annotated[int, typer.Option(min=1, max=3, help="New ticket's urgency.")] = 3,
+    group: Annotated[str | None, typer.Option(help="New ticket's group.")] = None,
+    ci: Annotated[list[str], typer.Option("--ci", help="New ticket's CI; repeatable.")] = [],  # noqa: B006
+    as_json: JsonOpt = False,
+) -> None:
+    """Log a contact: attach it to a ticket (--ticket), open one (--title), or neither."""
+    st = state(ctx)
+    draft = (
+        TicketDraft(
+            title=title,
+            description=description,
+            type=type_,
+            category=category,
+            impact=impact,
+            urgency=urgency,
+            group=group,
+            cis=tuple(ci),
+        )
+        if title is not None
+        else None
+    )
+    view = log_contact(
+        st.site,
+        st.actor(),
+        channel=channel.value,
+        caller=caller,
+        summary=summary,
+        ticket=ticket,
+        new_ticket=draft,
+    )
+    if as_json:
+        print_json(view)
+    else:
+        opened = "opened" if view.new_ticket else "attached to"
+        say(f"contact #{view.id} logged" + (f", {opened} {view.ticket}" if view.ticket else ""))

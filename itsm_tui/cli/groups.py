@@ -1,0 +1,95 @@
+"""``itsm group`` and ``itsm category``: the teams behind the queues and the ticket categories."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from itsm_tui.cli.common import JsonOpt
+from itsm_tui.cli.output import print_json, print_table, say
+from itsm_tui.cli.state import state
+from itsm_tui.workflow import catalog, groups
+
+app = typer.Typer(help="Assignment groups: their tier, supervisor and members.")
+category_app = typer.Typer(help="Ticket categories (two levels).")
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Short code, e.g. server.")],
+    name: Annotated[str, typer.Option(help="Display name, e.g. 服务器运维.")],
+    tier: Annotated[int, typer.Option(min=1, max=3, help="Support tier.")],
+    supervisor: Annotated[str | None, typer.Option(help="Supervisor's login.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Create an assignment group (supervisors and admins)."""
+    st = state(ctx)
+    view = groups.add_group(st.site, st.actor(), code, name, tier=tier, supervisor=supervisor)
+    print_json(view) if as_json else say(f"group {view.code} created at tier {view.tier}")
+
+
+@app.command("add-member")
+def add_member(
+    ctx: typer.Context,
+    group: Annotated[str, typer.Argument(help="Group code or name.")],
+    login: Annotated[str, typer.Argument(help="Staff login.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Put a staff member in a group."""
+    st = state(ctx)
+    view = groups.add_member(st.site, st.actor(), group, login)
+    print_json(view) if as_json else say(f"{login} is now in {view.code}")
+
+
+@app.command("remove-member")
+def remove_member(
+    ctx: typer.Context,
+    group: Annotated[str, typer.Argument(help="Group code or name.")],
+    login: Annotated[str, typer.Argument(help="Staff login.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Take a staff member out of a group."""
+    st = state(ctx)
+    view = groups.remove_member(st.site, st.actor(), group, login)
+    print_json(view) if as_json else say(f"{login} is no longer in {view.code}")
+
+
+@app.command("list")
+def list_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List groups by tier, with supervisor and members."""
+    st = state(ctx)
+    views = groups.list_groups(st.site, st.actor())
+    if as_json:
+        print_json(views)
+        return
+    print_table(
+        ["code", "name", "tier", "supervisor", "members"],
+        [(g.code, g.name, g.tier, g.supervisor, g.members) for g in views],
+    )
+
+
+@category_app.command("add")
+def add_category(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Short code.")],
+    name: Annotated[str, typer.Option(help="Name, e.g. 打印机.")],
+    parent: Annotated[str | None, typer.Option(help="Parent category (code or name).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a category or subcategory."""
+    st = state(ctx)
+    view = catalog.add_category(st.site, st.actor(), code, name, parent=parent)
+    print_json(view) if as_json else say(f"category {view.code} added")
+
+
+@category_app.command("list")
+def list_categories(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List categories."""
+    st = state(ctx)
+    views = catalog.list_categories(st.site, st.actor())
+    if as_json:
+        print_json(views)
+        return
+    print_table(["code", "name", "parent"], [(c.code, c.name, c.parent) for c in views])

@@ -1,0 +1,407 @@
+"""``itsm ticket``: every operation on incidents and service requests, for scripts and people."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from itsm_tui.cli.common import JsonOpt, NumberArg, VersionOpt
+from itsm_tui.cli.output import print_fields, print_json, print_table, say
+from itsm_tui.cli.state import state
+from itsm_tui.timefmt import local
+from itsm_tui.workflow import tickets as flow
+from itsm_tui.workflow.tickets import Queue, TicketDraft, TicketView
+from itsm_tui.workflow.tickets.states import PENDING_REASONS, RESOLUTION_CODES
+
+app = typer.Typer(help="Incidents and service requests: open, work, escalate, resolve, audit.")
+
+ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (kept in the ticket's history).")]
+
+
+def _done(view: TicketView, as_json: bool) -> None:
+    """After a change: the ticket as JSON, or one line saying where it stands now."""
+    if as_json:
+        print_json(view)
+        return
+    who = view.assignee_name or "unassigned"
+    say(
+        f"{view.number} v{view.version}  {view.status}  P{view.priority}  tier {view.tier}  "
+        f"{view.group or '-'} / {who}  {view.title}"
+    )
+
+
+@app.command("create")
+def create(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Option(help="One line saying what is wrong or wanted.")],
+    description: Annotated[str, typer.Option(help="Details, stored exactly as given.")] = "",
+    type_: Annotated[str, typer.Option("--type", help="incident or request.")] = "incident",
+    caller: Annotated[
+        str | None, typer.Option(help="Caller: #id, employee number, phone or exact name.")
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option(help="Category code, name or 'parent/child'.")
+    ] = None,
+    impact: Annotated[int, typer.Option(min=1, max=3, help="1 many users … 3 one user.")] = 3,
+    urgency: Annotated[int, typer.Option(min=1, max=3, help="1 work stopped … 3 can wait.")] = 3,
+    group: Annotated[
+        str | None, typer.Option(help="Assignment group (default: your lowest-tier group).")
+    ] = None,
+    assignee: Annotated[str | None, typer.Option("--to", help="Assign to this login.")] = None,
+    ci: Annotated[list[str], typer.Option("--ci", help="Affected CI; repeat for several.")] = [],  # noqa: B006
+    as_json: JsonOpt = False,
+) -> None:
+    """Open an incident or service request (priority from impact × urgency)."""
+    st = state(ctx)
+    draft = TicketDraft(
+        title=title,
+        description=description,
+        type=type_,
+        caller=caller,
+        category=category,
+        impact=impact,
+        urgency=urgency,
+        group=group,
+        assignee=assignee,
+        cis=tuple(ci),
+    )
+    _done(flow.create_ticket(st.site, st.actor(), draft), as_json)
+
+
+@app.command("show")
+def show(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> None:
+    """Show a ticket with its notes and contacts."""
+    st = state(ctx)
+    detail = flow.show_ticket(st.site, st.actor(), number)
+    if as_json:
+        print_json(detail)
+        return
+    v, zone = detail.ticket, st.settings.zone
+    print_fields(
+        [
+            ("number", f"{v.number} ({v.type}), version {v.version}"),
+            ("title", v.title),
+            ("status", v.status + (f" ({v.pending_reason})" if v.pending_reason else "")),
+            (
+                "priority",
+                f"P{v.priority} (impact {v.impact}, urgency {v.urgency})"
+                + (" overridden" if v.priority_overridden else ""),
+            ),
+            ("tier / group", f"{v.tier} / {v.group_name or '-'}"),
+            ("assignee", v.assignee_name),
+            ("caller", " · ".join(x for x in (v.caller, v.caller_department, v.caller_phone) if x)),
+            ("category", v.category),
+            ("CIs", v.cis),
+            ("opened", local(v.opened_at, zone)),
+            ("first response", local(v.first_response_at, zone)),
+            ("resolved", local(v.resolved_at, zone)),
+            ("closed", local(v.closed_at, zone)),
+            (
+                "resolution",
+                f"{v.resolution_code}: {v.resolution_text}" if v.resolution_code else None,
+            ),
+            ("related", v.related_number),
+            (
+                "counts",
+                f"{v.reassignment_count} reassignments, {v.escalation_count} escalations, "
+                f"{v.reopen_count} reopens",
+            ),
+            ("you can", v.allowed),
+        ]
+    )
+    if v.description:
+        say("\n" + v.description)
+    for note in detail.notes:
+        kind = note.kind.replace("_", " ")
+        say(f"\n[{local(note.at, zone)}] {note.author} ({kind}):\n{note.body}")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    queue: Annotated[Queue, typer.Option(help="Which queue.")] = Queue.OPEN,
+    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    priority: Annotated[int | None, typer.Option(min=1, max=5, help="Only this priority.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500, help="Rows per page.")] = 50,
+    after: Annotated[
+        int | None, typer.Option(help="Continue after this id (the previous page's next_after).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List a queue, newest first, one page at a time (keyset paging)."""
+    st = state(ctx)
+    page = flow.list_tickets(
+        st.site, st.actor(), queue, status=status, priority=priority, after=after, limit=limit
+    )
+    if as_json:
+        print_json(page)
+        return
+    zone = st.settings.zone
+    print_table(
+        ["number", "P", "status", "tier", "group", "assignee", "caller", "opened", "title"],
+        [
+            (
+                r.number,
+                r.priority,
+                r.status,
+                r.tier,
+                r.group,
+                r.assignee,
+                r.caller,
+                local(r.opened_at, zone),
+                r.title,
+            )
+            for r in page.rows
+        ],
+    )
+    if page.next_after is not None:
+        say(f"more: --after {page.next_after}")
+
+
+@app.command("history")
+def history(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> None:
+    """The ticket's audit trail: who changed what, when, old → new."""
+    st = state(ctx)
+    entries = flow.ticket_history(st.site, st.actor(), number)
+    if as_json:
+        print_json(entries)
+        return
+    zone = st.settings.zone
+
+    def describe(changes: dict[str, object]) -> str:
+        parts = []
+        for key, value in changes.items():
+            if isinstance(value, list) and len(value) == 2:
+                parts.append(f"{key}: {value[0]} → {value[1]}")
+            else:
+                parts.append(f"{key}: {value}")
+        return "; ".join(parts)
+
+    print_table(
+        ["when", "who", "action", "changes"],
+        [
+            (local(e.at, zone, "%Y-%m-%d %H:%M:%S"), e.actor_name, e.action, describe(e.changes))
+            for e in entries
+        ],
+    )
+
+
+@app.command("claim")
+def claim(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> None:
+    """Take an unassigned ticket of your group (the first claim wins)."""
+    st = state(ctx)
+    _done(flow.claim(st.site, st.actor(), number), as_json)
+
+
+@app.command("assign")
+def assign(
+    ctx: typer.Context,
+    number: NumberArg,
+    group: Annotated[str | None, typer.Option(help="A group of the same tier.")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="A member's login.")] = None,
+    expect_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Assign or reassign within the ticket's tier."""
+    st = state(ctx)
+    view = flow.assign(
+        st.site, st.actor(), number, group=group, assignee=to, expected_version=expect_version
+    )
+    _done(view, as_json)
+
+
+@app.command("escalate")
+def escalate(
+    ctx: typer.Context,
+    number: NumberArg,
+    group: Annotated[str, typer.Option(help="A group of the next tier.")],
+    reason: ReasonOpt,
+    expect_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Escalate to the next tier (1 → 2 → 3)."""
+    st = state(ctx)
+    view = flow.escalate(
+        st.site, st.actor(), number, group=group, reason=reason, expected_version=expect_version
+    )
+    _done(view, as_json)
+
+
+@app.command("return")
+def return_(
+    ctx: typer.Context,
+    number: NumberArg,
+    group: Annotated[str, typer.Option(help="A group of a lower tier.")],
+    reason: ReasonOpt,
+    expect_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Return a ticket to a lower tier."""
+    st = state(ctx)
+    view = flow.return_ticket(
+        st.site, st.actor(), number, group=group, reason=reason, expected_version=expect_version
+    )
+    _done(view, as_json)
+
+
+@app.command("flag")
+def flag(
+    ctx: typer.Context,
+    number: NumberArg,
+    reason: ReasonOpt,
+    expect_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Flag a ticket to its group's supervisor (hierarchical escalation)."""
+    st = state(ctx)
+    _done(
+        flow.flag(st.site, st.actor(), number, reason=reason, expected_version=expect_version),
+        as_json,
+    )
+
+
+@app.command("pending")
+def pending(
+    ctx: typer.Context,
+    number: NumberArg,
+    reason: Annotated[str, typer.Option(help=f"One of: {', '.join(PENDING_REASONS)}.")],
+    note: Annotated[str, typer.Option(help="What you are waiting for.")] = "",
+    expect_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Put a ticket on hold (waiting for the caller, a vendor or a change)."""
+    st = state(ctx)
+    view = flow.set_pending(
+        st.site, st.actor(), number, reason=reason, note=note, expected_version=expect_version
+    )
+    _done(view, as_json)
+
+
+@app.command("resume")
+def resume(
+    ctx: typer.Context,
+    number: NumberArg,
+    expect_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Take a pending ticket up again."""
+    st = state(ctx)
+    _done(flow.resume(st.site, st.actor(), number, expected_version=expect_version), as_json)
+
+
+@app.command("note")
+def note(
+    ctx: typer.Context,
+    number: NumberArg,
+    text: Annotated[str, typer.Argument(help="The note, exactly as it should be kept.")],
+    public: Annotated[bool, typer.Option("--public", help="A reply the caller sees.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a work note (internal) or, with --public, a reply to the caller."""
+    st = state(ctx)
+    _done(flow.add_note(st.site, st.actor(), number, text, public=public), as_json)
+
+
+@app.command("resolve")
+def resolve(
+    ctx: typer.Context,
+    number: NumberArg,
+    code: Annotated[str, typer.Option(help=f"One of: {', '.join(RESOLUTION_CODES)}.")],
+    text: Annotated[str, typer.Option(help="What was done.")],
+    expect_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Resolve with a resolution code and text."""
+    st = state(ctx)
+    view = flow.resolve(
+        st.site, st.actor(), number, code=code, text=text, expected_version=expect_version
+    )
+    _done(view, as_json)
+
+
+@app.command("close")
+def close(
+    ctx: typer.Context,
+    number: NumberArg,
+    expect_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Close a resolved ticket."""
+    st = state(ctx)
+    _done(flow.close(st.site, st.actor(), number, expected_version=expect_version), as_json)
+
+
+@app.command("reopen")
+def reopen(
+    ctx: typer.Context,
+    number: NumberArg,
+    reason: ReasonOpt,
+    expect_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Reopen a resolved ticket (past the reopen window: open a linked follow-up)."""
+    st = state(ctx)
+    view = flow.reopen(st.site, st.actor(), number, reason=reason, expected_version=expect_version)
+    _done(view, as_json)
+
+
+@app.command("cancel")
+def cancel(
+    ctx: typer.Context,
+    number: NumberArg,
+    reason: ReasonOpt,
+    expect_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Cancel a ticket opened in error or twice."""
+    st = state(ctx)
+    view = flow.cancel(st.site, st.actor(), number, reason=reason, expected_version=expect_version)
+    _done(view, as_json)
+
+
+@app.command("priority")
+def priority(
+    ctx: typer.Context,
+    number: NumberArg,
+    value: Annotated[int, typer.Option("--priority", min=1, max=5, help="The new priority.")],
+    reason: ReasonOpt,
+    expect_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Override the matrix's priority (engineers and supervisors)."""
+    st = state(ctx)
+    view = flow.override_priority(
+        st.site, st.actor(), number, priority=value, reason=reason, expected_version=expect_version
+    )
+    _done(view, as_json)
+
+
+@app.command("update")
+def update(
+    ctx: typer.Context,
+    number: NumberArg,
+    title: Annotated[str | None, typer.Option(help="New title.")] = None,
+    description: Annotated[str | None, typer.Option(help="New description.")] = None,
+    caller: Annotated[str | None, typer.Option(help="Another caller.")] = None,
+    category: Annotated[str | None, typer.Option(help="Another category.")] = None,
+    impact: Annotated[int | None, typer.Option(min=1, max=3, help="New impact.")] = None,
+    urgency: Annotated[int | None, typer.Option(min=1, max=3, help="New urgency.")] = None,
+    expect_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Correct what a ticket is about."""
+    st = state(ctx)
+    view = flow.update_ticket(
+        st.site,
+        st.actor(),
+        number,
+        title=title,
+        description=description,
+        caller=caller,
+        category=category,
+        impact=impact,
+        urgency=urgency,
+        expected_version=expect_version,
+    )
+    _done(view, as_json)

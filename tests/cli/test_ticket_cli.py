@@ -1,0 +1,132 @@
+"""A hotline day through the CLI, as a script would drive it: JSON in, JSON out, exit codes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from itsm_tui.cli import app
+from itsm_tui.workflow import staff as staff_flow
+from tests.conftest import Desk
+
+runner = CliRunner()
+Run = Callable[..., Any]
+
+
+@pytest.fixture
+def as_(desk: Desk, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Run]:
+    """``as_("agent1")("ticket", "list")`` runs ``itsm`` as that OS account."""
+
+    def login(name: str) -> Run:
+        def run(*args: str) -> Any:
+            monkeypatch.setattr(staff_flow, "os_login", lambda: name)
+            return runner.invoke(app, ["--db", db_url, *args])
+
+        return run
+
+    return login
+
+
+def _json(result: Any) -> Any:
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_call_to_resolution(as_: Callable[[str], Run]) -> None:
+    agent1 = as_("agent1")
+    contact = _json(
+        agent1(
+            "call",
+            "log",
+            "--caller",
+            "E001",
+            "--title",
+            "OA系统登录缓慢",
+            "--impact",
+            "2",
+            "--urgency",
+            "2",
+            "--ci",
+            "OA办公系统",
+            "--json",
+        )
+    )
+    number = contact["ticket"]
+    assert number == "INC000001" and contact["new_ticket"] is True
+    created = _json(agent1("ticket", "show", number, "--json"))["ticket"]
+    assert created["priority"] == 3 and created["cis"] == ["OA办公系统"]
+    again = _json(agent1("call", "log", "--caller", "E001", "--ticket", "inc1", "--json"))
+    assert again["ticket"] == number and again["new_ticket"] is False
+    _json(agent1("ticket", "claim", number, "--json"))
+    escalated = _json(
+        agent1("ticket", "escalate", number, "--group", "server", "--reason", "需要二线", "--json")
+    )
+    assert escalated["tier"] == 2
+    eng = as_("eng1")
+    _json(eng("ticket", "claim", number, "--json"))
+    _json(eng("ticket", "note", number, "已重启应用服务", "--json"))
+    resolved = _json(
+        eng("ticket", "resolve", number, "--code", "fixed", "--text", "重启后恢复", "--json")
+    )
+    assert resolved["status"] == "resolved" and resolved["resolved_first_line"] is False
+    history = _json(eng("ticket", "history", number, "--json"))
+    assert [h["action"] for h in history] == [
+        "create",
+        "claim",
+        "escalate",
+        "claim",
+        "note",
+        "resolve",
+    ]
+    shown = _json(eng("ticket", "show", number, "--json"))
+    assert len(shown["contacts"]) == 2
+
+
+def test_list_pages_with_after(as_: Callable[[str], Run]) -> None:
+    agent1 = as_("agent1")
+    for i in range(5):
+        _json(agent1("ticket", "create", "--title", f"工单{i}", "--json"))
+    first = _json(agent1("ticket", "list", "--queue", "group", "--limit", "2", "--json"))
+    assert [r["number"] for r in first["rows"]] == ["INC000005", "INC000004"]
+    second = _json(
+        agent1(
+            "ticket",
+            "list",
+            "--queue",
+            "group",
+            "--limit",
+            "2",
+            "--after",
+            str(first["next_after"]),
+            "--json",
+        )
+    )
+    assert [r["number"] for r in second["rows"]] == ["INC000003", "INC000002"]
+
+
+def test_refusals_exit_1_with_the_reason(as_: Callable[[str], Run]) -> None:
+    agent1 = as_("agent1")
+    _json(agent1("ticket", "create", "--title", "x", "--json"))
+    result = as_("insp")("ticket", "resolve", "INC1", "--code", "fixed", "--text", "x")
+    assert result.exit_code == 1 and "may not work tickets" in result.stderr
+    stale = agent1("ticket", "claim", "INC1")
+    assert stale.exit_code == 0
+    result = as_("agent2")("ticket", "assign", "INC1", "--to", "agent2", "--expect-version", "1")
+    assert result.exit_code == 1 and "was changed by 钱一 (agent1)" in result.stderr
+    result = agent1("ticket", "create", "--title", "x", "--caller", "王小", "--json")
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)
+    assert error["field"] == "caller" and "王小明" in error["suggestions"]
+    assert agent1("ticket", "list", "--queue", "nope").exit_code == 2
+
+
+def test_user_text_is_printed_literally(as_: Callable[[str], Run]) -> None:
+    agent1 = as_("agent1")
+    _json(agent1("ticket", "create", "--title", "[bold red]x[/] \x1b[31mred", "--json"))
+    shown = agent1("ticket", "show", "INC1")
+    assert "[bold red]x[/]" in shown.stdout
+    assert "\x1b[31m" not in shown.stdout  # an escape sequence is never passed to the terminal

@@ -82,7 +82,7 @@ class Desk:
     """A small service desk: three tiers of groups, their staff, a caller, a category, a CI."""
 
     def __init__(self, site: Site, admin: Actor) -> None:
-        from itsm_tui.workflow import catalog, callers, groups
+        from itsm_tui.workflow import callers, catalog, groups
         from itsm_tui.workflow.staff import add_staff
 
         self.site = site

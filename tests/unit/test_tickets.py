@@ -199,7 +199,7 @@ def test_flag_to_supervisor(desk: Desk) -> None:
 
 def test_pending_resume_resolve_close(desk: Desk) -> None:
     number = _new(desk).number
-    with pytest.raises(Invalid, match="it is new. From there you can: claim"):
+    with pytest.raises(Invalid, match=r"it is new\. From there you can: claim"):
         t.set_pending(desk.site, desk.agent1, number, reason="customer")
     t.claim(desk.site, desk.agent1, number)
     with pytest.raises(Invalid, match="Pending reason must be one of"):
@@ -216,7 +216,7 @@ def test_pending_resume_resolve_close(desk: Desk) -> None:
     assert view.status == "resolved" and view.resolution_code == "fixed"
     view = t.close(desk.site, desk.agent2, number)
     assert view.status == "closed" and view.allowed == ["reopen"]
-    with pytest.raises(Invalid, match="it is closed. From there you can: reopen"):
+    with pytest.raises(Invalid, match=r"it is closed\. From there you can: reopen"):
         t.resolve(desk.site, desk.agent1, number, code="fixed", text="x")
 
 

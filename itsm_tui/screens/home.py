@@ -61,7 +61,5 @@ class HomeScreen(Screen[None]):
             f"times shown in {zone}"
         )
         counts = "\n".join(f"{k.replace('_', ' '):<22}{v:>10,}" for k, v in status.counts.items())
-        self.query_one("#database", Static).update(
-            f"{status.url}\nschema {'up to date' if status.up_to_date else 'behind: run itsm db upgrade'}"
-            f"\n\n{counts}"
-        )
+        schema = "up to date" if status.up_to_date else "behind: run itsm db upgrade"
+        self.query_one("#database", Static).update(f"{status.url}\nschema {schema}\n\n{counts}")

@@ -15,6 +15,7 @@ import random
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, insert, select, update
 
@@ -75,7 +76,8 @@ class Streams:
     @classmethod
     def of(cls, seed: int) -> Streams:
         # String seeds are hashed with SHA-512: stable across runs and Python builds.
-        return cls(*(random.Random(f"itsm-demo:{seed}:{part}") for part in ("people", "catalog", "tickets")))
+        parts = ("people", "catalog", "tickets")
+        return cls(*(random.Random(f"itsm-demo:{seed}:{part}") for part in parts))
 
 
 def refuse_if_loaded(conn: Connection) -> None:
@@ -116,7 +118,14 @@ def first_ids(conn: Connection) -> Ids:
 
 
 def ticket_factory(
-    conn: Connection, people: People, catalog: Catalog, *, seed: int, now: int, count: int, zone: Any
+    conn: Connection,
+    people: People,
+    catalog: Catalog,
+    *,
+    seed: int,
+    now: int,
+    count: int,
+    zone: ZoneInfo,
 ) -> TicketFactory:
     """The generator of the demo's tickets, positioned after the database's existing rows."""
     return TicketFactory(
@@ -195,4 +204,3 @@ _COUNTER = {
     "ticket_ci": "ticket_cis",
     "journal_entry": "journal_entries",
 }
-

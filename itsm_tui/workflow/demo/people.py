@@ -31,16 +31,16 @@ from itsm_tui.workflow.demo.writing import refuse_clashes, table_of, write
 
 CALLERS = 1_000
 
-#: Each department's head: (title, VIP). The first caller drawn in a department holds it.
+#: Each department's head: (title, VIP). The first caller drawn in a department holds it;
+#: elsewhere a 处 is led by a 处长 and anything else by a 主任.
 _HEADS: dict[str, tuple[str, bool]] = {
     "局领导": ("局长", True),
-    "办公室": ("主任", True),
-    "信息中心": ("主任", True),
     "行政执法支队": ("支队长", True),
     "执法一大队": ("大队长", False),
     "执法二大队": ("大队长", False),
 }
 _LEADERS = frozenset({"局长", "副局长", "处长", "支队长", "大队长", "主任"})
+Post = tuple[str, int, bool, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -66,17 +66,21 @@ class People:
 
 
 class NameMaker:
-    """Chinese names with pinyin, surnames drawn by frequency."""
+    """Chinese names with pinyin: surnames by frequency, given names that suit one person."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.surname_cw = list(accumulate(w for _, _, w in SURNAMES))
+        self.given = {
+            sex: [(hz, py) for hz, py, s in GIVEN if s in (sex, "n")] for sex in ("m", "f")
+        }
 
     def make(self) -> tuple[str, str, str]:
         """(name, surname pinyin, given-name pinyin), e.g. ("张伟", "zhang", "wei")."""
         rng = self.rng
         hz, py, _ = rng.choices(SURNAMES, cum_weights=self.surname_cw)[0]
-        given = rng.sample(GIVEN, 1 if rng.random() < 0.3 else 2)
+        pool = self.given["m" if rng.random() < 0.55 else "f"]
+        given = rng.sample(pool, 1 if rng.random() < 0.3 else 2)
         return hz + "".join(g for g, _ in given), py, "".join(p for _, p in given)
 
 
@@ -93,6 +97,12 @@ def _phone(rng: random.Random, mobile_share: float) -> str:
     if rng.random() < mobile_share:
         return rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
     return f"010-6{rng.randrange(10**7):07d}"
+
+
+def _titles_in(department: str) -> tuple[list[Post], list[int]]:
+    """The posts a department has (an enforcement unit has 执法队员, a hall 窗口工作人员)."""
+    posts = [t for t in TITLES if not t[3] or any(w in department for w in t[3])]
+    return posts, list(accumulate(t[1] for t in posts))
 
 
 def create_people(
@@ -163,8 +173,7 @@ def _callers(
     names = NameMaker(rng)
     next_id = bulk.next_id(conn, table_of("caller"))
     dept_cw = list(accumulate(w for _, _, w, _, _ in DEPARTMENTS))
-    titles = [t for t in TITLES if t[0] not in _LEADERS]
-    title_cw = list(accumulate(w for _, w, _ in titles))
+    titles = {dept: _titles_in(dept) for dept, *_ in DEPARTMENTS}
     seq: dict[str, int] = {}
     emails: set[str] = set()
     rows: list[tuple[object, ...]] = []
@@ -172,11 +181,12 @@ def _callers(
         dept, abbr, _, building, floor = rng.choices(DEPARTMENTS, cum_weights=dept_cw)[0]
         n = seq[dept] = seq.get(dept, 0) + 1
         if n == 1:
-            title, vip = _HEADS.get(dept, ("处长", True))
+            title, vip = _HEADS.get(dept, ("处长" if dept.endswith("处") else "主任", True))
         elif dept == "局领导":
             title, vip = ("副局长", True) if n <= 4 else ("秘书", False)
         else:
-            title, _, vip = rng.choices(titles, cum_weights=title_cw)[0]
+            posts, cum_weights = titles[dept]
+            title, _, vip, _ = rng.choices(posts, cum_weights=cum_weights)[0]
         name, surname, given = names.make()
         caller_id = next_id + len(rows)
         email = None if rng.random() < 0.08 else f"{_unique(surname + given, emails)}@{MAIL_DOMAIN}"

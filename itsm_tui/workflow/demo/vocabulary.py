@@ -34,28 +34,34 @@ SURNAMES: tuple[tuple[str, str, int], ...] = (
     ("欧阳", "ouyang", 1), ("司马", "sima", 1), ("诸葛", "zhuge", 1),
 )  # fmt: skip
 
-#: Characters for given names (one or two of them), with pinyin.
-GIVEN: tuple[tuple[str, str], ...] = (
-    ("伟", "wei"), ("芳", "fang"), ("娜", "na"), ("敏", "min"), ("静", "jing"),
-    ("丽", "li"), ("强", "qiang"), ("磊", "lei"), ("军", "jun"), ("洋", "yang"),
-    ("勇", "yong"), ("艳", "yan"), ("杰", "jie"), ("娟", "juan"), ("涛", "tao"),
-    ("明", "ming"), ("超", "chao"), ("秀", "xiu"), ("霞", "xia"), ("平", "ping"),
-    ("刚", "gang"), ("桂", "gui"), ("英", "ying"), ("华", "hua"), ("建", "jian"),
-    ("国", "guo"), ("文", "wen"), ("辉", "hui"), ("鹏", "peng"), ("宇", "yu"),
-    ("浩", "hao"), ("凯", "kai"), ("博", "bo"), ("志", "zhi"), ("斌", "bin"),
-    ("晨", "chen"), ("欣", "xin"), ("怡", "yi"), ("婷", "ting"), ("雪", "xue"),
-    ("琳", "lin"), ("颖", "ying"), ("慧", "hui"), ("佳", "jia"), ("倩", "qian"),
-    ("悦", "yue"), ("晓", "xiao"), ("东", "dong"), ("海", "hai"), ("波", "bo"),
-    ("林", "lin"), ("峰", "feng"), ("亮", "liang"), ("宁", "ning"), ("新", "xin"),
-    ("春", "chun"), ("红", "hong"), ("梅", "mei"), ("兰", "lan"), ("玉", "yu"),
-    ("金", "jin"), ("荣", "rong"), ("德", "de"), ("成", "cheng"), ("安", "an"),
-    ("嘉", "jia"), ("泽", "ze"), ("子", "zi"), ("梓", "zi"), ("一", "yi"),
-    ("思", "si"), ("雨", "yu"), ("涵", "han"), ("轩", "xuan"), ("睿", "rui"),
-    ("瑞", "rui"), ("晗", "han"), ("昊", "hao"), ("天", "tian"), ("俊", "jun"),
-    ("家", "jia"), ("振", "zhen"), ("永", "yong"), ("庆", "qing"), ("光", "guang"),
-    ("立", "li"), ("云", "yun"), ("飞", "fei"), ("彬", "bin"), ("帆", "fan"),
-    ("雯", "wen"), ("璐", "lu"), ("蕾", "lei"), ("薇", "wei"), ("莉", "li"),
-    ("晶", "jing"), ("燕", "yan"), ("萍", "ping"), ("琴", "qin"), ("瑶", "yao"),
+#: Characters for given names (one or two of them), with pinyin, by how they are usually given:
+#: "m" mostly to boys, "f" mostly to girls, "n" to either.
+GIVEN: tuple[tuple[str, str, str], ...] = (
+    ("伟", "wei", "m"), ("强", "qiang", "m"), ("磊", "lei", "m"), ("军", "jun", "m"),
+    ("勇", "yong", "m"), ("杰", "jie", "m"), ("涛", "tao", "m"), ("超", "chao", "m"),
+    ("刚", "gang", "m"), ("建", "jian", "m"), ("国", "guo", "m"), ("辉", "hui", "m"),
+    ("鹏", "peng", "m"), ("浩", "hao", "m"), ("凯", "kai", "m"), ("博", "bo", "m"),
+    ("志", "zhi", "m"), ("斌", "bin", "m"), ("峰", "feng", "m"), ("亮", "liang", "m"),
+    ("德", "de", "m"), ("成", "cheng", "m"), ("泽", "ze", "m"), ("轩", "xuan", "m"),
+    ("昊", "hao", "m"), ("俊", "jun", "m"), ("振", "zhen", "m"), ("永", "yong", "m"),
+    ("光", "guang", "m"), ("飞", "fei", "m"), ("彬", "bin", "m"), ("波", "bo", "m"),
+    ("东", "dong", "m"), ("海", "hai", "m"), ("庆", "qing", "m"), ("家", "jia", "m"),
+    ("芳", "fang", "f"), ("娜", "na", "f"), ("敏", "min", "f"), ("静", "jing", "f"),
+    ("丽", "li", "f"), ("艳", "yan", "f"), ("娟", "juan", "f"), ("秀", "xiu", "f"),
+    ("霞", "xia", "f"), ("桂", "gui", "f"), ("英", "ying", "f"), ("欣", "xin", "f"),
+    ("怡", "yi", "f"), ("婷", "ting", "f"), ("雪", "xue", "f"), ("琳", "lin", "f"),
+    ("颖", "ying", "f"), ("慧", "hui", "f"), ("倩", "qian", "f"), ("悦", "yue", "f"),
+    ("红", "hong", "f"), ("梅", "mei", "f"), ("兰", "lan", "f"), ("雯", "wen", "f"),
+    ("璐", "lu", "f"), ("蕾", "lei", "f"), ("薇", "wei", "f"), ("莉", "li", "f"),
+    ("燕", "yan", "f"), ("萍", "ping", "f"), ("琴", "qin", "f"), ("瑶", "yao", "f"),
+    ("明", "ming", "n"), ("华", "hua", "n"), ("文", "wen", "n"), ("宇", "yu", "n"),
+    ("晨", "chen", "n"), ("佳", "jia", "n"), ("晓", "xiao", "n"), ("林", "lin", "n"),
+    ("宁", "ning", "n"), ("新", "xin", "n"), ("春", "chun", "n"), ("玉", "yu", "n"),
+    ("金", "jin", "n"), ("荣", "rong", "n"), ("安", "an", "n"), ("嘉", "jia", "n"),
+    ("子", "zi", "n"), ("梓", "zi", "n"), ("一", "yi", "n"), ("思", "si", "n"),
+    ("雨", "yu", "n"), ("涵", "han", "n"), ("睿", "rui", "n"), ("瑞", "rui", "n"),
+    ("晗", "han", "n"), ("天", "tian", "n"), ("立", "li", "n"), ("云", "yun", "n"),
+    ("帆", "fan", "n"), ("晶", "jing", "n"), ("平", "ping", "n"), ("洋", "yang", "n"),
 )  # fmt: skip
 
 #: The department every caller works in: (name, pinyin abbreviation, relative head count,
@@ -89,14 +95,15 @@ DEPARTMENTS: tuple[tuple[str, str, int, str, int], ...] = (
     ("培训中心", "PXZX", 20, "B", 7),
 )  # fmt: skip
 
-#: Callers' job titles: (title, relative frequency, VIP). Leaders are VIP callers: their tickets
+#: Callers' job titles: (title, relative frequency, VIP, where), ``where`` naming the
+#: departments that have such posts (any, when empty). Leaders are VIP callers: their tickets
 #: are what supervisors watch first.
-TITLES: tuple[tuple[str, int, bool], ...] = (
-    ("局长", 1, True), ("副局长", 3, True), ("处长", 14, True), ("副处长", 20, False),
-    ("主任", 8, False), ("副主任", 10, False), ("支队长", 1, True), ("大队长", 2, False),
-    ("科长", 40, False), ("副科长", 40, False), ("主任科员", 80, False),
-    ("一级科员", 120, False), ("科员", 200, False), ("办事员", 60, False),
-    ("执法队员", 150, False), ("窗口工作人员", 70, False), ("工作人员", 120, False),
+TITLES: tuple[tuple[str, int, bool, tuple[str, ...]], ...] = (
+    ("副处长", 20, False, ("处",)), ("副主任", 10, False, ("中心", "办", "室")),
+    ("科长", 40, False, ()), ("副科长", 40, False, ()), ("主任科员", 80, False, ()),
+    ("一级科员", 120, False, ()), ("科员", 200, False, ()), ("办事员", 60, False, ()),
+    ("中队长", 10, False, ("执法",)), ("执法队员", 300, False, ("执法",)),
+    ("窗口工作人员", 200, False, ("大厅", "热线")), ("工作人员", 120, False, ()),
 )  # fmt: skip
 
 #: Where the site is: two buildings (code, name, floors) and the two machine rooms

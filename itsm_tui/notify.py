@@ -47,7 +47,7 @@ def webhook_sender() -> Sender:
         request = urllib.request.Request(
             address, data=body, method="POST", headers={"Content-Type": "application/json"}
         )
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
             if not 200 <= response.status < 300:
                 raise RuntimeError(f"webhook answered {response.status}")
 
@@ -57,7 +57,9 @@ def webhook_sender() -> Sender:
 def channels_from(settings: Settings) -> dict[str, Sender]:
     channels: dict[str, Sender] = {}
     if settings.smtp_host:
-        channels["email"] = smtp_sender(settings.smtp_host, settings.smtp_port, settings.smtp_sender)
+        channels["email"] = smtp_sender(
+            settings.smtp_host, settings.smtp_port, settings.smtp_sender
+        )
     if settings.webhook_url:
         channels["webhook"] = webhook_sender()
     return channels

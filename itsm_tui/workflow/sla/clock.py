@@ -124,7 +124,9 @@ def stretches(journal: Sequence[JournalEntry], opened_at: datetime) -> list[Stre
         new_reason = changes["pending_reason"][1] if "pending_reason" in changes else reason
         if _state(new_status, new_reason) != _state(status, reason):
             if entry.at > start:
-                result.append(Stretch(start, entry.at, _running(status, reason), _state(status, reason)))
+                result.append(
+                    Stretch(start, entry.at, _running(status, reason), _state(status, reason))
+                )
             start = entry.at
         status, reason = new_status, new_reason
     result.append(Stretch(start, None, _running(status, reason), _state(status, reason)))
@@ -219,7 +221,9 @@ def compute(session: Session, ticket: Ticket, now: datetime) -> Clocks:
             m = policy.threshold_minutes(policy.response, step.percent)
             at = cal.add_minutes(opened, m)
             kind = f"response:{step.percent}"
-            thresholds.append(Threshold(kind, "response", step.percent, at, step.targets, kind in fired))
+            thresholds.append(
+                Threshold(kind, "response", step.percent, at, step.targets, kind in fired)
+            )
     if state == "running":
         for step in policy.ladder:
             m = policy.threshold_minutes(policy.resolution, step.percent)
@@ -234,7 +238,9 @@ def compute(session: Session, ticket: Ticket, now: datetime) -> Clocks:
             at = instant_at(cal, tier_runs, budget)
             kind = f"tier{ticket.tier}_budget"
             if at is not None:
-                thresholds.append(Threshold(kind, "tier", 100, at, cfg.BUDGET_TARGETS, kind in fired))
+                thresholds.append(
+                    Threshold(kind, "tier", 100, at, cfg.BUDGET_TARGETS, kind in fired)
+                )
     return Clocks(
         policy=policy,
         calendar=cal,

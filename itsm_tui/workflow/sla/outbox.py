@@ -72,8 +72,9 @@ def deliver(site: Site, senders: Mapping[str, Sender], *, limit: int = 200) -> D
             gave_up = _failed(site, row, now, f"{type(exc).__name__}: {exc}")
             report.given_up += gave_up
             report.failed += not gave_up
-            log.warning("%s to %s failed (attempt %d): %s", row.channel, row.address,
-                        row.attempts + 1, exc)
+            log.warning(
+                "%s to %s failed (attempt %d): %s", row.channel, row.address, row.attempts + 1, exc
+            )
             continue
         _done(site, row, site.clock.now())
         report.sent += 1

@@ -14,8 +14,8 @@ from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.lookup import find_caller, find_category, find_cis, find_group, find_staff
 from itsm_tui.workflow.numbering import next_number
 from itsm_tui.workflow.permissions import Action
-from itsm_tui.workflow.sla import clock as sla_clock
 from itsm_tui.workflow.site_settings import priority_for
+from itsm_tui.workflow.sla import clock as sla_clock
 from itsm_tui.workflow.tickets.core import TEXT_LIMITS, member_of
 from itsm_tui.workflow.tickets.views import TicketView, ticket_view
 

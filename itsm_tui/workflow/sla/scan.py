@@ -127,12 +127,13 @@ def fire(tx: Tx, ticket: Ticket, policy: cfg.Policy, th: Threshold, report: Scan
     """Record one threshold and act on it; False if it was already recorded by someone else."""
     session = tx.session
     assert ticket.id is not None
+    # RETURNING, not rowcount: psycopg reports -1 for INSERT … ON CONFLICT through the ORM.
     inserted = session.execute(
-        _insert_ignore(tx.site.engine, SlaEvent).values(
-            ticket_id=ticket.id, kind=th.kind, due_at=th.at, fired_at=tx.now
-        )
-    )
-    if inserted.rowcount != 1:  # type: ignore[attr-defined]
+        _insert_ignore(tx.site.engine, SlaEvent)
+        .values(ticket_id=ticket.id, kind=th.kind, due_at=th.at, fired_at=tx.now)
+        .returning(SlaEvent.id)
+    ).scalar()
+    if inserted is None:
         return False
     escalation_group = _escalation_group(session, policy, ticket.tier)
     people = targets(session, ticket, th.targets, escalation_group)

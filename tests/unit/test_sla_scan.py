@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from sqlmodel import Session, col, func, select
@@ -109,9 +109,7 @@ def test_two_scanners_at_once_alert_exactly_once(desk: Desk) -> None:
         assert dict(kinds) == {"response:50": 6, "response:75": 6, "response:100": 6}
         # 50 %: sup; 75 %: sup; 100 %: sup + admin (manager) — per ticket, once each.
         assert s.exec(select(func.count()).select_from(SlaAlert)).one() == 6 * 4
-        journaled = s.exec(
-            select(func.count()).where(JournalEntry.action == "sla_alert")
-        ).one()
+        journaled = s.exec(select(func.count()).where(JournalEntry.action == "sla_alert")).one()
         assert journaled == 6 * 3
 
 
@@ -196,7 +194,7 @@ def test_auto_close_after_n_days(desk: Desk) -> None:
 
 # ---------------------------------------------------------------------- notification channels
 class _Hook(BaseHTTPRequestHandler):
-    received: list[dict[str, Any]] = []
+    received: ClassVar[list[dict[str, Any]]] = []
     fail_next = 0
 
     def do_POST(self) -> None:
@@ -253,9 +251,7 @@ def _notifying_site(desk: Desk, **settings: Any) -> Site:
     )
 
 
-def test_email_and_webhook_delivery(
-    desk: Desk, webhook: str, smtp: tuple[int, list[Any]]
-) -> None:
+def test_email_and_webhook_delivery(desk: Desk, webhook: str, smtp: tuple[int, list[Any]]) -> None:
     port, mails = smtp
     with Session(desk.site.engine) as s:  # (no staff-editing operation exists yet)
         s.exec(select(Staff).where(Staff.login == "sup")).one().email = "sup@example.gov.cn"

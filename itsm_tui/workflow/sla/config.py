@@ -254,8 +254,18 @@ _calendars: dict[tuple[str, str], BusinessCalendar] = {}
 
 
 def _setting(session: Session, key: str) -> Any:
-    row = session.get(SiteSetting, key)
-    return None if row is None else row.value
+    """A setting's value, read once per transaction (``session.info`` is per transaction
+    here: every workflow transaction has a session of its own; ``forget`` after a write)."""
+    cache = session.info.setdefault("sla_settings", {})
+    if key not in cache:
+        row = session.get(SiteSetting, key)
+        cache[key] = None if row is None else row.value
+    return cache[key]
+
+
+def forget(session: Session) -> None:
+    """Drop the transaction's cached settings (after writing one)."""
+    session.info.pop("sla_settings", None)
 
 
 def read_config(session: Session) -> SlaConfig:

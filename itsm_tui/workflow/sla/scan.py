@@ -25,7 +25,7 @@ Ladder targets, resolved when a threshold fires:
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -89,8 +89,10 @@ def due_ticket_ids(session: Session, now: datetime, limit: int = BATCH) -> list[
     return [i for i in session.exec(stmt).all() if i is not None]
 
 
-def scan(site: Site, *, limit: int = BATCH) -> ScanReport:
-    """Handle every ticket whose next SLA moment has come (in batches of ``limit``)."""
+def scan(site: Site, *, limit: int = BATCH, per_transaction: int = 50) -> ScanReport:
+    """Handle every ticket whose next SLA moment has come (read in pages of ``limit``, handled
+    ``per_transaction`` tickets to a transaction: a kill rolls back at most that many, which
+    the next scan redoes; a ticket that fails is retried alone so it cannot block the rest)."""
     report = ScanReport()
     now = site.clock.now()
     seen: set[int] = set()
@@ -99,28 +101,54 @@ def scan(site: Site, *, limit: int = BATCH) -> ScanReport:
             ids = [i for i in due_ticket_ids(session, now, limit) if i not in seen]
         if not ids:
             return report
-        for ticket_id in ids:
-            seen.add(ticket_id)
-            retry_locked(lambda tid=ticket_id: _handle(site, tid, now, report))  # type: ignore[misc]
-            report.tickets += 1
+        seen.update(ids)
+        for start in range(0, len(ids), per_transaction):
+            chunk = sorted(ids[start : start + per_transaction])  # lock in id order: no deadlock
+            try:
+                retry_locked(lambda c=chunk: _handle(site, c, now, report))  # type: ignore[misc]
+            except Exception:
+                if len(chunk) == 1:
+                    log.exception("SLA scan failed on ticket id %s", chunk[0])
+                    continue
+                for one in chunk:
+                    try:
+                        retry_locked(lambda o=one: _handle(site, [o], now, report))  # type: ignore[misc]
+                    except Exception:
+                        log.exception("SLA scan failed on ticket id %s", one)
 
 
-def _handle(site: Site, ticket_id: int, now: datetime, report: ScanReport) -> None:
+def _handle(site: Site, ticket_ids: list[int], now: datetime, report: ScanReport) -> None:
+    partial = ScanReport()
     with write_session(site.engine) as session:
-        ticket = session.exec(
-            select(Ticket).where(col(Ticket.id) == ticket_id).with_for_update()
-        ).first()
-        if ticket is None or ticket.next_sla_at is None or ticket.next_sla_at > now:
-            return  # handled meanwhile by another scanner or a change to the ticket
+        tickets = session.exec(
+            select(Ticket)
+            .where(col(Ticket.id).in_(ticket_ids))
+            .order_by(col(Ticket.id))
+            .with_for_update()
+        ).all()
         tx = Tx(site, session, Actor.system(), now)
-        clocks = sla_clock.compute(session, ticket, now)
-        for threshold in clocks.thresholds:
-            if threshold.fired or threshold.at > now:
+        for ticket in tickets:
+            if ticket.next_sla_at is None or ticket.next_sla_at > now:
+                continue  # handled meanwhile by another scanner or a change to the ticket
+            partial.tickets += 1
+            clocks = sla_clock.compute(session, ticket, now)
+            tier = ticket.tier
+            fired = set()
+            for threshold in clocks.thresholds:
+                if threshold.fired or threshold.at > now:
+                    continue
+                if fire(tx, ticket, clocks.policy, threshold, partial):
+                    partial.thresholds += 1
+                    fired.add(threshold.kind)
+            if ticket.tier != tier:  # escalated: its own refresh recomputed everything
                 continue
-            if fire(tx, ticket, clocks.policy, threshold, report):
-                report.thresholds += 1
-        sla_clock.refresh(session, ticket, now)
+            marked = tuple(replace(t, fired=t.fired or t.kind in fired) for t in clocks.thresholds)
+            sla_clock.refresh(session, ticket, now, replace(clocks, thresholds=marked))
         session.commit()
+    report.tickets += partial.tickets
+    report.thresholds += partial.thresholds
+    report.alerts += partial.alerts
+    report.escalated += partial.escalated
 
 
 def fire(tx: Tx, ticket: Ticket, policy: cfg.Policy, th: Threshold, report: ScanReport) -> bool:

@@ -320,6 +320,7 @@ def _store(tx: Tx, key: str, value: Any) -> Any:
         row.value, row.updated_at, row.version = value, tx.now, row.version + 1
     tx.session.add(row)
     tx.session.flush()
+    cfg.forget(tx.session)
     tx.journal("setting", 0, "set", {"key": key, "value": (old, value)})
     return old
 

@@ -28,6 +28,19 @@ class Settings(BaseSettings):
         description="The site's time zone: every time is stored in UTC and shown in this zone.",
     )
 
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server for SLA alert e-mail (unset: no e-mail, the in-app inbox only).",
+    )
+    smtp_port: int = Field(default=25, description="SMTP port (plain SMTP; 25 or 587).")
+    smtp_sender: str = Field(
+        default="itsm@localhost", description="The From address of SLA alert e-mail."
+    )
+    webhook_url: str | None = Field(
+        default=None,
+        description="URL that receives every SLA alert as a JSON POST (unset: no webhook).",
+    )
+
     @property
     def url(self) -> str:
         """The effective database URL (the SQLite default filled in)."""

@@ -28,6 +28,15 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     return False
 
 
+#: Tables other software owns in our database: APScheduler's job store (``itsm scheduler``)
+#: creates and migrates ``apscheduler_jobs`` itself, so autogenerate must not drop it.
+FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
+
+
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    return not (type_ == "table" and name in FOREIGN_TABLES)
+
+
 def _configure(connection: Any) -> None:
     context.configure(
         connection=connection,
@@ -35,6 +44,7 @@ def _configure(connection: Any) -> None:
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
         compare_type=True,
         render_item=render_item,
+        include_name=include_name,
     )
 
 

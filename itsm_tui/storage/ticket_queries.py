@@ -46,6 +46,8 @@ class TicketRow:
     resolution_due_at: datetime | None
     flagged_at: datetime | None
     version: int
+    sla_policy: str | None = None  # with the two below: time left and elapsed % (sla.progress)
+    resolution_elapsed_min: int | None = None
 
 
 def queue_page(
@@ -73,6 +75,8 @@ def queue_page(
             Ticket.resolution_due_at,
             Ticket.flagged_at,
             Ticket.version,
+            Ticket.sla_policy,
+            Ticket.resolution_elapsed_min,
         )
         .select_from(Ticket)
         .join(Caller, col(Caller.id) == Ticket.caller_id, isouter=True)

@@ -28,6 +28,7 @@ class Action(StrEnum):
     MANAGE_CMDB = "manage configuration items"
     VIEW_CMDB = "view configuration items"
     INSPECT = "perform inspections"
+    MANAGE_SLA = "edit SLA policies and business calendars"
     ADMINISTER = "administer the database"
     ACT_AS_OTHER = "act as another staff member"
 
@@ -53,6 +54,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_REFERENCE: frozenset({Role.SUPERVISOR, Role.ADMIN}),
     Action.MANAGE_CMDB: frozenset({Role.ENGINEER, Role.SPECIALIST, Role.ADMIN}),
     Action.VIEW_CMDB: _EVERYONE,
+    Action.MANAGE_SLA: frozenset({Role.SUPERVISOR, Role.ADMIN}),
     Action.INSPECT: frozenset({Role.INSPECTOR, Role.AGENT, Role.ENGINEER, Role.ADMIN}),
     Action.ADMINISTER: frozenset({Role.ADMIN}),
     Action.ACT_AS_OTHER: frozenset({Role.ADMIN}),

@@ -23,6 +23,8 @@ DEFAULTS: dict[str, Any] = {
     # A resolved ticket may be reopened this many days after resolution; later, a follow-up
     # ticket linked to it is opened instead (the original's figures stay as they were).
     "reopen_window_days": 7,
+    # The scheduler closes tickets resolved this many days ago (0: never, a person closes them).
+    "auto_close_days": 3,
 }
 
 
@@ -38,6 +40,8 @@ def _validate(key: str, value: Any) -> Any:
         )
         if not ok:
             raise Invalid("priority_matrix must be 3 rows of 3 priorities from 1 to 5.", field=key)
+    if key == "auto_close_days" and not (isinstance(value, int) and 0 <= value <= 365):
+        raise Invalid("auto_close_days must be a whole number from 0 to 365.", field=key)
     if key == "reopen_window_days" and not (isinstance(value, int) and 0 <= value <= 365):
         raise Invalid("reopen_window_days must be a whole number from 0 to 365.", field=key)
     return value

@@ -5,6 +5,7 @@ from itsm_tui.storage.tables.cmdb import ConfigurationItem, TicketCI
 from itsm_tui.storage.tables.journal import JournalEntry
 from itsm_tui.storage.tables.people import AssignmentGroup, Caller, GroupMember, Staff, StaffRole
 from itsm_tui.storage.tables.settings import SiteSetting
+from itsm_tui.storage.tables.sla import NotificationOutbox, SlaAlert, SlaEvent
 from itsm_tui.storage.tables.tickets import Contact, NumberSeries, Ticket, TicketNote
 
 __all__ = [
@@ -16,8 +17,11 @@ __all__ = [
     "GroupMember",
     "JournalEntry",
     "Location",
+    "NotificationOutbox",
     "NumberSeries",
     "SiteSetting",
+    "SlaAlert",
+    "SlaEvent",
     "Staff",
     "StaffRole",
     "Ticket",

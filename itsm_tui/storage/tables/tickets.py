@@ -64,6 +64,11 @@ class Ticket(SQLModel, table=True):
     response_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     resolution_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     next_sla_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The SLA policy in force ("P2", "P2/category:sw" …) and the resolution clock's business
+    # minutes as of the last change, so a queue can show time left and elapsed % per row
+    # without reading the journal (see ``workflow.sla.progress``).
+    sla_policy: str | None = Field(default=None, max_length=80)
+    resolution_elapsed_min: int | None = Field(default=None)
     reassignment_count: int = Field(default=0)
     escalation_count: int = Field(default=0)
     reopen_count: int = Field(default=0)

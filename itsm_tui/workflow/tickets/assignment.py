@@ -150,6 +150,13 @@ def escalate(
     return _move_tier(tx, number, "escalate", group, reason, expected_version)
 
 
+def escalate_in(tx: Tx, number: str, *, group: str, reason: str) -> TicketView:
+    """:func:`escalate` inside a transaction that is already open: the SLA scan escalates a
+    ticket whose tier budget ran out in the same transaction that records the threshold, as
+    ``Actor.system()``, so the escalation and its alerts happen together or not at all."""
+    return _move_tier(tx, number, "escalate", group, reason, None)
+
+
 @mutation(Action.ESCALATE_TICKET)
 def return_ticket(
     tx: Tx, number: str, *, group: str, reason: str, expected_version: int | None = None

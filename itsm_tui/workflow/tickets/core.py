@@ -22,6 +22,7 @@ from itsm_tui.workflow.context import Tx
 from itsm_tui.workflow.errors import Conflict, Forbidden
 from itsm_tui.workflow.lookup import find_ticket
 from itsm_tui.workflow.permissions import Action, allowed
+from itsm_tui.workflow.sla import clock as sla_clock
 from itsm_tui.workflow.tickets import states
 
 TEXT_LIMITS = {"title": 200, "description": 20_000, "note": 20_000, "reason": 2_000}
@@ -74,7 +75,8 @@ def apply(
     extra: dict[str, Any] | None = None,
 ) -> Ticket:
     """Write ``changes`` with ``version = version + 1`` only if nobody changed it meanwhile,
-    and journal exactly one entry with the fields that really changed (old → new)."""
+    journal exactly one entry with the fields that really changed (old → new), and refresh the
+    ticket's SLA due times from the journal it now has."""
     assert ticket.id is not None
     diff = {
         _LABELS.get(k, (k,))[0]: (
@@ -95,6 +97,8 @@ def apply(
     for key, value in {**changes, "version": new_version, "updated_at": tx.now}.items():
         set_committed_value(ticket, key, value)
     tx.journal("ticket", ticket.id, action, {**diff, **(extra or {})})
+    # Every change recomputes the SLA due times in this same transaction (see sla.clock).
+    sla_clock.refresh(tx.session, ticket, tx.now)
     return ticket
 
 

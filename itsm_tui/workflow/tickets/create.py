@@ -15,6 +15,7 @@ from itsm_tui.workflow.lookup import find_caller, find_category, find_cis, find_
 from itsm_tui.workflow.numbering import next_number
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.site_settings import priority_for
+from itsm_tui.workflow.sla import clock as sla_clock
 from itsm_tui.workflow.tickets.core import TEXT_LIMITS, member_of
 from itsm_tui.workflow.tickets.views import TicketView, ticket_view
 
@@ -123,6 +124,7 @@ def open_ticket(tx: Tx, draft: TicketDraft) -> Ticket:
             "cis": [ci.name for ci in cis],
         },
     )
+    sla_clock.refresh(session, ticket, tx.now)  # the clocks start now
     return ticket
 
 

@@ -1,0 +1,143 @@
+"""Cost of the SLA scan: it must grow with the number of tickets due, not the number open.
+
+    python benchmarks/sla_scan.py                         # SQLite in /tmp
+    python benchmarks/sla_scan.py --db postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+Two series, each point on a freshly bulk-loaded database (``storage.bulk``, not the ORM):
+
+* open tickets 10,000 → 100,000 with 1,000 due: the cost should stay flat;
+* 100,000 open with 100 → 1,000 due: the cost should grow with the number due.
+
+For each point it prints the time of the due-rows query alone (the index range read on
+``next_sla_at``) and of the whole scan (each due ticket: lock, recompute its clocks from its
+journal, record the threshold, raise the alert, journal it, move ``next_sla_at`` on).
+Target: a scan of 1,000 due among 100,000 open under 0.5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import create_engine, text
+
+from itsm_tui.clock import FrozenClock
+from itsm_tui.storage import migrate
+from itsm_tui.storage.bulk import bulk_insert, next_id, reset_sequence, to_db_time
+from itsm_tui.storage.engine import make_engine, read_session
+from itsm_tui.storage.tables import JournalEntry, Ticket
+from itsm_tui.workflow import groups
+from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.sla import scan
+from itsm_tui.workflow.staff import bootstrap_admin
+
+NOW = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
+TICKET_COLUMNS = (
+    "id", "number", "type", "title", "description", "impact", "urgency", "priority", "status",
+    "group_id", "assignee_id", "tier", "opened_at", "updated_at", "next_sla_at", "sla_policy",
+    "reassignment_count", "escalation_count", "reopen_count", "left_first_line",
+    "resolved_first_line", "priority_overridden", "version",
+)  # fmt: skip
+JOURNAL_COLUMNS = ("id", "entity", "entity_id", "action", "actor_id", "at", "changes")
+
+
+def _database(url: str | None) -> tuple[str, object]:
+    """A fresh database URL (and a clean-up token)."""
+    if url is None:
+        folder = Path(tempfile.mkdtemp(prefix="itsm-sla-bench-"))
+        return f"sqlite:///{folder / 'bench.db'}", folder
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options=-csearch_path%3D{schema}", (admin, schema)
+
+
+def _drop(token: object) -> None:
+    if isinstance(token, tuple):
+        admin, schema = token
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def load(url: str, open_count: int, due: int) -> Site:
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    site = Site(engine, clock=FrozenClock(NOW))
+    view = bootstrap_admin(site, "admin", "Admin")
+    admin = Actor(view.id, "admin", "Admin", 3, frozenset())
+    groups.add_group(site, admin, "hotline", "Hotline", tier=1, supervisor="admin")
+    groups.add_group(site, admin, "server", "Servers", tier=2)
+    opened_due = NOW - timedelta(minutes=10)  # P1 (24x7): response 50 % came at 8 minutes
+    with engine.begin() as conn:
+        t = lambda v: to_db_time(conn, v)  # noqa: E731
+        rows = []
+        journal = []
+        jid = next_id(conn, JournalEntry.__table__)  # type: ignore[arg-type]
+        for i in range(1, open_count + 1):
+            is_due = i % (open_count // due) == 0 if due else False
+            opened = opened_due if is_due else NOW
+            next_at = NOW - timedelta(minutes=2) if is_due else NOW + timedelta(days=1)
+            rows.append((
+                i, f"INC{i:07}", "incident", "bench", "", 1, 1, 1, "assigned", 1, view.id, 1,
+                t(opened), t(opened), t(next_at), "P1", 0, 0, 0, False, False, False, 1,
+            ))  # fmt: skip
+            journal.append((jid + i, "ticket", i, "create", view.id, t(opened), '{"priority": 1}'))
+        bulk_insert(conn, Ticket.__table__, TICKET_COLUMNS, rows)  # type: ignore[arg-type]
+        bulk_insert(conn, JournalEntry.__table__, JOURNAL_COLUMNS, journal)  # type: ignore[arg-type]
+        reset_sequence(conn, Ticket.__table__)  # type: ignore[arg-type]
+        reset_sequence(conn, JournalEntry.__table__)  # type: ignore[arg-type]
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("ANALYZE")
+    if engine.dialect.name == "sqlite":  # don't bill the load's WAL checkpoint to the scan
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return site
+
+
+def measure(url: str | None, open_count: int, due: int) -> tuple[float, float, int]:
+    db, token = _database(url)
+    site = load(db, open_count, due)
+    try:
+        started = time.perf_counter()
+        with read_session(site.engine) as session:
+            found = len(scan.due_ticket_ids(session, NOW, limit=10 * due or 1))
+        query = time.perf_counter() - started
+        started = time.perf_counter()
+        report = scan.scan(site, limit=1000)
+        total = time.perf_counter() - started
+        assert found == due and report.alerts == due, (found, report)
+        return query, total, report.alerts
+    finally:
+        site.close()
+        _drop(token)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="PostgreSQL URL (default: SQLite in /tmp)")
+    parser.add_argument("--quick", action="store_true", help="smaller series, for a smoke run")
+    args = parser.parse_args()
+    scale = 10 if args.quick else 1
+    print(f"{'open':>9} {'due':>6} {'due query':>10} {'whole scan':>11} {'per due':>9}")
+    series = [(n // scale, 1000 // scale) for n in (10_000, 50_000, 100_000)]
+    series += [(100_000 // scale, d // scale) for d in (100, 500)]
+    for open_count, due in series:
+        query, total, _ = measure(args.db, open_count, due)
+        print(
+            f"{open_count:>9,} {due:>6,} {query * 1000:>8.1f}ms {total * 1000:>9.0f}ms "
+            f"{total / due * 1000:>7.2f}ms"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""Notification channels: e-mail over SMTP and a generic JSON webhook (standard library only).
+
+Each channel is a callable ``send(address, payload)`` that raises on any failure; the outbox
+(``workflow.sla.outbox``) owns retrying. :func:`channels_from` builds the ones a site configured.
+"""
+
+from __future__ import annotations
+
+import json
+import smtplib
+import urllib.request
+from collections.abc import Callable, Mapping
+from email.message import EmailMessage
+from typing import Any
+
+from itsm_tui.config import Settings
+
+TIMEOUT = 10  # seconds; a hung server must not hold the delivery job
+
+Sender = Callable[[str, Mapping[str, Any]], None]
+
+
+def smtp_sender(host: str, port: int, sender: str) -> Sender:
+    """Plain-text e-mail, subject "[SLA] <message>", UTF-8 (Chinese titles stay readable)."""
+
+    def send(address: str, payload: Mapping[str, Any]) -> None:
+        message = EmailMessage()
+        message["From"] = sender
+        message["To"] = address
+        message["Subject"] = f"[SLA] {payload.get('message', '')}"[:200]
+        message.set_content(
+            f"{payload.get('message', '')}\n\nTicket: {payload.get('ticket')}\n"
+            f"Threshold: {payload.get('kind')}, due {payload.get('due_at')}\n"
+            f"You are notified as: {payload.get('target')}\n"
+        )
+        with smtplib.SMTP(host, port, timeout=TIMEOUT) as smtp:
+            smtp.send_message(message)
+
+    return send
+
+
+def webhook_sender() -> Sender:
+    """POST the payload as JSON to the address; any non-2xx answer is a failure."""
+
+    def send(address: str, payload: Mapping[str, Any]) -> None:
+        body = json.dumps(dict(payload), ensure_ascii=False).encode()
+        request = urllib.request.Request(
+            address, data=body, method="POST", headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            if not 200 <= response.status < 300:
+                raise RuntimeError(f"webhook answered {response.status}")
+
+    return send
+
+
+def channels_from(settings: Settings) -> dict[str, Sender]:
+    channels: dict[str, Sender] = {}
+    if settings.smtp_host:
+        channels["email"] = smtp_sender(
+            settings.smtp_host, settings.smtp_port, settings.smtp_sender
+        )
+    if settings.webhook_url:
+        channels["webhook"] = webhook_sender()
+    return channels

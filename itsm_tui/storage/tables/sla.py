@@ -1,0 +1,80 @@
+"""SLA bookkeeping: thresholds crossed, the alert inbox, and the notification outbox.
+
+Exactly-once is enforced here, by unique constraints, not by the scanner's memory: a threshold
+is handled once per ticket and kind (``uq_sla_event``), an alert raised once per ticket, kind and
+target (``uq_sla_alert``), and a notification queued once per alert, channel and address
+(``uq_outbox``). Two schedulers racing, or one killed mid-scan and restarted, therefore cannot
+alert twice: the loser's INSERT conflicts and its transaction does nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from itsm_tui.storage.types import UTCDateTime
+
+
+class SlaEvent(SQLModel, table=True):
+    """One threshold of one ticket that was reached and handled (alerts raised, escalated).
+
+    ``kind`` is ``response:50``, ``resolution:100``, ``tier1_budget`` …; ``due_at`` is when it
+    fell due, ``fired_at`` when the scan handled it.
+    """
+
+    __tablename__ = "sla_event"
+    __table_args__ = (UniqueConstraint("ticket_id", "kind", name="uq_sla_event"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", ondelete="CASCADE")
+    kind: str = Field(max_length=40)
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    fired_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class SlaAlert(SQLModel, table=True):
+    """One alert in one staff member's inbox ("INC000012 is at 75 % of its resolution time")."""
+
+    __tablename__ = "sla_alert"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "kind", "staff_id", name="uq_sla_alert"),
+        # The console's live inbox: "alerts for me since id N".
+        Index("ix_sla_alert_staff", "staff_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", ondelete="CASCADE")
+    kind: str = Field(max_length=40)
+    staff_id: int = Field(foreign_key="staff.id")
+    target: str = Field(max_length=20)  # the ladder target that named them: assignee, manager …
+    message: str = Field(max_length=500)
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class NotificationOutbox(SQLModel, table=True):
+    """One message to send through a channel (e-mail, webhook), retried with back-off.
+
+    ``next_attempt_at`` is None once the message is sent (``sent_at``) or given up; the delivery
+    job reads only rows whose ``next_attempt_at`` has come (``ix_outbox_next``).
+    """
+
+    __tablename__ = "notification_outbox"
+    __table_args__ = (
+        UniqueConstraint("alert_id", "channel", "address", name="uq_outbox"),
+        Index("ix_outbox_next", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="sla_alert.id", ondelete="CASCADE")
+    channel: str = Field(max_length=20)  # email | webhook
+    address: str = Field(max_length=500)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(sa_type=UTCDateTime)

@@ -1,0 +1,318 @@
+"""The SLA scan: alerts exactly once (two scanners, a kill mid-scan), automatic tier escalation
+as the system, the alert inbox, notification delivery and retry, auto-close."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any, ClassVar
+
+import pytest
+from sqlmodel import Session, col, func, select
+
+from itsm_tui.clock import FrozenClock
+from itsm_tui.config import Settings
+from itsm_tui.notify import channels_from
+from itsm_tui.storage.tables import JournalEntry, NotificationOutbox, SlaAlert, SlaEvent, Staff
+from itsm_tui.workflow import tickets as t
+from itsm_tui.workflow.context import Site
+from itsm_tui.workflow.sla import outbox, scan
+from itsm_tui.workflow.sla import service as sla
+from itsm_tui.workflow.tickets import TicketDraft
+from tests.conftest import Desk
+
+
+def _open(desk: Desk, impact: int = 2, urgency: int = 2) -> str:
+    draft = TicketDraft(title="核心交换机故障", caller="E001", impact=impact, urgency=urgency)
+    return t.create_ticket(desk.site, desk.agent1, draft).number
+
+
+def _clock(desk: Desk) -> FrozenClock:
+    assert isinstance(desk.site.clock, FrozenClock)
+    return desk.site.clock
+
+
+def _alerts(desk: Desk) -> list[tuple[str, str]]:
+    with Session(desk.site.engine) as s:
+        rows = s.exec(select(SlaAlert).order_by(col(SlaAlert.id))).all()
+        return [(a.kind, a.target) for a in rows]
+
+
+def test_warning_fires_once_and_reaches_the_supervisor_of_an_unassigned_ticket(
+    desk: Desk,
+) -> None:
+    _open(desk)  # P3: 60 min response → 50 % at 09:30
+    _clock(desk).advance(minutes=29)
+    assert scan.scan(desk.site).alerts == 0
+    _clock(desk).advance(minutes=1)
+    report = scan.scan(desk.site)
+    assert report.alerts == 1 and _alerts(desk) == [("response:50", "assignee")]
+    assert scan.scan(desk.site).alerts == 0  # again: nothing new
+    inbox = sla.list_alerts(desk.site, desk.sup)
+    assert [a.kind for a in inbox] == ["response:50"]
+    assert "50 % of its response time" in inbox[0].message
+    assert sla.list_alerts(desk.site, desk.sup, since_id=inbox[0].id) == []
+    assert sla.list_alerts(desk.site, desk.agent1, mine=False) == []  # not a supervisor
+
+
+def test_claim_before_the_warning_stops_response_alerts(desk: Desk) -> None:
+    number = _open(desk)
+    _clock(desk).advance(minutes=10)
+    t.claim(desk.site, desk.agent1, number)
+    _clock(desk).advance(minutes=120)
+    scan.scan(desk.site)
+    assert [k for k, _ in _alerts(desk) if k.startswith("response")] == []
+
+
+def test_breach_alerts_every_ladder_target(desk: Desk) -> None:
+    number = _open(desk)
+    t.claim(desk.site, desk.agent1, number)  # response stops; resolution runs
+    sla.set_policy(desk.site, desk.sup, 3, {"resolution": 100, "tier_budgets": {}})
+    _clock(desk).advance(minutes=101)
+    scan.scan(desk.site)
+    alerts = _alerts(desk)
+    assert ("resolution:50", "assignee") in alerts
+    assert [(k, tg) for k, tg in alerts if k == "resolution:100"] == [
+        ("resolution:100", "assignee"),
+        ("resolution:100", "group_supervisor"),
+        ("resolution:100", "manager"),  # admin, the other supervisor-role holder
+    ]
+
+
+def test_two_scanners_at_once_alert_exactly_once(desk: Desk) -> None:
+    for _ in range(6):
+        _open(desk)
+    _clock(desk).advance(minutes=61)  # every response threshold is due
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        site = Site(desk.site.engine, clock=desk.site.clock, settings=desk.site.settings)
+        barrier.wait()
+        try:
+            scan.scan(site)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    with Session(desk.site.engine) as s:
+        kinds = s.exec(select(SlaEvent.kind, func.count()).group_by(SlaEvent.kind)).all()
+        assert dict(kinds) == {"response:50": 6, "response:75": 6, "response:100": 6}
+        # 50 %: sup; 75 %: sup; 100 %: sup + admin (manager) — per ticket, once each.
+        assert s.exec(select(func.count()).select_from(SlaAlert)).one() == 6 * 4
+        journaled = s.exec(select(func.count()).where(JournalEntry.action == "sla_alert")).one()
+        assert journaled == 6 * 3
+
+
+def test_a_scan_killed_midway_loses_and_duplicates_nothing(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _ in range(3):
+        _open(desk)
+    _clock(desk).advance(minutes=61)
+    real = scan._raise_alert
+    calls = {"n": 0}
+
+    def dying(*args: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 6:  # in the middle of the second ticket
+            raise KeyboardInterrupt("killed")
+        return real(*args)
+
+    monkeypatch.setattr(scan, "_raise_alert", dying)
+    with pytest.raises(KeyboardInterrupt):
+        scan.scan(desk.site)
+    monkeypatch.setattr(scan, "_raise_alert", real)
+    scan.scan(desk.site)  # the restarted scheduler
+    with Session(desk.site.engine) as s:
+        per_ticket = s.exec(
+            select(SlaAlert.ticket_id, func.count()).group_by(SlaAlert.ticket_id)
+        ).all()
+    assert sorted(n for _, n in per_ticket) == [4, 4, 4]
+
+
+def test_tier_budget_escalates_automatically_as_the_system(desk: Desk) -> None:
+    number = _open(desk, impact=1, urgency=1)  # P1: 24x7, tier 1 has 15 minutes
+    t.claim(desk.site, desk.agent1, number)
+    _clock(desk).advance(minutes=15)
+    report = scan.scan(desk.site)
+    assert report.escalated == [number]
+    view = t.show_ticket(desk.site, desk.admin, number).ticket
+    assert view.tier == 2 and view.group == "server" and view.assignee is None
+    history = t.ticket_history(desk.site, desk.admin, number)
+    escalation = next(h for h in history if h.action == "escalate")
+    assert escalation.actor == "system"
+    assert "ran out" in escalation.changes["reason"]
+    budget = [(k, tg) for k, tg in _alerts(desk) if k == "tier1_budget"]
+    assert budget == [("tier1_budget", "group_supervisor"), ("tier1_budget", "next_tier")]
+    # The tier-2 budget now runs from the escalation: 120 more minutes, then tier 3.
+    _clock(desk).advance(minutes=119)
+    assert scan.scan(desk.site).escalated == []
+    _clock(desk).advance(minutes=1)
+    assert scan.scan(desk.site).escalated == [number]
+    assert t.show_ticket(desk.site, desk.admin, number).ticket.tier == 3
+
+
+def test_auto_escalation_can_be_switched_off(desk: Desk) -> None:
+    number = _open(desk, impact=1, urgency=1)
+    sla.set_policy(desk.site, desk.sup, 1, {"auto_escalate": False})
+    _clock(desk).advance(minutes=20)
+    assert scan.scan(desk.site).escalated == []
+    assert t.show_ticket(desk.site, desk.admin, number).ticket.tier == 1
+    assert ("tier1_budget", "group_supervisor") in _alerts(desk)  # still told
+
+
+def test_paused_ticket_raises_nothing(desk: Desk) -> None:
+    number = _open(desk, impact=1, urgency=1)
+    t.claim(desk.site, desk.agent1, number)
+    t.set_pending(desk.site, desk.agent1, number, reason="vendor")
+    _clock(desk).advance(hours=10)
+    assert scan.scan(desk.site).thresholds == 0
+    assert not [k for k, _ in _alerts(desk) if not k.startswith("response")]
+
+
+def test_auto_close_after_n_days(desk: Desk) -> None:
+    number = _open(desk)
+    t.claim(desk.site, desk.agent1, number)
+    t.resolve(desk.site, desk.agent1, number, code="fixed", text="ok")
+    _clock(desk).advance(days=2)
+    assert scan.auto_close(desk.site, 3) == []
+    _clock(desk).advance(days=1, seconds=1)
+    assert scan.auto_close(desk.site, 3) == [number]
+    history = t.ticket_history(desk.site, desk.admin, number)
+    assert history[-1].action == "close" and history[-1].actor == "system"
+
+
+# ---------------------------------------------------------------------- notification channels
+class _Hook(BaseHTTPRequestHandler):
+    received: ClassVar[list[dict[str, Any]]] = []
+    fail_next = 0
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        if _Hook.fail_next:
+            _Hook.fail_next -= 1
+            self.send_response(500)
+        else:
+            _Hook.received.append(json.loads(body))
+            self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def webhook() -> Iterator[str]:
+    _Hook.received, _Hook.fail_next = [], 0
+    server = HTTPServer(("127.0.0.1", 0), _Hook)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/itsm"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[int, list[Any]]]:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    messages: list[Any] = []
+
+    class Keep(Message):
+        def handle_message(self, message: Any) -> None:
+            messages.append(message)
+
+    with socket.socket() as probe:  # aiosmtpd needs a concrete port: take a free one
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, messages
+    controller.stop()
+
+
+def _notifying_site(desk: Desk, **settings: Any) -> Site:
+    base = desk.site.settings
+    return Site(
+        desk.site.engine,
+        clock=desk.site.clock,
+        settings=Settings(database_url=base.database_url, **settings),
+    )
+
+
+def test_email_and_webhook_delivery(desk: Desk, webhook: str, smtp: tuple[int, list[Any]]) -> None:
+    port, mails = smtp
+    with Session(desk.site.engine) as s:  # (no staff-editing operation exists yet)
+        s.exec(select(Staff).where(Staff.login == "sup")).one().email = "sup@example.gov.cn"
+        s.commit()
+    site = _notifying_site(desk, smtp_host="127.0.0.1", smtp_port=port, webhook_url=webhook)
+    number = _open(desk)
+    _clock(desk).advance(minutes=30)
+    scan.scan(site)
+    report = outbox.deliver(site, channels_from(site.settings))
+    assert report.sent == 2
+    assert [p["ticket"] for p in _Hook.received] == [number]
+    assert _Hook.received[0]["kind"] == "response:50" and _Hook.received[0]["staff"] == "sup"
+    [mail] = mails
+    assert mail["To"] == "sup@example.gov.cn" and number in mail["Subject"]
+    assert outbox.deliver(site, channels_from(site.settings)).sent == 0  # sent once
+
+
+def test_failing_channel_is_retried_with_backoff_and_keeps_the_inbox(
+    desk: Desk, webhook: str
+) -> None:
+    site = _notifying_site(desk, webhook_url=webhook)
+    _open(desk)
+    _clock(desk).advance(minutes=30)
+    _Hook.fail_next = 2
+    scan.scan(site)
+    assert len(sla.list_alerts(desk.site, desk.sup)) == 1  # the inbox has it regardless
+    send = channels_from(site.settings)
+    assert outbox.deliver(site, send).failed == 1
+    assert outbox.deliver(site, send).sent == 0  # not yet: backing off
+    _clock(desk).advance(seconds=61)
+    assert outbox.deliver(site, send).failed == 1  # second failure: wait 2 minutes now
+    _clock(desk).advance(seconds=61)
+    assert outbox.deliver(site, send).sent == 0
+    _clock(desk).advance(seconds=60)
+    assert outbox.deliver(site, send).sent == 1
+    assert len(_Hook.received) == 1
+    with Session(desk.site.engine) as s:
+        row = s.exec(select(NotificationOutbox)).one()
+        assert row.attempts == 3 and row.sent_at is not None and row.next_attempt_at is None
+
+
+def test_unreachable_channel_is_given_up_after_max_attempts(desk: Desk) -> None:
+    site = _notifying_site(desk, webhook_url="http://127.0.0.1:9/nothing")
+    _open(desk)
+    _clock(desk).advance(minutes=30)
+    scan.scan(site)
+    send = channels_from(site.settings)
+    given_up = 0
+    for _ in range(outbox.MAX_ATTEMPTS):
+        given_up += outbox.deliver(site, send).given_up
+        _clock(desk).advance(hours=1)
+    assert given_up == 1
+    with Session(desk.site.engine) as s:
+        row = s.exec(select(NotificationOutbox)).one()
+        assert row.next_attempt_at is None and row.sent_at is None and row.last_error
+
+
+def test_due_scan_reads_only_due_tickets(desk: Desk) -> None:
+    for _ in range(3):
+        _open(desk)
+    with Session(desk.site.engine) as s:
+        now = desk.site.clock.now()
+        assert scan.due_ticket_ids(s, now) == []
+        assert len(scan.due_ticket_ids(s, now + timedelta(minutes=30))) == 3

@@ -9,9 +9,9 @@ from itsm_tui.storage.tables.tickets import Contact, NumberSeries, Ticket, Ticke
 
 __all__ = [
     "AssignmentGroup",
-    "Caller",
     "CIDocument",
     "CIRelation",
+    "Caller",
     "Category",
     "ConfigurationItem",
     "Contact",

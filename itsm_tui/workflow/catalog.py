@@ -1,5 +1,7 @@
-"""Reference data the desk classifies by: the two-level category tree, and configuration items
-in their minimal form (the CMDB work grows them)."""
+"""Reference data the desk classifies by: the two-level category tree.
+
+Configuration items moved to ``workflow.cmdb``; ``add_ci`` and ``CIView`` are re-exported here
+for callers written before the move."""
 
 from __future__ import annotations
 
@@ -7,8 +9,8 @@ from dataclasses import dataclass
 
 from sqlmodel import col, select
 
-from itsm_tui.domain import CIStatus
-from itsm_tui.storage.tables import Category, ConfigurationItem
+from itsm_tui.storage.tables import Category
+from itsm_tui.workflow.cmdb.items import CIView, add_ci
 from itsm_tui.workflow.context import Read, Tx, mutation, query
 from itsm_tui.workflow.errors import Conflict, Invalid
 from itsm_tui.workflow.lookup import find_category
@@ -63,39 +65,4 @@ def list_categories(read: Read) -> list[CategoryView]:
     return [CategoryView(r.id or 0, r.code, r.name, names.get(r.parent_id)) for r in rows]
 
 
-@dataclass(frozen=True)
-class CIView:
-    id: int
-    name: str
-    ci_class: str
-    status: str
-
-
-@mutation(Action.MANAGE_CMDB)
-def add_ci(tx: Tx, name: str, ci_class: str, *, status: str = "in_use") -> CIView:
-    """Register a configuration item (class + name is its natural key)."""
-    if not name.strip() or len(name) > 200:
-        raise Invalid("name must be 1–200 characters.", field="name")
-    if not ci_class.strip() or len(ci_class) > 40:
-        raise Invalid("class must be 1–40 characters.", field="class")
-    try:
-        CIStatus(status)
-    except ValueError:
-        valid = ", ".join(s.value for s in CIStatus)
-        raise Invalid(f"status must be one of: {valid}.", field="status") from None
-    session = tx.session
-    exists = session.exec(
-        select(ConfigurationItem.id).where(
-            ConfigurationItem.name == name, ConfigurationItem.ci_class == ci_class
-        )
-    ).first()
-    if exists:
-        raise Conflict(f"{ci_class} '{name}' already exists.", field="name")
-    row = ConfigurationItem(
-        name=name, ci_class=ci_class, status=status, created_at=tx.now, updated_at=tx.now
-    )
-    session.add(row)
-    session.flush()
-    assert row.id is not None
-    tx.journal("ci", row.id, "create", {"name": name, "class": ci_class, "status": status})
-    return CIView(row.id, name, ci_class, status)
+__all__ = ["CIView", "CategoryView", "add_category", "add_ci", "list_categories"]

@@ -1,7 +1,7 @@
 """Every table, imported in one place so ``SQLModel.metadata`` is complete for Alembic."""
 
 from itsm_tui.storage.tables.catalog import Category, Location
-from itsm_tui.storage.tables.cmdb import ConfigurationItem, TicketCI
+from itsm_tui.storage.tables.cmdb import CIDocument, CIRelation, ConfigurationItem, TicketCI
 from itsm_tui.storage.tables.journal import JournalEntry
 from itsm_tui.storage.tables.people import AssignmentGroup, Caller, GroupMember, Staff, StaffRole
 from itsm_tui.storage.tables.settings import SiteSetting
@@ -10,6 +10,8 @@ from itsm_tui.storage.tables.tickets import Contact, NumberSeries, Ticket, Ticke
 
 __all__ = [
     "AssignmentGroup",
+    "CIDocument",
+    "CIRelation",
     "Caller",
     "Category",
     "ConfigurationItem",

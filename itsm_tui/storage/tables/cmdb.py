@@ -1,10 +1,17 @@
-"""Configuration items. Minimal for now: the CMDB issue adds classes, attributes and relations."""
+"""The CMDB: configuration items, the typed relationships between them, documents attached to
+them, and the tickets that name them.
+
+Class-specific attributes live in one JSON column validated by ``workflow.cmdb.classes``: a new
+attribute then needs no migration, and the common fields that searches and imports key on
+(class, name, asset tag, IP, status) stay real, indexed columns.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import JSON, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from itsm_tui.storage.types import UTCDateTime
@@ -13,18 +20,72 @@ from itsm_tui.storage.types import UTCDateTime
 class ConfigurationItem(SQLModel, table=True):
     __tablename__ = "configuration_item"
     __table_args__ = (
-        # class + name is the natural key imports upsert by.
+        # class + name is the natural key imports upsert by (the asset tag, where given, first).
         UniqueConstraint("ci_class", "name", name="uq_ci_class_name"),
         Index("ix_ci_name", "name"),
+        Index("ix_ci_asset_tag", "asset_tag", unique=True),
+        Index("ix_ci_ip", "ip"),
+        Index("ix_ci_class_status", "ci_class", "status", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
     ci_class: str = Field(max_length=40)
     status: str = Field(default="in_use", max_length=20)
+    # 1 critical · 2 high · 3 medium · 4 low (see workflow.cmdb.classes.CRITICALITY).
+    criticality: int = Field(default=3, sa_column_kwargs={"server_default": text("3")})
+    owner_group_id: int | None = Field(default=None, foreign_key="assignment_group.id")
+    location_id: int | None = Field(default=None, foreign_key="location.id")
+    asset_tag: str | None = Field(default=None, max_length=60)
+    serial: str | None = Field(default=None, max_length=80)
+    ip: str | None = Field(default=None, max_length=45)
+    attributes: dict[str, Any] = Field(
+        default_factory=dict, sa_type=JSON, sa_column_kwargs={"server_default": text("'{}'")}
+    )
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
     version: int = Field(default=1)
+
+
+class CIRelation(SQLModel, table=True):
+    """A typed, directed relationship: ``source`` runs on / depends on / … ``target``."""
+
+    __tablename__ = "ci_relation"
+    __table_args__ = (
+        UniqueConstraint("source_id", "target_id", "type", name="uq_ci_relation"),
+        # Impact analysis walks both ways; each index covers its walk (no table look-up).
+        Index("ix_ci_relation_source", "source_id", "type", "target_id"),
+        Index("ix_ci_relation_target", "target_id", "type", "source_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="configuration_item.id")
+    target_id: int = Field(foreign_key="configuration_item.id")
+    type: str = Field(max_length=20)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class CIDocument(SQLModel, table=True):
+    """A manual, code repository, contract … attached to a CI (代码文档管理).
+
+    Each version is its own row, so the history of a document is kept; the newest is the one
+    with the latest ``created_at``.
+    """
+
+    __tablename__ = "ci_document"
+    __table_args__ = (
+        UniqueConstraint("ci_id", "kind", "title", "version", name="uq_ci_document_version"),
+        Index("ix_ci_document_ci", "ci_id", "kind", "title"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ci_id: int = Field(foreign_key="configuration_item.id")
+    kind: str = Field(max_length=20)
+    title: str = Field(max_length=200)
+    version: str = Field(max_length=40)
+    uri: str = Field(default="", max_length=500)
+    note: str = Field(default="", max_length=2000)
+    created_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class TicketCI(SQLModel, table=True):

@@ -1,0 +1,89 @@
+"""Impact analysis latency on the benchmark graph (100,000 CIs, 300,000 relationships).
+
+    python benchmarks/cmdb_impact.py                      # after benchmarks/cmdb_import.py
+    python benchmarks/cmdb_impact.py --db postgresql+psycopg://…   # a schema with the graph
+
+Runs ``cmdb.analyse`` (upstream and downstream walks, open incidents) at depth 6 from random
+CIs of each class and prints p50 / p99 in milliseconds (target: p99 under 100 ms). Uses the
+SQLite graph cmdb_import.py keeps in /tmp/itsm-bench, building it first if missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import text
+
+from itsm_tui.storage.engine import make_engine
+from itsm_tui.workflow import cmdb
+from itsm_tui.workflow.context import Actor, Site
+
+BENCH_DIR = Path("/tmp/itsm-bench")
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", help="database URL holding the graph")
+    parser.add_argument("--cis", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--depth", type=int, default=6)
+    args = parser.parse_args()
+    url = args.db or f"sqlite:///{BENCH_DIR / f'cmdb-{args.cis}.db'}"
+    if not args.db and not (BENCH_DIR / f"cmdb-{args.cis}.db").exists():
+        sys.exit("run benchmarks/cmdb_import.py first (it builds the graph)")
+    site = Site(make_engine(url))
+    with site.engine.connect() as conn:
+        admin_id = conn.execute(text("SELECT id FROM staff WHERE login = 'bench'")).scalar()
+        by_class: dict[str, list[str]] = {}
+        for tag, cls in conn.execute(text("SELECT asset_tag, ci_class FROM configuration_item")):
+            by_class.setdefault(cls, []).append(tag)
+        relations = conn.execute(text("SELECT COUNT(*) FROM ci_relation")).scalar()
+    admin = Actor(admin_id, "bench", "", 3, frozenset())
+    rng = random.Random(1)
+    print(
+        f"impact analysis at depth {args.depth} on {site.engine.dialect.name}: "
+        f"{sum(map(len, by_class.values())):,} CIs, {relations:,} relations"
+    )
+    everything: list[float] = []
+    for cls in (
+        "business_service",
+        "database",
+        "server",
+        "network_device",
+        "desktop",
+        "rack",
+        "machine_room",
+    ):
+        samples, reached = [], []
+        for _ in range(args.runs if cls != "machine_room" else 10):
+            start = time.perf_counter()
+            report = cmdb.analyse(site, admin, [rng.choice(by_class[cls])], depth=args.depth)
+            samples.append((time.perf_counter() - start) * 1000)
+            reached.append(len(report.upstream) + len(report.downstream))
+        everything.extend(samples)
+        print(
+            f"  from a {cls:<16} p50 {percentile(samples, 50):7.1f} ms  "
+            f"p99 {percentile(samples, 99):7.1f} ms  (median {statistics.median(reached):,.0f} "
+            f"CIs reached)"
+        )
+    print(
+        f"  all samples       p50 {percentile(everything, 50):7.1f} ms  "
+        f"p99 {percentile(everything, 99):7.1f} ms  (target p99 < 100 ms)"
+    )
+    site.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,308 @@
+"""``itsm ci``: configuration items, relationships, impact analysis, bulk import and export."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from itsm_tui.cli.common import JsonOpt
+from itsm_tui.cli.output import err_console, print_fields, print_json, print_table, say
+from itsm_tui.cli.state import state
+from itsm_tui.workflow import cmdb
+from itsm_tui.workflow.cmdb import exporting, importing
+from itsm_tui.workflow.errors import Invalid
+
+app = typer.Typer(help="Configuration items: search, show, impact, link, import, export.")
+
+CIArg = Annotated[str, typer.Argument(metavar="CI", help="Asset tag, #id, name or class:name.")]
+SetOpt = Annotated[
+    list[str],
+    typer.Option("--set", metavar="FIELD=VALUE", help="A field or class attribute; repeat."),
+]
+
+
+def _pairs(values: list[str]) -> dict[str, str]:
+    out = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise Invalid(f"--set '{item}' is not FIELD=VALUE.", field="set")
+        out[key.strip()] = value
+    return out
+
+
+def _ci_line(v: cmdb.CIView) -> str:
+    return f"#{v.id} {v.ci_class}:{v.name} v{v.version} {v.status} C{v.criticality}"
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The CI's name.")],
+    ci_class: Annotated[str, typer.Option("--class", help="server, database, … (see docs).")],
+    fields: SetOpt = [],  # noqa: B006
+    as_json: JsonOpt = False,
+) -> None:
+    """Add one CI: --set status=, criticality=1..4, owner_group=, location=, asset_tag=,
+    serial=, ip=, and class attributes (e.g. --set kind=virtual)."""
+    st = state(ctx)
+    values: dict[str, Any] = _pairs(fields)
+    common = {k: values.pop(k) for k in list(values) if k in cmdb_fields()}
+    view = cmdb.add_ci(st.site, st.actor(), name, ci_class, **common, attributes=values)
+    print_json(view) if as_json else say(_ci_line(view))
+
+
+def cmdb_fields() -> set[str]:
+    return {"status", "criticality", "owner_group", "location", "asset_tag", "serial", "ip"}
+
+
+@app.command("update")
+def update(
+    ctx: typer.Context,
+    ci: CIArg,
+    fields: SetOpt = [],  # noqa: B006
+    expect_version: Annotated[
+        int | None, typer.Option(metavar="N", help="Refuse if the CI is no longer at version N.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change fields or attributes of one CI (an empty value clears it)."""
+    st = state(ctx)
+    view = cmdb.update_ci(st.site, st.actor(), ci, _pairs(fields), expect_version=expect_version)
+    print_json(view) if as_json else say(_ci_line(view))
+
+
+@app.command("search")
+def search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Name prefix, asset tag or IP.")] = "",
+    ci_class: Annotated[str | None, typer.Option("--class", help="Only this class.")] = None,
+    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+    after: Annotated[int | None, typer.Option(help="Continue after this id.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Find CIs by name prefix, asset tag or IP."""
+    st = state(ctx)
+    rows = cmdb.search_cis(
+        st.site, st.actor(), text, ci_class=ci_class, status=status, limit=limit, after=after
+    )
+    if as_json:
+        print_json(rows)
+        return
+    print_table(
+        ["id", "class", "name", "status", "C", "asset tag", "ip", "owner"],
+        [
+            (r.id, r.ci_class, r.name, r.status, r.criticality, r.asset_tag, r.ip, r.owner_group)
+            for r in rows
+        ],
+    )
+
+
+@app.command("show")
+def show(ctx: typer.Context, ci: CIArg, as_json: JsonOpt = False) -> None:
+    """A CI with its attributes, relationships, documents and open incidents."""
+    st = state(ctx)
+    d = cmdb.show_ci(st.site, st.actor(), ci)
+    if as_json:
+        print_json(d)
+        return
+    v = d.ci
+    print_fields(
+        [
+            ("ci", f"#{v.id} {v.name} ({d.class_label} {v.ci_class}), version {v.version}"),
+            ("status", v.status),
+            ("criticality", f"{v.criticality} {d.criticality_label}"),
+            ("owner / location", f"{v.owner_group or '-'} / {v.location or '-'}"),
+            ("asset tag / serial", f"{v.asset_tag or '-'} / {v.serial or '-'}"),
+            ("ip", v.ip),
+            *((f"  {k}", val) for k, val in sorted(v.attributes.items())),
+        ]
+    )
+    for r in d.relations:
+        arrow = (
+            f"{v.name} —{r.type}→ {r.other}"
+            if r.direction == "out"
+            else (f"{r.other} —{r.type}→ {v.name}")
+        )
+        say(arrow)
+    for doc in d.documents:
+        say(f"doc {doc.kind}: {doc.title} v{doc.version} {doc.uri}")
+    for inc in d.open_incidents:
+        say(f"open {inc.number} P{inc.priority} {inc.status} {inc.title}")
+
+
+@app.command("impact")
+def impact(
+    ctx: typer.Context,
+    cis: Annotated[list[str], typer.Argument(metavar="CI...", help="CIs down or changing.")],
+    depth: Annotated[int, typer.Option(min=1, max=12, help="Hops to follow.")] = 6,
+    as_json: JsonOpt = False,
+) -> None:
+    """Business services hit (with the chain why), what the CIs need, open incidents."""
+    st = state(ctx)
+    report = cmdb.analyse(st.site, st.actor(), cis, depth=depth)
+    if as_json:
+        print_json(report)
+        return
+    say(f"services hit ({len(report.services)}):")
+    for s in report.services:
+        say(f"  C{s.criticality} {s.name}: {s.explanation}")
+    say(
+        f"upstream: {len(report.upstream) - len(report.roots)} CIs; "
+        f"downstream: {len(report.downstream)} CIs"
+    )
+    for d in report.downstream:
+        say(f"  needs {d.ci_class}:{d.name} (depth {d.depth})")
+    for inc in report.open_incidents:
+        say(f"open {inc.number} P{inc.priority} {inc.status} {inc.title}")
+    if report.major_suggested:
+        say("major incident suggested: " + "; ".join(report.reasons))
+    if report.truncated:
+        say("(cut off: the walk reached too many CIs; lower --depth)")
+
+
+@app.command("link")
+def link(
+    ctx: typer.Context,
+    source: CIArg,
+    kind: Annotated[str, typer.Argument(metavar="TYPE", help="runs_on, depends_on, …")],
+    target: Annotated[str, typer.Argument(metavar="TARGET")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Record SOURCE <TYPE> TARGET, e.g. `itsm ci link OA runs_on OA-APP-01`."""
+    st = state(ctx)
+    view = cmdb.link(st.site, st.actor(), source, kind, target)
+    print_json(view) if as_json else say(f"{view.source} —{view.type}→ {view.target}")
+
+
+@app.command("unlink")
+def unlink(
+    ctx: typer.Context,
+    source: CIArg,
+    kind: Annotated[str, typer.Argument(metavar="TYPE")],
+    target: Annotated[str, typer.Argument(metavar="TARGET")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Remove the relationship SOURCE <TYPE> TARGET."""
+    st = state(ctx)
+    view = cmdb.unlink(st.site, st.actor(), source, kind, target)
+    print_json(view) if as_json else say(f"removed {view.source} —{view.type}→ {view.target}")
+
+
+@app.command("attach")
+def attach(
+    ctx: typer.Context,
+    ci: CIArg,
+    kind: Annotated[str, typer.Option(help="manual, code_repository, contract, design, other.")],
+    title: Annotated[str, typer.Option(help="The document's title.")],
+    version: Annotated[str, typer.Option(help="Its version (a new version keeps the old).")],
+    uri: Annotated[str, typer.Option(help="Where it is (URL, path, repository).")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Attach a version of a manual, code repository or contract to a CI (代码文档管理)."""
+    st = state(ctx)
+    doc = cmdb.attach_document(st.site, st.actor(), ci, kind, title, version, uri=uri)
+    print_json(doc) if as_json else say(f"attached {doc.kind} {doc.title} v{doc.version}")
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV or JSON file of CIs or relationships.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report, write nothing.")] = False,
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Import the good rows, report the bad.")
+    ] = False,
+    encoding: Annotated[
+        str | None, typer.Option(help="utf-8, utf-8-sig, gb18030 … (default: detected).")
+    ] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="csv or json.")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="cis or relations (default: from the columns).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Upsert CIs (key: asset tag, else class+name) or relationships, all or nothing."""
+    st = state(ctx)
+    actor = st.actor()
+    if dry_run:
+        summary = importing.dry_run(
+            st.site, actor, str(file), encoding=encoding, fmt=fmt, kind=kind
+        )
+    else:
+        with _progress(not as_json) as progress:
+            summary = importing.import_file(
+                st.site,
+                actor,
+                str(file),
+                encoding=encoding,
+                fmt=fmt,
+                kind=kind,
+                skip_invalid=skip_invalid,
+                progress=progress,
+            )
+    if as_json:
+        print_json(asdict(summary))
+        return
+    verb = "would be" if summary.dry_run else "were"
+    say(
+        f"{summary.file} ({summary.kind}, {summary.format}, {summary.encoding}): "
+        f"{summary.rows} rows — {summary.created} created, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged, {len(summary.errors)} invalid ({verb} skipped)"
+    )
+    for error in summary.errors:
+        say(f"  {error}")
+    if summary.errors and summary.dry_run:
+        raise typer.Exit(1)
+
+
+class _progress:
+    """A rich progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self, wanted: bool) -> None:
+        self.enabled = wanted and sys.stderr.isatty()
+        self.bar: Any = None
+
+    def __enter__(self) -> Any:
+        if not self.enabled:
+            return None
+        from rich.progress import Progress
+
+        self.bar = Progress(console=err_console, transient=True)
+        self.bar.start()
+        task = self.bar.add_task("importing", total=None)
+
+        def update(done: int, total: int) -> None:
+            self.bar.update(task, completed=done, total=total)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    kind: Annotated[str, typer.Option(help="cis or relations.")] = "cis",
+    ci_class: Annotated[str | None, typer.Option("--class", help="Only this class.")] = None,
+) -> None:
+    """Write CIs or relationships as CSV (formula-safe) or JSON."""
+    st = state(ctx)
+    actor = st.actor()
+    if output is None:
+        exporting.export(st.site, actor, sys.stdout, fmt=fmt, kind=kind, ci_class=ci_class)
+        return
+    with output.open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as out:
+        count = exporting.export(st.site, actor, out, fmt=fmt, kind=kind, ci_class=ci_class)
+    err_console.print(f"{count} rows written to {output}")

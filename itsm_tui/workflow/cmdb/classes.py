@@ -1,0 +1,232 @@
+"""What the CMDB knows about: CI classes with their own attributes, relationship types, and the
+class pairs each type may join. One table each, so a new class is one entry here.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from itsm_tui.domain import CIStatus
+from itsm_tui.workflow.errors import Invalid
+
+
+@dataclass(frozen=True)
+class Attr:
+    """One class-specific attribute: its type (str, int, float, bool), allowed values, limits."""
+
+    type: str = "str"
+    choices: tuple[str, ...] = ()
+    required: bool = False
+    max_length: int = 200
+    minimum: float | None = 0
+
+
+@dataclass(frozen=True)
+class CIClass:
+    code: str
+    label: str  # as a Chinese site names it
+    attributes: dict[str, Attr]
+
+
+def _c(code: str, label: str, **attrs: Attr) -> CIClass:
+    return CIClass(code, label, attrs)
+
+
+_S, _I, _F = Attr(), Attr("int"), Attr("float")
+
+#: The classes of a government IT department's estate.
+CLASSES: dict[str, CIClass] = {
+    c.code: c
+    for c in (
+        _c(
+            "business_service",
+            "业务系统",
+            service_hours=Attr(choices=("7x24", "5x8", "5x12")),
+            users=_I,
+            url=_S,
+            vendor=_S,
+            department=_S,
+        ),
+        _c(
+            "server",
+            "服务器",
+            kind=Attr(choices=("physical", "virtual"), required=True),
+            os=_S,
+            model=_S,
+            cpu_cores=_I,
+            memory_gb=_I,
+        ),
+        _c("database", "数据库", engine=Attr(required=True), version=_S, port=_I, instance=_S),
+        _c("middleware", "中间件", product=Attr(required=True), version=_S, port=_I),
+        _c(
+            "network_device",
+            "网络设备",
+            kind=Attr(choices=("switch", "router", "wireless", "load_balancer", "vpn")),
+            model=_S,
+            ports=_I,
+        ),
+        _c("storage", "存储设备", kind=Attr(choices=("san", "nas", "backup")), capacity_tb=_F),
+        _c(
+            "security_device",
+            "安全设备",
+            kind=Attr(choices=("firewall", "ids", "ips", "waf", "audit", "gateway")),
+            model=_S,
+        ),
+        _c("desktop", "桌面终端", model=_S, os=_S, user=_S, department=_S),
+        _c("printer", "打印机", model=_S, network=Attr("bool")),
+        _c("machine_room", "机房", area_m2=_F, tier=_S),
+        _c("rack", "机柜", units=Attr("int", minimum=1), row=_S),
+        _c("software", "软件", vendor=_S, version=_S, licences=_I),
+    )
+}
+
+#: Names other tools (and the first demo data) use for a class.
+ALIASES = {"business_system": "business_service", "application": "business_service"}
+
+
+#: 1 is the most critical. A hit on a level-1 service suggests a major incident.
+CRITICALITY: dict[int, str] = {1: "critical 关键", 2: "high 重要", 3: "medium 一般", 4: "low 低"}
+
+MAJOR_CRITICALITY = 1
+
+
+class RelationType(StrEnum):
+    RUNS_ON = "runs_on"
+    DEPENDS_ON = "depends_on"
+    CONNECTS_TO = "connects_to"
+    LOCATED_IN = "located_in"
+    BACKED_UP_BY = "backed_up_by"
+    PART_OF = "part_of"
+
+
+_HOSTED = {"business_service", "database", "middleware", "software"}
+_INFRA = {"server", "network_device", "storage", "security_device"}
+_NET = {"network_device", "security_device"}
+
+#: The (source class, target class) pairs each type may join: "source <type> target".
+ALLOWED_PAIRS: dict[RelationType, frozenset[tuple[str, str]]] = {
+    RelationType.RUNS_ON: frozenset(
+        {(s, "server") for s in _HOSTED} | {("server", "server")}  # a VM runs on a host
+    ),
+    RelationType.DEPENDS_ON: frozenset(
+        {(s, t) for s in _HOSTED for t in _HOSTED | _INFRA}
+        | {("server", t) for t in ("storage", "server")}
+    ),
+    RelationType.CONNECTS_TO: frozenset(
+        {(s, t) for s in _INFRA | {"desktop", "printer"} for t in _NET}
+    ),
+    RelationType.LOCATED_IN: frozenset(
+        {(s, t) for s in _INFRA for t in ("rack", "machine_room")} | {("rack", "machine_room")}
+    ),
+    RelationType.BACKED_UP_BY: frozenset(
+        {
+            (s, t)
+            for s in ("business_service", "database", "server", "storage")
+            for t in ("storage", "server")
+        }
+    ),
+    RelationType.PART_OF: frozenset({(s, "business_service") for s in _HOSTED | {"server"}}),
+}
+
+#: Outages travel against these edges: if the target fails, the source is hit.
+DEPENDS_FORWARD = ("runs_on", "depends_on", "connects_to", "located_in")
+#: …and along these: if a part fails, the whole it belongs to is hit.
+DEPENDS_REVERSED = ("part_of",)
+#: A failed backup target is a risk, not an outage: shown downstream, never propagated upstream.
+DOWNSTREAM_ONLY = ("backed_up_by",)
+
+
+def class_of(value: str, *, field: str = "class") -> CIClass:
+    code = ALIASES.get(value.strip(), value.strip())
+    found = CLASSES.get(code)
+    if found is None:
+        raise Invalid(f"class '{value}' is not one of: {', '.join(CLASSES)}.", field=field)
+    return found
+
+
+def relation_type(value: str, *, field: str = "type") -> RelationType:
+    try:
+        return RelationType(value.strip().replace(" ", "_").replace("-", "_"))
+    except ValueError:
+        valid = ", ".join(t.value for t in RelationType)
+        raise Invalid(f"type '{value}' is not one of: {valid}.", field=field) from None
+
+
+def check_pair(kind: RelationType, source_class: str, target_class: str) -> None:
+    if (source_class, target_class) in ALLOWED_PAIRS[kind]:
+        return
+    targets = sorted({t for s, t in ALLOWED_PAIRS[kind] if s == source_class})
+    hint = (
+        f"a {source_class} may {kind} only: {', '.join(targets)}"
+        if targets
+        else (f"a {source_class} may not {kind} anything")
+    )
+    raise Invalid(f"{source_class} {kind} {target_class} is not allowed ({hint}).", field="type")
+
+
+def check_status(value: str, *, field: str = "status") -> str:
+    try:
+        return CIStatus(value.strip()).value
+    except ValueError:
+        valid = ", ".join(s.value for s in CIStatus)
+        raise Invalid(f"status '{value}' is not one of: {valid}.", field=field) from None
+
+
+def check_criticality(value: Any, *, field: str = "criticality") -> int:
+    try:
+        level = int(value)
+    except (TypeError, ValueError):
+        level = 0
+    if level not in CRITICALITY:
+        raise Invalid(f"criticality '{value}' must be 1 (critical) … 4 (low).", field=field)
+    return level
+
+
+def check_ip(value: str, *, field: str = "ip") -> str:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        raise Invalid(f"ip '{value}' is not an IPv4 or IPv6 address.", field=field) from None
+
+
+def check_attributes(ci_class: CIClass, values: dict[str, Any]) -> dict[str, Any]:
+    """Typed, known attributes of ``ci_class``; blank values are dropped (not stored)."""
+    clean: dict[str, Any] = {}
+    for name, raw in values.items():
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            continue
+        spec = ci_class.attributes.get(name)
+        if spec is None:
+            known = ", ".join(ci_class.attributes) or "none"
+            raise Invalid(
+                f"{ci_class.code} has no attribute '{name}' (it has: {known}).", field=name
+            )
+        clean[name] = _coerce(name, spec, raw)
+    for name, spec in ci_class.attributes.items():
+        if spec.required and name not in clean:
+            raise Invalid(f"a {ci_class.code} needs '{name}'.", field=name)
+    return clean
+
+
+def _coerce(name: str, spec: Attr, raw: Any) -> Any:
+    text = str(raw).strip()
+    if spec.type == "bool":
+        if isinstance(raw, bool) or text.lower() in ("true", "false", "yes", "no", "1", "0"):
+            return raw if isinstance(raw, bool) else text.lower() in ("true", "yes", "1")
+        raise Invalid(f"{name} '{raw}' must be true or false.", field=name)
+    if spec.type in ("int", "float"):
+        try:
+            number: float = int(text) if spec.type == "int" else float(text)
+        except ValueError:
+            raise Invalid(f"{name} '{raw}' must be a number ({spec.type}).", field=name) from None
+        if spec.minimum is not None and number < spec.minimum:
+            raise Invalid(f"{name} {raw} must be at least {spec.minimum:g}.", field=name)
+        return number
+    if spec.choices and text not in spec.choices:
+        raise Invalid(f"{name} '{raw}' is not one of: {', '.join(spec.choices)}.", field=name)
+    if len(text) > spec.max_length:
+        raise Invalid(f"{name} is longer than {spec.max_length} characters.", field=name)
+    return text

@@ -1,0 +1,155 @@
+"""Impact analysis: what a failing (or changing) CI takes down with it, and why.
+
+Upstream: every CI that needs the given ones, over runs_on / depends_on / connects_to /
+located_in (the source needs the target) and part_of (the whole needs its part) — among them
+the business services at stake. Downstream: what the given CIs themselves need (backups
+included). Both walks run in the database (``storage.cmdb_queries``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlmodel import select
+
+from itsm_tui.domain import OPEN_STATUSES, TicketType
+from itsm_tui.storage import cmdb_queries as q
+from itsm_tui.storage.tables import TicketCI
+from itsm_tui.workflow.cmdb.classes import (
+    DEPENDS_FORWARD,
+    DEPENDS_REVERSED,
+    DOWNSTREAM_ONLY,
+    MAJOR_CRITICALITY,
+)
+from itsm_tui.workflow.cmdb.items import find_ci
+from itsm_tui.workflow.context import Read, query
+from itsm_tui.workflow.errors import Invalid
+from itsm_tui.workflow.lookup import find_ticket
+from itsm_tui.workflow.permissions import Action
+
+UPSTREAM = q.Edges(to_source=DEPENDS_FORWARD, to_target=DEPENDS_REVERSED)
+DOWNSTREAM = q.Edges(to_source=DEPENDS_REVERSED, to_target=DEPENDS_FORWARD + DOWNSTREAM_ONLY)
+MAX_DEPTH = 12
+SERVICE = "business_service"
+
+
+@dataclass(frozen=True)
+class Affected:
+    """One CI reached by the walk, with the chain that explains it."""
+
+    id: int
+    ci_class: str
+    name: str
+    status: str
+    criticality: int
+    depth: int
+    path: list[str]  # "class:name" from the starting CI to this one
+    via: list[str]  # the relationship of each hop
+
+    @property
+    def explanation(self) -> str:
+        parts = [self.path[0]]
+        for hop, name in zip(self.via, self.path[1:], strict=False):
+            parts.append(f"—{hop}→ {name}")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class ImpactReport:
+    roots: list[str]
+    depth: int
+    services: list[Affected]  # business services hit, most critical first
+    upstream: list[Affected]  # everything hit (services included), nearest first
+    downstream: list[Affected]  # what the roots need
+    open_incidents: list[q.OpenIncident]
+    truncated: bool = False
+    major_suggested: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+
+def _affected(rows: list[q.WalkRow], names: dict[int, tuple[str, str]]) -> list[Affected]:
+    return [
+        Affected(
+            id=r.id,
+            ci_class=r.ci_class,
+            name=r.name,
+            status=r.status,
+            criticality=r.criticality,
+            depth=r.depth,
+            path=[":".join(names.get(i, ("?", str(i)))) for i in r.path],
+            via=list(r.via),
+        )
+        for r in rows
+    ]
+
+
+def impact_of(read: Read, ci_ids: Sequence[int], depth: int) -> ImpactReport:
+    """The body of :func:`analyse`, for other reads (a ticket's services at stake)."""
+    if not 1 <= depth <= MAX_DEPTH:
+        raise Invalid(f"depth must be between 1 and {MAX_DEPTH}.", field="depth")
+    conn = read.session.connection()
+    up = q.walk(conn, ci_ids, UPSTREAM, max_depth=depth)
+    down = [r for r in q.walk(conn, ci_ids, DOWNSTREAM, max_depth=depth) if r.depth > 0]
+    names = q.names_of(conn, {i for r in up + down for i in r.path})
+    upstream = _affected(up, names)
+    services = sorted(
+        (a for a in upstream if a.ci_class == SERVICE and a.status != "retired"),
+        key=lambda a: (a.criticality, a.depth, a.name),
+    )
+    critical = [s for s in services if s.criticality <= MAJOR_CRITICALITY]
+    return ImpactReport(
+        roots=[p for r in up if r.depth == 0 for p in [f"{r.ci_class}:{r.name}"]],
+        depth=depth,
+        services=services,
+        upstream=upstream,
+        downstream=_affected(down, names),
+        open_incidents=q.open_incidents(conn, [a.id for a in upstream]),
+        truncated=len(up) >= q.MAX_ROWS or len(down) >= q.MAX_ROWS,
+        major_suggested=bool(critical),
+        reasons=[f"critical service {s.name} is hit: {s.explanation}" for s in critical],
+    )
+
+
+@query(Action.VIEW_CMDB)
+def analyse(read: Read, refs: Sequence[str], *, depth: int = 6) -> ImpactReport:
+    """What is hit if the CIs named by ``refs`` go down or change: business services with the
+    chain that explains each, everything else upstream, what they need downstream, and the
+    open incidents on all of it. A major incident is suggested when a critical service is hit.
+    """
+    if not refs:
+        raise Invalid("Name at least one CI.", field="ci")
+    ids = [find_ci(read.session, ref).id or 0 for ref in refs]
+    return impact_of(read, ids, depth)
+
+
+@dataclass(frozen=True)
+class ServicesAtStake:
+    number: str
+    cis: list[str]
+    services: list[Affected]
+    major_suggested: bool
+    reasons: list[str]
+
+
+@query(Action.VIEW_TICKETS)
+def services_at_stake(read: Read, number: str, *, depth: int = 6) -> ServicesAtStake:
+    """The business services a ticket's CIs put at stake, and whether a major incident is
+    suggested: an open incident whose CIs hit a critical (level 1) service."""
+    ticket = find_ticket(read.session, number)
+    ci_ids = list(
+        read.session.exec(select(TicketCI.ci_id).where(TicketCI.ticket_id == ticket.id)).all()
+    )
+    if not ci_ids:
+        return ServicesAtStake(ticket.number, [], [], False, [])
+    report = impact_of(read, ci_ids, depth)
+    is_open_incident = ticket.type == TicketType.INCIDENT.value and ticket.status in {
+        s.value for s in OPEN_STATUSES
+    }
+    return ServicesAtStake(
+        number=ticket.number,
+        cis=report.roots,
+        services=report.services,
+        major_suggested=report.major_suggested and is_open_incident,
+        reasons=report.reasons if is_open_incident else [],
+    )

@@ -1,0 +1,514 @@
+"""Bulk import of CIs and relationships: upsert by a stable key, all-or-nothing, dry runs.
+
+A CI's key is its asset tag where the row gives one, else class + name. A relationship's key
+is (source, type, target). The whole file is checked first — every bad cell reported with
+line, column and value — and written only if nothing is wrong (or, with ``skip_invalid``, the
+bad rows are left out and listed). Writing goes through ``storage.bulk`` (the driver's
+executemany, chunked): creates, updates and their journal entries alike.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, text
+from sqlmodel import SQLModel
+
+from itsm_tui.storage import bulk
+from itsm_tui.workflow.cmdb.classes import ALIASES, CLASSES, check_pair, relation_type
+from itsm_tui.workflow.cmdb.fields import COMMON, FIELD_OF, References, check_ci
+from itsm_tui.workflow.cmdb.files import Source, read_source
+from itsm_tui.workflow.context import Read, Tx, mutation, query
+from itsm_tui.workflow.errors import DomainError, Invalid
+from itsm_tui.workflow.permissions import Action
+
+Progress = Callable[[int, int], None]
+CI_COLUMNS = (
+    "name",
+    "ci_class",
+    "status",
+    "criticality",
+    "owner_group_id",
+    "location_id",
+    "asset_tag",
+    "serial",
+    "ip",
+    "attributes",
+)
+CHUNK = 500  # keys per look-up query
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str | None
+    value: Any
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
+        shown = "" if self.value in (None, "") else f" (value {self.value!r})"
+        return f"{where}{shown}: {self.message}"
+
+
+@dataclass
+class ImportSummary:
+    file: str
+    kind: str  # cis | relations
+    format: str
+    encoding: str
+    delimiter: str | None
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    dry_run: bool = False
+    written: bool = False
+    errors: list[RowError] = field(default_factory=list)
+
+
+class ImportRejected(Invalid):
+    """Rows were wrong, so nothing was written; ``summary.errors`` lists every one."""
+
+    kind = "import_rejected"
+
+    def __init__(self, summary: ImportSummary) -> None:
+        first = summary.errors[0]
+        more = len(summary.errors) - 1
+        tail = f" (and {more} more error{'s' * (more > 1)})" if more else ""
+        super().__init__(
+            f"{summary.file} {first}{tail}; nothing was imported "
+            "(fix the file, or --skip-invalid to import the rest).",
+            field=first.column,
+        )
+        self.summary = summary
+
+    def to_dict(self) -> dict[str, object]:
+        from dataclasses import asdict
+
+        return {**super().to_dict(), "summary": asdict(self.summary)}
+
+
+def _error(line: int, record: dict[str, Any], exc: DomainError) -> RowError:
+    column = exc.field
+    value = record.get(column) if column else None
+    if value is None and column:
+        value = (record.get("attributes") or {}).get(column)
+    return RowError(line, column, value, exc.message)
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[list[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield list(values[start : start + CHUNK])
+
+
+# --- CIs -------------------------------------------------------------------------------------
+
+_EXISTING = (
+    "SELECT id, name, ci_class, status, criticality, owner_group_id, location_id, asset_tag, "
+    "serial, ip, attributes, version FROM configuration_item WHERE {col} IN :keys"
+)
+
+
+def _existing(conn: Connection, col: str, keys: Sequence[Any]) -> list[dict[str, Any]]:
+    stmt = text(_EXISTING.format(col=col)).bindparams(bindparam("keys", expanding=True))
+    out = []
+    for batch in _chunks(sorted(set(keys))):
+        for row in conn.execute(stmt, {"keys": batch}).mappings():
+            item = dict(row)
+            if isinstance(item["attributes"], str):
+                item["attributes"] = json.loads(item["attributes"])
+            out.append(item)
+    return out
+
+
+@dataclass
+class _CIPlan:
+    creates: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = field(
+        default_factory=list
+    )  # (existing, new values, changes)
+    unchanged: int = 0
+
+
+def _merge(existing: dict[str, Any], values: dict[str, Any], record: dict[str, Any]) -> dict:
+    """The row after the update: fields the file has replace, fields it lacks stay."""
+    present = {FIELD_OF.get(k, k) for k in record}
+    merged = {}
+    for col in CI_COLUMNS:
+        if col == "attributes":
+            continue
+        name = FIELD_OF.get(col, col)
+        merged[col] = values[col] if name in present or col in record else existing[col]
+    given = set(record.get("attributes") or {}) | {k for k in record if k not in COMMON}
+    attrs = {k: v for k, v in existing["attributes"].items() if k not in given}
+    merged["attributes"] = {**attrs, **values["attributes"]}
+    return merged
+
+
+def plan_cis(conn: Connection, source: Source, summary: ImportSummary) -> _CIPlan:
+    refs = References.load(conn)
+    checked: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
+    for line, record in source.records:
+        try:
+            checked.append((line, record, check_ci(record, refs)))
+        except DomainError as exc:
+            summary.errors.append(_error(line, record, exc))
+    by_tag = {
+        r["asset_tag"]: r
+        for r in _existing(
+            conn, "asset_tag", [v["asset_tag"] for _, _, v in checked if v["asset_tag"]]
+        )
+    }
+    by_name = {
+        (r["ci_class"], r["name"]): r
+        for r in _existing(conn, "name", [v["name"] for _, _, v in checked])
+    }
+    plan = _CIPlan()
+    seen: dict[Any, int] = {}
+    for line, record, values in checked:
+        natural = (values["ci_class"], values["name"])
+        keys = [natural] + ([("tag", values["asset_tag"])] if values["asset_tag"] else [])
+        repeat = next((seen[k] for k in keys if k in seen), None)
+        if repeat is not None:
+            summary.errors.append(
+                RowError(line, "name", values["name"], f"the same CI as line {repeat}")
+            )
+            continue
+        seen.update(dict.fromkeys(keys, line))
+        tagged = by_tag.get(values["asset_tag"]) if values["asset_tag"] else None
+        named = by_name.get(natural)
+        if tagged and named and tagged["id"] != named["id"]:
+            summary.errors.append(
+                RowError(
+                    line,
+                    "asset_tag",
+                    values["asset_tag"],
+                    f"asset tag is on CI #{tagged['id']}, "
+                    f"but {natural[0]}:{natural[1]} is #{named['id']}",
+                )
+            )
+            continue
+        existing = tagged or named
+        if existing is None:
+            plan.creates.append(values)
+            continue
+        if existing["ci_class"] != values["ci_class"]:
+            summary.errors.append(
+                RowError(
+                    line,
+                    "class",
+                    record.get("class"),
+                    f"asset tag {values['asset_tag']} is a {existing['ci_class']}; "
+                    "a class cannot change",
+                )
+            )
+            continue
+        if (
+            named is None
+            and (values["ci_class"], values["name"]) != (existing["ci_class"], existing["name"])
+            and _name_taken(conn, values)
+        ):
+            summary.errors.append(
+                RowError(line, "name", values["name"], "another CI of this class has this name")
+            )
+            continue
+        merged = _merge(existing, values, record)
+        changes = {
+            FIELD_OF.get(c, c): (existing[c], merged[c])
+            for c in CI_COLUMNS
+            if existing[c] != merged[c]
+        }
+        if changes:
+            plan.updates.append((existing, merged, changes))
+        else:
+            plan.unchanged += 1
+    return plan
+
+
+def _name_taken(conn: Connection, values: dict[str, Any]) -> bool:
+    return bool(
+        conn.execute(
+            text("SELECT 1 FROM configuration_item WHERE ci_class = :c AND name = :n"),
+            {"c": values["ci_class"], "n": values["name"]},
+        ).first()
+    )
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _table(name: str) -> Any:
+    return SQLModel.metadata.tables[name]
+
+
+def write_cis(tx: Tx, plan: _CIPlan, progress: Progress | None) -> None:
+    conn = tx.session.connection()
+    if conn.dialect.name == "postgresql":  # ids are handed out here: keep other writers out
+        conn.exec_driver_sql("LOCK TABLE configuration_item IN SHARE ROW EXCLUSIVE MODE")
+    now = bulk.to_db_time(conn, tx.now)
+    actor = tx.actor.id
+    first = bulk.next_id(conn, _table("configuration_item"))
+    total = len(plan.creates) + len(plan.updates)
+    rows = (
+        (first + i, *(_dump(v[c]) if c == "attributes" else v[c] for c in CI_COLUMNS), now, now, 1)
+        for i, v in enumerate(plan.creates)
+    )
+    columns = ("id", *CI_COLUMNS, "created_at", "updated_at", "version")
+    bulk.bulk_insert(conn, _table("configuration_item"), columns, rows)
+    journal_cols = ("entity", "entity_id", "action", "actor_id", "at", "changes")
+    creates = (
+        (
+            "ci",
+            first + i,
+            "create",
+            actor,
+            now,
+            _dump({FIELD_OF.get(k, k): v for k, v in v.items() if v not in (None, {})}),
+        )
+        for i, v in enumerate(plan.creates)
+    )
+    bulk.bulk_insert(conn, _table("journal_entry"), journal_cols, creates)
+    if progress:
+        progress(len(plan.creates), total)
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sets = ", ".join(f"{c} = {mark}" for c in CI_COLUMNS)
+    sql = (
+        f"UPDATE configuration_item SET {sets}, updated_at = {mark}, version = version + 1 "
+        f"WHERE id = {mark}"
+    )
+    for start in range(0, len(plan.updates), bulk.CHUNK):
+        batch = plan.updates[start : start + bulk.CHUNK]
+        conn.exec_driver_sql(
+            sql,
+            [
+                (*(_dump(m[c]) if c == "attributes" else m[c] for c in CI_COLUMNS), now, e["id"])
+                for e, m, _ in batch
+            ],
+        )
+        bulk.bulk_insert(
+            conn,
+            _table("journal_entry"),
+            journal_cols,
+            [("ci", e["id"], "update", actor, now, _dump(ch)) for e, _, ch in batch],
+        )
+        if progress:
+            progress(len(plan.creates) + start + len(batch), total)
+    bulk.reset_sequence(conn, _table("configuration_item"))
+    tx.journaled += total
+
+
+# --- relationships -----------------------------------------------------------------------------
+
+
+class _Resolver:
+    """CI references (asset tag, ``class:name`` or a unique name) → (id, class), read in
+    batches up front."""
+
+    def __init__(self, conn: Connection, refs: Iterable[str]) -> None:
+        refs = {r.strip() for r in refs if r and r.strip()}
+        names = {r.split(":", 1)[1] if self._classed(r) else r for r in refs}
+        self.by_tag = {r["asset_tag"]: r for r in _existing(conn, "asset_tag", list(refs))}
+        self.by_name: dict[str, list[dict[str, Any]]] = {}
+        for row in _existing(conn, "name", list(names)):
+            self.by_name.setdefault(row["name"], []).append(row)
+
+    @staticmethod
+    def _classed(ref: str) -> bool:
+        head = ref.split(":", 1)[0]
+        return ":" in ref and (head in CLASSES or head in ALIASES)
+
+    def find(self, ref: str, column: str) -> dict[str, Any]:
+        ref = ref.strip()
+        if not ref:
+            raise Invalid(f"{column} must name a CI.", field=column)
+        if self._classed(ref):
+            head, name = ref.split(":", 1)
+            code = ALIASES.get(head, head)
+            hits = [r for r in self.by_name.get(name, []) if r["ci_class"] == code]
+        else:
+            tagged = self.by_tag.get(ref)
+            hits = [tagged] if tagged else self.by_name.get(ref, [])
+        if not hits:
+            raise Invalid(f"no CI '{ref}' (give an asset tag or class:name).", field=column)
+        if len(hits) > 1:
+            options = ", ".join(f"{h['ci_class']}:{h['name']}" for h in hits[:5])
+            raise Invalid(f"'{ref}' names several CIs; say which: {options}.", field=column)
+        return hits[0]
+
+
+def plan_relations(conn: Connection, source: Source, summary: ImportSummary) -> list[tuple]:
+    resolver = _Resolver(
+        conn, (str(r.get(c) or "") for _, r in source.records for c in ("source", "target"))
+    )
+    checked: list[tuple[int, int, int, str, str, str]] = []
+    for line, record in source.records:
+        try:
+            kind = relation_type(str(record.get("type") or ""))
+            src = resolver.find(str(record.get("source") or ""), "source")
+            dst = resolver.find(str(record.get("target") or ""), "target")
+            if src["id"] == dst["id"]:
+                raise Invalid("a CI cannot be related to itself.", field="target")
+            check_pair(kind, src["ci_class"], dst["ci_class"])
+        except DomainError as exc:
+            summary.errors.append(_error(line, record, exc))
+            continue
+        checked.append(
+            (
+                line,
+                src["id"],
+                dst["id"],
+                kind.value,
+                f"{src['ci_class']}:{src['name']}",
+                f"{dst['ci_class']}:{dst['name']}",
+            )
+        )
+    existing: set[tuple[int, int, str]] = set()
+    stmt = text(
+        "SELECT source_id, target_id, type FROM ci_relation WHERE source_id IN :ids"
+    ).bindparams(bindparam("ids", expanding=True))
+    for batch in _chunks(sorted({c[1] for c in checked})):
+        existing.update(tuple(r) for r in conn.execute(stmt, {"ids": batch}))  # type: ignore[misc]
+    creates: list[tuple] = []
+    seen: dict[tuple[int, int, str], int] = {}
+    for line, src, dst, kind, src_name, dst_name in checked:
+        key = (src, dst, kind)
+        if key in seen:
+            summary.errors.append(RowError(line, "target", dst_name, f"repeats line {seen[key]}"))
+            continue
+        seen[key] = line
+        if key in existing:
+            summary.unchanged += 1
+        else:
+            creates.append((src, dst, kind, src_name, dst_name))
+    return creates
+
+
+def write_relations(tx: Tx, creates: list[tuple], progress: Progress | None) -> None:
+    conn = tx.session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("LOCK TABLE ci_relation IN SHARE ROW EXCLUSIVE MODE")
+    now = bulk.to_db_time(conn, tx.now)
+    first = bulk.next_id(conn, _table("ci_relation"))
+    bulk.bulk_insert(
+        conn,
+        _table("ci_relation"),
+        ("id", "source_id", "target_id", "type", "created_at"),
+        ((first + i, s, d, k, now) for i, (s, d, k, _, _) in enumerate(creates)),
+    )
+    if progress:
+        progress(len(creates) // 2, len(creates))
+    bulk.bulk_insert(
+        conn,
+        _table("journal_entry"),
+        ("entity", "entity_id", "action", "actor_id", "at", "changes"),
+        (
+            (
+                "ci_relation",
+                first + i,
+                "create",
+                tx.actor.id,
+                now,
+                _dump({"source": sn, "type": k, "target": dn}),
+            )
+            for i, (_, _, k, sn, dn) in enumerate(creates)
+        ),
+    )
+    if progress:
+        progress(len(creates), len(creates))
+    bulk.reset_sequence(conn, _table("ci_relation"))
+    tx.journaled += len(creates)
+
+
+# --- the operation -----------------------------------------------------------------------------
+
+
+def _kind(source: Source, kind: str | None) -> str:
+    if kind:
+        if kind not in ("cis", "relations"):
+            raise Invalid(f"kind '{kind}' is not cis or relations.", field="kind")
+        return kind
+    return "relations" if {"source", "target"} <= set(source.columns) else "cis"
+
+
+def _plan(conn: Connection, source: Source, summary: ImportSummary) -> Any:
+    if summary.kind == "relations":
+        creates = plan_relations(conn, source, summary)
+        summary.created = len(creates)
+        return creates
+    plan = plan_cis(conn, source, summary)
+    summary.created, summary.updated = len(plan.creates), len(plan.updates)
+    summary.unchanged = plan.unchanged
+    return plan
+
+
+def _start(path: str, encoding: str | None, fmt: str | None, kind: str | None):
+    source = read_source(Path(path), encoding=encoding, fmt=fmt)
+    summary = ImportSummary(
+        file=path,
+        kind=_kind(source, kind),
+        format=source.format,
+        encoding=source.encoding,
+        delimiter=source.delimiter,
+        rows=len(source.records),
+    )
+    return source, summary
+
+
+@query(Action.MANAGE_CMDB)
+def dry_run(
+    read: Read,
+    path: str,
+    *,
+    encoding: str | None = None,
+    fmt: str | None = None,
+    kind: str | None = None,
+) -> ImportSummary:
+    """What importing ``path`` would do (creates, updates, unchanged, errors); writes nothing."""
+    source, summary = _start(path, encoding, fmt, kind)
+    summary.dry_run = True
+    _plan(read.session.connection(), source, summary)
+    summary.skipped = len(summary.errors)
+    return summary
+
+
+@mutation(Action.MANAGE_CMDB)
+def import_file(
+    tx: Tx,
+    path: str,
+    *,
+    encoding: str | None = None,
+    fmt: str | None = None,
+    kind: str | None = None,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Upsert the CIs or relationships of a CSV or JSON file, all or nothing: one bad row
+    writes nothing (``ImportRejected`` lists every error) unless ``skip_invalid``, which
+    leaves the bad rows out and reports them."""
+    source, summary = _start(path, encoding, fmt, kind)
+    plan = _plan(tx.session.connection(), source, summary)
+    if summary.errors and not skip_invalid:
+        raise ImportRejected(summary)
+    summary.skipped = len(summary.errors)
+    if summary.kind == "relations":
+        write_relations(tx, plan, progress)
+    else:
+        write_cis(tx, plan, progress)
+    summary.written = True
+    tx.journal(
+        "ci_import",
+        0,
+        "import",
+        {
+            k: getattr(summary, k)
+            for k in ("file", "kind", "rows", "created", "updated", "unchanged", "skipped")
+        },
+    )
+    return summary

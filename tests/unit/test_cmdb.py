@@ -1,0 +1,162 @@
+"""CIs, relationships and impact analysis on a hand-built graph, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from itsm_tui.storage.tables import JournalEntry
+from itsm_tui.workflow import cmdb
+from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.errors import Conflict, Forbidden, Invalid
+from itsm_tui.workflow.tickets import TicketDraft, create_ticket
+from tests.conftest import Desk
+
+
+def _estate(site: Site, admin: Actor) -> None:
+    """门户 (critical) runs on WEB-01, depends on 门户库 which runs on DB-01; both servers sit
+    in RACK-1 in 核心机房A and connect to CORE-SW; OA is part-served by DB-01 too."""
+    add = cmdb.add_ci
+    add(site, admin, "公众服务门户", "business_service", criticality=1)
+    add(site, admin, "OA", "business_service", criticality=3)
+    add(site, admin, "WEB-01", "server", attributes={"kind": "virtual"}, ip="10.1.1.1")
+    add(site, admin, "DB-01", "server", attributes={"kind": "physical"}, asset_tag="ZC-0001")
+    add(site, admin, "门户库", "database", attributes={"engine": "达梦 DM8"})
+    add(site, admin, "RACK-1", "rack")
+    add(site, admin, "核心机房A", "machine_room")
+    add(site, admin, "CORE-SW", "network_device", attributes={"kind": "switch"})
+    add(site, admin, "备份一体机", "storage", attributes={"kind": "backup"})
+    for src, kind, dst in [
+        ("公众服务门户", "runs_on", "WEB-01"),
+        ("公众服务门户", "depends_on", "门户库"),
+        ("门户库", "runs_on", "DB-01"),
+        ("DB-01", "part_of", "OA"),
+        ("WEB-01", "located_in", "RACK-1"),
+        ("DB-01", "located_in", "RACK-1"),
+        ("RACK-1", "located_in", "核心机房A"),
+        ("WEB-01", "connects_to", "CORE-SW"),
+        ("DB-01", "connects_to", "CORE-SW"),
+        ("门户库", "backed_up_by", "备份一体机"),
+    ]:
+        cmdb.link(site, admin, src, kind, dst)
+
+
+def test_add_validates_class_attributes_and_fields(site: Site, admin: Actor) -> None:
+    with pytest.raises(Invalid, match="kind") as err:
+        cmdb.add_ci(site, admin, "S1", "server")
+    assert err.value.field == "kind"
+    with pytest.raises(Invalid, match="class 'toaster'"):
+        cmdb.add_ci(site, admin, "T", "toaster")
+    with pytest.raises(Invalid) as err:
+        cmdb.add_ci(site, admin, "S1", "server", attributes={"kind": "virtual"}, ip="10.0.0.300")
+    assert err.value.field == "ip"
+    with pytest.raises(Invalid) as err:
+        cmdb.add_ci(site, admin, "S1", "server", attributes={"kind": "virtual", "cpu_cores": "x"})
+    assert err.value.field == "cpu_cores"
+    with pytest.raises(Invalid) as err:
+        cmdb.add_ci(site, admin, "S1", "server", attributes={"kind": "virtual", "colour": "red"})
+    assert err.value.field == "colour"
+    with pytest.raises(Invalid) as err:
+        cmdb.add_ci(site, admin, "S1", "rack", criticality=7)
+    assert err.value.field == "criticality"
+    view = cmdb.add_ci(
+        site, admin, "S1", "server", attributes={"kind": "virtual", "cpu_cores": "8"}
+    )
+    assert view.attributes == {"kind": "virtual", "cpu_cores": 8}
+    with pytest.raises(Conflict):
+        cmdb.add_ci(site, admin, "S1", "server", attributes={"kind": "virtual"})
+
+
+def test_update_is_versioned_and_journaled(site: Site, admin: Actor) -> None:
+    _estate(site, admin)
+    view = cmdb.update_ci(site, admin, "ZC-0001", {"status": "maintenance", "memory_gb": 256})
+    assert view.status == "maintenance" and view.attributes["memory_gb"] == 256
+    assert view.version == 2
+    with pytest.raises(Conflict):
+        cmdb.update_ci(site, admin, "DB-01", {"status": "in_use"}, expect_version=1)
+    with Session(site.engine) as s:
+        entry = s.exec(
+            select(JournalEntry)
+            .where(JournalEntry.entity == "ci", JournalEntry.entity_id == view.id)
+            .order_by(JournalEntry.id.desc())  # type: ignore[union-attr]
+        ).first()
+    assert entry is not None and entry.action == "update"
+    assert entry.changes["status"] == ["in_use", "maintenance"]
+    assert entry.changes["attributes"][1]["memory_gb"] == 256
+
+
+def test_relationship_class_pairs_are_checked(site: Site, admin: Actor) -> None:
+    _estate(site, admin)
+    with pytest.raises(Invalid, match="not allowed") as err:
+        cmdb.link(site, admin, "核心机房A", "runs_on", "WEB-01")
+    assert err.value.field == "type"
+    with pytest.raises(Invalid, match="type 'hosts'"):
+        cmdb.link(site, admin, "WEB-01", "hosts", "DB-01")
+    with pytest.raises(Conflict):
+        cmdb.link(site, admin, "门户库", "runs_on", "DB-01")
+    gone = cmdb.unlink(site, admin, "门户库", "runs_on", "DB-01")
+    assert gone.type == "runs_on"
+    detail = cmdb.show_ci(site, admin, "门户库")
+    assert [(r.type, r.direction) for r in detail.relations] == [
+        ("backed_up_by", "out"),
+        ("depends_on", "in"),
+    ]
+
+
+def test_impact_names_services_with_paths(site: Site, admin: Actor) -> None:
+    _estate(site, admin)
+    report = cmdb.analyse(site, admin, ["核心机房A"])
+    services = {s.name: s for s in report.services}
+    assert list(services) == ["公众服务门户", "OA"]  # most critical first
+    portal = services["公众服务门户"]
+    assert portal.depth == 3
+    assert portal.path[0] == "machine_room:核心机房A" and portal.via[0] == "located_in"
+    assert portal.path[-1] == "business_service:公众服务门户"
+    assert report.major_suggested and "公众服务门户" in report.reasons[0]
+    oa = services["OA"]
+    assert oa.via == ["located_in", "located_in", "part_of"]
+    # The depth limit cuts the walk.
+    shallow = cmdb.analyse(site, admin, ["核心机房A"], depth=2)
+    assert shallow.services == [] and not shallow.major_suggested
+
+
+def test_downstream_and_backup_do_not_propagate_upstream(site: Site, admin: Actor) -> None:
+    _estate(site, admin)
+    report = cmdb.analyse(site, admin, ["公众服务门户"])
+    down = {d.name: d.depth for d in report.downstream}
+    assert down["WEB-01"] == 1 and down["门户库"] == 1 and down["DB-01"] == 2
+    assert down["备份一体机"] == 2 and down["核心机房A"] == 3
+    backup = cmdb.analyse(site, admin, ["备份一体机"])
+    assert backup.services == [] and [u.name for u in backup.upstream] == ["备份一体机"]
+
+
+def test_cycles_end(site: Site, admin: Actor) -> None:
+    add = cmdb.add_ci
+    for n in ("A", "B", "C"):
+        add(site, admin, n, "business_service", criticality=2)
+    cmdb.link(site, admin, "A", "depends_on", "B")
+    cmdb.link(site, admin, "B", "depends_on", "C")
+    cmdb.link(site, admin, "C", "depends_on", "A")
+    report = cmdb.analyse(site, admin, ["A"], depth=12)
+    assert sorted((u.name, u.depth) for u in report.upstream) == [("A", 0), ("B", 2), ("C", 1)]
+    assert [d.name for d in report.downstream] == ["B", "C"]
+
+
+def test_ticket_shows_services_at_stake(desk: Desk) -> None:
+    _estate(desk.site, desk.admin)
+    ticket = create_ticket(
+        desk.site, desk.agent1, TicketDraft(title="数据库服务器宕机", cis=["server:DB-01"])
+    )
+    stake = cmdb.services_at_stake(desk.site, desk.agent1, ticket.number)
+    assert [s.name for s in stake.services] == ["公众服务门户", "OA"]
+    assert stake.major_suggested
+    report = cmdb.analyse(desk.site, desk.agent1, ["RACK-1"])
+    assert [i.number for i in report.open_incidents] == [ticket.number]
+    calm = create_ticket(desk.site, desk.agent1, TicketDraft(title="OA慢", cis=["OA办公系统"]))
+    assert not cmdb.services_at_stake(desk.site, desk.agent1, calm.number).major_suggested
+
+
+def test_agents_may_view_but_not_change(desk: Desk) -> None:
+    with pytest.raises(Forbidden):
+        cmdb.add_ci(desk.site, desk.agent1, "X", "rack")
+    assert cmdb.search_cis(desk.site, desk.agent1, "OA")[0].name == "OA办公系统"

@@ -1,0 +1,169 @@
+"""Bulk import and export of CIs and relationships, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from itsm_tui.storage.tables import CIRelation, ConfigurationItem, JournalEntry
+from itsm_tui.workflow import cmdb
+from itsm_tui.workflow.cmdb.exporting import export
+from itsm_tui.workflow.cmdb.importing import ImportRejected, dry_run, import_file
+from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.errors import Invalid
+
+CIS = """asset_tag,class,name,status,criticality,ip,kind,engine,os
+ZC-001,server,门户-WEB-01,in_use,2,10.1.1.1,virtual,,麒麟V10
+ZC-002,server,门户-DB-01,in_use,2,10.1.1.2,physical,,
+,business_service,公众服务门户,in_use,1,,,,
+,database,门户库,,1,,,达梦 DM8,
+"""
+RELATIONS = """source,type,target
+business_service:公众服务门户,runs_on,ZC-001
+business_service:公众服务门户,depends_on,门户库
+门户库,runs on,ZC-002
+"""
+
+
+def _file(tmp_path: Path, name: str, content: str, encoding: str = "utf-8") -> str:
+    path = tmp_path / name
+    path.write_bytes(content.encode(encoding))
+    return str(path)
+
+
+def _count(site: Site, table: type) -> int:
+    with Session(site.engine) as s:
+        return s.exec(select(func.count()).select_from(table)).one()
+
+
+def test_import_creates_then_is_idempotent(site: Site, admin: Actor, tmp_path: Path) -> None:
+    path = _file(tmp_path, "cis.csv", CIS)
+    first = import_file(site, admin, path)
+    assert (first.created, first.updated, first.unchanged, first.errors) == (4, 0, 0, [])
+    again = import_file(site, admin, path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
+    rels = _file(tmp_path, "rels.csv", RELATIONS)
+    assert import_file(site, admin, rels).created == 3
+    assert import_file(site, admin, rels).unchanged == 3
+    assert _count(site, ConfigurationItem) == 4 and _count(site, CIRelation) == 3
+    report = cmdb.analyse(site, admin, ["ZC-002"])
+    assert [s.name for s in report.services] == ["公众服务门户"]
+    assert report.services[0].via == ["runs_on", "depends_on"]
+    server = cmdb.show_ci(site, admin, "ZC-001").ci
+    assert server.attributes == {"kind": "virtual", "os": "麒麟V10"} and server.ip == "10.1.1.1"
+    with Session(site.engine) as s:
+        journal = s.exec(select(JournalEntry.entity, JournalEntry.action)).all()
+    assert journal.count(("ci", "create")) == 4 and journal.count(("ci_relation", "create")) == 3
+    assert journal.count(("ci_import", "import")) == 4
+
+
+def test_update_by_asset_tag_journals_old_and_new(site: Site, admin: Actor, tmp_path: Path) -> None:
+    import_file(site, admin, _file(tmp_path, "a.csv", CIS))
+    changed = "asset_tag,class,name,status,kind\nZC-001,server,门户-WEB-01改,maintenance,virtual\n"
+    dry = dry_run(site, admin, _file(tmp_path, "b.csv", changed))
+    assert (dry.created, dry.updated, dry.dry_run) == (0, 1, True)
+    assert cmdb.show_ci(site, admin, "ZC-001").ci.name == "门户-WEB-01"  # dry run wrote nothing
+    done = import_file(site, admin, _file(tmp_path, "b.csv", changed))
+    assert done.updated == 1
+    view = cmdb.show_ci(site, admin, "ZC-001").ci
+    assert (view.name, view.status, view.version) == ("门户-WEB-01改", "maintenance", 2)
+    assert view.ip == "10.1.1.1" and view.attributes["os"] == "麒麟V10"  # columns absent: kept
+    with Session(site.engine) as s:
+        entry = s.exec(
+            select(JournalEntry).where(JournalEntry.action == "update", JournalEntry.entity == "ci")
+        ).one()
+    assert entry.changes["status"] == ["in_use", "maintenance"]
+
+
+def test_one_bad_row_writes_nothing(site: Site, admin: Actor, tmp_path: Path) -> None:
+    bad = CIS + "ZC-009,server,坏服务器,in_use,2,10.1.1.999,virtual,,\nZC-010,toaster,x,,,,,,\n"
+    path = _file(tmp_path, "bad.csv", bad)
+    with pytest.raises(ImportRejected) as err:
+        import_file(site, admin, path)
+    errors = err.value.summary.errors
+    assert [(e.line, e.column, e.value) for e in errors] == [
+        (6, "ip", "10.1.1.999"),
+        (7, "class", "toaster"),
+    ]
+    assert "line 6, column ip" in err.value.message
+    assert _count(site, ConfigurationItem) == 0
+    dry = dry_run(site, admin, path)
+    assert (dry.created, len(dry.errors)) == (4, 2)
+    skipped = import_file(site, admin, path, skip_invalid=True)
+    assert (skipped.created, skipped.skipped) == (4, 2)
+    assert _count(site, ConfigurationItem) == 4
+
+
+def test_relation_errors_name_line_and_column(site: Site, admin: Actor, tmp_path: Path) -> None:
+    import_file(site, admin, _file(tmp_path, "a.csv", CIS))
+    bad = "source,type,target\nZC-001,runs_on,门户库\nnobody,runs_on,ZC-001\n"
+    with pytest.raises(ImportRejected) as err:
+        import_file(site, admin, _file(tmp_path, "r.csv", bad))
+    assert [(e.line, e.column) for e in err.value.summary.errors] == [(2, "type"), (3, "source")]
+    assert _count(site, CIRelation) == 0
+
+
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gb18030", "gb18030")],
+)
+def test_encodings_are_detected(
+    site: Site, admin: Actor, tmp_path: Path, encoding: str, expected: str
+) -> None:
+    # Excel on a Chinese Windows desktop saves GB18030 with ; or , — and sometimes tabs.
+    content = CIS.replace(",", "\t") if encoding == "gb18030" else CIS
+    summary = import_file(site, admin, _file(tmp_path, "x.csv", content, encoding))
+    assert (summary.encoding, summary.created) == (expected, 4)
+    assert summary.delimiter == ("\t" if encoding == "gb18030" else ",")
+    assert cmdb.show_ci(site, admin, "门户库").ci.attributes == {"engine": "达梦 DM8"}
+
+
+def test_given_encoding_mismatch_names_the_line(site: Site, admin: Actor, tmp_path: Path) -> None:
+    path = _file(tmp_path, "x.csv", CIS, "gb18030")
+    with pytest.raises(Invalid, match="line 2") as err:
+        import_file(site, admin, path, encoding="utf-8")
+    assert err.value.field == "encoding"
+
+
+def test_json_import_reports_item_lines(site: Site, admin: Actor, tmp_path: Path) -> None:
+    items = [
+        {"class": "rack", "name": "A-01", "attributes": {"units": 42}},
+        {"class": "rack", "name": "A-02", "units": 0},
+    ]
+    path = _file(tmp_path, "r.json", json.dumps(items, ensure_ascii=False, indent=2))
+    with pytest.raises(ImportRejected) as err:
+        import_file(site, admin, path)
+    [error] = err.value.summary.errors
+    assert (error.line, error.column, error.value) == (
+        9,
+        "units",
+        0,
+    )  # the line its object starts on
+
+
+def test_export_round_trips_and_neutralises_formulas(
+    site: Site, admin: Actor, tmp_path: Path
+) -> None:
+    import_file(site, admin, _file(tmp_path, "a.csv", CIS))
+    cmdb.add_ci(site, admin, '=HYPERLINK("http://x")', "software", attributes={"vendor": "@evil"})
+    out = io.StringIO()
+    assert export(site, admin, out) == 5
+    text = out.getvalue()
+    assert "'=HYPERLINK" in text and "'@evil" in text
+    assert "\n=" not in text and ",=" not in text and ",@" not in text
+    again = import_file(site, admin, _file(tmp_path, "export.csv", text))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
+    as_json = io.StringIO()
+    export(site, admin, as_json, fmt="json")
+    names = [r["name"] for r in json.loads(as_json.getvalue())]
+    assert '=HYPERLINK("http://x")' in names  # JSON stays plain
+    import_file(site, admin, _file(tmp_path, "rels.csv", RELATIONS))
+    rels = io.StringIO()
+    assert export(site, admin, rels, kind="relations") == 3
+    again = import_file(site, admin, _file(tmp_path, "rels-export.csv", rels.getvalue()))
+    assert again.unchanged == 3

@@ -82,7 +82,9 @@ class IntakeScreen(Screen[None]):
                 )
                 yield OptionList(id="caller-results", compact=True)
                 yield Label("Title", markup=False)
-                yield Input(id="title", compact=True)
+                yield Input(
+                    placeholder="what is wrong, in the caller's words", id="title", compact=True
+                )
                 yield Label("CI (configuration item)", markup=False)
                 yield LookupInput(placeholder="type to look up", id="ci-search", compact=True)
                 yield OptionList(id="ci-results", compact=True)
@@ -206,7 +208,7 @@ class IntakeScreen(Screen[None]):
         tickets.clear_options()
         open_ones = caller.open_tickets
         tickets.add_options(
-            Option(one_line(f"{t.number} P{t.priority} {t.status} {t.title}"), id=t.number)
+            Option(Text(one_line(f"{t.number} P{t.priority} {t.status} {t.title}")), id=t.number)
             for t in open_ones
         )
         if open_ones:
@@ -231,7 +233,7 @@ class IntakeScreen(Screen[None]):
         self.cis = found
         results = self.query_one("#ci-results", OptionList)
         results.clear_options()
-        results.add_options(Option(one_line(f"{c.name}  ({c.ci_class})")) for c in found)
+        results.add_options(Option(Text(one_line(f"{c.name}  ({c.ci_class})"))) for c in found)
         if found:
             results.highlighted = 0
 

@@ -3,6 +3,7 @@ first), with every action one key away."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -144,7 +145,7 @@ class TicketScreen(TicketActions):
     def _timeline(self, detail: TicketDetail, zone: Any) -> Text:
         items: list[tuple[datetime, int, str, str, str]] = []
         for h in self.history:
-            items.append((h.at, 0, h.actor_name, h.action, _changes(h.changes)))
+            items.append((h.at, 0, h.actor_name, h.action, _changes(h.changes, zone)))
         for n in detail.notes:
             kind = "reply" if n.kind == "public_reply" else "note"
             items.append((n.at, 1, n.author, kind, n.body))
@@ -162,11 +163,24 @@ class TicketScreen(TicketActions):
         return text or Text("No history.")
 
 
-def _changes(changes: dict[str, Any]) -> str:
+def _changes(changes: dict[str, Any], zone: Any) -> str:
     parts = []
     for key, value in changes.items():
         if isinstance(value, list) and len(value) == 2:
-            parts.append(f"{key}: {value[0]} → {value[1]}")
+            old, new = (_shown(v, zone) for v in value)
+            parts.append(f"{key}: {old} → {new}")
         elif value not in (None, "", []):
-            parts.append(f"{key}: {value}")
+            parts.append(f"{key}: {_shown(value, zone)}")
     return "; ".join(parts)
+
+
+def _shown(value: Any, zone: Any) -> str:
+    """Journal values as people read them: instants in the site's zone, lists joined."""
+    if isinstance(value, str) and _ISO.match(value):
+        return local(datetime.fromisoformat(value), zone)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "—" if value is None else str(value)
+
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")

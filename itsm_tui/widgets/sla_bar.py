@@ -16,7 +16,7 @@ _COLOUR = {Risk.BREACHED: "bold red", Risk.AT_RISK: "yellow", Risk.OK: "green"}
 
 
 class SlaBar(Static):
-    DEFAULT_CSS = "SlaBar { height: 1; }"
+    DEFAULT_CSS = "SlaBar { height: auto; }"
 
     def __init__(self, label: str, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
@@ -35,7 +35,7 @@ class SlaBar(Static):
             text.append("no target yet", style="dim")
             self.update(text)
             return
-        width = 12
+        width = 8
         if met_at is not None:
             state = "met" if met_at <= due else "missed"
             text.append("█" * width, style="green" if state == "met" else "red")
@@ -49,5 +49,5 @@ class SlaBar(Static):
         text.append("█" * filled, style=colour)
         text.append("░" * (width - filled), style="dim")
         text.append(f" {relative(due - now)}", style=colour)
-        text.append(f" (due {local(due, zone, '%m-%d %H:%M')})", style="dim")
+        text.append(f"\n{'':<11}due {local(due, zone, '%m-%d %H:%M')}", style="dim")
         self.update(text)

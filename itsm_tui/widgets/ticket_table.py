@@ -94,8 +94,8 @@ class TicketTable(ScrollView, can_focus=True):
         Binding("down,j", "cursor(1)", "Down", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
         Binding("pagedown,space", "page(1)", "Page down", show=False),
-        Binding("home", "first", "First", id="table-first"),
-        Binding("end", "last", "Last", id="table-last"),
+        Binding("home", "first", "First", id="table-first", show=False),
+        Binding("end", "last", "Last", id="table-last", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True)
@@ -168,7 +168,7 @@ class TicketTable(ScrollView, can_focus=True):
             self.rows = [*page.rows, *self.rows]
             self.at_start = not full
             self.cursor += len(page.rows)
-            self.scroll_to(y=self.scroll_y + len(page.rows), animate=False, immediately=True)
+            self.scroll_to(y=self.scroll_y + len(page.rows), animate=False, immediate=True)
             self._trim(from_start=False)
         self._resize()
         self._follow_cursor()
@@ -183,7 +183,7 @@ class TicketTable(ScrollView, can_focus=True):
             self.rows = self.rows[excess:]
             self.at_start = False
             self.cursor = max(0, self.cursor - excess)
-            self.scroll_to(y=max(0, self.scroll_y - excess), animate=False, immediately=True)
+            self.scroll_to(y=max(0, self.scroll_y - excess), animate=False, immediate=True)
         else:
             self.rows = self.rows[:-excess]
             self.at_end = False
@@ -215,9 +215,9 @@ class TicketTable(ScrollView, can_focus=True):
         visible = max(1, self.size.height - 1)
         top = int(self.scroll_y)
         if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediately=True)
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
         elif self.cursor >= top + visible:
-            self.scroll_to(y=self.cursor - visible + 1, animate=False, immediately=True)
+            self.scroll_to(y=self.cursor - visible + 1, animate=False, immediate=True)
 
     def action_cursor(self, step: int) -> None:
         if self.rows:

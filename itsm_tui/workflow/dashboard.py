@@ -17,7 +17,14 @@ from itsm_tui.workflow.tickets import risk
 from itsm_tui.workflow.tickets.queries import Queue, queue_filter
 
 #: The queues the dashboard counts, in the order it shows them.
-COUNTED = (Queue.MINE, Queue.GROUP, Queue.UNASSIGNED, Queue.AT_RISK, Queue.BREACHED)
+COUNTED = (
+    Queue.MINE,
+    Queue.GROUP,
+    Queue.UNASSIGNED,
+    Queue.AT_RISK,
+    Queue.BREACHED,
+    Queue.OPEN,
+)
 OVERDUE_SHOWN = 20
 
 

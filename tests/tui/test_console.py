@@ -242,3 +242,17 @@ async def test_command_palette_jumps_to_a_ticket_and_runs_actions(console: Conso
         await pilot.press("enter")
         await settle(pilot)
         assert "钱一" in text_of(app, "#ticket-head")
+
+
+async def test_ticket_screen_shows_hostile_titles_as_typed(console: Console) -> None:
+    app = ItsmApp(console.site, console.desk.agent1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_ticket("INC000004")
+        await settle(pilot)
+        assert "[bold red]x[/]" in text_of(app, "#ticket-head")
+        app.open_ticket("INC000005")
+        await settle(pilot)
+        head = text_of(app, "#ticket-head")
+        assert "VPN 断线 \\x1b[31m红色" in head and "\x1b" not in head
+        assert "[i]怀疑[/i]" not in text_of(app, "#ticket-timeline")  # not this ticket's note

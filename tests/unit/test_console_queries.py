@@ -52,6 +52,7 @@ def test_dashboard_counts_and_risk(desk: Desk) -> None:
         Queue.UNASSIGNED: 3,
         Queue.AT_RISK: 1,
         Queue.BREACHED: 1,
+        Queue.OPEN: 4,
     }
     assert not board.supervisor and board.backlog == []
     assert _numbers(t.list_tickets(desk.site, desk.agent1, "breached")) == [b]

@@ -64,8 +64,8 @@ def child_bare() -> None:
 
 def child_console(url: str, login: str | None) -> None:
     from itsm_tui.app import ItsmApp
-    from itsm_tui.screens.queue import QueueScreen
     from itsm_tui.config import Settings
+    from itsm_tui.screens.queue import QueueScreen
     from itsm_tui.widgets.ticket_table import TicketTable
     from itsm_tui.workflow.context import Actor, Site
     from itsm_tui.workflow.staff import list_staff

@@ -7,8 +7,15 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from itsm_tui.screens.home import HomeScreen
+from itsm_tui.commands import ConsoleCommands
+from itsm_tui.dialogs.form import Field, FormDialog
+from itsm_tui.messages import OpenQueue, OpenTicket, TicketChanged
+from itsm_tui.screens.dashboard import DashboardScreen
+from itsm_tui.screens.intake import IntakeScreen
+from itsm_tui.screens.queue import QueueScreen
+from itsm_tui.screens.ticket import TicketScreen
 from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.lookup import normalise_number
 
 
 class ItsmApp(App[None]):
@@ -17,8 +24,12 @@ class ItsmApp(App[None]):
     TITLE = "itsm-tui"
     SUB_TITLE = "IT service management"
     CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ConsoleCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
+        Binding("d", "dashboard", "Dashboard", id="dashboard"),
+        Binding("i", "intake", "New call", id="intake"),
+        Binding("ctrl+g", "goto", "Go to ticket", id="goto"),
     ]
 
     def __init__(self, site: Site, actor: Actor) -> None:
@@ -27,4 +38,36 @@ class ItsmApp(App[None]):
         self.actor = actor
 
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen(self.site, self.actor))
+        self.push_screen(DashboardScreen(self.site, self.actor))
+
+    def action_dashboard(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def action_intake(self) -> None:
+        if not isinstance(self.screen, IntakeScreen):
+            self.push_screen(IntakeScreen(self.site, self.actor))
+
+    def action_goto(self) -> None:
+        def chosen(values: dict[str, str] | None) -> None:
+            if values and values["number"].strip():
+                self.open_ticket(normalise_number(values["number"]))
+
+        self.push_screen(FormDialog("Go to ticket", [Field("number", "Number")]), chosen)
+
+    def open_ticket(self, number: str) -> None:
+        self.push_screen(TicketScreen(self.site, self.actor, number))
+
+    def open_queue(self, queue: str) -> None:
+        self.push_screen(QueueScreen(self.site, self.actor, queue))
+
+    def on_open_ticket(self, message: OpenTicket) -> None:
+        self.open_ticket(message.number)
+
+    def on_ticket_changed(self, message: TicketChanged) -> None:
+        # Screens below the one that changed the ticket refresh their counts and rows.
+        for screen in self.screen_stack[:-1]:
+            screen.post_message(TicketChanged(message.number))
+
+    def on_open_queue(self, message: OpenQueue) -> None:
+        self.open_queue(message.queue)

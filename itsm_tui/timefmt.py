@@ -27,3 +27,13 @@ def _span(seconds: int) -> str:
     if hours:
         return f"{hours}h {minutes}m"
     return f"{minutes}m"
+
+
+def span(delta: timedelta) -> str:
+    """A short duration without a direction: "2d 3h", "1h 5m", "12m"."""
+    return _span(abs(int(delta.total_seconds())))
+
+
+def left(delta: timedelta) -> str:
+    """Time left before a limit, compact for a table cell: "1h 5m", or "-12m" once past."""
+    return span(delta) if delta.total_seconds() >= 0 else f"-{span(delta)}"

@@ -12,17 +12,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, true
+from sqlalchemy import ColumnElement, and_, case, func, or_, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from itsm_tui.storage.tables import (
     AssignmentGroup,
     Caller,
+    ConfigurationItem,
     Contact,
     JournalEntry,
     Staff,
     Ticket,
+    TicketCI,
     TicketNote,
 )
 
@@ -46,18 +48,55 @@ class TicketRow:
     resolution_due_at: datetime | None
     flagged_at: datetime | None
     version: int
-    sla_policy: str | None = None  # with the two below: time left and elapsed % (sla.progress)
+    sla_policy: str | None = None  # with the one below: time left and elapsed % (sla.progress)
     resolution_elapsed_min: int | None = None
+    ci: str | None = None
+
+
+#: Queue orders: name → (column, ascending) pairs, the id last so the order is total.
+SORTS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "newest": (("id", False),),
+    "oldest": (("id", True),),
+    "priority": (("priority", True), ("id", False)),
+}
+
+
+def _reversed(sort: str) -> tuple[tuple[str, bool], ...]:
+    return tuple((name, not asc) for name, asc in SORTS[sort])
+
+
+def _keyset(order: tuple[tuple[str, bool], ...], cursor_id: int) -> ColumnElement[bool]:
+    """Rows strictly after the row ``cursor_id`` in ``order``: ``id < :c`` for newest first,
+    ``priority > p OR (priority = p AND id < :c)`` for priority — both index range scans."""
+    if len(order) == 1:
+        return col(Ticket.id) > cursor_id if order[0][1] else col(Ticket.id) < cursor_id
+    (name, asc), (_, id_asc) = order
+    column = getattr(Ticket, name)
+    value = select(column).where(col(Ticket.id) == cursor_id).scalar_subquery()
+    beyond = column > value if asc else column < value
+    tie = col(Ticket.id) > cursor_id if id_asc else col(Ticket.id) < cursor_id
+    return or_(beyond, and_(column == value, tie))
 
 
 def queue_page(
-    session: Session, where: Sequence[ColumnElement[bool]], *, after: int | None, limit: int
+    session: Session,
+    where: Sequence[ColumnElement[bool]],
+    *,
+    after: int | None,
+    limit: int,
+    sort: str = "newest",
+    backwards: bool = False,
 ) -> list[TicketRow]:
-    """One page of tickets matching ``where``, newest first, after the id ``after``."""
+    """One page of tickets matching ``where`` in ``sort`` order, after the row ``after``.
+
+    ``backwards`` reads the page *before* ``after`` (or, without ``after``, the last page) and
+    returns it in ``sort`` order too: a table scrolling up or jumping to the end pages by key.
+    """
     assignee = aliased(Staff)
+    order = _reversed(sort) if backwards else SORTS[sort]
     conditions = [*where]
     if after is not None:
-        conditions.append(col(Ticket.id) < after)
+        conditions.append(_keyset(order, after))
     stmt = (
         select(
             Ticket.id,
@@ -77,16 +116,81 @@ def queue_page(
             Ticket.version,
             Ticket.sla_policy,
             Ticket.resolution_elapsed_min,
+            _first_ci(),
         )
         .select_from(Ticket)
         .join(Caller, col(Caller.id) == Ticket.caller_id, isouter=True)
         .join(AssignmentGroup, col(AssignmentGroup.id) == Ticket.group_id, isouter=True)
         .join(assignee, assignee.id == Ticket.assignee_id, isouter=True)
         .where(and_(true(), *conditions))
-        .order_by(col(Ticket.id).desc())
+        .order_by(*(getattr(Ticket, n).asc() if a else getattr(Ticket, n).desc() for n, a in order))
         .limit(limit)
     )
-    return [TicketRow(*row) for row in session.exec(stmt).all()]
+    rows = [TicketRow(*row) for row in session.exec(stmt).all()]
+    return rows[::-1] if backwards else rows
+
+
+def _first_ci() -> Any:
+    """The ticket's first CI by name (a correlated primary-key lookup per row of the page)."""
+    return (
+        select(func.min(ConfigurationItem.name))
+        .join(TicketCI, col(TicketCI.ci_id) == ConfigurationItem.id)
+        .where(col(TicketCI.ticket_id) == Ticket.id)
+        .scalar_subquery()
+    )
+
+
+def count(session: Session, where: Sequence[ColumnElement[bool]]) -> int:
+    """How many tickets match ``where`` (the queue filters are index-backed)."""
+    stmt = select(func.count()).select_from(Ticket).where(and_(true(), *where))
+    return int(session.exec(stmt).one())
+
+
+@dataclass(frozen=True)
+class BacklogRow:
+    """One group's open work, for the supervisor's dashboard."""
+
+    group: str
+    name: str
+    tier: int
+    open: int
+    unassigned: int
+    at_risk: int
+    breached: int
+
+
+def backlog(
+    session: Session,
+    where: Sequence[ColumnElement[bool]],
+    at_risk: ColumnElement[bool],
+    breached: ColumnElement[bool],
+) -> list[BacklogRow]:
+    """Open tickets per group (``ix_ticket_group_status``), with the unassigned, at-risk and
+    breached among them."""
+
+    def tally(condition: ColumnElement[bool]) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    stmt = (
+        select(
+            AssignmentGroup.code,
+            AssignmentGroup.name,
+            AssignmentGroup.tier,
+            func.count(),
+            tally(col(Ticket.assignee_id).is_(None)),
+            tally(at_risk),
+            tally(breached),
+        )
+        .select_from(Ticket)
+        .join(AssignmentGroup, col(AssignmentGroup.id) == Ticket.group_id)
+        .where(and_(true(), *where))
+        .group_by(AssignmentGroup.code, AssignmentGroup.name, AssignmentGroup.tier)
+        .order_by(col(AssignmentGroup.tier), col(AssignmentGroup.code))
+    )
+    return [
+        BacklogRow(code, name, tier, n, int(u or 0), int(r or 0), int(b or 0))
+        for code, name, tier, n, u, r, b in session.exec(stmt).all()
+    ]
 
 
 @dataclass(frozen=True)

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
+from sqlmodel import Session
 
 from itsm_tui.clock import FrozenClock
 from itsm_tui.config import Settings
 from itsm_tui.storage.engine import make_engine
+from itsm_tui.storage.tables import Ticket
 from itsm_tui.workflow.admin import initialise
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.staff import add_staff
-from tests.conftest import T0
+from itsm_tui.workflow.tickets import TicketDraft, add_note, claim, create_ticket, escalate
+from tests.conftest import T0, Desk
 
 # A fixed path: the console shows where its database is, and snapshots must not vary.
-SNAPSHOT_DB_DIR = Path("/tmp/itsm-tui-snapshots")
+SNAPSHOT_DB_DIR = Path("/tmp/itsm-tui-snapshots-console")
 
 
 @pytest.fixture
@@ -30,4 +36,78 @@ def screen_site() -> Iterator[tuple[Site, Actor]]:
     admin = Actor(view.id, view.login, view.display_name, view.tier, frozenset())
     add_staff(site, admin, "zhang.wei", "张伟", roles=["agent"], tier=1)
     yield site, admin
+    site.close()
+
+
+@dataclass
+class Console:
+    """The seeded desk the console tests and snapshots run against."""
+
+    site: Site
+    desk: Desk
+    numbers: list[str]
+
+
+def _set_due(site: Site, number: str, due: datetime) -> None:
+    """Stand in for the SLA engine: give a ticket a resolution due time."""
+    with Session(site.engine) as session:
+        session.exec(  # type: ignore[call-overload]
+            update(Ticket).where(Ticket.number == number).values(resolution_due_at=due)
+        )
+        session.commit()
+
+
+def seed_console(site: Site, desk: Desk) -> list[str]:
+    """Twelve hotline tickets: some claimed, some late, one escalated, two with hostile titles."""
+    titles = [
+        "OA系统登录缓慢",
+        "打印机卡纸",
+        "邮箱无法收信",
+        "[bold red]x[/]",
+        "VPN 断线 \x1b[31m红色",
+        "财务系统报表导出失败",
+        "会议室投影仪无信号",
+        "新员工开通账号",
+        "Wi-Fi 信号弱",
+        "电脑蓝屏",
+        "共享盘权限申请",
+        "网站首页打不开",
+    ]
+    numbers = []
+    for i, title in enumerate(titles):
+        draft = TicketDraft(
+            title=title,
+            caller="E001" if i % 3 == 0 else None,
+            category="软件/OA系统" if i % 2 == 0 else None,
+            impact=1 + i % 3,
+            urgency=1 + (i // 3) % 3,
+            cis=["OA办公系统"] if i % 4 == 0 else [],
+        )
+        numbers.append(create_ticket(site, desk.agent1, draft).number)
+        site.clock.advance(minutes=17)  # type: ignore[attr-defined]
+    for number in numbers[:3]:
+        claim(site, desk.agent1, number)
+    add_note(site, desk.agent1, numbers[0], "已远程查看，[i]怀疑[/i]是缓存问题")
+    escalate(site, desk.agent1, numbers[5], group="server", reason="需要服务器日志")
+    now = site.clock.now()
+    _set_due(site, numbers[0], now - timedelta(minutes=40))  # breached, held by 钱一
+    _set_due(site, numbers[1], now + timedelta(minutes=50))  # at risk
+    _set_due(site, numbers[3], now - timedelta(hours=5))  # breached, unassigned
+    for number in numbers[6:]:
+        _set_due(site, number, now + timedelta(hours=8))
+    return numbers
+
+
+@pytest.fixture
+def console() -> Iterator[Console]:
+    """A fixed path, a frozen clock, the small desk and its tickets: the same on every run."""
+    shutil.rmtree(SNAPSHOT_DB_DIR, ignore_errors=True)
+    SNAPSHOT_DB_DIR.mkdir(parents=True)
+    url = f"sqlite:///{SNAPSHOT_DB_DIR / 'itsm.db'}"
+    site = Site(make_engine(url), clock=FrozenClock(T0), settings=Settings(database_url=url))
+    view = initialise(site, "admin", "管理员")
+    admin = Actor(view.id, view.login, view.display_name, view.tier, frozenset())
+    desk = Desk(site, admin)
+    numbers = seed_console(site, desk)
+    yield Console(site, desk, numbers)
     site.close()

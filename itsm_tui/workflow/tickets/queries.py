@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import or_
 from sqlmodel import col, select
 
 from itsm_tui.domain import OPEN_STATUSES, TicketStatus
 from itsm_tui.storage import ticket_queries as q
+from itsm_tui.storage.caller_queries import starts_with
 from itsm_tui.storage.tables import GroupMember, Ticket
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.lookup import find_ticket
 from itsm_tui.workflow.permissions import Action, allowed
+from itsm_tui.workflow.tickets import risk
 from itsm_tui.workflow.tickets.views import TicketView, ticket_view
 
 MAX_PAGE = 500
@@ -28,6 +32,8 @@ class Queue(StrEnum):
     UNASSIGNED = "unassigned"  # open, nobody holds them (in my groups; all for supervisors)
     OPEN = "open"  # every open ticket
     FLAGGED = "flagged"  # raised to a supervisor and still open
+    AT_RISK = "at_risk"  # open, resolution due soon (tickets.risk); scoped like unassigned
+    BREACHED = "breached"  # open, resolution overdue (see tickets.risk); same scope
     ALL = "all"  # everything, any state (with --status / --priority)
 
 
@@ -37,6 +43,8 @@ class TicketPage:
 
     rows: list[q.TicketRow]
     next_after: int | None
+    #: When the page was read (the console colours time left against it).
+    read_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -73,23 +81,41 @@ def _my_groups(read: Read) -> list[int]:
     )
 
 
-def _queue_filter(read: Read, queue: Queue) -> list[Any]:
+def _scoped_to_my_groups(read: Read, where: list[Any]) -> list[Any]:
+    """Non-supervisors see a cross-group queue only for the groups they belong to."""
+    groups = _my_groups(read)
+    if groups and not allowed(read.actor.roles, Action.SUPERVISE):
+        where.append(col(Ticket.group_id).in_(groups))
+    return where
+
+
+def queue_filter(read: Read, queue: Queue) -> list[Any]:
+    """The SQL conditions of ``queue`` for the reading actor (index-backed: see ``Ticket``)."""
     is_open = col(Ticket.status).in_([s.value for s in OPEN_STATUSES])
     if queue is Queue.MINE:
         return [col(Ticket.assignee_id) == read.actor.id, is_open]
     if queue is Queue.GROUP:
         return [col(Ticket.group_id).in_(_my_groups(read)), is_open]
     if queue is Queue.UNASSIGNED:
-        where = [col(Ticket.assignee_id).is_(None), is_open]
-        groups = _my_groups(read)
-        if groups and not allowed(read.actor.roles, Action.SUPERVISE):
-            where.append(col(Ticket.group_id).in_(groups))
-        return where
+        return _scoped_to_my_groups(read, [col(Ticket.assignee_id).is_(None), is_open])
+    if queue is Queue.AT_RISK:
+        return _scoped_to_my_groups(read, [is_open, risk.at_risk_filter(read.now)])
+    if queue is Queue.BREACHED:
+        return _scoped_to_my_groups(read, [is_open, risk.breached_filter(read.now)])
     if queue is Queue.OPEN:
         return [is_open]
     if queue is Queue.FLAGGED:
         return [col(Ticket.flagged_at).is_not(None), is_open]
     return []
+
+
+def _text_filter(text: str) -> Any:
+    """A ticket number (prefix, index range on the unique number) or words in the title."""
+    text = text.strip()
+    if text.isdigit():
+        text = text.lstrip("0") or "0"
+        return col(Ticket.number).endswith(text) | col(Ticket.title).contains(text)
+    return or_(starts_with(col(Ticket.number), text.upper()), col(Ticket.title).contains(text))
 
 
 @query(Action.VIEW_TICKETS)
@@ -100,9 +126,18 @@ def list_tickets(
     status: str | None = None,
     priority: int | None = None,
     after: int | None = None,
+    before: int | None = None,
+    sort: str = "newest",
+    text: str | None = None,
     limit: int = 50,
 ) -> TicketPage:
-    """A page of a queue, newest first, paged by key (``after`` = the last id you saw)."""
+    """A page of a queue, paged by key in both directions.
+
+    ``sort`` is newest (by id, the default), oldest or priority. ``after`` = the id of the
+    last row you saw: the page that follows it. ``before`` = the id of the first row you saw:
+    the page that precedes it; ``before=0`` reads the last page (jump to the end). Rows come
+    in ``sort`` order either way. ``text`` keeps tickets whose number or title matches.
+    """
     try:
         queue = Queue(queue)
     except ValueError:
@@ -112,7 +147,13 @@ def list_tickets(
         ) from None
     if not 1 <= limit <= MAX_PAGE:
         raise Invalid(f"limit must be 1 to {MAX_PAGE}.", field="limit")
-    where = _queue_filter(read, queue)
+    if sort not in q.SORTS:
+        raise Invalid(f"Unknown sort '{sort}'; sorts are: {', '.join(q.SORTS)}.", field="sort")
+    if after is not None and before is not None:
+        raise Invalid("Page after a row or before one, not both.", field="before")
+    where = queue_filter(read, queue)
+    if text and text.strip():
+        where.append(_text_filter(text))
     if status is not None:
         try:
             where.append(col(Ticket.status) == TicketStatus(status).value)
@@ -125,5 +166,10 @@ def list_tickets(
         if priority not in range(1, 6):
             raise Invalid("priority must be 1 to 5.", field="priority")
         where.append(col(Ticket.priority) == priority)
-    rows = q.queue_page(read.session, where, after=after, limit=limit)
-    return TicketPage(rows, rows[-1].id if len(rows) == limit else None)
+    if before is not None:
+        rows = q.queue_page(
+            read.session, where, after=before or None, limit=limit, sort=sort, backwards=True
+        )
+        return TicketPage(rows, None, read.now)
+    rows = q.queue_page(read.session, where, after=after, limit=limit, sort=sort)
+    return TicketPage(rows, rows[-1].id if len(rows) == limit else None, read.now)

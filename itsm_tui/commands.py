@@ -1,0 +1,75 @@
+"""Command-palette providers (Ctrl+P): jump to a ticket by number, open any screen or queue,
+run any action of the screen you are on."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from itsm_tui.screens.queue import QUEUE_TITLES
+from itsm_tui.workflow.lookup import normalise_number
+
+if TYPE_CHECKING:
+    from itsm_tui.app import ItsmApp
+
+_NUMBER = re.compile(r"^\s*#?\s*((inc|req)\s*)?\d+\s*$", re.IGNORECASE)
+
+
+class ConsoleCommands(Provider):
+    """Screens, queues, "go to ticket", and every action bound on the current screen."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
+        app: ItsmApp = self.app  # type: ignore[assignment]
+        commands: list[tuple[str, Callable[[], Any], str]] = [
+            ("screen: dashboard", app.action_dashboard, "Counts, alerts, backlog"),
+            ("screen: new call (intake)", app.action_intake, "Log a call, open a ticket"),
+            ("ticket: go to number…", app.action_goto, "Open a ticket by its number"),
+        ]
+        commands += [
+            (f"queue: {title.lower()}", partial(app.open_queue, queue.value), "Open the queue")
+            for queue, title in QUEUE_TITLES.items()
+        ]
+        screen = self.screen
+        for binding in getattr(type(screen), "BINDINGS", []):
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            action, params = _split(binding.action)
+            if action in ("app.pop_screen",) or screen.check_action(action, params) is False:
+                continue
+            commands.append(
+                (
+                    f"action: {binding.description.lower()}",
+                    partial(screen.run_action, binding.action),
+                    f"key: {binding.key.split(',')[0]}",
+                )
+            )
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> AsyncIterator[DiscoveryHit | Hit]:
+        app: ItsmApp = self.app  # type: ignore[assignment]
+        if _NUMBER.match(query):
+            digits = re.sub(r"\D", "", query)
+            prefix = "REQ" if "req" in query.lower() else "INC"
+            number = normalise_number(f"{prefix}{digits}")
+            yield Hit(1.0, f"Open ticket {number}", partial(app.open_ticket, number))
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+def _split(action: str) -> tuple[str, tuple[object, ...]]:
+    """``op('claim')`` → ("op", ("claim",)) for ``check_action``."""
+    name, _, rest = action.partition("(")
+    args = tuple(a.strip().strip("'\"") for a in rest.rstrip(")").split(",") if a.strip())
+    return name, args

@@ -1,0 +1,1 @@
+"""Modal dialogs (``ModalScreen[T]``, returning through ``dismiss()``)."""

@@ -1,0 +1,181 @@
+"""The first screen: my queues' sizes (one key each to open them), my alert inbox, and for a
+supervisor every group's backlog and the tickets past their limits, with who holds them —
+reassign (a) or escalate (e) right from that list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
+
+from itsm_tui.messages import OpenQueue, OpenTicket, TicketChanged
+from itsm_tui.screens.queue import QUEUE_TITLES
+from itsm_tui.ticket_actions import TicketActions, TicketRef
+from itsm_tui.timefmt import left
+from itsm_tui.widgets.alert_inbox import AlertInbox
+from itsm_tui.widgets.cells import one_line
+from itsm_tui.widgets.ticket_table import TicketTable
+from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.dashboard import Dashboard, dashboard
+from itsm_tui.workflow.errors import DomainError
+from itsm_tui.workflow.groups import list_groups
+from itsm_tui.workflow.tickets import Queue, TicketPage, list_tickets
+from itsm_tui.workflow.tickets.states import allowed_operations
+
+#: key → queue, in the order the cards show them.
+CARDS = {
+    "m": Queue.MINE,
+    "g": Queue.GROUP,
+    "u": Queue.UNASSIGNED,
+    "r": Queue.AT_RISK,
+    "b": Queue.BREACHED,
+    "o": Queue.OPEN,
+}
+REFRESH_SECONDS = 60.0
+
+
+class DashboardScreen(TicketActions):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(key, f"queue('{queue.value}')", QUEUE_TITLES[queue], id=f"dash-{queue.value}")
+            for key, queue in CARDS.items()
+        ),
+        Binding("ctrl+r", "refresh", "Refresh", id="dash-refresh"),
+        Binding("a", "op('assign')", "Reassign", id="dash-assign"),
+        Binding("e", "op('escalate')", "Escalate", id="dash-escalate"),
+    ]
+
+    def __init__(self, site: Site, actor: Actor) -> None:
+        super().__init__()
+        self.site, self.actor = site, actor
+        self.board: Dashboard | None = None
+        self.groups = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="dash-cards"):
+            for key, queue in CARDS.items():
+                card = Static(f"{QUEUE_TITLES[queue]}\n…", id=f"card-{queue.value}", markup=False)
+                card.border_title = key
+                yield card
+        with Vertical(id="dash-main"):
+            yield AlertInbox(self.site, self.actor, id="dash-alerts")
+            yield TicketTable(self._mine, id="dash-mine")
+            with Horizontal(id="dash-supervisor"):
+                yield DataTable(id="dash-backlog", cursor_type="row", zebra_stripes=True)
+                yield DataTable(id="dash-overdue", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.actor.display_name} ({self.actor.login})"
+        self.query_one("#dash-supervisor").display = False
+        backlog = self.query_one("#dash-backlog", DataTable)
+        backlog.add_columns("Group", "T", "Open", "Unass.", "Risk", "Late")
+        backlog.border_title = "Backlog by group"
+        overdue = self.query_one("#dash-overdue", DataTable)
+        overdue.add_columns("Number", "P", "Late", "Group", "Holder", "Title")
+        overdue.border_title = "Past their limit — a: reassign · e: escalate"
+        self.query_one("#dash-mine", TicketTable).border_title = "My open tickets"
+        self.set_interval(REFRESH_SECONDS, self.action_refresh)
+        self.action_refresh()
+
+    def _mine(self, **kwargs: object) -> TicketPage:
+        return list_tickets(self.site, self.actor, Queue.MINE, **kwargs)  # type: ignore[arg-type]
+
+    def action_refresh(self) -> None:
+        self.load()
+        mine = self.query_one("#dash-mine", TicketTable)
+        if mine.display:
+            mine.reload()
+
+    def action_queue(self, queue: str) -> None:
+        self.app.post_message(OpenQueue(queue))
+
+    def on_ticket_changed(self, event: TicketChanged) -> None:
+        self.action_refresh()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        try:
+            board = dashboard(self.site, self.actor)
+            groups = self.groups or (list_groups(self.site, self.actor) if board.supervisor else [])
+        except DomainError as error:
+            self.app.call_from_thread(self._refused, error)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show, board, groups)
+
+    def show(self, board: Dashboard, groups: list) -> None:  # type: ignore[type-arg]
+        self.board, self.groups = board, groups
+        for queue in CARDS.values():
+            card = self.query_one(f"#card-{queue.value}", Static)
+            count = board.counts.get(queue)
+            card.update(
+                f"{QUEUE_TITLES[queue]}\n{count:>6,}"
+                if count is not None
+                else QUEUE_TITLES[queue] + "\n"
+            )
+            card.set_class(bool(count) and queue is Queue.AT_RISK, "-warn")
+            card.set_class(bool(count) and queue is Queue.BREACHED, "-alarm")
+        self.query_one("#dash-supervisor").display = board.supervisor
+        self.query_one("#dash-mine").display = not board.supervisor
+        if board.supervisor:
+            self._show_supervisor(board)
+        self.refresh_bindings()
+
+    def _show_supervisor(self, board: Dashboard) -> None:
+        backlog = self.query_one("#dash-backlog", DataTable)
+        backlog.clear()
+        for row in board.backlog:
+            backlog.add_row(
+                Text(one_line(row.group)),
+                row.tier,
+                row.open,
+                row.unassigned,
+                Text(str(row.at_risk), style="yellow" if row.at_risk else ""),
+                Text(str(row.breached), style="bold red" if row.breached else ""),
+            )
+        overdue = self.query_one("#dash-overdue", DataTable)
+        overdue.clear()
+        for t in board.overdue:
+            late = left(t.resolution_due_at - board.read_at) if t.resolution_due_at else ""
+            overdue.add_row(
+                t.number,
+                f"P{t.priority}",
+                Text(late, style="bold red"),
+                Text(one_line(t.group)),
+                Text(one_line(t.assignee or "—")),
+                Text(one_line(t.title)[:40]),
+                key=t.number,
+            )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "dash-overdue" and event.row_key.value:
+            self.app.post_message(OpenTicket(str(event.row_key.value)))
+
+    # --- acting on the highlighted overdue ticket ---------------------------------------
+
+    def ticket_ref(self) -> TicketRef | None:
+        if self.board is None or not self.board.supervisor or not self.board.overdue:
+            return None
+        table = self.query_one("#dash-overdue", DataTable)
+        row = self.board.overdue[min(table.cursor_row, len(self.board.overdue) - 1)]
+        return TicketRef(
+            row.number, row.version, row.tier, row.group, tuple(allowed_operations(row.status))
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "op":
+            return self.op_offered(str(parameters[0]))
+        return True
+
+    def after_change(self, number: str) -> None:
+        self.action_refresh()

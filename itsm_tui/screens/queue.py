@@ -1,0 +1,149 @@
+"""A queue of tickets over the virtual table: sort, filter by status and priority, search,
+Enter opens the ticket. Fine at a million rows (the table pages by key)."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from itsm_tui.messages import OpenTicket, TicketChanged
+from itsm_tui.widgets.ticket_table import TicketTable
+from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.tickets import Queue, TicketPage, list_tickets
+
+QUEUE_TITLES = {
+    Queue.MINE: "Mine",
+    Queue.GROUP: "My group",
+    Queue.UNASSIGNED: "Unassigned",
+    Queue.AT_RISK: "At risk",
+    Queue.BREACHED: "Breached",
+    Queue.OPEN: "All open",
+    Queue.FLAGGED: "Flagged",
+    Queue.ALL: "All",
+}
+SORTS = ("newest", "oldest", "priority")
+STATUSES = (None, "new", "assigned", "in_progress", "pending", "resolved", "closed")
+PRIORITIES = (None, 1, 2, 3, 4, 5)
+
+
+def _next(options: tuple[Any, ...], current: Any) -> Any:
+    return options[(options.index(current) + 1) % len(options)]
+
+
+class QueueScreen(Screen[None]):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("slash", "search", "Search", id="queue-search"),
+        Binding("s", "sort", "Sort", id="queue-sort"),
+        Binding("f", "status", "Status", id="queue-status"),
+        Binding("p", "priority", "Priority", id="queue-priority"),
+        Binding("r", "refresh", "Refresh", id="queue-refresh"),
+    ]
+
+    def __init__(self, site: Site, actor: Actor, queue: Queue | str) -> None:
+        super().__init__()
+        self.site, self.actor = site, actor
+        self.queue = Queue(queue)
+        self.sort = "newest"
+        self.status: str | None = None
+        self.priority: int | None = None
+        self.text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="queue-bar", markup=False)
+        yield Input(
+            placeholder="Search number or title, Enter to apply, Esc to leave",
+            id="queue-search-input",
+        )
+        yield TicketTable(self._fetch(), id="queue-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = QUEUE_TITLES[self.queue]
+        self.query_one("#queue-search-input", Input).display = False
+        self._show_bar("loading …")
+        table = self.query_one(TicketTable)
+        table.focus()
+        table.reload()
+
+    def _fetch(self) -> Any:
+        return partial(
+            self._page,
+            queue=self.queue,
+            sort=self.sort,
+            status=self.status,
+            priority=self.priority,
+            text=self.text or None,
+        )
+
+    def _page(self, **kwargs: Any) -> TicketPage:
+        # Runs in the table's worker thread.
+        return list_tickets(self.site, self.actor, **kwargs)
+
+    def _show_bar(self, extra: str) -> None:
+        parts = [QUEUE_TITLES[self.queue], f"sort: {self.sort}"]
+        if self.status:
+            parts.append(f"status: {self.status.replace('_', ' ')}")
+        if self.priority:
+            parts.append(f"P{self.priority}")
+        if self.text:
+            parts.append(f"search: {self.text}")
+        self.query_one("#queue-bar", Static).update(" · ".join([*parts, extra]))
+
+    def on_ticket_table_loaded(self, event: TicketTable.Loaded) -> None:
+        more = "" if event.at_end else ", more below"
+        above = "" if event.at_start else "more above, "
+        self._show_bar(f"{above}{event.rows} loaded{more}")
+
+    def on_ticket_table_opened(self, event: TicketTable.Opened) -> None:
+        self.app.post_message(OpenTicket(event.number))
+
+    def on_ticket_changed(self, event: TicketChanged) -> None:
+        self.action_refresh()
+
+    def _reload(self) -> None:
+        self._show_bar("loading …")
+        self.query_one(TicketTable).reload(self._fetch())
+
+    def action_refresh(self) -> None:
+        self._reload()
+
+    def action_sort(self) -> None:
+        self.sort = _next(SORTS, self.sort)
+        self._reload()
+
+    def action_status(self) -> None:
+        self.status = _next(STATUSES, self.status)
+        self._reload()
+
+    def action_priority(self) -> None:
+        self.priority = _next(PRIORITIES, self.priority)
+        self._reload()
+
+    def action_search(self) -> None:
+        box = self.query_one("#queue-search-input", Input)
+        box.display = True
+        box.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.text = event.value.strip()
+        self.query_one(TicketTable).focus()
+        event.input.display = bool(self.text)
+        self._reload()
+
+    def action_back(self) -> None:
+        box = self.query_one("#queue-search-input", Input)
+        if box.has_focus:
+            box.value = ""
+            box.display = bool(self.text)
+            self.query_one(TicketTable).focus()
+            return
+        self.app.pop_screen()

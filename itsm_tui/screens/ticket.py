@@ -1,0 +1,186 @@
+"""One ticket: its fields, SLA bars, linked CIs and timeline (journal, notes and calls, newest
+first), with every action one key away."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
+
+from itsm_tui.storage.ticket_queries import HistoryEntry
+from itsm_tui.textsafe import visible
+from itsm_tui.ticket_actions import TICKET_KEYS, TicketActions, TicketRef, op_bindings
+from itsm_tui.timefmt import local
+from itsm_tui.widgets.sla_bar import SlaBar
+from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.errors import DomainError
+from itsm_tui.workflow.groups import list_groups
+from itsm_tui.workflow.tickets import TicketDetail, show_ticket, ticket_history
+
+
+class TicketScreen(TicketActions):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("r", "reload", "Reload", id="ticket-reload"),
+        *op_bindings(TICKET_KEYS),
+    ]
+
+    def __init__(self, site: Site, actor: Actor, number: str) -> None:
+        super().__init__()
+        self.site, self.actor, self.number = site, actor, number
+        self.detail: TicketDetail | None = None
+        self.history: list[HistoryEntry] = []
+        self.groups = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(f"Loading {self.number} …", id="ticket-head", markup=False)
+        with Horizontal(id="ticket-body"):
+            with Vertical(id="ticket-side"):
+                yield Static("", id="ticket-fields", markup=False)
+                yield SlaBar("Response", id="sla-response")
+                yield SlaBar("Resolution", id="sla-resolution")
+            with VerticalScroll(id="ticket-timeline-box"):
+                yield Static("", id="ticket-timeline", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.number
+        self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def after_change(self, number: str) -> None:
+        self.load()
+
+    def ticket_ref(self) -> TicketRef | None:
+        if self.detail is None:
+            return None
+        v = self.detail.ticket
+        return TicketRef(v.number, v.version, v.tier, v.group, tuple(v.allowed))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "op" and parameters:
+            return self.op_offered(str(parameters[0]))
+        return True
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        try:
+            detail = show_ticket(self.site, self.actor, self.number)
+            history = ticket_history(self.site, self.actor, self.number)
+            groups = self.groups or list_groups(self.site, self.actor)
+        except DomainError as error:
+            self.app.call_from_thread(self._refused, error)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show, detail, history, groups)
+
+    def show(self, detail: TicketDetail, history: list[HistoryEntry], groups: Any) -> None:
+        self.detail, self.history, self.groups = detail, history, groups
+        self.number = detail.ticket.number
+        zone = self.site.settings.zone
+        now = self.site.clock.now()
+        v = detail.ticket
+        head = Text()
+        head.append(f"{v.number} ", style="bold")
+        head.append(f"P{v.priority}{'*' if v.priority_overridden else ''} ", style="bold")
+        head.append(v.status.replace("_", " "))
+        if v.pending_reason:
+            head.append(f" ({v.pending_reason})")
+        holder = v.assignee_name or "unassigned"
+        head.append(f" · tier {v.tier} · {v.group or '—'} / {holder}")
+        if v.flagged_at:
+            head.append(" · FLAGGED", style="bold red")
+        head.append("\n")
+        head.append(visible(v.title), style="bold")
+        self.query_one("#ticket-head", Static).update(head)
+        self.query_one("#ticket-fields", Static).update(self._fields(detail, zone, now))
+        self.query_one("#sla-response", SlaBar).show(
+            v.opened_at, v.response_due_at, v.first_response_at, now, zone
+        )
+        self.query_one("#sla-resolution", SlaBar).show(
+            v.opened_at, v.resolution_due_at, v.resolved_at, now, zone
+        )
+        self.query_one("#ticket-timeline", Static).update(self._timeline(detail, zone))
+        self.refresh_bindings()
+
+    def _fields(self, detail: TicketDetail, zone: Any, now: datetime) -> Text:
+        v = detail.ticket
+        rows = [
+            ("Type", v.type),
+            ("Caller", v.caller or "—"),
+            ("Dept", v.caller_department or ""),
+            ("Phone", v.caller_phone or ""),
+            ("Category", v.category or "—"),
+            ("CIs", ", ".join(v.cis) or "—"),
+            ("Impact", f"{v.impact}  urgency {v.urgency}"),
+            ("Opened", local(v.opened_at, zone)),
+            ("Updated", local(v.updated_at, zone)),
+            ("Moves", f"{v.reassignment_count} reassigned, {v.escalation_count} escalated"),
+        ]
+        if v.resolution_code:
+            rows.append(("Resolved", f"{v.resolution_code}: {v.resolution_text or ''}"))
+        if v.related_number:
+            rows.append(("Related", v.related_number))
+        text = Text()
+        for label, value in rows:
+            text.append(f"{label:<9}", style="dim")
+            text.append(visible(value) + "\n")
+        if v.description:
+            text.append("\n" + visible(v.description))
+        return text
+
+    def _timeline(self, detail: TicketDetail, zone: Any) -> Text:
+        items: list[tuple[datetime, int, str, str, str]] = []
+        for h in self.history:
+            items.append((h.at, 0, h.actor_name, h.action, _changes(h.changes, zone)))
+        for n in detail.notes:
+            kind = "reply" if n.kind == "public_reply" else "note"
+            items.append((n.at, 1, n.author, kind, n.body))
+        for c in detail.contacts:
+            items.append((c.at, 2, c.agent or "", f"call ({c.channel})", c.summary))
+        items.sort(key=lambda i: (i[0], i[1]), reverse=True)
+        text = Text()
+        for at, _, who, what, body in items:
+            text.append(local(at, zone, "%m-%d %H:%M"), style="dim")
+            text.append(f" {visible(who)} ")
+            text.append(what, style="bold")
+            if body:
+                text.append("\n  " + visible(body).replace("\n", "\n  "))
+            text.append("\n")
+        return text or Text("No history.")
+
+
+def _changes(changes: dict[str, Any], zone: Any) -> str:
+    parts = []
+    for key, value in changes.items():
+        if isinstance(value, list) and len(value) == 2:
+            old, new = (_shown(v, zone) for v in value)
+            parts.append(f"{key}: {old} → {new}")
+        elif value not in (None, "", []):
+            parts.append(f"{key}: {_shown(value, zone)}")
+    return "; ".join(parts)
+
+
+def _shown(value: Any, zone: Any) -> str:
+    """Journal values as people read them: instants in the site's zone, lists joined."""
+    if isinstance(value, str) and _ISO.match(value):
+        return local(datetime.fromisoformat(value), zone)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "—" if value is None else str(value)
+
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")

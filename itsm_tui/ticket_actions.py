@@ -1,0 +1,263 @@
+"""The ticket actions as the console offers them: key, label, the dialog that asks for input,
+and the workflow call — shared by the ticket screen and the supervisor's dashboard.
+
+Every call runs in a thread worker. A refusal (``Invalid``, ``Forbidden``, ``NotFound``) is
+shown with the workflow's own message; a ``Conflict`` (someone else changed the ticket) names
+who and offers a reload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from textual import work
+from textual.binding import Binding
+from textual.screen import Screen
+
+from itsm_tui.dialogs.form import ConfirmDialog, Field, FormDialog
+from itsm_tui.messages import TicketChanged
+from itsm_tui.workflow import tickets as t
+from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.errors import Conflict, DomainError
+from itsm_tui.workflow.groups import GroupView
+from itsm_tui.workflow.tickets.states import PENDING_REASONS, RESOLUTION_CODES
+
+
+@dataclass(frozen=True)
+class TicketRef:
+    """Enough of a ticket to act on it: the version guards against lost updates."""
+
+    number: str
+    version: int
+    tier: int
+    group: str | None
+    allowed: tuple[str, ...] = ()
+
+
+Values = dict[str, str]
+Dialog = Callable[[TicketRef, list[GroupView]], FormDialog]
+
+
+@dataclass(frozen=True)
+class Op:
+    key: str
+    label: str
+    state_op: str  # the operation name in ``tickets.states`` (decides when it is offered)
+    call: Callable[[Site, Actor, TicketRef, Values], Any]
+    dialog: Dialog | None = None
+
+
+def _reason(title: str) -> Dialog:
+    return lambda ref, groups: FormDialog(f"{title} {ref.number}", [Field("reason", "Reason")])
+
+
+def _tier_dialog(title: str, up: bool) -> Dialog:
+    def build(ref: TicketRef, groups: list[GroupView]) -> FormDialog:
+        wanted = [g for g in groups if (g.tier == ref.tier + 1 if up else g.tier < ref.tier)]
+        choices = [(f"{g.code} · {g.name} (tier {g.tier})", g.code) for g in wanted]
+        group = Field("group", "Group", choices or [("(no group)", "")])
+        return FormDialog(f"{title} {ref.number}", [group, Field("reason", "Reason")])
+
+    return build
+
+
+def _assign_dialog(ref: TicketRef, groups: list[GroupView]) -> FormDialog:
+    choices: list[tuple[str, str]] = []
+    for g in sorted(groups, key=lambda g: g.code != ref.group):
+        if g.tier != ref.tier:
+            continue
+        choices.append((f"{g.code} · {g.name} (group queue)", f"{g.code}/"))
+        choices += [(f"{g.code} · {login}", f"{g.code}/{login}") for login in g.members]
+    return FormDialog(f"Assign {ref.number}", [Field("target", "To", choices or [("—", "")])])
+
+
+def _assign(site: Site, actor: Actor, ref: TicketRef, v: Values) -> Any:
+    group, _, login = v["target"].partition("/")
+    return t.assign(
+        site, actor, ref.number, group=group, assignee=login or None, expected_version=ref.version
+    )
+
+
+OPS: dict[str, Op] = {
+    op.key: op
+    for op in [
+        Op("claim", "Claim", "claim", lambda s, a, r, v: t.claim(s, a, r.number)),
+        Op("assign", "Assign", "assign", _assign, _assign_dialog),
+        Op(
+            "escalate",
+            "Escalate",
+            "escalate",
+            lambda s, a, r, v: t.escalate(
+                s, a, r.number, group=v["group"], reason=v["reason"], expected_version=r.version
+            ),
+            _tier_dialog("Escalate", up=True),
+        ),
+        Op(
+            "return",
+            "Return",
+            "return",
+            lambda s, a, r, v: t.return_ticket(
+                s, a, r.number, group=v["group"], reason=v["reason"], expected_version=r.version
+            ),
+            _tier_dialog("Return", up=False),
+        ),
+        Op(
+            "pending",
+            "Pending",
+            "pending",
+            lambda s, a, r, v: t.set_pending(
+                s, a, r.number, reason=v["reason"], note=v["note"], expected_version=r.version
+            ),
+            lambda r, g: FormDialog(
+                f"Set {r.number} pending",
+                [
+                    Field("reason", "Waiting for", [(d, k) for k, d in PENDING_REASONS.items()]),
+                    Field("note", "Note", required=False),
+                ],
+            ),
+        ),
+        Op(
+            "resume",
+            "Resume",
+            "resume",
+            lambda s, a, r, v: t.resume(s, a, r.number, expected_version=r.version),
+        ),
+        Op(
+            "note",
+            "Note",
+            "note",
+            lambda s, a, r, v: t.add_note(s, a, r.number, v["body"]),
+            lambda r, g: FormDialog(f"Work note on {r.number}", [Field("body", "Note")]),
+        ),
+        Op(
+            "reply",
+            "Reply",
+            "note",
+            lambda s, a, r, v: t.add_note(s, a, r.number, v["body"], public=True),
+            lambda r, g: FormDialog(f"Reply to the caller on {r.number}", [Field("body", "Reply")]),
+        ),
+        Op(
+            "resolve",
+            "Resolve",
+            "resolve",
+            lambda s, a, r, v: t.resolve(
+                s, a, r.number, code=v["code"], text=v["text"], expected_version=r.version
+            ),
+            lambda r, g: FormDialog(
+                f"Resolve {r.number}",
+                [
+                    Field("code", "Resolution", [(d, k) for k, d in RESOLUTION_CODES.items()]),
+                    Field("text", "What was done"),
+                ],
+            ),
+        ),
+        Op(
+            "close",
+            "Close",
+            "close",
+            lambda s, a, r, v: t.close(s, a, r.number, expected_version=r.version),
+        ),
+        Op(
+            "reopen",
+            "Reopen",
+            "reopen",
+            lambda s, a, r, v: t.reopen(
+                s, a, r.number, reason=v["reason"], expected_version=r.version
+            ),
+            _reason("Reopen"),
+        ),
+        Op(
+            "flag",
+            "Flag to supervisor",
+            "flag",
+            lambda s, a, r, v: t.flag(
+                s, a, r.number, reason=v["reason"], expected_version=r.version
+            ),
+            _reason("Flag to the supervisor:"),
+        ),
+    ]
+}
+
+#: Keys on the ticket screen (one letter each, shown in the footer).
+TICKET_KEYS = {
+    "claim": "c",
+    "assign": "a",
+    "escalate": "e",
+    "return": "t",
+    "pending": "p",
+    "resume": "u",
+    "note": "n",
+    "reply": "y",
+    "resolve": "v",
+    "close": "x",
+    "reopen": "o",
+    "flag": "f",
+}
+
+
+def op_bindings(keys: dict[str, str]) -> list[Binding]:
+    return [
+        Binding(key, f"op('{name}')", OPS[name].label, id=f"ticket-{name}")
+        for name, key in keys.items()
+    ]
+
+
+class TicketActions(Screen[None]):
+    """A screen that acts on tickets; subclasses say which ticket and how to refresh."""
+
+    site: Site
+    actor: Actor
+    groups: list[GroupView]
+
+    def ticket_ref(self) -> TicketRef | None:
+        raise NotImplementedError
+
+    def after_change(self, number: str) -> None:
+        raise NotImplementedError
+
+    def op_offered(self, name: str) -> bool:
+        ref = self.ticket_ref()
+        return ref is not None and OPS[name].state_op in ref.allowed
+
+    def action_op(self, name: str) -> None:
+        ref = self.ticket_ref()
+        if ref is None:
+            return
+        op = OPS[name]
+        if op.dialog is None:
+            self._perform(name, ref, {})
+            return
+
+        def submitted(values: Values | None) -> None:
+            if values is not None:
+                self._perform(name, ref, values)
+
+        self.app.push_screen(op.dialog(ref, self.groups), submitted)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="ticket-op")
+    def _perform(self, name: str, ref: TicketRef, values: Values) -> None:
+        try:
+            OPS[name].call(self.site, self.actor, ref, values)
+        except Conflict as error:
+            self.app.call_from_thread(self._conflict, ref, error)
+        except DomainError as error:
+            self.app.call_from_thread(self._refused, error)
+        else:
+            self.app.call_from_thread(self._done, name, ref)
+
+    def _done(self, name: str, ref: TicketRef) -> None:
+        self.notify(f"{ref.number}: {OPS[name].label.lower()} done.", timeout=3)
+        self.app.post_message(TicketChanged(ref.number))
+        self.after_change(ref.number)
+
+    def _refused(self, error: DomainError) -> None:
+        self.notify(error.message, title="Refused", severity="error", timeout=8, markup=False)
+
+    def _conflict(self, ref: TicketRef, error: Conflict) -> None:
+        def answered(reload: bool | None) -> None:
+            if reload:
+                self.after_change(ref.number)
+
+        self.app.push_screen(ConfirmDialog(error.message, "Reload it?"), answered)

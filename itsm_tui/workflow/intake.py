@@ -1,0 +1,42 @@
+"""What the call-intake form needs besides the caller directory: the CI lookup, the category
+list and the priority matrix, so the form shows the computed priority as the agent types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from itsm_tui.storage import ci_queries
+from itsm_tui.workflow.catalog import CategoryView, CIView, list_categories
+from itsm_tui.workflow.context import Read, query
+from itsm_tui.workflow.errors import Invalid
+from itsm_tui.workflow.permissions import Action
+from itsm_tui.workflow.site_settings import read_setting
+
+
+@dataclass(frozen=True)
+class IntakeChoices:
+    """Read once when the form opens."""
+
+    categories: list[CategoryView]
+    priority_matrix: list[list[int]]
+
+    def priority(self, impact: int, urgency: int) -> int:
+        """The priority a new ticket will get (the same matrix ``create_ticket`` applies)."""
+        return int(self.priority_matrix[impact - 1][urgency - 1])
+
+
+@query(Action.VIEW_TICKETS)
+def intake_choices(read: Read) -> IntakeChoices:
+    categories = list_categories.__wrapped__(read)  # type: ignore[attr-defined]
+    return IntakeChoices(categories, read_setting(read.session, "priority_matrix"))
+
+
+@query(Action.VIEW_CMDB)
+def search_cis(read: Read, text: str, *, limit: int = 10) -> list[CIView]:
+    """CIs whose name starts with (then contains) ``text``; retired ones are left out."""
+    if not 1 <= limit <= 100:
+        raise Invalid("limit must be 1 to 100.", field="limit")
+    return [
+        CIView(c.id or 0, c.name, c.ci_class, c.status)
+        for c in ci_queries.search(read.session, text, limit)
+    ]

@@ -1,0 +1,258 @@
+"""The operator console, flow by flow, with Pilot against the seeded desk and a frozen clock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from itsm_tui.app import ItsmApp
+from itsm_tui.dialogs.form import ConfirmDialog, FormDialog
+from itsm_tui.screens.dashboard import DashboardScreen
+from itsm_tui.screens.intake import IntakeScreen
+from itsm_tui.screens.queue import QueueScreen
+from itsm_tui.screens.ticket import TicketScreen
+from itsm_tui.widgets.ticket_table import TicketTable
+from itsm_tui.workflow import tickets as t
+from tests.tui.conftest import Console
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let every worker finish and the screen repaint (no sleeps)."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def text_of(app: ItsmApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def table_lines(table: TicketTable) -> list[str]:
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+class Keys:
+    """Presses keys and counts them: the intake test reports its keystrokes."""
+
+    def __init__(self, pilot: Pilot[Any]) -> None:
+        self.pilot, self.count = pilot, 0
+
+    async def press(self, *keys: str) -> None:
+        self.count += len(keys)
+        await self.pilot.press(*keys)
+        await settle(self.pilot)
+
+    async def type(self, text: str) -> None:
+        await self.press(*text)
+
+
+async def test_dashboard_counts_open_their_queues(console: Console) -> None:
+    app = ItsmApp(console.site, console.desk.agent1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert text_of(app, "#card-mine").split() == ["Mine", "3"]
+        assert text_of(app, "#card-at_risk").split() == ["At", "risk", "1"]
+        assert text_of(app, "#card-breached").split() == ["Breached", "2"]
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        table = app.screen.query_one(TicketTable)
+        assert [r.number for r in table.rows] == ["INC000004", "INC000001"]
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+        assert "INC000001" in text_of(app, "#ticket-head")
+
+
+async def test_queue_shows_user_text_literally_and_wide_text_aligned(console: Console) -> None:
+    app = ItsmApp(console.site, console.desk.agent1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        lines = table_lines(app.screen.query_one(TicketTable))
+        assert any("[bold red]x[/]" in line for line in lines)
+        assert any("VPN 断线 \\x1b[31m红色" in line for line in lines)
+        assert all("\x1b" not in line for line in lines)
+        # Every row has the same width in cells, Chinese or not: the Age column lines up.
+        from rich.cells import cell_len
+
+        assert {cell_len(line) for line in lines} == {120}
+
+
+async def test_queue_sort_filter_and_search(console: Console) -> None:
+    app = ItsmApp(console.site, console.desk.agent1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        table = app.screen.query_one(TicketTable)
+        assert table.rows[0].number == "INC000012"
+        await pilot.press("s")  # oldest first
+        await settle(pilot)
+        assert table.rows[0].number == "INC000001"
+        await pilot.press("s")  # priority
+        await settle(pilot)
+        assert [r.priority for r in table.rows] == sorted(r.priority for r in table.rows)
+        await pilot.press("p")  # P1 only
+        await settle(pilot)
+        assert {r.priority for r in table.rows} == {1}
+        await pilot.press("p", "p", "p", "p", "p")  # back to all priorities
+        await pilot.press("slash", *"打印机", "enter")
+        await settle(pilot)
+        assert [r.number for r in table.rows] == ["INC000002"]
+        assert "search: 打印机" in text_of(app, "#queue-bar")
+
+
+async def test_intake_claim_escalate_resolve(console: Console) -> None:
+    """The common intake path, counted: caller "E001", Enter, the title, Ctrl+S."""
+    app = ItsmApp(console.site, console.desk.agent1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        keys = Keys(pilot)
+        await keys.type("E001")  # the employee number the caller gives
+        await keys.press("enter")  # first match is picked, focus moves to the title
+        assert "王小明" in text_of(app, "#caller-card")
+        assert "Open tickets (4)" in str(app.screen.query_one("#caller-tickets").border_title)
+        title = "OA slow"
+        await keys.type(title)
+        await keys.press("ctrl+s")
+        assert keys.count == 4 + 1 + len(title) + 1 == 13
+        assert "opened INC000013" in text_of(app, "#intake-status")
+        view = t.show_ticket(console.site, console.desk.agent1, "INC000013").ticket
+        assert (view.title, view.caller, view.priority) == ("OA slow", "王小明", 5)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+        await pilot.press("c")  # claim
+        await settle(pilot)
+        assert "in progress" in text_of(app, "#ticket-head")
+        await pilot.press("e")  # escalate: group (first tier-2 group) and a reason
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        app.screen.query_one("#field-group").value = "server"  # type: ignore[attr-defined]
+        await pilot.press("tab", *"需要二线", "enter")
+        await settle(pilot)
+        assert "tier 2 · server" in text_of(app, "#ticket-head")
+        assert "escalate" in text_of(app, "#ticket-timeline")
+        assert "需要二线" in text_of(app, "#ticket-timeline")
+    app = ItsmApp(console.site, console.desk.eng1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_ticket("INC000013")
+        await settle(pilot)
+        await pilot.press("c", "v")  # claim, resolve
+        await settle(pilot)
+        await pilot.press("tab", *"重启服务", "ctrl+s")
+        await settle(pilot)
+        assert "resolved" in text_of(app, "#ticket-head")
+    assert t.show_ticket(console.site, console.desk.eng1, "INC000013").ticket.status == "resolved"
+
+
+async def test_intake_attaches_a_repeat_call(console: Console) -> None:
+    app = ItsmApp(console.site, console.desk.agent1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#caller-search").value = "王小"  # type: ignore[attr-defined]
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+a")
+        await settle(pilot)
+        assert "attached to INC000010" in text_of(app, "#intake-status")
+    contacts = t.show_ticket(console.site, console.desk.agent1, "INC000010").contacts
+    assert len(contacts) == 1 and contacts[0].caller == "王小明"
+
+
+async def test_conflict_names_who_and_offers_reload(console: Console) -> None:
+    app = ItsmApp(console.site, console.desk.agent1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_ticket("INC000001")
+        await settle(pilot)
+        # Meanwhile another agent's console changes it.
+        t.set_pending(console.site, console.desk.agent1, "INC000001", reason="customer")
+        t.resume(console.site, console.desk.agent1, "INC000001")
+        await pilot.press("f", *"催办", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "changed by 钱一 (agent1)" in app.screen.message
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("f", *"催办", "enter")
+        await settle(pilot)
+        assert "FLAGGED" in text_of(app, "#ticket-head")
+
+
+async def test_refusal_shows_the_workflow_message(console: Console) -> None:
+    app = ItsmApp(console.site, console.desk.insp)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_ticket("INC000004")
+        await settle(pilot)
+        await pilot.press("c")  # an inspector may open tickets but not work them
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("insp (inspector) may not work tickets" in m for m in messages)
+
+
+async def test_supervisor_reassigns_an_overdue_ticket_from_the_dashboard(
+    console: Console,
+) -> None:
+    app = ItsmApp(console.site, console.desk.sup)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        overdue = app.screen.query_one("#dash-overdue", DataTable)
+        assert overdue.row_count == 2
+        backlog = app.screen.query_one("#dash-backlog", DataTable)
+        assert backlog.row_count == 2  # hotline and server
+        overdue.focus()
+        await pilot.press("down")  # INC000001, held by 钱一
+        await pilot.press("a")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, FormDialog)
+        dialog.query_one("#field-target").value = "hotline/agent2"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    view = t.show_ticket(console.site, console.desk.sup, "INC000001").ticket
+    assert view.assignee == "agent2"
+
+
+async def test_command_palette_jumps_to_a_ticket_and_runs_actions(console: Console) -> None:
+    app = ItsmApp(console.site, console.desk.agent1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"inc7")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen) and app.screen.number == "INC000007"
+        await pilot.press("ctrl+p", *"action: claim")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "钱一" in text_of(app, "#ticket-head")
+
+
+async def test_ticket_screen_shows_hostile_titles_as_typed(console: Console) -> None:
+    app = ItsmApp(console.site, console.desk.agent1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_ticket("INC000004")
+        await settle(pilot)
+        assert "[bold red]x[/]" in text_of(app, "#ticket-head")
+        app.open_ticket("INC000005")
+        await settle(pilot)
+        head = text_of(app, "#ticket-head")
+        assert "VPN 断线 \\x1b[31m红色" in head and "\x1b" not in head
+        assert "[i]怀疑[/i]" not in text_of(app, "#ticket-timeline")  # not this ticket's note

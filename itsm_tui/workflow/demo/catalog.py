@@ -36,6 +36,7 @@ class Catalog:
     system_servers: dict[str, list[int]] = field(default_factory=dict)
     ci_by_class: dict[str, list[int]] = field(default_factory=dict)
     db_servers: list[int] = field(default_factory=list)
+    ci_name: dict[int, str] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -95,10 +96,11 @@ def _configuration_items(
         ci_id = next_id + len(rows)
         rows.append((ci_id, name, ci_class, CIStatus.IN_USE.value, created, created, 1))
         catalog.ci_by_class.setdefault(ci_class, []).append(ci_id)
+        catalog.ci_name[ci_id] = name
         return ci_id
 
     for code, name, servers in BUSINESS_SYSTEMS:
-        catalog.system_ci[code] = add("business_system", name)
+        catalog.system_ci[code] = add("business_service", name)
         hosts = catalog.system_servers[code] = []
         for role, count in servers:
             for n in range(1, count + 1):

@@ -70,6 +70,24 @@ def _naive_stamper() -> Stamper:
     return stamp
 
 
+def iso_stamper() -> Callable[[int], str]:
+    """Epoch seconds → ``datetime.isoformat()`` of the UTC instant, as ``Tx.journal`` writes
+    times into ``changes`` (e.g. "2026-11-27T01:00:00+00:00")."""
+    days: dict[int, str] = {}
+    time_of_day = _time_of_day()
+
+    def iso(seconds: int) -> str:
+        day, rest = divmod(seconds, DAY)
+        prefix = days.get(day)
+        if prefix is None:
+            prefix = days[day] = (EPOCH + timedelta(days=day)).strftime("%Y-%m-%dT")
+        return prefix + time_of_day[rest][:8] + "+00:00"
+
+    if not all(iso(s) == to_datetime(s).isoformat() for s in _PROBES):
+        return lambda seconds: to_datetime(seconds).isoformat()
+    return iso
+
+
 def epoch_stamper(conn: Connection) -> Stamper:
     """A function from epoch seconds to what ``bulk.timestamp_adapter(conn)`` returns.
 

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from itsm_tui.domain import NUMBER_PREFIX, TicketType
 from itsm_tui.storage import bulk
@@ -81,15 +81,22 @@ class Streams:
 
 
 def refuse_if_loaded(conn: Connection) -> None:
-    """Refuse a second load: the demo's groups exist already."""
+    """Refuse a second load. The demo's own journal entry marks a loaded demo; failing that
+    (an older load), all its groups being there does. A site that merely uses one of the
+    demo's group codes is refused later, by the clash check, with a message that says so."""
+    journal = table_of("journal_entry")
+    marked = conn.execute(
+        select(journal.c.id)
+        .where(journal.c.entity == "site", journal.c.action == "demo_load")
+        .limit(1)
+    ).first()
     groups = table_of("assignment_group")
     found = conn.execute(
-        select(groups.c.code).where(groups.c.code.in_(DEMO_GROUP_CODES)).limit(1)
-    ).first()
-    if found is not None:
+        select(func.count()).select_from(groups).where(groups.c.code.in_(DEMO_GROUP_CODES))
+    ).scalar_one()
+    if marked is not None or found == len(DEMO_GROUP_CODES):
         raise Invalid(
-            f"Demo data is already loaded (group '{found[0]}' exists); "
-            "load it into a new database.",
+            "Demo data is already loaded in this database; load it into a new one.",
             field="demo",
         )
 
@@ -140,14 +147,38 @@ def ticket_factory(
     )
 
 
-def _set_number_series(conn: Connection, last: dict[str, int]) -> None:
+def _set_number_series(conn: Connection, factory: TicketFactory) -> None:
+    """Leave each series at the last number the demo used, as ``numbering`` would have."""
     table = table_of("number_series")
-    for prefix, value in last.items():
+    for ticket_type, value in factory.last.items():
+        prefix = NUMBER_PREFIX[TicketType(ticket_type)]
         done = conn.execute(
             update(table).where(table.c.prefix == prefix).values(last_value=value)
         ).rowcount
         if not done:
             conn.execute(insert(table).values(prefix=prefix, last_value=value))
+
+
+def write_tickets(
+    conn: Connection, factory: TicketFactory, progress: Progress | None = None
+) -> dict[str, int]:
+    """Stream the factory's chunks into the tables; return the row counts per summary field."""
+    counts = dict.fromkeys(_COUNTER.values(), 0) | {"incidents": 0, "requests": 0}
+
+    def write_counted(name: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> int:
+        written = write(conn, name, columns, rows)
+        counts[_COUNTER[name]] += written
+        return written
+
+    if progress:
+        progress(0, factory.count)
+    for chunk in factory.chunks():
+        write_chunk(write_counted, chunk)
+        counts["incidents"] += chunk.incidents
+        counts["requests"] += chunk.requests
+        if progress:
+            progress(counts["tickets"], factory.count)
+    return counts
 
 
 @mutation(Action.ADMINISTER)
@@ -168,35 +199,16 @@ def load_demo(
     factory = ticket_factory(
         conn, people, catalog, seed=seed, now=now, count=tickets, zone=tx.site.settings.zone
     )
-    counts = {**catalog.counts, **people.counts}
-    counts.update(tickets=0, incidents=0, requests=0, contacts=0, ticket_notes=0, ticket_cis=0,
-                  journal_entries=0)  # fmt: skip
-    ids = factory.ids
-    last = {"INC": ids.last_incident, "REQ": ids.last_request}
-
-    def write_counted(name: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> int:
-        written = write(conn, name, columns, rows)
-        counts[_COUNTER[name]] += written
-        return written
-
-    if progress:
-        progress(0, tickets)
-    for chunk in factory.chunks():
-        write_chunk(write_counted, chunk)
-        counts["incidents"] += chunk.incidents
-        counts["requests"] += chunk.requests
-        if progress:
-            progress(counts["tickets"], tickets)
-    last["INC"] += counts["incidents"]
-    last["REQ"] += counts["requests"]
+    counts = {**catalog.counts, **people.counts, **write_tickets(conn, factory, progress)}
     if tickets:
-        _set_number_series(conn, last)
+        _set_number_series(conn, factory)
     reset_sequences(conn)
     summary = DemoSummary(**counts)
     tx.journal("site", 0, "demo_load", {"seed": seed, **asdict(summary)})
     return summary
 
 
+#: Table → the summary field counting its rows.
 _COUNTER = {
     "ticket": "tickets",
     "contact": "contacts",

@@ -58,6 +58,7 @@ class People:
     """Staff ids by team, group ids by code, and the callers with their calling weights."""
 
     team: dict[str, list[int]] = field(default_factory=dict)
+    login: dict[int, str] = field(default_factory=dict)  # staff id → login
     group: dict[str, int] = field(default_factory=dict)
     members: dict[str, list[int]] = field(default_factory=dict)  # group code → staff ids
     callers: list[CallerCard] = field(default_factory=list)
@@ -117,6 +118,7 @@ def create_people(
 
 
 def _staff(conn: Connection, rng: random.Random, now: int, stamp: Stamper, people: People) -> None:
+    """The roster, team by team, with pinyin logins and the roles of ``ROSTER``."""
     names = NameMaker(rng)
     next_id = bulk.next_id(conn, table_of("staff"))
     logins: set[str] = set()
@@ -139,6 +141,7 @@ def _staff(conn: Connection, rng: random.Random, now: int, stamp: Stamper, peopl
             )
             role_rows.extend((staff_id, role) for role in roles)
             ids.append(staff_id)
+            people.login[staff_id] = login
     refuse_clashes(conn, "staff", ["login"], [r[1] for r in staff_rows])
     columns = ("id", "login", "display_name", "tier", "email", "phone", "active", "created_at",
                "version")  # fmt: skip
@@ -147,6 +150,7 @@ def _staff(conn: Connection, rng: random.Random, now: int, stamp: Stamper, peopl
 
 
 def _groups(conn: Connection, people: People) -> None:
+    """One group per team, led by its tier's supervisor, with the team as its members."""
     next_id = bulk.next_id(conn, table_of("assignment_group"))
     group_rows = []
     member_rows = []
@@ -155,6 +159,7 @@ def _groups(conn: Connection, people: People) -> None:
         group_rows.append((group_id, code, name, tier, people.team[supervisor][0], True, 1))
         people.members[code] = list(people.team[team])
         member_rows.extend((group_id, staff_id) for staff_id in people.team[team])
+    refuse_clashes(conn, "assignment_group", ["code"], [r[1] for r in group_rows])
     columns = ("id", "code", "name", "tier", "supervisor_id", "active", "version")
     people.counts["assignment_groups"] = write(conn, "assignment_group", columns, group_rows)
     people.counts["group_members"] = write(
@@ -170,15 +175,17 @@ def _callers(
     catalog: Catalog,
     people: People,
 ) -> None:
+    """Callers spread over the departments by head count, each department headed by a leader
+    (a VIP), seated in an office on their department's floor."""
     names = NameMaker(rng)
     next_id = bulk.next_id(conn, table_of("caller"))
-    dept_cw = list(accumulate(w for _, _, w, _, _ in DEPARTMENTS))
+    dept_cw = list(accumulate(w for _, w, _, _ in DEPARTMENTS))
     titles = {dept: _titles_in(dept) for dept, *_ in DEPARTMENTS}
     seq: dict[str, int] = {}
     emails: set[str] = set()
     rows: list[tuple[object, ...]] = []
     for _ in range(CALLERS):
-        dept, abbr, _, building, floor = rng.choices(DEPARTMENTS, cum_weights=dept_cw)[0]
+        dept, _, building, floor = rng.choices(DEPARTMENTS, cum_weights=dept_cw)[0]
         n = seq[dept] = seq.get(dept, 0) + 1
         if n == 1:
             title, vip = _HEADS.get(dept, ("处长" if dept.endswith("处") else "主任", True))
@@ -193,8 +200,9 @@ def _callers(
         office = rng.choice(catalog.offices[(building, floor)])
         created = stamp(now - rng.randrange(380, 3650) * DAY)
         phone = _phone(rng, 0.45)
+        employee_no = f"E{len(rows) + 1:04d}"
         rows.append(
-            (caller_id, f"{abbr}-{n:04d}", name, dept, phone, email, office, vip, True, created, 1)
+            (caller_id, employee_no, name, dept, phone, email, office, vip, True, created, 1)
         )
         people.callers.append(CallerCard(caller_id, name, dept, title))
     refuse_clashes(conn, "caller", ["employee_no"], [r[1] for r in rows])

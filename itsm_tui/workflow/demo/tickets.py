@@ -2,26 +2,25 @@
 
 Why it is written like this: ``itsm demo --tickets 1000000`` must finish in minutes in well under
 500 MB, so nothing here builds an ORM object or keeps more than one chunk of rows. Each ticket's
-life is simulated in integer epoch seconds (open → first response → escalations and
-reassignments → resolve → close, or cancel), cut off at "now" so recent tickets are still open,
-and turned into rows with precomputed choice tables. The per-ticket work is a few dozen
-arithmetic operations and table look-ups; the rows of a chunk are written, then dropped.
+life is simulated in integer epoch seconds, cut off at "now" so recent tickets are still open,
+and turned into rows with precomputed choice tables and pre-encoded JSON fragments; the rows of
+a chunk are written, then dropped.
 
-The life of a ticket and its journal (``changes`` as ``Tx.journal`` writes them, ``[old, new]``):
+Why the journal looks exactly like the workflow's: the demo is what people first see in
+``itsm ticket history`` and what reports and KPIs are checked against, so each entry is the one
+the real operation (``workflow.tickets``) would have written — same action, same actor, the
+same ``changes`` keys (groups by code, staff by login, times in ISO form) and ``version`` and
+``updated_at`` as that sequence of operations leaves them:
 
-* ``create`` (the tier-1 agent who logged it): number, type, status, priority, group — plus the
-  assignee when the agent dispatched it at intake to a desk-side engineer (status ``assigned``);
-* ``claim`` at ``first_response_at`` (the assignee): status → ``in_progress``;
-* ``escalate`` (the assignee handing on): tier, group and assignee; ``reassign`` (misrouted to
-  the wrong tier-2 group, or handed over inside a group): group and assignee.
-  ``reassignment_count`` counts every change of hands after the first assignment — escalations
-  included, as ServiceNow counts it — and ``escalation_count`` the tier changes;
-* ``pending`` (open tickets waiting on a caller, vendor, change or parts);
-* ``resolve`` (the final assignee), then ``close``: by the system three days later, or by a
-  hotline agent after the caller confirmed; or ``cancel`` early on.
-
-``updated_at`` is the last journal entry's time and ``version`` the number of journal entries,
-so a later update through the workflow continues the count.
+* ``create`` + the contact's ``log`` (a hotline agent logging the call; a desk-side engineer for
+  a walk-in, an inspector or the monitoring desk for alarms), to the hotline (status ``new``)
+  or dispatched at intake to a desk-side engineer (``assigned``);
+* ``claim`` at the first response; sometimes a ``note`` or ``reply``;
+* ``escalate`` one tier up (the group's queue, unassigned, until someone there ``claim``\\ s it);
+  sometimes to the wrong tier-2 group first, which ``assign``\\ s it on; sometimes an
+  ``assign`` to a colleague in the same group. Every change of group counts as a reassignment;
+* ``pending`` for some open ones; ``resolve`` (the holder), then ``close`` three days later by
+  the system or earlier by a hotline agent after the caller confirmed; or an early ``cancel``.
 """
 
 from __future__ import annotations
@@ -32,17 +31,19 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from itsm_tui.domain import NUMBER_PREFIX, Channel, NoteKind, TicketStatus, TicketType
 from itsm_tui.workflow.demo.catalog import Catalog
-from itsm_tui.workflow.demo.epoch import DAY, Stamper
+from itsm_tui.workflow.demo.epoch import DAY, Stamper, iso_stamper
 from itsm_tui.workflow.demo.issues import PROFILES, IssueKind, all_kinds
 from itsm_tui.workflow.demo.people import CallerCard, People
 from itsm_tui.workflow.demo.rhythm import arrivals, local_offset
 from itsm_tui.workflow.demo.vocabulary import (
     CANCEL_REASONS,
+    ESCALATION_REASONS,
     PENDING_REASONS,
     PUBLIC_REPLIES,
     WORK_NOTES,
@@ -74,6 +75,7 @@ DISPATCH_RESPONSE = (0, 300, 600, 1200, 1800, 2700)
 LIVE_RESPONSE = 90
 QUEUE_RESPONSE = 2400
 MONITOR_RESPONSE = 600
+PICKUP = 1800  # median seconds before someone in a group claims what was passed to it
 #: Median wall-clock seconds from first response to resolution, per priority (P1 … P5).
 RESOLVE_MEDIAN = (0, 2 * 3600, 5 * 3600, 10 * 3600, 22 * 3600, 40 * 3600)
 TIER_FACTOR = (0.0, 1.0, 2.5, 5.0)
@@ -95,17 +97,23 @@ SERVER_LINK_SHARE = 0.3  # … and also the server behind the business system
 #: Working hours: P3–P5 tickets are answered and resolved in them (P1/P2 around the clock).
 WORK_START, WORK_END = 8 * 3600 + 1800, 17 * 3600 + 1800
 
-_NEW, _ASSIGNED, _IN_PROGRESS = TicketStatus.NEW.value, TicketStatus.ASSIGNED.value, "in_progress"
+_NEW, _ASSIGNED, _IN_PROGRESS = "new", "assigned", TicketStatus.IN_PROGRESS.value
 _PENDING, _RESOLVED = TicketStatus.PENDING.value, TicketStatus.RESOLVED.value
 _CLOSED, _CANCELLED = TicketStatus.CLOSED.value, TicketStatus.CANCELLED.value
 _PHONE, _MONITORING = Channel.PHONE.value, Channel.MONITORING.value
 _EMAIL, _WEB, _WALK_IN = Channel.EMAIL.value, Channel.WEB.value, Channel.WALK_IN.value
 _WORK_NOTE, _PUBLIC_REPLY = NoteKind.WORK_NOTE.value, NoteKind.PUBLIC_REPLY.value
 INCIDENT, REQUEST = TicketType.INCIDENT.value, TicketType.REQUEST.value
-
+_ESCALATE, _TRANSFER, _HANDOVER = "escalate", "transfer", "handover"
 
 #: How the description says the caller got in touch.
 VIA = {_PHONE: "来电", _WALK_IN: "到服务台", _EMAIL: "通过邮件", _WEB: "通过自助服务页面"}
+
+#: One journal entry before ids are handed out: (at, entity, entity id, action, actor, changes).
+Event = tuple[int, str, int, str, int | None, str]
+#: A routing step after the first claim: (kind of move, tier, group id, group members).
+Step = tuple[str, int, int, list[int]]
+_at = itemgetter(0)
 
 
 @dataclass(frozen=True)
@@ -133,23 +141,29 @@ class Chunk:
     requests: int = 0
 
 
+def _js(value: object) -> str:
+    """JSON exactly as the ORM's JSON column writes it (``json.dumps`` defaults)."""
+    return json.dumps(value)
+
+
 class _Kind:
-    """An ``IssueKind`` compiled to ids and cumulative weights for the hot loop."""
+    """An ``IssueKind`` compiled to ids, cumulative weights and JSON fragments for the hot loop."""
 
     __slots__ = (
-        "cases", "category", "ci", "dispatch", "first", "first_members", "is_request", "iu",
-        "iu_cw", "monitored", "prefix", "resolutions", "servers", "t2", "t2_members", "t3",
-        "t3_members", "tier_cw", "type",
+        "cases", "category", "ci", "dispatch", "first", "first_members", "internal",
+        "is_request", "iu", "iu_cw", "monitored", "prefix", "resolutions", "servers", "t2",
+        "t2_members", "t3", "t3_members", "tier_cw", "type",
     )  # fmt: skip
 
     def __init__(self, kind: IssueKind, people: People, catalog: Catalog) -> None:
         self.type = kind.type
-        self.is_request = kind.type == TicketType.REQUEST
+        self.is_request = kind.type == REQUEST
         self.prefix = NUMBER_PREFIX[TicketType(kind.type)]
         self.category = catalog.category[kind.category]
-        self.cases = kind.cases
-        self.resolutions = kind.resolutions
+        self.cases = [(title, detail, _js(title)) for title, detail in kind.cases]
+        self.resolutions = [(code, text, _js(text)) for code, text in kind.resolutions]
         self.monitored = kind.monitored
+        self.internal = kind.internal
         self.dispatch = kind.first == "desktop"
         self.first = people.group[kind.first]
         self.first_members = people.members[kind.first]
@@ -178,8 +192,26 @@ def _ci_candidates(kind: IssueKind, catalog: Catalog) -> tuple[tuple[int, ...], 
     return (), ()
 
 
-#: A routing step after the first assignment: (action, tier, group id, group members).
-Step = tuple[str, int, int, list[int]]
+class _Life:
+    """One ticket's state while its life is simulated, and the journal events it produced."""
+
+    __slots__ = (
+        "closed", "current", "escalations", "events", "first_response", "group", "id",
+        "pending_reason", "reassignments", "resolution", "resolved", "status", "tier",
+    )  # fmt: skip
+
+    def __init__(self, ticket_id: int, events: list[Event], status: str, group: int) -> None:
+        self.id, self.events, self.status, self.group = ticket_id, events, status, group
+        self.current: int | None = None
+        self.tier, self.escalations, self.reassignments = 1, 0, 0
+        self.first_response: int | None = None
+        self.resolved: int | None = None
+        self.closed: int | None = None
+        self.pending_reason: str | None = None
+        self.resolution: tuple[str | None, str | None] = (None, None)
+
+    def add(self, at: int, action: str, actor: int | None, changes: str) -> None:
+        self.events.append((at, "ticket", self.id, action, actor, changes))
 
 
 class TicketFactory:
@@ -198,21 +230,26 @@ class TicketFactory:
         ids: Ids,
         chunk: int = CHUNK,
     ) -> None:
-        self.rng = rng
-        self.now = now
-        self.count = count
-        self.zone = zone
-        self.stamp = stamp
-        self.ids = ids
-        self.chunk = chunk
+        self.rng, self.now, self.count, self.zone = rng, now, count, zone
+        self.stamp, self.iso = stamp, iso_stamper()
+        self.ids, self.chunk = ids, chunk
         self.offset = local_offset(zone, now)
         self.people = people
         self.hotline = people.members["hotline"]
         self.desktop = people.members["desktop"]
-        self.monitors = people.team["inspector"] + people.members["hotline"]
-        self.supervisor = people.team["sup2"][0]
-        self.tier2 = [(people.group[c], people.members[c]) for c in ("server", "network", "dba",
-                                                                   "appops")]  # fmt: skip
+        self.inspectors = people.team["inspector"]
+        self.monitors = self.inspectors + self.hotline
+        tier2 = ("server", "network", "dba", "appops")
+        self.tier2 = [(people.group[c], people.members[c]) for c in tier2]
+        # Pre-encoded JSON of every name a journal entry can carry.
+        self.login = {sid: _js(login) for sid, login in people.login.items()}
+        self.code = {gid: _js(code) for code, gid in people.group.items()}
+        self.caller = {card.id: _js(card.name) for card in people.callers}
+        self.ci_name = {cid: _js(name) for cid, name in catalog.ci_name.items()}
+        self.reasons = {tier: [_js(r) for r in rs] for tier, rs in ESCALATION_REASONS.items()}
+        self.cancel_reasons = [_js(r) for r in CANCEL_REASONS]
+        self.work_notes = [(body, f'{{"chars": {len(body)}}}') for body in WORK_NOTES]
+        self.replies = [(body, f'{{"chars": {len(body)}}}') for body in PUBLIC_REPLIES]
         kinds = all_kinds()
         self.kinds = [_Kind(k, people, catalog) for k in kinds]
         total = {t: sum(k.weight for k in kinds if k.type == t) for t in (INCIDENT, REQUEST)}
@@ -221,7 +258,6 @@ class TicketFactory:
         self.kind_cw = list(accumulate(k.weight * share[k.type] for k in kinds))
         self.channels = [c.value for c in CHANNEL_WEIGHT]
         self.channel_cw = list(accumulate(CHANNEL_WEIGHT.values()))
-        self.cancel_reasons = [json.dumps(r) for r in CANCEL_REASONS]
         self.tid, self.cid, self.nid, self.jid = ids.ticket, ids.contact, ids.note, ids.journal
         self.last = {INCIDENT: ids.last_incident, REQUEST: ids.last_request}
 
@@ -247,6 +283,8 @@ class TicketFactory:
             ticket(out, t, kind, card, channel)
         return out
 
+    # --- times ------------------------------------------------------------------------------
+
     def _working(self, t: int) -> int:
         """``t`` if inside working hours, else a time on the next working morning."""
         day, second = divmod(t + self.offset, DAY)
@@ -259,7 +297,7 @@ class TicketFactory:
         return (day + skip) * DAY + WORK_START + self.rng.randrange(4 * 3600) - self.offset
 
     def _first_response(self, kind: _Kind, channel: str, priority: int, t: int) -> int:
-        """When the assignee first acts: live for calls, later for queues and dispatches."""
+        """When the first holder claims it: live for calls, later for queues and dispatches."""
         rng = self.rng
         if kind.dispatch:
             median = DISPATCH_RESPONSE[priority]
@@ -289,47 +327,46 @@ class TicketFactory:
         if tier >= 2:
             wrong = rng.choice(self.tier2) if rng.random() < MISROUTE_SHARE else None
             if wrong is not None and wrong[0] != kind.t2:
-                steps.append(("escalate", 2, wrong[0], wrong[1]))
-                steps.append(("reassign", 2, kind.t2, kind.t2_members))
+                steps.append((_ESCALATE, 2, wrong[0], wrong[1]))
+                steps.append((_TRANSFER, 2, kind.t2, kind.t2_members))
             else:
-                steps.append(("escalate", 2, kind.t2, kind.t2_members))
+                steps.append((_ESCALATE, 2, kind.t2, kind.t2_members))
             if tier == 3:
-                steps.append(("escalate", 3, kind.t3, kind.t3_members))
+                steps.append((_ESCALATE, 3, kind.t3, kind.t3_members))
         if rng.random() < HANDOVER_SHARE:
             _, _, group, members = steps[-1] if steps else ("", 1, kind.first, kind.first_members)
             if len(members) > 1:
-                steps.append(("reassign", tier, group, members))
+                steps.append((_HANDOVER, tier, group, members))
         return steps
 
-    def _entry(self, out: Chunk, ticket_id: int, action: str, actor: int | None, at: int,
-               changes: str) -> None:  # fmt: skip
-        out.journal.append((self.jid, "ticket", ticket_id, action, actor, self.stamp(at), changes))
-        self.jid += 1
+    # --- one ticket -------------------------------------------------------------------------
 
     def _ticket(self, out: Chunk, t: int, kind: _Kind, card: CallerCard, channel: str) -> None:
         """One ticket's life, cut off at "now", as rows appended to ``out``."""
-        rng, now, entry = self.rng, self.now, self._entry
+        rng, now, login, code = self.rng, self.now, self.login, self.code
         choice, rand = rng.choice, rng.random
         ticket_id = self.tid
         self.tid += 1
-        last = self.last[kind.type] + 1
-        self.last[kind.type] = last
-        number = f"{kind.prefix}{last:06d}"
+        serial = self.last[kind.type] = self.last[kind.type] + 1
+        number = f"{kind.prefix}{serial:06d}"
         if kind.is_request:
             out.requests += 1
         else:
             out.incidents += 1
         impact, urgency, priority = kind.iu[bisect_right(kind.iu_cw, rand())]
         final_tier = 1 + bisect_right(kind.tier_cw, rand())
-        title, detail = choice(kind.cases)
+        title, detail, title_json = choice(kind.cases)
 
-        # Intake: who logged it, who works it first.
+        # Intake: who logged it and how, who holds it first.
         caller_id: int | None = card.id
-        if channel == _MONITORING and not kind.monitored:
+        if kind.internal:
+            channel = _MONITORING
+        elif channel == _MONITORING and not kind.monitored:
             channel = _PHONE
         if channel == _MONITORING:
             opened_by, caller_id = choice(self.monitors), None
-            description = f"监控平台告警：{detail}。请值班人员确认影响范围。"
+            seen = "机房巡检发现" if opened_by in self.inspectors else "监控平台告警"
+            description = f"{seen}：{detail}。请值班人员确认影响范围。"
         else:
             walk_in = channel == _WALK_IN and kind.dispatch
             opened_by = choice(self.desktop) if walk_in else choice(self.hotline)
@@ -338,133 +375,210 @@ class TicketFactory:
                 description = f"{who}提出申请：{title}。{detail}。"
             else:
                 description = f"{who}反映{title}：{detail}。"
-        group = kind.first
-        if kind.dispatch:
+        group, dispatch = kind.first, kind.dispatch
+        if dispatch:
             assignee = opened_by if opened_by in self.desktop else choice(self.desktop)
-            status = _ASSIGNED
         else:
             assignee = opened_by if opened_by in self.hotline else choice(self.hotline)
-            status = _NEW
         first = self._first_response(kind, channel, priority, t)
-        live = first - t < 600 and not kind.dispatch
+        live = first - t < 600 and not dispatch
         resolved = self._resolution(kind, priority, final_tier, first, live)
         cancelled = t + 300 + rng.randrange(6 * 3600) if rand() < CANCEL_SHARE else 0
         if cancelled and (cancelled > now or cancelled >= resolved):
             cancelled = 0
         end = cancelled or resolved
-
-        entry(out, ticket_id, "create", opened_by, t,
-              f'{{"number": [null, "{number}"], "type": [null, "{kind.type}"], '
-              f'"status": [null, "{status}"], "priority": [null, {priority}], '
-              f'"group_id": [null, {group}]'
-              + (f', "assignee_id": [null, {assignee}]}}' if kind.dispatch else "}"))  # fmt: skip
-        version, last_at = 1, t
-        current: int | None = assignee if kind.dispatch else None
-        tier = 1
-        escalations = reassignments = 0
-        first_response = None
-        if first <= now and first < end:
-            claimed = "" if kind.dispatch else f'"assignee_id": [null, {assignee}], '
-            entry(out, ticket_id, "claim", assignee, first,
-                  f'{{{claimed}"status": ["{status}", "in_progress"]}}')  # fmt: skip
-            version, last_at, first_response = version + 1, first, first
-            current, status = assignee, _IN_PROGRESS
-            steps = self._steps(kind, final_tier)
-            span = end - first
-            for j, (action, new_tier, new_group, members) in enumerate(steps, 1):
-                at = first + span * j // (len(steps) + 1)
-                if at > now:
-                    break
-                new = choice(members)
-                move = f'"group_id": [{group}, {new_group}], "assignee_id": [{current}, {new}]'
-                if action == "escalate":
-                    entry(out, ticket_id, action, current, at,
-                          f'{{"tier": [{tier}, {new_tier}], {move}}}')  # fmt: skip
-                    escalations += 1
-                    tier = new_tier
-                else:
-                    actor = self.supervisor if new_group != group else current
-                    entry(out, ticket_id, action, actor, at, f"{{{move}}}")
-                reassignments += 1
-                version, last_at = version + 1, at
-                group, current = new_group, new
-
-        pending_reason = resolved_at = closed_at = resolution_code = resolution_text = None
-        if cancelled:
-            entry(out, ticket_id, "cancel", opened_by, cancelled,
-                  f'{{"status": ["{status}", "cancelled"], '
-                  f'"reason": {choice(self.cancel_reasons)}}}')  # fmt: skip
-            version, last_at, closed_at, status = version + 1, cancelled, cancelled, _CANCELLED
-        elif resolved <= now:
-            resolution_code, resolution_text = choice(kind.resolutions)
-            entry(out, ticket_id, "resolve", current, resolved,
-                  f'{{"status": ["{status}", "resolved"], '
-                  f'"resolution_code": [null, "{resolution_code}"]}}')  # fmt: skip
-            version, last_at, resolved_at, status = version + 1, resolved, resolved, _RESOLVED
-            if rand() < AUTO_CLOSE_SHARE:
-                closing, closer = resolved + AUTO_CLOSE, None
-            else:
-                closing, closer = resolved + 1800 + rng.randrange(2 * DAY), choice(self.hotline)
-            if closing <= now:
-                entry(out, ticket_id, "close", closer, closing,
-                      '{"status": ["resolved", "closed"]}')  # fmt: skip
-                version, last_at, closed_at, status = version + 1, closing, closing, _CLOSED
-        elif status == _IN_PROGRESS:
-            if rand() < PENDING_SHARE:
-                pending_reason = choice(PENDING_REASONS)
-                at = last_at + (now - last_at) // 2
-                entry(out, ticket_id, "pending", current, at,
-                      f'{{"status": ["in_progress", "pending"], '
-                      f'"pending_reason": [null, "{pending_reason}"]}}')  # fmt: skip
-                version, last_at, status = version + 1, at, _PENDING
-            elif last_at != first and now - last_at < 3600:
-                status = _ASSIGNED  # just handed on: the new assignee has not started yet
-
         horizon = min(end, now)
-        self._contacts(out, ticket_id, t, horizon, channel, caller_id, opened_by, title)
-        if first_response is not None and current is not None and not cancelled:
-            self._notes(out, ticket_id, first, horizon, current)
-        if kind.ci and rand() < LINK_SHARE:
-            out.links.append((ticket_id, choice(kind.ci)))
-            if kind.servers and rand() < SERVER_LINK_SHARE:
-                out.links.append((ticket_id, choice(kind.servers)))
 
+        cis: list[int] = []
+        if kind.ci and rand() < LINK_SHARE:
+            cis.append(choice(kind.ci))
+            if kind.servers and rand() < SERVER_LINK_SHARE:
+                cis.append(choice(kind.servers))
+        events: list[Event] = [
+            (t, "ticket", ticket_id, "create", opened_by,
+             f'{{"number": "{number}", "type": "{kind.type}", "title": {title_json}, '
+             f'"priority": {priority}, "group": {code[group]}, '
+             f'"assignee": {login[assignee] if dispatch else "null"}, '
+             f'"caller": {self.caller[card.id] if caller_id else "null"}, '
+             f'"cis": [{", ".join(self.ci_name[c] for c in cis)}]}}'),
+        ]  # fmt: skip
+        self._contacts(out, events, ticket_id, number, t, horizon, channel, caller_id, opened_by,
+                       title)  # fmt: skip
+        for ci in cis:
+            out.links.append((ticket_id, ci))
+
+        life = _Life(ticket_id, events, _ASSIGNED if dispatch else _NEW, group)
+        if first <= now and first < end:
+            self._work(out, life, kind, final_tier, assignee, first, end, cancelled)
+        elif dispatch:
+            life.current = assignee
+        if cancelled:
+            self._cancel(life, opened_by, cancelled)
+        elif resolved <= now:
+            self._resolve(life, kind, resolved)
+        elif life.status == _IN_PROGRESS and rand() < PENDING_SHARE:
+            self._pending(life)
+
+        version, updated = self._journal(out, events)
         stamp = self.stamp
-        solved = status in (_RESOLVED, _CLOSED)
+        first_response, resolved_at, closed_at = life.first_response, life.resolved, life.closed
+        code, text = life.resolution
         out.tickets.append((
             ticket_id, number, kind.type, title, description, caller_id, kind.category,
-            impact, urgency, priority, status, pending_reason, group, current, tier, opened_by,
-            stamp(t), first_response and stamp(first_response), resolved_at and stamp(resolved_at),
-            closed_at and stamp(closed_at), stamp(last_at), reassignments, escalations, 0,
-            escalations > 0, solved and escalations == 0, resolution_code, resolution_text, version,
+            impact, urgency, priority, life.status, life.pending_reason, life.group, life.current,
+            life.tier, opened_by, stamp(t), first_response and stamp(first_response),
+            resolved_at and stamp(resolved_at), closed_at and stamp(closed_at), stamp(updated),
+            life.reassignments, life.escalations, 0, life.escalations > 0,
+            life.status in (_RESOLVED, _CLOSED) and not life.escalations, code, text, version,
         ))  # fmt: skip
 
-    def _contacts(self, out: Chunk, ticket_id: int, t: int, horizon: int, channel: str,
-                  caller_id: int | None, agent: int, title: str) -> None:  # fmt: skip
+    def _work(self, out: Chunk, life: _Life, kind: _Kind, final_tier: int, assignee: int,
+              first: int, end: int, cancelled: int) -> None:  # fmt: skip
+        """The first holder claims it; then escalations and reassignments, each picked up by
+        someone in the receiving group a while later — as far as "now" allows."""
+        now, rng, login = self.now, self.rng, self.login
+        took = "" if kind.dispatch else f'"assignee": [null, {login[assignee]}], '
+        life.add(first, "claim", assignee,
+                 f'{{{took}"status": ["{life.status}", "in_progress"], '
+                 f'"first_response_at": [null, "{self.iso(first)}"]}}')  # fmt: skip
+        life.current, life.status, life.first_response = assignee, _IN_PROGRESS, first
+        steps = self._steps(kind, final_tier)
+        gap = (end - first) // (len(steps) + 1)
+        self._notes(out, life, assignee, first, min(first + gap, now), cancelled)
+        for j, (move, new_tier, new_group, members) in enumerate(steps, 1):
+            at = first + gap * j
+            if at > now:
+                return
+            new = self._move(life, move, new_tier, new_group, members, at)
+            pickup = at + 1 + min(gap // 3, int(PICKUP * rng.lognormvariate(0.0, 0.8)))
+            if pickup > now:
+                return
+            if new is None:  # the receiving group's queue: one of them claims it
+                new = rng.choice(members)
+                took = f'"assignee": [null, {login[new]}], '
+            else:
+                took = ""
+            life.add(pickup, "claim", new, f'{{{took}"status": ["{life.status}", "in_progress"]}}')
+            life.current, life.status = new, _IN_PROGRESS
+
+    def _move(self, life: _Life, move: str, new_tier: int, new_group: int, members: list[int],
+              at: int) -> int | None:  # fmt: skip
+        """Hand the ticket on (escalate, or assign to a group or a colleague); return the new
+        assignee, or None when it goes to a group's queue."""
+        login, code, status = self.login, self.code, life.status
+        held = login[life.current] if life.current else "null"
+        if move == _HANDOVER:
+            new = self.rng.choice([m for m in members if m != life.current] or members)
+            life.add(at, "assign", life.current,
+                     f'{{"assignee": [{held}, {login[new]}], '
+                     f'"status": ["{status}", "assigned"]}}')  # fmt: skip
+            life.current, life.status = new, _ASSIGNED
+            return new
+        moved = f'"group": [{code[life.group]}, {code[new_group]}], "assignee": [{held}, null]'
+        n = life.reassignments
+        counts = f'"reassignment_count": [{n}, {n + 1}]'
+        if move == _ESCALATE:
+            e = life.escalations
+            left = "" if e else ', "left_first_line": [false, true]'
+            reason = self.rng.choice(self.reasons[new_tier])
+            life.add(at, "escalate", life.current,
+                     f'{{{moved}, "tier": [{life.tier}, {new_tier}], {counts}, '
+                     f'"status": ["{status}", "new"], "escalation_count": [{e}, {e + 1}]'
+                     f'{left}, "reason": {reason}}}')  # fmt: skip
+            life.escalations, life.tier = e + 1, new_tier
+        else:
+            life.add(at, "assign", life.current,
+                     f'{{{moved}, {counts}, "status": ["{status}", "new"]}}')  # fmt: skip
+        life.reassignments = n + 1
+        life.group, life.current, life.status = new_group, None, _NEW
+        return None
+
+    def _cancel(self, life: _Life, opened_by: int, at: int) -> None:
+        """Cancelled early by whoever holds it (or the agent who logged it)."""
+        life.add(at, "cancel", life.current or opened_by,
+                 f'{{"status": ["{life.status}", "cancelled"], '
+                 f'"closed_at": [null, "{self.iso(at)}"], '
+                 f'"reason": {self.rng.choice(self.cancel_reasons)}}}')  # fmt: skip
+        life.closed, life.status = at, _CANCELLED
+
+    def _resolve(self, life: _Life, kind: _Kind, at: int) -> None:
+        """Resolved by the holder; closed by the system three days on, or earlier by a hotline
+        agent once the caller confirmed — if that moment has come."""
+        rng, iso = self.rng, self.iso
+        code, text, text_json = rng.choice(kind.resolutions)
+        first_line = "" if life.escalations else ', "resolved_first_line": [false, true]'
+        life.add(at, "resolve", life.current,
+                 f'{{"status": ["{life.status}", "resolved"], '
+                 f'"resolved_at": [null, "{iso(at)}"], '
+                 f'"resolution_code": [null, "{code}"], '
+                 f'"resolution_text": [null, {text_json}]{first_line}}}')  # fmt: skip
+        life.resolved, life.status, life.resolution = at, _RESOLVED, (code, text)
+        if rng.random() < AUTO_CLOSE_SHARE:
+            closing, closer = at + AUTO_CLOSE, None
+        else:
+            closing, closer = at + 1800 + rng.randrange(2 * DAY), rng.choice(self.hotline)
+        if closing <= self.now:
+            life.add(closing, "close", closer,
+                     f'{{"status": ["resolved", "closed"], '
+                     f'"closed_at": [null, "{iso(closing)}"]}}')  # fmt: skip
+            life.closed, life.status = closing, _CLOSED
+
+    def _pending(self, life: _Life) -> None:
+        """Waiting on the caller, a vendor or a change, since halfway to "now"."""
+        reason = self.rng.choice(PENDING_REASONS)
+        at = max(e[0] for e in life.events) + 1
+        at += (self.now - at) // 2
+        life.add(at, "pending", life.current,
+                 f'{{"status": ["in_progress", "pending"], '
+                 f'"pending_reason": [null, "{reason}"]}}')  # fmt: skip
+        life.pending_reason, life.status = reason, _PENDING
+
+    def _journal(self, out: Chunk, events: list[Event]) -> tuple[int, int]:
+        """Write the events in time order; return the ticket's version and last change."""
+        events.sort(key=_at)
+        stamp, jid, journal = self.stamp, self.jid, out.journal
+        version = 0
+        updated = events[0][0]
+        for at, entity, entity_id, action, actor, changes in events:
+            journal.append((jid, entity, entity_id, action, actor, stamp(at), changes))
+            jid += 1
+            if entity == "ticket":
+                version += 1
+                updated = at
+        self.jid = jid
+        return version, updated
+
+    def _contacts(self, out: Chunk, events: list[Event], ticket_id: int, number: str, t: int,
+                  horizon: int, channel: str, caller_id: int | None, agent: int,
+                  title: str) -> None:  # fmt: skip
         """The contact that opened the ticket, and sometimes the caller ringing again."""
-        stamp = self.stamp
-        out.contacts.append((self.cid, channel, caller_id, agent, ticket_id, title, stamp(t)))
-        self.cid += 1
-        rng = self.rng
+        stamp, rng = self.stamp, self.rng
+        calls = [(t, channel, agent, title)]
         if caller_id is not None and horizon - t > 1800 and rng.random() < REPEAT_CALL_SHARE:
             at = t + 900 + rng.randrange(horizon - t - 900)
-            out.contacts.append((self.cid, _PHONE, caller_id, rng.choice(self.hotline), ticket_id,
-                                 f"来电催办：{title}", stamp(at)))  # fmt: skip
+            calls.append((at, _PHONE, rng.choice(self.hotline), f"来电催办：{title}"))
+        for at, how, who, summary in calls:
+            cid = self.cid
             self.cid += 1
+            out.contacts.append((cid, how, caller_id, who, ticket_id, summary, stamp(at)))
+            events.append((at, "contact", cid, "log", who,
+                           f'{{"channel": "{how}", "ticket": "{number}"}}'))  # fmt: skip
 
-    def _notes(self, out: Chunk, ticket_id: int, first: int, horizon: int, author: int) -> None:
-        """Sometimes a work note, sometimes a public reply, by the current assignee."""
+    def _notes(self, out: Chunk, life: _Life, author: int, start: int, stop: int,
+               cancelled: int) -> None:  # fmt: skip
+        """Sometimes a work note, sometimes a public reply, while the first holder works on it."""
         rng = self.rng
-        if rng.random() < WORK_NOTE_SHARE:
-            at = first + (horizon - first) // 3
-            body = rng.choice(WORK_NOTES)
-            out.notes.append((self.nid, ticket_id, author, _WORK_NOTE, body, self.stamp(at)))
-            self.nid += 1
-        if rng.random() < PUBLIC_REPLY_SHARE:
-            at = first + (horizon - first) // 2
-            body = rng.choice(PUBLIC_REPLIES)
-            out.notes.append((self.nid, ticket_id, author, _PUBLIC_REPLY, body, self.stamp(at)))
-            self.nid += 1
+        if cancelled or stop - start < 3:
+            return
+        for share, pool, kind, action, at in (
+            (WORK_NOTE_SHARE, self.work_notes, _WORK_NOTE, "note", start + (stop - start) // 2),
+            (PUBLIC_REPLY_SHARE, self.replies, _PUBLIC_REPLY, "reply", start + (stop - start) // 3),
+        ):
+            if rng.random() < share:
+                body, changes = rng.choice(pool)
+                out.notes.append((self.nid, life.id, author, kind, body, self.stamp(at)))
+                self.nid += 1
+                life.add(at, action, author, changes)
 
 
 Writer = Callable[[str, tuple[str, ...], list[tuple[Any, ...]]], int]

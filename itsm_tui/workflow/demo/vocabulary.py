@@ -64,35 +64,34 @@ GIVEN: tuple[tuple[str, str, str], ...] = (
     ("帆", "fan", "n"), ("晶", "jing", "n"), ("平", "ping", "n"), ("洋", "yang", "n"),
 )  # fmt: skip
 
-#: The department every caller works in: (name, pinyin abbreviation, relative head count,
-#: building code, floor). The abbreviation feeds employee numbers and nothing else.
-DEPARTMENTS: tuple[tuple[str, str, int, str, int], ...] = (
-    ("局领导", "JLD", 8, "A", 12),
-    ("办公室", "BGS", 45, "A", 11),
-    ("政策法规处", "ZCFG", 35, "A", 10),
-    ("综合规划处", "ZHGH", 30, "A", 10),
-    ("人事处", "RSC", 28, "A", 9),
-    ("财务处", "CWC", 32, "A", 9),
-    ("审批服务处", "SPFW", 50, "A", 8),
-    ("公共服务处", "GGFW", 45, "A", 8),
-    ("督查室", "DCS", 15, "A", 7),
-    ("宣传教育处", "XCJY", 25, "A", 7),
-    ("科技与信息化处", "KJXX", 22, "A", 6),
-    ("统计分析处", "TJFX", 24, "A", 6),
-    ("安全监管处", "AQJG", 35, "A", 5),
-    ("应急管理处", "YJGL", 30, "A", 5),
-    ("机关党委", "JGDW", 18, "A", 4),
-    ("纪检监察室", "JJJC", 16, "A", 4),
-    ("离退休干部处", "LTX", 12, "A", 3),
-    ("档案室", "DAS", 14, "A", 3),
-    ("信息中心", "XXZX", 40, "B", 6),
-    ("行政执法支队", "XZZF", 110, "B", 5),
-    ("执法一大队", "ZF1", 70, "B", 4),
-    ("执法二大队", "ZF2", 70, "B", 4),
-    ("政务服务大厅", "ZWDT", 80, "B", 1),
-    ("12345热线办", "RXB", 45, "B", 2),
-    ("后勤服务中心", "HQFW", 40, "B", 3),
-    ("培训中心", "PXZX", 20, "B", 7),
+#: The department every caller works in: (name, relative head count, building code, floor).
+DEPARTMENTS: tuple[tuple[str, int, str, int], ...] = (
+    ("局领导", 8, "A", 12),
+    ("办公室", 45, "A", 11),
+    ("政策法规处", 35, "A", 10),
+    ("综合规划处", 30, "A", 10),
+    ("人事处", 28, "A", 9),
+    ("财务处", 32, "A", 9),
+    ("审批服务处", 50, "A", 8),
+    ("公共服务处", 45, "A", 8),
+    ("督查室", 15, "A", 7),
+    ("宣传教育处", 25, "A", 7),
+    ("科技与信息化处", 22, "A", 6),
+    ("统计分析处", 24, "A", 6),
+    ("安全监管处", 35, "A", 5),
+    ("应急管理处", 30, "A", 5),
+    ("机关党委", 18, "A", 4),
+    ("纪检监察室", 16, "A", 4),
+    ("离退休干部处", 12, "A", 3),
+    ("档案室", 14, "A", 3),
+    ("信息中心", 40, "B", 6),
+    ("行政执法支队", 110, "B", 5),
+    ("执法一大队", 70, "B", 4),
+    ("执法二大队", 70, "B", 4),
+    ("政务服务大厅", 80, "B", 1),
+    ("12345热线办", 45, "B", 2),
+    ("后勤服务中心", 40, "B", 3),
+    ("培训中心", 20, "B", 7),
 )  # fmt: skip
 
 #: Callers' job titles: (title, relative frequency, VIP, where), ``where`` naming the
@@ -184,7 +183,7 @@ BUSINESS_SYSTEMS: tuple[tuple[str, str, tuple[tuple[str, int], ...]], ...] = (
 INFRASTRUCTURE: tuple[tuple[str, str], ...] = (
     ("network_device", "核心交换机-A-01"),
     ("network_device", "核心交换机-A-02"),
-    ("network_device", "防火墙-互联网出口"),
+    ("security_device", "防火墙-互联网出口"),
     ("network_device", "VPN网关"),
     ("network_device", "无线控制器"),
     ("storage", "SAN存储-核心机房A"),
@@ -196,8 +195,14 @@ INFRASTRUCTURE: tuple[tuple[str, str], ...] = (
     ("server", "PRINT-01"),
 )
 
-#: Pending reasons (codes, as a caller or vendor wait is reported by code).
-PENDING_REASONS: tuple[str, ...] = ("caller", "vendor", "change", "parts")
+#: Pending reasons, as the workflow knows them (``tickets.states.PENDING_REASONS``).
+PENDING_REASONS: tuple[str, ...] = ("customer", "customer", "vendor", "change")
+
+#: Why a ticket was escalated, per target tier (the workflow requires a reason).
+ESCALATION_REASONS: dict[int, tuple[str, ...]] = {
+    2: ("一线无法解决，需要二线排查", "涉及服务器配置，转二线处理", "远程处理无效，需要专业排查"),
+    3: ("疑似程序缺陷，需开发人员处理", "需要厂商技术支持", "二线排查后确认需三线介入"),
+}
 
 #: Cancellation reasons, as the opening agent types them.
 CANCEL_REASONS: tuple[str, ...] = (

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from itsm_tui.messages import OpenTicket, TicketChanged
+from itsm_tui.timefmt import local
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.workflow.callers import CallerView, search_callers, show_caller
 from itsm_tui.workflow.catalog import CIView
@@ -30,6 +31,7 @@ from itsm_tui.workflow.contacts import ContactView, log_contact
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.errors import DomainError
 from itsm_tui.workflow.intake import IntakeChoices, intake_choices, search_cis
+from itsm_tui.workflow.sla.service import Deadline, deadline
 from itsm_tui.workflow.tickets import TicketDraft
 
 IMPACTS = [("1 enterprise-wide", 1), ("2 department", 2), ("3 one person", 3)]
@@ -121,16 +123,38 @@ class IntakeScreen(Screen[None]):
         self.query_one("#category", Select).set_options(options)
         self._show_priority()
 
-    @on(Select.Changed, "#impact, #urgency")
+    @on(Select.Changed, "#impact, #urgency, #category")
     def _show_priority(self) -> None:
         if self.choices is None:
             return
         impact, urgency = self._impact_urgency()
+        priority = self.choices.priority(impact, urgency)
+        self._priority_line(priority, impact, urgency, None)
+        category = self.query_one("#category", Select).value
+        code = category if isinstance(category, str) else None
+        self.find_deadline(priority, impact, urgency, code)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="deadline")
+    def find_deadline(self, priority: int, impact: int, urgency: int, category: str | None) -> None:
+        """The SLA what-if for a ticket opened now: the due times the agent can promise."""
+        due = deadline(self.site, self.actor, priority, self.site.clock.now(), category=category)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._priority_line, priority, impact, urgency, due)
+
+    def _priority_line(
+        self, priority: int, impact: int, urgency: int, due: Deadline | None
+    ) -> None:
+        zone = self.site.settings.zone
         text = Text()
-        text.append(f"Priority P{self.choices.priority(impact, urgency)}", style="bold")
-        text.append(
-            f"  (impact {impact} × urgency {urgency})  SLA due: set by the SLA engine", style="dim"
-        )
+        text.append(f"Priority P{priority}", style="bold")
+        text.append(f"  (impact {impact} × urgency {urgency})", style="dim")
+        if due is not None:
+            text.append(
+                f"  respond by {local(due.response_due_at, zone, '%m-%d %H:%M')}"
+                f" · resolve by {local(due.resolution_due_at, zone, '%m-%d %H:%M')}"
+                f" ({due.policy}, {due.calendar})",
+                style="dim",
+            )
         self.query_one("#priority", Static).update(text)
 
     def _impact_urgency(self) -> tuple[int, int]:

@@ -1,17 +1,13 @@
-"""The operator's alert inbox: SLA warnings and breaches addressed to me, polled live.
+"""The operator's alert inbox: SLA warnings and breaches addressed to me, live.
 
-PLACEHOLDER — SLA MERGE POINT. The SLA engine (another branch) produces the alerts. After it
-is merged, set ``AlertInbox.source`` (e.g. in ``app.py``) to its workflow query
-``(site, actor) -> list[Alert]``; the inbox already polls it every ``POLL_SECONDS`` in a
-thread worker and redraws. Until then it shows that it is waiting for the SLA engine.
+It opens with my newest alerts and then, every ``POLL_SECONDS``, asks only for alerts after the
+newest id it holds (``list_alerts(since_id=…)``, an index range on ``ix_sla_alert_staff``):
+a new alert shows within a few seconds and nothing is ever reloaded in full.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-from typing import ClassVar
+from collections import deque
 
 from rich.text import Text
 from textual import work
@@ -21,16 +17,9 @@ from textual.worker import get_current_worker
 from itsm_tui.textsafe import visible
 from itsm_tui.timefmt import local
 from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.sla.service import AlertRow, list_alerts, recent_alerts
 
-
-@dataclass(frozen=True)
-class Alert:
-    at: datetime
-    number: str
-    text: str
-
-
-AlertSource = Callable[[Site, Actor], list[Alert]]
+SHOWN = 20
 
 
 class AlertInbox(Static):
@@ -38,38 +27,49 @@ class AlertInbox(Static):
     AlertInbox { border: round $warning; height: auto; min-height: 3; max-height: 8;
                  padding: 0 1; }
     """
-    POLL_SECONDS = 30.0
-    #: SLA MERGE POINT: the workflow query that returns my alerts (None: not wired yet).
-    source: ClassVar[AlertSource | None] = None
+    POLL_SECONDS = 3.0
 
     def __init__(self, site: Site, actor: Actor, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self.site, self.actor = site, actor
+        self.alerts: deque[AlertRow] = deque(maxlen=SHOWN)  # newest first
+        self.loaded = False
 
     def on_mount(self) -> None:
         self.border_title = "Alerts"
-        self.update(
-            Text("Waiting for the SLA engine: alerts appear here once it is merged.", style="dim")
-        )
+        self.update(Text("Loading alerts …", style="dim"))
         self.set_interval(self.POLL_SECONDS, self.poll)
         self.poll()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="alerts")
     def poll(self) -> None:
-        source = type(self).source
-        if source is None:
-            return
-        alerts = source(self.site, self.actor)
+        if not self.loaded:
+            rows = recent_alerts(self.site, self.actor, limit=SHOWN)
+            fresh = True
+        else:
+            since = self.alerts[0].id if self.alerts else 0
+            rows = list_alerts(self.site, self.actor, mine=True, since_id=since)[::-1]
+            fresh = False
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show, alerts)
+            self.app.call_from_thread(self.show, rows, fresh)
 
-    def show(self, alerts: list[Alert]) -> None:
-        if not alerts:
+    def show(self, rows: list[AlertRow], fresh: bool) -> None:
+        """Put ``rows`` (newest first) on top of what is shown."""
+        if fresh:
+            self.alerts.clear()
+            self.loaded = True
+        elif not rows:
+            return
+        self.alerts.extendleft(reversed(rows))
+        self.border_title = f"Alerts ({len(self.alerts)})" if self.alerts else "Alerts"
+        if not self.alerts:
             self.update(Text("No alerts.", style="dim"))
             return
         text = Text()
-        for alert in alerts:
-            text.append(local(alert.at, self.site.settings.zone, "%H:%M"), style="dim")
-            text.append(f" {alert.number} ", style="bold")
-            text.append(visible(alert.text) + "\n")
+        zone = self.site.settings.zone
+        for alert in self.alerts:
+            text.append(local(alert.created_at, zone, "%m-%d %H:%M"), style="dim")
+            text.append(f" {alert.ticket} ", style="bold")
+            text.append(visible(alert.message) + "\n")
+        text.rstrip()
         self.update(text)

@@ -10,7 +10,7 @@ from itsm_tui.workflow.catalog import CategoryView, CIView, list_categories
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.permissions import Action
-from itsm_tui.workflow.site_settings import read_setting
+from itsm_tui.workflow.site_settings import matrix_priority, read_setting
 
 
 @dataclass(frozen=True)
@@ -21,8 +21,8 @@ class IntakeChoices:
     priority_matrix: list[list[int]]
 
     def priority(self, impact: int, urgency: int) -> int:
-        """The priority a new ticket will get (the same matrix ``create_ticket`` applies)."""
-        return int(self.priority_matrix[impact - 1][urgency - 1])
+        """The priority a new ticket will get (the same lookup ``create_ticket`` applies)."""
+        return matrix_priority(self.priority_matrix, impact, urgency)
 
 
 @query(Action.VIEW_TICKETS)

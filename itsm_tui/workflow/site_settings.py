@@ -73,9 +73,15 @@ def set_setting(tx: Tx, key: str, value: Any) -> Any:
     return value
 
 
-def priority_for(session: Session, impact: int, urgency: int) -> int:
-    """The priority the site's matrix gives an impact and urgency (each 1 … 3)."""
+def matrix_priority(matrix: list[list[int]], impact: int, urgency: int) -> int:
+    """The one impact × urgency lookup: the workflow and the intake form's live preview both
+    call it, so the preview can never disagree with the ticket that gets created."""
     for name, value in (("impact", impact), ("urgency", urgency)):
         if value not in (1, 2, 3):
             raise Invalid(f"{name} must be 1, 2 or 3, not {value}.", field=name)
-    return int(read_setting(session, "priority_matrix")[impact - 1][urgency - 1])
+    return int(matrix[impact - 1][urgency - 1])
+
+
+def priority_for(session: Session, impact: int, urgency: int) -> int:
+    """The priority the site's matrix gives an impact and urgency (each 1 … 3)."""
+    return matrix_priority(read_setting(session, "priority_matrix"), impact, urgency)

@@ -310,6 +310,26 @@ def list_alerts(
     ]
 
 
+@query(Action.VIEW_TICKETS)
+def recent_alerts(read: Read, *, limit: int = 20) -> list[AlertRow]:
+    """My newest alerts, newest first: what the console's inbox shows when it opens (then it
+    asks :func:`list_alerts` only for what came after the newest one it holds)."""
+    if not 1 <= limit <= MAX_ALERTS:
+        raise Invalid(f"limit must be 1 to {MAX_ALERTS}.", field="limit")
+    rows = read.session.exec(
+        select(SlaAlert, Ticket.number, Staff.login)
+        .join(Ticket, col(Ticket.id) == SlaAlert.ticket_id)
+        .join(Staff, col(Staff.id) == SlaAlert.staff_id)
+        .where(SlaAlert.staff_id == read.actor.id)
+        .order_by(col(SlaAlert.id).desc())
+        .limit(limit)
+    ).all()
+    return [
+        AlertRow(a.id or 0, num, a.kind, login, a.target, a.message, a.due_at, a.created_at)
+        for a, num, login in rows
+    ]
+
+
 # ---------------------------------------------------------------------- policies and calendars
 def _store(tx: Tx, key: str, value: Any) -> Any:
     row = tx.session.get(SiteSetting, key)

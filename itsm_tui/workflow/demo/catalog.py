@@ -10,16 +10,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
-from itsm_tui.domain import CIStatus
 from itsm_tui.storage import bulk
-from itsm_tui.workflow.demo.epoch import DAY, Stamper
+from itsm_tui.workflow.demo.epoch import Stamper
+from itsm_tui.workflow.demo.estate import load_estate
 from itsm_tui.workflow.demo.issues import CATEGORY_TREE
 from itsm_tui.workflow.demo.vocabulary import (
     BUILDINGS,
-    BUSINESS_SYSTEMS,
-    INFRASTRUCTURE,
     MACHINE_ROOMS,
     OFFICES_PER_FLOOR,
 )
@@ -88,28 +86,22 @@ def _categories(conn: Connection, catalog: Catalog) -> int:
 def _configuration_items(
     conn: Connection, catalog: Catalog, rng: random.Random, now: int, stamp: Stamper
 ) -> int:
-    next_id = bulk.next_id(conn, table_of("configuration_item"))
-    rows: list[tuple[int, str, str, str, object, object, int]] = []
-
-    def add(ci_class: str, name: str) -> int:
-        created = stamp(now - rng.randrange(400, 2000) * DAY)
-        ci_id = next_id + len(rows)
-        rows.append((ci_id, name, ci_class, CIStatus.IN_USE.value, created, created, 1))
-        catalog.ci_by_class.setdefault(ci_class, []).append(ci_id)
-        catalog.ci_name[ci_id] = name
-        return ci_id
-
-    for code, name, servers in BUSINESS_SYSTEMS:
-        catalog.system_ci[code] = add("business_service", name)
-        hosts = catalog.system_servers[code] = []
-        for role, count in servers:
-            for n in range(1, count + 1):
-                host = add("server", f"{code}-{role.upper()}-{n:02d}")
-                hosts.append(host)
-                if role == "db":
-                    catalog.db_servers.append(host)
-    for ci_class, name in INFRASTRUCTURE:
-        add(ci_class, name)
-    refuse_clashes(conn, "configuration_item", ["ci_class", "name"], [(r[2], r[1]) for r in rows])
-    columns = ("id", "name", "ci_class", "status", "created_at", "updated_at", "version")
-    return write(conn, "configuration_item", columns, rows)
+    """The customer's estate (``estate``): CIs with their relationships and documents, so
+    impact analysis has something to show out of the box."""
+    locations = dict(
+        conn.execute(
+            select(table_of("location").c.code, table_of("location").c.id).where(
+                table_of("location").c.kind == "machine_room"
+            )
+        ).all()
+    )
+    estate = load_estate(conn, rng, now, stamp, locations=locations)
+    catalog.system_ci = estate.system_ci
+    catalog.system_servers = estate.system_servers
+    catalog.ci_by_class = estate.ci_by_class
+    catalog.db_servers = estate.db_servers
+    catalog.ci_name = estate.ci_name
+    catalog.counts.update(
+        ci_relations=estate.counts["ci_relations"], ci_documents=estate.counts["ci_documents"]
+    )
+    return estate.counts["configuration_items"]

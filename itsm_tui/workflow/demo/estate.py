@@ -125,6 +125,7 @@ class Estate:
     system_servers: dict[str, list[int]] = field(default_factory=dict)
     ci_by_class: dict[str, list[int]] = field(default_factory=dict)
     db_servers: list[int] = field(default_factory=list)
+    ci_name: dict[int, str] = field(default_factory=dict)  # for the tickets' journal entries
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -190,6 +191,7 @@ class _Writer:
             )
         )
         self.estate.ci_by_class.setdefault(ci_class, []).append(ci_id)
+        self.estate.ci_name[ci_id] = name
         return ci_id
 
     def rel(self, source: int, kind: str, target: int) -> None:

@@ -48,6 +48,8 @@ class DemoSummary:
     locations: int = 0
     categories: int = 0
     configuration_items: int = 0
+    ci_relations: int = 0
+    ci_documents: int = 0
     tickets: int = 0
     incidents: int = 0
     requests: int = 0

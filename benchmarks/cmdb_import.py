@@ -37,7 +37,17 @@ from itsm_tui.workflow.context import Actor, Site
 
 BENCH_DIR = Path("/tmp/itsm-bench")
 GRAPH_VERSION = "v2"  # bump when the graph's shape changes (the kept file is named by it)
-CI_HEADER = ["asset_tag", "class", "name", "status", "criticality", "ip", "kind", "engine"]
+CI_HEADER = [
+    "asset_tag",
+    "class",
+    "name",
+    "status",
+    "criticality",
+    "ip",
+    "kind",
+    "engine",
+    "product",
+]
 
 
 def graph(cis: int, relations: int, seed: int = 6) -> tuple[list[list[str]], list[list[str]]]:
@@ -77,7 +87,8 @@ def graph(cis: int, relations: int, seed: int = 6) -> tuple[list[list[str]], lis
     def add(cls: str, name: str, crit: int = 3, kind: str = "", engine: str = "") -> str:
         tag = f"AT{len(rows):07d}"
         ip = f"10.{len(rows) >> 16 & 255}.{len(rows) >> 8 & 255}.{len(rows) & 255}"
-        rows.append([tag, cls, name, "in_use", str(crit), ip, kind, engine])
+        product = "东方通 TongWeb" if cls == "middleware" else ""
+        rows.append([tag, cls, name, "in_use", str(crit), ip, kind, engine, product])
         return tag
 
     def n(count: float, least: int = 1) -> int:

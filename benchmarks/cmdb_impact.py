@@ -5,8 +5,7 @@
         # the schema cmdb_100000_v2 that cmdb_import.py --db … kept
 
 Runs ``cmdb.analyse`` (upstream and downstream walks, open incidents) at depth 6 from random
-CIs of each class and prints p50 / p99 in milliseconds (target: p99 under 100 ms), and
-``services_at_stake``'s walk (upstream, business services only) from the same CIs. Uses the
+CIs of each class and prints p50 / p99 in milliseconds (target: p99 under 100 ms). Uses the
 graph cmdb_import.py keeps (SQLite: /tmp/itsm-bench/cmdb-<n>-v2.db); see its ``graph`` for the
 shape.
 """

@@ -378,6 +378,7 @@ class _Resolver:
         self.by_name: dict[str, list[dict[str, Any]]] = {}
         for row in _existing(conn, "name", names, _KEYS):
             self.by_name.setdefault(row["name"], []).append(row)
+        self._found: dict[str, dict[str, Any]] = {}
 
     @staticmethod
     def _classed(ref: str) -> bool:
@@ -385,6 +386,15 @@ class _Resolver:
         return ":" in ref and (head in CLASSES or head in ALIASES)
 
     def find(self, ref: str, column: str) -> dict[str, Any]:
+        """The CI ``ref`` names (a relationships file names the same switch or rack thousands
+        of times: each reference is resolved once)."""
+        hit = self._found.get(ref)
+        if hit is None:
+            hit = self._found[ref] = self._find(ref, column)
+            hit.setdefault("label", f"{hit['ci_class']}:{hit['name']}")
+        return hit
+
+    def _find(self, ref: str, column: str) -> dict[str, Any]:
         ref = ref.strip()
         if not ref:
             raise Invalid(f"{column} must name a CI.", field=column)
@@ -425,8 +435,8 @@ def plan_relations(conn: Connection, source: Source, summary: ImportSummary) -> 
                 src["id"],
                 dst["id"],
                 kind.value,
-                f"{src['ci_class']}:{src['name']}",
-                f"{dst['ci_class']}:{dst['name']}",
+                src["label"],
+                dst["label"],
             )
         )
     existing: set[tuple[int, int, str]] = set()

@@ -41,36 +41,57 @@ def _quoted(values: Iterable[str]) -> str:
     return ", ".join(f"'{v}'" for v in values) or "''"
 
 
-def _step_sql(edges: Edges) -> str:
-    """One step of a walk from a set of CIs: (from, type, to) for every edge it follows.
+def _step_sql(edges: Edges, ids: str = "IN :ids") -> str:
+    """One step of a walk from a set of CIs (``ids``: how the SQL tests for the set): (from,
+    type, to) for every edge it follows.
 
     Each branch is a range scan of one covering index — (target_id, type, source_id) for the
     edges walked from target to source, (source_id, type, target_id) for the others — so the
-    step never reads the table itself. ``tests/unit/test_cmdb_queries.py`` checks the plans.
+    step never reads the table itself (``tests/unit/test_cmdb_queries.py`` checks the plans;
+    PostgreSQL needs its visibility map kept by (auto)vacuum for index-only scans).
     """
     branches = []
     if edges.to_source:
         branches.append(
             "SELECT target_id, type, source_id FROM ci_relation "
-            f"WHERE target_id IN :ids AND type IN ({_quoted(edges.to_source)})"
+            f"WHERE target_id {ids} AND type IN ({_quoted(edges.to_source)})"
         )
     if edges.to_target:
         branches.append(
             "SELECT source_id, type, target_id FROM ci_relation "
-            f"WHERE source_id IN :ids AND type IN ({_quoted(edges.to_target)})"
+            f"WHERE source_id {ids} AND type IN ({_quoted(edges.to_target)})"
         )
     return " UNION ALL ".join(branches) or "SELECT 0, '', 0 WHERE 1 = 0"
 
 
-_DETAILS = text(
-    "SELECT id, name, ci_class, status, criticality FROM configuration_item WHERE id IN :ids"
-).bindparams(bindparam("ids", expanding=True))
-CHUNK = 1000  # ids per IN list
+_DETAILS = "SELECT id, name, ci_class, status, criticality FROM configuration_item WHERE id {ids}"
+CHUNK = 1000  # ids per query
 
 
-def _chunked(ids: Sequence[int]) -> Iterable[list[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield list(ids[start : start + CHUNK])
+class _Reader:
+    """Queries with one set of ids, straight through the driver's cursor: a walk reads up to
+    tens of thousands of rows, and result objects or a rendered ``IN`` of a thousand bound
+    parameters per query would cost more than the reads. PostgreSQL gets the set as one array
+    parameter (``= ANY(%s)``: one plan, whatever the set's size); SQLite as an ``IN`` list."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.cursor = conn.connection.cursor()
+        self.qmark = conn.dialect.paramstyle == "qmark"
+
+    def rows(self, sql: str, ids: Sequence[int], *, repeat: int = 1) -> list[Any]:
+        out: list[Any] = []
+        for start in range(0, len(ids), CHUNK):
+            batch = list(ids[start : start + CHUNK])
+            if self.qmark:
+                query = sql.format(ids=f"IN ({', '.join('?' * len(batch))})")
+                self.cursor.execute(query, batch * repeat)
+            else:
+                self.cursor.execute(sql.format(ids="= ANY(%s)"), [batch] * repeat)
+            out.extend(self.cursor.fetchall())
+        return out
+
+    def close(self) -> None:
+        self.cursor.close()
 
 
 @dataclass(frozen=True)
@@ -98,48 +119,50 @@ def walk(
     to the roots — so the explaining paths come out of the same reads. Once ``limit`` CIs are
     reached the walk goes no deeper.
     """
-    step = text(_step_sql(edges)).bindparams(bindparam("ids", expanding=True))
+    reader = _Reader(conn)
+    try:
+        return _walk(reader, roots, edges, max_depth, limit)
+    finally:
+        reader.close()
+
+
+def _walk(
+    reader: _Reader, roots: Sequence[int], edges: Edges, max_depth: int, limit: int
+) -> list[WalkRow]:
+    step = _step_sql(edges, "{ids}")
+    branches = bool(edges.to_source) + bool(edges.to_target)
     found: dict[int, tuple[int, int | None, str | None]] = {}  # id → (depth, parent, type)
-    for row in _details(conn, sorted(set(roots))):
-        found.setdefault(row[0], (0, None, None))
+    details = {r[0]: r[1:] for r in reader.rows(_DETAILS, sorted(set(roots)))}
+    for i in details:
+        found[i] = (0, None, None)
     frontier = sorted(found)
     depth = 0
     while frontier and depth < max_depth and len(found) < limit:
         depth += 1
         reached: dict[int, tuple[int, str]] = {}
-        for batch in _chunked(frontier):
-            for me, kind, other in conn.execute(step, {"ids": batch}):
-                if other in found:
-                    continue
-                best = reached.get(other)
-                if best is None or (me, kind) < best:
-                    reached[other] = (me, kind)
+        for me, kind, other in reader.rows(step, frontier, repeat=branches):
+            if other in found:
+                continue
+            best = reached.get(other)
+            if best is None or (me, kind) < best:
+                reached[other] = (me, kind)
         for other, (me, kind) in reached.items():
             found[other] = (depth, me, kind)
         frontier = sorted(reached)
-    details = {r[0]: r[1:] for r in _details(conn, list(found))}
-    ordered = sorted(
-        (i for i in found if i in details),
-        key=lambda i: (found[i][0], details[i][1], details[i][0]),
-    )[:limit]
+    new = [i for i in found if i not in details]
+    details.update((r[0], r[1:]) for r in reader.rows(_DETAILS, new))
+    ordered = sorted(found, key=lambda i: (found[i][0], details[i][1], details[i][0]))[:limit]
+    paths: dict[int, tuple[tuple[int, ...], tuple[str, ...]]] = {}
     out = []
-    for i in ordered:
-        path, via, at = [i], [], i
-        while (up := found[at])[1] is not None:
-            at = up[1]
-            path.append(at)
-            via.append(up[2])
-        out.append(
-            WalkRow(i, found[i][0], tuple(reversed(path)), tuple(reversed(via)), *details[i])
-        )
+    for i in ordered:  # nearest first: a parent's path is known before its children's
+        depth, parent, kind = found[i]
+        if parent is None:
+            paths[i] = ((i,), ())
+        else:
+            path, via = paths[parent]
+            paths[i] = (*path, i), (*via, kind)
+        out.append(WalkRow(i, depth, *paths[i], *details[i]))
     return out
-
-
-def _details(conn: Connection, ids: Sequence[int]) -> list[Any]:
-    rows: list[Any] = []
-    for batch in _chunked(ids):
-        rows.extend(conn.execute(_DETAILS, {"ids": batch}))
-    return rows
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,13 @@
 """Impact analysis latency on the benchmark graph (100,000 CIs, 300,000 relationships).
 
     python benchmarks/cmdb_impact.py                      # after benchmarks/cmdb_import.py
-    python benchmarks/cmdb_impact.py --db postgresql+psycopg://…   # a schema with the graph
+    python benchmarks/cmdb_impact.py --db postgresql+psycopg://postgres@127.0.0.1:5432/test
+        # the schema cmdb_100000_v2 that cmdb_import.py --db … kept
 
 Runs ``cmdb.analyse`` (upstream and downstream walks, open incidents) at depth 6 from random
 CIs of each class and prints p50 / p99 in milliseconds (target: p99 under 100 ms). Uses the
-SQLite graph cmdb_import.py keeps in /tmp/itsm-bench, building it first if missing.
+graph cmdb_import.py keeps (SQLite: /tmp/itsm-bench/cmdb-<n>-v2.db); see its ``graph`` for the
+shape.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from itsm_tui.storage.engine import make_engine
 from itsm_tui.workflow import cmdb
 from itsm_tui.workflow.context import Actor, Site
 
+GRAPH_VERSION = "v2"  # as benchmarks/cmdb_import.py builds it
+
 BENCH_DIR = Path("/tmp/itsm-bench")
 
 
@@ -40,9 +44,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--depth", type=int, default=6)
     args = parser.parse_args()
-    url = args.db or f"sqlite:///{BENCH_DIR / f'cmdb-{args.cis}.db'}"
-    if not args.db and not (BENCH_DIR / f"cmdb-{args.cis}.db").exists():
-        sys.exit("run benchmarks/cmdb_import.py first (it builds the graph)")
+    stem = f"cmdb-{args.cis}-{GRAPH_VERSION}"
+    if args.db:
+        sep = "&" if "?" in args.db else "?"
+        schema = stem.replace("-", "_")
+        url = f"{args.db}{sep}options=-csearch_path%3D{schema}"
+    else:
+        url = f"sqlite:///{BENCH_DIR / f'{stem}.db'}"
+        if not (BENCH_DIR / f"{stem}.db").exists():
+            sys.exit("run benchmarks/cmdb_import.py first (it builds the graph)")
     site = Site(make_engine(url))
     with site.engine.connect() as conn:
         admin_id = conn.execute(text("SELECT id FROM staff WHERE login = 'bench'")).scalar()

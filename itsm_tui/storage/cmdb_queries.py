@@ -1,17 +1,17 @@
-"""The CMDB's graph walks, in the database: recursive CTEs that run on SQLite and PostgreSQL.
+"""The CMDB's graph walks, in the database: one indexed read per depth, on SQLite and PostgreSQL.
 
 Why in SQL: the graph has 100,000 CIs and 300,000 relationships; loading it into Python for
 each question would cost seconds and memory. A walk starts from a handful of CIs and touches
 only the edges it follows, through the covering indexes on (target_id, type, source_id) and
 (source_id, type, target_id).
 
-Why the walk carries (id, depth) and not the path: carrying every path (",1,5,9,") makes the
-number of rows grow with the number of distinct paths, which explodes in a densely meshed graph
-(servers depending on each other: nine in-edges a node is 9^6 paths at depth 6). ``UNION``
-(not ``UNION ALL``) drops a repeated (id, depth), so a walk has at most CIs × (depth + 1) rows,
-and cycles end at the depth limit. The explanation is rebuilt afterwards, still in SQL: each
-CI reached at depth d gets one parent reached at depth d - 1 through an edge, and following
-those parents gives a shortest path from a starting CI.
+Why breadth first, one query per depth, and not one recursive CTE: a recursive CTE cannot look
+at what it has already found, so it expands a CI again at every depth it is reached at (UNION
+drops only repeated (id, depth) rows — up to CIs × (depth + 1) of them) and the explanation
+then needs a second pass over the same edges. Walking a depth at a time, each CI is expanded
+once, at its smallest depth, its parent is noted as it is found, and the walk stops going deeper
+once it has reached its row limit. A walk of depth 6 is at most 6 steps (more only when a depth
+reaches over a thousand CIs), each a few index range scans.
 """
 
 from __future__ import annotations
@@ -41,48 +41,57 @@ def _quoted(values: Iterable[str]) -> str:
     return ", ".join(f"'{v}'" for v in values) or "''"
 
 
-def _walk_sql(edges: Edges) -> str:
-    to_source, to_target = _quoted(edges.to_source), _quoted(edges.to_target)
-    # The CI at the other end of r, seen from the CI ``me``.
-    other = "CASE WHEN r.type IN ({t}) AND r.source_id = {me} THEN r.target_id ELSE r.source_id END"
-    step = (
-        f"(r.target_id = {{me}} AND r.type IN ({to_source})) OR "
-        f"(r.source_id = {{me}} AND r.type IN ({to_target}))"
-    )
-    back = (
-        f"(r.source_id = {{me}} AND r.type IN ({to_source})) OR "
-        f"(r.target_id = {{me}} AND r.type IN ({to_target}))"
-    )
-    back_other = (
-        "CASE WHEN r.type IN ({s}) AND r.source_id = {me} THEN r.target_id ELSE r.source_id END"
-    )
-    return f"""
-WITH RECURSIVE walk(id, depth) AS (
-    SELECT id, 0 FROM configuration_item WHERE id IN :roots
-    UNION
-    SELECT {other.format(t=to_target, me="w.id")}, w.depth + 1
-    FROM walk w JOIN ci_relation r ON {step.format(me="w.id")}
-    WHERE w.depth < :max_depth
-),
-best AS (SELECT id, MIN(depth) AS depth FROM walk GROUP BY id),
-hops AS (
-    SELECT b.id, b.depth, p.id AS parent, r.type,
-           ROW_NUMBER() OVER (PARTITION BY b.id ORDER BY p.id, r.type) AS rank
-    FROM best b
-    JOIN ci_relation r ON {back.format(me="b.id")}
-    JOIN best p ON p.id = {back_other.format(s=to_source, me="b.id")} AND p.depth = b.depth - 1
-    WHERE b.depth > 0
-),
-found AS (
-    SELECT id, depth, parent, type FROM hops WHERE rank = 1
-    UNION ALL
-    SELECT id, 0, NULL, NULL FROM best WHERE depth = 0
-)
-SELECT f.id, f.depth, f.parent, f.type, c.name, c.ci_class, c.status, c.criticality
-FROM found f JOIN configuration_item c ON c.id = f.id
-ORDER BY f.depth, c.ci_class, c.name
-LIMIT :limit
-"""
+def _step_sql(edges: Edges, ids: str = "IN :ids") -> str:
+    """One step of a walk from a set of CIs (``ids``: how the SQL tests for the set): (from,
+    type, to) for every edge it follows.
+
+    Each branch is a range scan of one covering index — (target_id, type, source_id) for the
+    edges walked from target to source, (source_id, type, target_id) for the others — so the
+    step never reads the table itself (``tests/unit/test_cmdb_queries.py`` checks the plans;
+    PostgreSQL needs its visibility map kept by (auto)vacuum for index-only scans).
+    """
+    branches = []
+    if edges.to_source:
+        branches.append(
+            "SELECT target_id, type, source_id FROM ci_relation "
+            f"WHERE target_id {ids} AND type IN ({_quoted(edges.to_source)})"
+        )
+    if edges.to_target:
+        branches.append(
+            "SELECT source_id, type, target_id FROM ci_relation "
+            f"WHERE source_id {ids} AND type IN ({_quoted(edges.to_target)})"
+        )
+    return " UNION ALL ".join(branches) or "SELECT 0, '', 0 WHERE 1 = 0"
+
+
+_DETAILS = "SELECT id, name, ci_class, status, criticality FROM configuration_item WHERE id {ids}"
+CHUNK = 1000  # ids per query
+
+
+class _Reader:
+    """Queries with one set of ids, straight through the driver's cursor: a walk reads up to
+    tens of thousands of rows, and result objects or a rendered ``IN`` of a thousand bound
+    parameters per query would cost more than the reads. PostgreSQL gets the set as one array
+    parameter (``= ANY(%s)``: one plan, whatever the set's size); SQLite as an ``IN`` list."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.cursor = conn.connection.cursor()
+        self.qmark = conn.dialect.paramstyle == "qmark"
+
+    def rows(self, sql: str, ids: Sequence[int], *, repeat: int = 1) -> list[Any]:
+        out: list[Any] = []
+        for start in range(0, len(ids), CHUNK):
+            batch = list(ids[start : start + CHUNK])
+            if self.qmark:
+                query = sql.format(ids=f"IN ({', '.join('?' * len(batch))})")
+                self.cursor.execute(query, batch * repeat)
+            else:
+                self.cursor.execute(sql.format(ids="= ANY(%s)"), [batch] * repeat)
+            out.extend(self.cursor.fetchall())
+        return out
+
+    def close(self) -> None:
+        self.cursor.close()
 
 
 @dataclass(frozen=True)
@@ -101,18 +110,58 @@ def walk(
     conn: Connection, roots: Sequence[int], edges: Edges, *, max_depth: int, limit: int = MAX_ROWS
 ) -> list[WalkRow]:
     """Every CI reachable from ``roots`` over ``edges`` within ``max_depth`` hops (the roots
-    themselves at depth 0), each with a shortest explaining path."""
-    stmt = text(_walk_sql(edges)).bindparams(bindparam("roots", expanding=True))
-    rows = conn.execute(stmt, {"roots": list(roots), "max_depth": max_depth, "limit": limit}).all()
-    parent = {r[0]: (r[2], r[3]) for r in rows}
+    themselves at depth 0), each with a shortest explaining path; nearest first, then by class
+    and name, at most ``limit`` rows.
+
+    Breadth first, one depth at a time: each step reads the edges of the CIs first reached at
+    the previous depth (nothing is read twice, cycles end by themselves) and notes, for each
+    CI it reaches first, its parent — the smallest (CI id, relationship type) one step nearer
+    to the roots — so the explaining paths come out of the same reads. Once ``limit`` CIs are
+    reached the walk goes no deeper.
+    """
+    reader = _Reader(conn)
+    try:
+        return _walk(reader, roots, edges, max_depth, limit)
+    finally:
+        reader.close()
+
+
+def _walk(
+    reader: _Reader, roots: Sequence[int], edges: Edges, max_depth: int, limit: int
+) -> list[WalkRow]:
+    step = _step_sql(edges, "{ids}")
+    branches = bool(edges.to_source) + bool(edges.to_target)
+    found: dict[int, tuple[int, int | None, str | None]] = {}  # id → (depth, parent, type)
+    details = {r[0]: r[1:] for r in reader.rows(_DETAILS, sorted(set(roots)))}
+    for i in details:
+        found[i] = (0, None, None)
+    frontier = sorted(found)
+    depth = 0
+    while frontier and depth < max_depth and len(found) < limit:
+        depth += 1
+        reached: dict[int, tuple[int, str]] = {}
+        for me, kind, other in reader.rows(step, frontier, repeat=branches):
+            if other in found:
+                continue
+            best = reached.get(other)
+            if best is None or (me, kind) < best:
+                reached[other] = (me, kind)
+        for other, (me, kind) in reached.items():
+            found[other] = (depth, me, kind)
+        frontier = sorted(reached)
+    new = [i for i in found if i not in details]
+    details.update((r[0], r[1:]) for r in reader.rows(_DETAILS, new))
+    ordered = sorted(found, key=lambda i: (found[i][0], details[i][1], details[i][0]))[:limit]
+    paths: dict[int, tuple[tuple[int, ...], tuple[str, ...]]] = {}
     out = []
-    for r in rows:
-        path, via, at = [r[0]], [], r[0]
-        while parent.get(at, (None, None))[0] is not None and len(path) <= max_depth:
-            at, hop = parent[at]
-            path.append(at)
-            via.append(hop)
-        out.append(WalkRow(r[0], r[1], tuple(reversed(path)), tuple(reversed(via)), *r[4:8]))
+    for i in ordered:  # nearest first: a parent's path is known before its children's
+        depth, parent, kind = found[i]
+        if parent is None:
+            paths[i] = ((i,), ())
+        else:
+            path, via = paths[parent]
+            paths[i] = (*path, i), (*via, kind)
+        out.append(WalkRow(i, depth, *paths[i], *details[i]))
     return out
 
 
@@ -148,16 +197,3 @@ def open_incidents(conn: Connection, ci_ids: Sequence[int], *, limit: int = 500)
         found.extend(OpenIncident(*r) for r in rows)
     found.sort(key=lambda i: (i.priority, i.number))
     return found[:limit]
-
-
-def names_of(conn: Connection, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
-    """``id → (class, name)`` for a bounded set of ids (the CIs named in explaining paths)."""
-    wanted = sorted(set(ids))
-    out: dict[int, tuple[str, str]] = {}
-    stmt = text("SELECT id, ci_class, name FROM configuration_item WHERE id IN :ids").bindparams(
-        bindparam("ids", expanding=True)
-    )
-    for start in range(0, len(wanted), 900):
-        for r in conn.execute(stmt, {"ids": wanted[start : start + 900]}):
-            out[r[0]] = (r[1], r[2])
-    return out

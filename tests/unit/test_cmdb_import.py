@@ -167,3 +167,46 @@ def test_export_round_trips_and_neutralises_formulas(
     assert export(site, admin, rels, kind="relations") == 3
     again = import_file(site, admin, _file(tmp_path, "rels-export.csv", rels.getvalue()))
     assert again.unchanged == 3
+
+
+def test_journal_entries_are_written_in_bulk_and_read_back_whole(
+    site: Site, admin: Actor, tmp_path: Path
+) -> None:
+    # The import writes its journal rows set-based, splicing JSON it already encoded for the
+    # row; what an auditor reads back must be the same as one entry written at a time.
+    import_file(site, admin, _file(tmp_path, "a.csv", CIS))
+    import_file(site, admin, _file(tmp_path, "r.csv", RELATIONS))
+    with Session(site.engine) as s:
+        entries = s.exec(select(JournalEntry).where(JournalEntry.action == "create")).all()
+    changes = {(e.entity, e.entity_id): e.changes for e in entries}
+    web = cmdb.show_ci(site, admin, "ZC-001").ci
+    assert changes[("ci", web.id)] == {
+        "name": "门户-WEB-01",
+        "class": "server",
+        "status": "in_use",
+        "criticality": 2,
+        "asset_tag": "ZC-001",
+        "ip": "10.1.1.1",
+        "attributes": {"kind": "virtual", "os": "麒麟V10"},
+    }
+    portal = cmdb.show_ci(site, admin, "公众服务门户").ci
+    assert changes[("ci", portal.id)] == {
+        "name": "公众服务门户",
+        "class": "business_service",
+        "status": "in_use",
+        "criticality": 1,
+    }
+    relations = [v for (kind, _), v in changes.items() if kind == "ci_relation"]
+    assert len(relations) == 3
+    assert {
+        "source": "business_service:公众服务门户",
+        "type": "runs_on",
+        "target": "server:门户-WEB-01",
+    } in relations
+
+
+def test_ip_fast_path_still_refuses_leading_zeros(site: Site, admin: Actor, tmp_path: Path) -> None:
+    bad = "class,name,ip,kind\nserver,S1,010.1.1.1,virtual\nserver,S2,10.1.1.01,virtual\n"
+    with pytest.raises(ImportRejected) as err:
+        import_file(site, admin, _file(tmp_path, "ip.csv", bad))
+    assert [(e.line, e.column) for e in err.value.summary.errors] == [(2, "ip"), (3, "ip")]

@@ -5,6 +5,7 @@ class pairs each type may join. One table each, so a new class is one entry here
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -147,7 +148,13 @@ def class_of(value: str, *, field: str = "class") -> CIClass:
     return found
 
 
+_RELATION_TYPES = {t.value: t for t in RelationType}
+
+
 def relation_type(value: str, *, field: str = "type") -> RelationType:
+    found = _RELATION_TYPES.get(value)
+    if found is not None:
+        return found
     try:
         return RelationType(value.strip().replace(" ", "_").replace("-", "_"))
     except ValueError:
@@ -167,9 +174,18 @@ def check_pair(kind: RelationType, source_class: str, target_class: str) -> None
     raise Invalid(f"{source_class} {kind} {target_class} is not allowed ({hint}).", field="type")
 
 
+_STATUSES = frozenset(s.value for s in CIStatus)
+#: Dotted quads as ipaddress writes them (no leading zeros): valid and already canonical.
+_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
+
+
 def check_status(value: str, *, field: str = "status") -> str:
+    value = value.strip()
+    if value in _STATUSES:
+        return value
     try:
-        return CIStatus(value.strip()).value
+        return CIStatus(value).value
     except ValueError:
         valid = ", ".join(s.value for s in CIStatus)
         raise Invalid(f"status '{value}' is not one of: {valid}.", field=field) from None
@@ -186,6 +202,8 @@ def check_criticality(value: Any, *, field: str = "criticality") -> int:
 
 
 def check_ip(value: str, *, field: str = "ip") -> str:
+    if _IPV4.fullmatch(value):  # the common case, without ipaddress's per-octet parsing
+        return value
     try:
         return str(ipaddress.ip_address(value.strip()))
     except ValueError:
@@ -194,21 +212,58 @@ def check_ip(value: str, *, field: str = "ip") -> str:
 
 def check_attributes(ci_class: CIClass, values: dict[str, Any]) -> dict[str, Any]:
     """Typed, known attributes of ``ci_class``; blank values are dropped (not stored)."""
+    coercers, required = _compiled(ci_class)
     clean: dict[str, Any] = {}
     for name, raw in values.items():
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if raw is None or (isinstance(raw, str) and (not raw or raw.isspace())):
             continue
-        spec = ci_class.attributes.get(name)
-        if spec is None:
+        coerce = coercers.get(name)
+        if coerce is None:
             known = ", ".join(ci_class.attributes) or "none"
             raise Invalid(
                 f"{ci_class.code} has no attribute '{name}' (it has: {known}).", field=name
             )
-        clean[name] = _coerce(name, spec, raw)
-    for name, spec in ci_class.attributes.items():
-        if spec.required and name not in clean:
+        clean[name] = coerce(raw)
+    for name in required:
+        if name not in clean:
             raise Invalid(f"a {ci_class.code} needs '{name}'.", field=name)
     return clean
+
+
+_COMPILED: dict[int, tuple[CIClass, dict[str, Any], tuple[str, ...]]] = {}
+
+
+def _compiled(ci_class: CIClass) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Per class, once: attribute name → its checker, and the required names (a bulk import
+    checks every row of a class with the same few functions)."""
+    found = _COMPILED.get(id(ci_class))
+    if found is None or found[0] is not ci_class:
+        coercers = {name: _coercer(name, spec) for name, spec in ci_class.attributes.items()}
+        required = tuple(n for n, spec in ci_class.attributes.items() if spec.required)
+        found = _COMPILED[id(ci_class)] = (ci_class, coercers, required)
+    return found[1], found[2]
+
+
+def _coercer(name: str, spec: Attr) -> Any:
+    if spec.type == "str" and not spec.choices:
+        limit = spec.max_length
+
+        def plain(raw: Any) -> Any:  # the common case: free text
+            text = raw.strip() if raw.__class__ is str else str(raw).strip()
+            if len(text) > limit:
+                raise Invalid(f"{name} is longer than {limit} characters.", field=name)
+            return text
+
+        return plain
+    if spec.choices:
+        choices = frozenset(spec.choices)
+
+        def chosen(raw: Any) -> Any:
+            text = raw.strip() if raw.__class__ is str else None
+            return text if text in choices else _coerce(name, spec, raw)
+
+        return chosen
+    return lambda raw: _coerce(name, spec, raw)
 
 
 def _coerce(name: str, spec: Attr, raw: Any) -> Any:

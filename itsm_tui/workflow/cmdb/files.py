@@ -89,17 +89,22 @@ def _csv_source(path: str, text: str, encoding: str) -> Source:
     except StopIteration:
         raise Invalid(f"{path} is empty.", field="file") from None
     records: list[Record] = []
+    append, width = records.append, len(header)
+    # Most files have no neutralised cell at all: then no cell needs looking at.
+    quoted = "'" in text
     line = reader.line_num
     for cells in reader:
         start, line = line + 1, reader.line_num
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue
-        if len(cells) > len(header):
+        if len(cells) > width:
             raise Invalid(
-                f"{path} line {start}: {len(cells)} cells but {len(header)} columns.",
+                f"{path} line {start}: {len(cells)} cells but {width} columns.",
                 field="file",
             )
-        records.append((start, {h: unneutralise(c) for h, c in zip(header, cells, strict=False)}))
+        if quoted:
+            cells = [unneutralise(c) for c in cells]
+        append((start, dict(zip(header, cells, strict=False))))
     return Source(path, "csv", encoding, delimiter, header, records)
 
 
@@ -110,13 +115,16 @@ def _json_items(text: str) -> Iterator[tuple[int, Any]]:
     if text[pos : pos + 1] != "[":
         raise ValueError("expected a JSON array of objects")
     pos += 1
+    line, counted = 1, 0  # the line ``counted`` is on
     while True:
         while pos < len(text) and text[pos] in " \t\r\n,":
             pos += 1
         if text[pos : pos + 1] == "]":
             return
         item, end = decoder.raw_decode(text, pos)
-        yield text.count("\n", 0, pos) + 1, item
+        line += text.count("\n", counted, pos)
+        counted = pos
+        yield line, item
         pos = end
 
 

@@ -84,14 +84,29 @@ def _affected(rows: list[q.WalkRow], names: dict[int, tuple[str, str]]) -> list[
     ]
 
 
-def impact_of(read: Read, ci_ids: Sequence[int], depth: int) -> ImpactReport:
-    """The body of :func:`analyse`, for other reads (a ticket's services at stake)."""
+def impact_of(
+    read: Read, ci_ids: Sequence[int], depth: int, *, services_only: bool = False
+) -> ImpactReport:
+    """The body of :func:`analyse`, for other reads (a ticket's services at stake).
+
+    ``services_only``: the caller wants the business services at stake and nothing else, so
+    the walk goes upstream only — no downstream walk, no open incidents — and ``upstream``
+    holds just the roots and the services (their explaining paths still name every CI on the
+    way)."""
     if not 1 <= depth <= MAX_DEPTH:
         raise Invalid(f"depth must be between 1 and {MAX_DEPTH}.", field="depth")
     conn = read.session.connection()
     up = q.walk(conn, ci_ids, UPSTREAM, max_depth=depth)
-    down = [r for r in q.walk(conn, ci_ids, DOWNSTREAM, max_depth=depth) if r.depth > 0]
-    names = q.names_of(conn, {i for r in up + down for i in r.path})
+    down = (
+        []
+        if services_only
+        else [r for r in q.walk(conn, ci_ids, DOWNSTREAM, max_depth=depth) if r.depth > 0]
+    )
+    # Every CI on an explaining path was reached by the same walk, at a smaller depth.
+    names = {r.id: (r.ci_class, r.name) for r in up + down}
+    truncated = len(up) >= q.MAX_ROWS or len(down) >= q.MAX_ROWS
+    if services_only:
+        up = [r for r in up if r.depth == 0 or r.ci_class == SERVICE]
     upstream = _affected(up, names)
     services = sorted(
         (a for a in upstream if a.ci_class == SERVICE and a.status != "retired"),
@@ -104,8 +119,8 @@ def impact_of(read: Read, ci_ids: Sequence[int], depth: int) -> ImpactReport:
         services=services,
         upstream=upstream,
         downstream=_affected(down, names),
-        open_incidents=q.open_incidents(conn, [a.id for a in upstream]),
-        truncated=len(up) >= q.MAX_ROWS or len(down) >= q.MAX_ROWS,
+        open_incidents=[] if services_only else q.open_incidents(conn, [a.id for a in upstream]),
+        truncated=truncated,
         major_suggested=bool(critical),
         reasons=[f"critical service {s.name} is hit: {s.explanation}" for s in critical],
     )
@@ -142,7 +157,7 @@ def services_at_stake(read: Read, number: str, *, depth: int = 6) -> ServicesAtS
     )
     if not ci_ids:
         return ServicesAtStake(ticket.number, [], [], False, [])
-    report = impact_of(read, ci_ids, depth)
+    report = impact_of(read, ci_ids, depth, services_only=True)
     is_open_incident = ticket.type == TicketType.INCIDENT.value and ticket.status in {
         s.value for s in OPEN_STATUSES
     }

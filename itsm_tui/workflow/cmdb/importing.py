@@ -109,21 +109,46 @@ def _chunks(values: Sequence[Any]) -> Iterable[list[Any]]:
 
 # --- CIs -------------------------------------------------------------------------------------
 
-_EXISTING = (
-    "SELECT id, name, ci_class, status, criticality, owner_group_id, location_id, asset_tag, "
-    "serial, ip, attributes, version FROM configuration_item WHERE {col} IN :keys"
+_FULL = (
+    "id",
+    "name",
+    "ci_class",
+    "status",
+    "criticality",
+    "owner_group_id",
+    "location_id",
+    "asset_tag",
+    "serial",
+    "ip",
+    "attributes",
+    "version",
 )
+_KEYS = ("id", "name", "ci_class", "asset_tag")  # enough to resolve a relationship's ends
 
 
-def _existing(conn: Connection, col: str, keys: Sequence[Any]) -> list[dict[str, Any]]:
-    stmt = text(_EXISTING.format(col=col)).bindparams(bindparam("keys", expanding=True))
-    out = []
-    for batch in _chunks(sorted(set(keys))):
-        for row in conn.execute(stmt, {"keys": batch}).mappings():
-            item = dict(row)
+def _existing(
+    conn: Connection, col: str, keys: Iterable[Any], columns: Sequence[str] = _FULL
+) -> list[dict[str, Any]]:
+    """The CIs whose ``col`` is one of ``keys``: one query per chunk of keys, straight through
+    the driver's cursor (no per-row result objects)."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    loads = json.loads
+    out: list[dict[str, Any]] = []
+    cursor = conn.connection.cursor()
+    try:
+        for batch in _chunks(sorted(set(keys))):
+            cursor.execute(
+                f"SELECT {', '.join(columns)} FROM configuration_item "
+                f"WHERE {col} IN ({', '.join([mark] * len(batch))})",
+                batch,
+            )
+            out.extend(dict(zip(columns, row, strict=True)) for row in cursor.fetchall())
+    finally:
+        cursor.close()
+    if "attributes" in columns:
+        for item in out:
             if isinstance(item["attributes"], str):
-                item["attributes"] = json.loads(item["attributes"])
-            out.append(item)
+                item["attributes"] = loads(item["attributes"])
     return out
 
 
@@ -165,10 +190,16 @@ def plan_cis(conn: Connection, source: Source, summary: ImportSummary) -> _CIPla
             conn, "asset_tag", [v["asset_tag"] for _, _, v in checked if v["asset_tag"]]
         )
     }
-    by_name = {
-        (r["ci_class"], r["name"]): r
-        for r in _existing(conn, "name", [v["name"] for _, _, v in checked])
-    }
+    # A CI found by its tag under the same class and name needs no look-up by name: class +
+    # name is unique, so the name could only find that CI again (a re-import: every row).
+    names = []
+    for _, _, v in checked:
+        tagged = by_tag.get(v["asset_tag"])
+        if tagged is None or (tagged["ci_class"], tagged["name"]) != (v["ci_class"], v["name"]):
+            names.append(v["name"])
+    by_name = {(r["ci_class"], r["name"]): r for r in _existing(conn, "name", names)}
+    for found in by_tag.values():
+        by_name.setdefault((found["ci_class"], found["name"]), found)
     plan = _CIPlan()
     seen: dict[Any, int] = {}
     for line, record, values in checked:
@@ -240,8 +271,28 @@ def _name_taken(conn: Connection, values: dict[str, Any]) -> bool:
     )
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_text_json = json.encoder.encode_basestring  # a str as JSON, as _ENCODER writes it
+
+
 def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return "{}" if value == {} else _ENCODER.encode(value)
+
+
+def _scalar(value: Any) -> str:
+    return _text_json(value) if isinstance(value, str) else _ENCODER.encode(value)
+
+
+_JOURNAL_KEYS = {c: _text_json(FIELD_OF.get(c, c)) + ":" for c in CI_COLUMNS}
+
+
+def _created_json(values: dict[str, Any], attributes: str) -> str:
+    """The journal entry of a created CI — its non-empty fields — spliced around the
+    attributes' JSON already written for the row, so no row is encoded twice."""
+    parts = [_JOURNAL_KEYS[c] + _scalar(v) for c in CI_COLUMNS[:-1] if (v := values[c]) is not None]
+    if attributes != "{}":
+        parts.append(_JOURNAL_KEYS["attributes"] + attributes)
+    return "{" + ",".join(parts) + "}"
 
 
 def _table(name: str) -> Any:
@@ -256,25 +307,34 @@ def write_cis(tx: Tx, plan: _CIPlan, progress: Progress | None) -> None:
     actor = tx.actor.id
     first = bulk.next_id(conn, _table("configuration_item"))
     total = len(plan.creates) + len(plan.updates)
-    rows = (
-        (first + i, *(_dump(v[c]) if c == "attributes" else v[c] for c in CI_COLUMNS), now, now, 1)
-        for i, v in enumerate(plan.creates)
-    )
+    rows, creates = [], []
+    for ci_id, v in enumerate(plan.creates, first):
+        attributes = _dump(v["attributes"])
+        rows.append(
+            (
+                ci_id,
+                v["name"],
+                v["ci_class"],
+                v["status"],
+                v["criticality"],
+                v["owner_group_id"],
+                v["location_id"],
+                v["asset_tag"],
+                v["serial"],
+                v["ip"],
+                attributes,
+                now,
+                now,
+                1,
+            )
+        )
+        creates.append(("ci", ci_id, "create", actor, now, _created_json(v, attributes)))
     columns = ("id", *CI_COLUMNS, "created_at", "updated_at", "version")
     bulk.bulk_insert(conn, _table("configuration_item"), columns, rows)
     journal_cols = ("entity", "entity_id", "action", "actor_id", "at", "changes")
-    creates = (
-        (
-            "ci",
-            first + i,
-            "create",
-            actor,
-            now,
-            _dump({FIELD_OF.get(k, k): v for k, v in v.items() if v not in (None, {})}),
-        )
-        for i, v in enumerate(plan.creates)
-    )
+    # One journal entry per created CI (the audit promise), written set-based.
     bulk.bulk_insert(conn, _table("journal_entry"), journal_cols, creates)
+    del rows, creates
     if progress:
         progress(len(plan.creates), total)
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
@@ -314,10 +374,11 @@ class _Resolver:
     def __init__(self, conn: Connection, refs: Iterable[str]) -> None:
         refs = {r.strip() for r in refs if r and r.strip()}
         names = {r.split(":", 1)[1] if self._classed(r) else r for r in refs}
-        self.by_tag = {r["asset_tag"]: r for r in _existing(conn, "asset_tag", list(refs))}
+        self.by_tag = {r["asset_tag"]: r for r in _existing(conn, "asset_tag", refs, _KEYS)}
         self.by_name: dict[str, list[dict[str, Any]]] = {}
-        for row in _existing(conn, "name", list(names)):
+        for row in _existing(conn, "name", names, _KEYS):
             self.by_name.setdefault(row["name"], []).append(row)
+        self._found: dict[str, dict[str, Any]] = {}
 
     @staticmethod
     def _classed(ref: str) -> bool:
@@ -325,6 +386,15 @@ class _Resolver:
         return ":" in ref and (head in CLASSES or head in ALIASES)
 
     def find(self, ref: str, column: str) -> dict[str, Any]:
+        """The CI ``ref`` names (a relationships file names the same switch or rack thousands
+        of times: each reference is resolved once)."""
+        hit = self._found.get(ref)
+        if hit is None:
+            hit = self._found[ref] = self._find(ref, column)
+            hit.setdefault("label", f"{hit['ci_class']}:{hit['name']}")
+        return hit
+
+    def _find(self, ref: str, column: str) -> dict[str, Any]:
         ref = ref.strip()
         if not ref:
             raise Invalid(f"{column} must name a CI.", field=column)
@@ -365,8 +435,8 @@ def plan_relations(conn: Connection, source: Source, summary: ImportSummary) -> 
                 src["id"],
                 dst["id"],
                 kind.value,
-                f"{src['ci_class']}:{src['name']}",
-                f"{dst['ci_class']}:{dst['name']}",
+                src["label"],
+                dst["label"],
             )
         )
     existing: set[tuple[int, int, str]] = set()
@@ -415,7 +485,8 @@ def write_relations(tx: Tx, creates: list[tuple], progress: Progress | None) -> 
                 "create",
                 tx.actor.id,
                 now,
-                _dump({"source": sn, "type": k, "target": dn}),
+                # {"source": …, "type": …, "target": …}, as _dump would write it
+                f'{{"source":{_text_json(sn)},"type":{_text_json(k)},"target":{_text_json(dn)}}}',
             )
             for i, (_, _, k, sn, dn) in enumerate(creates)
         ),

@@ -2,6 +2,7 @@
 
     python benchmarks/sla_scan.py                         # SQLite in /tmp
     python benchmarks/sla_scan.py --db postgresql+psycopg://postgres@127.0.0.1:5432/test
+    python benchmarks/sla_scan.py --profile               # cProfile of one scan (10,000/1,000)
 
 Two series, each point on a freshly bulk-loaded database (``storage.bulk``, not the ORM):
 
@@ -17,6 +18,8 @@ Target: a scan of 1,000 due among 100,000 open under 0.5 s.
 from __future__ import annotations
 
 import argparse
+import cProfile
+import pstats
 import sys
 import tempfile
 import time
@@ -104,7 +107,9 @@ def load(url: str, open_count: int, due: int) -> Site:
     return site
 
 
-def measure(url: str | None, open_count: int, due: int) -> tuple[float, float, int]:
+def measure(
+    url: str | None, open_count: int, due: int, profile: cProfile.Profile | None = None
+) -> tuple[float, float, int]:
     db, token = _database(url)
     site = load(db, open_count, due)
     try:
@@ -113,7 +118,11 @@ def measure(url: str | None, open_count: int, due: int) -> tuple[float, float, i
             found = len(scan.due_ticket_ids(session, NOW, limit=10 * due or 1))
         query = time.perf_counter() - started
         started = time.perf_counter()
+        if profile is not None:
+            profile.enable()
         report = scan.scan(site, limit=1000)
+        if profile is not None:
+            profile.disable()
         total = time.perf_counter() - started
         assert found == due and report.alerts == due, (found, report)
         return query, total, report.alerts
@@ -126,8 +135,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="PostgreSQL URL (default: SQLite in /tmp)")
     parser.add_argument("--quick", action="store_true", help="smaller series, for a smoke run")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile one scan (10,000 open, 1,000 due)"
+    )
     args = parser.parse_args()
     scale = 10 if args.quick else 1
+    if args.profile:
+        profile = cProfile.Profile()
+        _, total, _ = measure(args.db, 10_000 // scale, 1000 // scale, profile)
+        print(f"whole scan {total * 1000:.0f}ms (under the profiler)")
+        stats = pstats.Stats(profile).strip_dirs().sort_stats("cumulative")
+        stats.print_stats(40)
+        return
     print(f"{'open':>9} {'due':>6} {'due query':>10} {'whole scan':>11} {'per due':>9}")
     series = [(n // scale, 1000 // scale) for n in (10_000, 50_000, 100_000)]
     series += [(100_000 // scale, d // scale) for d in (100, 500)]

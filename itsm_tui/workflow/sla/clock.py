@@ -264,9 +264,7 @@ def fired_kinds_of(session: Session, ticket_ids: Collection[int]) -> dict[int, s
     result: dict[int, set[str]] = {i: set() for i in ticket_ids}
     if ticket_ids:
         for tid, kind in session.execute(
-            select(SlaEvent.ticket_id, SlaEvent.kind).where(
-                col(SlaEvent.ticket_id).in_(ticket_ids)
-            )
+            select(SlaEvent.ticket_id, SlaEvent.kind).where(col(SlaEvent.ticket_id).in_(ticket_ids))
         ).all():
             result[tid].add(kind)
     return result

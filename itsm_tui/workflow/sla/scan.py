@@ -343,7 +343,7 @@ def _clocks(
 def _mark(clocks: Clocks, fired: set[str]) -> Clocks:
     if not fired:
         return clocks
-    marked = tuple(replace(t, fired=t.fired or t.kind in fired) for t in clocks.thresholds)
+    marked = tuple(replace(t, fired=True) if t.kind in fired else t for t in clocks.thresholds)
     return replace(clocks, thresholds=marked)
 
 

@@ -10,9 +10,10 @@ Two series, each point on a freshly bulk-loaded database (``storage.bulk``, not 
 * 100,000 open with 100 → 1,000 due: the cost should grow with the number due.
 
 For each point it prints the time of the due-rows query alone (the index range read on
-``next_sla_at``) and of the whole scan (each due ticket: lock, recompute its clocks from its
-journal, record the threshold, raise the alert, journal it, move ``next_sla_at`` on).
-Target: a scan of 1,000 due among 100,000 open under 0.5 s.
+``next_sla_at``) and of the whole scan (each chunk of ``--per-transaction`` due tickets: lock
+them, recompute their clocks from their journals, record the thresholds, raise the alerts,
+journal them, move ``next_sla_at`` on). Target: a scan of 1,000 due among 100,000 open under
+0.5 s.
 """
 
 from __future__ import annotations
@@ -108,7 +109,11 @@ def load(url: str, open_count: int, due: int) -> Site:
 
 
 def measure(
-    url: str | None, open_count: int, due: int, profile: cProfile.Profile | None = None
+    url: str | None,
+    open_count: int,
+    due: int,
+    profile: cProfile.Profile | None = None,
+    per_transaction: int = 50,
 ) -> tuple[float, float, int]:
     db, token = _database(url)
     site = load(db, open_count, due)
@@ -120,7 +125,7 @@ def measure(
         started = time.perf_counter()
         if profile is not None:
             profile.enable()
-        report = scan.scan(site, limit=1000)
+        report = scan.scan(site, limit=1000, per_transaction=per_transaction)
         if profile is not None:
             profile.disable()
         total = time.perf_counter() - started
@@ -136,13 +141,18 @@ def main() -> None:
     parser.add_argument("--db", help="PostgreSQL URL (default: SQLite in /tmp)")
     parser.add_argument("--quick", action="store_true", help="smaller series, for a smoke run")
     parser.add_argument(
+        "--per-transaction", type=int, default=50, help="tickets per scan transaction"
+    )
+    parser.add_argument(
         "--profile", action="store_true", help="profile one scan (10,000 open, 1,000 due)"
     )
     args = parser.parse_args()
     scale = 10 if args.quick else 1
     if args.profile:
         profile = cProfile.Profile()
-        _, total, _ = measure(args.db, 10_000 // scale, 1000 // scale, profile)
+        _, total, _ = measure(
+            args.db, 10_000 // scale, 1000 // scale, profile, args.per_transaction
+        )
         print(f"whole scan {total * 1000:.0f}ms (under the profiler)")
         stats = pstats.Stats(profile).strip_dirs().sort_stats("cumulative")
         stats.print_stats(40)
@@ -151,7 +161,7 @@ def main() -> None:
     series = [(n // scale, 1000 // scale) for n in (10_000, 50_000, 100_000)]
     series += [(100_000 // scale, d // scale) for d in (100, 500)]
     for open_count, due in series:
-        query, total, _ = measure(args.db, open_count, due)
+        query, total, _ = measure(args.db, open_count, due, per_transaction=args.per_transaction)
         print(
             f"{open_count:>9,} {due:>6,} {query * 1000:>8.1f}ms {total * 1000:>9.0f}ms "
             f"{total / due * 1000:>7.2f}ms"

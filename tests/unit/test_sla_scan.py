@@ -17,7 +17,14 @@ from sqlmodel import Session, col, func, select
 from itsm_tui.clock import FrozenClock
 from itsm_tui.config import Settings
 from itsm_tui.notify import channels_from
-from itsm_tui.storage.tables import JournalEntry, NotificationOutbox, SlaAlert, SlaEvent, Staff
+from itsm_tui.storage.tables import (
+    JournalEntry,
+    NotificationOutbox,
+    SlaAlert,
+    SlaEvent,
+    Staff,
+    Ticket,
+)
 from itsm_tui.workflow import tickets as t
 from itsm_tui.workflow.context import Site
 from itsm_tui.workflow.sla import outbox, scan
@@ -396,4 +403,32 @@ def test_scan_journal_entries_match_tx_journal(desk: Desk) -> None:
         "kind": "response:50",
         "due_at": (desk.site.clock.now()).isoformat(),
         "notified": ["sup"],
+    }
+
+
+def test_scan_measures_each_ticket_by_its_qualified_policy(desk: Desk) -> None:
+    """The chunk reads categories and linked services for all its tickets at once; each ticket
+    is still measured by the policy that wins for it alone."""
+    sla.set_policy(desk.site, desk.sup, 3, {"category": "sw", "response": 20})
+    sla.set_policy(desk.site, desk.sup, 3, {"service": "OA办公系统", "response": 10})
+    drafts = [
+        TicketDraft(title="plain", caller="E001", impact=2, urgency=2),
+        TicketDraft(title="OA", caller="E001", impact=2, urgency=2, category="软件/OA系统"),
+        TicketDraft(title="svc", caller="E001", impact=2, urgency=2, cis=["OA办公系统"]),
+    ]
+    plain, by_category, by_service = (t.create_ticket(desk.site, desk.agent1, d).id for d in drafts)
+    _clock(desk).advance(minutes=10)
+    scan.scan(desk.site)
+    assert sorted(_events(desk)) == [
+        (by_category, "response:50"),
+        (by_service, "response:100"),
+        (by_service, "response:50"),
+        (by_service, "response:75"),
+    ]
+    with Session(desk.site.engine) as s:
+        policies = dict(s.exec(select(Ticket.id, Ticket.sla_policy)).all())
+    assert policies == {
+        plain: "P3",
+        by_category: "P3/category:sw",
+        by_service: "P3/service:OA办公系统",
     }

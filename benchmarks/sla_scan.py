@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
+import shutil
 import sys
 import tempfile
 import time
@@ -66,6 +67,8 @@ def _database(url: str | None) -> tuple[str, object]:
 
 
 def _drop(token: object) -> None:
+    if isinstance(token, Path):  # SQLite: the folder of the database file (and its WAL)
+        shutil.rmtree(token, ignore_errors=True)
     if isinstance(token, tuple):
         admin, schema = token
         with admin.begin() as conn:

@@ -10,13 +10,13 @@ journal entry, commits once, and retries the whole body if SQLite stayed locked.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 from sqlmodel import Session, select
 
 from itsm_tui.clock import Clock, SystemClock
@@ -104,6 +104,31 @@ class Tx:
         self.session.add(entry)
         self.journaled += 1
         return entry
+
+    def journal_many(
+        self, entity: str, action: str, entries: Sequence[tuple[int, dict[str, Any]]]
+    ) -> None:
+        """Append one audit entry per ``(entity_id, changes)``, in this transaction, with one
+        Core executemany INSERT: what :meth:`journal` writes, row for row, without the ORM unit
+        of work (a bulk job such as the SLA scan journals thousands at once)."""
+        if not entries:
+            return
+        table = JournalEntry.__table__  # type: ignore[attr-defined]
+        self.session.connection().execute(
+            insert(table),
+            [
+                {
+                    "entity": entity,
+                    "entity_id": entity_id,
+                    "action": action,
+                    "actor_id": self.actor.id,
+                    "at": self.now,
+                    "changes": {k: _jsonable(v) for k, v in changes.items()},
+                }
+                for entity_id, changes in entries
+            ],
+        )
+        self.journaled += len(entries)
 
 
 def _jsonable(value: Any) -> Any:

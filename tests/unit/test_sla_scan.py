@@ -17,7 +17,14 @@ from sqlmodel import Session, col, func, select
 from itsm_tui.clock import FrozenClock
 from itsm_tui.config import Settings
 from itsm_tui.notify import channels_from
-from itsm_tui.storage.tables import JournalEntry, NotificationOutbox, SlaAlert, SlaEvent, Staff
+from itsm_tui.storage.tables import (
+    JournalEntry,
+    NotificationOutbox,
+    SlaAlert,
+    SlaEvent,
+    Staff,
+    Ticket,
+)
 from itsm_tui.workflow import tickets as t
 from itsm_tui.workflow.context import Site
 from itsm_tui.workflow.sla import outbox, scan
@@ -316,3 +323,112 @@ def test_due_scan_reads_only_due_tickets(desk: Desk) -> None:
         now = desk.site.clock.now()
         assert scan.due_ticket_ids(s, now) == []
         assert len(scan.due_ticket_ids(s, now + timedelta(minutes=30))) == 3
+
+
+# ---------------------------------------------------------------------- set-based chunks
+def _events(desk: Desk) -> list[tuple[int, str]]:
+    with Session(desk.site.engine) as s:
+        rows = s.exec(select(SlaEvent.ticket_id, SlaEvent.kind).order_by(col(SlaEvent.id))).all()
+        return [(tid, kind) for tid, kind in rows]
+
+
+def test_a_threshold_another_scanner_recorded_is_skipped_and_the_rest_of_the_chunk_alerts(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chunk read its fired thresholds before another scanner recorded one of them: the
+    chunk's insert loses that one row and alerts only the thresholds it won, each once."""
+    numbers = [_open(desk) for _ in range(3)]
+    _clock(desk).advance(minutes=30)  # response:50 of all three is due
+    with Session(desk.site.engine) as s:
+        ids = [t.show_ticket(desk.site, desk.admin, n).ticket.id for n in numbers]
+        now = desk.site.clock.now()
+        s.add(SlaEvent(ticket_id=ids[1], kind="response:50", due_at=now, fired_at=now))
+        s.commit()
+    real = scan.sla_clock.fired_kinds_of
+    monkeypatch.setattr(  # a read from before the other scanner's insert
+        scan.sla_clock, "fired_kinds_of", lambda session, ticket_ids: {i: set() for i in ticket_ids}
+    )
+    report = scan.scan(desk.site)
+    assert (report.tickets, report.thresholds, report.alerts) == (3, 2, 2)
+    with Session(desk.site.engine) as s:
+        alerted = s.exec(select(SlaAlert.ticket_id).order_by(col(SlaAlert.ticket_id))).all()
+        journaled = s.exec(
+            select(JournalEntry.entity_id).where(JournalEntry.action == "sla_alert")
+        ).all()
+    assert list(alerted) == [ids[0], ids[2]] and sorted(journaled) == [ids[0], ids[2]]
+    monkeypatch.setattr(scan.sla_clock, "fired_kinds_of", real)
+    assert scan.scan(desk.site).alerts == 0  # the lost one stays with its winner
+    assert sorted(_events(desk)) == sorted((i, "response:50") for i in ids)
+
+
+def test_a_kill_after_a_chunks_writes_rolls_back_that_chunk_only(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _ in range(3):
+        _open(desk)
+    _clock(desk).advance(minutes=61)
+    real = scan._escalate
+    calls = {"n": 0}
+
+    def dying(*args: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 2:  # the second chunk inserted its events, alerts and journal
+            raise KeyboardInterrupt("killed")
+        return real(*args)
+
+    monkeypatch.setattr(scan, "_escalate", dying)
+    with pytest.raises(KeyboardInterrupt):
+        scan.scan(desk.site, per_transaction=1)
+    assert len(_events(desk)) == 3  # the first ticket's chunk committed, the second's did not
+    monkeypatch.setattr(scan, "_escalate", real)
+    report = scan.scan(desk.site, per_transaction=1)
+    assert (report.tickets, report.thresholds, report.alerts) == (2, 6, 8)
+    with Session(desk.site.engine) as s:
+        per_ticket = s.exec(
+            select(SlaAlert.ticket_id, func.count()).group_by(SlaAlert.ticket_id)
+        ).all()
+        journaled = s.exec(select(func.count()).where(JournalEntry.action == "sla_alert")).one()
+    assert sorted(n for _, n in per_ticket) == [4, 4, 4] and journaled == 9
+    assert len(_events(desk)) == 9
+
+
+def test_scan_journal_entries_match_tx_journal(desk: Desk) -> None:
+    """The chunk's Core insert writes what ``Tx.journal`` would: the system, now, the JSON."""
+    number = _open(desk)
+    _clock(desk).advance(minutes=30)
+    scan.scan(desk.site)
+    entry = t.ticket_history(desk.site, desk.admin, number)[-1]
+    assert entry.action == "sla_alert" and entry.actor == "system"
+    assert entry.changes == {
+        "kind": "response:50",
+        "due_at": (desk.site.clock.now()).isoformat(),
+        "notified": ["sup"],
+    }
+
+
+def test_scan_measures_each_ticket_by_its_qualified_policy(desk: Desk) -> None:
+    """The chunk reads categories and linked services for all its tickets at once; each ticket
+    is still measured by the policy that wins for it alone."""
+    sla.set_policy(desk.site, desk.sup, 3, {"category": "sw", "response": 20})
+    sla.set_policy(desk.site, desk.sup, 3, {"service": "OA办公系统", "response": 10})
+    drafts = [
+        TicketDraft(title="plain", caller="E001", impact=2, urgency=2),
+        TicketDraft(title="OA", caller="E001", impact=2, urgency=2, category="软件/OA系统"),
+        TicketDraft(title="svc", caller="E001", impact=2, urgency=2, cis=["OA办公系统"]),
+    ]
+    plain, by_category, by_service = (t.create_ticket(desk.site, desk.agent1, d).id for d in drafts)
+    _clock(desk).advance(minutes=10)
+    scan.scan(desk.site)
+    assert sorted(_events(desk)) == [
+        (by_category, "response:50"),
+        (by_service, "response:100"),
+        (by_service, "response:50"),
+        (by_service, "response:75"),
+    ]
+    with Session(desk.site.engine) as s:
+        policies = dict(s.exec(select(Ticket.id, Ticket.sla_policy)).all())
+    assert policies == {
+        plain: "P3",
+        by_category: "P3/category:sw",
+        by_service: "P3/service:OA办公系统",
+    }

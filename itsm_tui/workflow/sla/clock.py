@@ -24,15 +24,22 @@ minutes), so each pause can give back at most one minute: in the ticket's favour
 :func:`refresh` is called by ``tickets.core.apply`` and ``tickets.create.open_ticket`` after
 every change, in the same transaction: it costs one indexed read of the ticket's journal (a few
 dozen rows) and of its fired thresholds, and a few microsecond-cheap calendar calls.
+
+The measuring itself (:func:`measure`) is pure: it takes the journal rows and fired thresholds
+already read. :func:`compute` reads them for one ticket; the periodic scan reads them for a
+whole chunk of due tickets at once (:func:`journals`, :func:`fired_kinds_of`,
+:func:`policies_for`) and stores the results with one statement (:func:`refresh_many`), because
+at thousands of due tickets the per-ticket round trips, not the arithmetic, were the cost.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Protocol
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -99,6 +106,16 @@ class Clocks:
         return min(pending) if pending else None
 
 
+class JournalRow(Protocol):
+    """What the clocks read of a journal entry (a ``JournalEntry`` or a row of its columns)."""
+
+    @property
+    def at(self) -> datetime: ...
+
+    @property
+    def changes(self) -> dict[str, Any] | None: ...
+
+
 def _running(status: str, reason: str | None) -> bool:
     if status not in _OPEN:
         return False
@@ -113,7 +130,7 @@ def _state(status: str, reason: str | None) -> str:
     return f"stopped: {status}"
 
 
-def stretches(journal: Sequence[JournalEntry], opened_at: datetime) -> list[Stretch]:
+def stretches(journal: Sequence[JournalRow], opened_at: datetime) -> list[Stretch]:
     """The resolution clock's stretches, from the status and pending-reason changes."""
     status, reason = TicketStatus.NEW.value, None
     result: list[Stretch] = []
@@ -153,14 +170,24 @@ def elapsed(
     return sum(cal.minutes_between(s, min(e or now, now)) for s, e in spans)
 
 
-def _journal(session: Session, ticket_id: int) -> list[JournalEntry]:
-    return list(
-        session.exec(
-            select(JournalEntry)
-            .where(JournalEntry.entity == "ticket", JournalEntry.entity_id == ticket_id)
-            .order_by(col(JournalEntry.id))
-        ).all()
-    )
+def journals(session: Session, ticket_ids: Collection[int]) -> dict[int, list[JournalRow]]:
+    """The journals of several tickets in one read of ``ix_journal_entity`` (each in order),
+    only the columns the clocks need."""
+    result: dict[int, list[JournalRow]] = {i: [] for i in ticket_ids}
+    if not ticket_ids:
+        return result
+    rows = session.execute(
+        select(JournalEntry.entity_id, JournalEntry.at, JournalEntry.changes)
+        .where(JournalEntry.entity == "ticket", col(JournalEntry.entity_id).in_(ticket_ids))
+        .order_by(col(JournalEntry.entity_id), col(JournalEntry.id))
+    ).all()
+    for row in rows:
+        result[row.entity_id].append(row)
+    return result
+
+
+def _journal(session: Session, ticket_id: int) -> list[JournalRow]:
+    return journals(session, [ticket_id])[ticket_id]
 
 
 def _qualifiers(session: Session, ticket: Ticket) -> tuple[list[str], list[str]]:
@@ -186,8 +213,61 @@ def policy_for(session: Session, ticket: Ticket, config: cfg.SlaConfig) -> cfg.P
     return config.match(ticket.priority, cats, services)
 
 
+def policies_for(
+    session: Session, tickets: Sequence[Ticket], config: cfg.SlaConfig
+) -> dict[int, cfg.Policy]:
+    """:func:`policy_for` for several tickets: the categories and linked services they need (if
+    any policy is qualified at all) in three reads, whatever the number of tickets."""
+    ids = [t.id for t in tickets if t.id is not None]
+    if not config.qualified:
+        return {t.id: config.match(t.priority) for t in tickets if t.id is not None}
+    codes: dict[int, tuple[str, int | None]] = {}
+    wanted = {t.category_id for t in tickets if t.category_id is not None}
+    for _ in range(2):  # the categories, then their parents
+        wanted -= set(codes)
+        if not wanted:
+            break
+        for cid, code, parent in session.execute(
+            select(Category.id, Category.code, Category.parent_id).where(
+                col(Category.id).in_(wanted)
+            )
+        ).all():
+            codes[cid] = (code, parent)
+        wanted = {p for _, p in codes.values() if p is not None}
+    services: dict[int, list[str]] = {i: [] for i in ids}
+    for tid, name in session.execute(
+        select(TicketCI.ticket_id, ConfigurationItem.name)
+        .join(ConfigurationItem, col(TicketCI.ci_id) == ConfigurationItem.id)
+        .where(col(TicketCI.ticket_id).in_(ids))
+    ).all():
+        services[tid].append(name)
+    result = {}
+    for t in tickets:
+        if t.id is None:
+            continue
+        cats: list[str] = []
+        if t.category_id in codes:
+            code, parent = codes[t.category_id]
+            cats.append(code)
+            if parent in codes:
+                cats.append(codes[parent][0])
+        result[t.id] = config.match(t.priority, cats, services[t.id])
+    return result
+
+
 def fired_kinds(session: Session, ticket_id: int) -> set[str]:
     return set(session.exec(select(SlaEvent.kind).where(SlaEvent.ticket_id == ticket_id)).all())
+
+
+def fired_kinds_of(session: Session, ticket_ids: Collection[int]) -> dict[int, set[str]]:
+    """:func:`fired_kinds` of several tickets in one read of ``uq_sla_event``."""
+    result: dict[int, set[str]] = {i: set() for i in ticket_ids}
+    if ticket_ids:
+        for tid, kind in session.execute(
+            select(SlaEvent.ticket_id, SlaEvent.kind).where(col(SlaEvent.ticket_id).in_(ticket_ids))
+        ).all():
+            result[tid].add(kind)
+    return result
 
 
 def compute(session: Session, ticket: Ticket, now: datetime) -> Clocks:
@@ -197,6 +277,19 @@ def compute(session: Session, ticket: Ticket, now: datetime) -> Clocks:
     policy = policy_for(session, ticket, config)
     cal = cfg.calendar(session, policy.calendar)
     journal = _journal(session, ticket.id)
+    return measure(ticket, now, policy, cal, journal, fired_kinds(session, ticket.id))
+
+
+def measure(
+    ticket: Ticket,
+    now: datetime,
+    policy: cfg.Policy,
+    cal: BusinessCalendar,
+    journal: Sequence[JournalRow],
+    fired: Collection[str],
+) -> Clocks:
+    """The ticket's clocks as of ``now`` from what is already read: its policy and that
+    policy's calendar, its journal (in order) and the kinds of its thresholds already fired."""
     opened = ticket.opened_at
     parts = stretches(journal, opened)
     runs = [(s.start, s.end) for s in parts if s.running]
@@ -213,7 +306,6 @@ def compute(session: Session, ticket: Ticket, now: datetime) -> Clocks:
         tail = [*runs[:-1], (runs[-1][0], None)] if runs else [(now, None)]
         resolution_due = instant_at(cal, tail, policy.resolution)
 
-    fired = fired_kinds(session, ticket.id)
     thresholds: list[Threshold] = []
     open_ticket = ticket.status in _OPEN
     if open_ticket and ticket.first_response_at is None:
@@ -258,27 +350,51 @@ def compute(session: Session, ticket: Ticket, now: datetime) -> Clocks:
     )
 
 
-def refresh(
-    session: Session, ticket: Ticket, now: datetime, clocks: Clocks | None = None
-) -> Clocks:
-    """Recompute and store the ticket's due times and its next SLA moment (no version bump and
-    no journal entry of its own: these columns are derived from what was just journaled).
-
-    ``clocks``: already computed for this ticket as it now stands (the scan passes them)."""
-    clocks = clocks or compute(session, ticket, now)
-    values = {
+def _derived(clocks: Clocks) -> dict[str, Any]:
+    """The ticket columns derived from its clocks."""
+    return {
         "response_due_at": clocks.response_due_at,
         "resolution_due_at": clocks.resolution_due_at,
         "next_sla_at": clocks.next_due,
         "sla_policy": clocks.policy.key,
         "resolution_elapsed_min": clocks.resolution_elapsed,
     }
-    if any(getattr(ticket, k) != v for k, v in values.items()):
-        # A Core UPDATE: the ORM's synchronising UPDATE costs milliseconds per row in a scan.
-        table = Ticket.__table__
-        session.connection().execute(
-            update(table).where(table.c.id == ticket.id).values(**values)  # type: ignore[attr-defined]
-        )
+
+
+def refresh(
+    session: Session, ticket: Ticket, now: datetime, clocks: Clocks | None = None
+) -> Clocks:
+    """Recompute and store the ticket's due times and its next SLA moment (no version bump and
+    no journal entry of its own: these columns are derived from what was just journaled).
+
+    ``clocks``: already computed for this ticket as it now stands."""
+    clocks = clocks or compute(session, ticket, now)
+    refresh_many(session, [(ticket, clocks)])
+    return clocks
+
+
+def refresh_many(session: Session, measured: Iterable[tuple[Ticket, Clocks]]) -> int:
+    """Store the derived columns of every ticket whose clocks changed them, in one executemany
+    UPDATE (a Core one: the ORM's synchronising UPDATE costs milliseconds per row in a scan);
+    returns how many tickets were written."""
+    changed: list[tuple[Ticket, dict[str, Any]]] = []
+    for ticket, clocks in measured:
+        values = _derived(clocks)
+        if any(getattr(ticket, k) != v for k, v in values.items()):
+            changed.append((ticket, values))
+    if not changed:
+        return 0
+    table = Ticket.__table__  # type: ignore[attr-defined]
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values({k: bindparam(f"b_{k}", type_=table.c[k].type) for k in changed[0][1]})
+    )
+    params: list[Mapping[str, Any]] = [
+        {"b_id": t.id, **{f"b_{k}": v for k, v in values.items()}} for t, values in changed
+    ]
+    session.connection().execute(stmt, params)
+    for ticket, values in changed:
         for key, value in values.items():
             set_committed_value(ticket, key, value)
-    return clocks
+    return len(changed)

@@ -22,7 +22,7 @@ from itsm_tui.workflow.lookup import find_ticket
 from itsm_tui.workflow.permissions import Action, allowed
 from itsm_tui.workflow.sla import clock as sla_clock
 from itsm_tui.workflow.sla import config as cfg
-from itsm_tui.workflow.sla.scan import _escalation_group, targets
+from itsm_tui.workflow.sla.scan import Directory
 
 MAX_ALERTS = 500
 
@@ -191,10 +191,11 @@ def ticket_status(read: Read, number: str) -> SlaStatus:
     response_part = [sla_clock.Stretch(clocks.opened_at, end, True, "running")]
     response_rows, skipped = _timeline(clocks, response_part, now)
     resolution_rows, skipped2 = _timeline(clocks, list(clocks.stretches), now)
-    group = _escalation_group(read.session, policy, ticket.tier)
+    directory = Directory.read(read.session, cfg.read_config(read.session))
+    group = directory.escalation_group(policy, ticket.tier)
     views = []
     for th in clocks.thresholds:
-        people = targets(read.session, ticket, th.targets, group)
+        people = directory.targets(ticket, th.targets, group)
         views.append(
             ThresholdView(th.kind, th.at, th.fired, [f"{s.login} ({t})" for s, t in people])
         )

@@ -111,7 +111,7 @@ class TicketScreen(TicketActions):
             v.opened_at, v.response_due_at, v.first_response_at, now, zone
         )
         self.query_one("#sla-resolution", SlaBar).show(
-            v.opened_at, v.resolution_due_at, v.resolved_at, now, zone
+            v.opened_at, v.resolution_due_at, v.resolved_at, now, zone, v.resolution_warn_at
         )
         self.query_one("#ticket-timeline", Static).update(self._timeline(detail, zone))
         self.refresh_bindings()

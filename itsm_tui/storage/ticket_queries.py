@@ -48,6 +48,7 @@ class TicketRow:
     resolution_due_at: datetime | None
     flagged_at: datetime | None
     version: int
+    resolution_warn_at: datetime | None = None
     sla_policy: str | None = None  # with the one below: time left and elapsed % (sla.progress)
     resolution_elapsed_min: int | None = None
     ci: str | None = None
@@ -114,6 +115,7 @@ def queue_page(
             Ticket.resolution_due_at,
             Ticket.flagged_at,
             Ticket.version,
+            Ticket.resolution_warn_at,
             Ticket.sla_policy,
             Ticket.resolution_elapsed_min,
             _first_ci(),

@@ -29,7 +29,9 @@ class SlaBar(Static):
         met_at: datetime | None,
         now: datetime,
         zone: ZoneInfo,
+        warn: datetime | None = None,
     ) -> None:
+        """``warn``: when the clock's last warning step comes (the at-risk colour starts)."""
         text = Text(f"{self.label:<10} ")
         if due is None:
             text.append("no target yet", style="dim")
@@ -45,7 +47,7 @@ class SlaBar(Static):
         total = max(1.0, (due - opened).total_seconds())
         used = min(1.0, max(0.0, (now - opened).total_seconds() / total))
         filled = round(used * width)
-        colour = _COLOUR.get(risk_of(due, now), "green")
+        colour = _COLOUR.get(risk_of(due, warn, now), "green")
         text.append("█" * filled, style=colour)
         text.append("░" * (width - filled), style="dim")
         text.append(f" {relative(due - now)}", style=colour)

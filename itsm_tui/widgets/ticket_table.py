@@ -306,6 +306,6 @@ class TicketTable(ScrollView, can_focus=True):
         now = self.read_at
         if now is None or row.resolution_due_at is None or row.status not in _OPEN:
             return "—", self._style("muted")
-        level = risk_of(row.resolution_due_at, now)
+        level = risk_of(row.resolution_due_at, row.resolution_warn_at, now)
         name = {Risk.BREACHED: "breached", Risk.AT_RISK: "at-risk"}.get(level, "ok")
         return left(row.resolution_due_at - now), self._style(name)

@@ -49,10 +49,13 @@ class Console:
 
 
 def _set_due(site: Site, number: str, due: datetime) -> None:
-    """Stand in for the SLA engine: give a ticket a resolution due time."""
+    """Fix a ticket's resolution due time (and its warning an hour before), whatever the SLA
+    policy would say, so the screens show every risk level."""
     with Session(site.engine) as session:
         session.exec(  # type: ignore[call-overload]
-            update(Ticket).where(Ticket.number == number).values(resolution_due_at=due)
+            update(Ticket)
+            .where(Ticket.number == number)
+            .values(resolution_due_at=due, resolution_warn_at=due - timedelta(hours=1))
         )
         session.commit()
 

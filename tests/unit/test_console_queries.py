@@ -15,8 +15,10 @@ from itsm_tui.workflow.dashboard import dashboard
 from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.intake import intake_choices, search_cis
 from itsm_tui.workflow.tickets import Queue, TicketDraft
-from itsm_tui.workflow.tickets.risk import AT_RISK_WINDOW, Risk, risk_of
+from itsm_tui.workflow.tickets.risk import Risk, risk_of
 from tests.conftest import T0, Desk
+
+WARN_BEFORE = timedelta(hours=1)
 
 
 def _open(desk: Desk, n: int, **kw: object) -> list[str]:
@@ -27,10 +29,12 @@ def _open(desk: Desk, n: int, **kw: object) -> list[str]:
 
 
 def _due(desk: Desk, number: str, delta: timedelta) -> None:
-    """Stand in for the SLA engine: set a resolution due time."""
+    """Stand in for the SLA engine: due ``delta`` from now, the warning an hour before."""
     with Session(desk.site.engine) as s:
         s.exec(  # type: ignore[call-overload]
-            update(Ticket).where(Ticket.number == number).values(resolution_due_at=T0 + delta)
+            update(Ticket)
+            .where(Ticket.number == number)
+            .values(resolution_due_at=T0 + delta, resolution_warn_at=T0 + delta - WARN_BEFORE)
         )
         s.commit()
 
@@ -43,8 +47,8 @@ def test_dashboard_counts_and_risk(desk: Desk) -> None:
     a, b, c, d = _open(desk, 4)
     t.claim(desk.site, desk.agent1, a)
     _due(desk, b, -timedelta(minutes=1))  # breached
-    _due(desk, c, timedelta(minutes=90))  # at risk
-    _due(desk, d, AT_RISK_WINDOW + timedelta(minutes=1))  # fine
+    _due(desk, c, timedelta(minutes=50))  # at risk: its warning came 10 minutes ago
+    _due(desk, d, WARN_BEFORE + timedelta(minutes=1))  # fine
     board = dashboard(desk.site, desk.agent1)
     assert board.counts == {
         Queue.MINE: 1,
@@ -57,9 +61,10 @@ def test_dashboard_counts_and_risk(desk: Desk) -> None:
     assert not board.supervisor and board.backlog == []
     assert _numbers(t.list_tickets(desk.site, desk.agent1, "breached")) == [b]
     assert _numbers(t.list_tickets(desk.site, desk.agent1, "at_risk")) == [c]
-    assert risk_of(None, T0) is Risk.NONE
-    assert risk_of(T0 - timedelta(seconds=1), T0) is Risk.BREACHED
-    assert risk_of(T0 + timedelta(hours=1), T0) is Risk.AT_RISK
+    assert risk_of(None, None, T0) is Risk.NONE
+    assert risk_of(T0 - timedelta(seconds=1), T0 - timedelta(hours=1), T0) is Risk.BREACHED
+    assert risk_of(T0 + timedelta(hours=1), T0, T0) is Risk.AT_RISK
+    assert risk_of(T0 + timedelta(hours=1), T0 + timedelta(minutes=1), T0) is Risk.OK
 
 
 def test_supervisor_sees_backlog_and_overdue_holders(desk: Desk) -> None:

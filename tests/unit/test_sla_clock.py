@@ -185,3 +185,31 @@ def test_queue_progress_time_left_and_percent(desk: Desk) -> None:
     assert progress[row.id].state == "running"
     assert progress[row.id].minutes_left == 1350 - 90
     assert progress[row.id].elapsed_percent == 7
+
+
+def test_at_risk_from_the_last_warning_step_until_breach(desk: Desk) -> None:
+    """At risk = past the ladder's last warning step (75 %) and not yet due; paused: neither."""
+    from itsm_tui.workflow.dashboard import dashboard
+    from itsm_tui.workflow.tickets import Queue
+
+    draft = TicketDraft(title="核心交换机端口故障", impact=1, urgency=1, group="server")
+    view = t.create_ticket(desk.site, desk.eng1, draft)  # P1: 240 min round the clock
+    assert view.resolution_warn_at == at("2026-11-27 12:00")  # 75 % of 240 min
+    assert view.resolution_due_at == at("2026-11-27 13:00")
+
+    def risky() -> tuple[int, int]:
+        counts = dashboard(desk.site, desk.sup).counts
+        return counts[Queue.AT_RISK], counts[Queue.BREACHED]
+
+    assert risky() == (0, 0)
+    _clock(desk).set(at("2026-11-27 12:10"))
+    assert risky() == (1, 0)
+    t.claim(desk.site, desk.eng1, view.number)
+    paused = t.set_pending(desk.site, desk.eng1, view.number, reason="vendor")
+    assert paused.resolution_warn_at is None and paused.resolution_due_at is None
+    assert risky() == (0, 0)
+    _clock(desk).set(at("2026-11-27 14:10"))  # two hours waiting for the vendor
+    resumed = t.resume(desk.site, desk.eng1, view.number)
+    assert resumed.resolution_due_at == at("2026-11-27 15:00")  # the pause does not count
+    _clock(desk).set(at("2026-11-27 15:01"))
+    assert risky() == (0, 1)

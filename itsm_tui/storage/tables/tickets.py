@@ -30,6 +30,9 @@ class Ticket(SQLModel, table=True):
         Index("ix_ticket_priority_status", "priority", "status", "id"),  # by priority
         # The SLA scan reads only what is due next (an index range, never all open tickets).
         Index("ix_ticket_next_sla", "next_sla_at"),
+        # Breached and at-risk counts and queues: open statuses × a time range.
+        Index("ix_ticket_status_due", "status", "resolution_due_at"),
+        Index("ix_ticket_status_warn", "status", "resolution_warn_at"),
         # Reports and the auto-close job read by time.
         Index("ix_ticket_opened_at", "opened_at"),
         Index("ix_ticket_resolved_at", "resolved_at"),
@@ -63,6 +66,9 @@ class Ticket(SQLModel, table=True):
     # Filled by the SLA engine: due times and the next moment anything is due.
     response_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     resolution_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # When the resolution clock reaches its last warning step before 100 % (75 % by default):
+    # from then until the due time the ticket is "at risk". None while the clock is not running.
+    resolution_warn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     next_sla_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # The SLA policy in force ("P2", "P2/category:sw" …) and the resolution clock's business
     # minutes as of the last change, so a queue can show time left and elapsed % per row

@@ -91,6 +91,7 @@ class Clocks:
     first_response_at: datetime | None
     response_due_at: datetime
     resolution_due_at: datetime | None  # None while paused
+    resolution_warn_at: datetime | None  # the last warning step before 100 %; None unless running
     resolution_elapsed: int  # business minutes so far
     stretches: tuple[Stretch, ...]
     tier: int
@@ -333,6 +334,7 @@ def measure(
                 thresholds.append(
                     Threshold(kind, "tier", 100, at, cfg.BUDGET_TARGETS, kind in fired)
                 )
+    warnings = [t for t in thresholds if t.clock == "resolution" and t.percent < 100]
     return Clocks(
         policy=policy,
         calendar=cal,
@@ -340,6 +342,7 @@ def measure(
         first_response_at=ticket.first_response_at,
         response_due_at=response_due,
         resolution_due_at=resolution_due,
+        resolution_warn_at=max(warnings, key=lambda t: t.percent).at if warnings else None,
         resolution_elapsed=elapsed(cal, runs, now),
         stretches=tuple(parts),
         tier=ticket.tier,
@@ -355,6 +358,7 @@ def _derived(clocks: Clocks) -> dict[str, Any]:
     return {
         "response_due_at": clocks.response_due_at,
         "resolution_due_at": clocks.resolution_due_at,
+        "resolution_warn_at": clocks.resolution_warn_at,
         "next_sla_at": clocks.next_due,
         "sla_policy": clocks.policy.key,
         "resolution_elapsed_min": clocks.resolution_elapsed,

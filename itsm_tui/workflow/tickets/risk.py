@@ -1,15 +1,17 @@
 """When an open ticket counts as *at risk* or *breached* — the one place that rule lives.
 
-PLACEHOLDER until the SLA engine lands: it reads only ``resolution_due_at`` (which the SLA
-engine fills). Breached: still open and due before now. At risk: still open and due within
-``AT_RISK_WINDOW``. The dashboard counts, the At risk / Breached queues and the queue's
-time-left colouring all call these functions, so replacing the rule with the SLA ladder
-(warning thresholds per priority) is a change to this file only.
+The SLA engine stores two instants on every ticket whose resolution clock runs:
+``resolution_warn_at`` (the policy ladder's last warning step before 100 %, 75 % by default)
+and ``resolution_due_at``. Breached: still open and due before now. At risk: still open, past
+its warning instant, not yet due. A paused clock (pending customer or vendor) has neither, so a
+paused ticket is neither. The dashboard counts, the At risk / Breached queues, the queue's
+time-left colours and the ticket screen's SLA bars all call these functions; the counts are
+index ranges on ``(status, resolution_due_at)`` and ``(status, resolution_warn_at)``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -17,14 +19,11 @@ from sqlmodel import col
 
 from itsm_tui.storage.tables import Ticket
 
-#: Placeholder warning threshold: due within this long counts as at risk.
-AT_RISK_WINDOW = timedelta(hours=2)
-
 
 class Risk(StrEnum):
     """How close an open ticket is to its resolution limit."""
 
-    NONE = "none"  # no due time yet (the SLA engine has not seen it)
+    NONE = "none"  # no running resolution clock (paused, or not measured yet)
     OK = "ok"
     AT_RISK = "at_risk"
     BREACHED = "breached"
@@ -36,15 +35,14 @@ def breached_filter(now: datetime) -> Any:
 
 
 def at_risk_filter(now: datetime) -> Any:
-    """SQL condition: the resolution limit is within the warning window, not yet passed."""
-    due = col(Ticket.resolution_due_at)
-    return (due >= now) & (due < now + AT_RISK_WINDOW)
+    """SQL condition: past the warning instant, the limit not yet passed."""
+    return (col(Ticket.resolution_warn_at) <= now) & (col(Ticket.resolution_due_at) >= now)
 
 
-def risk_of(due: datetime | None, now: datetime) -> Risk:
+def risk_of(due: datetime | None, warn: datetime | None, now: datetime) -> Risk:
     """The same rule for one ticket already read (the queue colours its time-left cell)."""
     if due is None:
         return Risk.NONE
     if due < now:
         return Risk.BREACHED
-    return Risk.AT_RISK if due < now + AT_RISK_WINDOW else Risk.OK
+    return Risk.AT_RISK if warn is not None and warn <= now else Risk.OK

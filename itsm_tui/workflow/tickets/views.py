@@ -52,6 +52,7 @@ class TicketView:
     updated_at: datetime
     response_due_at: datetime | None
     resolution_due_at: datetime | None
+    resolution_warn_at: datetime | None
     flagged_at: datetime | None
     reassignment_count: int
     escalation_count: int
@@ -119,6 +120,7 @@ def ticket_view(session: Session, ticket: Ticket) -> TicketView:
         updated_at=ticket.updated_at,
         response_due_at=ticket.response_due_at,
         resolution_due_at=ticket.resolution_due_at,
+        resolution_warn_at=ticket.resolution_warn_at,
         flagged_at=ticket.flagged_at,
         reassignment_count=ticket.reassignment_count,
         escalation_count=ticket.escalation_count,

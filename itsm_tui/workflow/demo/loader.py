@@ -25,6 +25,7 @@ from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.demo.catalog import Catalog, create_catalog
 from itsm_tui.workflow.demo.epoch import epoch_stamper
 from itsm_tui.workflow.demo.people import People, create_people
+from itsm_tui.workflow.demo.sla_start import start_clocks
 from itsm_tui.workflow.demo.tickets import Ids, TicketFactory, write_chunk
 from itsm_tui.workflow.demo.vocabulary import DEMO_GROUP_CODES
 from itsm_tui.workflow.demo.writing import reset_sequences, table_of, write
@@ -205,6 +206,7 @@ def load_demo(
     if tickets:
         _set_number_series(conn, factory)
     reset_sequences(conn)
+    start_clocks(tx.session, tx.now)
     summary = DemoSummary(**counts)
     tx.journal("site", 0, "demo_load", {"seed": seed, **asdict(summary)})
     return summary

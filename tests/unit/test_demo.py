@@ -21,6 +21,7 @@ from sqlalchemy import Engine, create_engine, func, select, text
 
 from itsm_tui.clock import FrozenClock
 from itsm_tui.config import Settings
+from itsm_tui.domain import OPEN_STATUSES
 from itsm_tui.storage import bulk, migrate
 from itsm_tui.storage.engine import make_engine
 from itsm_tui.storage.tables import (
@@ -277,9 +278,22 @@ def test_ticket_mix_is_plausible(demo: Loaded) -> None:
         assert t.resolved_first_line == (t.status in ("resolved", "closed") and t.tier == 1
                                          and not t.left_first_line)  # fmt: skip
         assert t.reassignment_count >= t.escalation_count == t.tier - 1
-        assert t.response_due_at is None and t.resolution_due_at is None and t.next_sla_at is None
+        if t.status in OPEN_STATUSES:  # their SLA clocks were started at load time
+            assert t.sla_policy == f"P{t.priority}" and t.response_due_at is not None
+        else:
+            assert t.resolution_due_at is None and t.next_sla_at is None
     assert all(t.resolution_code in RESOLUTION_CODES for t in solved)
     assert all(t.resolution_text for t in solved)
+
+
+def test_first_scan_after_loading_alerts_nothing_from_the_past(demo: Loaded) -> None:
+    """Thresholds already behind the open tickets count as handled: no backlog flood."""
+    from itsm_tui.workflow.sla import scan
+
+    assert scan.scan(demo.site).alerts == 0  # (so it wrote nothing to the shared demo)
+    now = demo.site.clock.now()
+    upcoming = [t.next_sla_at for t in _tickets(demo.site.engine) if t.next_sla_at]
+    assert upcoming and min(upcoming) > now  # … what falls due from now on will be alerted
 
 
 def test_open_tickets_are_recent_and_times_are_in_order(demo: Loaded) -> None:

@@ -85,6 +85,7 @@ def build(url: str, tickets: int) -> Site:
             have = -1
     if have >= tickets:
         print(f"reusing {url} ({have:,} tickets)")
+        ensure_schema(site)  # a database kept from an older run may need the newest columns
         return site
     print(f"loading {tickets:,} demo tickets into {url} …", flush=True)
     start = time.perf_counter()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from itsm_tui.storage.tables import SiteSetting
 from itsm_tui.workflow.context import Read, Tx, mutation, query
@@ -47,10 +47,26 @@ def _validate(key: str, value: Any) -> Any:
     return value
 
 
+def stored_setting(session: Session, key: str) -> Any | None:
+    """A setting as stored (None: never set). The settings table holds a handful of rows, so
+    the first read in a transaction takes them all in one query and later reads cost nothing
+    (every workflow transaction has a session of its own; writers call :func:`forget`)."""
+    cache = session.info.get("site_settings")
+    if cache is None:
+        rows = session.execute(select(SiteSetting.key, SiteSetting.value)).all()
+        cache = session.info["site_settings"] = {k: v for k, v in rows}
+    return cache.get(key)
+
+
+def forget(session: Session) -> None:
+    """Drop the transaction's cached settings (after writing one)."""
+    session.info.pop("site_settings", None)
+
+
 def read_setting(session: Session, key: str) -> Any:
-    """The stored value, or the default (reads inside any open transaction)."""
-    row = session.get(SiteSetting, key)
-    return DEFAULTS[key] if row is None else row.value
+    """The stored value, or the default."""
+    value = stored_setting(session, key)
+    return DEFAULTS[key] if value is None else value
 
 
 @query(Action.VIEW_TICKETS)
@@ -69,6 +85,7 @@ def set_setting(tx: Tx, key: str, value: Any) -> Any:
     else:
         row.value, row.updated_at, row.version = value, tx.now, row.version + 1
     tx.session.add(row)
+    forget(tx.session)
     tx.journal("setting", 0, "set", {"key": key, "value": (old, value)})
     return value
 

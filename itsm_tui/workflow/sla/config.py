@@ -34,7 +34,6 @@ from typing import Any
 
 from sqlmodel import Session
 
-from itsm_tui.storage.tables import SiteSetting
 from itsm_tui.workflow.business_calendar import (
     BusinessCalendar,
     CalendarOverrides,
@@ -42,6 +41,8 @@ from itsm_tui.workflow.business_calendar import (
     twenty_four_seven,
 )
 from itsm_tui.workflow.errors import Invalid
+from itsm_tui.workflow.site_settings import forget as forget_settings
+from itsm_tui.workflow.site_settings import stored_setting
 
 POLICIES_KEY = "sla_policies"
 OVERRIDES_KEY = "calendar_overrides"
@@ -254,18 +255,13 @@ _calendars: dict[tuple[str, str], BusinessCalendar] = {}
 
 
 def _setting(session: Session, key: str) -> Any:
-    """A setting's value, read once per transaction (``session.info`` is per transaction
-    here: every workflow transaction has a session of its own; ``forget`` after a write)."""
-    cache = session.info.setdefault("sla_settings", {})
-    if key not in cache:
-        row = session.get(SiteSetting, key)
-        cache[key] = None if row is None else row.value
-    return cache[key]
+    """The stored SLA setting (None: the defaults), read with the site's other settings."""
+    return stored_setting(session, key)
 
 
 def forget(session: Session) -> None:
     """Drop the transaction's cached settings (after writing one)."""
-    session.info.pop("sla_settings", None)
+    forget_settings(session)
 
 
 def read_config(session: Session) -> SlaConfig:

@@ -32,7 +32,7 @@ from sqlmodel import Session, col, func, select
 from itsm_tui.storage.engine import make_engine
 from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Staff, Ticket
 from itsm_tui.workflow import tickets as t
-from itsm_tui.workflow.admin import initialise
+from itsm_tui.workflow.admin import ensure_schema, initialise
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.demo import load_demo
 from itsm_tui.workflow.tickets import TicketDraft

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from itsm_tui.cli import callers, cmdb, db, groups, setup, sla, staff, tickets
+from itsm_tui.cli import callers, cmdb, db, groups, settings, setup, sla, staff, tickets
 from itsm_tui.cli.output import report_error
 from itsm_tui.cli.state import CliState
 from itsm_tui.config import Settings
@@ -47,6 +47,7 @@ app.add_typer(staff.app, name="staff")
 app.add_typer(groups.app, name="group")
 app.add_typer(groups.category_app, name="category")
 app.add_typer(cmdb.app, name="ci")
+app.add_typer(settings.app, name="settings")
 app.add_typer(db.app, name="db")
 app.add_typer(sla.app, name="sla")
 app.add_typer(sla.alerts_app, name="alerts")

@@ -130,3 +130,18 @@ def test_user_text_is_printed_literally(as_: Callable[[str], Run]) -> None:
     shown = agent1("ticket", "show", "INC1")
     assert "[bold red]x[/]" in shown.stdout
     assert "\x1b[31m" not in shown.stdout  # an escape sequence is never passed to the terminal
+
+
+def test_settings_change_the_priority_matrix(as_: Callable[[str], Run]) -> None:
+    sup = as_("sup")
+    shown = _json(sup("settings", "show", "--json"))
+    assert shown["priority_matrix"][0] == [1, 2, 3] and shown["reopen_window_days"] == 7
+    _json(sup("settings", "set", "priority_matrix", "[[1,1,2],[2,3,4],[3,4,5]]", "--json"))
+    made = _json(as_("agent1")("ticket", "create", "--title", "x", "--impact", "1",
+                               "--urgency", "2", "--json"))  # fmt: skip
+    assert made["priority"] == 1
+    refused = as_("agent1")("settings", "set", "reopen_window_days", "30")
+    assert refused.exit_code == 1 and "may not" in refused.stderr
+    bad = sup("settings", "set", "reopen_window_days", "400")
+    assert bad.exit_code == 1 and "0 to 365" in bad.stderr
+    assert sup("settings", "set", "reopen_window_days", "{oops").exit_code == 2

@@ -11,6 +11,7 @@ from itsm_tui.storage import migrate
 from itsm_tui.storage.engine import make_engine
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.staff import add_staff, bootstrap_admin, list_staff
+from tests.conftest import Desk
 
 
 def _diff(engine: Engine) -> list[object]:
@@ -47,3 +48,16 @@ def test_upgrade_is_idempotent(db_url: str) -> None:
     with engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM staff")).scalar() == 0
     engine.dispose()
+
+
+def test_one_step_down_and_up_keeps_the_tickets(desk: Desk) -> None:
+    """Downgrading the newest revision (SQLite batch mode re-creates tables) loses no rows."""
+    from itsm_tui.workflow.tickets import TicketDraft, create_ticket
+
+    number = create_ticket(desk.site, desk.agent1, TicketDraft(title="迁移前的工单")).number
+    migrate.downgrade(desk.site.engine, "-1")
+    migrate.upgrade(desk.site.engine)
+    with desk.site.engine.connect() as conn:
+        rows = conn.execute(text("SELECT number, title FROM ticket")).all()
+    assert [tuple(r) for r in rows] == [(number, "迁移前的工单")]
+    assert _diff(desk.site.engine) == []

@@ -16,6 +16,20 @@ from sqlmodel import Field, SQLModel
 
 from itsm_tui.storage.types import UTCDateTime
 
+#: A CI's own fields in table order: bulk loads and imports name their columns by this list.
+CI_FIELDS = (
+    "name",
+    "ci_class",
+    "status",
+    "criticality",
+    "owner_group_id",
+    "location_id",
+    "asset_tag",
+    "serial",
+    "ip",
+    "attributes",
+)
+
 
 class ConfigurationItem(SQLModel, table=True):
     __tablename__ = "configuration_item"

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, bindparam, text
 from sqlmodel import SQLModel
 
 from itsm_tui.storage import bulk
+from itsm_tui.storage.tables.cmdb import CI_FIELDS
 from itsm_tui.workflow.cmdb.classes import ALIASES, CLASSES, check_pair, relation_type
 from itsm_tui.workflow.cmdb.fields import COMMON, FIELD_OF, References, check_ci
 from itsm_tui.workflow.cmdb.files import Source, read_source
@@ -27,18 +28,7 @@ from itsm_tui.workflow.errors import DomainError, Invalid
 from itsm_tui.workflow.permissions import Action
 
 Progress = Callable[[int, int], None]
-CI_COLUMNS = (
-    "name",
-    "ci_class",
-    "status",
-    "criticality",
-    "owner_group_id",
-    "location_id",
-    "asset_tag",
-    "serial",
-    "ip",
-    "attributes",
-)
+CI_COLUMNS = CI_FIELDS
 CHUNK = 500  # keys per look-up query
 
 
@@ -109,20 +99,7 @@ def _chunks(values: Sequence[Any]) -> Iterable[list[Any]]:
 
 # --- CIs -------------------------------------------------------------------------------------
 
-_FULL = (
-    "id",
-    "name",
-    "ci_class",
-    "status",
-    "criticality",
-    "owner_group_id",
-    "location_id",
-    "asset_tag",
-    "serial",
-    "ip",
-    "attributes",
-    "version",
-)
+_FULL = ("id", *CI_FIELDS, "version")
 _KEYS = ("id", "name", "ci_class", "asset_tag")  # enough to resolve a relationship's ends
 
 

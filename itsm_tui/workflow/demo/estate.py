@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from itsm_tui.storage import bulk
+from itsm_tui.storage.tables.cmdb import CI_FIELDS
 from itsm_tui.workflow.demo.epoch import DAY, Stamper
 from itsm_tui.workflow.demo.writing import refuse_clashes, table_of, write
 
@@ -99,22 +100,7 @@ OWNER = {
     "machine_room": "server",
     "software": "desktop",
 }
-CI_COLUMNS = (
-    "id",
-    "name",
-    "ci_class",
-    "status",
-    "criticality",
-    "owner_group_id",
-    "location_id",
-    "asset_tag",
-    "serial",
-    "ip",
-    "attributes",
-    "created_at",
-    "updated_at",
-    "version",
-)
+CI_COLUMNS = ("id", *CI_FIELDS, "created_at", "updated_at", "version")
 
 
 @dataclass

@@ -40,8 +40,10 @@ def lookup(session: Session, text: str, limit: int) -> list[ConfigurationItem]:
     text = text.strip()
     if not text:
         return []
-    name, ip, tag = col(ConfigurationItem.name), col(ConfigurationItem.ip), col(
-        ConfigurationItem.asset_tag
+    name, ip, tag = (
+        col(ConfigurationItem.name),
+        col(ConfigurationItem.ip),
+        col(ConfigurationItem.asset_tag),
     )
     words = text.split()
     passes = [

@@ -30,9 +30,7 @@ def _linked(session: Session, ticket: Ticket) -> list[str]:
 
 
 @mutation(Action.WORK_TICKET)
-def link_ci(
-    tx: Tx, number: str, ci_ref: str, *, expected_version: int | None = None
-) -> TicketView:
+def link_ci(tx: Tx, number: str, ci_ref: str, *, expected_version: int | None = None) -> TicketView:
     """Say the ticket is about one more CI (``#id``, asset tag, name or ``class:name``)."""
     ticket = load(tx, number, "update", expected_version)
     require_involved(tx, ticket, "link a CI to")

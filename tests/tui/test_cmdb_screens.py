@@ -1,0 +1,64 @@
+"""The CMDB screens with Pilot: look a CI up, read its detail and tree, see its impact; link a
+CI from the ticket screen."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Tree
+
+from itsm_tui.app import ItsmApp
+from itsm_tui.screens.ci_detail import CIDetailScreen
+from itsm_tui.screens.ci_lookup import CILookupScreen
+from itsm_tui.screens.impact import ImpactScreen
+from tests.tui.conftest import Console
+from tests.tui.test_console import settle, text_of
+
+
+def tree_lines(tree: Tree) -> list[str]:  # type: ignore[type-arg]
+    return [tree.render_line(y).text.rstrip() for y in range(tree.size.height)]
+
+
+async def test_lookup_detail_impact(console: Console) -> None:
+    app = ItsmApp(console.site, console.desk.agent1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, CILookupScreen)
+        await pilot.press(*"10.2")
+        await settle(pilot)
+        results = app.screen.query_one("#ci-search-results", DataTable)
+        assert results.row_count == 2  # OA-APP-01 and DB-01 by IP prefix
+        app.screen.query_one(Input).value = "OA 系统"  # words, any order
+        await settle(pilot)
+        assert results.row_count == 1
+        assert "OA办公系统" in str(results.get_row_at(0)[1])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CIDetailScreen)
+        assert "OA办公系统" in text_of(app, "#ci-head")
+        assert "critical" in text_of(app, "#ci-head")
+        tree = app.screen.query_one("#ci-tree", Tree)
+        lines = tree_lines(tree)
+        assert any("Depends on (2)" in line for line in lines)
+        assert any("runs_on ▸ server:OA-APP-01" in line for line in lines)
+        # Expanding the database reads its own relations in a worker.
+        db_node = next(n for n in tree.root.children[0].children if "OA库" in str(n.label))
+        db_node.expand()
+        await settle(pilot)
+        assert [str(c.label) for c in db_node.children] == ["runs_on ▸ server:DB-01"]
+        assert "Open incidents (3)" in text_of(app, "#ci-tickets-title")
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, ImpactScreen)
+        head = text_of(app, "#impact-head")
+        assert "depth 6" in head and "MAJOR INCIDENT SUGGESTED" in head
+        body = text_of(app, "#impact-body")
+        assert "Business services at stake (1)" in body
+        assert "Depends on downstream (4)" in body
+        assert "Open incidents on all of it (3)" in body
+        await pilot.press("minus")
+        await settle(pilot)
+        assert "depth 5" in text_of(app, "#impact-head")
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CILookupScreen)

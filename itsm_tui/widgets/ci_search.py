@@ -105,7 +105,7 @@ class CISearch(Vertical):
             table.add_row(
                 Text(ci.ci_class),
                 Text(one_line(ci.name)),
-                Text(ci.status),
+                Text(ci.status.replace("_", " ")),
                 crit,
                 Text(one_line(ci.ip or ci.asset_tag or "")),
             )

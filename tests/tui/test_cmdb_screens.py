@@ -6,9 +6,13 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input, Tree
 
 from itsm_tui.app import ItsmApp
+from itsm_tui.dialogs.ci_picker import CIPickDialog
+from itsm_tui.dialogs.form import FormDialog
 from itsm_tui.screens.ci_detail import CIDetailScreen
 from itsm_tui.screens.ci_lookup import CILookupScreen
 from itsm_tui.screens.impact import ImpactScreen
+from itsm_tui.screens.ticket import TicketScreen
+from itsm_tui.workflow import tickets as t
 from tests.tui.conftest import Console
 from tests.tui.test_console import settle, text_of
 
@@ -62,3 +66,44 @@ async def test_lookup_detail_impact(console: Console) -> None:
         await pilot.press("escape", "escape")
         await settle(pilot)
         assert isinstance(app.screen, CILookupScreen)
+
+
+async def test_link_and_unlink_a_ci_from_the_ticket_screen(console: Console) -> None:
+    app = ItsmApp(console.site, console.desk.agent1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_ticket("INC000002")  # claimed by 钱一, no CI yet
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+        assert "CIs      —" in text_of(app, "#ticket-fields")
+        assert app.screen.check_action("impact", ()) is False
+        assert app.screen.check_action("op", ("unlink_ci",)) is False
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, CIPickDialog)
+        await pilot.press(*"OA-APP")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+        fields = text_of(app, "#ticket-fields")
+        assert "CIs      OA-APP-01" in fields
+        assert "At stake OA办公系统 (1)" in fields  # it runs on OA-APP-01
+        assert "major incident?" in fields
+        assert "link_ci" in text_of(app, "#ticket-timeline")
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, ImpactScreen)
+        assert "server:OA-APP-01" in text_of(app, "#impact-head")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+        assert "CIs      —" in text_of(app, "#ticket-fields")
+        assert "At stake" not in text_of(app, "#ticket-fields")
+    view = t.show_ticket(console.site, console.desk.agent1, "INC000002").ticket
+    assert view.cis == [] and view.version == 4  # create, claim, link, unlink

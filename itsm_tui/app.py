@@ -10,7 +10,9 @@ from textual.binding import Binding, BindingType
 from itsm_tui.commands import ConsoleCommands
 from itsm_tui.dialogs.form import Field, FormDialog
 from itsm_tui.messages import OpenQueue, OpenTicket, TicketChanged
+from itsm_tui.screens.ci_lookup import CILookupScreen
 from itsm_tui.screens.dashboard import DashboardScreen
+from itsm_tui.screens.impact import ImpactScreen
 from itsm_tui.screens.intake import IntakeScreen
 from itsm_tui.screens.queue import QueueScreen
 from itsm_tui.screens.ticket import TicketScreen
@@ -30,6 +32,7 @@ class ItsmApp(App[None]):
         Binding("d", "dashboard", "Dashboard", id="dashboard"),
         Binding("i", "intake", "New call", id="intake"),
         Binding("ctrl+g", "goto", "Go to ticket", id="goto"),
+        Binding("l", "cis", "CI lookup", id="ci-lookup"),
     ]
 
     def __init__(self, site: Site, actor: Actor) -> None:
@@ -54,6 +57,19 @@ class ItsmApp(App[None]):
                 self.open_ticket(normalise_number(values["number"]))
 
         self.push_screen(FormDialog("Go to ticket", [Field("number", "Number")]), chosen)
+
+    def action_cis(self) -> None:
+        if not isinstance(self.screen, CILookupScreen):
+            self.push_screen(CILookupScreen(self.site, self.actor))
+
+    def action_impact_of(self) -> None:
+        def chosen(values: dict[str, str] | None) -> None:
+            if values and values["ci"].strip():
+                ref = values["ci"].strip()
+                self.push_screen(ImpactScreen(self.site, self.actor, [ref], ref))
+
+        field = Field("ci", "CI (name, class:name, asset tag or #id)")
+        self.push_screen(FormDialog("Impact of …", [field]), chosen)
 
     def open_ticket(self, number: str) -> None:
         self.push_screen(TicketScreen(self.site, self.actor, number))

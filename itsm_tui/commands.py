@@ -29,6 +29,8 @@ class ConsoleCommands(Provider):
             ("screen: dashboard", app.action_dashboard, "Counts, alerts, backlog"),
             ("screen: new call (intake)", app.action_intake, "Log a call, open a ticket"),
             ("ticket: go to number…", app.action_goto, "Open a ticket by its number"),
+            ("screen: configuration items (CMDB)", app.action_cis, "Look up a CI (key: l)"),
+            ("cmdb: impact of …", app.action_impact_of, "What a CI's failure would hit"),
         ]
         commands += [
             (f"queue: {title.lower()}", partial(app.open_queue, queue.value), "Open the queue")

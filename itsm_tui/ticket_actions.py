@@ -16,6 +16,7 @@ from textual import work
 from textual.binding import Binding
 from textual.screen import Screen
 
+from itsm_tui.dialogs.ci_picker import CIPickDialog
 from itsm_tui.dialogs.form import ConfirmDialog, Field, FormDialog
 from itsm_tui.messages import TicketChanged
 from itsm_tui.workflow import tickets as t
@@ -34,6 +35,7 @@ class TicketRef:
     tier: int
     group: str | None
     allowed: tuple[str, ...] = ()
+    cis: tuple[str, ...] = ()  # the linked CIs, as refs (``class:name``)
 
 
 Values = dict[str, str]
@@ -47,6 +49,7 @@ class Op:
     state_op: str  # the operation name in ``tickets.states`` (decides when it is offered)
     call: Callable[[Site, Actor, TicketRef, Values], Any]
     dialog: Dialog | None = None
+    picks_ci: bool = False  # asks for a CI with the CMDB search instead of a form
 
 
 def _reason(title: str) -> Dialog:
@@ -177,6 +180,23 @@ OPS: dict[str, Op] = {
             ),
             _reason("Flag to the supervisor:"),
         ),
+        Op(
+            "link_ci",
+            "Link CI",
+            "update",
+            lambda s, a, r, v: t.link_ci(s, a, r.number, v["ci"], expected_version=r.version),
+            picks_ci=True,
+        ),
+        Op(
+            "unlink_ci",
+            "Unlink CI",
+            "update",
+            lambda s, a, r, v: t.unlink_ci(s, a, r.number, v["ci"], expected_version=r.version),
+            lambda r, g: FormDialog(
+                f"Unlink a CI from {r.number}",
+                [Field("ci", "CI", [(ci, ci) for ci in r.cis] or [("(none linked)", "")])],
+            ),
+        ),
     ]
 }
 
@@ -194,6 +214,8 @@ TICKET_KEYS = {
     "close": "x",
     "reopen": "o",
     "flag": "f",
+    "link_ci": "l",
+    "unlink_ci": "L",
 }
 
 
@@ -226,7 +248,7 @@ class TicketActions(Screen[None]):
         if ref is None:
             return
         op = OPS[name]
-        if op.dialog is None:
+        if op.dialog is None and not op.picks_ci:
             self._perform(name, ref, {})
             return
 
@@ -234,7 +256,12 @@ class TicketActions(Screen[None]):
             if values is not None:
                 self._perform(name, ref, values)
 
-        self.app.push_screen(op.dialog(ref, self.groups), submitted)
+        if op.picks_ci:
+            dialog: Any = CIPickDialog(self.site, self.actor, f"{op.label} to {ref.number}")
+        else:
+            assert op.dialog is not None
+            dialog = op.dialog(ref, self.groups)
+        self.app.push_screen(dialog, submitted)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="ticket-op")
     def _perform(self, name: str, ref: TicketRef, values: Values) -> None:

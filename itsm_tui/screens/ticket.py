@@ -1,4 +1,5 @@
-"""One ticket: its fields, SLA bars, linked CIs and timeline (journal, notes and calls, newest
+"""One ticket: its fields, SLA bars, linked CIs (and the business services they put at stake;
+``l``/``L`` link and unlink, ``m`` the impact) and timeline (journal, notes and calls, newest
 first), with every action one key away."""
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
+from itsm_tui.screens.impact import ImpactScreen
 from itsm_tui.storage.ticket_queries import HistoryEntry
 from itsm_tui.textsafe import visible
 from itsm_tui.ticket_actions import TICKET_KEYS, TicketActions, TicketRef, op_bindings
 from itsm_tui.timefmt import local
 from itsm_tui.widgets.sla_bar import SlaBar
+from itsm_tui.workflow.cmdb import ServicesAtStake, services_at_stake
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.errors import DomainError
 from itsm_tui.workflow.groups import list_groups
@@ -32,6 +35,7 @@ class TicketScreen(TicketActions):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("r", "reload", "Reload", id="ticket-reload"),
+        Binding("m", "impact", "Impact", id="ticket-impact"),
         *op_bindings(TICKET_KEYS),
     ]
 
@@ -40,6 +44,7 @@ class TicketScreen(TicketActions):
         self.site, self.actor, self.number = site, actor, number
         self.detail: TicketDetail | None = None
         self.history: list[HistoryEntry] = []
+        self.stake: ServicesAtStake | None = None
         self.groups = []
 
     def compose(self) -> ComposeResult:
@@ -68,12 +73,23 @@ class TicketScreen(TicketActions):
         if self.detail is None:
             return None
         v = self.detail.ticket
-        return TicketRef(v.number, v.version, v.tier, v.group, tuple(v.allowed))
+        cis = tuple(self.stake.cis) if self.stake else tuple(v.cis)
+        return TicketRef(v.number, v.version, v.tier, v.group, tuple(v.allowed), cis)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "op" and parameters:
-            return self.op_offered(str(parameters[0]))
+            name = str(parameters[0])
+            if name == "unlink_ci" and not (self.detail and self.detail.ticket.cis):
+                return False
+            return self.op_offered(name)
+        if action == "impact":
+            return bool(self.stake and self.stake.cis)
         return True
+
+    def action_impact(self) -> None:
+        if self.stake and self.stake.cis:
+            title = f"{self.number} ({', '.join(self.stake.cis)})"
+            self.app.push_screen(ImpactScreen(self.site, self.actor, self.stake.cis, title))
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
@@ -81,14 +97,21 @@ class TicketScreen(TicketActions):
             detail = show_ticket(self.site, self.actor, self.number)
             history = ticket_history(self.site, self.actor, self.number)
             groups = self.groups or list_groups(self.site, self.actor)
+            stake = services_at_stake(self.site, self.actor, self.number)
         except DomainError as error:
             self.app.call_from_thread(self._refused, error)
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show, detail, history, groups)
+            self.app.call_from_thread(self.show, detail, history, groups, stake)
 
-    def show(self, detail: TicketDetail, history: list[HistoryEntry], groups: Any) -> None:
-        self.detail, self.history, self.groups = detail, history, groups
+    def show(
+        self,
+        detail: TicketDetail,
+        history: list[HistoryEntry],
+        groups: Any,
+        stake: ServicesAtStake | None = None,
+    ) -> None:
+        self.detail, self.history, self.groups, self.stake = detail, history, groups, stake
         self.number = detail.ticket.number
         zone = self.site.settings.zone
         now = self.site.clock.now()
@@ -138,9 +161,21 @@ class TicketScreen(TicketActions):
         for label, value in rows:
             text.append(f"{label:<9}", style="dim")
             text.append(visible(value) + "\n")
+            if label == "CIs":
+                self._at_stake(text)
         if v.description:
             text.append("\n" + visible(v.description))
         return text
+
+    def _at_stake(self, text: Text) -> None:
+        """The business services the linked CIs put at stake, under the CIs (m: the impact)."""
+        if self.stake is None or not self.stake.cis:
+            return
+        text.append(f"{'At stake':<9}", style="dim")
+        services = [f"{s.name} ({s.criticality})" for s in self.stake.services]
+        text.append(visible(", ".join(services) or "no business service") + "\n")
+        if self.stake.major_suggested:
+            text.append(" " * 9 + "major incident?\n", style="bold white on red")
 
     def _timeline(self, detail: TicketDetail, zone: Any) -> Text:
         items: list[tuple[datetime, int, str, str, str]] = []

@@ -3,6 +3,7 @@ bounded substring pass."""
 
 from __future__ import annotations
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from itsm_tui.storage.caller_queries import starts_with
@@ -23,6 +24,39 @@ def search(session: Session, text: str, limit: int) -> list[ConfigurationItem]:
             .where(where, ConfigurationItem.status != "retired")
             .order_by(col(ConfigurationItem.name))
             .limit(limit)
+        ).all()
+        for row in rows:
+            found.setdefault(row.id or 0, row)
+        if len(found) >= limit:
+            break
+    return list(found.values())[:limit]
+
+
+def lookup(session: Session, text: str, limit: int) -> list[ConfigurationItem]:
+    """The console's CI lookup, best matches first: an exact asset tag or IP, then names, IPs
+    and asset tags starting with ``text`` (index ranges), then names containing it, then —
+    for text of several words, as people type Chinese names ("OA 系统") — names containing
+    every word. Retired CIs are included: the CMDB keeps them to be looked at."""
+    text = text.strip()
+    if not text:
+        return []
+    name, ip, tag = (
+        col(ConfigurationItem.name),
+        col(ConfigurationItem.ip),
+        col(ConfigurationItem.asset_tag),
+    )
+    words = text.split()
+    passes = [
+        or_(tag == text, ip == text),
+        or_(starts_with(name, text), starts_with(ip, text), starts_with(tag, text)),
+        name.icontains(text, autoescape=True),
+    ]
+    if len(words) > 1:
+        passes.append(and_(*(name.icontains(w, autoescape=True) for w in words)))
+    found: dict[int, ConfigurationItem] = {}
+    for where in passes:
+        rows = session.exec(
+            select(ConfigurationItem).where(where).order_by(name).limit(limit)
         ).all()
         for row in rows:
             found.setdefault(row.id or 0, row)

@@ -16,6 +16,7 @@ from itsm_tui.clock import FrozenClock
 from itsm_tui.config import Settings
 from itsm_tui.storage.engine import make_engine
 from itsm_tui.storage.tables import Ticket
+from itsm_tui.workflow import cmdb
 from itsm_tui.workflow.admin import initialise
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.staff import add_staff
@@ -101,6 +102,27 @@ def seed_console(site: Site, desk: Desk) -> list[str]:
     return numbers
 
 
+def seed_cmdb(site: Site, admin: Actor) -> None:
+    """A small graph around the desk's OA办公系统 (made critical): it runs on OA-APP-01 in
+    核心机房A and depends on OA库, which runs on DB-01 in the same room."""
+    cmdb.update_ci(site, admin, "OA办公系统", {"criticality": 1})
+    add = cmdb.add_ci
+    add(site, admin, "核心机房A", "machine_room")
+    server = {"kind": "virtual", "os": "麒麟 V10"}
+    add(site, admin, "OA-APP-01", "server", attributes=server, ip="10.2.0.15",
+        asset_tag="ZC-2024-0015", owner_group="server", criticality=2)  # fmt: skip
+    add(site, admin, "DB-01", "server", attributes={"kind": "physical"}, ip="10.2.0.21")
+    add(site, admin, "OA库", "database", attributes={"engine": "达梦 DM8"}, owner_group="dba")
+    for source, kind, target in [
+        ("OA办公系统", "runs_on", "OA-APP-01"),
+        ("OA办公系统", "depends_on", "OA库"),
+        ("OA库", "runs_on", "DB-01"),
+        ("OA-APP-01", "located_in", "核心机房A"),
+        ("DB-01", "located_in", "核心机房A"),
+    ]:
+        cmdb.link(site, admin, source, kind, target)
+
+
 @pytest.fixture
 def console() -> Iterator[Console]:
     """A fixed path, a frozen clock, the small desk and its tickets: the same on every run."""
@@ -112,5 +134,6 @@ def console() -> Iterator[Console]:
     admin = Actor(view.id, view.login, view.display_name, view.tier, frozenset())
     desk = Desk(site, admin)
     numbers = seed_console(site, desk)
+    seed_cmdb(site, admin)
     yield Console(site, desk, numbers)
     site.close()

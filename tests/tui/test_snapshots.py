@@ -72,3 +72,27 @@ def test_intake(snap_compare: Any, console: Console, size: tuple[int, int]) -> N
     app = ItsmApp(console.site, console.desk.agent1)
     steps = _after("i", value=("#caller-search", "王小明"))
     assert snap_compare(app, terminal_size=size, run_before=steps)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_ci_lookup(snap_compare: Any, console: Console, size: tuple[int, int]) -> None:
+    app = ItsmApp(console.site, console.desk.agent1)
+    assert snap_compare(app, terminal_size=size, run_before=_after("l", "O", "A"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_ci_detail(snap_compare: Any, console: Console, size: tuple[int, int]) -> None:
+    app = ItsmApp(console.site, console.desk.agent1)
+    steps = _after("l", value=("#ci-search-input", "OA办公系统"))
+    assert snap_compare(app, terminal_size=size, run_before=steps)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_impact(snap_compare: Any, console: Console, size: tuple[int, int]) -> None:
+    app = ItsmApp(console.site, console.desk.agent1)
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await _after("l", value=("#ci-search-input", "OA-APP-01"))(pilot)
+        await _after("i")(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=steps)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from itsm_tui.storage import ci_queries
 from itsm_tui.storage.cmdb_queries import OpenIncident, open_incidents
 from itsm_tui.storage.tables import (
     AssignmentGroup,
@@ -313,6 +314,15 @@ def search_cis(
         stmt = stmt.where(col(ConfigurationItem.id) > after)
     rows = read.session.exec(stmt.order_by(col(ConfigurationItem.id)).limit(limit)).all()
     return [ci_view(read.session, r) for r in rows]
+
+
+@query(Action.VIEW_CMDB)
+def lookup_cis(read: Read, text: str, *, limit: int = 50) -> list[CIView]:
+    """CIs as the operator types: exact asset tag or IP first, then name / IP / asset tag
+    prefixes, then names containing the text (or each of its words). Retired CIs included."""
+    if not 1 <= limit <= 200:
+        raise Invalid("limit must be 1 to 200.", field="limit")
+    return [ci_view(read.session, r) for r in ci_queries.lookup(read.session, text, limit)]
 
 
 @mutation(Action.MANAGE_CMDB)

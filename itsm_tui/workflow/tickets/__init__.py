@@ -1,6 +1,7 @@
 """Incidents and service requests: every operation on a ticket, as one workflow function each."""
 
 from itsm_tui.workflow.tickets.assignment import assign, claim, escalate, flag, return_ticket
+from itsm_tui.workflow.tickets.cis import link_ci, unlink_ci
 from itsm_tui.workflow.tickets.create import TicketDraft, create_ticket
 from itsm_tui.workflow.tickets.lifecycle import (
     cancel,
@@ -37,6 +38,7 @@ __all__ = [
     "create_ticket",
     "escalate",
     "flag",
+    "link_ci",
     "list_tickets",
     "override_priority",
     "reopen",
@@ -46,5 +48,6 @@ __all__ = [
     "set_pending",
     "show_ticket",
     "ticket_history",
+    "unlink_ci",
     "update_ticket",
 ]

@@ -1,0 +1,225 @@
+"""One configuration item: its fields and class attributes, its relationships as a tree ("depends
+on" downstream, "used by" upstream, each node expanded on demand), and the open incidents on
+it (Enter opens one). ``i`` shows what its failure would hit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static, Tree
+from textual.widgets.tree import TreeNode
+from textual.worker import get_current_worker
+
+from itsm_tui.messages import OpenTicket, TicketChanged
+from itsm_tui.screens.impact import ImpactScreen
+from itsm_tui.textsafe import visible
+from itsm_tui.timefmt import local
+from itsm_tui.widgets.cells import one_line
+from itsm_tui.workflow.cmdb import CIDetail, show_ci
+from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.errors import DomainError
+
+DOWN, UP = "out", "in"  # RelationView.direction: "this CI <type> other" / "other <type> this"
+
+
+@dataclass
+class Node:
+    """What a tree node stands for: a CI reached in one direction, its children read or not."""
+
+    ci_id: int
+    direction: str
+    ancestors: frozenset[int]
+    loaded: bool = False
+
+
+class CIDetailScreen(Screen[None]):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("i", "impact", "Impact", id="ci-impact"),
+        Binding("o", "open", "Open", id="ci-open"),
+        Binding("r", "reload", "Reload", id="ci-reload"),
+    ]
+
+    def __init__(self, site: Site, actor: Actor, ref: str) -> None:
+        super().__init__()
+        self.site, self.actor, self.ref = site, actor, ref
+        self.detail: CIDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(f"Loading {self.ref} …", id="ci-head", markup=False)
+        with Horizontal(id="ci-body"):
+            with VerticalScroll(id="ci-fields-box"):
+                yield Static("", id="ci-fields", markup=False)
+            yield Tree(Text("relationships"), id="ci-tree")
+        yield Static("Open incidents", id="ci-tickets-title", markup=False)
+        yield DataTable(id="ci-tickets", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#ci-tickets", DataTable)
+        for label, width in (("Number", 9), ("P", 2), ("Status", 11), ("Title", 40)):
+            table.add_column(label, width=width)
+        self.query_one(Tree).focus()
+        self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def on_ticket_changed(self, event: TicketChanged) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        try:
+            detail = show_ci(self.site, self.actor, self.ref)
+        except DomainError as error:
+            self.app.call_from_thread(self._refused, error)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show, detail)
+
+    def _refused(self, error: DomainError) -> None:
+        self.notify(error.message, title="Refused", severity="error", timeout=8, markup=False)
+
+    def show(self, detail: CIDetail) -> None:
+        self.detail = detail
+        ci = detail.ci
+        self.ref = f"#{ci.id}"
+        self.sub_title = one_line(ci.name)
+        head = Text()
+        head.append(f"{detail.class_label} ", style="bold")
+        head.append(visible(ci.name), style="bold")
+        head.append(f"\n{ci.ci_class} · {ci.status.replace('_', ' ')} · ")
+        head.append(detail.criticality_label, style="bold red" if ci.criticality == 1 else "")
+        self.query_one("#ci-head", Static).update(head)
+        self.query_one("#ci-fields", Static).update(self._fields(detail))
+        self._tree(detail)
+        self._tickets(detail)
+
+    def _fields(self, detail: CIDetail) -> Text:
+        ci = detail.ci
+        zone = self.site.settings.zone
+        rows = [
+            ("Group", ci.owner_group or "—"),
+            ("Location", ci.location or "—"),
+            ("Asset tag", ci.asset_tag or "—"),
+            ("Serial", ci.serial or "—"),
+            ("IP", ci.ip or "—"),
+            ("Updated", local(ci.updated_at, zone) if ci.updated_at else "—"),
+            ("Version", str(ci.version)),
+            *((name, str(value)) for name, value in sorted(ci.attributes.items())),
+        ]
+        text = Text()
+        for label, value in rows:
+            text.append(f"{label:<10}", style="dim")
+            text.append(one_line(value) + "\n")
+        if detail.documents:
+            text.append("\nDocuments\n", style="bold")
+            for doc in detail.documents:
+                text.append(one_line(f"{doc.kind}: {doc.title} v{doc.version}") + "\n")
+        return text
+
+    def _tree(self, detail: CIDetail) -> None:
+        tree: Tree[Node] = self.query_one("#ci-tree", Tree)
+        tree.clear()
+        ci = detail.ci
+        tree.root.set_label(Text(one_line(f"{ci.ci_class}:{ci.name}")))
+        tree.root.data = Node(ci.id, "", frozenset({ci.id}), loaded=True)
+        for direction, title in ((DOWN, "Depends on"), (UP, "Used by")):
+            relations = [r for r in detail.relations if r.direction == direction]
+            branch = tree.root.add(Text(f"{title} ({len(relations)})", style="bold"), expand=True)
+            branch.data = Node(ci.id, direction, frozenset({ci.id}), loaded=True)
+            self._children(branch, detail)
+        tree.root.expand()
+
+    def _children(self, node: TreeNode[Node], detail: CIDetail) -> None:
+        """Add the relations of ``detail`` in ``node``'s direction under ``node``."""
+        assert node.data is not None
+        direction, ancestors = node.data.direction, node.data.ancestors
+        for rel in detail.relations:
+            if rel.direction != direction:
+                continue
+            arrow = "▸" if direction == DOWN else "◂"
+            label = Text(f"{rel.type} {arrow} ", style="dim")
+            label.append(one_line(rel.other))
+            looped = rel.other_id in ancestors
+            if looped:
+                label.append(" (loop)", style="dim")
+            child = node.add(label, allow_expand=not looped)
+            child.data = Node(rel.other_id, direction, ancestors | {rel.other_id}, loaded=looped)
+        if not node.children:
+            node.add_leaf(Text("(none)", style="dim"))
+
+    @on(Tree.NodeExpanded, "#ci-tree")
+    def _expanded(self, event: Tree.NodeExpanded[Node]) -> None:
+        data = event.node.data
+        if data is not None and not data.loaded:
+            self.expand_node(event.node)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="ci-tree")
+    def expand_node(self, node: TreeNode[Node]) -> None:
+        assert node.data is not None
+        try:
+            detail = show_ci(self.site, self.actor, f"#{node.data.ci_id}")
+        except DomainError as error:
+            self.app.call_from_thread(self._refused, error)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._fill, node, detail)
+
+    def _fill(self, node: TreeNode[Node], detail: CIDetail) -> None:
+        if node.data is None or node.data.loaded:
+            return
+        node.data.loaded = True
+        self._children(node, detail)
+
+    def _tickets(self, detail: CIDetail) -> None:
+        table = self.query_one("#ci-tickets", DataTable)
+        table.clear()
+        for inc in detail.open_incidents:
+            table.add_row(
+                Text(inc.number),
+                Text(str(inc.priority)),
+                Text(inc.status.replace("_", " ")),
+                Text(one_line(inc.title)),
+            )
+        count = len(detail.open_incidents)
+        title = f"Open incidents ({count})" if count else "Open incidents: none"
+        self.query_one("#ci-tickets-title", Static).update(title)
+        table.display = bool(count)
+
+    @on(DataTable.RowSelected, "#ci-tickets")
+    def _ticket_selected(self, event: DataTable.RowSelected) -> None:
+        self._open_ticket(event.cursor_row)
+
+    def _open_ticket(self, row: int) -> None:
+        if self.detail and 0 <= row < len(self.detail.open_incidents):
+            self.app.post_message(OpenTicket(self.detail.open_incidents[row].number))
+
+    def action_open(self) -> None:
+        """The highlighted incident, or the highlighted CI in the tree, on its own screen."""
+        table = self.query_one("#ci-tickets", DataTable)
+        if table.has_focus:
+            self._open_ticket(table.cursor_row)
+            return
+        node = self.query_one("#ci-tree", Tree).cursor_node
+        if node is not None and node.data is not None and node.data.ci_id != self._own_id():
+            self.app.push_screen(CIDetailScreen(self.site, self.actor, f"#{node.data.ci_id}"))
+
+    def _own_id(self) -> int | None:
+        return self.detail.ci.id if self.detail else None
+
+    def action_impact(self) -> None:
+        if self.detail is not None:
+            ci = self.detail.ci
+            self.app.push_screen(ImpactScreen(self.site, self.actor, [f"#{ci.id}"], ci.name))

@@ -1,0 +1,43 @@
+"""Find a configuration item by name, IP or asset tag as you type; Enter opens its detail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input
+
+from itsm_tui.screens.ci_detail import CIDetailScreen
+from itsm_tui.widgets.ci_search import CISearch
+from itsm_tui.workflow.context import Actor, Site
+
+
+class CILookupScreen(Screen[None]):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("slash", "search", "Search", id="ci-lookup-search"),
+    ]
+
+    def __init__(self, site: Site, actor: Actor) -> None:
+        super().__init__()
+        self.site, self.actor = site, actor
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield CISearch(self.site, self.actor, id="ci-lookup")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Configuration items"
+
+    def action_search(self) -> None:
+        self.query_one("#ci-search-input", Input).focus()
+
+    @on(CISearch.Picked)
+    def _picked(self, event: CISearch.Picked) -> None:
+        self.app.push_screen(CIDetailScreen(self.site, self.actor, f"#{event.ci.id}"))

@@ -1,0 +1,130 @@
+"""What a failing CI (or a ticket's CIs) takes down: the business services at stake with the
+chain that explains each, what the CIs themselves need, the open incidents on everything hit,
+and a major-incident suggestion when a critical service is among them. ``+``/``-`` change how
+far the walk goes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
+
+from itsm_tui.widgets.cells import one_line
+from itsm_tui.workflow.cmdb import ImpactReport, analyse
+from itsm_tui.workflow.cmdb.impact import MAX_DEPTH, Affected
+from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.errors import DomainError
+
+DEFAULT_DEPTH = 6
+SHOWN = 200  # rows per section; the count above it says how many there are
+
+
+class ImpactScreen(Screen[None]):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("plus,equals_sign", "depth(1)", "Deeper", id="impact-deeper"),
+        Binding("minus", "depth(-1)", "Shallower", id="impact-shallower"),
+        Binding("r", "reload", "Reload", id="impact-reload"),
+    ]
+
+    def __init__(self, site: Site, actor: Actor, refs: list[str], title: str) -> None:
+        super().__init__()
+        self.site, self.actor, self.refs, self.title_text = site, actor, refs, title
+        self.depth = DEFAULT_DEPTH
+        self.report: ImpactReport | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Walking the CMDB …", id="impact-head", markup=False)
+        with VerticalScroll(id="impact-box"):
+            yield Static("", id="impact-body", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"Impact of {one_line(self.title_text)}"
+        self.query_one("#impact-box").focus()
+        self.load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "depth" and parameters:
+            wanted = self.depth + int(str(parameters[0]))
+            return 1 <= wanted <= MAX_DEPTH
+        return True
+
+    def action_depth(self, step: int) -> None:
+        self.depth = max(1, min(MAX_DEPTH, self.depth + step))
+        self.refresh_bindings()
+        self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        try:
+            report = analyse(self.site, self.actor, self.refs, depth=self.depth)
+        except DomainError as error:
+            self.app.call_from_thread(self._refused, error)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show, report)
+
+    def _refused(self, error: DomainError) -> None:
+        self.query_one("#impact-head", Static).update(error.message)
+        self.notify(error.message, title="Refused", severity="error", timeout=8, markup=False)
+
+    def show(self, report: ImpactReport) -> None:
+        self.report = report
+        head = Text()
+        head.append("Impact of ", style="bold")
+        head.append(one_line(", ".join(report.roots)), style="bold")
+        head.append(f" · depth {report.depth} (+/-)")
+        if report.truncated:
+            head.append(" · cut off: too many CIs", style="bold yellow")
+        if report.major_suggested:
+            head.append("\nMAJOR INCIDENT SUGGESTED", style="bold white on red")
+            head.append(" " + one_line(report.reasons[0]) if report.reasons else "")
+        self.query_one("#impact-head", Static).update(head)
+        self.query_one("#impact-body", Static).update(self._body(report))
+
+    def _body(self, report: ImpactReport) -> Text:
+        text = Text()
+        _section(text, f"Business services at stake ({len(report.services)})")
+        for s in report.services[:SHOWN]:
+            style = "bold red" if s.criticality == 1 else "bold"
+            text.append(f"  {s.criticality} ", style=style)
+            text.append(one_line(s.name), style=style)
+            text.append(f"  {s.status.replace('_', ' ')}\n", style="dim")
+            text.append("    " + one_line(s.explanation) + "\n", style="dim")
+        others = [a for a in report.upstream if a.depth > 0 and a.ci_class != "business_service"]
+        _section(text, f"Also hit upstream ({len(others)})")
+        _affected(text, others)
+        _section(text, f"Depends on downstream ({len(report.downstream)})")
+        _affected(text, report.downstream)
+        _section(text, f"Open incidents on all of it ({len(report.open_incidents)})")
+        for inc in report.open_incidents[:SHOWN]:
+            text.append(f"  {inc.number} P{inc.priority} {inc.status.replace('_', ' ')}  ")
+            text.append(one_line(inc.title) + "\n")
+        return text
+
+
+def _section(text: Text, title: str) -> None:
+    if text:
+        text.append("\n")
+    text.append(title + "\n", style="bold underline")
+
+
+def _affected(text: Text, rows: list[Affected]) -> None:
+    for a in rows[:SHOWN]:
+        text.append(f"  {a.depth} ", style="dim")
+        text.append(one_line(f"{a.ci_class}:{a.name}"))
+        text.append(f"  via {a.via[-1] if a.via else '—'}\n", style="dim")

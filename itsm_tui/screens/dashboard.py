@@ -12,7 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from itsm_tui.messages import OpenQueue, OpenTicket, TicketChanged
@@ -21,6 +21,7 @@ from itsm_tui.ticket_actions import TicketActions, TicketRef
 from itsm_tui.timefmt import left
 from itsm_tui.widgets.alert_inbox import AlertInbox
 from itsm_tui.widgets.cells import one_line
+from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.widgets.ticket_table import TicketTable
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.dashboard import Dashboard, dashboard
@@ -72,7 +73,7 @@ class DashboardScreen(TicketActions):
             with Horizontal(id="dash-supervisor"):
                 yield DataTable(id="dash-backlog", cursor_type="row", zebra_stripes=True)
                 yield DataTable(id="dash-overdue", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.actor.display_name} ({self.actor.login})"

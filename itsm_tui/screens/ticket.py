@@ -13,13 +13,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from itsm_tui.storage.ticket_queries import HistoryEntry
 from itsm_tui.textsafe import visible
 from itsm_tui.ticket_actions import TICKET_KEYS, TicketActions, TicketRef, op_bindings
 from itsm_tui.timefmt import local
+from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.widgets.sla_bar import SlaBar
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.errors import DomainError
@@ -52,7 +53,7 @@ class TicketScreen(TicketActions):
                 yield SlaBar("Resolution", id="sla-resolution")
             with VerticalScroll(id="ticket-timeline-box"):
                 yield Static("", id="ticket-timeline", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.number

@@ -26,7 +26,7 @@ from itsm_tui.widgets.ticket_table import TicketTable
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.dashboard import Dashboard, dashboard
 from itsm_tui.workflow.errors import DomainError
-from itsm_tui.workflow.groups import list_groups
+from itsm_tui.workflow.groups import GroupView
 from itsm_tui.workflow.tickets import Queue, TicketPage, list_tickets
 from itsm_tui.workflow.tickets.states import allowed_operations
 
@@ -58,7 +58,7 @@ class DashboardScreen(TicketActions):
         super().__init__()
         self.site, self.actor = site, actor
         self.board: Dashboard | None = None
-        self.groups = []
+        self.groups: list[GroupView] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -107,15 +107,14 @@ class DashboardScreen(TicketActions):
     def load(self) -> None:
         try:
             board = dashboard(self.site, self.actor)
-            groups = self.groups or (list_groups(self.site, self.actor) if board.supervisor else [])
         except DomainError as error:
             self.app.call_from_thread(self._refused, error)
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show, board, groups)
+            self.app.call_from_thread(self.show, board)
 
-    def show(self, board: Dashboard, groups: list) -> None:  # type: ignore[type-arg]
-        self.board, self.groups = board, groups
+    def show(self, board: Dashboard) -> None:
+        self.board = board
         for queue in CARDS.values():
             card = self.query_one(f"#card-{queue.value}", Static)
             count = board.counts.get(queue)

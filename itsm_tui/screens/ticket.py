@@ -24,7 +24,7 @@ from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.widgets.sla_bar import SlaBar
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.errors import DomainError
-from itsm_tui.workflow.groups import list_groups
+from itsm_tui.workflow.groups import GroupView
 from itsm_tui.workflow.tickets import TicketDetail, show_ticket, ticket_history
 
 
@@ -41,7 +41,7 @@ class TicketScreen(TicketActions):
         self.site, self.actor, self.number = site, actor, number
         self.detail: TicketDetail | None = None
         self.history: list[HistoryEntry] = []
-        self.groups = []
+        self.groups: list[GroupView] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -81,15 +81,14 @@ class TicketScreen(TicketActions):
         try:
             detail = show_ticket(self.site, self.actor, self.number)
             history = ticket_history(self.site, self.actor, self.number)
-            groups = self.groups or list_groups(self.site, self.actor)
         except DomainError as error:
             self.app.call_from_thread(self._refused, error)
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show, detail, history, groups)
+            self.app.call_from_thread(self.show, detail, history)
 
-    def show(self, detail: TicketDetail, history: list[HistoryEntry], groups: Any) -> None:
-        self.detail, self.history, self.groups = detail, history, groups
+    def show(self, detail: TicketDetail, history: list[HistoryEntry]) -> None:
+        self.detail, self.history = detail, history
         self.number = detail.ticket.number
         zone = self.site.settings.zone
         now = self.site.clock.now()

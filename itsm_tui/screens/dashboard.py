@@ -59,12 +59,8 @@ class DashboardScreen(TicketActions):
         self.site, self.actor = site, actor
         self.board: Dashboard | None = None
         self.groups: list[GroupView] = []
-        self._mounted = False
-        self._early: Dashboard | None = None  # the figures, if they beat on_mount
 
     def compose(self) -> ComposeResult:
-        # Read the figures while the widgets mount (~0.2 s of the start-up), not after.
-        self.load()
         yield Header()
         with Horizontal(id="dash-cards"):
             for key, queue in CARDS.items():
@@ -90,10 +86,7 @@ class DashboardScreen(TicketActions):
         overdue.border_title = "Past their limit — a: reassign · e: escalate"
         self.query_one("#dash-mine", TicketTable).border_title = "My open tickets"
         self.set_interval(REFRESH_SECONDS, self.action_refresh)
-        self.query_one("#dash-mine", TicketTable).reload()
-        self._mounted = True
-        if self._early is not None:
-            self.show(self._early)
+        self.action_refresh()
 
     def _mine(self, **kwargs: object) -> TicketPage:
         return list_tickets(self.site, self.actor, Queue.MINE, **kwargs)  # type: ignore[arg-type]
@@ -121,10 +114,7 @@ class DashboardScreen(TicketActions):
             self.app.call_from_thread(self.show, board)
 
     def show(self, board: Dashboard) -> None:
-        if not self._mounted:
-            self._early = board
-            return
-        self.board, self._early = board, None
+        self.board = board
         for queue in CARDS.values():
             card = self.query_one(f"#card-{queue.value}", Static)
             count = board.counts.get(queue)

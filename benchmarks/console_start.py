@@ -167,10 +167,13 @@ def child_console(url: str, login: str | None) -> None:
             figures["jump_to_end_ms"] = await frames.after(
                 pilot, ("end",), lambda: table.at_end and table.cursor == len(table.rows) - 1
             )
+            # newest → oldest, then time oldest → priority: one key press (two in one
+            # pilot.press would count Pilot's wait for idle between them).
+            await frames.after(
+                pilot, ("s",), lambda: bool(arrivals) and arrivals[-1] == ("first", "oldest")
+            )
             figures["resort_ms"] = await frames.after(
-                pilot,
-                ("s", "s"),  # newest → oldest → priority
-                lambda: bool(arrivals) and arrivals[-1] == ("first", "priority"),
+                pilot, ("s",), lambda: bool(arrivals) and arrivals[-1] == ("first", "priority")
             )
             figures["ticket_ms"] = await frames.after(
                 pilot, ("enter",), lambda: getattr(app.screen, "detail", None) is not None

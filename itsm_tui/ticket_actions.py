@@ -22,7 +22,7 @@ from itsm_tui.messages import TicketChanged
 from itsm_tui.workflow import tickets as t
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.errors import Conflict, DomainError
-from itsm_tui.workflow.groups import GroupView
+from itsm_tui.workflow.groups import GroupView, list_groups
 from itsm_tui.workflow.tickets.states import PENDING_REASONS, RESOLUTION_CODES
 
 
@@ -231,6 +231,7 @@ class TicketActions(Screen[None]):
 
     site: Site
     actor: Actor
+    #: The groups the dialogs offer, read when the first dialog opens (not with every ticket).
     groups: list[GroupView]
 
     def ticket_ref(self) -> TicketRef | None:
@@ -252,16 +253,36 @@ class TicketActions(Screen[None]):
             self._perform(name, ref, {})
             return
 
+        if self.groups or op.picks_ci:
+            self._ask(name, ref)
+        else:
+            self._read_groups_then_ask(name, ref)
+
+    def _ask(self, name: str, ref: TicketRef) -> None:
         def submitted(values: Values | None) -> None:
             if values is not None:
                 self._perform(name, ref, values)
 
+        op = OPS[name]
         if op.picks_ci:
             dialog: Any = CIPickDialog(self.site, self.actor, f"{op.label} to {ref.number}")
         else:
             assert op.dialog is not None
             dialog = op.dialog(ref, self.groups)
         self.app.push_screen(dialog, submitted)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="ticket-groups")
+    def _read_groups_then_ask(self, name: str, ref: TicketRef) -> None:
+        try:
+            groups = list_groups(self.site, self.actor)
+        except DomainError as error:
+            self.app.call_from_thread(self._refused, error)
+            return
+        self.app.call_from_thread(self._groups_read, groups, name, ref)
+
+    def _groups_read(self, groups: list[GroupView], name: str, ref: TicketRef) -> None:
+        self.groups = groups
+        self._ask(name, ref)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="ticket-op")
     def _perform(self, name: str, ref: TicketRef, values: Values) -> None:

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, Tree
+from textual.widgets import DataTable, Header, Static, Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
@@ -23,6 +23,7 @@ from itsm_tui.screens.impact import ImpactScreen
 from itsm_tui.textsafe import visible
 from itsm_tui.timefmt import local
 from itsm_tui.widgets.cells import one_line
+from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.cmdb import CIDetail, show_ci
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.errors import DomainError
@@ -63,7 +64,7 @@ class CIDetailScreen(Screen[None]):
             yield Tree(Text("relationships"), id="ci-tree")
         yield Static("Open incidents", id="ci-tickets-title", markup=False)
         yield DataTable(id="ci-tickets", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#ci-tickets", DataTable)

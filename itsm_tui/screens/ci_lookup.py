@@ -9,10 +9,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 
 from itsm_tui.screens.ci_detail import CIDetailScreen
 from itsm_tui.widgets.ci_search import CISearch
+from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.context import Actor, Site
 
 
@@ -30,7 +31,7 @@ class CILookupScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield CISearch(self.site, self.actor, id="ci-lookup")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Configuration items"

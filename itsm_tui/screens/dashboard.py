@@ -12,7 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from itsm_tui.messages import OpenQueue, OpenTicket, TicketChanged
@@ -21,11 +21,12 @@ from itsm_tui.ticket_actions import TicketActions, TicketRef
 from itsm_tui.timefmt import left
 from itsm_tui.widgets.alert_inbox import AlertInbox
 from itsm_tui.widgets.cells import one_line
+from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.widgets.ticket_table import TicketTable
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.dashboard import Dashboard, dashboard
 from itsm_tui.workflow.errors import DomainError
-from itsm_tui.workflow.groups import list_groups
+from itsm_tui.workflow.groups import GroupView
 from itsm_tui.workflow.tickets import Queue, TicketPage, list_tickets
 from itsm_tui.workflow.tickets.states import allowed_operations
 
@@ -57,7 +58,7 @@ class DashboardScreen(TicketActions):
         super().__init__()
         self.site, self.actor = site, actor
         self.board: Dashboard | None = None
-        self.groups = []
+        self.groups: list[GroupView] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -72,7 +73,7 @@ class DashboardScreen(TicketActions):
             with Horizontal(id="dash-supervisor"):
                 yield DataTable(id="dash-backlog", cursor_type="row", zebra_stripes=True)
                 yield DataTable(id="dash-overdue", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.actor.display_name} ({self.actor.login})"
@@ -106,15 +107,14 @@ class DashboardScreen(TicketActions):
     def load(self) -> None:
         try:
             board = dashboard(self.site, self.actor)
-            groups = self.groups or (list_groups(self.site, self.actor) if board.supervisor else [])
         except DomainError as error:
             self.app.call_from_thread(self._refused, error)
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show, board, groups)
+            self.app.call_from_thread(self.show, board)
 
-    def show(self, board: Dashboard, groups: list) -> None:  # type: ignore[type-arg]
-        self.board, self.groups = board, groups
+    def show(self, board: Dashboard) -> None:
+        self.board = board
         for queue in CARDS.values():
             card = self.query_one(f"#card-{queue.value}", Static)
             count = board.counts.get(queue)

@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from itsm_tui.widgets.cells import one_line
+from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.cmdb import ImpactReport, analyse
 from itsm_tui.workflow.cmdb.impact import MAX_DEPTH, Affected
 from itsm_tui.workflow.context import Actor, Site
@@ -47,7 +48,7 @@ class ImpactScreen(Screen[None]):
         yield Static("Walking the CMDB …", id="impact-head", markup=False)
         with VerticalScroll(id="impact-box"):
             yield Static("", id="impact-body", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"Impact of {one_line(self.title_text)}"

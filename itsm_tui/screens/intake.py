@@ -18,13 +18,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets import Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from itsm_tui.messages import OpenTicket, TicketChanged
 from itsm_tui.timefmt import local
 from itsm_tui.widgets.cells import one_line
+from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.callers import CallerView, search_callers, show_caller
 from itsm_tui.workflow.catalog import CIView
 from itsm_tui.workflow.contacts import ContactView, log_contact
@@ -99,7 +100,7 @@ class IntakeScreen(Screen[None]):
                 yield Static("No caller chosen.", id="caller-card", markup=False)
                 yield OptionList(id="caller-tickets", compact=True)
                 yield Static("", id="intake-status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "New call"

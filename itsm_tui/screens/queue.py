@@ -10,9 +10,10 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from itsm_tui.messages import OpenTicket, TicketChanged
+from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.widgets.ticket_table import TicketTable
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.tickets import Queue, TicketPage, list_tickets
@@ -64,7 +65,7 @@ class QueueScreen(Screen[None]):
             id="queue-search-input",
         )
         yield TicketTable(self._fetch(), id="queue-table")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = QUEUE_TITLES[self.queue]

@@ -14,7 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from itsm_tui.screens.impact import ImpactScreen
@@ -22,11 +22,12 @@ from itsm_tui.storage.ticket_queries import HistoryEntry
 from itsm_tui.textsafe import visible
 from itsm_tui.ticket_actions import TICKET_KEYS, TicketActions, TicketRef, op_bindings
 from itsm_tui.timefmt import local
+from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.widgets.sla_bar import SlaBar
 from itsm_tui.workflow.cmdb import ServicesAtStake, services_at_stake
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.errors import DomainError
-from itsm_tui.workflow.groups import list_groups
+from itsm_tui.workflow.groups import GroupView
 from itsm_tui.workflow.tickets import TicketDetail, show_ticket, ticket_history
 
 
@@ -45,7 +46,7 @@ class TicketScreen(TicketActions):
         self.detail: TicketDetail | None = None
         self.history: list[HistoryEntry] = []
         self.stake: ServicesAtStake | None = None
-        self.groups = []
+        self.groups: list[GroupView] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -57,7 +58,7 @@ class TicketScreen(TicketActions):
                 yield SlaBar("Resolution", id="sla-resolution")
             with VerticalScroll(id="ticket-timeline-box"):
                 yield Static("", id="ticket-timeline", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.number
@@ -96,22 +97,20 @@ class TicketScreen(TicketActions):
         try:
             detail = show_ticket(self.site, self.actor, self.number)
             history = ticket_history(self.site, self.actor, self.number)
-            groups = self.groups or list_groups(self.site, self.actor)
             stake = services_at_stake(self.site, self.actor, self.number)
         except DomainError as error:
             self.app.call_from_thread(self._refused, error)
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show, detail, history, groups, stake)
+            self.app.call_from_thread(self.show, detail, history, stake)
 
     def show(
         self,
         detail: TicketDetail,
         history: list[HistoryEntry],
-        groups: Any,
         stake: ServicesAtStake | None = None,
     ) -> None:
-        self.detail, self.history, self.groups, self.stake = detail, history, groups, stake
+        self.detail, self.history, self.stake = detail, history, stake
         self.number = detail.ticket.number
         zone = self.site.settings.zone
         now = self.site.clock.now()

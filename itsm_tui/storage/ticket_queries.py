@@ -98,6 +98,10 @@ def queue_page(
     conditions = [*where]
     if after is not None:
         conditions.append(_keyset(order, after))
+    by = [getattr(Ticket, n).asc() if a else getattr(Ticket, n).desc() for n, a in order]
+    # Pick the page's ids first (an index-only walk), then join names and the first CI for
+    # those rows alone: joined before the LIMIT, SQLite joined every open ticket, then sorted.
+    page = select(Ticket.id).where(and_(true(), *conditions)).order_by(*by).limit(limit).subquery()
     stmt = (
         select(
             Ticket.id,
@@ -120,13 +124,12 @@ def queue_page(
             Ticket.resolution_elapsed_min,
             _first_ci(),
         )
-        .select_from(Ticket)
+        .select_from(page)
+        .join(Ticket, col(Ticket.id) == page.c.id)
         .join(Caller, col(Caller.id) == Ticket.caller_id, isouter=True)
         .join(AssignmentGroup, col(AssignmentGroup.id) == Ticket.group_id, isouter=True)
         .join(assignee, assignee.id == Ticket.assignee_id, isouter=True)
-        .where(and_(true(), *conditions))
-        .order_by(*(getattr(Ticket, n).asc() if a else getattr(Ticket, n).desc() for n, a in order))
-        .limit(limit)
+        .order_by(*by)
     )
     rows = [TicketRow(*row) for row in session.exec(stmt).all()]
     return rows[::-1] if backwards else rows

@@ -48,7 +48,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, insert
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from itsm_tui.domain import Role, TicketStatus
@@ -216,9 +215,15 @@ class Reference:
 # ---------------------------------------------------------------------- the scan
 def _insert_ignore(engine: Engine, table: Any) -> Any:
     """INSERT … ON CONFLICT DO NOTHING: a duplicate means another scanner got there first."""
+    # The dialect modules are imported here: the PostgreSQL one pulls in asyncpg support
+    # (~45 ms), and the console imports this module (its alert inbox) at start-up.
     if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         return postgresql.insert(table).on_conflict_do_nothing()
     if engine.dialect.name == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
         return sqlite.insert(table).on_conflict_do_nothing()
     return insert(table)
 

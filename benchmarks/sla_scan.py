@@ -116,7 +116,7 @@ def measure(
     open_count: int,
     due: int,
     profile: cProfile.Profile | None = None,
-    per_transaction: int = 50,
+    per_transaction: int = scan.PER_TRANSACTION,
 ) -> tuple[float, float, int, float]:
     """Seconds of the due query and of the whole scan, the alerts raised, and the scan's CPU
     seconds in this process (SQLite's work included: steadier than wall time on a busy host)."""
@@ -146,7 +146,10 @@ def main() -> None:
     parser.add_argument("--db", help="PostgreSQL URL (default: SQLite in /tmp)")
     parser.add_argument("--quick", action="store_true", help="smaller series, for a smoke run")
     parser.add_argument(
-        "--per-transaction", type=int, default=50, help="tickets per scan transaction"
+        "--per-transaction",
+        type=int,
+        default=scan.PER_TRANSACTION,
+        help="tickets per scan transaction",
     )
     parser.add_argument(
         "--profile", action="store_true", help="profile one scan (10,000 open, 1,000 due)"

@@ -179,22 +179,6 @@ BUSINESS_SYSTEMS: tuple[tuple[str, str, tuple[tuple[str, int], ...]], ...] = (
     ("TYRZ", "统一身份认证平台", (("app", 2),)),
 )
 
-#: Infrastructure CIs besides the systems' own servers: (class, name).
-INFRASTRUCTURE: tuple[tuple[str, str], ...] = (
-    ("network_device", "核心交换机-A-01"),
-    ("network_device", "核心交换机-A-02"),
-    ("security_device", "防火墙-互联网出口"),
-    ("network_device", "VPN网关"),
-    ("network_device", "无线控制器"),
-    ("storage", "SAN存储-核心机房A"),
-    ("storage", "备份一体机-灾备机房B"),
-    ("server", "AD-DC-01"),
-    ("server", "AD-DC-02"),
-    ("server", "FILE-01"),
-    ("server", "AV-CENTER-01"),
-    ("server", "PRINT-01"),
-)
-
 #: Pending reasons, as the workflow knows them (``tickets.states.PENDING_REASONS``).
 PENDING_REASONS: tuple[str, ...] = ("customer", "customer", "vendor", "change")
 

@@ -251,8 +251,12 @@ class TicketTable(ScrollView, can_focus=True):
 
     # --- drawing ------------------------------------------------------------------------
 
+    def _width(self) -> int:
+        """The width rows may use: the widget less its vertical scrollbar, when one shows."""
+        return self.scrollable_content_region.width
+
     def _columns(self) -> list[tuple[Column, int]]:
-        width = self.size.width
+        width = self._width()
         shown = [c for c in COLUMNS if width >= c.min_screen]
         fixed = sum(c.width for c in shown) + len(shown) - 1
         return [(c, c.width or max(8, width - fixed)) for c in shown]
@@ -261,7 +265,7 @@ class TicketTable(ScrollView, can_focus=True):
         return self.get_component_rich_style(f"ticket-table--{name}")
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self._width()
         if y == 0:
             text = " ".join(fit(c.title, w, right=c.right) for c, w in self._columns())
             return Strip([Segment(fit(text, width), self._style("header"))], width)

@@ -3,20 +3,11 @@ substring pass. Never reads the whole directory."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from itsm_tui.storage.tables import Caller, Ticket
-
-TOP = "\U0010ffff"  # sorts after every character: [x, x + TOP) is "starts with x"
-
-
-def starts_with(column: Any, text: str) -> Any:
-    """``column`` starts with ``text``, as an index range on both databases (SQLite's LIKE folds
-    case and then cannot use a plain index)."""
-    return (column >= text) & (column < text + TOP)
+from itsm_tui.storage.text_match import starts_with
 
 
 def search(session: Session, text: str, limit: int) -> list[Caller]:

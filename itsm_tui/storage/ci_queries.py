@@ -1,42 +1,23 @@
-"""Finding configuration items as the agent types: a prefix range on ``ix_ci_name``, then a
-bounded substring pass."""
+"""Finding configuration items as the operator types: index ranges first, then bounded
+substring passes."""
 
 from __future__ import annotations
 
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
-from itsm_tui.storage.caller_queries import starts_with
 from itsm_tui.storage.tables import ConfigurationItem
+from itsm_tui.storage.text_match import starts_with
 
 
-def search(session: Session, text: str, limit: int) -> list[ConfigurationItem]:
-    text = text.strip()
-    if not text:
-        return []
-    found: dict[int, ConfigurationItem] = {}
-    for where in (
-        starts_with(col(ConfigurationItem.name), text),
-        col(ConfigurationItem.name).contains(text),
-    ):
-        rows = session.exec(
-            select(ConfigurationItem)
-            .where(where, ConfigurationItem.status != "retired")
-            .order_by(col(ConfigurationItem.name))
-            .limit(limit)
-        ).all()
-        for row in rows:
-            found.setdefault(row.id or 0, row)
-        if len(found) >= limit:
-            break
-    return list(found.values())[:limit]
-
-
-def lookup(session: Session, text: str, limit: int) -> list[ConfigurationItem]:
+def lookup(
+    session: Session, text: str, limit: int, *, include_retired: bool = True
+) -> list[ConfigurationItem]:
     """The console's CI lookup, best matches first: an exact asset tag or IP, then names, IPs
     and asset tags starting with ``text`` (index ranges), then names containing it, then —
     for text of several words, as people type Chinese names ("OA 系统") — names containing
-    every word. Retired CIs are included: the CMDB keeps them to be looked at."""
+    every word. Retired CIs are included unless ``include_retired`` is off (the CMDB keeps them
+    to be looked at; a new ticket should not name one)."""
     text = text.strip()
     if not text:
         return []
@@ -55,9 +36,10 @@ def lookup(session: Session, text: str, limit: int) -> list[ConfigurationItem]:
         passes.append(and_(*(name.icontains(w, autoescape=True) for w in words)))
     found: dict[int, ConfigurationItem] = {}
     for where in passes:
-        rows = session.exec(
-            select(ConfigurationItem).where(where).order_by(name).limit(limit)
-        ).all()
+        stmt = select(ConfigurationItem).where(where)
+        if not include_retired:
+            stmt = stmt.where(col(ConfigurationItem.status) != "retired")
+        rows = session.exec(stmt.order_by(name).limit(limit)).all()
         for row in rows:
             found.setdefault(row.id or 0, row)
         if len(found) >= limit:

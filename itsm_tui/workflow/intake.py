@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from itsm_tui.storage import ci_queries
-from itsm_tui.workflow.catalog import CategoryView, CIView, list_categories
+from itsm_tui.workflow.catalog import CategoryView, list_categories
+from itsm_tui.workflow.cmdb.items import CIView, ci_view
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.permissions import Action
@@ -33,10 +34,9 @@ def intake_choices(read: Read) -> IntakeChoices:
 
 @query(Action.VIEW_CMDB)
 def search_cis(read: Read, text: str, *, limit: int = 10) -> list[CIView]:
-    """CIs whose name starts with (then contains) ``text``; retired ones are left out."""
+    """The console's CI lookup (``cmdb.lookup_cis``) without retired CIs: a new ticket should
+    not name one."""
     if not 1 <= limit <= 100:
         raise Invalid("limit must be 1 to 100.", field="limit")
-    return [
-        CIView(c.id or 0, c.name, c.ci_class, c.status)
-        for c in ci_queries.search(read.session, text, limit)
-    ]
+    rows = ci_queries.lookup(read.session, text, limit, include_retired=False)
+    return [ci_view(read.session, c) for c in rows]

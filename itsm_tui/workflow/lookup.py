@@ -18,23 +18,18 @@ from itsm_tui.storage.tables import (
     Staff,
     Ticket,
 )
+from itsm_tui.storage.text_match import starts_with
 from itsm_tui.workflow.errors import Invalid, NotFound
 from itsm_tui.workflow.suggest import closest
 
 CANDIDATES = 200  # rows read to rank suggestions: bounded, whatever the table's size
 
 
-def _prefix(column: Any, value: str) -> Any:
-    """``column LIKE 'value%'`` as an index range (LIKE is case-folding on SQLite and would
-    not use the index)."""
-    return (column >= value) & (column < value + "\U0010ffff")
-
-
 def _suggest(session: Session, column: Any, wanted: str) -> list[str]:
     head = wanted[:1]
     rows = session.exec(
         select(column)
-        .where(or_(_prefix(column, head), col(column).contains(wanted[:2])))
+        .where(or_(starts_with(column, head), col(column).contains(wanted[:2])))
         .limit(CANDIDATES)
     ).all()
     return closest(wanted, [str(r) for r in rows])

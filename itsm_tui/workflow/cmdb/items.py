@@ -22,11 +22,12 @@ from itsm_tui.storage.tables import (
     ConfigurationItem,
     Location,
 )
+from itsm_tui.storage.text_match import starts_with
 from itsm_tui.workflow.cmdb.classes import CLASSES, CRITICALITY
 from itsm_tui.workflow.cmdb.fields import FIELD_OF, References, check_ci
 from itsm_tui.workflow.context import Read, Tx, mutation, query
 from itsm_tui.workflow.errors import Conflict, Invalid, NotFound
-from itsm_tui.workflow.lookup import _prefix, find_cis
+from itsm_tui.workflow.lookup import find_cis
 from itsm_tui.workflow.permissions import Action
 
 DOCUMENT_KINDS = ("manual", "code_repository", "contract", "design", "other")
@@ -301,7 +302,7 @@ def search_cis(
     if text:
         stmt = stmt.where(
             or_(
-                _prefix(ConfigurationItem.name, text),
+                starts_with(col(ConfigurationItem.name), text),
                 ConfigurationItem.asset_tag == text,
                 ConfigurationItem.ip == text,
             )

@@ -12,8 +12,8 @@ from sqlmodel import col, select
 
 from itsm_tui.domain import OPEN_STATUSES, TicketStatus
 from itsm_tui.storage import ticket_queries as q
-from itsm_tui.storage.caller_queries import starts_with
 from itsm_tui.storage.tables import GroupMember, Ticket
+from itsm_tui.storage.text_match import starts_with
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.lookup import find_ticket

@@ -82,7 +82,7 @@ class Desk:
     """A small service desk: three tiers of groups, their staff, a caller, a category, a CI."""
 
     def __init__(self, site: Site, admin: Actor) -> None:
-        from itsm_tui.workflow import callers, catalog, groups
+        from itsm_tui.workflow import callers, catalog, cmdb, groups
         from itsm_tui.workflow.staff import add_staff
 
         self.site = site
@@ -113,7 +113,7 @@ class Desk:
         )
         catalog.add_category(site, admin, "sw", "软件")
         catalog.add_category(site, admin, "sw-oa", "OA系统", parent="sw")
-        catalog.add_ci(site, admin, "OA办公系统", "business_service")
+        cmdb.add_ci(site, admin, "OA办公系统", "business_service")
 
     agent1: Actor
     agent2: Actor

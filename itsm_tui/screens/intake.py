@@ -27,7 +27,7 @@ from itsm_tui.timefmt import local
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.callers import CallerView, search_callers, show_caller
-from itsm_tui.workflow.catalog import CIView
+from itsm_tui.workflow.cmdb.items import CIView
 from itsm_tui.workflow.contacts import ContactView, log_contact
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.errors import DomainError

@@ -1,7 +1,5 @@
-"""Reference data the desk classifies by: the two-level category tree.
-
-Configuration items moved to ``workflow.cmdb``; ``add_ci`` and ``CIView`` are re-exported here
-for callers written before the move."""
+"""Reference data the desk classifies by: the two-level category tree (configuration items
+live in ``workflow.cmdb``)."""
 
 from __future__ import annotations
 
@@ -10,7 +8,6 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from itsm_tui.storage.tables import Category
-from itsm_tui.workflow.cmdb.items import CIView, add_ci
 from itsm_tui.workflow.context import Read, Tx, mutation, query
 from itsm_tui.workflow.errors import Conflict, Invalid
 from itsm_tui.workflow.lookup import find_category
@@ -63,6 +60,3 @@ def list_categories(read: Read) -> list[CategoryView]:
     ).all()
     names = {r.id: r.name for r in rows}
     return [CategoryView(r.id or 0, r.code, r.name, names.get(r.parent_id)) for r in rows]
-
-
-__all__ = ["CIView", "CategoryView", "add_category", "add_ci", "list_categories"]

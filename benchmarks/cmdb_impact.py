@@ -1,6 +1,7 @@
 """Impact analysis latency on the benchmark graph (100,000 CIs, 300,000 relationships).
 
     python benchmarks/cmdb_impact.py                      # after benchmarks/cmdb_import.py
+    python benchmarks/cmdb_impact.py --db /tmp/copy-of-the-graph.db
     python benchmarks/cmdb_impact.py --db postgresql+psycopg://postgres@127.0.0.1:5432/test
         # the schema cmdb_100000_v2 that cmdb_import.py --db … kept
 
@@ -39,13 +40,15 @@ def percentile(samples: list[float], p: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", help="database URL holding the graph")
+    parser.add_argument("--db", help="a PostgreSQL URL, or an SQLite file holding the graph")
     parser.add_argument("--cis", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--depth", type=int, default=6)
     args = parser.parse_args()
     stem = f"cmdb-{args.cis}-{GRAPH_VERSION}"
-    if args.db:
+    if args.db and "://" not in args.db:
+        url = f"sqlite:///{args.db}"
+    elif args.db:
         sep = "&" if "?" in args.db else "?"
         schema = stem.replace("-", "_")
         url = f"{args.db}{sep}options=-csearch_path%3D{schema}"

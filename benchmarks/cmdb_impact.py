@@ -84,7 +84,7 @@ def main() -> None:
             start = time.perf_counter()
             report = cmdb.analyse(site, admin, [rng.choice(by_class[cls])], depth=args.depth)
             samples.append((time.perf_counter() - start) * 1000)
-            reached.append(len(report.upstream) + len(report.downstream))
+            reached.append(report.upstream_count + report.downstream_count)
         everything.extend(samples)
         print(
             f"  from a {cls:<16} p50 {percentile(samples, 50):7.1f} ms  "

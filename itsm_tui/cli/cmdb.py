@@ -14,6 +14,7 @@ from itsm_tui.cli.output import err_console, print_fields, print_json, print_tab
 from itsm_tui.cli.state import state
 from itsm_tui.workflow import cmdb
 from itsm_tui.workflow.cmdb import exporting, importing
+from itsm_tui.workflow.cmdb.impact import LISTED
 from itsm_tui.workflow.errors import Invalid
 
 app = typer.Typer(help="Configuration items: search, show, impact, link, import, export.")
@@ -141,23 +142,27 @@ def impact(
     ctx: typer.Context,
     cis: Annotated[list[str], typer.Argument(metavar="CI...", help="CIs down or changing.")],
     depth: Annotated[int, typer.Option(min=1, max=12, help="Hops to follow.")] = 6,
+    every: Annotated[
+        bool, typer.Option("--all", help="List every CI hit, not only the nearest 200.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Business services hit (with the chain why), what the CIs need, open incidents."""
     st = state(ctx)
-    report = cmdb.analyse(st.site, st.actor(), cis, depth=depth)
+    report = cmdb.analyse(st.site, st.actor(), cis, depth=depth, listed=None if every else LISTED)
     if as_json:
         print_json(report)
         return
     say(f"services hit ({len(report.services)}):")
     for s in report.services:
         say(f"  C{s.criticality} {s.name}: {s.explanation}")
-    say(
-        f"upstream: {len(report.upstream) - len(report.roots)} CIs; "
-        f"downstream: {len(report.downstream)} CIs"
-    )
+    classes = ", ".join(f"{n} {cls}" for cls, n in report.upstream_classes.items())
+    say(f"upstream: {report.upstream_count} CIs hit" + (f" ({classes})" if classes else ""))
+    say(f"downstream: {report.downstream_count} CIs needed")
     for d in report.downstream:
         say(f"  needs {d.ci_class}:{d.name} (depth {d.depth})")
+    if len(report.downstream) < report.downstream_count:
+        say(f"  … and {report.downstream_count - len(report.downstream)} more (--all lists them)")
     for inc in report.open_incidents:
         say(f"open {inc.number} P{inc.priority} {inc.status} {inc.title}")
     if report.major_suggested:

@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.cmdb import ImpactReport, analyse
-from itsm_tui.workflow.cmdb.impact import MAX_DEPTH, Affected
+from itsm_tui.workflow.cmdb.impact import MAX_DEPTH, SERVICE, Affected
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.errors import DomainError
 
@@ -106,11 +106,15 @@ class ImpactScreen(Screen[None]):
             text.append(one_line(s.name), style=style)
             text.append(f"  {s.status.replace('_', ' ')}\n", style="dim")
             text.append("    " + one_line(s.explanation) + "\n", style="dim")
-        others = [a for a in report.upstream if a.depth > 0 and a.ci_class != "business_service"]
-        _section(text, f"Also hit upstream ({len(others)})")
-        _affected(text, others)
-        _section(text, f"Depends on downstream ({len(report.downstream)})")
-        _affected(text, report.downstream)
+        others = [a for a in report.upstream if a.depth > 0 and a.ci_class != SERVICE]
+        classes = {k: n for k, n in report.upstream_classes.items() if k != SERVICE}
+        _section(text, f"Also hit upstream ({sum(classes.values()):,})")
+        if len(classes) > 1:
+            summary = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in classes.items())
+            text.append(f"  {summary}\n", style="dim")
+        _affected(text, others, sum(classes.values()))
+        _section(text, f"Depends on downstream ({report.downstream_count:,})")
+        _affected(text, report.downstream, report.downstream_count)
         _section(text, f"Open incidents on all of it ({len(report.open_incidents)})")
         for inc in report.open_incidents[:SHOWN]:
             text.append(f"  {inc.number} P{inc.priority} {inc.status.replace('_', ' ')}  ")
@@ -124,8 +128,12 @@ def _section(text: Text, title: str) -> None:
     text.append(title + "\n", style="bold underline")
 
 
-def _affected(text: Text, rows: list[Affected]) -> None:
+def _affected(text: Text, rows: list[Affected], total: int) -> None:
+    """The nearest CIs (the report lists a few hundred; a machine room hits thousands)."""
     for a in rows[:SHOWN]:
         text.append(f"  {a.depth} ", style="dim")
         text.append(one_line(f"{a.ci_class}:{a.name}"))
         text.append(f"  via {a.via[-1] if a.via else '—'}\n", style="dim")
+    if total > min(len(rows), SHOWN):
+        more = total - min(len(rows), SHOWN)
+        text.append(f"  … and {more:,} more, further away (itsm ci impact --all)\n", style="dim")

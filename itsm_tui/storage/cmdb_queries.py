@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection
 
 from itsm_tui.domain import OPEN_STATUSES, TicketType
 
@@ -106,12 +106,60 @@ class WalkRow:
     criticality: int
 
 
+@dataclass(frozen=True)
+class Walk:
+    """What a walk reached, kept as ids: a failing machine room reaches tens of thousands of
+    CIs, and building a row with its explaining path for each would cost more than the walk.
+    The caller asks for rows only for what it shows (:meth:`nearest`, :meth:`of_class`)."""
+
+    levels: list[list[int]]  # the CIs first reached at each depth (the roots at 0)
+    found: dict[int, tuple[int, int | None, str | None]]  # id → (depth, parent, relationship)
+    details: dict[int, tuple[str, str, str, int]]  # id → (name, class, status, criticality)
+    truncated: bool  # the walk reached its limit and went no deeper
+
+    def count(self, *, min_depth: int = 0) -> int:
+        return sum(len(level) for level in self.levels[min_depth:])
+
+    def by_class(self, *, min_depth: int = 1) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for level in self.levels[min_depth:]:
+            for i in level:
+                cls = self.details[i][1]
+                counts[cls] = counts.get(cls, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def nearest(self, limit: int | None, *, min_depth: int = 0) -> list[WalkRow]:
+        """Up to ``limit`` rows (None: all), nearest first, then by class and name."""
+        out: list[WalkRow] = []
+        for level in self.levels[min_depth:]:
+            if limit is not None and len(out) >= limit:
+                break
+            ordered = sorted(level, key=lambda i: (self.details[i][1], self.details[i][0]))
+            out.extend(self.row(i) for i in ordered)
+        return out if limit is None else out[:limit]
+
+    def of_class(self, ci_class: str) -> list[WalkRow]:
+        return [self.row(i) for i in self.found if self.details[i][1] == ci_class]
+
+    def row(self, i: int) -> WalkRow:
+        path, via = [i], []
+        depth, parent, kind = self.found[i]
+        while parent is not None:  # each parent is one step nearer to the roots
+            path.append(parent)
+            via.append(kind or "")
+            _, parent, kind = self.found[parent]
+        return WalkRow(i, depth, tuple(reversed(path)), tuple(reversed(via)), *self.details[i])
+
+    def label(self, i: int) -> str:
+        name, ci_class, _, _ = self.details[i]
+        return f"{ci_class}:{name}"
+
+
 def walk(
     conn: Connection, roots: Sequence[int], edges: Edges, *, max_depth: int, limit: int = MAX_ROWS
-) -> list[WalkRow]:
+) -> Walk:
     """Every CI reachable from ``roots`` over ``edges`` within ``max_depth`` hops (the roots
-    themselves at depth 0), each with a shortest explaining path; nearest first, then by class
-    and name, at most ``limit`` rows.
+    themselves at depth 0), each with the parent of a shortest explaining path.
 
     Breadth first, one depth at a time: each step reads the edges of the CIs first reached at
     the previous depth (nothing is read twice, cycles end by themselves) and notes, for each
@@ -126,43 +174,28 @@ def walk(
         reader.close()
 
 
-def _walk(
-    reader: _Reader, roots: Sequence[int], edges: Edges, max_depth: int, limit: int
-) -> list[WalkRow]:
-    step = _step_sql(edges, "{ids}")
+def _walk(reader: _Reader, roots: Sequence[int], edges: Edges, max_depth: int, limit: int) -> Walk:
+    # Ordered by (from, type): the first edge that reaches a CI names its smallest parent.
+    # The frontier is read in ascending id chunks, so the chunks' rows stay in that order.
+    step = f"SELECT * FROM ({_step_sql(edges, '{ids}')}) AS step ORDER BY 1, 2"
     branches = bool(edges.to_source) + bool(edges.to_target)
-    found: dict[int, tuple[int, int | None, str | None]] = {}  # id → (depth, parent, type)
     details = {r[0]: r[1:] for r in reader.rows(_DETAILS, sorted(set(roots)))}
-    for i in details:
-        found[i] = (0, None, None)
-    frontier = sorted(found)
-    depth = 0
-    while frontier and depth < max_depth and len(found) < limit:
-        depth += 1
-        reached: dict[int, tuple[int, str]] = {}
-        for me, kind, other in reader.rows(step, frontier, repeat=branches):
-            if other in found:
-                continue
-            best = reached.get(other)
-            if best is None or (me, kind) < best:
-                reached[other] = (me, kind)
-        for other, (me, kind) in reached.items():
-            found[other] = (depth, me, kind)
-        frontier = sorted(reached)
-    new = [i for i in found if i not in details]
-    details.update((r[0], r[1:]) for r in reader.rows(_DETAILS, new))
-    ordered = sorted(found, key=lambda i: (found[i][0], details[i][1], details[i][0]))[:limit]
-    paths: dict[int, tuple[tuple[int, ...], tuple[str, ...]]] = {}
-    out = []
-    for i in ordered:  # nearest first: a parent's path is known before its children's
-        depth, parent, kind = found[i]
-        if parent is None:
-            paths[i] = ((i,), ())
-        else:
-            path, via = paths[parent]
-            paths[i] = (*path, i), (*via, kind)
-        out.append(WalkRow(i, depth, *paths[i], *details[i]))
-    return out
+    found: dict[int, tuple[int, int | None, str | None]] = dict.fromkeys(details, (0, None, None))
+    levels = [sorted(found)]
+    while levels[-1] and len(levels) <= max_depth and len(found) < limit:
+        depth = len(levels)
+        rows = reader.rows(step, levels[-1], repeat=branches)
+        # Built back to front, so the first (smallest) parent of each CI is the one kept.
+        first = {other: (depth, me, kind) for me, kind, other in reversed(rows)}
+        new = sorted(first.keys() - found.keys())
+        found.update((i, first[i]) for i in new)
+        levels.append(new)
+    if not levels[-1]:
+        levels.pop()
+    details.update(
+        (r[0], r[1:]) for r in reader.rows(_DETAILS, [i for i in found if i not in details])
+    )
+    return Walk(levels, found, details, len(found) >= limit)
 
 
 @dataclass(frozen=True)
@@ -175,25 +208,20 @@ class OpenIncident:
 
 
 def open_incidents(conn: Connection, ci_ids: Sequence[int], *, limit: int = 500) -> list[Any]:
-    """Open incidents linked to any of ``ci_ids`` (read through the ticket_ci reverse index)."""
-    found: list[OpenIncident] = []
-    stmt = text(
+    """Open incidents linked to any of ``ci_ids`` (read through the ticket_ci reverse index),
+    most urgent first. A machine room's walk hands over tens of thousands of ids, so the reads
+    go through the bare cursor like the walk's."""
+    sql = (
         "SELECT t.number, t.title, t.priority, t.status, tc.ci_id "
         "FROM ticket_ci tc JOIN ticket t ON t.id = tc.ticket_id "
-        "WHERE tc.ci_id IN :ids AND t.type = :type AND t.status IN :open "
-        "ORDER BY t.priority, t.number LIMIT :limit"
-    ).bindparams(bindparam("ids", expanding=True), bindparam("open", expanding=True))
-    opened = [s.value for s in OPEN_STATUSES]
-    for start in range(0, len(ci_ids), 900):
-        rows = conn.execute(
-            stmt,
-            {
-                "ids": list(ci_ids[start : start + 900]),
-                "type": TicketType.INCIDENT.value,
-                "open": opened,
-                "limit": limit,
-            },
-        )
-        found.extend(OpenIncident(*r) for r in rows)
+        f"WHERE tc.ci_id {{ids}} AND t.type = '{TicketType.INCIDENT.value}' "
+        f"AND t.status IN ({_quoted(s.value for s in OPEN_STATUSES)}) "
+        f"ORDER BY t.priority, t.number LIMIT {int(limit)}"
+    )
+    reader = _Reader(conn)
+    try:
+        found = [OpenIncident(*r) for r in reader.rows(sql, list(ci_ids))]
+    finally:
+        reader.close()
     found.sort(key=lambda i: (i.priority, i.number))
     return found[:limit]

@@ -44,6 +44,9 @@ def test_import_link_impact_export(itsm: Callable[..., Any], tmp_path: Path) -> 
     report = _json(itsm("ci", "impact", "ZC-1", "--json"))
     assert [s["name"] for s in report["services"]] == ["OA"]
     assert report["major_suggested"] is True
+    assert (report["upstream_count"], report["upstream_classes"]) == (1, {"business_service": 1})
+    text = itsm("ci", "impact", "ZC-1", "--all")
+    assert text.exit_code == 0 and "upstream: 1 CIs hit (1 business_service)" in text.stdout
     shown = _json(itsm("ci", "show", "ZC-1", "--json"))
     assert shown["relations"][0]["other"] == "business_service:OA"
     found = _json(itsm("ci", "search", "OA", "--json"))

@@ -63,7 +63,9 @@ def test_walk_takes_the_smallest_parent_and_stops_at_the_limit(site: Site, admin
     with site.engine.connect() as conn:
         rack = conn.execute(text("SELECT id FROM configuration_item WHERE name = 'RACK'")).scalar()
         cut = q.walk(conn, [rack], UPSTREAM, max_depth=6, limit=2)
-    assert [(r.name, r.depth) for r in cut] == [("RACK", 0), ("S1", 1)]
+    # The depth that reaches the limit is walked whole, and the walk goes no deeper.
+    assert [(r.name, r.depth) for r in cut.nearest(None)] == [("RACK", 0), ("S1", 1), ("S2", 1)]
+    assert cut.truncated and [r.name for r in cut.nearest(2)] == ["RACK", "S1"]
 
 
 def test_services_at_stake_walks_upstream_for_services_only(site: Site, admin: Actor) -> None:
@@ -78,3 +80,22 @@ def test_services_at_stake_walks_upstream_for_services_only(site: Site, admin: A
     assert only.services == full.services and only.reasons == full.reasons
     assert [a.name for a in only.upstream] == ["RACK", "SVC"]
     assert only.downstream == [] and only.open_incidents == []
+
+
+def test_a_wide_outage_is_counted_whole_but_listed_nearest_first(site: Site, admin: Actor) -> None:
+    """A machine room hits thousands of CIs: the report lists the nearest few, counts them
+    all by class, and still names every business service with its path."""
+    cmdb.add_ci(site, admin, "RACK", "rack")
+    for n in range(5):
+        cmdb.add_ci(site, admin, f"S{n}", "server", attributes={"kind": "physical"})
+        cmdb.link(site, admin, f"S{n}", "located_in", "RACK")
+        cmdb.add_ci(site, admin, f"SVC{n}", "business_service", criticality=3)
+        cmdb.link(site, admin, f"SVC{n}", "runs_on", f"S{n}")
+    report = cmdb.analyse(site, admin, ["RACK"], listed=3)
+    assert [(a.name, a.depth) for a in report.upstream] == [("RACK", 0), ("S0", 1), ("S1", 1)]
+    assert report.upstream_count == 10
+    assert report.upstream_classes == {"business_service": 5, "server": 5}
+    assert [s.name for s in report.services] == [f"SVC{n}" for n in range(5)]
+    assert report.services[4].path == ["rack:RACK", "server:S4", "business_service:SVC4"]
+    everything = cmdb.analyse(site, admin, ["RACK"], listed=None)
+    assert len(everything.upstream) == 11 and not everything.truncated

@@ -32,6 +32,7 @@ UPSTREAM = q.Edges(to_source=DEPENDS_FORWARD, to_target=DEPENDS_REVERSED)
 DOWNSTREAM = q.Edges(to_source=DEPENDS_REVERSED, to_target=DEPENDS_FORWARD + DOWNSTREAM_ONLY)
 MAX_DEPTH = 12
 SERVICE = "business_service"
+LISTED = 200  # CIs listed each way in a report; all of them are counted, every service listed
 
 
 @dataclass(frozen=True)
@@ -57,18 +58,26 @@ class Affected:
 
 @dataclass(frozen=True)
 class ImpactReport:
+    """``upstream`` and ``downstream`` list the nearest CIs (all of them when the caller asked
+    for no limit); ``upstream_count``, ``downstream_count`` and ``upstream_classes`` count
+    everything reached, so a machine room's outage reads as "12,400 CIs, of which …" without
+    listing each one."""
+
     roots: list[str]
     depth: int
-    services: list[Affected]  # business services hit, most critical first
-    upstream: list[Affected]  # everything hit (services included), nearest first
-    downstream: list[Affected]  # what the roots need
+    services: list[Affected]  # every business service hit, most critical first
+    upstream: list[Affected]  # the roots and what needs them, nearest first
+    downstream: list[Affected]  # what the roots need, nearest first
     open_incidents: list[q.OpenIncident]
+    upstream_count: int = 0  # CIs hit, the roots not included
+    downstream_count: int = 0
+    upstream_classes: dict[str, int] = field(default_factory=dict)  # class → CIs hit
     truncated: bool = False
     major_suggested: bool = False
     reasons: list[str] = field(default_factory=list)
 
 
-def _affected(rows: list[q.WalkRow], names: dict[int, tuple[str, str]]) -> list[Affected]:
+def _affected(walk: q.Walk, rows: list[q.WalkRow]) -> list[Affected]:
     return [
         Affected(
             id=r.id,
@@ -77,7 +86,7 @@ def _affected(rows: list[q.WalkRow], names: dict[int, tuple[str, str]]) -> list[
             status=r.status,
             criticality=r.criticality,
             depth=r.depth,
-            path=[":".join(names.get(i, ("?", str(i)))) for i in r.path],
+            path=[walk.label(i) for i in r.path],
             via=list(r.via),
         )
         for r in rows
@@ -85,57 +94,65 @@ def _affected(rows: list[q.WalkRow], names: dict[int, tuple[str, str]]) -> list[
 
 
 def impact_of(
-    read: Read, ci_ids: Sequence[int], depth: int, *, services_only: bool = False
+    read: Read,
+    ci_ids: Sequence[int],
+    depth: int,
+    *,
+    services_only: bool = False,
+    listed: int | None = LISTED,
 ) -> ImpactReport:
     """The body of :func:`analyse`, for other reads (a ticket's services at stake).
 
     ``services_only``: the caller wants the business services at stake and nothing else, so
     the walk goes upstream only — no downstream walk, no open incidents — and ``upstream``
     holds just the roots and the services (their explaining paths still name every CI on the
-    way)."""
+    way). ``listed``: how many CIs to list each way (None: all)."""
     if not 1 <= depth <= MAX_DEPTH:
         raise Invalid(f"depth must be between 1 and {MAX_DEPTH}.", field="depth")
+    if listed is not None and listed < 0:
+        raise Invalid("listed must not be negative.", field="listed")
     conn = read.session.connection()
     up = q.walk(conn, ci_ids, UPSTREAM, max_depth=depth)
-    down = (
-        []
-        if services_only
-        else [r for r in q.walk(conn, ci_ids, DOWNSTREAM, max_depth=depth) if r.depth > 0]
-    )
-    # Every CI on an explaining path was reached by the same walk, at a smaller depth.
-    names = {r.id: (r.ci_class, r.name) for r in up + down}
-    truncated = len(up) >= q.MAX_ROWS or len(down) >= q.MAX_ROWS
-    if services_only:
-        up = [r for r in up if r.depth == 0 or r.ci_class == SERVICE]
-    upstream = _affected(up, names)
+    down = None if services_only else q.walk(conn, ci_ids, DOWNSTREAM, max_depth=depth)
+    hit = _affected(up, up.of_class(SERVICE))
     services = sorted(
-        (a for a in upstream if a.ci_class == SERVICE and a.status != "retired"),
-        key=lambda a: (a.criticality, a.depth, a.name),
+        (a for a in hit if a.status != "retired"), key=lambda a: (a.criticality, a.depth, a.name)
     )
+    roots = _affected(up, up.nearest(len(up.levels[0]) if up.levels else 0))
+    if services_only:
+        upstream = roots + sorted((a for a in hit if a.depth > 0), key=lambda a: (a.depth, a.name))
+    else:
+        upstream = _affected(up, up.nearest(listed))
     critical = [s for s in services if s.criticality <= MAJOR_CRITICALITY]
     return ImpactReport(
-        roots=[p for r in up if r.depth == 0 for p in [f"{r.ci_class}:{r.name}"]],
+        roots=[f"{a.ci_class}:{a.name}" for a in roots],
         depth=depth,
         services=services,
         upstream=upstream,
-        downstream=_affected(down, names),
-        open_incidents=[] if services_only else q.open_incidents(conn, [a.id for a in upstream]),
-        truncated=truncated,
+        downstream=[] if down is None else _affected(down, down.nearest(listed, min_depth=1)),
+        open_incidents=[] if services_only else q.open_incidents(conn, list(up.found)),
+        upstream_count=up.count(min_depth=1),
+        downstream_count=0 if down is None else down.count(min_depth=1),
+        upstream_classes=up.by_class(),
+        truncated=up.truncated or (down is not None and down.truncated),
         major_suggested=bool(critical),
         reasons=[f"critical service {s.name} is hit: {s.explanation}" for s in critical],
     )
 
 
 @query(Action.VIEW_CMDB)
-def analyse(read: Read, refs: Sequence[str], *, depth: int = 6) -> ImpactReport:
+def analyse(
+    read: Read, refs: Sequence[str], *, depth: int = 6, listed: int | None = LISTED
+) -> ImpactReport:
     """What is hit if the CIs named by ``refs`` go down or change: business services with the
     chain that explains each, everything else upstream, what they need downstream, and the
     open incidents on all of it. A major incident is suggested when a critical service is hit.
+    ``listed`` caps the CIs listed each way (everything is still counted); None lists all.
     """
     if not refs:
         raise Invalid("Name at least one CI.", field="ci")
     ids = [find_ci(read.session, ref).id or 0 for ref in refs]
-    return impact_of(read, ids, depth)
+    return impact_of(read, ids, depth, listed=listed)
 
 
 @dataclass(frozen=True)

@@ -133,8 +133,10 @@ def show(ctx: typer.Context, ci: CIArg, as_json: JsonOpt = False) -> None:
         say(arrow)
     for doc in d.documents:
         say(f"doc {doc.kind}: {doc.title} v{doc.version} {doc.uri}")
-    for inc in d.open_incidents:
-        say(f"open {inc.number} P{inc.priority} {inc.status} {inc.title}")
+    for t in d.tickets:
+        say(f"ticket {t.number} {t.type} P{t.priority} {t.status} {t.title}")
+    if d.ticket_count > len(d.tickets):
+        say(f"({d.ticket_count} tickets linked in all; the newest {len(d.tickets)} shown)")
 
 
 @app.command("impact")

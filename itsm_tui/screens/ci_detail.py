@@ -1,6 +1,6 @@
 """One configuration item: its fields and class attributes, its relationships as a tree ("depends
-on" downstream, "used by" upstream, each node expanded on demand), and the open incidents on
-it (Enter opens one). ``i`` shows what its failure would hit."""
+on" downstream, "used by" upstream, each node expanded on demand), and the tickets on it —
+open ones first, then the latest closed (Enter opens one). ``i``: what its failure would hit."""
 
 from __future__ import annotations
 
@@ -62,13 +62,14 @@ class CIDetailScreen(Screen[None]):
             with VerticalScroll(id="ci-fields-box"):
                 yield Static("", id="ci-fields", markup=False)
             yield Tree(Text("relationships"), id="ci-tree")
-        yield Static("Open incidents", id="ci-tickets-title", markup=False)
+        yield Static("Tickets on this CI", id="ci-tickets-title", markup=False)
         yield DataTable(id="ci-tickets", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#ci-tickets", DataTable)
-        for label, width in (("Number", 9), ("P", 2), ("Status", 11), ("Title", 40)):
+        columns = (("Number", 9), ("Type", 8), ("P", 1), ("Status", 11), ("Opened", 11))
+        for label, width in (*columns, ("Title", 26)):  # 80 columns wide in all
             table.add_column(label, width=width)
         self.query_one(Tree).focus()
         self.load()
@@ -187,28 +188,36 @@ class CIDetailScreen(Screen[None]):
     def _tickets(self, detail: CIDetail) -> None:
         table = self.query_one("#ci-tickets", DataTable)
         table.clear()
-        for inc in detail.open_incidents:
+        zone = self.site.settings.zone
+        for t in detail.tickets:
             table.add_row(
-                Text(inc.number),
-                Text(str(inc.priority)),
-                Text(inc.status.replace("_", " ")),
-                Text(one_line(inc.title)),
+                Text(t.number),
+                Text(t.type),
+                Text(str(t.priority)),
+                Text(t.status.replace("_", " ")),
+                Text(local(t.opened_at, zone, "%m-%d %H:%M")),
+                Text(one_line(t.title)),
             )
-        count = len(detail.open_incidents)
-        title = f"Open incidents ({count})" if count else "Open incidents: none"
+        count = sum(t.is_open for t in detail.tickets)
+        more = "+" if count == len(detail.tickets) and detail.ticket_count > count else ""
+        title = (
+            f"Tickets on this CI: {count}{more} open, {detail.ticket_count:,} in all"
+            if detail.ticket_count
+            else "Tickets on this CI: none"
+        )
         self.query_one("#ci-tickets-title", Static).update(title)
-        table.display = bool(count)
+        table.display = bool(detail.tickets)
 
     @on(DataTable.RowSelected, "#ci-tickets")
     def _ticket_selected(self, event: DataTable.RowSelected) -> None:
         self._open_ticket(event.cursor_row)
 
     def _open_ticket(self, row: int) -> None:
-        if self.detail and 0 <= row < len(self.detail.open_incidents):
-            self.app.post_message(OpenTicket(self.detail.open_incidents[row].number))
+        if self.detail and 0 <= row < len(self.detail.tickets):
+            self.app.post_message(OpenTicket(self.detail.tickets[row].number))
 
     def action_open(self) -> None:
-        """The highlighted incident, or the highlighted CI in the tree, on its own screen."""
+        """The highlighted ticket, or the highlighted CI in the tree, on its own screen."""
         table = self.query_one("#ci-tickets", DataTable)
         if table.has_focus:
             self._open_ticket(table.cursor_row)

@@ -18,11 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func
+from sqlmodel import col, select
 
 from itsm_tui.domain import OPEN_STATUSES, TicketType
+from itsm_tui.storage.tables import Ticket, TicketCI
 
 MAX_ROWS = 20_000  # a walk that reaches more CIs than this is cut off (and says so)
 
@@ -225,3 +228,44 @@ def open_incidents(conn: Connection, ci_ids: Sequence[int], *, limit: int = 500)
         reader.close()
     found.sort(key=lambda i: (i.priority, i.number))
     return found[:limit]
+
+
+@dataclass(frozen=True)
+class CITicket:
+    number: str
+    type: str
+    title: str
+    priority: int
+    status: str
+    opened_at: datetime
+    is_open: bool
+
+
+def ci_tickets(conn: Connection, ci_id: int, *, limit: int = 50) -> tuple[list[CITicket], int]:
+    """The tickets linked to one CI, open ones first (most urgent, then newest), then the most
+    recent closed ones, up to ``limit``; and how many are linked in all.
+
+    A business system can be linked to tens of thousands of tickets over the years: the closed
+    ones are read newest first down the (ci_id, ticket_id) index and stop at ``limit``."""
+    base = (
+        select(Ticket.number, Ticket.type, Ticket.title, Ticket.priority, Ticket.status)
+        .add_columns(Ticket.opened_at)
+        .join(TicketCI, col(TicketCI.ticket_id) == Ticket.id)
+        .where(TicketCI.ci_id == ci_id)
+        .limit(limit)
+    )
+    opened = [s.value for s in OPEN_STATUSES]
+    open_rows = conn.execute(
+        base.where(col(Ticket.status).in_(opened)).order_by(
+            col(Ticket.priority), col(Ticket.id).desc()
+        )
+    ).all()
+    closed_rows = conn.execute(
+        base.where(col(Ticket.status).not_in(opened)).order_by(col(TicketCI.ticket_id).desc())
+    ).all()
+    total = conn.execute(
+        select(func.count()).select_from(TicketCI).where(TicketCI.ci_id == ci_id)
+    ).scalar_one()
+    rows = [CITicket(*r, is_open=True) for r in open_rows]
+    rows += [CITicket(*r, is_open=False) for r in closed_rows]
+    return rows[:limit], int(total)

@@ -50,7 +50,7 @@ async def test_lookup_detail_impact(console: Console) -> None:
         db_node.expand()
         await settle(pilot)
         assert [str(c.label) for c in db_node.children] == ["runs_on ▸ server:DB-01"]
-        assert "Open incidents (3)" in text_of(app, "#ci-tickets-title")
+        assert "Tickets on this CI: 3 open, 3 in all" in text_of(app, "#ci-tickets-title")
         await pilot.press("i")
         await settle(pilot)
         assert isinstance(app.screen, ImpactScreen)

@@ -9,7 +9,7 @@ from itsm_tui.storage.tables import JournalEntry
 from itsm_tui.workflow import cmdb
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.errors import Conflict, Forbidden, Invalid
-from itsm_tui.workflow.tickets import TicketDraft, create_ticket
+from itsm_tui.workflow.tickets import TicketDraft, claim, create_ticket, resolve
 from tests.conftest import Desk
 
 
@@ -154,6 +154,24 @@ def test_ticket_shows_services_at_stake(desk: Desk) -> None:
     assert [i.number for i in report.open_incidents] == [ticket.number]
     calm = create_ticket(desk.site, desk.agent1, TicketDraft(title="OA慢", cis=["OA办公系统"]))
     assert not cmdb.services_at_stake(desk.site, desk.agent1, calm.number).major_suggested
+
+
+def test_ci_detail_lists_its_tickets_open_first_then_latest_closed(desk: Desk) -> None:
+    _estate(desk.site, desk.admin)
+    site, agent = desk.site, desk.agent1
+    made = [
+        create_ticket(site, agent, TicketDraft(title=f"OA 故障 {n}", cis=["OA办公系统"]))
+        for n in range(3)
+    ]
+    claim(site, agent, made[0].number)
+    resolve(site, agent, made[0].number, code="fixed", text="重启服务")
+    detail = cmdb.show_ci(site, agent, "OA办公系统")
+    assert [(t.number, t.is_open) for t in detail.tickets] == [
+        (made[2].number, True),  # same priority: newest first
+        (made[1].number, True),
+        (made[0].number, False),  # resolved: after the open ones
+    ]
+    assert detail.ticket_count == 3
 
 
 def test_agents_may_view_but_not_change(desk: Desk) -> None:

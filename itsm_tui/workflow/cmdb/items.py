@@ -14,7 +14,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from itsm_tui.storage import ci_queries
-from itsm_tui.storage.cmdb_queries import OpenIncident, open_incidents
+from itsm_tui.storage.cmdb_queries import CITicket, ci_tickets
 from itsm_tui.storage.tables import (
     AssignmentGroup,
     CIDocument,
@@ -81,7 +81,8 @@ class CIDetail:
     criticality_label: str
     relations: list[RelationView]
     documents: list[DocumentView]
-    open_incidents: list[OpenIncident]
+    tickets: list[CITicket]  # open ones first, then the most recent closed ones
+    ticket_count: int  # linked in all, over the years
 
 
 def ci_view(session: Session, row: ConfigurationItem) -> CIView:
@@ -272,6 +273,7 @@ def show_ci(read: Read, ref: str) -> CIDetail:
         .where(CIDocument.ci_id == row.id)
         .order_by(col(CIDocument.kind), col(CIDocument.title), col(CIDocument.created_at))
     ).all()
+    tickets, ticket_count = ci_tickets(session.connection(), row.id)
     return CIDetail(
         ci=ci_view(session, row),
         class_label=CLASSES[row.ci_class].label if row.ci_class in CLASSES else row.ci_class,
@@ -281,7 +283,8 @@ def show_ci(read: Read, ref: str) -> CIDetail:
             DocumentView(d.id or 0, d.kind, d.title, d.version, d.uri, d.note, d.created_at)
             for d in docs
         ],
-        open_incidents=open_incidents(session.connection(), [row.id]),
+        tickets=tickets,
+        ticket_count=ticket_count,
     )
 
 

@@ -145,7 +145,10 @@ def impact(
     cis: Annotated[list[str], typer.Argument(metavar="CI...", help="CIs down or changing.")],
     depth: Annotated[int, typer.Option(min=1, max=12, help="Hops to follow.")] = 6,
     every: Annotated[
-        bool, typer.Option("--all", help="List every CI hit, not only the nearest 200.")
+        bool,
+        typer.Option(
+            "--all", help="List every CI hit, not only the nearest 200, and never cut off."
+        ),
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -170,7 +173,7 @@ def impact(
     if report.major_suggested:
         say("major incident suggested: " + "; ".join(report.reasons))
     if report.truncated:
-        say("(cut off: the walk reached too many CIs; lower --depth)")
+        say("(cut off: the walk reached too many CIs; --all walks them all, or lower --depth)")
 
 
 @app.command("link")

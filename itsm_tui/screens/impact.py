@@ -90,7 +90,11 @@ class ImpactScreen(Screen[None]):
         head.append(one_line(", ".join(report.roots)), style="bold")
         head.append(f" · depth {report.depth} (+/-)")
         if report.truncated:
-            head.append(" · cut off: too many CIs", style="bold yellow")
+            head.append(
+                f"\nWide outage: cut off at {report.upstream_count:,} CIs hit; "
+                "`itsm ci impact --all` walks them all",
+                style="bold yellow",
+            )
         if report.major_suggested:
             head.append("\nMAJOR INCIDENT SUGGESTED", style="bold white on red")
             head.append(" " + one_line(report.reasons[0]) if report.reasons else "")

@@ -16,7 +16,7 @@ reaches over a thousand CIs), each a few index range scans.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,7 +27,12 @@ from sqlmodel import col, select
 from itsm_tui.domain import OPEN_STATUSES, TicketType
 from itsm_tui.storage.tables import Ticket, TicketCI
 
-MAX_ROWS = 20_000  # a walk that reaches more CIs than this is cut off (and says so)
+# A walk stops when it has reached this many CIs (and says it was cut off): enough for any
+# single server, rack or service; a core switch or a machine room reaches more — most of the
+# estate — and its interactive answer is "cut off, N services found so far". A report that
+# must be complete passes a larger limit (``itsm ci impact --all``).
+MAX_ROWS = 10_000
+WHOLE_ESTATE = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,10 @@ class _Reader:
         self.qmark = conn.dialect.paramstyle == "qmark"
 
     def rows(self, sql: str, ids: Sequence[int], *, repeat: int = 1) -> list[Any]:
-        out: list[Any] = []
+        return [row for chunk in self.chunks(sql, ids, repeat=repeat) for row in chunk]
+
+    def chunks(self, sql: str, ids: Sequence[int], *, repeat: int = 1) -> Iterator[list[Any]]:
+        """The rows for each run of ``CHUNK`` ids in turn, so a caller can stop early."""
         for start in range(0, len(ids), CHUNK):
             batch = list(ids[start : start + CHUNK])
             if self.qmark:
@@ -90,8 +98,7 @@ class _Reader:
                 self.cursor.execute(query, batch * repeat)
             else:
                 self.cursor.execute(sql.format(ids="= ANY(%s)"), [batch] * repeat)
-            out.extend(self.cursor.fetchall())
-        return out
+            yield self.cursor.fetchall()
 
     def close(self) -> None:
         self.cursor.close()
@@ -118,7 +125,7 @@ class Walk:
     levels: list[list[int]]  # the CIs first reached at each depth (the roots at 0)
     found: dict[int, tuple[int, int | None, str | None]]  # id → (depth, parent, relationship)
     details: dict[int, tuple[str, str, str, int]]  # id → (name, class, status, criticality)
-    truncated: bool  # the walk reached its limit and went no deeper
+    truncated: bool  # the walk reached its limit and stopped there
 
     def count(self, *, min_depth: int = 0) -> int:
         return sum(len(level) for level in self.levels[min_depth:])
@@ -167,8 +174,9 @@ def walk(
     Breadth first, one depth at a time: each step reads the edges of the CIs first reached at
     the previous depth (nothing is read twice, cycles end by themselves) and notes, for each
     CI it reaches first, its parent — the smallest (CI id, relationship type) one step nearer
-    to the roots — so the explaining paths come out of the same reads. Once ``limit`` CIs are
-    reached the walk goes no deeper.
+    to the roots — so the explaining paths come out of the same reads. The walk stops as soon
+    as it has reached ``limit`` CIs, part way through a depth if need be (the smallest ids of
+    that depth are kept), and says it was cut off.
     """
     reader = _Reader(conn)
     try:
@@ -186,13 +194,17 @@ def _walk(reader: _Reader, roots: Sequence[int], edges: Edges, max_depth: int, l
     found: dict[int, tuple[int, int | None, str | None]] = dict.fromkeys(details, (0, None, None))
     levels = [sorted(found)]
     while levels[-1] and len(levels) <= max_depth and len(found) < limit:
-        depth = len(levels)
-        rows = reader.rows(step, levels[-1], repeat=branches)
-        # Built back to front, so the first (smallest) parent of each CI is the one kept.
-        first = {other: (depth, me, kind) for me, kind, other in reversed(rows)}
-        new = sorted(first.keys() - found.keys())
-        found.update((i, first[i]) for i in new)
-        levels.append(new)
+        depth, level = len(levels), []
+        for rows in reader.chunks(step, levels[-1], repeat=branches):
+            # Built back to front, so the first (smallest) parent of each CI is the one kept;
+            # the chunks come in ascending parent order, so an earlier chunk's parent wins.
+            first = {other: (depth, me, kind) for me, kind, other in reversed(rows)}
+            new = sorted(first.keys() - found.keys())[: limit - len(found)]
+            found.update((i, first[i]) for i in new)
+            level += new
+            if len(found) >= limit:  # a core switch reaches most of the estate: stop reading
+                break
+        levels.append(level)
     if not levels[-1]:
         levels.pop()
     details.update(

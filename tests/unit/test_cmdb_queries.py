@@ -3,6 +3,7 @@ and PostgreSQL; the walk expands each CI once and explains it by its smallest pa
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
@@ -63,9 +64,9 @@ def test_walk_takes_the_smallest_parent_and_stops_at_the_limit(site: Site, admin
     with site.engine.connect() as conn:
         rack = conn.execute(text("SELECT id FROM configuration_item WHERE name = 'RACK'")).scalar()
         cut = q.walk(conn, [rack], UPSTREAM, max_depth=6, limit=2)
-    # The depth that reaches the limit is walked whole, and the walk goes no deeper.
-    assert [(r.name, r.depth) for r in cut.nearest(None)] == [("RACK", 0), ("S1", 1), ("S2", 1)]
-    assert cut.truncated and [r.name for r in cut.nearest(2)] == ["RACK", "S1"]
+    # The walk stops at the limit, part way through a depth, and says it was cut off.
+    assert [(r.name, r.depth) for r in cut.nearest(None)] == [("RACK", 0), ("S1", 1)]
+    assert cut.truncated and cut.count(min_depth=1) == 1
 
 
 def test_services_at_stake_walks_upstream_for_services_only(site: Site, admin: Actor) -> None:
@@ -82,7 +83,9 @@ def test_services_at_stake_walks_upstream_for_services_only(site: Site, admin: A
     assert only.downstream == [] and only.open_incidents == []
 
 
-def test_a_wide_outage_is_counted_whole_but_listed_nearest_first(site: Site, admin: Actor) -> None:
+def test_a_wide_outage_is_counted_whole_but_listed_nearest_first(
+    site: Site, admin: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A machine room hits thousands of CIs: the report lists the nearest few, counts them
     all by class, and still names every business service with its path."""
     cmdb.add_ci(site, admin, "RACK", "rack")
@@ -99,3 +102,8 @@ def test_a_wide_outage_is_counted_whole_but_listed_nearest_first(site: Site, adm
     assert report.services[4].path == ["rack:RACK", "server:S4", "business_service:SVC4"]
     everything = cmdb.analyse(site, admin, ["RACK"], listed=None)
     assert len(everything.upstream) == 11 and not everything.truncated
+    # Past the interactive limit the walk is cut off and says so; listing all walks on.
+    monkeypatch.setattr(q, "MAX_ROWS", 4)
+    cut = cmdb.analyse(site, admin, ["RACK"])
+    assert cut.truncated and cut.upstream_count == 3
+    assert not cmdb.analyse(site, admin, ["RACK"], listed=None).truncated

@@ -106,14 +106,16 @@ def impact_of(
     ``services_only``: the caller wants the business services at stake and nothing else, so
     the walk goes upstream only — no downstream walk, no open incidents — and ``upstream``
     holds just the roots and the services (their explaining paths still name every CI on the
-    way). ``listed``: how many CIs to list each way (None: all)."""
+    way). ``listed``: how many CIs to list each way; None lists all of them and walks on past
+    the interactive limit (:data:`q.MAX_ROWS`), for a report that must be complete."""
     if not 1 <= depth <= MAX_DEPTH:
         raise Invalid(f"depth must be between 1 and {MAX_DEPTH}.", field="depth")
     if listed is not None and listed < 0:
         raise Invalid("listed must not be negative.", field="listed")
     conn = read.session.connection()
-    up = q.walk(conn, ci_ids, UPSTREAM, max_depth=depth)
-    down = None if services_only else q.walk(conn, ci_ids, DOWNSTREAM, max_depth=depth)
+    reach = q.MAX_ROWS if listed is not None else q.WHOLE_ESTATE
+    up = q.walk(conn, ci_ids, UPSTREAM, max_depth=depth, limit=reach)
+    down = None if services_only else q.walk(conn, ci_ids, DOWNSTREAM, max_depth=depth, limit=reach)
     hit = _affected(up, up.of_class(SERVICE))
     services = sorted(
         (a for a in hit if a.status != "retired"), key=lambda a: (a.criticality, a.depth, a.name)
@@ -147,7 +149,8 @@ def analyse(
     """What is hit if the CIs named by ``refs`` go down or change: business services with the
     chain that explains each, everything else upstream, what they need downstream, and the
     open incidents on all of it. A major incident is suggested when a critical service is hit.
-    ``listed`` caps the CIs listed each way (everything is still counted); None lists all.
+    ``listed`` caps the CIs listed each way (everything reached is still counted); None lists
+    all and walks the whole estate if need be (seconds, not milliseconds).
     """
     if not refs:
         raise Invalid("Name at least one CI.", field="ci")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
+from itsm_tui.storage import cmdb_queries
 from itsm_tui.storage.tables import JournalEntry
 from itsm_tui.workflow import cmdb
 from itsm_tui.workflow.context import Actor, Site
@@ -156,7 +157,11 @@ def test_ticket_shows_services_at_stake(desk: Desk) -> None:
     assert not cmdb.services_at_stake(desk.site, desk.agent1, calm.number).major_suggested
 
 
-def test_ci_detail_lists_its_tickets_open_first_then_latest_closed(desk: Desk) -> None:
+@pytest.mark.parametrize("many", [1_000, 0], ids=["through-links", "from-open-side"])
+def test_ci_detail_lists_its_tickets_open_first_then_latest_closed(
+    desk: Desk, many: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cmdb_queries, "MANY_TICKETS", many)  # both ways of reading open ones
     _estate(desk.site, desk.admin)
     site, agent = desk.site, desk.agent1
     made = [

@@ -112,10 +112,12 @@ def child_bare() -> None:
 def child_console(url: str, login: str | None) -> None:
     from itsm_tui.app import ItsmApp
     from itsm_tui.config import Settings
+    from itsm_tui.workflow.admin import schema_status
     from itsm_tui.workflow.context import Actor, Site
     from itsm_tui.workflow.staff import list_staff
 
     site = Site.open(Settings(database_url=url))
+    assert schema_status(site).up_to_date  # as `itsm` checks before it opens the console
     system = Actor.system()
     staff = [s for s in list_staff(site, system) if "agent" in s.roles]
     me = next((s for s in staff if s.login == login), staff[0])

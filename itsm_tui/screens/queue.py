@@ -13,21 +13,12 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from itsm_tui.messages import OpenTicket, TicketChanged
+from itsm_tui.queue_titles import QUEUE_TITLES
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.widgets.ticket_table import TicketTable
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.tickets import Queue, TicketPage, list_tickets
 
-QUEUE_TITLES = {
-    Queue.MINE: "Mine",
-    Queue.GROUP: "My group",
-    Queue.UNASSIGNED: "Unassigned",
-    Queue.AT_RISK: "At risk",
-    Queue.BREACHED: "Breached",
-    Queue.OPEN: "All open",
-    Queue.FLAGGED: "Flagged",
-    Queue.ALL: "All",
-}
 SORTS = ("newest", "oldest", "priority")
 STATUSES = (None, "new", "assigned", "in_progress", "pending", "resolved", "closed")
 PRIORITIES = (None, 1, 2, 3, 4, 5)

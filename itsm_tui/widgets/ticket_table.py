@@ -132,6 +132,11 @@ class TicketTable(ScrollView, can_focus=True):
             self.fetch = fetch
         self._load("last" if from_end else "first", None)
 
+    def show_first(self, page: TicketPage) -> None:
+        """Show ``page`` as the first page, read by the screen with its own figures (the next
+        pages come from ``fetch`` as usual)."""
+        self._arrived("first", page)
+
     @property
     def current(self) -> TicketRow | None:
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None

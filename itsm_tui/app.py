@@ -34,6 +34,10 @@ LATER = (
 )
 
 
+#: The screens whose ``screens/<name>.tcss`` the app loads with its own.
+SCREEN_STYLES = ("dashboard", "queue", "ticket", "intake", "ci_lookup", "ci_detail", "impact")
+
+
 def _console_commands() -> type[Provider]:
     from itsm_tui.commands import ConsoleCommands
 
@@ -45,7 +49,24 @@ class ItsmApp(App[None]):
 
     TITLE = "itsm-tui"
     SUB_TITLE = "IT service management"
-    CSS_PATH = "app.tcss"
+    # Every screen's styles load with the app's (each file still sits beside its screen; the
+    # selectors are scoped by screen class): a screen's own CSS_PATH made Textual re-parse the
+    # whole stylesheet and restyle every widget on every screen when it was first pushed.
+    CSS_PATH: ClassVar[list[str]] = [
+        "app.tcss",
+        *(
+            f"screens/{name}.tcss"
+            for name in (
+                "dashboard",
+                "queue",
+                "ticket",
+                "intake",
+                "ci_lookup",
+                "ci_detail",
+                "impact",
+            )
+        ),
+    ]
     COMMANDS = App.COMMANDS | {_console_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),

@@ -4,7 +4,6 @@ reassign (a) or escalate (e) right from that list."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
@@ -46,7 +45,6 @@ REFRESH_SECONDS = 60.0
 
 
 class DashboardScreen(TicketActions):
-    CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(key, f"queue('{queue.value}')", QUEUE_TITLES[queue], id=f"dash-{queue.value}")

@@ -4,7 +4,6 @@ Enter opens the ticket. Fine at a million rows (the table pages by key)."""
 from __future__ import annotations
 
 from functools import partial
-from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -29,7 +28,6 @@ def _next(options: tuple[Any, ...], current: Any) -> Any:
 
 
 class QueueScreen(Screen[None]):
-    CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="back"),
         Binding("slash", "search", "Search", id="queue-search"),

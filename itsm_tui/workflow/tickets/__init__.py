@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         update_ticket,
     )
     from itsm_tui.workflow.tickets.notes import add_note
+    from itsm_tui.workflow.tickets.overview import TicketOverview, ticket_overview
     from itsm_tui.workflow.tickets.queries import (
         Queue,
         TicketDetail,
@@ -60,6 +61,7 @@ _HOMES = {
         "lifecycle",
     ),
     "add_note": "notes",
+    **dict.fromkeys(("TicketOverview", "ticket_overview"), "overview"),
     **dict.fromkeys(
         (
             "Queue",
@@ -78,6 +80,7 @@ __all__ = [
     "Queue",
     "TicketDetail",
     "TicketDraft",
+    "TicketOverview",
     "TicketPage",
     "TicketView",
     "add_note",
@@ -98,6 +101,7 @@ __all__ = [
     "set_pending",
     "show_ticket",
     "ticket_history",
+    "ticket_overview",
     "unlink_ci",
     "update_ticket",
 ]

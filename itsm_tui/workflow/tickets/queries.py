@@ -56,7 +56,11 @@ class TicketDetail:
 
 @query(Action.VIEW_TICKETS)
 def show_ticket(read: Read, number: str) -> TicketDetail:
-    ticket = find_ticket(read.session, number)
+    return detail_of(read, find_ticket(read.session, number))
+
+
+def detail_of(read: Read, ticket: Ticket) -> TicketDetail:
+    """:func:`show_ticket` for a ticket already read, inside a read already open."""
     assert ticket.id is not None
     return TicketDetail(
         ticket_view(read.session, ticket),

@@ -55,6 +55,7 @@ class TicketScreen(TicketActions):
                 yield Static("", id="ticket-fields", markup=False)
                 yield SlaBar("Response", id="sla-response")
                 yield SlaBar("Resolution", id="sla-resolution")
+                yield Static("", id="sla-legend", markup=False)
             with VerticalScroll(id="ticket-timeline-box"):
                 yield Static("", id="ticket-timeline", markup=False)
         yield KeyFooter()
@@ -115,7 +116,7 @@ class TicketScreen(TicketActions):
         self.detail, self.history, self.stake = detail, overview.history, overview.stake
         self.number = detail.ticket.number
         zone = self.site.settings.zone
-        now = self.site.clock.now()
+        now = overview.read_at  # the instant the clocks were measured at
         v = detail.ticket
         head = Text()
         head.append(f"{v.number} ", style="bold")
@@ -132,11 +133,14 @@ class TicketScreen(TicketActions):
         self.query_one("#ticket-head", Static).update(head)
         self.query_one("#ticket-fields", Static).update(self._fields(detail, zone, now))
         self.query_one("#sla-response", SlaBar).show(
-            v.opened_at, v.response_due_at, v.first_response_at, now, zone
+            overview.response, v.response_due_at, v.first_response_at, now, zone
         )
         self.query_one("#sla-resolution", SlaBar).show(
-            v.opened_at, v.resolution_due_at, v.resolved_at, now, zone, v.resolution_warn_at
+            overview.resolution, v.resolution_due_at, v.resolved_at, now, zone, v.resolution_warn_at
         )
+        calendar = overview.resolution.calendar
+        legend = f"left: business hours ({calendar})" if calendar else ""
+        self.query_one("#sla-legend", Static).update(Text(legend, style="dim"))
         self.query_one("#ticket-timeline", Static).update(self._timeline(detail, zone))
         self.refresh_bindings()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from itsm_tui.domain import OPEN_STATUSES
 from itsm_tui.storage.tables import SiteSetting, Ticket
@@ -26,6 +26,9 @@ from itsm_tui.workflow.sla.alerts import MAX_ALERTS as MAX_ALERTS  # the inbox, 
 from itsm_tui.workflow.sla.alerts import AlertRow as AlertRow
 from itsm_tui.workflow.sla.alerts import list_alerts as list_alerts
 from itsm_tui.workflow.sla.alerts import recent_alerts as recent_alerts
+from itsm_tui.workflow.sla.progress import Progress as Progress  # the queue's, re-exported
+from itsm_tui.workflow.sla.progress import progress as progress
+from itsm_tui.workflow.sla.progress import queue_progress as queue_progress
 from itsm_tui.workflow.sla.scan import Directory
 
 
@@ -234,44 +237,6 @@ def ticket_status(read: Read, number: str) -> SlaStatus:
         next_threshold=pending[0] if pending else None,
         skipped_days=sorted(skipped | skipped2),
     )
-
-
-# ---------------------------------------------------------------------- queue progress
-@dataclass(frozen=True)
-class Progress:
-    """Resolution time left (business minutes; negative: overdue) and the share used."""
-
-    state: str  # running | paused | stopped | none
-    minutes_left: int | None
-    elapsed_percent: int | None
-
-
-def progress(session: Session, row: Any, now: datetime) -> Progress:
-    """For a queue row (``TicketRow`` or ``Ticket``): what the console's SLA column shows.
-
-    Uses only the row's stored due time, policy key and elapsed minutes plus one calendar call,
-    so a page of 50 rows costs no extra query per row.
-    """
-    policy = cfg.read_config(session).by_key(getattr(row, "sla_policy", None))
-    if policy is None:
-        return Progress("none", None, None)
-    cal = cfg.calendar(session, policy.calendar)
-    target = policy.resolution
-    due = row.resolution_due_at
-    paused = row.status == "pending" and row.pending_reason in sla_clock.PAUSING_PENDING_REASONS
-    if row.status in {s.value for s in OPEN_STATUSES} and not paused and due is not None:
-        left = cal.minutes_between(now, due) if now < due else -cal.minutes_between(due, now)
-        state = "running"
-    else:
-        left = target - (row.resolution_elapsed_min or 0)
-        state = "paused" if paused else "stopped"
-    return Progress(state, left, round(100 * (target - left) / target))
-
-
-@query(Action.VIEW_TICKETS)
-def queue_progress(read: Read, rows: list[Any]) -> dict[int, Progress]:
-    """:func:`progress` for a page of queue rows, keyed by ticket id."""
-    return {row.id: progress(read.session, row, read.now) for row in rows}
 
 
 # ---------------------------------------------------------------------- policies and calendars

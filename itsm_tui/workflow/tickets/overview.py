@@ -8,6 +8,7 @@ opening a ticket from a queue is the console's most frequent wait.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from itsm_tui.storage import ticket_queries as q
 from itsm_tui.workflow.cmdb.impact import ServicesAtStake, stake_of
@@ -27,6 +28,7 @@ class TicketOverview:
     stake: ServicesAtStake
     response: Progress
     resolution: Progress
+    read_at: datetime
 
 
 @query(Action.VIEW_TICKETS)
@@ -41,4 +43,5 @@ def ticket_overview(read: Read, number: str) -> TicketOverview:
         stake_of(read, ticket),
         measure.response(ticket),
         measure.resolution(ticket),
+        read.now,
     )

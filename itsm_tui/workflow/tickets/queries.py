@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -18,6 +18,7 @@ from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.lookup import find_ticket
 from itsm_tui.workflow.permissions import Action, allowed
+from itsm_tui.workflow.sla.progress import Progress, page_progress
 from itsm_tui.workflow.tickets import risk
 from itsm_tui.workflow.tickets.views import TicketView, ticket_view
 
@@ -45,6 +46,8 @@ class TicketPage:
     next_after: int | None
     #: When the page was read (the console colours time left against it).
     read_at: datetime | None = None
+    #: Each row's resolution clock in business time, by ticket id (``sla.progress``).
+    sla: dict[int, Progress] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,7 @@ def list_tickets(
         rows = q.queue_page(
             read.session, where, after=before or None, limit=limit, sort=sort, backwards=True
         )
-        return TicketPage(rows, None, read.now)
+        return TicketPage(rows, None, read.now, page_progress(read, rows))
     return _page(read, where, after=after, limit=limit, sort=sort)
 
 
@@ -198,4 +201,5 @@ def first_page(read: Read, queue: Queue, limit: int) -> TicketPage:
 
 def _page(read: Read, where: list[Any], *, after: int | None, limit: int, sort: str) -> TicketPage:
     rows = q.queue_page(read.session, where, after=after, limit=limit, sort=sort)
-    return TicketPage(rows, rows[-1].id if len(rows) == limit else None, read.now)
+    next_after = rows[-1].id if len(rows) == limit else None
+    return TicketPage(rows, next_after, read.now, page_progress(read, rows))

@@ -90,9 +90,13 @@ class ItsmApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="warm-up")
     def warm_up(self) -> None:
         """Import the other screens off the UI thread (the dashboard calls this once it has
-        shown its figures): a thread switch every few milliseconds keeps keys answered."""
+        shown its figures): a thread switch every few milliseconds keeps keys answered. Then
+        compile the SLA calendars, which the first queue page would otherwise wait for."""
         for name in LATER:
             importlib.import_module(name)
+        from itsm_tui.workflow.sla.progress import prepare_calendars
+
+        prepare_calendars(self.site, self.actor)
 
     def action_dashboard(self) -> None:
         while len(self.screen_stack) > 2:

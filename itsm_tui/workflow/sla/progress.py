@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session
@@ -101,6 +101,15 @@ def page_progress(read: Read, rows: Iterable[Any]) -> dict[int, Progress]:
     """:func:`progress` for a page of rows inside a read already open, keyed by ticket id."""
     measure = Measure(read.session, read.now)
     return {row.id: measure.resolution(row) for row in rows}
+
+
+@query(Action.VIEW_TICKETS)
+def prepare_calendars(read: Read) -> None:
+    """Compile the current stretch of every calendar the site's policies use (the office
+    calendar's first year block costs ~0.15 s, paid otherwise by the first queue page)."""
+    measure = Measure(read.session, read.now)
+    for name in {policy.calendar for policy in measure.config.policies}:
+        measure._calendar(name).minutes_between(read.now, read.now + timedelta(days=14))
 
 
 @query(Action.VIEW_TICKETS)

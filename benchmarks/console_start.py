@@ -112,12 +112,12 @@ def child_bare() -> None:
 def child_console(url: str, login: str | None) -> None:
     from itsm_tui.app import ItsmApp
     from itsm_tui.config import Settings
-    from itsm_tui.screens.queue import QueueScreen
-    from itsm_tui.widgets.ticket_table import PAGE, TicketTable
+    from itsm_tui.workflow.admin import schema_status
     from itsm_tui.workflow.context import Actor, Site
     from itsm_tui.workflow.staff import list_staff
 
     site = Site.open(Settings(database_url=url))
+    assert schema_status(site).up_to_date  # as `itsm` checks before it opens the console
     system = Actor.system()
     staff = [s for s in list_staff(site, system) if "agent" in s.roles]
     me = next((s for s in staff if s.login == login), staff[0])
@@ -128,7 +128,7 @@ def child_console(url: str, login: str | None) -> None:
     figures: dict[str, Any] = {"as": me.login}
     arrivals: list[tuple[str, str | None]] = []  # (where, sort) of each page the table took
 
-    def watch(table: TicketTable) -> None:
+    def watch(table: Any) -> None:
         arrived = table._arrived
 
         def recorded(where: str, page: Any) -> None:
@@ -141,6 +141,9 @@ def child_console(url: str, login: str | None) -> None:
         async with app.run_test(size=(120, 40)) as pilot:
             await frames.wait()
             print(f"READY {frames.wall!r}", flush=True)
+            # Only now: the console itself need not have imported them for the dashboard.
+            from itsm_tui.screens.queue import QueueScreen
+            from itsm_tui.widgets.ticket_table import PAGE, TicketTable
 
             def queue_shown() -> bool:
                 screen = app.screen

@@ -1,24 +1,47 @@
-"""The Textual application: screens, global bindings, the command palette. Kept small."""
+"""The Textual application: screens, global bindings, the command palette. Kept small.
+
+Only the dashboard is imported up front: the first frame needs nothing else. The other screens
+(and the palette's provider) are imported when first used, and in a background thread once the
+dashboard has shown its figures, so the first ticket or queue opened does not pay the import.
+"""
 
 from __future__ import annotations
 
 import gc
-from typing import ClassVar
+import importlib
+from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from itsm_tui.commands import ConsoleCommands
-from itsm_tui.dialogs.form import Field, FormDialog
 from itsm_tui.messages import OpenQueue, OpenTicket, TicketChanged
-from itsm_tui.screens.ci_lookup import CILookupScreen
 from itsm_tui.screens.dashboard import DashboardScreen
-from itsm_tui.screens.impact import ImpactScreen
-from itsm_tui.screens.intake import IntakeScreen
-from itsm_tui.screens.queue import QueueScreen
-from itsm_tui.screens.ticket import TicketScreen
 from itsm_tui.workflow.context import Actor, Site
-from itsm_tui.workflow.lookup import normalise_number
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+#: What the console imports after its first frame (see ``warm_up``).
+LATER = (
+    "itsm_tui.commands",
+    "itsm_tui.dialogs.form",
+    "itsm_tui.screens.queue",
+    "itsm_tui.screens.ticket",
+    "itsm_tui.screens.intake",
+    "itsm_tui.screens.ci_lookup",
+    "itsm_tui.screens.impact",
+)
+
+
+#: The screens whose ``screens/<name>.tcss`` the app loads with its own.
+SCREEN_STYLES = ("dashboard", "queue", "ticket", "intake", "ci_lookup", "ci_detail", "impact")
+
+
+def _console_commands() -> type[Provider]:
+    from itsm_tui.commands import ConsoleCommands
+
+    return ConsoleCommands
 
 
 class ItsmApp(App[None]):
@@ -26,8 +49,25 @@ class ItsmApp(App[None]):
 
     TITLE = "itsm-tui"
     SUB_TITLE = "IT service management"
-    CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {ConsoleCommands}
+    # Every screen's styles load with the app's (each file still sits beside its screen; the
+    # selectors are scoped by screen class): a screen's own CSS_PATH made Textual re-parse the
+    # whole stylesheet and restyle every widget on every screen when it was first pushed.
+    CSS_PATH: ClassVar[list[str]] = [
+        "app.tcss",
+        *(
+            f"screens/{name}.tcss"
+            for name in (
+                "dashboard",
+                "queue",
+                "ticket",
+                "intake",
+                "ci_lookup",
+                "ci_detail",
+                "impact",
+            )
+        ),
+    ]
+    COMMANDS = App.COMMANDS | {_console_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("d", "dashboard", "Dashboard", id="dashboard"),
@@ -47,15 +87,31 @@ class ItsmApp(App[None]):
         gc.freeze()
         self.push_screen(DashboardScreen(self.site, self.actor))
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="warm-up")
+    def warm_up(self) -> None:
+        """Import the other screens off the UI thread (the dashboard calls this once it has
+        shown its figures): a thread switch every few milliseconds keeps keys answered. Then
+        compile the SLA calendars, which the first queue page would otherwise wait for."""
+        for name in LATER:
+            importlib.import_module(name)
+        from itsm_tui.workflow.sla.progress import prepare_calendars
+
+        prepare_calendars(self.site, self.actor)
+
     def action_dashboard(self) -> None:
         while len(self.screen_stack) > 2:
             self.pop_screen()
 
     def action_intake(self) -> None:
+        from itsm_tui.screens.intake import IntakeScreen
+
         if not isinstance(self.screen, IntakeScreen):
             self.push_screen(IntakeScreen(self.site, self.actor))
 
     def action_goto(self) -> None:
+        from itsm_tui.dialogs.form import Field, FormDialog
+        from itsm_tui.workflow.lookup import normalise_number
+
         def chosen(values: dict[str, str] | None) -> None:
             if values and values["number"].strip():
                 self.open_ticket(normalise_number(values["number"]))
@@ -63,10 +119,15 @@ class ItsmApp(App[None]):
         self.push_screen(FormDialog("Go to ticket", [Field("number", "Number")]), chosen)
 
     def action_cis(self) -> None:
+        from itsm_tui.screens.ci_lookup import CILookupScreen
+
         if not isinstance(self.screen, CILookupScreen):
             self.push_screen(CILookupScreen(self.site, self.actor))
 
     def action_impact_of(self) -> None:
+        from itsm_tui.dialogs.form import Field, FormDialog
+        from itsm_tui.screens.impact import ImpactScreen
+
         def chosen(values: dict[str, str] | None) -> None:
             if values and values["ci"].strip():
                 ref = values["ci"].strip()
@@ -76,9 +137,13 @@ class ItsmApp(App[None]):
         self.push_screen(FormDialog("Impact of …", [field]), chosen)
 
     def open_ticket(self, number: str) -> None:
+        from itsm_tui.screens.ticket import TicketScreen
+
         self.push_screen(TicketScreen(self.site, self.actor, number))
 
     def open_queue(self, queue: str) -> None:
+        from itsm_tui.screens.queue import QueueScreen
+
         self.push_screen(QueueScreen(self.site, self.actor, queue))
 
     def on_open_ticket(self, message: OpenTicket) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from itsm_tui.screens.queue import QUEUE_TITLES
+from itsm_tui.queue_titles import QUEUE_TITLES
 from itsm_tui.workflow.lookup import normalise_number
 
 if TYPE_CHECKING:

@@ -16,7 +16,6 @@ from textual import work
 from textual.binding import Binding
 from textual.screen import Screen
 
-from itsm_tui.dialogs.ci_picker import CIPickDialog
 from itsm_tui.dialogs.form import ConfirmDialog, Field, FormDialog
 from itsm_tui.messages import TicketChanged
 from itsm_tui.workflow import tickets as t
@@ -265,6 +264,9 @@ class TicketActions(Screen[None]):
 
         op = OPS[name]
         if op.picks_ci:
+            # The CMDB search comes with the CMDB workflow: not worth importing before it is used.
+            from itsm_tui.dialogs.ci_picker import CIPickDialog
+
             dialog: Any = CIPickDialog(self.site, self.actor, f"{op.label} to {ref.number}")
         else:
             assert op.dialog is not None

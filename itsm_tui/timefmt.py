@@ -34,6 +34,16 @@ def span(delta: timedelta) -> str:
     return _span(abs(int(delta.total_seconds())))
 
 
+def business(minutes: int) -> str:
+    """Business minutes as a short duration: "45m", "2h 10m", "120h" — never in days, since
+    a business day is not 24 hours (an office day is 7.5)."""
+    minutes = abs(minutes)
+    hours, rest = divmod(minutes, 60)
+    if hours >= 100:
+        return f"{hours}h"
+    return f"{hours}h {rest}m" if hours else f"{rest}m"
+
+
 def left(delta: timedelta) -> str:
     """Time left before a limit, compact for a table cell: "1h 5m", or "-12m" once past."""
     return span(delta) if delta.total_seconds() >= 0 else f"-{span(delta)}"

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from itsm_tui.cli.output import err_console, print_json, say
 from itsm_tui.cli.state import CliState, state
 from itsm_tui.terminal import prefer_full_colour
-from itsm_tui.workflow.admin import database_status, ensure_schema, initialise
+from itsm_tui.workflow.admin import database_status, ensure_schema, initialise, schema_status
 from itsm_tui.workflow.context import Actor
 from itsm_tui.workflow.staff import os_login
 
@@ -79,7 +79,7 @@ def _load_demo(st: CliState, actor: Actor, tickets: int, seed: int, quiet: bool 
 
 def open_console(st: CliState) -> None:
     """Open the console; on the very first run, set up the embedded database with demo data."""
-    status = database_status(st.site)
+    status = schema_status(st.site)
     if not status.initialised:
         if st.settings.database_url:
             raise typer.BadParameter(

@@ -5,7 +5,6 @@ open ones first, then the latest closed (Enter opens one). ``i``: what its failu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -42,7 +41,6 @@ class Node:
 
 
 class CIDetailScreen(Screen[None]):
-    CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("i", "impact", "Impact", id="ci-impact"),

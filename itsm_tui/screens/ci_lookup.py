@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 from textual import on
@@ -18,7 +17,6 @@ from itsm_tui.workflow.context import Actor, Site
 
 
 class CILookupScreen(Screen[None]):
-    CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("slash", "search", "Search", id="ci-lookup-search"),

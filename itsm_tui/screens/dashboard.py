@@ -4,8 +4,7 @@ reassign (a) or escalate (e) right from that list."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import work
@@ -16,19 +15,22 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from itsm_tui.messages import OpenQueue, OpenTicket, TicketChanged
-from itsm_tui.screens.queue import QUEUE_TITLES
+from itsm_tui.queue_titles import QUEUE_TITLES
 from itsm_tui.ticket_actions import TicketActions, TicketRef
 from itsm_tui.timefmt import left
-from itsm_tui.widgets.alert_inbox import AlertInbox
+from itsm_tui.widgets.alert_inbox import SHOWN, AlertInbox
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
-from itsm_tui.widgets.ticket_table import TicketTable
+from itsm_tui.widgets.ticket_table import PAGE, TicketTable
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.dashboard import Dashboard, dashboard
 from itsm_tui.workflow.errors import DomainError
 from itsm_tui.workflow.groups import GroupView
 from itsm_tui.workflow.tickets import Queue, TicketPage, list_tickets
 from itsm_tui.workflow.tickets.states import allowed_operations
+
+if TYPE_CHECKING:
+    from itsm_tui.app import ItsmApp
 
 #: key → queue, in the order the cards show them.
 CARDS = {
@@ -43,7 +45,6 @@ REFRESH_SECONDS = 60.0
 
 
 class DashboardScreen(TicketActions):
-    CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(key, f"queue('{queue.value}')", QUEUE_TITLES[queue], id=f"dash-{queue.value}")
@@ -68,7 +69,7 @@ class DashboardScreen(TicketActions):
                 card.border_title = key
                 yield card
         with Vertical(id="dash-main"):
-            yield AlertInbox(self.site, self.actor, id="dash-alerts")
+            yield AlertInbox(self.site, self.actor, id="dash-alerts", read_first=False)
             yield TicketTable(self._mine, id="dash-mine")
             with Horizontal(id="dash-supervisor"):
                 yield DataTable(id="dash-backlog", cursor_type="row", zebra_stripes=True)
@@ -92,10 +93,8 @@ class DashboardScreen(TicketActions):
         return list_tickets(self.site, self.actor, Queue.MINE, **kwargs)  # type: ignore[arg-type]
 
     def action_refresh(self) -> None:
-        self.load()
-        mine = self.query_one("#dash-mine", TicketTable)
-        if mine.display:
-            mine.reload()
+        # The inbox's first alerts come with the figures; then it polls for newer ones itself.
+        self.load(alerts=0 if self.query_one("#dash-alerts", AlertInbox).loaded else SHOWN)
 
     def action_queue(self, queue: str) -> None:
         self.app.post_message(OpenQueue(queue))
@@ -104,9 +103,9 @@ class DashboardScreen(TicketActions):
         self.action_refresh()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def load(self) -> None:
+    def load(self, alerts: int) -> None:
         try:
-            board = dashboard(self.site, self.actor)
+            board = dashboard(self.site, self.actor, mine=PAGE, alerts=alerts)
         except DomainError as error:
             self.app.call_from_thread(self._refused, error)
             return
@@ -114,6 +113,7 @@ class DashboardScreen(TicketActions):
             self.app.call_from_thread(self.show, board)
 
     def show(self, board: Dashboard) -> None:
+        first = self.board is None
         self.board = board
         for queue in CARDS.values():
             card = self.query_one(f"#card-{queue.value}", Static)
@@ -129,7 +129,14 @@ class DashboardScreen(TicketActions):
         self.query_one("#dash-mine").display = not board.supervisor
         if board.supervisor:
             self._show_supervisor(board)
+        elif board.mine is not None:
+            self.query_one("#dash-mine", TicketTable).show_first(board.mine)
+        inbox = self.query_one("#dash-alerts", AlertInbox)
+        if not inbox.loaded:
+            inbox.show(board.alerts, fresh=True)
         self.refresh_bindings()
+        if first:  # once the figures are on screen, not while they are being drawn
+            self.call_after_refresh(cast("ItsmApp", self.app).warm_up)
 
     def _show_supervisor(self, board: Dashboard) -> None:
         backlog = self.query_one("#dash-backlog", DataTable)

@@ -5,7 +5,6 @@ far the walk goes."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -29,7 +28,6 @@ SHOWN = 200  # rows per section; the count above it says how many there are
 
 
 class ImpactScreen(Screen[None]):
-    CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("plus,equals_sign", "depth(1)", "Deeper", id="impact-deeper"),

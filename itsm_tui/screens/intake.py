@@ -8,7 +8,6 @@ employee number), Enter picks the first match and moves to the title, type the t
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -57,7 +56,6 @@ class LookupInput(Input):
 
 
 class IntakeScreen(Screen[None]):
-    CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="intake-save", priority=True),
         Binding("ctrl+a", "attach", "Attach to open ticket", id="intake-attach", priority=True),

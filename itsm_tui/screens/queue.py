@@ -4,7 +4,6 @@ Enter opens the ticket. Fine at a million rows (the table pages by key)."""
 from __future__ import annotations
 
 from functools import partial
-from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -13,21 +12,12 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from itsm_tui.messages import OpenTicket, TicketChanged
+from itsm_tui.queue_titles import QUEUE_TITLES
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.widgets.ticket_table import TicketTable
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.tickets import Queue, TicketPage, list_tickets
 
-QUEUE_TITLES = {
-    Queue.MINE: "Mine",
-    Queue.GROUP: "My group",
-    Queue.UNASSIGNED: "Unassigned",
-    Queue.AT_RISK: "At risk",
-    Queue.BREACHED: "Breached",
-    Queue.OPEN: "All open",
-    Queue.FLAGGED: "Flagged",
-    Queue.ALL: "All",
-}
 SORTS = ("newest", "oldest", "priority")
 STATUSES = (None, "new", "assigned", "in_progress", "pending", "resolved", "closed")
 PRIORITIES = (None, 1, 2, 3, 4, 5)
@@ -38,7 +28,6 @@ def _next(options: tuple[Any, ...], current: Any) -> Any:
 
 
 class QueueScreen(Screen[None]):
-    CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="back"),
         Binding("slash", "search", "Search", id="queue-search"),

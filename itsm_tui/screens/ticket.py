@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -24,15 +23,15 @@ from itsm_tui.ticket_actions import TICKET_KEYS, TicketActions, TicketRef, op_bi
 from itsm_tui.timefmt import local
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.widgets.sla_bar import SlaBar
-from itsm_tui.workflow.cmdb import ServicesAtStake, services_at_stake
+from itsm_tui.workflow.cmdb.impact import ServicesAtStake
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.errors import DomainError
 from itsm_tui.workflow.groups import GroupView
-from itsm_tui.workflow.tickets import TicketDetail, show_ticket, ticket_history
+from itsm_tui.workflow.tickets.overview import TicketOverview, ticket_overview
+from itsm_tui.workflow.tickets.queries import TicketDetail
 
 
 class TicketScreen(TicketActions):
-    CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("r", "reload", "Reload", id="ticket-reload"),
@@ -56,9 +55,15 @@ class TicketScreen(TicketActions):
                 yield Static("", id="ticket-fields", markup=False)
                 yield SlaBar("Response", id="sla-response")
                 yield SlaBar("Resolution", id="sla-resolution")
+                yield Static("", id="sla-legend", markup=False)
             with VerticalScroll(id="ticket-timeline-box"):
                 yield Static("", id="ticket-timeline", markup=False)
         yield KeyFooter()
+
+    @property
+    def keys_pending(self) -> bool:
+        """Until the ticket is read its actions are unknown: the footer waits (``KeyFooter``)."""
+        return self.detail is None
 
     def on_mount(self) -> None:
         self.sub_title = self.number
@@ -95,25 +100,23 @@ class TicketScreen(TicketActions):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
         try:
-            detail = show_ticket(self.site, self.actor, self.number)
-            history = ticket_history(self.site, self.actor, self.number)
-            stake = services_at_stake(self.site, self.actor, self.number)
+            overview = ticket_overview(self.site, self.actor, self.number)
         except DomainError as error:
             self.app.call_from_thread(self._refused, error)
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show, detail, history, stake)
+            self.app.call_from_thread(self.show, overview)
 
-    def show(
-        self,
-        detail: TicketDetail,
-        history: list[HistoryEntry],
-        stake: ServicesAtStake | None = None,
-    ) -> None:
-        self.detail, self.history, self.stake = detail, history, stake
+    def show(self, overview: TicketOverview) -> None:
+        with self.app.batch_update():  # one layout for the five widgets below, not five
+            self._show(overview)
+
+    def _show(self, overview: TicketOverview) -> None:
+        detail = overview.detail
+        self.detail, self.history, self.stake = detail, overview.history, overview.stake
         self.number = detail.ticket.number
         zone = self.site.settings.zone
-        now = self.site.clock.now()
+        now = overview.read_at  # the instant the clocks were measured at
         v = detail.ticket
         head = Text()
         head.append(f"{v.number} ", style="bold")
@@ -130,11 +133,14 @@ class TicketScreen(TicketActions):
         self.query_one("#ticket-head", Static).update(head)
         self.query_one("#ticket-fields", Static).update(self._fields(detail, zone, now))
         self.query_one("#sla-response", SlaBar).show(
-            v.opened_at, v.response_due_at, v.first_response_at, now, zone
+            overview.response, v.response_due_at, v.first_response_at, now, zone
         )
         self.query_one("#sla-resolution", SlaBar).show(
-            v.opened_at, v.resolution_due_at, v.resolved_at, now, zone, v.resolution_warn_at
+            overview.resolution, v.resolution_due_at, v.resolved_at, now, zone, v.resolution_warn_at
         )
+        calendar = overview.resolution.calendar
+        legend = f"left: business hours ({calendar})" if calendar else ""
+        self.query_one("#sla-legend", Static).update(Text(legend, style="dim"))
         self.query_one("#ticket-timeline", Static).update(self._timeline(detail, zone))
         self.refresh_bindings()
 

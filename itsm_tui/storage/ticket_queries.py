@@ -7,7 +7,7 @@ before it). The queue filters match the indexes declared on ``Ticket``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -149,6 +149,38 @@ def count(session: Session, where: Sequence[ColumnElement[bool]]) -> int:
     """How many tickets match ``where`` (the queue filters are index-backed)."""
     stmt = select(func.count()).select_from(Ticket).where(and_(true(), *where))
     return int(session.exec(stmt).one())
+
+
+def counts(
+    session: Session,
+    each: Mapping[str, Sequence[ColumnElement[bool]]],
+    *,
+    over: Sequence[ColumnElement[bool]] = (),
+    tallies: Mapping[str, ColumnElement[bool]] | None = None,
+) -> dict[str, int]:
+    """Several counts in one statement and one round trip: each of ``each`` as its own
+    index-backed ``count(*)`` subquery, and ``tallies`` (name → condition) in one pass over
+    the tickets matching ``over`` — for counts whose rows lie in one index range."""
+    columns: list[Any] = [
+        select(func.count()).select_from(Ticket).where(and_(true(), *where)).scalar_subquery()
+        for where in each.values()
+    ]
+    names = list(each)
+    stmt: Any
+    if tallies:
+        one_pass = (
+            select(*(func.sum(case((c, 1), else_=0)).label(n) for n, c in tallies.items()))
+            .select_from(Ticket)
+            .where(and_(true(), *over))
+            .subquery()
+        )
+        columns += [one_pass.c[n] for n in tallies]
+        names += list(tallies)
+        stmt = select(*columns).select_from(one_pass)
+    else:
+        stmt = select(*columns)
+    row = session.exec(stmt).one()
+    return {name: int(value or 0) for name, value in zip(names, row, strict=True)}
 
 
 @dataclass(frozen=True)

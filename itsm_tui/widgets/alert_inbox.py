@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 from itsm_tui.textsafe import visible
 from itsm_tui.timefmt import local
 from itsm_tui.workflow.context import Actor, Site
-from itsm_tui.workflow.sla.service import AlertRow, list_alerts, recent_alerts
+from itsm_tui.workflow.sla.alerts import AlertRow, list_alerts, recent_alerts
 
 SHOWN = 20
 
@@ -29,17 +29,23 @@ class AlertInbox(Static):
     """
     POLL_SECONDS = 3.0
 
-    def __init__(self, site: Site, actor: Actor, *, id: str | None = None) -> None:
+    def __init__(
+        self, site: Site, actor: Actor, *, id: str | None = None, read_first: bool = True
+    ) -> None:
+        """``read_first`` False: the screen reads my newest alerts with its own figures and
+        hands them to :meth:`show`; the inbox then only polls for newer ones."""
         super().__init__("", id=id, markup=False)
         self.site, self.actor = site, actor
         self.alerts: deque[AlertRow] = deque(maxlen=SHOWN)  # newest first
         self.loaded = False
+        self.read_first = read_first
 
     def on_mount(self) -> None:
         self.border_title = "Alerts"
         self.update(Text("Loading alerts …", style="dim"))
         self.set_interval(self.POLL_SECONDS, self.poll)
-        self.poll()
+        if self.read_first:
+            self.poll()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="alerts")
     def poll(self) -> None:

@@ -5,6 +5,9 @@ moving, ``refresh_bindings()``, the screen resuming — and each new key is rest
 whole stylesheet several times. Opening a ticket sent four such signals (~0.5 s of a 0.9 s
 open on a loaded 2-core machine), most of them for the same keys. This footer recomposes only
 when the shown keys differ from what it last composed; the output is the same either way.
+
+A screen whose keys depend on data it is still reading sets ``keys_pending`` true meanwhile:
+the footer then composes its keys once, when the data are in, not once before and once after.
 """
 
 from __future__ import annotations
@@ -31,7 +34,13 @@ class KeyFooter(Footer):
             ),
         )
 
+    def _held(self) -> bool:
+        return bool(getattr(self.screen, "keys_pending", False))
+
     def compose(self) -> Any:
+        if self._held():
+            self._shown = None
+            return
         if self._bindings_ready:
             self._shown = self._keys()
         yield from super().compose()
@@ -43,5 +52,5 @@ class KeyFooter(Footer):
             self.call_after_refresh(self._recompose_if_changed)
 
     async def _recompose_if_changed(self) -> None:
-        if self.is_attached and self._keys() != self._shown:
+        if self.is_attached and not self._held() and self._keys() != self._shown:
             await self.recompose()

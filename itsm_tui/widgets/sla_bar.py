@@ -1,5 +1,10 @@
-"""A one-line SLA bar: how much of the time between opening and a due time is used, and how
-much is left, coloured by the same risk rule as the queues."""
+"""A one-line SLA bar: how much of a clock's target is used and how much business time is left,
+coloured by the same risk rule as the queues.
+
+The time left is business time on the policy's calendar, measured by the workflow
+(``sla.progress``): a ticket due Monday 10:00 shows "2h 0m left" on Friday at 17:00, not 65
+hours. A resolution clock waiting on the customer or a vendor shows "paused" with what is left.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,12 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual.widgets import Static
 
-from itsm_tui.timefmt import local, relative
+from itsm_tui.timefmt import business, local
+from itsm_tui.workflow.sla.progress import Progress
 from itsm_tui.workflow.tickets.risk import Risk, risk_of
 
 _COLOUR = {Risk.BREACHED: "bold red", Risk.AT_RISK: "yellow", Risk.OK: "green"}
+WIDTH = 8
 
 
 class SlaBar(Static):
@@ -24,32 +31,36 @@ class SlaBar(Static):
 
     def show(
         self,
-        opened: datetime,
+        clock: Progress,
         due: datetime | None,
         met_at: datetime | None,
         now: datetime,
         zone: ZoneInfo,
         warn: datetime | None = None,
     ) -> None:
-        """``warn``: when the clock's last warning step comes (the at-risk colour starts)."""
+        """``clock``: the business time left; ``warn``: when the at-risk colour starts."""
         text = Text(f"{self.label:<10} ")
-        if due is None:
-            text.append("no target yet", style="dim")
-            self.update(text)
-            return
-        width = 8
-        if met_at is not None:
+        if met_at is not None and due is not None:
             state = "met" if met_at <= due else "missed"
-            text.append("█" * width, style="green" if state == "met" else "red")
+            text.append("█" * WIDTH, style="green" if state == "met" else "red")
             text.append(f" {state} {local(met_at, zone, '%m-%d %H:%M')}")
-            self.update(text)
-            return
-        total = max(1.0, (due - opened).total_seconds())
-        used = min(1.0, max(0.0, (now - opened).total_seconds() / total))
-        filled = round(used * width)
-        colour = _COLOUR.get(risk_of(due, warn, now), "green")
-        text.append("█" * filled, style=colour)
-        text.append("░" * (width - filled), style="dim")
-        text.append(f" {relative(due - now)}", style=colour)
-        text.append(f"\n{'':<11}due {local(due, zone, '%m-%d %H:%M')}", style="dim")
+        elif clock.state == "paused" and clock.minutes_left is not None:
+            self._bar(text, clock, "dim")
+            text.append(f" paused, {business(clock.minutes_left)} left", style="dim")
+        elif due is None or clock.state != "running" or clock.minutes_left is None:
+            text.append("no target yet" if due is None else f"due {local(due, zone)}", style="dim")
+        else:
+            colour = _COLOUR.get(risk_of(due, warn, now), "green")
+            self._bar(text, clock, colour)
+            minutes = clock.minutes_left
+            left = f"{business(minutes)} left" if minutes >= 0 else f"{business(minutes)} overdue"
+            text.append(f" {left}", style=colour)
+            text.append(f"\n{'':<11}due {local(due, zone, '%m-%d %H:%M')}", style="dim")
         self.update(text)
+
+    @staticmethod
+    def _bar(text: Text, clock: Progress, colour: str) -> None:
+        used = min(1.0, max(0.0, (clock.elapsed_percent or 0) / 100))
+        filled = round(used * WIDTH)
+        text.append("█" * filled, style=colour)
+        text.append("░" * (WIDTH - filled), style="dim")

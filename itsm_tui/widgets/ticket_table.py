@@ -31,8 +31,9 @@ from textual.worker import get_current_worker
 
 from itsm_tui.domain import OPEN_STATUSES
 from itsm_tui.storage.ticket_queries import TicketRow
-from itsm_tui.timefmt import left, span
+from itsm_tui.timefmt import business, span
 from itsm_tui.widgets.cells import fit
+from itsm_tui.workflow.sla.progress import Progress
 from itsm_tui.workflow.tickets import TicketPage
 from itsm_tui.workflow.tickets.risk import Risk, risk_of
 
@@ -55,7 +56,7 @@ class Column:
 COLUMNS = (
     Column("Number", 9),
     Column("P", 2),
-    Column("SLA left", 8, right=True),
+    Column("SLA bus.", 8, right=True),  # resolution time left, in business time
     Column("Status", 11),
     Column("T", 1),
     Column("Caller", 8),
@@ -122,6 +123,8 @@ class TicketTable(ScrollView, can_focus=True):
         self.at_start = True
         self.at_end = True
         self.read_at: datetime | None = None
+        #: The loaded rows' resolution clocks in business time, by ticket id.
+        self.sla: dict[int, Progress] = {}
         self.loading_more = False
 
     # --- data ---------------------------------------------------------------------------
@@ -131,6 +134,11 @@ class TicketTable(ScrollView, can_focus=True):
         if fetch is not None:
             self.fetch = fetch
         self._load("last" if from_end else "first", None)
+
+    def show_first(self, page: TicketPage) -> None:
+        """Show ``page`` as the first page, read by the screen with its own figures (the next
+        pages come from ``fetch`` as usual)."""
+        self._arrived("first", page)
 
     @property
     def current(self) -> TicketRow | None:
@@ -156,15 +164,18 @@ class TicketTable(ScrollView, can_focus=True):
         self.read_at = page.read_at
         full = len(page.rows) == PAGE
         if where in ("first", "last"):
+            self.sla = dict(page.sla)
             self.rows = list(page.rows)
             self.at_start = where == "first" or not full
             self.at_end = where == "last" or not full
             self.cursor = 0 if where == "first" else max(0, len(self.rows) - 1)
         elif where == "next":
+            self.sla.update(page.sla)
             self.rows += page.rows
             self.at_end = not full
             self._trim(from_start=True)
         else:
+            self.sla.update(page.sla)
             self.rows = [*page.rows, *self.rows]
             self.at_start = not full
             self.cursor += len(page.rows)
@@ -187,6 +198,7 @@ class TicketTable(ScrollView, can_focus=True):
         else:
             self.rows = self.rows[:-excess]
             self.at_end = False
+        self.sla = {row.id: self.sla[row.id] for row in self.rows if row.id in self.sla}
 
     def _maybe_load_more(self) -> None:
         if self.loading_more or not self.rows:
@@ -290,7 +302,7 @@ class TicketTable(ScrollView, can_focus=True):
             return row.number, plain
         if title == "P":
             return f"P{row.priority}", self._style("p1") if row.priority == 1 else plain
-        if title == "SLA left":
+        if title == "SLA bus.":
             return self._sla(row)
         if title == "Status":
             status = row.status.replace("_", " ")
@@ -307,9 +319,18 @@ class TicketTable(ScrollView, can_focus=True):
         return (span(now - row.opened_at) if now else ""), self._style("muted")
 
     def _sla(self, row: TicketRow) -> tuple[str, Style]:
-        now = self.read_at
-        if now is None or row.resolution_due_at is None or row.status not in _OPEN:
+        """Business time left ("2h 10m", "-45m" once overdue, "paused" while the clock waits
+        on the customer or a vendor), coloured by the risk rule (``tickets.risk``)."""
+        now, clock = self.read_at, self.sla.get(row.id)
+        if clock is not None and clock.state == "paused" and row.status in _OPEN:
+            return "paused", self._style("muted")
+        due = row.resolution_due_at
+        if now is None or due is None or row.status not in _OPEN or clock is None:
             return "—", self._style("muted")
-        level = risk_of(row.resolution_due_at, row.resolution_warn_at, now)
+        if clock.state != "running" or clock.minutes_left is None:
+            return "—", self._style("muted")
+        level = risk_of(due, row.resolution_warn_at, now)
         name = {Risk.BREACHED: "breached", Risk.AT_RISK: "at-risk"}.get(level, "ok")
-        return left(row.resolution_due_at - now), self._style(name)
+        minutes = clock.minutes_left
+        text = business(minutes) if minutes >= 0 else f"-{business(minutes)}"
+        return text, self._style(name)

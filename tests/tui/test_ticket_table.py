@@ -3,8 +3,10 @@ a window of rows, and jumps to either end without walking there."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from textual.app import App, ComposeResult
 
@@ -111,3 +113,37 @@ async def test_jumps_to_the_end_and_back_to_the_start() -> None:
         await pilot.press("home")
         await _settle(pilot)
         assert table.current.id == TOTAL
+
+
+async def test_sla_cells_show_business_time_from_the_page() -> None:
+    """The SLA column shows the business time the workflow measured with the page (two hours
+    over a weekend, say), never ``due - now`` on the wall clock; "paused" while paused."""
+    from itsm_tui.widgets.sla_bar import SlaBar
+    from itsm_tui.workflow.sla.progress import Progress
+
+    queue = FakeQueue()
+    running = replace(queue.row(7), resolution_due_at=T0 + timedelta(hours=65))
+    overdue = replace(queue.row(6), resolution_due_at=T0 - timedelta(hours=3))
+    paused = replace(queue.row(5), status="pending", pending_reason="customer")
+    paused = replace(paused, resolution_due_at=None)
+    clocks = {
+        7: Progress("running", 120, 91, "office"),
+        6: Progress("running", -45, 110, "office"),
+        5: Progress("paused", 300, 33, "office"),
+    }
+    page = TicketPage([running, overdue, paused], None, T0, clocks)
+    app = TableApp(lambda **kw: page)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        table = app.query_one(TicketTable)
+        assert table.render_line(0).text.split()[2:4] == ["SLA", "bus."]
+        cells = [table._sla(row)[0] for row in table.rows]
+        assert cells == ["2h 0m", "-45m", "paused"]  # not "2d 17h" (65 h on the wall)
+        bar = SlaBar("Resolution")
+        await app.mount(bar)
+        bar.show(clocks[7], running.resolution_due_at, None, T0, ZoneInfo("Asia/Shanghai"))
+        assert "2h 0m left" in str(bar.render())
+        bar.show(clocks[6], overdue.resolution_due_at, None, T0, ZoneInfo("Asia/Shanghai"))
+        assert "45m overdue" in str(bar.render())
+        bar.show(clocks[5], None, None, T0, ZoneInfo("Asia/Shanghai"))
+        assert "paused, 5h 0m left" in str(bar.render())

@@ -141,3 +141,44 @@ def test_intake_choices_and_ci_lookup(desk: Desk) -> None:
     assert [c.name for c in search_cis(desk.site, desk.agent1, "OA")] == ["OA办公系统"]
     assert [c.name for c in search_cis(desk.site, desk.agent1, "办公")] == ["OA办公系统"]
     assert search_cis(desk.site, desk.agent1, "  ") == []
+
+
+def test_dashboard_counts_are_the_queues_counts(desk: Desk) -> None:
+    """The dashboard counts in one statement what each queue counts by itself — with a
+    breached ticket whose policy has no warning step (no warning instant) among them."""
+    from itsm_tui.storage import ticket_queries as q
+    from itsm_tui.storage.engine import read_session
+    from itsm_tui.workflow.context import Read, load_actor
+    from itsm_tui.workflow.dashboard import COUNTED
+    from itsm_tui.workflow.tickets.queries import queue_filter
+
+    a, b, c, d, e = _open(desk, 5)
+    t.claim(desk.site, desk.agent1, a)
+    _due(desk, a, -timedelta(hours=2))
+    _due(desk, b, timedelta(minutes=30))
+    _due(desk, c, timedelta(hours=5))
+    _due(desk, d, -timedelta(minutes=5))
+    with Session(desk.site.engine) as s:  # due, never warned
+        s.exec(  # type: ignore[call-overload]
+            update(Ticket)
+            .where(Ticket.number == e)
+            .values(resolution_due_at=T0 - timedelta(minutes=1), resolution_warn_at=None)
+        )
+        s.commit()
+    for actor in (desk.agent1, desk.sup, desk.eng1):
+        board = dashboard(desk.site, actor)
+        with read_session(desk.site.engine) as session:
+            read = Read(desk.site, session, load_actor(session, actor), T0)
+            alone = {queue: q.count(session, queue_filter(read, queue)) for queue in COUNTED}
+        assert board.counts == alone, actor.login
+    assert dashboard(desk.site, desk.sup).counts[Queue.BREACHED] == 3
+
+
+def test_dashboard_reads_my_first_tickets_and_alerts_with_its_figures(desk: Desk) -> None:
+    a, _b = _open(desk, 2)
+    t.claim(desk.site, desk.agent1, a)
+    board = dashboard(desk.site, desk.agent1, mine=10, alerts=5)
+    assert board.mine is not None and _numbers(board.mine) == [a]
+    assert board.alerts == []
+    assert dashboard(desk.site, desk.agent1).mine is None
+    assert dashboard(desk.site, desk.sup, mine=10).mine is None  # supervisors see lists instead

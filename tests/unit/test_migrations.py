@@ -61,3 +61,23 @@ def test_one_step_down_and_up_keeps_the_tickets(desk: Desk) -> None:
         rows = conn.execute(text("SELECT number, title FROM ticket")).all()
     assert [tuple(r) for r in rows] == [(number, "迁移前的工单")]
     assert _diff(desk.site.engine) == []
+
+
+def test_the_start_up_check_reads_what_alembic_reads(db_url: str) -> None:
+    """The console's check (no Alembic import) agrees with Alembic: the code's newest revision,
+    and the database's — never migrated, one step behind, up to date."""
+    from itsm_tui.workflow.admin import schema_status
+
+    assert migrate.head_revision() == migrate.HEAD  # a new migration must bump HEAD
+    engine = make_engine(db_url)
+    site = Site(engine)
+    assert migrate.stored_revision(engine) is None
+    assert not schema_status(site).initialised
+    migrate.upgrade(engine)
+    assert migrate.stored_revision(engine) == migrate.current_revision(engine) == migrate.HEAD
+    assert schema_status(site).up_to_date
+    migrate.downgrade(engine, "-1")
+    behind = schema_status(site)
+    assert behind.initialised and not behind.up_to_date
+    assert behind.revision == migrate.current_revision(engine)
+    engine.dispose()

@@ -213,3 +213,38 @@ def test_at_risk_from_the_last_warning_step_until_breach(desk: Desk) -> None:
     assert resumed.resolution_due_at == at("2026-11-27 15:00")  # the pause does not count
     _clock(desk).set(at("2026-11-27 15:01"))
     assert risky() == (0, 1)
+
+
+def test_time_left_is_business_time_over_a_weekend(desk: Desk) -> None:
+    """Due Monday 10:00, seen Friday 17:00 on the office calendar (08:30–12:00, 13:30–17:30):
+    half an hour on Friday and ninety minutes on Monday — 2 h left, not the 65 h on the wall.
+    The queue page and the ticket screen's read both say so; a paused clock says "paused"."""
+    from sqlalchemy import update
+    from sqlmodel import Session
+
+    from itsm_tui.storage.tables import Ticket
+
+    number = _p3(desk).number
+    with Session(desk.site.engine) as s:
+        s.exec(  # type: ignore[call-overload]
+            update(Ticket)
+            .where(Ticket.number == number)
+            .values(resolution_due_at=at("2026-11-30T10:00"))
+        )
+        s.commit()
+    _clock(desk).set(at("2026-11-27T17:00"))
+    page = t.list_tickets(desk.site, desk.agent1, "open")
+    row = next(r for r in page.rows if r.number == number)
+    assert page.sla[row.id].state == "running"
+    assert page.sla[row.id].minutes_left == 120  # wall clock: 65 h
+    assert page.sla[row.id].calendar == "office"
+    overview = t.ticket_overview(desk.site, desk.agent1, number)
+    assert overview.resolution.minutes_left == 120
+    assert overview.response.minutes_left == -(120 + 210)  # due Fri 10:00: 7 h ago, 5.5 worked
+    _clock(desk).set(at("2026-11-30T11:00"))  # Monday: an hour past, in business time too
+    assert t.ticket_overview(desk.site, desk.agent1, number).resolution.minutes_left == -60
+    t.claim(desk.site, desk.agent1, number)
+    t.set_pending(desk.site, desk.agent1, number, reason="customer")
+    paused = t.list_tickets(desk.site, desk.agent1, "open")
+    clock = next(paused.sla[r.id] for r in paused.rows if r.number == number)
+    assert clock.state == "paused" and clock.minutes_left is not None

@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from itsm_tui.domain import OPEN_STATUSES, TicketType
 from itsm_tui.storage import cmdb_queries as q
-from itsm_tui.storage.tables import TicketCI
+from itsm_tui.storage.tables import Ticket, TicketCI
 from itsm_tui.workflow.cmdb.classes import (
     DEPENDS_FORWARD,
     DEPENDS_REVERSED,
@@ -171,7 +171,11 @@ class ServicesAtStake:
 def services_at_stake(read: Read, number: str, *, depth: int = 6) -> ServicesAtStake:
     """The business services a ticket's CIs put at stake, and whether a major incident is
     suggested: an open incident whose CIs hit a critical (level 1) service."""
-    ticket = find_ticket(read.session, number)
+    return stake_of(read, find_ticket(read.session, number), depth=depth)
+
+
+def stake_of(read: Read, ticket: Ticket, *, depth: int = 6) -> ServicesAtStake:
+    """:func:`services_at_stake` for a ticket already read, inside a read already open."""
     ci_ids = list(
         read.session.exec(select(TicketCI.ci_id).where(TicketCI.ticket_id == ticket.id)).all()
     )

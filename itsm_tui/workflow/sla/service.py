@@ -11,20 +11,25 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from itsm_tui.domain import OPEN_STATUSES
-from itsm_tui.storage.tables import SiteSetting, SlaAlert, Staff, Ticket
+from itsm_tui.storage.tables import SiteSetting, Ticket
 from itsm_tui.workflow.business_calendar import CalendarOverrides, Segment
 from itsm_tui.workflow.context import Read, Tx, mutation, query
 from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.lookup import find_ticket
-from itsm_tui.workflow.permissions import Action, allowed
+from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.sla import clock as sla_clock
 from itsm_tui.workflow.sla import config as cfg
+from itsm_tui.workflow.sla.alerts import MAX_ALERTS as MAX_ALERTS  # the inbox, re-exported
+from itsm_tui.workflow.sla.alerts import AlertRow as AlertRow
+from itsm_tui.workflow.sla.alerts import list_alerts as list_alerts
+from itsm_tui.workflow.sla.alerts import recent_alerts as recent_alerts
+from itsm_tui.workflow.sla.progress import Progress as Progress  # the queue's, re-exported
+from itsm_tui.workflow.sla.progress import progress as progress
+from itsm_tui.workflow.sla.progress import queue_progress as queue_progress
 from itsm_tui.workflow.sla.scan import Directory
-
-MAX_ALERTS = 500
 
 
 def parse_instant(text: str, zone: ZoneInfo | str, field: str = "from") -> datetime:
@@ -232,103 +237,6 @@ def ticket_status(read: Read, number: str) -> SlaStatus:
         next_threshold=pending[0] if pending else None,
         skipped_days=sorted(skipped | skipped2),
     )
-
-
-# ---------------------------------------------------------------------- queue progress
-@dataclass(frozen=True)
-class Progress:
-    """Resolution time left (business minutes; negative: overdue) and the share used."""
-
-    state: str  # running | paused | stopped | none
-    minutes_left: int | None
-    elapsed_percent: int | None
-
-
-def progress(session: Session, row: Any, now: datetime) -> Progress:
-    """For a queue row (``TicketRow`` or ``Ticket``): what the console's SLA column shows.
-
-    Uses only the row's stored due time, policy key and elapsed minutes plus one calendar call,
-    so a page of 50 rows costs no extra query per row.
-    """
-    policy = cfg.read_config(session).by_key(getattr(row, "sla_policy", None))
-    if policy is None:
-        return Progress("none", None, None)
-    cal = cfg.calendar(session, policy.calendar)
-    target = policy.resolution
-    due = row.resolution_due_at
-    paused = row.status == "pending" and row.pending_reason in sla_clock.PAUSING_PENDING_REASONS
-    if row.status in {s.value for s in OPEN_STATUSES} and not paused and due is not None:
-        left = cal.minutes_between(now, due) if now < due else -cal.minutes_between(due, now)
-        state = "running"
-    else:
-        left = target - (row.resolution_elapsed_min or 0)
-        state = "paused" if paused else "stopped"
-    return Progress(state, left, round(100 * (target - left) / target))
-
-
-@query(Action.VIEW_TICKETS)
-def queue_progress(read: Read, rows: list[Any]) -> dict[int, Progress]:
-    """:func:`progress` for a page of queue rows, keyed by ticket id."""
-    return {row.id: progress(read.session, row, read.now) for row in rows}
-
-
-# ---------------------------------------------------------------------- the alert inbox
-@dataclass(frozen=True)
-class AlertRow:
-    id: int
-    ticket: str
-    kind: str
-    staff: str
-    target: str
-    message: str
-    due_at: datetime
-    created_at: datetime
-
-
-@query(Action.VIEW_TICKETS)
-def list_alerts(
-    read: Read, *, mine: bool = True, since_id: int = 0, limit: int = 100
-) -> list[AlertRow]:
-    """Alerts after ``since_id``, oldest first: the console polls with the last id it showed
-    (``ix_sla_alert_staff`` for "mine"; the primary key for everyone's). Only supervisors may
-    read other people's alerts."""
-    if not 1 <= limit <= MAX_ALERTS:
-        raise Invalid(f"limit must be 1 to {MAX_ALERTS}.", field="limit")
-    if not mine and not allowed(read.actor.roles, Action.SUPERVISE):
-        mine = True
-    stmt = (
-        select(SlaAlert, Ticket.number, Staff.login)
-        .join(Ticket, col(Ticket.id) == SlaAlert.ticket_id)
-        .join(Staff, col(Staff.id) == SlaAlert.staff_id)
-        .where(col(SlaAlert.id) > since_id)
-    )
-    if mine:
-        stmt = stmt.where(SlaAlert.staff_id == read.actor.id)
-    rows = read.session.exec(stmt.order_by(col(SlaAlert.id)).limit(limit)).all()
-    return [
-        AlertRow(a.id or 0, num, a.kind, login, a.target, a.message, a.due_at, a.created_at)
-        for a, num, login in rows
-    ]
-
-
-@query(Action.VIEW_TICKETS)
-def recent_alerts(read: Read, *, limit: int = 20) -> list[AlertRow]:
-    """My newest alerts, newest first: what the console's inbox shows when it opens (then it
-    asks :func:`list_alerts` only for what came after the newest one it holds)."""
-    if not 1 <= limit <= MAX_ALERTS:
-        raise Invalid(f"limit must be 1 to {MAX_ALERTS}.", field="limit")
-    rows = read.session.exec(
-        select(SlaAlert, Ticket.number, Staff.login)
-        .join(Ticket, col(Ticket.id) == SlaAlert.ticket_id)
-        .join(Staff, col(Staff.id) == SlaAlert.staff_id)
-        .where(SlaAlert.staff_id == read.actor.id)
-        .order_by(col(SlaAlert.id).desc())
-        .limit(limit)
-    ).all()
-    return [
-        AlertRow(a.id or 0, num, a.kind, login, a.target, a.message, a.due_at, a.created_at)
-        for a, num, login in rows
-    ]
 
 
 # ---------------------------------------------------------------------- policies and calendars

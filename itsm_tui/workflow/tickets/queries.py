@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -18,6 +18,7 @@ from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.lookup import find_ticket
 from itsm_tui.workflow.permissions import Action, allowed
+from itsm_tui.workflow.sla.progress import Progress, page_progress
 from itsm_tui.workflow.tickets import risk
 from itsm_tui.workflow.tickets.views import TicketView, ticket_view
 
@@ -45,6 +46,8 @@ class TicketPage:
     next_after: int | None
     #: When the page was read (the console colours time left against it).
     read_at: datetime | None = None
+    #: Each row's resolution clock in business time, by ticket id (``sla.progress``).
+    sla: dict[int, Progress] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,11 @@ class TicketDetail:
 
 @query(Action.VIEW_TICKETS)
 def show_ticket(read: Read, number: str) -> TicketDetail:
-    ticket = find_ticket(read.session, number)
+    return detail_of(read, find_ticket(read.session, number))
+
+
+def detail_of(read: Read, ticket: Ticket) -> TicketDetail:
+    """:func:`show_ticket` for a ticket already read, inside a read already open."""
     assert ticket.id is not None
     return TicketDetail(
         ticket_view(read.session, ticket),
@@ -73,7 +80,9 @@ def ticket_history(read: Read, number: str) -> list[q.HistoryEntry]:
     return q.history(read.session, ticket.id)
 
 
-def _my_groups(read: Read) -> list[int]:
+def my_groups(read: Read) -> list[int]:
+    """The ids of the reading actor's groups (pass them to :func:`queue_filter` when several
+    queues are filtered in one read)."""
     return list(
         read.session.exec(
             select(GroupMember.group_id).where(GroupMember.staff_id == read.actor.id)
@@ -81,27 +90,37 @@ def _my_groups(read: Read) -> list[int]:
     )
 
 
-def _scoped_to_my_groups(read: Read, where: list[Any]) -> list[Any]:
+def _scoped_to_my_groups(read: Read, where: list[Any], groups: list[int] | None) -> list[Any]:
     """Non-supervisors see a cross-group queue only for the groups they belong to."""
-    groups = _my_groups(read)
+    groups = my_groups(read) if groups is None else groups
     if groups and not allowed(read.actor.roles, Action.SUPERVISE):
         where.append(col(Ticket.group_id).in_(groups))
     return where
 
 
-def queue_filter(read: Read, queue: Queue) -> list[Any]:
-    """The SQL conditions of ``queue`` for the reading actor (index-backed: see ``Ticket``)."""
+def risk_scope(read: Read, groups: list[int] | None = None) -> list[Any]:
+    """The tickets the at-risk and breached queues draw from: open ones, in my groups unless
+    I supervise (``groups`` as in :func:`queue_filter`)."""
+    is_open = col(Ticket.status).in_([s.value for s in OPEN_STATUSES])
+    return _scoped_to_my_groups(read, [is_open], groups)
+
+
+def queue_filter(read: Read, queue: Queue, groups: list[int] | None = None) -> list[Any]:
+    """The SQL conditions of ``queue`` for the reading actor (index-backed: see ``Ticket``).
+
+    ``groups``: the actor's groups if already read (:func:`my_groups`); None reads them.
+    """
     is_open = col(Ticket.status).in_([s.value for s in OPEN_STATUSES])
     if queue is Queue.MINE:
         return [col(Ticket.assignee_id) == read.actor.id, is_open]
     if queue is Queue.GROUP:
-        return [col(Ticket.group_id).in_(_my_groups(read)), is_open]
+        return [col(Ticket.group_id).in_(my_groups(read) if groups is None else groups), is_open]
     if queue is Queue.UNASSIGNED:
-        return _scoped_to_my_groups(read, [col(Ticket.assignee_id).is_(None), is_open])
+        return _scoped_to_my_groups(read, [col(Ticket.assignee_id).is_(None), is_open], groups)
     if queue is Queue.AT_RISK:
-        return _scoped_to_my_groups(read, [is_open, risk.at_risk_filter(read.now)])
+        return [*risk_scope(read, groups), risk.at_risk_filter(read.now)]
     if queue is Queue.BREACHED:
-        return _scoped_to_my_groups(read, [is_open, risk.breached_filter(read.now)])
+        return [*risk_scope(read, groups), risk.breached_filter(read.now)]
     if queue is Queue.OPEN:
         return [is_open]
     if queue is Queue.FLAGGED:
@@ -170,6 +189,17 @@ def list_tickets(
         rows = q.queue_page(
             read.session, where, after=before or None, limit=limit, sort=sort, backwards=True
         )
-        return TicketPage(rows, None, read.now)
+        return TicketPage(rows, None, read.now, page_progress(read, rows))
+    return _page(read, where, after=after, limit=limit, sort=sort)
+
+
+def first_page(read: Read, queue: Queue, limit: int) -> TicketPage:
+    """The first page of ``queue``, newest first, inside a read already open (the dashboard
+    reads "mine" with its figures)."""
+    return _page(read, queue_filter(read, queue), after=None, limit=limit, sort="newest")
+
+
+def _page(read: Read, where: list[Any], *, after: int | None, limit: int, sort: str) -> TicketPage:
     rows = q.queue_page(read.session, where, after=after, limit=limit, sort=sort)
-    return TicketPage(rows, rows[-1].id if len(rows) == limit else None, read.now)
+    next_after = rows[-1].id if len(rows) == limit else None
+    return TicketPage(rows, next_after, read.now, page_progress(read, rows))

@@ -6,7 +6,8 @@ and ``resolution_due_at``. Breached: still open and due before now. At risk: sti
 its warning instant, not yet due. A paused clock (pending customer or vendor) has neither, so a
 paused ticket is neither. The dashboard counts, the At risk / Breached queues, the queue's
 time-left colours and the ticket screen's SLA bars all call these functions; the counts are
-index ranges on ``(status, resolution_due_at)`` and ``(status, resolution_warn_at)``.
+index ranges on ``(status, resolution_due_at)`` and ``(status, resolution_warn_at)``
+(the dashboard reads both in one pass over their union: ``warned_or_breached_filter``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,13 @@ def breached_filter(now: datetime) -> Any:
 def at_risk_filter(now: datetime) -> Any:
     """SQL condition: past the warning instant, the limit not yet passed."""
     return (col(Ticket.resolution_warn_at) <= now) & (col(Ticket.resolution_due_at) >= now)
+
+
+def warned_or_breached_filter(now: datetime) -> Any:
+    """SQL condition: at risk or breached — two index ranges, ``(status, resolution_warn_at)``
+    and ``(status, resolution_due_at)``, so both counts come from one pass over the rows they
+    cover (a ladder without a step below 100 % leaves the warning instant empty: hence both)."""
+    return (col(Ticket.resolution_warn_at) <= now) | (col(Ticket.resolution_due_at) < now)
 
 
 def risk_of(due: datetime | None, warn: datetime | None, now: datetime) -> Risk:

@@ -1,0 +1,47 @@
+"""Everything the ticket screen shows, in one read: the ticket with its notes and calls, its
+journal, the business services its CIs put at stake, and its SLA clocks in business time.
+
+One transaction (one actor check, one ticket lookup) instead of three reads one after the other:
+opening a ticket from a queue is the console's most frequent wait.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from itsm_tui.storage import ticket_queries as q
+from itsm_tui.workflow.cmdb.impact import ServicesAtStake, stake_of
+from itsm_tui.workflow.context import Read, query
+from itsm_tui.workflow.lookup import find_ticket
+from itsm_tui.workflow.permissions import Action
+from itsm_tui.workflow.sla.progress import Measure, Progress
+from itsm_tui.workflow.tickets.queries import TicketDetail, detail_of
+
+
+@dataclass(frozen=True)
+class TicketOverview:
+    """The ticket screen's data: ``response`` and ``resolution`` are business time left."""
+
+    detail: TicketDetail
+    history: list[q.HistoryEntry]
+    stake: ServicesAtStake
+    response: Progress
+    resolution: Progress
+    read_at: datetime
+
+
+@query(Action.VIEW_TICKETS)
+def ticket_overview(read: Read, number: str) -> TicketOverview:
+    """The ticket, its timeline, what its CIs put at stake and its SLA clocks, in one read."""
+    ticket = find_ticket(read.session, number)
+    assert ticket.id is not None
+    measure = Measure(read.session, read.now)
+    return TicketOverview(
+        detail_of(read, ticket),
+        q.history(read.session, ticket.id),
+        stake_of(read, ticket),
+        measure.response(ticket),
+        measure.resolution(ticket),
+        read.now,
+    )

@@ -1,0 +1,42 @@
+"""What the console's first frame imports: the dashboard and what it reads, nothing more.
+
+Start-up time is mostly import time; these guard the modules the first frame does not need
+(other screens, the CMDB, the SLA scan, Alembic) from creeping back onto that path.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import itsm_tui.workflow.tickets as tickets
+
+#: Imported only when first used (or after the first frame, by ``ItsmApp.warm_up``).
+LATER = (
+    "alembic",
+    "itsm_tui.commands",
+    "itsm_tui.screens.queue",
+    "itsm_tui.screens.ticket",
+    "itsm_tui.screens.intake",
+    "itsm_tui.screens.ci_lookup",
+    "itsm_tui.workflow.cmdb",
+    "itsm_tui.workflow.sla.scan",
+    "itsm_tui.workflow.tickets.assignment",
+)
+
+
+def test_opening_the_console_imports_only_the_dashboard() -> None:
+    code = (
+        "import sys, itsm_tui.app, itsm_tui.workflow.admin, itsm_tui.workflow.staff; "
+        f"print([m for m in {LATER!r} if m in sys.modules])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_every_name_the_tickets_package_exports_resolves() -> None:
+    assert sorted(tickets.__all__) == sorted(tickets._HOMES)
+    for name in tickets.__all__:
+        assert getattr(tickets, name).__module__.startswith("itsm_tui.workflow.tickets.")

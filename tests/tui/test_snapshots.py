@@ -96,3 +96,27 @@ def test_impact(snap_compare: Any, console: Console, size: tuple[int, int]) -> N
         await _after("i")(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=steps)
+
+
+def _light(steps: Steps) -> Steps:
+    """Textual's light theme, chosen as a user would from the palette, then ``steps``."""
+
+    async def run(pilot: Pilot[Any]) -> None:
+        pilot.app.theme = "textual-light"
+        await steps(pilot)
+
+    return run
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_dashboard_supervisor_light(
+    snap_compare: Any, console: Console, size: tuple[int, int]
+) -> None:
+    app = ItsmApp(console.site, console.desk.sup)
+    assert snap_compare(app, terminal_size=size, run_before=_light(_after()))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_ticket_light(snap_compare: Any, console: Console, size: tuple[int, int]) -> None:
+    app = ItsmApp(console.site, console.desk.agent1)
+    assert snap_compare(app, terminal_size=size, run_before=_light(_ticket("INC000001")))

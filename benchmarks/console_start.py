@@ -110,6 +110,11 @@ def child_bare() -> None:
 
 
 def child_console(url: str, login: str | None) -> None:
+    import typer
+
+    from itsm_tui import cli
+
+    typer.main.get_command(cli.app)  # what `itsm` imports and builds before its console
     from itsm_tui.app import ItsmApp
     from itsm_tui.config import Settings
     from itsm_tui.workflow.admin import schema_status

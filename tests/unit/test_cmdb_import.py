@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 from pathlib import Path
@@ -210,3 +211,24 @@ def test_ip_fast_path_still_refuses_leading_zeros(site: Site, admin: Actor, tmp_
     with pytest.raises(ImportRejected) as err:
         import_file(site, admin, _file(tmp_path, "ip.csv", bad))
     assert [(e.line, e.column) for e in err.value.summary.errors] == [(2, "ip"), (3, "ip")]
+
+
+def test_garbage_collector_is_back_on_after_an_import(
+    site: Site, admin: Actor, tmp_path: Path
+) -> None:
+    # The import pauses the cyclic collector for speed; a refused file must not leave it off
+    # for the rest of the process (the console runs for days).
+    assert gc.isenabled()
+    import_file(site, admin, _file(tmp_path, "a.csv", CIS))
+    assert gc.isenabled()
+    with pytest.raises(ImportRejected):
+        import_file(site, admin, _file(tmp_path, "bad.csv", CIS + ",toaster,x,,,,,,\n"))
+    assert gc.isenabled()
+    dry_run(site, admin, _file(tmp_path, "a.csv", CIS))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        import_file(site, admin, _file(tmp_path, "a.csv", CIS))
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()

@@ -9,8 +9,10 @@ executemany, chunked): creates, updates and their journal entries alike.
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -496,6 +498,24 @@ def _plan(conn: Connection, source: Source, summary: ImportSummary) -> Any:
     return plan
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a file is read, checked and written.
+
+    An import allocates a few container objects per row (cells, records, checked values, driver
+    tuples) and frees them by reference counting; none form cycles. Left on, the collector
+    keeps re-walking the ever larger set of live rows — a third of a 20,000-CI import's time.
+    It is switched back on afterwards (unless it was off already), even when the import fails.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _start(path: str, encoding: str | None, fmt: str | None, kind: str | None):
     source = read_source(Path(path), encoding=encoding, fmt=fmt)
     summary = ImportSummary(
@@ -519,9 +539,10 @@ def dry_run(
     kind: str | None = None,
 ) -> ImportSummary:
     """What importing ``path`` would do (creates, updates, unchanged, errors); writes nothing."""
-    source, summary = _start(path, encoding, fmt, kind)
-    summary.dry_run = True
-    _plan(read.session.connection(), source, summary)
+    with _gc_paused():
+        source, summary = _start(path, encoding, fmt, kind)
+        summary.dry_run = True
+        _plan(read.session.connection(), source, summary)
     summary.skipped = len(summary.errors)
     return summary
 
@@ -540,15 +561,17 @@ def import_file(
     """Upsert the CIs or relationships of a CSV or JSON file, all or nothing: one bad row
     writes nothing (``ImportRejected`` lists every error) unless ``skip_invalid``, which
     leaves the bad rows out and reports them."""
-    source, summary = _start(path, encoding, fmt, kind)
-    plan = _plan(tx.session.connection(), source, summary)
-    if summary.errors and not skip_invalid:
-        raise ImportRejected(summary)
-    summary.skipped = len(summary.errors)
-    if summary.kind == "relations":
-        write_relations(tx, plan, progress)
-    else:
-        write_cis(tx, plan, progress)
+    with _gc_paused():
+        source, summary = _start(path, encoding, fmt, kind)
+        plan = _plan(tx.session.connection(), source, summary)
+        if summary.errors and not skip_invalid:
+            raise ImportRejected(summary)
+        summary.skipped = len(summary.errors)
+        if summary.kind == "relations":
+            write_relations(tx, plan, progress)
+        else:
+            write_cis(tx, plan, progress)
+        del source, plan  # the rows go now, while the collector is still off
     summary.written = True
     tx.journal(
         "ci_import",

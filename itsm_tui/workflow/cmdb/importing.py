@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -180,19 +181,27 @@ def plan_cis(conn: Connection, source: Source, summary: ImportSummary) -> _CIPla
     for found in by_tag.values():
         by_name.setdefault((found["ci_class"], found["name"]), found)
     plan = _CIPlan()
-    seen: dict[Any, int] = {}
+    seen_names: dict[tuple[str, str], int] = {}  # the line each key was first on
+    seen_tags: dict[str, int] = {}
     for line, record, values in checked:
+        tag = values["asset_tag"]
         natural = (values["ci_class"], values["name"])
-        keys = [natural] + ([("tag", values["asset_tag"])] if values["asset_tag"] else [])
-        repeat = next((seen[k] for k in keys if k in seen), None)
+        repeat = seen_names.get(natural)
+        if repeat is None and tag:
+            repeat = seen_tags.get(tag)
         if repeat is not None:
             summary.errors.append(
                 RowError(line, "name", values["name"], f"the same CI as line {repeat}")
             )
             continue
-        seen.update(dict.fromkeys(keys, line))
-        tagged = by_tag.get(values["asset_tag"]) if values["asset_tag"] else None
+        seen_names[natural] = line
+        if tag:
+            seen_tags[tag] = line
+        tagged = by_tag.get(tag) if tag else None
         named = by_name.get(natural)
+        if tagged is None and named is None:  # a new CI: most rows of a first import
+            plan.creates.append(values)
+            continue
         if tagged and named and tagged["id"] != named["id"]:
             summary.errors.append(
                 RowError(
@@ -205,9 +214,6 @@ def plan_cis(conn: Connection, source: Source, summary: ImportSummary) -> _CIPla
             )
             continue
         existing = tagged or named
-        if existing is None:
-            plan.creates.append(values)
-            continue
         if existing["ci_class"] != values["ci_class"]:
             summary.errors.append(
                 RowError(
@@ -259,18 +265,33 @@ def _dump(value: Any) -> str:
 
 
 def _scalar(value: Any) -> str:
-    return _text_json(value) if isinstance(value, str) else _ENCODER.encode(value)
+    """``value`` as _ENCODER writes it; text and integers (nearly every cell) without the
+    encoder's per-call set-up."""
+    cls = value.__class__
+    if cls is str:
+        return _text_json(value)
+    if cls is int:
+        return int.__repr__(value)  # what the JSON encoder writes for an int
+    return _ENCODER.encode(value)
 
 
-_JOURNAL_KEYS = {c: _text_json(FIELD_OF.get(c, c)) + ":" for c in CI_COLUMNS}
+#: A created CI's own fields but the attributes, in column order (one C call per row), and the
+#: JSON key (with its colon) its journal entry gives each.
+_SCALARS = itemgetter(*CI_COLUMNS[:-1])
+_SCALAR_KEYS = tuple(_text_json(FIELD_OF.get(c, c)) + ":" for c in CI_COLUMNS[:-1])
+_ATTRIBUTES_KEY = _text_json(FIELD_OF.get(CI_COLUMNS[-1], CI_COLUMNS[-1])) + ":"
 
 
-def _created_json(values: dict[str, Any], attributes: str) -> str:
+def _created_json(scalars: tuple[Any, ...], attributes: str) -> str:
     """The journal entry of a created CI — its non-empty fields — spliced around the
     attributes' JSON already written for the row, so no row is encoded twice."""
-    parts = [_JOURNAL_KEYS[c] + _scalar(v) for c in CI_COLUMNS[:-1] if (v := values[c]) is not None]
+    parts = [
+        key + (_text_json(v) if v.__class__ is str else _scalar(v))
+        for key, v in zip(_SCALAR_KEYS, scalars, strict=True)
+        if v is not None
+    ]
     if attributes != "{}":
-        parts.append(_JOURNAL_KEYS["attributes"] + attributes)
+        parts.append(_ATTRIBUTES_KEY + attributes)
     return "{" + ",".join(parts) + "}"
 
 
@@ -289,25 +310,9 @@ def write_cis(tx: Tx, plan: _CIPlan, progress: Progress | None) -> None:
     rows, creates = [], []
     for ci_id, v in enumerate(plan.creates, first):
         attributes = _dump(v["attributes"])
-        rows.append(
-            (
-                ci_id,
-                v["name"],
-                v["ci_class"],
-                v["status"],
-                v["criticality"],
-                v["owner_group_id"],
-                v["location_id"],
-                v["asset_tag"],
-                v["serial"],
-                v["ip"],
-                attributes,
-                now,
-                now,
-                1,
-            )
-        )
-        creates.append(("ci", ci_id, "create", actor, now, _created_json(v, attributes)))
+        scalars = _SCALARS(v)
+        rows.append((ci_id, *scalars, attributes, now, now, 1))
+        creates.append(("ci", ci_id, "create", actor, now, _created_json(scalars, attributes)))
     columns = ("id", *CI_COLUMNS, "created_at", "updated_at", "version")
     bulk.bulk_insert(conn, _table("configuration_item"), columns, rows)
     journal_cols = ("entity", "entity_id", "action", "actor_id", "at", "changes")

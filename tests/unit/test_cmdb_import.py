@@ -232,3 +232,58 @@ def test_garbage_collector_is_back_on_after_an_import(
         assert not gc.isenabled()  # left as the caller had it
     finally:
         gc.enable()
+
+
+def test_relation_errors_come_by_line_then_repeats(
+    site: Site, admin: Actor, tmp_path: Path
+) -> None:
+    # Checks and repeats are found in one pass; the report keeps its order: every failed
+    # check by line, then every repeat (a repeat is only a repeat of a row that passed).
+    import_file(site, admin, _file(tmp_path, "a.csv", CIS))
+    rels = (
+        "source,type,target\n"
+        "ZC-001,runs_on,ZC-002\n"
+        "门户库,runs_on,ZC-001\n"
+        "ZC-001,runs on,ZC-002\n"
+        "nobody,runs_on,ZC-001\n"
+        "门户库,runs_on,ZC-001\n"
+        "nobody,runs_on,ZC-001\n"
+    )
+    path = _file(tmp_path, "r.csv", rels)
+    with pytest.raises(ImportRejected) as err:
+        import_file(site, admin, path)
+    assert [(e.line, e.column, e.message) for e in err.value.summary.errors] == [
+        (5, "source", "no CI 'nobody' (give an asset tag or class:name)."),
+        (7, "source", "no CI 'nobody' (give an asset tag or class:name)."),
+        (4, "target", "repeats line 2"),
+        (6, "target", "repeats line 3"),
+    ]
+    assert err.value.summary.errors[2].value == "server:门户-DB-01"
+    assert "line 5, column source" in err.value.message
+    done = import_file(site, admin, path, skip_invalid=True)
+    assert (done.created, done.unchanged, done.skipped) == (2, 0, 4)
+    again = import_file(site, admin, path, skip_invalid=True)
+    assert (again.created, again.unchanged, again.skipped) == (0, 2, 4)
+
+
+def test_a_reference_that_is_a_tag_is_not_also_looked_up_as_a_name(
+    site: Site, admin: Actor, tmp_path: Path
+) -> None:
+    # One switch's asset tag is another switch's name: the plain reference means the tag,
+    # class:name means the name, and neither is "several CIs".
+    cis = (
+        "asset_tag,class,name,kind\n"
+        "SW-1,network_device,core-1,switch\n"
+        ",network_device,SW-1,switch\n"
+        ",desktop,PC-1,\n"
+    )
+    import_file(site, admin, _file(tmp_path, "a.csv", cis))
+    rels = "source,type,target\nPC-1,connects_to,SW-1\nPC-1,connects_to,network_device:SW-1\n"
+    assert import_file(site, admin, _file(tmp_path, "r.csv", rels)).created == 2
+    with Session(site.engine) as s:
+        targets = s.exec(
+            select(ConfigurationItem.name)
+            .join(CIRelation, CIRelation.target_id == ConfigurationItem.id)
+            .order_by(CIRelation.id)
+        ).all()
+    assert targets == ["core-1", "SW-1"]

@@ -356,9 +356,13 @@ class _Resolver:
     batches up front."""
 
     def __init__(self, conn: Connection, refs: Iterable[str]) -> None:
-        refs = {r.strip() for r in refs if r and r.strip()}
-        names = {r.split(":", 1)[1] if self._classed(r) else r for r in refs}
-        self.by_tag = {r["asset_tag"]: r for r in _existing(conn, "asset_tag", refs, _KEYS)}
+        refs = {s for r in refs if r and (s := r.strip())}
+        classed = {r for r in refs if self._classed(r)}
+        plain = refs - classed
+        self.by_tag = {r["asset_tag"]: r for r in _existing(conn, "asset_tag", plain, _KEYS)}
+        # A plain reference that is an asset tag is settled (see _find): only the others, and
+        # the names of class:name references, are looked up by name.
+        names = {r.split(":", 1)[1] for r in classed} | (plain - self.by_tag.keys())
         self.by_name: dict[str, list[dict[str, Any]]] = {}
         for row in _existing(conn, "name", names, _KEYS):
             self.by_name.setdefault(row["name"], []).append(row)
@@ -368,6 +372,17 @@ class _Resolver:
     def _classed(ref: str) -> bool:
         head = ref.split(":", 1)[0]
         return ":" in ref and (head in CLASSES or head in ALIASES)
+
+    def ids(self, refs: Iterable[str], column: str) -> set[int]:
+        """The ids of the CIs ``refs`` name; a reference that names none is left out here (the
+        row that has it reports it)."""
+        found = set()
+        for ref in refs:
+            try:
+                found.add(self.find(ref, column)["id"])
+            except DomainError:
+                continue
+        return found
 
     def find(self, ref: str, column: str) -> dict[str, Any]:
         """The CI ``ref`` names (a relationships file names the same switch or rack thousands
@@ -398,50 +413,50 @@ class _Resolver:
 
 
 def plan_relations(conn: Connection, source: Source, summary: ImportSummary) -> list[tuple]:
-    resolver = _Resolver(
-        conn, (str(r.get(c) or "") for _, r in source.records for c in ("source", "target"))
-    )
-    checked: list[tuple[int, int, int, str, str, str]] = []
-    for line, record in source.records:
+    """Check every row and split the good ones into new and already-present relationships, in
+    one pass: the relationships already there are read up front for every CI the file names
+    as a source. Errors keep their order: every failed check by line, then every repeat."""
+    records = source.records
+    sources = {str(r.get("source") or "") for _, r in records}
+    targets = {str(r.get("target") or "") for _, r in records}
+    resolver = _Resolver(conn, sources | targets)
+    existing = _relations_from(conn, resolver.ids(sources, "source"))
+    find = resolver.find
+    creates: list[tuple] = []
+    repeats: list[RowError] = []
+    seen: dict[tuple[int, int, str], int] = {}
+    for line, record in records:
         try:
             kind = relation_type(str(record.get("type") or ""))
-            src = resolver.find(str(record.get("source") or ""), "source")
-            dst = resolver.find(str(record.get("target") or ""), "target")
+            src = find(str(record.get("source") or ""), "source")
+            dst = find(str(record.get("target") or ""), "target")
             if src["id"] == dst["id"]:
                 raise Invalid("a CI cannot be related to itself.", field="target")
             check_pair(kind, src["ci_class"], dst["ci_class"])
         except DomainError as exc:
             summary.errors.append(_error(line, record, exc))
             continue
-        checked.append(
-            (
-                line,
-                src["id"],
-                dst["id"],
-                kind.value,
-                src["label"],
-                dst["label"],
-            )
-        )
+        key = (src["id"], dst["id"], kind.value)
+        first = seen.setdefault(key, line)
+        if first != line:
+            repeats.append(RowError(line, "target", dst["label"], f"repeats line {first}"))
+        elif key in existing:
+            summary.unchanged += 1
+        else:
+            creates.append((*key, src["label"], dst["label"]))
+    summary.errors.extend(repeats)
+    return creates
+
+
+def _relations_from(conn: Connection, source_ids: Iterable[int]) -> set[tuple[int, int, str]]:
+    """(source, target, type) of every relationship leaving one of ``source_ids``."""
     existing: set[tuple[int, int, str]] = set()
     stmt = text(
         "SELECT source_id, target_id, type FROM ci_relation WHERE source_id IN :ids"
     ).bindparams(bindparam("ids", expanding=True))
-    for batch in _chunks(sorted({c[1] for c in checked})):
+    for batch in _chunks(sorted(set(source_ids))):
         existing.update(tuple(r) for r in conn.execute(stmt, {"ids": batch}))  # type: ignore[misc]
-    creates: list[tuple] = []
-    seen: dict[tuple[int, int, str], int] = {}
-    for line, src, dst, kind, src_name, dst_name in checked:
-        key = (src, dst, kind)
-        if key in seen:
-            summary.errors.append(RowError(line, "target", dst_name, f"repeats line {seen[key]}"))
-            continue
-        seen[key] = line
-        if key in existing:
-            summary.unchanged += 1
-        else:
-            creates.append((src, dst, kind, src_name, dst_name))
-    return creates
+    return existing
 
 
 def write_relations(tx: Tx, creates: list[tuple], progress: Progress | None) -> None:

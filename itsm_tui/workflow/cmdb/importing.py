@@ -23,7 +23,13 @@ from sqlmodel import SQLModel
 
 from itsm_tui.storage import bulk
 from itsm_tui.storage.tables.cmdb import CI_FIELDS
-from itsm_tui.workflow.cmdb.classes import ALIASES, CLASSES, check_pair, relation_type
+from itsm_tui.workflow.cmdb.classes import (
+    ALIASES,
+    CLASSES,
+    RelationType,
+    check_pair,
+    relation_type,
+)
 from itsm_tui.workflow.cmdb.fields import COMMON, FIELD_OF, References, check_ci
 from itsm_tui.workflow.cmdb.files import Source, read_source
 from itsm_tui.workflow.context import Read, Tx, mutation, query
@@ -100,6 +106,12 @@ def _chunks(values: Sequence[Any]) -> Iterable[list[Any]]:
         yield list(values[start : start + CHUNK])
 
 
+def _distinct(keys: Iterable[Any]) -> list[Any]:
+    """Each key once, in the order the file first gives it. Not sorted: a file mostly lists
+    its keys in index order already, and sorting 100,000 names costs more than it saves."""
+    return list(dict.fromkeys(keys))
+
+
 # --- CIs -------------------------------------------------------------------------------------
 
 _FULL = ("id", *CI_FIELDS, "version")
@@ -116,7 +128,7 @@ def _existing(
     out: list[dict[str, Any]] = []
     cursor = conn.connection.cursor()
     try:
-        for batch in _chunks(sorted(set(keys))):
+        for batch in _chunks(_distinct(keys)):
             cursor.execute(
                 f"SELECT {', '.join(columns)} FROM configuration_item "
                 f"WHERE {col} IN ({', '.join([mark] * len(batch))})",
@@ -390,7 +402,9 @@ class _Resolver:
         hit = self._found.get(ref)
         if hit is None:
             hit = self._found[ref] = self._find(ref, column)
-            hit.setdefault("label", f"{hit['ci_class']}:{hit['name']}")
+            if "label" not in hit:  # class:name, and as the journal's JSON writes it
+                hit["label"] = label = f"{hit['ci_class']}:{hit['name']}"
+                hit["label_json"] = _text_json(label)
         return hit
 
     def _find(self, ref: str, column: str) -> dict[str, Any]:
@@ -443,7 +457,7 @@ def plan_relations(conn: Connection, source: Source, summary: ImportSummary) -> 
         elif key in existing:
             summary.unchanged += 1
         else:
-            creates.append((*key, src["label"], dst["label"]))
+            creates.append((*key, src["label_json"], dst["label_json"]))
     summary.errors.extend(repeats)
     return creates
 
@@ -454,12 +468,18 @@ def _relations_from(conn: Connection, source_ids: Iterable[int]) -> set[tuple[in
     stmt = text(
         "SELECT source_id, target_id, type FROM ci_relation WHERE source_id IN :ids"
     ).bindparams(bindparam("ids", expanding=True))
-    for batch in _chunks(sorted(set(source_ids))):
+    for batch in _chunks(_distinct(source_ids)):
         existing.update(tuple(r) for r in conn.execute(stmt, {"ids": batch}))  # type: ignore[misc]
     return existing
 
 
+#: Each relationship type as JSON (the journal names one per row).
+_TYPE_JSON = {t.value: _text_json(t.value) for t in RelationType}
+
+
 def write_relations(tx: Tx, creates: list[tuple], progress: Progress | None) -> None:
+    """Insert ``creates`` — (source id, target id, type, source and target labels as JSON) — and
+    one journal entry each."""
     conn = tx.session.connection()
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("LOCK TABLE ci_relation IN SHARE ROW EXCLUSIVE MODE")
@@ -485,7 +505,7 @@ def write_relations(tx: Tx, creates: list[tuple], progress: Progress | None) -> 
                 tx.actor.id,
                 now,
                 # {"source": …, "type": …, "target": …}, as _dump would write it
-                f'{{"source":{_text_json(sn)},"type":{_text_json(k)},"target":{_text_json(dn)}}}',
+                f'{{"source":{sn},"type":{_TYPE_JSON[k]},"target":{dn}}}',
             )
             for i, (_, _, k, sn, dn) in enumerate(creates)
         ),

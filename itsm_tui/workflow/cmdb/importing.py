@@ -300,7 +300,7 @@ def _created_json(scalars: tuple[Any, ...], attributes: str) -> str:
     attributes' JSON already written for the row, so no row is encoded twice."""
     parts = [
         key + (_text_json(v) if v.__class__ is str else _scalar(v))
-        for key, v in zip(_SCALAR_KEYS, scalars, strict=True)
+        for key, v in zip(_SCALAR_KEYS, scalars, strict=False)  # same length by construction
         if v is not None
     ]
     if attributes != "{}":
@@ -321,8 +321,9 @@ def write_cis(tx: Tx, plan: _CIPlan, progress: Progress | None) -> None:
     first = bulk.next_id(conn, _table("configuration_item"))
     total = len(plan.creates) + len(plan.updates)
     rows, creates = [], []
+    encode = _ENCODER.encode
     for ci_id, v in enumerate(plan.creates, first):
-        attributes = _dump(v["attributes"])
+        attributes = encode(a) if (a := v["attributes"]) else "{}"  # _dump, inlined
         scalars = _SCALARS(v)
         rows.append((ci_id, *scalars, attributes, now, now, 1))
         creates.append(("ci", ci_id, "create", actor, now, _created_json(scalars, attributes)))

@@ -287,3 +287,26 @@ def test_a_reference_that_is_a_tag_is_not_also_looked_up_as_a_name(
             .order_by(CIRelation.id)
         ).all()
     assert targets == ["core-1", "SW-1"]
+
+
+def test_a_big_load_refreshes_postgresql_statistics(
+    site: Site, admin: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without statistics, the look-ups of a re-import right after a load ran on generic
+    # plans that scan the table per batch (minutes at 100,000 CIs).
+    if site.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL statistics")
+    from itsm_tui.storage import bulk
+
+    monkeypatch.setattr(bulk, "ANALYZE_AFTER", 3)
+    import_file(site, admin, _file(tmp_path, "a.csv", CIS))
+    import_file(site, admin, _file(tmp_path, "r.csv", RELATIONS))
+    with site.engine.connect() as conn:
+        counts = dict(
+            conn.exec_driver_sql(
+                "SELECT relname, reltuples FROM pg_class "
+                "WHERE relname IN ('configuration_item', 'ci_relation') "
+                "AND relnamespace = to_regnamespace(current_schema())::oid"
+            ).all()
+        )
+    assert counts == {"configuration_item": 4, "ci_relation": 3}

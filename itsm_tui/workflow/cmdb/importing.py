@@ -359,6 +359,7 @@ def write_cis(tx: Tx, plan: _CIPlan, progress: Progress | None) -> None:
         if progress:
             progress(len(plan.creates) + start + len(batch), total)
     bulk.reset_sequence(conn, _table("configuration_item"))
+    bulk.analyze_after_load(conn, _table("configuration_item"), total)
     tx.journaled += total
 
 
@@ -526,6 +527,7 @@ def write_relations(tx: Tx, creates: list[tuple], progress: Progress | None) -> 
     if progress:
         progress(len(creates), len(creates))
     bulk.reset_sequence(conn, _table("ci_relation"))
+    bulk.analyze_after_load(conn, _table("ci_relation"), len(creates))
     tx.journaled += len(creates)
 
 

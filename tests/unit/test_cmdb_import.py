@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 from pathlib import Path
@@ -210,3 +211,102 @@ def test_ip_fast_path_still_refuses_leading_zeros(site: Site, admin: Actor, tmp_
     with pytest.raises(ImportRejected) as err:
         import_file(site, admin, _file(tmp_path, "ip.csv", bad))
     assert [(e.line, e.column) for e in err.value.summary.errors] == [(2, "ip"), (3, "ip")]
+
+
+def test_garbage_collector_is_back_on_after_an_import(
+    site: Site, admin: Actor, tmp_path: Path
+) -> None:
+    # The import pauses the cyclic collector for speed; a refused file must not leave it off
+    # for the rest of the process (the console runs for days).
+    assert gc.isenabled()
+    import_file(site, admin, _file(tmp_path, "a.csv", CIS))
+    assert gc.isenabled()
+    with pytest.raises(ImportRejected):
+        import_file(site, admin, _file(tmp_path, "bad.csv", CIS + ",toaster,x,,,,,,\n"))
+    assert gc.isenabled()
+    dry_run(site, admin, _file(tmp_path, "a.csv", CIS))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        import_file(site, admin, _file(tmp_path, "a.csv", CIS))
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
+
+
+def test_relation_errors_come_by_line_then_repeats(
+    site: Site, admin: Actor, tmp_path: Path
+) -> None:
+    # Checks and repeats are found in one pass; the report keeps its order: every failed
+    # check by line, then every repeat (a repeat is only a repeat of a row that passed).
+    import_file(site, admin, _file(tmp_path, "a.csv", CIS))
+    rels = (
+        "source,type,target\n"
+        "ZC-001,runs_on,ZC-002\n"
+        "门户库,runs_on,ZC-001\n"
+        "ZC-001,runs on,ZC-002\n"
+        "nobody,runs_on,ZC-001\n"
+        "门户库,runs_on,ZC-001\n"
+        "nobody,runs_on,ZC-001\n"
+    )
+    path = _file(tmp_path, "r.csv", rels)
+    with pytest.raises(ImportRejected) as err:
+        import_file(site, admin, path)
+    assert [(e.line, e.column, e.message) for e in err.value.summary.errors] == [
+        (5, "source", "no CI 'nobody' (give an asset tag or class:name)."),
+        (7, "source", "no CI 'nobody' (give an asset tag or class:name)."),
+        (4, "target", "repeats line 2"),
+        (6, "target", "repeats line 3"),
+    ]
+    assert err.value.summary.errors[2].value == "server:门户-DB-01"
+    assert "line 5, column source" in err.value.message
+    done = import_file(site, admin, path, skip_invalid=True)
+    assert (done.created, done.unchanged, done.skipped) == (2, 0, 4)
+    again = import_file(site, admin, path, skip_invalid=True)
+    assert (again.created, again.unchanged, again.skipped) == (0, 2, 4)
+
+
+def test_a_reference_that_is_a_tag_is_not_also_looked_up_as_a_name(
+    site: Site, admin: Actor, tmp_path: Path
+) -> None:
+    # One switch's asset tag is another switch's name: the plain reference means the tag,
+    # class:name means the name, and neither is "several CIs".
+    cis = (
+        "asset_tag,class,name,kind\n"
+        "SW-1,network_device,core-1,switch\n"
+        ",network_device,SW-1,switch\n"
+        ",desktop,PC-1,\n"
+    )
+    import_file(site, admin, _file(tmp_path, "a.csv", cis))
+    rels = "source,type,target\nPC-1,connects_to,SW-1\nPC-1,connects_to,network_device:SW-1\n"
+    assert import_file(site, admin, _file(tmp_path, "r.csv", rels)).created == 2
+    with Session(site.engine) as s:
+        targets = s.exec(
+            select(ConfigurationItem.name)
+            .join(CIRelation, CIRelation.target_id == ConfigurationItem.id)
+            .order_by(CIRelation.id)
+        ).all()
+    assert targets == ["core-1", "SW-1"]
+
+
+def test_a_big_load_refreshes_postgresql_statistics(
+    site: Site, admin: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without statistics, the look-ups of a re-import right after a load ran on generic
+    # plans that scan the table per batch (minutes at 100,000 CIs).
+    if site.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL statistics")
+    from itsm_tui.storage import bulk
+
+    monkeypatch.setattr(bulk, "ANALYZE_AFTER", 3)
+    import_file(site, admin, _file(tmp_path, "a.csv", CIS))
+    import_file(site, admin, _file(tmp_path, "r.csv", RELATIONS))
+    with site.engine.connect() as conn:
+        counts = dict(
+            conn.exec_driver_sql(
+                "SELECT relname, reltuples FROM pg_class "
+                "WHERE relname IN ('configuration_item', 'ci_relation') "
+                "AND relnamespace = to_regnamespace(current_schema())::oid"
+            ).all()
+        )
+    assert counts == {"configuration_item": 4, "ci_relation": 3}

@@ -141,7 +141,8 @@ DOWNSTREAM_ONLY = ("backed_up_by",)
 
 
 def class_of(value: str, *, field: str = "class") -> CIClass:
-    code = ALIASES.get(value.strip(), value.strip())
+    code = value.strip()
+    code = ALIASES.get(code, code)
     found = CLASSES.get(code)
     if found is None:
         raise Invalid(f"class '{value}' is not one of: {', '.join(CLASSES)}.", field=field)

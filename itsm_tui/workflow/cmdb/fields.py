@@ -35,6 +35,8 @@ COMMON = (
     "ip",
 )
 LIMITS = {"name": 200, "asset_tag": 60, "serial": 80}
+#: Record keys that are not class attributes (a set: every key of every imported row is tested).
+_NOT_ATTRIBUTES = frozenset((*COMMON, "attributes", "ci_class"))
 
 
 @dataclass
@@ -63,11 +65,12 @@ def _text(values: Mapping[str, Any], name: str) -> str | None:
     raw = values.get(name)
     if raw is None:
         return None
-    value = str(raw).strip()
+    value = (raw if raw.__class__ is str else str(raw)).strip()
     if not value:
         return None
-    if len(value) > LIMITS.get(name, 200):
-        raise Invalid(f"{name} is longer than {LIMITS.get(name, 200)} characters.", field=name)
+    limit = LIMITS.get(name, 200)
+    if len(value) > limit:
+        raise Invalid(f"{name} is longer than {limit} characters.", field=name)
     return value
 
 
@@ -91,9 +94,9 @@ def check_ci(values: Mapping[str, Any], refs: References) -> dict[str, Any]:
         raise Invalid("name must not be empty.", field="name")
     ci_class = class_of(str(values.get("class") or values.get("ci_class") or ""))
     attrs = dict(values.get("attributes") or {})
-    attrs.update(
-        {k: v for k, v in values.items() if k not in COMMON and k not in ("attributes", "ci_class")}
-    )
+    for key, value in values.items():  # flat attributes after the nested ones
+        if key not in _NOT_ATTRIBUTES:
+            attrs[key] = value
     status = _text(values, "status")
     criticality = values.get("criticality")
     ip = _text(values, "ip")
@@ -102,8 +105,12 @@ def check_ci(values: Mapping[str, Any], refs: References) -> dict[str, Any]:
         "ci_class": ci_class.code,
         "status": check_status(status) if status else "in_use",
         "criticality": 3 if criticality in (None, "") else check_criticality(criticality),
-        "owner_group_id": _ref(refs.groups, _text(values, "owner_group"), "owner_group"),
-        "location_id": _ref(refs.locations, _text(values, "location"), "location"),
+        "owner_group_id": _ref(refs.groups, _text(values, "owner_group"), "owner_group")
+        if "owner_group" in values
+        else None,
+        "location_id": _ref(refs.locations, _text(values, "location"), "location")
+        if "location" in values
+        else None,
         "asset_tag": _text(values, "asset_tag"),
         "serial": _text(values, "serial"),
         "ip": check_ip(ip) if ip else None,

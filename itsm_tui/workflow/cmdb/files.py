@@ -95,8 +95,8 @@ def _csv_source(path: str, text: str, encoding: str) -> Source:
     line = reader.line_num
     for cells in reader:
         start, line = line + 1, reader.line_num
-        if not "".join(cells).strip():
-            continue
+        if not (cells and cells[0].strip()) and not "".join(cells).strip():
+            continue  # a blank row (the first cell settles it for nearly every row)
         if len(cells) > width:
             raise Invalid(
                 f"{path} line {start}: {len(cells)} cells but {width} columns.",

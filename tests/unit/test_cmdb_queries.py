@@ -50,7 +50,13 @@ def _chain(site: Site, admin: Actor) -> None:
         cmdb.link(site, admin, "SVC", "runs_on", name)
 
 
-def test_walk_takes_the_smallest_parent_and_stops_at_the_limit(site: Site, admin: Actor) -> None:
+@pytest.mark.parametrize("chunk", [1000, 1], ids=["one-read", "a-read-per-ci"])
+def test_walk_takes_the_smallest_parent_and_stops_at_the_limit(
+    site: Site, admin: Actor, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Read a depth a CI at a time too: the smallest parent must still win across reads.
+    monkeypatch.setattr(q, "CHUNK", chunk)
+    monkeypatch.setattr(q, "FIRST_CHUNK", chunk)
     _chain(site, admin)
     report = cmdb.analyse(site, admin, ["RACK"])
     [svc] = report.services

@@ -115,8 +115,8 @@ def child_console(url: str, login: str | None) -> None:
     from itsm_tui import cli
 
     typer.main.get_command(cli.app)  # what `itsm` imports and builds before its console
-    from itsm_tui.app import ItsmApp
     from itsm_tui.config import Settings
+    from itsm_tui.console import console
     from itsm_tui.workflow.admin import schema_status
     from itsm_tui.workflow.context import Actor, Site
     from itsm_tui.workflow.staff import list_staff
@@ -127,7 +127,7 @@ def child_console(url: str, login: str | None) -> None:
     staff = [s for s in list_staff(site, system) if "agent" in s.roles]
     me = next((s for s in staff if s.login == login), staff[0])
     actor = Actor(me.id, me.login, me.display_name, me.tier, frozenset())
-    app = ItsmApp(site, actor)
+    app = console(site, actor)  # as `itsm` opens it: the first read started, then Textual
     frames = Frames(app)
     frames.expect(lambda: getattr(app.screen, "board", None) is not None)
     figures: dict[str, Any] = {"as": me.login}

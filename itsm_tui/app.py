@@ -20,7 +20,11 @@ from itsm_tui.screens.dashboard import DashboardScreen
 from itsm_tui.workflow.context import Actor, Site
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from textual.command import Provider
+
+    from itsm_tui.workflow.dashboard import Dashboard
 
 #: What the console imports after its first frame (see ``warm_up``).
 LATER = (
@@ -76,16 +80,25 @@ class ItsmApp(App[None]):
         Binding("l", "cis", "CI lookup", id="ci-lookup"),
     ]
 
-    def __init__(self, site: Site, actor: Actor) -> None:
+    def __init__(
+        self, site: Site, actor: Actor, *, first_board: Future[Dashboard] | None = None
+    ) -> None:
+        """``first_board``: the dashboard's first read, started by ``console.console``."""
         super().__init__()
         self.site = site
         self.actor = actor
+        self._first_board = first_board
+
+    def get_default_screen(self) -> DashboardScreen:
+        # The dashboard is the bottom of the stack, not pushed over an empty default screen:
+        # the console's first frame is the dashboard's (one frame sooner).
+        first, self._first_board = self._first_board, None
+        return DashboardScreen(self.site, self.actor, first=first)
 
     def on_mount(self) -> None:
         # Everything imported and built so far lives as long as the console: keep it out of
         # the cyclic collector, whose full passes over it cost ~0.1 s pauses mid-screen.
         gc.freeze()
-        self.push_screen(DashboardScreen(self.site, self.actor))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="warm-up")
     def warm_up(self) -> None:
@@ -99,7 +112,7 @@ class ItsmApp(App[None]):
         prepare_calendars(self.site, self.actor)
 
     def action_dashboard(self) -> None:
-        while len(self.screen_stack) > 2:
+        while len(self.screen_stack) > 1:
             self.pop_screen()
 
     def action_intake(self) -> None:

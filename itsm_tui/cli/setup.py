@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from itsm_tui.cli.output import err_console, print_json, say
 from itsm_tui.cli.state import CliState, state
-from itsm_tui.terminal import prefer_full_colour
+from itsm_tui.console import console
 from itsm_tui.workflow.admin import database_status, ensure_schema, initialise, schema_status
 from itsm_tui.workflow.context import Actor
 from itsm_tui.workflow.staff import os_login
@@ -92,7 +92,4 @@ def open_console(st: CliState) -> None:
     elif not status.up_to_date and not st.settings.database_url:
         ensure_schema(st.site)  # the embedded database is this user's alone to upgrade
 
-    prefer_full_colour()  # before Textual is imported: it reads the colour system once
-    from itsm_tui.app import ItsmApp
-
-    ItsmApp(st.site, st.actor()).run()
+    console(st.site, st.actor()).run()

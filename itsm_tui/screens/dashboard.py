@@ -30,6 +30,8 @@ from itsm_tui.workflow.tickets import Queue, TicketPage, list_tickets
 from itsm_tui.workflow.tickets.states import allowed_operations
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from itsm_tui.app import ItsmApp
 
 #: key → queue, in the order the cards show them.
@@ -55,9 +57,11 @@ class DashboardScreen(TicketActions):
         Binding("e", "op('escalate')", "Escalate", id="dash-escalate"),
     ]
 
-    def __init__(self, site: Site, actor: Actor) -> None:
+    def __init__(self, site: Site, actor: Actor, *, first: Future[Dashboard] | None = None) -> None:
+        """``first``: the first read, if the console started it before Textual loaded."""
         super().__init__()
         self.site, self.actor = site, actor
+        self._first = first
         self.board: Dashboard | None = None
         self.groups: list[GroupView] = []
 
@@ -87,7 +91,14 @@ class DashboardScreen(TicketActions):
         overdue.border_title = "Past their limit — a: reassign · e: escalate"
         self.query_one("#dash-mine", TicketTable).border_title = "My open tickets"
         self.set_interval(REFRESH_SECONDS, self.action_refresh)
-        self.action_refresh()
+        first = self._first
+        if first is not None and first.done() and first.exception() is None:
+            # Read before Textual loaded and already here: into the very first frame. Taking
+            # a finished future's value does not wait on anything.
+            self._first = None
+            self.show(first.result())
+        else:
+            self.action_refresh()
 
     def _mine(self, **kwargs: object) -> TicketPage:
         return list_tickets(self.site, self.actor, Queue.MINE, **kwargs)  # type: ignore[arg-type]
@@ -104,8 +115,13 @@ class DashboardScreen(TicketActions):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self, alerts: int) -> None:
+        first, self._first = self._first, None
         try:
-            board = dashboard(self.site, self.actor, mine=PAGE, alerts=alerts)
+            board = (
+                first.result()
+                if first is not None
+                else dashboard(self.site, self.actor, mine=PAGE, alerts=alerts)
+            )
         except DomainError as error:
             self.app.call_from_thread(self._refused, error)
             return

@@ -14,12 +14,13 @@ from textual import work
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from itsm_tui.console import ALERTS_SHOWN
 from itsm_tui.textsafe import visible
 from itsm_tui.timefmt import local
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.sla.alerts import AlertRow, list_alerts, recent_alerts
 
-SHOWN = 20
+SHOWN = ALERTS_SHOWN
 
 
 class AlertInbox(Static):

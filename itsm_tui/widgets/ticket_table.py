@@ -29,6 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
+from itsm_tui.console import PAGE
 from itsm_tui.domain import OPEN_STATUSES
 from itsm_tui.storage.ticket_queries import TicketRow
 from itsm_tui.timefmt import business, span
@@ -37,7 +38,6 @@ from itsm_tui.workflow.sla.progress import Progress
 from itsm_tui.workflow.tickets import TicketPage
 from itsm_tui.workflow.tickets.risk import Risk, risk_of
 
-PAGE = 100
 _OPEN = frozenset(s.value for s in OPEN_STATUSES)
 WINDOW_PAGES = 5
 

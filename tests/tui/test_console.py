@@ -8,6 +8,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from itsm_tui.app import ItsmApp
+from itsm_tui.console import console as itsm_console
 from itsm_tui.dialogs.form import ConfirmDialog, FormDialog
 from itsm_tui.screens.dashboard import DashboardScreen
 from itsm_tui.screens.intake import IntakeScreen
@@ -65,6 +66,27 @@ async def test_dashboard_counts_open_their_queues(console: Console) -> None:
         await settle(pilot)
         assert isinstance(app.screen, TicketScreen)
         assert "INC000001" in text_of(app, "#ticket-head")
+
+
+async def test_console_opens_on_the_figures_it_read_before_textual_loaded(
+    console: Console,
+) -> None:
+    """``itsm`` opens the console through ``console()``: the dashboard's first read is already
+    under way, its figures are in the first frames, and the dashboard is the bottom screen."""
+    app = itsm_console(console.site, console.desk.agent1)
+    first = app._first_board
+    assert first is not None
+    first.result()  # the read happened off the UI thread, before the app ran
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen) and len(app.screen_stack) == 1
+        assert text_of(app, "#card-mine").split() == ["Mine", "3"]  # no worker was needed
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        app.action_dashboard()
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen) and len(app.screen_stack) == 1
 
 
 async def test_queue_shows_user_text_literally_and_wide_text_aligned(console: Console) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from itsm_tui.storage.tables.base import Table
 
 
-class Location(SQLModel, table=True):
+class Location(Table, table=True):
     """A building, floor, office or machine room; locations nest through ``parent_id``."""
 
     __tablename__ = "location"
@@ -18,7 +20,7 @@ class Location(SQLModel, table=True):
     parent_id: int | None = Field(default=None, foreign_key="location.id")
 
 
-class Category(SQLModel, table=True):
+class Category(Table, table=True):
     """A two-level ticket category: a top level (parent None) and its subcategories."""
 
     __tablename__ = "category"

@@ -12,8 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Index, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from itsm_tui.storage.tables.base import Table
 from itsm_tui.storage.types import UTCDateTime
 
 #: A CI's own fields in table order: bulk loads and imports name their columns by this list.
@@ -31,7 +32,7 @@ CI_FIELDS = (
 )
 
 
-class ConfigurationItem(SQLModel, table=True):
+class ConfigurationItem(Table, table=True):
     __tablename__ = "configuration_item"
     __table_args__ = (
         # class + name is the natural key imports upsert by (the asset tag, where given, first).
@@ -61,7 +62,7 @@ class ConfigurationItem(SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class CIRelation(SQLModel, table=True):
+class CIRelation(Table, table=True):
     """A typed, directed relationship: ``source`` runs on / depends on / … ``target``."""
 
     __tablename__ = "ci_relation"
@@ -79,7 +80,7 @@ class CIRelation(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 
-class CIDocument(SQLModel, table=True):
+class CIDocument(Table, table=True):
     """A manual, code repository, contract … attached to a CI (代码文档管理).
 
     Each version is its own row, so the history of a document is kept; the newest is the one
@@ -102,7 +103,7 @@ class CIDocument(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 
-class TicketCI(SQLModel, table=True):
+class TicketCI(Table, table=True):
     """A configuration item affected by a ticket."""
 
     __tablename__ = "ticket_ci"

@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from itsm_tui.storage.tables.base import Table
 from itsm_tui.storage.types import UTCDateTime
 
 
-class JournalEntry(SQLModel, table=True):
+class JournalEntry(Table, table=True):
     """One audited action. Rows are only ever inserted; nothing updates or deletes them."""
 
     __tablename__ = "journal_entry"

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from itsm_tui.storage.tables.base import Table
 from itsm_tui.storage.types import UTCDateTime
 
 
-class Staff(SQLModel, table=True):
+class Staff(Table, table=True):
     """A member of the IT department, identified by the OS account they log in with."""
 
     __tablename__ = "staff"
@@ -26,7 +27,7 @@ class Staff(SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class StaffRole(SQLModel, table=True):
+class StaffRole(Table, table=True):
     """One role held by one staff member (a member may hold several)."""
 
     __tablename__ = "staff_role"
@@ -35,7 +36,7 @@ class StaffRole(SQLModel, table=True):
     role: str = Field(max_length=20, primary_key=True)
 
 
-class AssignmentGroup(SQLModel, table=True):
+class AssignmentGroup(Table, table=True):
     """A team that owns a queue, at one support tier (hotline, desktop, DBA, vendor …)."""
 
     __tablename__ = "assignment_group"
@@ -49,7 +50,7 @@ class AssignmentGroup(SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class GroupMember(SQLModel, table=True):
+class GroupMember(Table, table=True):
     __tablename__ = "group_member"
     # The reverse index answers "which groups is this agent in" (the "my group" queue).
     __table_args__ = (Index("ix_group_member_staff", "staff_id"),)
@@ -58,7 +59,7 @@ class GroupMember(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff.id", primary_key=True, ondelete="CASCADE")
 
 
-class Caller(SQLModel, table=True):
+class Caller(Table, table=True):
     """An end user who contacts the service desk."""
 
     __tablename__ = "caller"

@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from itsm_tui.storage.tables.base import Table
 from itsm_tui.storage.types import UTCDateTime
 
 
-class SiteSetting(SQLModel, table=True):
+class SiteSetting(Table, table=True):
     """One named setting as JSON; the workflow layer owns the defaults and the validation."""
 
     __tablename__ = "site_setting"

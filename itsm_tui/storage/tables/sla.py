@@ -13,12 +13,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from itsm_tui.storage.tables.base import Table
 from itsm_tui.storage.types import UTCDateTime
 
 
-class SlaEvent(SQLModel, table=True):
+class SlaEvent(Table, table=True):
     """One threshold of one ticket that was reached and handled (alerts raised, escalated).
 
     ``kind`` is ``response:50``, ``resolution:100``, ``tier1_budget`` …; ``due_at`` is when it
@@ -35,7 +36,7 @@ class SlaEvent(SQLModel, table=True):
     fired_at: datetime = Field(sa_type=UTCDateTime)
 
 
-class SlaAlert(SQLModel, table=True):
+class SlaAlert(Table, table=True):
     """One alert in one staff member's inbox ("INC000012 is at 75 % of its resolution time")."""
 
     __tablename__ = "sla_alert"
@@ -55,7 +56,7 @@ class SlaAlert(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 
-class NotificationOutbox(SQLModel, table=True):
+class NotificationOutbox(Table, table=True):
     """One message to send through a channel (e-mail, webhook), retried with back-off.
 
     ``next_attempt_at`` is None once the message is sent (``sent_at``) or given up; the delivery

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from itsm_tui.storage.tables.base import Table
 from itsm_tui.storage.types import UTCDateTime
 
 TITLE_MAX = 200
@@ -14,7 +15,7 @@ DESCRIPTION_MAX = 20_000
 NOTE_MAX = 20_000
 
 
-class Ticket(SQLModel, table=True):
+class Ticket(Table, table=True):
     """An incident or service request.
 
     ``version`` is bumped by every update and checked by it (optimistic locking), so two
@@ -91,7 +92,7 @@ class Ticket(SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class TicketNote(SQLModel, table=True):
+class TicketNote(Table, table=True):
     """A work note (internal) or a public reply on a ticket."""
 
     __tablename__ = "ticket_note"
@@ -105,7 +106,7 @@ class TicketNote(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 
-class Contact(SQLModel, table=True):
+class Contact(Table, table=True):
     """One call, walk-in, e-mail, web request or monitoring event, as the agent logged it."""
 
     __tablename__ = "contact"
@@ -125,7 +126,7 @@ class Contact(SQLModel, table=True):
     occurred_at: datetime = Field(sa_type=UTCDateTime)
 
 
-class NumberSeries(SQLModel, table=True):
+class NumberSeries(Table, table=True):
     """The last number handed out per series (INC, REQ, …).
 
     Incremented with a conditional UPDATE in the creating transaction, so concurrent creators

@@ -110,11 +110,8 @@ def child_bare() -> None:
 
 
 def child_console(url: str, login: str | None) -> None:
-    import typer
-
-    from itsm_tui import cli
-
-    typer.main.get_command(cli.app)  # what `itsm` imports and builds before its console
+    # As `ITSM_DATABASE_URL=… itsm` opens it: the entry point, not the command line.
+    import itsm_tui.launch  # noqa: F401
     from itsm_tui.config import Settings
     from itsm_tui.console import console
     from itsm_tui.workflow.admin import schema_status

@@ -14,8 +14,8 @@ from typer.core import TyperCommand, TyperGroup
 
 from itsm_tui.cli import setup
 from itsm_tui.cli.output import report_error
-from itsm_tui.cli.state import CliState
 from itsm_tui.config import Settings
+from itsm_tui.invocation import CliState
 from itsm_tui.workflow.errors import DomainError
 
 #: The sub-commands, in the order ``--help`` lists them: name → (module, attribute), a Typer

@@ -8,8 +8,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from itsm_tui.cli.output import err_console, print_json, say
-from itsm_tui.cli.state import CliState, state
+from itsm_tui.cli.state import state
 from itsm_tui.console import console
+from itsm_tui.invocation import CliState
 from itsm_tui.workflow.admin import database_status, ensure_schema, initialise, schema_status
 from itsm_tui.workflow.context import Actor
 from itsm_tui.workflow.staff import os_login

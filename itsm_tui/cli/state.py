@@ -1,35 +1,10 @@
-"""What every command needs: the settings, the site (opened lazily) and the acting staff member."""
+"""The run's state as a command sees it, from Typer's context."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import typer
 
-from itsm_tui.config import Settings
-from itsm_tui.workflow.context import Actor, Site
-from itsm_tui.workflow.staff import resolve_actor
-
-
-@dataclass
-class CliState:
-    settings: Settings
-    as_login: str | None = None
-    _site: Site | None = field(default=None, repr=False)
-
-    @property
-    def site(self) -> Site:
-        if self._site is None:
-            self._site = Site.open(self.settings)
-        return self._site
-
-    def actor(self) -> Actor:
-        """The operator (from the OS account), or whom an admin acts for with ``--as``."""
-        return resolve_actor(self.site, self.as_login)
-
-    def close(self) -> None:
-        if self._site is not None:
-            self._site.close()
+from itsm_tui.invocation import CliState
 
 
 def state(ctx: typer.Context) -> CliState:

@@ -26,12 +26,25 @@ LATER = (
     "itsm_tui.cli.cmdb",
     "itsm_tui.cli.sla",
 )
+#: Not loaded at all by a bare ``itsm`` (``itsm_tui.launch``): the command line.
+COMMAND_LINE = ("typer", "itsm_tui.cli")
 
 
 def test_opening_the_console_imports_only_the_dashboard() -> None:
     code = (
-        "import sys, typer, itsm_tui.cli, itsm_tui.app, itsm_tui.workflow.admin, "
-        "itsm_tui.workflow.staff; typer.main.get_command(itsm_tui.cli.app); "
+        "import sys, itsm_tui.launch, itsm_tui.console, itsm_tui.app, itsm_tui.workflow.admin, "
+        "itsm_tui.workflow.staff; "
+        f"print([m for m in {LATER + COMMAND_LINE!r} if m in sys.modules])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_the_command_line_still_loads_each_command_when_invoked() -> None:
+    code = (
+        "import sys, typer, itsm_tui.cli; typer.main.get_command(itsm_tui.cli.app); "
         f"print([m for m in {LATER!r} if m in sys.modules])"
     )
     out = subprocess.run(

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from functools import cached_property
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from itsm_tui import locations
 
+ENV_PREFIX = "ITSM_"
 
-class Settings(BaseSettings):
-    """What an installation may change without touching code."""
 
-    model_config = SettingsConfigDict(env_prefix="ITSM_", extra="ignore")
+class Settings(BaseModel):
+    """What an installation may change without touching code: each field from the variable
+    ``ITSM_<FIELD>`` (any case), unless given.
+
+    Read by hand rather than with pydantic-settings: its import (~25 ms) sat on every console
+    start, and six plain variables need none of its sources (files, secrets, nesting).
+    Values are checked and converted by pydantic as before ("587" → 587)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    def __init__(self, /, environ: Mapping[str, str] | None = None, **given: Any) -> None:
+        super().__init__(**{**_from_environment(environ), **given})
 
     database_url: str | None = Field(
         default=None,
@@ -52,3 +64,13 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """The site's zone as a ``ZoneInfo`` (an unknown name fails loudly at first use)."""
         return ZoneInfo(self.timezone)
+
+
+def _from_environment(environ: Mapping[str, str] | None) -> dict[str, str]:
+    """The ``ITSM_*`` variables that name a setting, keyed by field (names in any case)."""
+    found = {k.upper(): v for k, v in (os.environ if environ is None else environ).items()}
+    return {
+        name: found[f"{ENV_PREFIX}{name.upper()}"]
+        for name in Settings.model_fields
+        if f"{ENV_PREFIX}{name.upper()}" in found
+    }

@@ -6,6 +6,7 @@ Start-up time is mostly import time; these guard the modules the first frame doe
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 
@@ -30,27 +31,26 @@ LATER = (
 COMMAND_LINE = ("typer", "itsm_tui.cli")
 
 
+def _loaded_after(code: str, names: tuple[str, ...]) -> list[str]:
+    """Which of ``names`` a fresh interpreter has imported after running ``code``."""
+    script = f"import sys; {code}; print([m for m in {names!r} if m in sys.modules])"
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    return ast.literal_eval(out.strip())
+
+
 def test_opening_the_console_imports_only_the_dashboard() -> None:
     code = (
-        "import sys, itsm_tui.launch, itsm_tui.console, itsm_tui.app, itsm_tui.workflow.admin, "
-        "itsm_tui.workflow.staff; "
-        f"print([m for m in {LATER + COMMAND_LINE!r} if m in sys.modules])"
+        "import itsm_tui.launch, itsm_tui.console, itsm_tui.app, itsm_tui.workflow.admin, "
+        "itsm_tui.workflow.staff"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    assert out.strip() == "[]"
+    assert _loaded_after(code, LATER + COMMAND_LINE) == []
 
 
 def test_the_command_line_still_loads_each_command_when_invoked() -> None:
-    code = (
-        "import sys, typer, itsm_tui.cli; typer.main.get_command(itsm_tui.cli.app); "
-        f"print([m for m in {LATER!r} if m in sys.modules])"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    assert out.strip() == "[]"
+    code = "import typer, itsm_tui.cli; typer.main.get_command(itsm_tui.cli.app)"
+    assert _loaded_after(code, LATER) == []
 
 
 def test_every_name_the_tickets_package_exports_resolves() -> None:

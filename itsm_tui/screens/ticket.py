@@ -178,7 +178,9 @@ class TicketScreen(TicketActions):
             return
         text.append(f"{'At stake':<9}", style="dim")
         services = [f"{s.name} ({s.criticality})" for s in self.stake.services]
-        text.append(visible(", ".join(services) or "no business service") + "\n")
+        text.append(visible(", ".join(services) or "no business service"))
+        # A core switch or machine room: the walk stopped at its limit (m shows the impact).
+        text.append(" … and maybe more (wide outage)\n" if self.stake.truncated else "\n")
         if self.stake.major_suggested:
             text.append(" " * 9 + "major incident?\n", style="bold white on red")
 

@@ -14,6 +14,7 @@ from itsm_tui.screens.dashboard import DashboardScreen
 from itsm_tui.screens.intake import IntakeScreen
 from itsm_tui.screens.queue import QueueScreen
 from itsm_tui.screens.ticket import TicketScreen
+from itsm_tui.storage import cmdb_queries
 from itsm_tui.widgets.ticket_table import TicketTable
 from itsm_tui.workflow import tickets as t
 from tests.tui.conftest import Console
@@ -278,3 +279,18 @@ async def test_ticket_screen_shows_hostile_titles_as_typed(console: Console) -> 
         head = text_of(app, "#ticket-head")
         assert "VPN 断线 \\x1b[31m红色" in head and "\x1b" not in head
         assert "[i]怀疑[/i]" not in text_of(app, "#ticket-timeline")  # not this ticket's note
+
+
+async def test_ticket_screen_says_when_services_at_stake_were_cut_off(
+    console: Console, monkeypatch: Any
+) -> None:
+    app = ItsmApp(console.site, console.desk.agent1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_ticket("INC000001")
+        await settle(pilot)
+        assert "maybe more" not in text_of(app, "#ticket-fields")
+        monkeypatch.setattr(cmdb_queries, "MAX_ROWS", 1)  # as if its CI were a machine room
+        await pilot.press("r")
+        await settle(pilot)
+        assert "and maybe more (wide outage)" in text_of(app, "#ticket-fields")

@@ -179,6 +179,18 @@ def test_ci_detail_lists_its_tickets_open_first_then_latest_closed(
     assert detail.ticket_count == 3
 
 
+def test_services_at_stake_say_when_the_walk_was_cut_off(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _estate(desk.site, desk.admin)
+    ticket = create_ticket(
+        desk.site, desk.agent1, TicketDraft(title="机房断电", cis=["machine_room:核心机房A"])
+    )
+    assert not cmdb.services_at_stake(desk.site, desk.agent1, ticket.number).truncated
+    monkeypatch.setattr(cmdb_queries, "MAX_ROWS", 2)  # a machine room of a real estate
+    assert cmdb.services_at_stake(desk.site, desk.agent1, ticket.number).truncated
+
+
 def test_agents_may_view_but_not_change(desk: Desk) -> None:
     with pytest.raises(Forbidden):
         cmdb.add_ci(desk.site, desk.agent1, "X", "rack")

@@ -165,6 +165,7 @@ class ServicesAtStake:
     services: list[Affected]
     major_suggested: bool
     reasons: list[str]
+    truncated: bool = False  # the walk was cut off: more services may be at stake
 
 
 @query(Action.VIEW_TICKETS)
@@ -191,4 +192,5 @@ def stake_of(read: Read, ticket: Ticket, *, depth: int = 6) -> ServicesAtStake:
         services=report.services,
         major_suggested=report.major_suggested and is_open_incident,
         reasons=report.reasons if is_open_incident else [],
+        truncated=report.truncated,
     )

@@ -106,7 +106,7 @@ def search(
 
 @app.command("show")
 def show(ctx: typer.Context, ci: CIArg, as_json: JsonOpt = False) -> None:
-    """A CI with its attributes, relationships, documents and open incidents."""
+    """A CI with its attributes, relationships, documents and tickets (open ones first)."""
     st = state(ctx)
     d = cmdb.show_ci(st.site, st.actor(), ci)
     if as_json:

@@ -13,6 +13,7 @@ from itsm_tui.cli.output import print_fields, print_json, print_table, say
 from itsm_tui.cli.state import state
 from itsm_tui.timefmt import local
 from itsm_tui.workflow.errors import Invalid
+from itsm_tui.workflow.sla import alerts
 from itsm_tui.workflow.sla import service as sla
 
 app = typer.Typer(help="Service levels: deadlines, business calendars, policies, ticket clocks.")
@@ -286,7 +287,7 @@ def alerts_list(
 ) -> None:
     """SLA alerts, oldest first (supervisors see everyone's unless --mine)."""
     st = state(ctx)
-    rows = sla.list_alerts(st.site, st.actor(), mine=mine, since_id=since, limit=limit)
+    rows = alerts.list_alerts(st.site, st.actor(), mine=mine, since_id=since, limit=limit)
     if as_json:
         print_json(rows)
         return

@@ -24,6 +24,7 @@ from itsm_tui.timefmt import local
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.cmdb import CIDetail, show_ci
+from itsm_tui.workflow.cmdb.items import RelationView, ci_relations
 from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.errors import DomainError
 
@@ -139,14 +140,14 @@ class CIDetailScreen(Screen[None]):
             relations = [r for r in detail.relations if r.direction == direction]
             branch = tree.root.add(Text(f"{title} ({len(relations)})", style="bold"), expand=True)
             branch.data = Node(ci.id, direction, frozenset({ci.id}), loaded=True)
-            self._children(branch, detail)
+            self._children(branch, detail.relations)
         tree.root.expand()
 
-    def _children(self, node: TreeNode[Node], detail: CIDetail) -> None:
-        """Add the relations of ``detail`` in ``node``'s direction under ``node``."""
+    def _children(self, node: TreeNode[Node], relations: list[RelationView]) -> None:
+        """Add the ``relations`` in ``node``'s direction under ``node``."""
         assert node.data is not None
         direction, ancestors = node.data.direction, node.data.ancestors
-        for rel in detail.relations:
+        for rel in relations:
             if rel.direction != direction:
                 continue
             arrow = "▸" if direction == DOWN else "◂"
@@ -170,18 +171,18 @@ class CIDetailScreen(Screen[None]):
     def expand_node(self, node: TreeNode[Node]) -> None:
         assert node.data is not None
         try:
-            detail = show_ci(self.site, self.actor, f"#{node.data.ci_id}")
+            relations = ci_relations(self.site, self.actor, f"#{node.data.ci_id}")
         except DomainError as error:
             self.app.call_from_thread(self._refused, error)
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._fill, node, detail)
+            self.app.call_from_thread(self._fill, node, relations)
 
-    def _fill(self, node: TreeNode[Node], detail: CIDetail) -> None:
+    def _fill(self, node: TreeNode[Node], relations: list[RelationView]) -> None:
         if node.data is None or node.data.loaded:
             return
         node.data.loaded = True
-        self._children(node, detail)
+        self._children(node, relations)
 
     def _tickets(self, detail: CIDetail) -> None:
         table = self.query_one("#ci-tickets", DataTable)

@@ -27,7 +27,7 @@ from itsm_tui.storage.tables import (
 )
 from itsm_tui.workflow import tickets as t
 from itsm_tui.workflow.context import Site
-from itsm_tui.workflow.sla import outbox, scan
+from itsm_tui.workflow.sla import alerts, outbox, scan
 from itsm_tui.workflow.sla import service as sla
 from itsm_tui.workflow.tickets import TicketDraft
 from tests.conftest import Desk
@@ -59,11 +59,11 @@ def test_warning_fires_once_and_reaches_the_supervisor_of_an_unassigned_ticket(
     report = scan.scan(desk.site)
     assert report.alerts == 1 and _alerts(desk) == [("response:50", "assignee")]
     assert scan.scan(desk.site).alerts == 0  # again: nothing new
-    inbox = sla.list_alerts(desk.site, desk.sup)
+    inbox = alerts.list_alerts(desk.site, desk.sup)
     assert [a.kind for a in inbox] == ["response:50"]
     assert "50 % of its response time" in inbox[0].message
-    assert sla.list_alerts(desk.site, desk.sup, since_id=inbox[0].id) == []
-    assert sla.list_alerts(desk.site, desk.agent1, mine=False) == []  # not a supervisor
+    assert alerts.list_alerts(desk.site, desk.sup, since_id=inbox[0].id) == []
+    assert alerts.list_alerts(desk.site, desk.agent1, mine=False) == []  # not a supervisor
 
 
 def test_claim_before_the_warning_stops_response_alerts(desk: Desk) -> None:
@@ -284,7 +284,7 @@ def test_failing_channel_is_retried_with_backoff_and_keeps_the_inbox(
     _clock(desk).advance(minutes=30)
     _Hook.fail_next = 2
     scan.scan(site)
-    assert len(sla.list_alerts(desk.site, desk.sup)) == 1  # the inbox has it regardless
+    assert len(alerts.list_alerts(desk.site, desk.sup)) == 1  # the inbox has it regardless
     send = channels_from(site.settings)
     assert outbox.deliver(site, send).failed == 1
     assert outbox.deliver(site, send).sent == 0  # not yet: backing off

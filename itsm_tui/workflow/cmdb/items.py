@@ -242,32 +242,42 @@ def update_ci(
     return after
 
 
+def _relations(session: Session, ci_id: int) -> list[RelationView]:
+    """The CI's relationships, outgoing ("this CI <type> other") then incoming, 500 each."""
+    views: list[RelationView] = []
+    for direction, here, there in (
+        ("out", CIRelation.source_id, CIRelation.target_id),
+        ("in", CIRelation.target_id, CIRelation.source_id),
+    ):
+        rows = session.exec(
+            select(CIRelation, ConfigurationItem)
+            .join(ConfigurationItem, col(ConfigurationItem.id) == there)
+            .where(here == ci_id)
+            .order_by(col(CIRelation.type), col(ConfigurationItem.name))
+            .limit(500)
+        ).all()
+        views += [
+            RelationView(r.id or 0, r.type, direction, c.id or 0, f"{c.ci_class}:{c.name}")
+            for r, c in rows
+        ]
+    return views
+
+
+@query(Action.VIEW_CMDB)
+def ci_relations(read: Read, ref: str) -> list[RelationView]:
+    """Just the CI's relationships: what the detail screen's tree reads as a node opens."""
+    row = find_ci(read.session, ref)
+    assert row.id is not None
+    return _relations(read.session, row.id)
+
+
 @query(Action.VIEW_CMDB)
 def show_ci(read: Read, ref: str) -> CIDetail:
-    """A CI with its relationships, documents and the open incidents linked to it."""
+    """A CI with its relationships, documents and its tickets (open ones first)."""
     session = read.session
     row = find_ci(session, ref)
     assert row.id is not None
-    rels = session.exec(
-        select(CIRelation, ConfigurationItem)
-        .join(ConfigurationItem, col(ConfigurationItem.id) == CIRelation.target_id)
-        .where(CIRelation.source_id == row.id)
-        .order_by(col(CIRelation.type), col(ConfigurationItem.name))
-        .limit(500)
-    ).all()
-    incoming = session.exec(
-        select(CIRelation, ConfigurationItem)
-        .join(ConfigurationItem, col(ConfigurationItem.id) == CIRelation.source_id)
-        .where(CIRelation.target_id == row.id)
-        .order_by(col(CIRelation.type), col(ConfigurationItem.name))
-        .limit(500)
-    ).all()
-    relations = [
-        RelationView(r.id or 0, r.type, "out", c.id or 0, f"{c.ci_class}:{c.name}") for r, c in rels
-    ] + [
-        RelationView(r.id or 0, r.type, "in", c.id or 0, f"{c.ci_class}:{c.name}")
-        for r, c in incoming
-    ]
+    relations = _relations(session, row.id)
     docs = session.exec(
         select(CIDocument)
         .where(CIDocument.ci_id == row.id)

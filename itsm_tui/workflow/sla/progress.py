@@ -92,13 +92,9 @@ def _percent(target: int, left: int) -> int:
     return round(100 * (target - left) / target) if target else 100
 
 
-def progress(session: Session, row: Any, now: datetime) -> Progress:
-    """For one queue row (``TicketRow`` or ``Ticket``): the resolution clock's progress."""
-    return Measure(session, now).resolution(row)
-
-
 def page_progress(read: Read, rows: Iterable[Any]) -> dict[int, Progress]:
-    """:func:`progress` for a page of rows inside a read already open, keyed by ticket id."""
+    """The resolution clock's progress for a page of rows (``TicketRow`` or ``Ticket``) inside
+    a read already open, keyed by ticket id."""
     measure = Measure(read.session, read.now)
     return {row.id: measure.resolution(row) for row in rows}
 
@@ -110,9 +106,3 @@ def prepare_calendars(read: Read) -> None:
     measure = Measure(read.session, read.now)
     for name in {policy.calendar for policy in measure.config.policies}:
         measure._calendar(name).minutes_between(read.now, read.now + timedelta(days=14))
-
-
-@query(Action.VIEW_TICKETS)
-def queue_progress(read: Read, rows: list[Any]) -> dict[int, Progress]:
-    """:func:`progress` for a page of queue rows, keyed by ticket id."""
-    return page_progress(read, rows)

@@ -22,13 +22,6 @@ from itsm_tui.workflow.lookup import find_ticket
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.sla import clock as sla_clock
 from itsm_tui.workflow.sla import config as cfg
-from itsm_tui.workflow.sla.alerts import MAX_ALERTS as MAX_ALERTS  # the inbox, re-exported
-from itsm_tui.workflow.sla.alerts import AlertRow as AlertRow
-from itsm_tui.workflow.sla.alerts import list_alerts as list_alerts
-from itsm_tui.workflow.sla.alerts import recent_alerts as recent_alerts
-from itsm_tui.workflow.sla.progress import Progress as Progress  # the queue's, re-exported
-from itsm_tui.workflow.sla.progress import progress as progress
-from itsm_tui.workflow.sla.progress import queue_progress as queue_progress
 from itsm_tui.workflow.sla.scan import Directory
 
 

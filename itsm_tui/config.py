@@ -1,57 +1,53 @@
-"""Site settings, read from the environment (``ITSM_*``); no Textual or Typer here."""
+"""Site settings, read from the environment (``ITSM_*``); no Textual or Typer here.
+
+A plain dataclass, checked by hand: the console's first frame needs the site's zone before
+any database code is loaded, and pydantic (with the model it would build) cost that path
+~100 ms for six scalar values. Conversions and refusals are the ones pydantic made:
+``"587"`` becomes 587, ``"twenty-five"`` is refused naming the variable.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from itsm_tui import locations
+from itsm_tui.workflow.errors import Invalid
 
 ENV_PREFIX = "ITSM_"
 
 
-class Settings(BaseModel):
+@dataclass(frozen=True, init=False)
+class Settings:
     """What an installation may change without touching code: each field from the variable
-    ``ITSM_<FIELD>`` (any case), unless given.
+    ``ITSM_<FIELD>`` (any case), unless given."""
 
-    Read by hand rather than with pydantic-settings: its import (~25 ms) sat on every console
-    start, and six plain variables need none of its sources (files, secrets, nesting).
-    Values are checked and converted by pydantic as before ("587" → 587)."""
-
-    model_config = ConfigDict(extra="ignore")
+    #: SQLAlchemy URL of the database. Unset: an embedded SQLite file in the user's XDG data
+    #: folder. For a shared deployment: postgresql+psycopg://user@host/dbname.
+    database_url: str | None = None
+    #: The site's time zone: every time is stored in UTC and shown in this zone.
+    timezone: str = "Asia/Shanghai"
+    #: SMTP server for SLA alert e-mail (unset: no e-mail, the in-app inbox only).
+    smtp_host: str | None = None
+    #: SMTP port (plain SMTP; 25 or 587).
+    smtp_port: int = 25
+    #: The From address of SLA alert e-mail.
+    smtp_sender: str = "itsm@localhost"
+    #: URL that receives every SLA alert as a JSON POST (unset: no webhook).
+    webhook_url: str | None = None
 
     def __init__(self, /, environ: Mapping[str, str] | None = None, **given: Any) -> None:
-        super().__init__(**{**_from_environment(environ), **given})
-
-    database_url: str | None = Field(
-        default=None,
-        description=(
-            "SQLAlchemy URL of the database. Unset: an embedded SQLite file in the user's XDG "
-            "data folder. For a shared deployment: postgresql+psycopg://user@host/dbname."
-        ),
-    )
-    timezone: str = Field(
-        default="Asia/Shanghai",
-        description="The site's time zone: every time is stored in UTC and shown in this zone.",
-    )
-
-    smtp_host: str | None = Field(
-        default=None,
-        description="SMTP server for SLA alert e-mail (unset: no e-mail, the in-app inbox only).",
-    )
-    smtp_port: int = Field(default=25, description="SMTP port (plain SMTP; 25 or 587).")
-    smtp_sender: str = Field(
-        default="itsm@localhost", description="The From address of SLA alert e-mail."
-    )
-    webhook_url: str | None = Field(
-        default=None,
-        description="URL that receives every SLA alert as a JSON POST (unset: no webhook).",
-    )
+        unknown = sorted(set(given) - set(_NAMES))
+        if unknown:
+            raise TypeError(f"Settings has no field {', '.join(unknown)}")
+        values = {**_from_environment(environ), **given}
+        for f in fields(self):
+            raw = values.get(f.name, f.default)
+            object.__setattr__(self, f.name, _checked(f.name, raw, int if f.type == "int" else str))
 
     @property
     def url(self) -> str:
@@ -66,11 +62,25 @@ class Settings(BaseModel):
         return ZoneInfo(self.timezone)
 
 
+_NAMES = tuple(f.name for f in fields(Settings))
+
+
+def _checked(name: str, value: Any, kind: type) -> Any:
+    """``value`` as the field's type; a refusal naming the variable when it is not one."""
+    if value is None or (isinstance(value, kind) and not isinstance(value, bool)):
+        return value
+    if kind is int and isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        return int(value)
+    variable = f"{ENV_PREFIX}{name.upper()}"
+    wanted = "a whole number" if kind is int else "text"
+    raise Invalid(f"{variable} ({name}) must be {wanted}, not {value!r}.", field=name)
+
+
 def _from_environment(environ: Mapping[str, str] | None) -> dict[str, str]:
     """The ``ITSM_*`` variables that name a setting, keyed by field (names in any case)."""
     found = {k.upper(): v for k, v in (os.environ if environ is None else environ).items()}
     return {
         name: found[f"{ENV_PREFIX}{name.upper()}"]
-        for name in Settings.model_fields
+        for name in _NAMES
         if f"{ENV_PREFIX}{name.upper()}" in found
     }

@@ -46,10 +46,16 @@ def bench(calendar: BusinessCalendar, day_minutes: int, n: int, rng: random.Rand
     for year in (2025, 2026, 2027, 2028):  # warm the lazily compiled year blocks
         calendar.add_minutes(datetime(year, 6, 1, tzinfo=UTC), 0)
     add, between = calendar.add_minutes, calendar.minutes_between
-    rate = _rate(f"add_minutes      [{calendar.name}]", n,
-                 lambda: [add(s, m) for s, m in zip(starts, targets, strict=True)])
-    _rate(f"minutes_between  [{calendar.name}]", n,
-          lambda: [between(a, b) for a, b in zip(starts, ends, strict=True)])
+    rate = _rate(
+        f"add_minutes      [{calendar.name}]",
+        n,
+        lambda: [add(s, m) for s, m in zip(starts, targets, strict=True)],
+    )
+    _rate(
+        f"minutes_between  [{calendar.name}]",
+        n,
+        lambda: [between(a, b) for a, b in zip(starts, ends, strict=True)],
+    )
     return rate
 
 

@@ -109,25 +109,20 @@ def child_bare() -> None:
     asyncio.run(main())
 
 
-def child_console(url: str, login: str | None) -> None:
-    # As `ITSM_DATABASE_URL=… itsm` opens it: the entry point, not the command line.
-    import itsm_tui.launch  # noqa: F401
-    from itsm_tui.config import Settings
-    from itsm_tui.console import console
-    from itsm_tui.workflow.admin import schema_status
-    from itsm_tui.workflow.context import Actor, Site
-    from itsm_tui.workflow.staff import list_staff
+def child_console(url: str, login: str) -> None:
+    # As a bare `itsm` opens it (``itsm_tui.launch``), run by ``login``'s OS account: the
+    # first read forked off, Textual loaded meanwhile. Only the account is stood in for.
+    import pwd
+    from types import SimpleNamespace
 
-    site = Site.open(Settings(database_url=url))
-    assert schema_status(site).up_to_date  # as `itsm` checks before it opens the console
-    system = Actor.system()
-    staff = [s for s in list_staff(site, system) if "agent" in s.roles]
-    me = next((s for s in staff if s.login == login), staff[0])
-    actor = Actor(me.id, me.login, me.display_name, me.tier, frozenset())
-    app = console(site, actor)  # as `itsm` opens it: the first read started, then Textual
+    pwd.getpwuid = lambda uid: SimpleNamespace(pw_name=login)  # type: ignore[assignment]
+    from itsm_tui.config import Settings
+    from itsm_tui.console import ready_console
+
+    app = ready_console(Settings(database_url=url))
     frames = Frames(app)
     frames.expect(lambda: getattr(app.screen, "board", None) is not None)
-    figures: dict[str, Any] = {"as": me.login}
+    figures: dict[str, Any] = {"as": login}
     arrivals: list[tuple[str, str | None]] = []  # (where, sort) of each page the table took
 
     def watch(table: Any) -> None:
@@ -207,14 +202,27 @@ def spawn(*args: str) -> tuple[float, dict[str, Any]]:
     return ready, figures
 
 
+def first_agent(url: str) -> str:
+    """The login the console runs as when ``--as`` is not given: the first agent."""
+    from itsm_tui.config import Settings
+    from itsm_tui.workflow.site import Actor, Site
+    from itsm_tui.workflow.staff import list_staff
+
+    site = Site.open(Settings(database_url=url))
+    try:
+        return next(s.login for s in list_staff(site, Actor.system()) if "agent" in s.roles)
+    finally:
+        site.close()
+
+
 def build(tickets: int) -> str:
     from sqlmodel import Session, func, select
 
     from itsm_tui.storage.engine import make_engine
     from itsm_tui.storage.tables import Ticket
     from itsm_tui.workflow.admin import initialise
-    from itsm_tui.workflow.context import Actor, Site
     from itsm_tui.workflow.demo import load_demo
+    from itsm_tui.workflow.site import Actor, Site
 
     BENCH_DIR.mkdir(exist_ok=True)
     url = f"sqlite:///{BENCH_DIR / f'console-{tickets}.db'}"
@@ -251,7 +259,7 @@ def main() -> None:
     else:
         url = build(args.tickets)
     spawn("--child", "bare")  # warm the OS file cache for both, so neither pays it alone
-    extra = ["--as", args.login] if args.login else []
+    extra = ["--as", args.login or first_agent(url)]
     runs: list[dict[str, Any]] = []
     for _ in range(args.runs):  # the bare app and the console in turn, under the same load
         bare, _ = spawn("--child", "bare")

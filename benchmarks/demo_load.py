@@ -42,7 +42,6 @@ from itsm_tui.clock import FrozenClock  # noqa: E402
 from itsm_tui.config import Settings  # noqa: E402
 from itsm_tui.storage import migrate  # noqa: E402
 from itsm_tui.storage.engine import SQLITE_BUSY_TIMEOUT_MS, make_engine  # noqa: E402
-from itsm_tui.workflow.context import Actor, Site  # noqa: E402
 from itsm_tui.workflow.demo import load_demo  # noqa: E402
 from itsm_tui.workflow.demo.loader import create_reference, ticket_factory  # noqa: E402
 from itsm_tui.workflow.demo.tickets import (  # noqa: E402
@@ -52,6 +51,7 @@ from itsm_tui.workflow.demo.tickets import (  # noqa: E402
     NOTE_COLUMNS,
     TICKET_COLUMNS,
 )
+from itsm_tui.workflow.site import Actor, Site  # noqa: E402
 from itsm_tui.workflow.staff import bootstrap_admin  # noqa: E402
 
 #: The instant the demo year ends (fixed, so every run writes the same rows).

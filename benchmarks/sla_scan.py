@@ -39,7 +39,7 @@ from itsm_tui.storage.bulk import bulk_insert, next_id, reset_sequence, to_db_ti
 from itsm_tui.storage.engine import make_engine, read_session
 from itsm_tui.storage.tables import JournalEntry, Ticket
 from itsm_tui.workflow import groups
-from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.sla import scan
 from itsm_tui.workflow.staff import bootstrap_admin
 

@@ -33,8 +33,8 @@ from itsm_tui.storage.engine import make_engine
 from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Staff, Ticket
 from itsm_tui.workflow import tickets as t
 from itsm_tui.workflow.admin import ensure_schema, initialise
-from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.demo import load_demo
+from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.tickets import TicketDraft
 
 BENCH_DIR = Path("/tmp/itsm-bench")

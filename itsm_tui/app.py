@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -17,17 +18,19 @@ from textual.binding import Binding, BindingType
 
 from itsm_tui.messages import OpenQueue, OpenTicket, TicketChanged
 from itsm_tui.screens.dashboard import DashboardScreen
-from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.site import Actor, Site
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from textual.command import Provider
 
-    from itsm_tui.workflow.dashboard import Dashboard
+    from itsm_tui.workflow.dashboard_view import Dashboard
 
 #: What the console imports after its first frame (see ``warm_up``).
 LATER = (
+    "itsm_tui.workflow.dashboard",
+    "itsm_tui.workflow.sla.alerts",
     "itsm_tui.commands",
     "itsm_tui.dialogs.form",
     "itsm_tui.screens.queue",
@@ -81,13 +84,34 @@ class ItsmApp(App[None]):
     ]
 
     def __init__(
-        self, site: Site, actor: Actor, *, first_board: Future[Dashboard] | None = None
+        self,
+        site: Site,
+        actor: Actor | Callable[[], Actor | None],
+        *,
+        first_board: Future[Dashboard | None] | None = None,
     ) -> None:
-        """``first_board``: the dashboard's first read, started by ``console.console``."""
+        """``actor``: the operator, or how to learn who it is — asked while the app loads,
+        before it takes the terminal; None there and the console does not open (``refused``).
+        ``first_board``: the dashboard's first read, started by ``itsm_tui.console``."""
         super().__init__()
         self.site = site
-        self.actor = actor
+        self._who = actor
+        self.actor = actor if isinstance(actor, Actor) else Actor.system()
         self._first_board = first_board
+        #: True after ``run()`` when the operator could not be known: nothing was shown.
+        self.refused = False
+
+    def on_load(self) -> None:
+        # Textual parsed the styles before this and starts the terminal after it: waiting
+        # here overlaps the one with the first read, and a refusal shows nothing at all.
+        if isinstance(self._who, Actor):
+            return
+        actor = self._who()
+        if actor is None:
+            self.refused = True
+            self.exit()
+        else:
+            self.actor = actor
 
     def get_default_screen(self) -> DashboardScreen:
         # The dashboard is the bottom of the stack, not pushed over an empty default screen:

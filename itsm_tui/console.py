@@ -1,23 +1,36 @@
-"""Opening the console, with the dashboard's first read already under way.
+"""Opening the console with its first figures read while Textual loads.
 
-Why here, outside ``app``: this module imports no Textual. ``console()`` starts the
-dashboard's read in a thread, then imports Textual and the screens; the read's time in the
-database (SQLite and PostgreSQL work without holding Python's lock) overlaps those imports,
-and the dashboard's first frame can carry its figures. The screen's own worker takes the
-result; the UI thread never waits on it.
+Why here, apart from ``app``: this module imports neither Textual nor any database code.
+Start-up time is import time — SQLAlchemy, SQLModel with pydantic and the table classes cost
+~0.3 s, Textual and the dashboard ~0.2 s — and one interpreter runs imports one at a time.
+So a bare ``itsm`` (:func:`ready_console`) forks: the child process loads the database code,
+checks the schema, finds the operator and reads the dashboard, and sends each result back
+through a pipe as soon as it has it, while this process loads Textual on the other core. The
+console's own database code is loaded after its first frame (``ItsmApp.warm_up``) and opens
+its own engine then; the child is gone by that time.
+
+The results are plain values (``Actor``, ``workflow.dashboard_view.Dashboard``), defined in
+modules without database code, so unpickling them here loads none. Where there is no
+``fork`` (Windows), the same read runs in a thread instead and overlaps only its time in the
+database. :func:`console` is the command line's way in (``itsm --db URL``), with the
+operator already known.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING
+import os
+import pickle
+import threading
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any, BinaryIO
 
+from itsm_tui.config import Settings
 from itsm_tui.terminal import prefer_full_colour
-from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.site import Actor, Site
 
 if TYPE_CHECKING:
     from itsm_tui.app import ItsmApp
-    from itsm_tui.workflow.dashboard import Dashboard
+    from itsm_tui.workflow.dashboard_view import Dashboard
 
 #: A queue page: the rows the ticket table fetches at a time (the dashboard's "My tickets").
 PAGE = 100
@@ -25,22 +38,131 @@ PAGE = 100
 ALERTS_SHOWN = 20
 
 
-def first_board(site: Site, actor: Actor) -> Future[Dashboard]:
-    """The dashboard as it first shows (a page of my tickets, my newest alerts), read in a
-    thread of its own."""
+class FirstRead:
+    """What the console needs before and in its first frame, as it arrives: the operator
+    (None: the console cannot open on its own — no database yet, a schema to upgrade, an
+    account that is not staff, a database that cannot be reached) and the dashboard (None:
+    the screen reads it again itself, and reports any refusal as usual)."""
+
+    def __init__(self) -> None:
+        self._actor: Future[Actor | None] = Future()
+        self.board: Future[Dashboard | None] = Future()
+
+    def actor(self) -> Actor | None:
+        """The operator; waits for the check (this runs before the console takes the screen)."""
+        return self._actor.result()
+
+    def deliver(self, kind: str, value: Any) -> None:
+        """Record a result; the first one of each kind counts."""
+        future = {"actor": self._actor, "board": self.board}.get(kind)
+        if future is not None and not future.done():
+            future.set_result(value)
+
+    def end(self) -> None:
+        """Whatever did not arrive is None (the reader failed or stopped early)."""
+        for future in (self._actor, self.board):
+            if not future.done():
+                future.set_result(None)
+
+
+def read_first(settings: Settings, as_login: str | None, deliver: Any) -> None:
+    """Check the schema, find the operator, read the dashboard; ``deliver(kind, value)``
+    each as soon as it is known. Any failure delivers None, for the caller to handle as it
+    would without this read (the command line reports it with its usual message)."""
+    site = None
+    try:
+        from itsm_tui.workflow.admin import schema_status
+        from itsm_tui.workflow.errors import DomainError
+        from itsm_tui.workflow.staff import resolve_actor
+
+        site = Site.open(settings)
+        try:
+            status = schema_status(site)
+            ready = status.initialised and status.up_to_date
+            actor = resolve_actor(site, as_login) if ready else None
+        except DomainError:
+            actor = None
+        deliver("actor", actor)
+        if actor is not None:
+            deliver("board", _board(site, actor))
+    except Exception:
+        deliver("actor", None)
+    finally:
+        if site is not None:
+            site.close()
+
+
+def _board(site: Site, actor: Actor) -> Dashboard | None:
     from itsm_tui.workflow.dashboard import dashboard
 
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="first-board")
     try:
-        return pool.submit(dashboard, site, actor, mine=PAGE, alerts=ALERTS_SHOWN)
-    finally:
-        pool.shutdown(wait=False)  # the thread ends with its one read
+        return dashboard(site, actor, mine=PAGE, alerts=ALERTS_SHOWN)
+    except Exception:
+        return None
+
+
+def start_first_read(settings: Settings, as_login: str | None = None) -> FirstRead:
+    """Start :func:`read_first` in a child process (a thread where there is no ``fork``)."""
+    first = FirstRead()
+    if not hasattr(os, "fork"):
+        _in_thread(lambda: read_first(settings, as_login, first.deliver), first)
+        return first
+    receive, send = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: read, send, and leave without running the parent's exit code
+        try:
+            os.close(receive)
+            with os.fdopen(send, "wb") as out:
+
+                def post(kind: str, value: Any) -> None:
+                    pickle.dump((kind, value), out, pickle.HIGHEST_PROTOCOL)
+                    out.flush()
+
+                read_first(settings, as_login, post)
+        finally:
+            os._exit(0)
+    os.close(send)
+    _in_thread(lambda: _receive(os.fdopen(receive, "rb"), pid, first), first)
+    return first
+
+
+def _receive(pipe: BinaryIO, pid: int, first: FirstRead) -> None:
+    with pipe:
+        try:
+            while True:
+                first.deliver(*pickle.load(pipe))
+        except EOFError:
+            pass
+    os.waitpid(pid, 0)
+
+
+def _in_thread(target: Any, first: FirstRead) -> None:
+    def run() -> None:
+        try:
+            target()
+        finally:
+            first.end()
+
+    threading.Thread(target=run, name="first-read", daemon=True).start()
+
+
+def ready_console(settings: Settings, as_login: str | None = None) -> ItsmApp:
+    """The console for the operator at the keyboard. It learns who that is as it loads,
+    before it takes the terminal; when it cannot (``app.refused`` after ``run()``), it shows
+    nothing and the command line must handle this start."""
+    first = start_first_read(settings, as_login)
+    prefer_full_colour()  # before Textual is imported: it reads the colour system once
+    from itsm_tui.app import ItsmApp  # meanwhile, the child loads the database code
+
+    return ItsmApp(Site.later(settings), first.actor, first_board=first.board)
 
 
 def console(site: Site, actor: Actor) -> ItsmApp:
     """The console app for ``actor``, its first dashboard read started before Textual loads."""
-    prefer_full_colour()  # before Textual is imported: it reads the colour system once
-    board = first_board(site, actor)
+    prefer_full_colour()
+    first = FirstRead()
+    first.deliver("actor", actor)
+    _in_thread(lambda: first.deliver("board", _board(site, actor)), first)
     from itsm_tui.app import ItsmApp
 
-    return ItsmApp(site, actor, first_board=board)
+    return ItsmApp(site, actor, first_board=first.board)

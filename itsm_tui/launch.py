@@ -4,8 +4,9 @@ command-line framework.
 Why: operators type ``itsm`` and nothing else many times a day, and Typer with every command
 definition costs ~60 ms of a console start budgeted at half a second. Anything else — an
 argument, a first run that must create the database, a schema to upgrade, an OS account that
-is not staff — goes to the full command line (``itsm_tui.cli``), which does the set-up and
-reports a refusal with its usual message and exit code.
+is not staff, a database that cannot be reached — goes to the full command line
+(``itsm_tui.cli``), which does the set-up or reports the refusal with its usual message and
+exit code.
 """
 
 from __future__ import annotations
@@ -13,35 +14,24 @@ from __future__ import annotations
 import sys
 
 from itsm_tui.config import Settings
-from itsm_tui.invocation import CliState
 
 
 def main() -> None:
-    if len(sys.argv) == 1 and open_ready_console(CliState(Settings())):
+    if len(sys.argv) == 1 and open_ready_console(Settings()):
         return
     from itsm_tui.cli import main as command_line
 
     command_line()
 
 
-def open_ready_console(st: CliState) -> bool:
+def open_ready_console(settings: Settings) -> bool:
     """Run the console if the database is ready and the operator known; False (nothing shown)
     otherwise, for the command line to handle."""
-    from itsm_tui.workflow.admin import schema_status
-    from itsm_tui.workflow.errors import DomainError
+    from itsm_tui.console import ready_console
 
+    app = ready_console(settings)
     try:
-        status = schema_status(st.site)
-        if not (status.initialised and status.up_to_date):
-            return False
-        actor = st.actor()
-    except DomainError:
-        st.close()
-        return False
-    from itsm_tui.console import console
-
-    try:
-        console(st.site, actor).run()
+        app.run()
     finally:
-        st.close()
-    return True
+        app.site.close()
+    return not app.refused

@@ -6,7 +6,7 @@ screen and its table: the first frame needs only the dashboard.
 
 from __future__ import annotations
 
-from itsm_tui.workflow.tickets.queries import Queue
+from itsm_tui.workflow.tickets.pages import Queue
 
 QUEUE_TITLES = {
     Queue.MINE: "Mine",

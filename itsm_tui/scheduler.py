@@ -29,7 +29,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from itsm_tui.notify import channels_from
 from itsm_tui.storage.engine import read_session
-from itsm_tui.workflow.context import Site
+from itsm_tui.workflow.site import Site
 from itsm_tui.workflow.site_settings import read_setting
 from itsm_tui.workflow.sla import outbox, scan
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.binding import Binding
@@ -19,10 +19,12 @@ from textual.screen import Screen
 from itsm_tui.dialogs.form import ConfirmDialog, Field, FormDialog
 from itsm_tui.messages import TicketChanged
 from itsm_tui.workflow import tickets as t
-from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.errors import Conflict, DomainError
-from itsm_tui.workflow.groups import GroupView, list_groups
+from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.tickets.states import PENDING_REASONS, RESOLUTION_CODES
+
+if TYPE_CHECKING:
+    from itsm_tui.workflow.groups import GroupView
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class TicketRef:
 
 
 Values = dict[str, str]
-Dialog = Callable[[TicketRef, list[GroupView]], FormDialog]
+Dialog = Callable[[TicketRef, "list[GroupView]"], FormDialog]
 
 
 @dataclass(frozen=True)
@@ -276,6 +278,8 @@ class TicketActions(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="ticket-groups")
     def _read_groups_then_ask(self, name: str, ref: TicketRef) -> None:
         try:
+            from itsm_tui.workflow.groups import list_groups
+
             groups = list_groups(self.site, self.actor)
         except DomainError as error:
             self.app.call_from_thread(self._refused, error)

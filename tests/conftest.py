@@ -18,7 +18,7 @@ from itsm_tui.clock import FrozenClock
 from itsm_tui.config import Settings
 from itsm_tui.storage import migrate
 from itsm_tui.storage.engine import make_engine
-from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.staff import bootstrap_admin
 
 PG_URL = os.environ.get("ITSM_TEST_PG_URL")

@@ -12,7 +12,7 @@ from itsm_tui.cli.state import state
 from itsm_tui.console import console
 from itsm_tui.invocation import CliState
 from itsm_tui.workflow.admin import database_status, ensure_schema, initialise, schema_status
-from itsm_tui.workflow.context import Actor
+from itsm_tui.workflow.site import Actor
 from itsm_tui.workflow.staff import os_login
 
 DEFAULT_DEMO_TICKETS = 50_000  # about a year at the customer's volume

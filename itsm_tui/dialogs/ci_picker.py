@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from itsm_tui.widgets.ci_search import CISearch
-from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.site import Actor, Site
 
 
 class CIPickDialog(ModalScreen[dict[str, str] | None]):

@@ -25,8 +25,8 @@ from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.cmdb import CIDetail, show_ci
 from itsm_tui.workflow.cmdb.items import RelationView, ci_relations
-from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.errors import DomainError
+from itsm_tui.workflow.site import Actor, Site
 
 DOWN, UP = "out", "in"  # RelationView.direction: "this CI <type> other" / "other <type> this"
 

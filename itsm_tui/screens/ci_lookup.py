@@ -13,7 +13,7 @@ from textual.widgets import Header, Input
 from itsm_tui.screens.ci_detail import CIDetailScreen
 from itsm_tui.widgets.ci_search import CISearch
 from itsm_tui.widgets.footer import KeyFooter
-from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.site import Actor, Site
 
 
 class CILookupScreen(Screen[None]):

@@ -22,17 +22,17 @@ from itsm_tui.widgets.alert_inbox import SHOWN, AlertInbox
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.widgets.ticket_table import PAGE, TicketTable
-from itsm_tui.workflow.context import Actor, Site
-from itsm_tui.workflow.dashboard import Dashboard, dashboard
 from itsm_tui.workflow.errors import DomainError
-from itsm_tui.workflow.groups import GroupView
-from itsm_tui.workflow.tickets import Queue, TicketPage, list_tickets
+from itsm_tui.workflow.site import Actor, Site
+from itsm_tui.workflow.tickets.pages import Queue, TicketPage
 from itsm_tui.workflow.tickets.states import allowed_operations
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from itsm_tui.app import ItsmApp
+    from itsm_tui.workflow.dashboard_view import Dashboard
+    from itsm_tui.workflow.groups import GroupView
 
 #: key → queue, in the order the cards show them.
 CARDS = {
@@ -57,8 +57,11 @@ class DashboardScreen(TicketActions):
         Binding("e", "op('escalate')", "Escalate", id="dash-escalate"),
     ]
 
-    def __init__(self, site: Site, actor: Actor, *, first: Future[Dashboard] | None = None) -> None:
-        """``first``: the first read, if the console started it before Textual loaded."""
+    def __init__(
+        self, site: Site, actor: Actor, *, first: Future[Dashboard | None] | None = None
+    ) -> None:
+        """``first``: the first read, if the console started it before Textual loaded (its
+        result None: it failed, and the screen reads again)."""
         super().__init__()
         self.site, self.actor = site, actor
         self._first = first
@@ -92,7 +95,7 @@ class DashboardScreen(TicketActions):
         self.query_one("#dash-mine", TicketTable).border_title = "My open tickets"
         self.set_interval(REFRESH_SECONDS, self.action_refresh)
         first = self._first
-        if first is not None and first.done() and first.exception() is None:
+        if first is not None and first.done() and first.result() is not None:
             # Read before Textual loaded and already here: into the very first frame. Taking
             # a finished future's value does not wait on anything.
             self._first = None
@@ -101,6 +104,8 @@ class DashboardScreen(TicketActions):
             self.action_refresh()
 
     def _mine(self, **kwargs: object) -> TicketPage:
+        from itsm_tui.workflow.tickets.queries import list_tickets
+
         return list_tickets(self.site, self.actor, Queue.MINE, **kwargs)  # type: ignore[arg-type]
 
     def action_refresh(self) -> None:
@@ -117,11 +122,11 @@ class DashboardScreen(TicketActions):
     def load(self, alerts: int) -> None:
         first, self._first = self._first, None
         try:
-            board = (
-                first.result()
-                if first is not None
-                else dashboard(self.site, self.actor, mine=PAGE, alerts=alerts)
-            )
+            board = first.result() if first is not None else None
+            if board is None:  # loads the database code: not before the first read's figures
+                from itsm_tui.workflow.dashboard import dashboard
+
+                board = dashboard(self.site, self.actor, mine=PAGE, alerts=alerts)
         except DomainError as error:
             self.app.call_from_thread(self._refused, error)
             return

@@ -20,8 +20,8 @@ from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.cmdb import ImpactReport, analyse
 from itsm_tui.workflow.cmdb.impact import MAX_DEPTH, SERVICE, Affected
-from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.errors import DomainError
+from itsm_tui.workflow.site import Actor, Site
 
 DEFAULT_DEPTH = 6
 SHOWN = 200  # rows per section; the count above it says how many there are

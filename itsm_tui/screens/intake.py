@@ -28,9 +28,9 @@ from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.callers import CallerView, search_callers, show_caller
 from itsm_tui.workflow.cmdb.items import CIView
 from itsm_tui.workflow.contacts import ContactView, log_contact
-from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.errors import DomainError
 from itsm_tui.workflow.intake import IntakeChoices, intake_choices, search_cis
+from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.sla.service import Deadline, deadline
 from itsm_tui.workflow.tickets import TicketDraft
 

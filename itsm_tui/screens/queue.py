@@ -15,7 +15,7 @@ from itsm_tui.messages import OpenTicket, TicketChanged
 from itsm_tui.queue_titles import QUEUE_TITLES
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.widgets.ticket_table import TicketTable
-from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.tickets import Queue, TicketPage, list_tickets
 
 SORTS = ("newest", "oldest", "priority")

@@ -8,8 +8,6 @@ before it). The queue filters match the indexes declared on ``Ticket``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, true
@@ -27,32 +25,7 @@ from itsm_tui.storage.tables import (
     TicketCI,
     TicketNote,
 )
-
-
-@dataclass(frozen=True)
-class TicketRow:
-    """One line of a queue."""
-
-    id: int
-    number: str
-    priority: int
-    status: str
-    pending_reason: str | None
-    tier: int
-    title: str
-    caller: str | None
-    group: str | None
-    assignee: str | None
-    opened_at: datetime
-    response_due_at: datetime | None
-    resolution_due_at: datetime | None
-    flagged_at: datetime | None
-    version: int
-    resolution_warn_at: datetime | None = None
-    sla_policy: str | None = None  # with the one below: time left and elapsed % (sla.progress)
-    resolution_elapsed_min: int | None = None
-    ci: str | None = None
-
+from itsm_tui.storage.ticket_rows import BacklogRow, ContactRow, HistoryEntry, NoteRow, TicketRow
 
 #: Queue orders: name → (column, ascending) pairs, the id last so the order is total.
 SORTS: dict[str, tuple[tuple[str, bool], ...]] = {
@@ -183,19 +156,6 @@ def counts(
     return {name: int(value or 0) for name, value in zip(names, row, strict=True)}
 
 
-@dataclass(frozen=True)
-class BacklogRow:
-    """One group's open work, for the supervisor's dashboard."""
-
-    group: str
-    name: str
-    tier: int
-    open: int
-    unassigned: int
-    at_risk: int
-    breached: int
-
-
 def backlog(
     session: Session,
     where: Sequence[ColumnElement[bool]],
@@ -230,18 +190,6 @@ def backlog(
     ]
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One audited change of a ticket, with who made it."""
-
-    id: int
-    at: datetime
-    action: str
-    actor: str
-    actor_name: str
-    changes: dict[str, Any]
-
-
 def history(session: Session, ticket_id: int) -> list[HistoryEntry]:
     """The ticket's journal, oldest first (``ix_journal_entity``)."""
     rows = session.exec(
@@ -256,14 +204,6 @@ def history(session: Session, ticket_id: int) -> list[HistoryEntry]:
     ]
 
 
-@dataclass(frozen=True)
-class NoteRow:
-    at: datetime
-    kind: str
-    author: str
-    body: str
-
-
 def notes(session: Session, ticket_id: int) -> list[NoteRow]:
     rows = session.exec(
         select(TicketNote, Staff.display_name)
@@ -272,15 +212,6 @@ def notes(session: Session, ticket_id: int) -> list[NoteRow]:
         .order_by(col(TicketNote.id).desc())
     ).all()
     return [NoteRow(n.created_at, n.kind, name or "System", n.body) for n, name in rows]
-
-
-@dataclass(frozen=True)
-class ContactRow:
-    at: datetime
-    channel: str
-    caller: str | None
-    agent: str | None
-    summary: str
 
 
 def contacts(session: Session, ticket_id: int) -> list[ContactRow]:

@@ -17,8 +17,8 @@ from textual.worker import get_current_worker
 from itsm_tui.console import ALERTS_SHOWN
 from itsm_tui.textsafe import visible
 from itsm_tui.timefmt import local
-from itsm_tui.workflow.context import Actor, Site
-from itsm_tui.workflow.sla.alerts import AlertRow, list_alerts, recent_alerts
+from itsm_tui.workflow.site import Actor, Site
+from itsm_tui.workflow.sla.alert_rows import AlertRow
 
 SHOWN = ALERTS_SHOWN
 
@@ -50,6 +50,8 @@ class AlertInbox(Static):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="alerts")
     def poll(self) -> None:
+        from itsm_tui.workflow.sla.alerts import list_alerts, recent_alerts
+
         if not self.loaded:
             rows = recent_alerts(self.site, self.actor, limit=SHOWN)
             fresh = True

@@ -17,8 +17,8 @@ from textual.worker import get_current_worker
 
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.workflow.cmdb import CIView, lookup_cis
-from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.errors import DomainError
+from itsm_tui.workflow.site import Actor, Site
 
 LIMIT = 50
 #: Fixed columns; the name takes what the terminal has left.

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from itsm_tui.timefmt import business, local
-from itsm_tui.workflow.sla.progress import Progress
+from itsm_tui.workflow.sla.time_left import Progress
 from itsm_tui.workflow.tickets.risk import Risk, risk_of
 
 _COLOUR = {Risk.BREACHED: "bold red", Risk.AT_RISK: "yellow", Risk.OK: "green"}

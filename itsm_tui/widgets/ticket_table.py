@@ -31,10 +31,10 @@ from textual.worker import get_current_worker
 
 from itsm_tui.console import PAGE
 from itsm_tui.domain import OPEN_STATUSES
-from itsm_tui.storage.ticket_queries import TicketRow
+from itsm_tui.storage.ticket_rows import TicketRow
 from itsm_tui.timefmt import business, span
 from itsm_tui.widgets.cells import fit
-from itsm_tui.workflow.sla.progress import Progress
+from itsm_tui.workflow.sla.time_left import Progress
 from itsm_tui.workflow.tickets import TicketPage
 from itsm_tui.workflow.tickets.risk import Risk, risk_of
 

@@ -17,8 +17,9 @@ from itsm_tui.storage.tables import (
     Ticket,
 )
 from itsm_tui.workflow import permissions
-from itsm_tui.workflow.context import Actor, Site, load_actor, system_transaction
+from itsm_tui.workflow.context import load_actor, system_transaction
 from itsm_tui.workflow.permissions import Action
+from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.staff import StaffView, bootstrap_admin
 
 _COUNTED = {

@@ -16,61 +16,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from itsm_tui.clock import Clock, SystemClock
-from itsm_tui.config import Settings
 from itsm_tui.domain import Role
-from itsm_tui.storage.engine import make_engine, read_session, retry_locked, write_session
+from itsm_tui.storage.engine import read_session, retry_locked, write_session
 from itsm_tui.storage.tables import JournalEntry, Staff, StaffRole
 from itsm_tui.workflow import permissions
 from itsm_tui.workflow.errors import Forbidden
 from itsm_tui.workflow.permissions import Action
+from itsm_tui.workflow.site import Actor, Site
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-SYSTEM_LOGIN = "system"
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The staff member on whose behalf an operation runs (``id`` None: the system itself)."""
-
-    id: int | None
-    login: str
-    display_name: str
-    tier: int
-    roles: frozenset[Role]
-
-    @classmethod
-    def system(cls) -> Actor:
-        """The scheduler and other automatic jobs: allowed everything, journaled as "system"."""
-        return cls(None, SYSTEM_LOGIN, "System", 3, frozenset(Role))
-
-    @property
-    def is_system(self) -> bool:
-        return self.id is None
-
-
-class Site:
-    """One installation: its database engine, its clock and its settings."""
-
-    def __init__(
-        self, engine: Engine, *, clock: Clock | None = None, settings: Settings | None = None
-    ) -> None:
-        self.engine = engine
-        self.clock: Clock = clock or SystemClock()
-        self.settings = settings or Settings()
-
-    @classmethod
-    def open(cls, settings: Settings | None = None, *, clock: Clock | None = None) -> Site:
-        settings = settings or Settings()
-        return cls(make_engine(settings.url), clock=clock, settings=settings)
-
-    def close(self) -> None:
-        self.engine.dispose()
 
 
 @dataclass

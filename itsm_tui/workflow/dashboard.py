@@ -8,52 +8,18 @@ paints it from one worker, not three racing each other for the interpreter.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
-
 from sqlmodel import col
 
 from itsm_tui.domain import OPEN_STATUSES
 from itsm_tui.storage import ticket_queries as q
 from itsm_tui.storage.tables import Ticket
 from itsm_tui.workflow.context import Read, query
+from itsm_tui.workflow.dashboard_view import COUNTED, OVERDUE_SHOWN, Dashboard
 from itsm_tui.workflow.permissions import Action, allowed
-from itsm_tui.workflow.sla.alerts import AlertRow, newest_alerts
+from itsm_tui.workflow.sla.alerts import newest_alerts
 from itsm_tui.workflow.tickets import risk
-from itsm_tui.workflow.tickets.queries import (
-    Queue,
-    TicketPage,
-    first_page,
-    my_groups,
-    queue_filter,
-    risk_scope,
-)
-
-#: The queues the dashboard counts, in the order it shows them.
-COUNTED = (
-    Queue.MINE,
-    Queue.GROUP,
-    Queue.UNASSIGNED,
-    Queue.AT_RISK,
-    Queue.BREACHED,
-    Queue.OPEN,
-)
-OVERDUE_SHOWN = 20
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    """What the dashboard shows; ``backlog`` and ``overdue`` only for supervisors."""
-
-    counts: dict[Queue, int]
-    read_at: datetime
-    supervisor: bool = False
-    backlog: list[q.BacklogRow] = field(default_factory=list)
-    overdue: list[q.TicketRow] = field(default_factory=list)
-    #: The first page of my open tickets (not for supervisors; only when asked for).
-    mine: TicketPage | None = None
-    #: My newest alerts, newest first (only when asked for).
-    alerts: list[AlertRow] = field(default_factory=list)
+from itsm_tui.workflow.tickets.pages import Queue
+from itsm_tui.workflow.tickets.queries import first_page, my_groups, queue_filter, risk_scope
 
 
 @query(Action.VIEW_TICKETS)

@@ -1,5 +1,8 @@
 """``itsm`` with no arguments opens the console without the command line; anything else,
-including a case the console cannot open on its own, goes to the command line."""
+including a case the console cannot open on its own, goes to the command line.
+
+A bare start reads the operator and the dashboard in a forked process (``itsm_tui.console``):
+these run the real fork, and the child inherits the patched OS login."""
 
 from __future__ import annotations
 
@@ -7,9 +10,11 @@ from typing import Any, ClassVar
 
 import pytest
 
-import itsm_tui.console as console_module
+import itsm_tui.app as app_module
 from itsm_tui import launch
 from itsm_tui.workflow import staff as staff_flow
+from itsm_tui.workflow import tickets as t
+from itsm_tui.workflow.tickets import Queue, TicketDraft
 from tests.conftest import Desk
 
 
@@ -17,12 +22,19 @@ class FakeApp:
     """Stands in for the Textual app: records who it was opened for."""
 
     opened: ClassVar[list[str]] = []
+    last: ClassVar[FakeApp | None] = None
 
-    def __init__(self, site: Any, actor: Any) -> None:
-        self.actor = actor
+    def __init__(self, site: Any, who: Any, *, first_board: Any = None) -> None:
+        self.site, self.who, self.first_board = site, who, first_board
+        self.engine_open_at_start = site._engine is not None
+        self.refused = False
 
     def run(self) -> None:
-        FakeApp.opened.append(self.actor.login)
+        actor = self.who()  # as ItsmApp asks before it takes the terminal
+        self.refused = actor is None
+        if actor is not None:
+            FakeApp.opened.append(actor.login)
+        FakeApp.last = self
 
 
 @pytest.fixture
@@ -30,8 +42,8 @@ def bare_itsm(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> Desk:
     url = desk.site.engine.url.render_as_string(hide_password=False)
     monkeypatch.setenv("ITSM_DATABASE_URL", url)
     monkeypatch.setattr("sys.argv", ["itsm"])
-    monkeypatch.setattr(console_module, "console", FakeApp)
-    FakeApp.opened = []
+    monkeypatch.setattr(app_module, "ItsmApp", FakeApp)
+    FakeApp.opened, FakeApp.last = [], None
     return desk
 
 
@@ -41,6 +53,20 @@ def test_bare_itsm_opens_the_console_for_the_os_account(
     monkeypatch.setattr(staff_flow, "os_login", lambda: "agent1")
     launch.main()
     assert FakeApp.opened == ["agent1"]
+
+
+def test_the_first_figures_come_from_the_forked_read_not_this_process(
+    bare_itsm: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    number = t.create_ticket(bare_itsm.site, bare_itsm.agent1, TicketDraft(title="printer jam"))
+    t.claim(bare_itsm.site, bare_itsm.agent1, number.number)
+    monkeypatch.setattr(staff_flow, "os_login", lambda: "agent1")
+    launch.main()
+    app = FakeApp.last
+    assert app is not None and not app.engine_open_at_start  # no database code here yet
+    board = app.first_board.result(timeout=30)
+    assert board.counts[Queue.MINE] == 1
+    assert [row.title for row in board.mine.rows] == ["printer jam"]
 
 
 def test_an_unknown_account_gets_the_command_lines_refusal(

@@ -18,7 +18,7 @@ from itsm_tui.storage.engine import make_engine
 from itsm_tui.storage.tables import Ticket
 from itsm_tui.workflow import cmdb
 from itsm_tui.workflow.admin import initialise
-from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.staff import add_staff
 from itsm_tui.workflow.tickets import TicketDraft, add_note, claim, create_ticket, escalate
 from tests.conftest import T0, Desk

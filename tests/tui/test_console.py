@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from itsm_tui.app import ItsmApp
 from itsm_tui.console import console as itsm_console
+from itsm_tui.console import ready_console
 from itsm_tui.dialogs.form import ConfirmDialog, FormDialog
 from itsm_tui.screens.dashboard import DashboardScreen
 from itsm_tui.screens.intake import IntakeScreen
@@ -16,6 +18,7 @@ from itsm_tui.screens.queue import QueueScreen
 from itsm_tui.screens.ticket import TicketScreen
 from itsm_tui.storage import cmdb_queries
 from itsm_tui.widgets.ticket_table import TicketTable
+from itsm_tui.workflow import staff as staff_flow
 from itsm_tui.workflow import tickets as t
 from tests.tui.conftest import Console
 
@@ -88,6 +91,26 @@ async def test_console_opens_on_the_figures_it_read_before_textual_loaded(
         app.action_dashboard()
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen) and len(app.screen_stack) == 1
+
+
+async def test_a_bare_itsm_draws_the_figures_a_forked_process_read(
+    console: Console, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bare ``itsm`` (``ready_console``) reads who is at the keyboard and the dashboard in a
+    child process; this process shows them without having opened the database itself."""
+    monkeypatch.setattr(staff_flow, "os_login", lambda: "agent1")  # the child inherits it
+    app = ready_console(console.site.settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.actor.login == "agent1" and not app.refused
+        await settle(pilot)
+        assert text_of(app, "#card-mine").split() == ["Mine", "3"]
+        assert "agent1" in app.screen.sub_title
+
+
+async def test_an_operator_it_cannot_tell_gets_nothing_on_screen(console: Console) -> None:
+    app = ItsmApp(console.site, lambda: None)  # e.g. an OS account that is not staff
+    await app.run_async(headless=True)
+    assert app.refused and app.screen_stack == []  # the terminal was never taken
 
 
 async def test_queue_shows_user_text_literally_and_wide_text_aligned(console: Console) -> None:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from textual.app import App, ComposeResult
 
-from itsm_tui.storage.ticket_queries import TicketRow
+from itsm_tui.storage.ticket_rows import TicketRow
 from itsm_tui.widgets.ticket_table import PAGE, WINDOW_PAGES, TicketTable
 from itsm_tui.workflow.tickets import TicketPage
 from tests.conftest import T0
@@ -119,7 +119,7 @@ async def test_sla_cells_show_business_time_from_the_page() -> None:
     """The SLA column shows the business time the workflow measured with the page (two hours
     over a weekend, say), never ``due - now`` on the wall clock; "paused" while paused."""
     from itsm_tui.widgets.sla_bar import SlaBar
-    from itsm_tui.workflow.sla.progress import Progress
+    from itsm_tui.workflow.sla.time_left import Progress
 
     queue = FakeQueue()
     running = replace(queue.row(7), resolution_due_at=T0 + timedelta(hours=65))

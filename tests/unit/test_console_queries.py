@@ -149,7 +149,7 @@ def test_dashboard_counts_are_the_queues_counts(desk: Desk) -> None:
     from itsm_tui.storage import ticket_queries as q
     from itsm_tui.storage.engine import read_session
     from itsm_tui.workflow.context import Read, load_actor
-    from itsm_tui.workflow.dashboard import COUNTED
+    from itsm_tui.workflow.dashboard_view import COUNTED
     from itsm_tui.workflow.tickets.queries import queue_filter
 
     a, b, c, d, e = _open(desk, 5)

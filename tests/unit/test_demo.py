@@ -40,12 +40,12 @@ from itsm_tui.storage.tables import (
     TicketCI,
     TicketNote,
 )
-from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.demo import DemoSummary, load_demo
 from itsm_tui.workflow.demo.epoch import epoch_stamper, iso_stamper, to_datetime
 from itsm_tui.workflow.demo.issues import all_kinds
 from itsm_tui.workflow.demo.vocabulary import PENDING_REASONS
 from itsm_tui.workflow.errors import Forbidden, Invalid
+from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.staff import add_staff, bootstrap_admin
 from itsm_tui.workflow.tickets.states import PENDING_REASONS as WORKFLOW_PENDING
 from itsm_tui.workflow.tickets.states import RESOLUTION_CODES

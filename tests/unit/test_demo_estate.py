@@ -14,9 +14,9 @@ from itsm_tui.storage import migrate
 from itsm_tui.storage.engine import make_engine
 from itsm_tui.workflow import cmdb
 from itsm_tui.workflow.cmdb.classes import ALLOWED_PAIRS, CLASSES, RelationType, check_attributes
-from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.demo.epoch import epoch_stamper
 from itsm_tui.workflow.demo.estate import load_estate
+from itsm_tui.workflow.site import Actor, Site
 from tests.conftest import T0
 
 

@@ -9,7 +9,7 @@ from sqlmodel import SQLModel
 
 from itsm_tui.storage import migrate
 from itsm_tui.storage.engine import make_engine
-from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.staff import add_staff, bootstrap_admin, list_staff
 from tests.conftest import Desk
 

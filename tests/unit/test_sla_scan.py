@@ -26,7 +26,7 @@ from itsm_tui.storage.tables import (
     Ticket,
 )
 from itsm_tui.workflow import tickets as t
-from itsm_tui.workflow.context import Site
+from itsm_tui.workflow.site import Site
 from itsm_tui.workflow.sla import alerts, outbox, scan
 from itsm_tui.workflow.sla import service as sla
 from itsm_tui.workflow.tickets import TicketDraft

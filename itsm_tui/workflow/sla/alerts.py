@@ -6,29 +6,15 @@ scan, the clocks and the policy editor with it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from sqlmodel import col, select
 
 from itsm_tui.storage.tables import SlaAlert, Staff, Ticket
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.permissions import Action, allowed
+from itsm_tui.workflow.sla.alert_rows import AlertRow
 
 MAX_ALERTS = 500
-
-
-@dataclass(frozen=True)
-class AlertRow:
-    id: int
-    ticket: str
-    kind: str
-    staff: str
-    target: str
-    message: str
-    due_at: datetime
-    created_at: datetime
 
 
 @query(Action.VIEW_TICKETS)

@@ -25,7 +25,7 @@ from sqlmodel import col, select
 
 from itsm_tui.storage.engine import read_session, write_session
 from itsm_tui.storage.tables import NotificationOutbox
-from itsm_tui.workflow.context import Site
+from itsm_tui.workflow.site import Site
 
 log = logging.getLogger("itsm.notify")
 

@@ -14,7 +14,6 @@ its transaction reads once, and two ``bisect`` calls per row.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,22 +24,10 @@ from itsm_tui.workflow.business_calendar import BusinessCalendar
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.sla import config as cfg
+from itsm_tui.workflow.sla.time_left import NO_CLOCK, Progress
 from itsm_tui.workflow.tickets.states import PAUSING_PENDING_REASONS
 
 _OPEN = frozenset(s.value for s in OPEN_STATUSES)
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A clock's time left (business minutes; negative: overdue) and the share used."""
-
-    state: str  # running | paused | stopped | none
-    minutes_left: int | None
-    elapsed_percent: int | None
-    calendar: str | None = None  # the policy's calendar the minutes are counted on
-
-
-NO_CLOCK = Progress("none", None, None)
 
 
 class Measure:

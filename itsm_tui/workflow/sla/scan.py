@@ -64,8 +64,9 @@ from itsm_tui.storage.tables import (
 )
 from itsm_tui.timefmt import local
 from itsm_tui.workflow.business_calendar import BusinessCalendar
-from itsm_tui.workflow.context import Actor, Site, Tx
+from itsm_tui.workflow.context import Tx
 from itsm_tui.workflow.errors import DomainError
+from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.sla import clock as sla_clock
 from itsm_tui.workflow.sla import config as cfg
 from itsm_tui.workflow.sla.clock import Clocks, Threshold

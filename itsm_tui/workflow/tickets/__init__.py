@@ -32,10 +32,9 @@ if TYPE_CHECKING:
     )
     from itsm_tui.workflow.tickets.notes import add_note
     from itsm_tui.workflow.tickets.overview import TicketOverview, ticket_overview
+    from itsm_tui.workflow.tickets.pages import Queue, TicketPage
     from itsm_tui.workflow.tickets.queries import (
-        Queue,
         TicketDetail,
-        TicketPage,
         list_tickets,
         show_ticket,
         ticket_history,
@@ -63,10 +62,12 @@ _HOMES = {
     "add_note": "notes",
     **dict.fromkeys(("TicketOverview", "ticket_overview"), "overview"),
     **dict.fromkeys(
+        ("Queue", "TicketPage"),
+        "pages",
+    ),
+    **dict.fromkeys(
         (
-            "Queue",
             "TicketDetail",
-            "TicketPage",
             "list_tickets",
             "show_ticket",
             "ticket_history",

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from itsm_tui.storage import ticket_queries as q
+from itsm_tui.storage.ticket_rows import HistoryEntry
 from itsm_tui.workflow.cmdb.impact import ServicesAtStake, stake_of
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.lookup import find_ticket
 from itsm_tui.workflow.permissions import Action
-from itsm_tui.workflow.sla.progress import Measure, Progress
+from itsm_tui.workflow.sla.progress import Measure
+from itsm_tui.workflow.sla.time_left import Progress
 from itsm_tui.workflow.tickets.queries import TicketDetail, detail_of
 
 
@@ -24,7 +26,7 @@ class TicketOverview:
     """The ticket screen's data: ``response`` and ``resolution`` are business time left."""
 
     detail: TicketDetail
-    history: list[q.HistoryEntry]
+    history: list[HistoryEntry]
     stake: ServicesAtStake
     response: Progress
     resolution: Progress

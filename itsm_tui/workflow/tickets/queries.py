@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
-from enum import StrEnum
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import or_
@@ -14,47 +12,24 @@ from itsm_tui.domain import OPEN_STATUSES, TicketStatus
 from itsm_tui.storage import ticket_queries as q
 from itsm_tui.storage.tables import GroupMember, Ticket
 from itsm_tui.storage.text_match import starts_with
+from itsm_tui.storage.ticket_rows import ContactRow, HistoryEntry, NoteRow
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.lookup import find_ticket
 from itsm_tui.workflow.permissions import Action, allowed
-from itsm_tui.workflow.sla.progress import Progress, page_progress
+from itsm_tui.workflow.sla.progress import page_progress
 from itsm_tui.workflow.tickets import risk
+from itsm_tui.workflow.tickets.pages import Queue, TicketPage
 from itsm_tui.workflow.tickets.views import TicketView, ticket_view
 
 MAX_PAGE = 500
 
 
-class Queue(StrEnum):
-    """The queues the console and ``itsm ticket list`` offer."""
-
-    MINE = "mine"  # open tickets assigned to me
-    GROUP = "group"  # open tickets of my groups
-    UNASSIGNED = "unassigned"  # open, nobody holds them (in my groups; all for supervisors)
-    OPEN = "open"  # every open ticket
-    FLAGGED = "flagged"  # raised to a supervisor and still open
-    AT_RISK = "at_risk"  # open, resolution due soon (tickets.risk); scoped like unassigned
-    BREACHED = "breached"  # open, resolution overdue (see tickets.risk); same scope
-    ALL = "all"  # everything, any state (with --status / --priority)
-
-
-@dataclass(frozen=True)
-class TicketPage:
-    """A page of a queue; pass ``next_after`` back to get the next one (None: no more)."""
-
-    rows: list[q.TicketRow]
-    next_after: int | None
-    #: When the page was read (the console colours time left against it).
-    read_at: datetime | None = None
-    #: Each row's resolution clock in business time, by ticket id (``sla.progress``).
-    sla: dict[int, Progress] = field(default_factory=dict)
-
-
 @dataclass(frozen=True)
 class TicketDetail:
     ticket: TicketView
-    notes: list[q.NoteRow]
-    contacts: list[q.ContactRow]
+    notes: list[NoteRow]
+    contacts: list[ContactRow]
 
 
 @query(Action.VIEW_TICKETS)
@@ -73,7 +48,7 @@ def detail_of(read: Read, ticket: Ticket) -> TicketDetail:
 
 
 @query(Action.VIEW_TICKETS)
-def ticket_history(read: Read, number: str) -> list[q.HistoryEntry]:
+def ticket_history(read: Read, number: str) -> list[HistoryEntry]:
     """Every audited change of the ticket, oldest first: who, when, what, old → new."""
     ticket = find_ticket(read.session, number)
     assert ticket.id is not None

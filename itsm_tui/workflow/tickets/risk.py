@@ -16,10 +16,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlmodel import col
-
-from itsm_tui.storage.tables import Ticket
-
 
 class Risk(StrEnum):
     """How close an open ticket is to its resolution limit."""
@@ -30,21 +26,34 @@ class Risk(StrEnum):
     BREACHED = "breached"
 
 
+def _due_and_warn() -> tuple[Any, Any]:
+    """The two ticket columns the SQL conditions compare, imported when first asked for: the
+    console's first frame colours rows with :func:`risk_of` before database code is loaded."""
+    from sqlmodel import col
+
+    from itsm_tui.storage.tables import Ticket
+
+    return col(Ticket.resolution_due_at), col(Ticket.resolution_warn_at)
+
+
 def breached_filter(now: datetime) -> Any:
     """SQL condition: the resolution limit has passed (combine with an open-status filter)."""
-    return col(Ticket.resolution_due_at) < now
+    due, _ = _due_and_warn()
+    return due < now
 
 
 def at_risk_filter(now: datetime) -> Any:
     """SQL condition: past the warning instant, the limit not yet passed."""
-    return (col(Ticket.resolution_warn_at) <= now) & (col(Ticket.resolution_due_at) >= now)
+    due, warn = _due_and_warn()
+    return (warn <= now) & (due >= now)
 
 
 def warned_or_breached_filter(now: datetime) -> Any:
     """SQL condition: at risk or breached — two index ranges, ``(status, resolution_warn_at)``
     and ``(status, resolution_due_at)``, so both counts come from one pass over the rows they
     cover (a ladder without a step below 100 % leaves the warning instant empty: hence both)."""
-    return (col(Ticket.resolution_warn_at) <= now) | (col(Ticket.resolution_due_at) < now)
+    due, warn = _due_and_warn()
+    return (warn <= now) | (due < now)
 
 
 def risk_of(due: datetime | None, warn: datetime | None, now: datetime) -> Risk:

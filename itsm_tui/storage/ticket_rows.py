@@ -1,0 +1,79 @@
+"""The rows ticket queries return: plain, frozen, picklable values with no database code.
+
+Why apart from ``ticket_queries``: the console's first frame draws these (its queue and
+backlog) before SQLAlchemy is loaded, from a read made in a separate process
+(``itsm_tui.console``), and unpickling a row imports only the module that defines it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    """One line of a queue."""
+
+    id: int
+    number: str
+    priority: int
+    status: str
+    pending_reason: str | None
+    tier: int
+    title: str
+    caller: str | None
+    group: str | None
+    assignee: str | None
+    opened_at: datetime
+    response_due_at: datetime | None
+    resolution_due_at: datetime | None
+    flagged_at: datetime | None
+    version: int
+    resolution_warn_at: datetime | None = None
+    sla_policy: str | None = None  # with the one below: time left and elapsed % (sla.progress)
+    resolution_elapsed_min: int | None = None
+    ci: str | None = None
+
+
+@dataclass(frozen=True)
+class BacklogRow:
+    """One group's open work, for the supervisor's dashboard."""
+
+    group: str
+    name: str
+    tier: int
+    open: int
+    unassigned: int
+    at_risk: int
+    breached: int
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One audited change of a ticket, with who made it."""
+
+    id: int
+    at: datetime
+    action: str
+    actor: str
+    actor_name: str
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    at: datetime
+    kind: str
+    author: str
+    body: str
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    at: datetime
+    channel: str
+    caller: str | None
+    agent: str | None
+    summary: str

@@ -1,0 +1,38 @@
+"""What the dashboard shows, as a plain value apart from the reads that fill it in
+(``workflow.dashboard``): the console's first frame draws it before any database code is
+loaded, from a read made in a separate process (``itsm_tui.console``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from itsm_tui.storage.ticket_rows import BacklogRow, TicketRow
+from itsm_tui.workflow.sla.alert_rows import AlertRow
+from itsm_tui.workflow.tickets.pages import Queue, TicketPage
+
+#: The queues the dashboard counts, in the order it shows them.
+COUNTED = (
+    Queue.MINE,
+    Queue.GROUP,
+    Queue.UNASSIGNED,
+    Queue.AT_RISK,
+    Queue.BREACHED,
+    Queue.OPEN,
+)
+OVERDUE_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """What the dashboard shows; ``backlog`` and ``overdue`` only for supervisors."""
+
+    counts: dict[Queue, int]
+    read_at: datetime
+    supervisor: bool = False
+    backlog: list[BacklogRow] = field(default_factory=list)
+    overdue: list[TicketRow] = field(default_factory=list)
+    #: The first page of my open tickets (not for supervisors; only when asked for).
+    mine: TicketPage | None = None
+    #: My newest alerts, newest first (only when asked for).
+    alerts: list[AlertRow] = field(default_factory=list)

@@ -1,0 +1,22 @@
+"""What a queue row or a ticket screen shows of an SLA clock: time left in business minutes.
+
+A plain value apart from ``progress`` (which measures it, with the calendars and the
+database): the console's first frame draws these before any database code is loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A clock's time left (business minutes; negative: overdue) and the share used."""
+
+    state: str  # running | paused | stopped | none
+    minutes_left: int | None
+    elapsed_percent: int | None
+    calendar: str | None = None  # the policy's calendar the minutes are counted on
+
+
+NO_CLOCK = Progress("none", None, None)

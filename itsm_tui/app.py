@@ -8,7 +8,6 @@ dashboard has shown its figures, so the first ticket or queue opened does not pa
 from __future__ import annotations
 
 import gc
-import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -16,6 +15,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from itsm_tui.loading import load_database_code
 from itsm_tui.messages import OpenQueue, OpenTicket, TicketChanged
 from itsm_tui.screens.dashboard import DashboardScreen
 from itsm_tui.workflow.site import Actor, Site
@@ -27,25 +27,13 @@ if TYPE_CHECKING:
 
     from itsm_tui.workflow.dashboard_view import Dashboard
 
-#: What the console imports after its first frame (see ``warm_up``).
-LATER = (
-    "itsm_tui.workflow.dashboard",
-    "itsm_tui.workflow.sla.alerts",
-    "itsm_tui.commands",
-    "itsm_tui.dialogs.form",
-    "itsm_tui.screens.queue",
-    "itsm_tui.screens.ticket",
-    "itsm_tui.screens.intake",
-    "itsm_tui.screens.ci_lookup",
-    "itsm_tui.screens.impact",
-)
-
 
 #: The screens whose ``screens/<name>.tcss`` the app loads with its own.
 SCREEN_STYLES = ("dashboard", "queue", "ticket", "intake", "ci_lookup", "ci_detail", "impact")
 
 
 def _console_commands() -> type[Provider]:
+    load_database_code()
     from itsm_tui.commands import ConsoleCommands
 
     return ConsoleCommands
@@ -126,11 +114,11 @@ class ItsmApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="warm-up")
     def warm_up(self) -> None:
-        """Import the other screens off the UI thread (the dashboard calls this once it has
-        shown its figures): a thread switch every few milliseconds keeps keys answered. Then
-        compile the SLA calendars, which the first queue page would otherwise wait for."""
-        for name in LATER:
-            importlib.import_module(name)
+        """Load the database code and the other screens off the UI thread (the dashboard
+        calls this once it has shown its figures): a thread switch every few milliseconds
+        keeps keys answered. Then compile the SLA calendars, which the first queue page
+        would otherwise wait for."""
+        load_database_code()
         from itsm_tui.workflow.sla.progress import prepare_calendars
 
         prepare_calendars(self.site, self.actor)
@@ -140,12 +128,14 @@ class ItsmApp(App[None]):
             self.pop_screen()
 
     def action_intake(self) -> None:
+        load_database_code()  # at once, unless pressed in the first moment (see loading)
         from itsm_tui.screens.intake import IntakeScreen
 
         if not isinstance(self.screen, IntakeScreen):
             self.push_screen(IntakeScreen(self.site, self.actor))
 
     def action_goto(self) -> None:
+        load_database_code()
         from itsm_tui.dialogs.form import Field, FormDialog
         from itsm_tui.workflow.lookup import normalise_number
 
@@ -156,12 +146,14 @@ class ItsmApp(App[None]):
         self.push_screen(FormDialog("Go to ticket", [Field("number", "Number")]), chosen)
 
     def action_cis(self) -> None:
+        load_database_code()
         from itsm_tui.screens.ci_lookup import CILookupScreen
 
         if not isinstance(self.screen, CILookupScreen):
             self.push_screen(CILookupScreen(self.site, self.actor))
 
     def action_impact_of(self) -> None:
+        load_database_code()
         from itsm_tui.dialogs.form import Field, FormDialog
         from itsm_tui.screens.impact import ImpactScreen
 
@@ -174,11 +166,13 @@ class ItsmApp(App[None]):
         self.push_screen(FormDialog("Impact of …", [field]), chosen)
 
     def open_ticket(self, number: str) -> None:
+        load_database_code()
         from itsm_tui.screens.ticket import TicketScreen
 
         self.push_screen(TicketScreen(self.site, self.actor, number))
 
     def open_queue(self, queue: str) -> None:
+        load_database_code()
         from itsm_tui.screens.queue import QueueScreen
 
         self.push_screen(QueueScreen(self.site, self.actor, queue))

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from itsm_tui.dialogs.form import ConfirmDialog, Field, FormDialog
+from itsm_tui.loading import load_database_code
 from itsm_tui.messages import TicketChanged
 from itsm_tui.workflow import tickets as t
 from itsm_tui.workflow.errors import Conflict, DomainError
@@ -267,6 +268,7 @@ class TicketActions(Screen[None]):
         op = OPS[name]
         if op.picks_ci:
             # The CMDB search comes with the CMDB workflow: not worth importing before it is used.
+            load_database_code()
             from itsm_tui.dialogs.ci_picker import CIPickDialog
 
             dialog: Any = CIPickDialog(self.site, self.actor, f"{op.label} to {ref.number}")
@@ -278,6 +280,7 @@ class TicketActions(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="ticket-groups")
     def _read_groups_then_ask(self, name: str, ref: TicketRef) -> None:
         try:
+            load_database_code()
             from itsm_tui.workflow.groups import list_groups
 
             groups = list_groups(self.site, self.actor)
@@ -292,6 +295,7 @@ class TicketActions(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="ticket-op")
     def _perform(self, name: str, ref: TicketRef, values: Values) -> None:
+        load_database_code()
         try:
             OPS[name].call(self.site, self.actor, ref, values)
         except Conflict as error:

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
+from itsm_tui.loading import load_database_code
 from itsm_tui.messages import OpenQueue, OpenTicket, TicketChanged
 from itsm_tui.queue_titles import QUEUE_TITLES
 from itsm_tui.ticket_actions import TicketActions, TicketRef
@@ -104,6 +105,7 @@ class DashboardScreen(TicketActions):
             self.action_refresh()
 
     def _mine(self, **kwargs: object) -> TicketPage:
+        load_database_code()
         from itsm_tui.workflow.tickets.queries import list_tickets
 
         return list_tickets(self.site, self.actor, Queue.MINE, **kwargs)  # type: ignore[arg-type]
@@ -124,6 +126,7 @@ class DashboardScreen(TicketActions):
         try:
             board = first.result() if first is not None else None
             if board is None:  # loads the database code: not before the first read's figures
+                load_database_code()
                 from itsm_tui.workflow.dashboard import dashboard
 
                 board = dashboard(self.site, self.actor, mine=PAGE, alerts=alerts)

@@ -15,6 +15,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from itsm_tui.console import ALERTS_SHOWN
+from itsm_tui.loading import load_database_code
 from itsm_tui.textsafe import visible
 from itsm_tui.timefmt import local
 from itsm_tui.workflow.site import Actor, Site
@@ -50,6 +51,7 @@ class AlertInbox(Static):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="alerts")
     def poll(self) -> None:
+        load_database_code()
         from itsm_tui.workflow.sla.alerts import list_alerts, recent_alerts
 
         if not self.loaded:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import threading
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -47,6 +48,8 @@ class FirstRead:
     def __init__(self) -> None:
         self._actor: Future[Actor | None] = Future()
         self.board: Future[Dashboard | None] = Future()
+        self._reader: threading.Thread | None = None
+        self._child: int | None = None
 
     def actor(self) -> Actor | None:
         """The operator; waits for the check (this runs before the console takes the screen)."""
@@ -57,6 +60,17 @@ class FirstRead:
         future = {"actor": self._actor, "board": self.board}.get(kind)
         if future is not None and not future.done():
             future.set_result(value)
+
+    def finish(self, timeout: float = 5.0) -> None:
+        """Wait for the read to be over (the child reaped); a child still busy after
+        ``timeout`` (a database that stopped answering) is killed. For the console's exit:
+        the read is long over by then, unless the console closed at once."""
+        if self._reader is None:
+            return
+        self._reader.join(timeout)
+        if self._reader.is_alive() and self._child is not None:
+            os.kill(self._child, signal.SIGKILL)
+            self._reader.join()
 
     def end(self) -> None:
         """Whatever did not arrive is None (the reader failed or stopped early)."""
@@ -105,7 +119,7 @@ def start_first_read(settings: Settings, as_login: str | None = None) -> FirstRe
     """Start :func:`read_first` in a child process (a thread where there is no ``fork``)."""
     first = FirstRead()
     if not hasattr(os, "fork"):
-        _in_thread(lambda: read_first(settings, as_login, first.deliver), first)
+        first._reader = _in_thread(lambda: read_first(settings, as_login, first.deliver), first)
         return first
     receive, send = os.pipe()
     pid = os.fork()
@@ -122,7 +136,8 @@ def start_first_read(settings: Settings, as_login: str | None = None) -> FirstRe
         finally:
             os._exit(0)
     os.close(send)
-    _in_thread(lambda: _receive(os.fdopen(receive, "rb"), pid, first), first)
+    first._child = pid
+    first._reader = _in_thread(lambda: _receive(os.fdopen(receive, "rb"), pid, first), first)
     return first
 
 
@@ -136,21 +151,23 @@ def _receive(pipe: BinaryIO, pid: int, first: FirstRead) -> None:
     os.waitpid(pid, 0)
 
 
-def _in_thread(target: Any, first: FirstRead) -> None:
+def _in_thread(target: Any, first: FirstRead) -> threading.Thread:
     def run() -> None:
         try:
             target()
         finally:
             first.end()
 
-    threading.Thread(target=run, name="first-read", daemon=True).start()
+    thread = threading.Thread(target=run, name="first-read", daemon=True)
+    thread.start()
+    return thread
 
 
-def ready_console(settings: Settings, as_login: str | None = None) -> ItsmApp:
-    """The console for the operator at the keyboard. It learns who that is as it loads,
-    before it takes the terminal; when it cannot (``app.refused`` after ``run()``), it shows
-    nothing and the command line must handle this start."""
-    first = start_first_read(settings, as_login)
+def ready_console(settings: Settings, first: FirstRead) -> ItsmApp:
+    """The console for the operator at the keyboard, whom ``first`` (just started) finds. It
+    learns who that is as it loads, before it takes the terminal; when it cannot
+    (``app.refused`` after ``run()``), it shows nothing and the command line must handle
+    this start."""
     prefer_full_colour()  # before Textual is imported: it reads the colour system once
     from itsm_tui.app import ItsmApp  # meanwhile, the child loads the database code
 

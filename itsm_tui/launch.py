@@ -27,11 +27,13 @@ def main() -> None:
 def open_ready_console(settings: Settings) -> bool:
     """Run the console if the database is ready and the operator known; False (nothing shown)
     otherwise, for the command line to handle."""
-    from itsm_tui.console import ready_console
+    from itsm_tui.console import ready_console, start_first_read
 
-    app = ready_console(settings)
+    first = start_first_read(settings)  # first: the child starts on the other core at once
+    app = ready_console(settings, first)
     try:
         app.run()
     finally:
+        first.finish()
         app.site.close()
     return not app.refused

@@ -6,6 +6,7 @@ these run the real fork, and the child inherits the patched OS login."""
 
 from __future__ import annotations
 
+import os
 from typing import Any, ClassVar
 
 import pytest
@@ -53,6 +54,8 @@ def test_bare_itsm_opens_the_console_for_the_os_account(
     monkeypatch.setattr(staff_flow, "os_login", lambda: "agent1")
     launch.main()
     assert FakeApp.opened == ["agent1"]
+    with pytest.raises(ChildProcessError):  # the forked reader is over and reaped
+        os.waitpid(-1, os.WNOHANG)
 
 
 def test_the_first_figures_come_from_the_forked_read_not_this_process(

@@ -117,10 +117,9 @@ def child_console(url: str, login: str) -> None:
 
     pwd.getpwuid = lambda uid: SimpleNamespace(pw_name=login)  # type: ignore[assignment]
     from itsm_tui.config import Settings
-    from itsm_tui.console import ready_console, start_first_read
+    from itsm_tui.console import bare_console
 
-    settings = Settings(database_url=url)
-    app = ready_console(settings, start_first_read(settings))
+    app, _ = bare_console(Settings(database_url=url))
     frames = Frames(app)
     frames.expect(lambda: getattr(app.screen, "board", None) is not None)
     figures: dict[str, Any] = {"as": login}

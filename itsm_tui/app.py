@@ -110,7 +110,9 @@ class ItsmApp(App[None]):
     def on_mount(self) -> None:
         # Everything imported and built so far lives as long as the console: keep it out of
         # the cyclic collector, whose full passes over it cost ~0.1 s pauses mid-screen.
+        # (A bare `itsm` starts with the collector off, see launch; it runs from here on.)
         gc.freeze()
+        gc.enable()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="warm-up")
     def warm_up(self) -> None:

@@ -11,6 +11,7 @@ exit code.
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from itsm_tui.config import Settings
@@ -27,13 +28,13 @@ def main() -> None:
 def open_ready_console(settings: Settings) -> bool:
     """Run the console if the database is ready and the operator known; False (nothing shown)
     otherwise, for the command line to handle."""
-    from itsm_tui.console import ready_console, start_first_read
+    from itsm_tui.console import bare_console
 
-    first = start_first_read(settings)  # first: the child starts on the other core at once
-    app = ready_console(settings, first)
+    app, first = bare_console(settings)
     try:
         app.run()
     finally:
+        gc.enable()
         first.finish()
         app.site.close()
     return not app.refused

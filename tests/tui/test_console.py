@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pytest
@@ -9,8 +10,8 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from itsm_tui.app import ItsmApp
+from itsm_tui.console import bare_console
 from itsm_tui.console import console as itsm_console
-from itsm_tui.console import ready_console, start_first_read
 from itsm_tui.dialogs.form import ConfirmDialog, FormDialog
 from itsm_tui.screens.dashboard import DashboardScreen
 from itsm_tui.screens.intake import IntakeScreen
@@ -99,14 +100,14 @@ async def test_a_bare_itsm_draws_the_figures_a_forked_process_read(
     """A bare ``itsm`` (``ready_console``) reads who is at the keyboard and the dashboard in a
     child process; this process shows them without having opened the database itself."""
     monkeypatch.setattr(staff_flow, "os_login", lambda: "agent1")  # the child inherits it
-    first = start_first_read(console.site.settings)
-    app = ready_console(console.site.settings, first)
+    app, first = bare_console(console.site.settings)
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.actor.login == "agent1" and not app.refused
         await settle(pilot)
         assert text_of(app, "#card-mine").split() == ["Mine", "3"]
         assert "agent1" in app.screen.sub_title
     first.finish()
+    assert gc.isenabled()  # off until the first frame only
 
 
 async def test_an_operator_it_cannot_tell_gets_nothing_on_screen(console: Console) -> None:

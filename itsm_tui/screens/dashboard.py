@@ -18,7 +18,7 @@ from itsm_tui.loading import load_database_code
 from itsm_tui.messages import OpenQueue, OpenTicket, TicketChanged
 from itsm_tui.queue_titles import QUEUE_TITLES
 from itsm_tui.ticket_actions import TicketActions, TicketRef
-from itsm_tui.timefmt import left
+from itsm_tui.timefmt import business
 from itsm_tui.widgets.alert_inbox import SHOWN, AlertInbox
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
@@ -91,7 +91,7 @@ class DashboardScreen(TicketActions):
         backlog.add_columns("Group", "T", "Open", "Unass.", "Risk", "Late")
         backlog.border_title = "Backlog by group"
         overdue = self.query_one("#dash-overdue", DataTable)
-        overdue.add_columns("Number", "P", "Late", "Group", "Holder", "Title")
+        overdue.add_columns("Number", "P", "Late bus.", "Group", "Holder", "Title")
         overdue.border_title = "Past their limit — a: reassign · e: escalate"
         self.query_one("#dash-mine", TicketTable).border_title = "My open tickets"
         self.set_interval(REFRESH_SECONDS, self.action_refresh)
@@ -177,7 +177,11 @@ class DashboardScreen(TicketActions):
         overdue = self.query_one("#dash-overdue", DataTable)
         overdue.clear()
         for t in board.overdue:
-            late = left(t.resolution_due_at - board.read_at) if t.resolution_due_at else ""
+            clock = board.overdue_sla.get(t.id)
+            minutes = clock.minutes_left if clock is not None else None
+            # Business time past the limit, as the SLA counts it ("-3h 10m"): wall-clock
+            # lateness over a weekend would read days where the SLA counts none.
+            late = "—" if minutes is None else f"-{business(minutes)}" if minutes < 0 else "0m"
             overdue.add_row(
                 t.number,
                 f"P{t.priority}",

@@ -17,6 +17,7 @@ from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.dashboard_view import COUNTED, OVERDUE_SHOWN, Dashboard
 from itsm_tui.workflow.permissions import Action, allowed
 from itsm_tui.workflow.sla.alerts import newest_alerts
+from itsm_tui.workflow.sla.progress import page_progress
 from itsm_tui.workflow.tickets import risk
 from itsm_tui.workflow.tickets.pages import Queue
 from itsm_tui.workflow.tickets.queries import first_page, my_groups, queue_filter, risk_scope
@@ -47,7 +48,15 @@ def dashboard(read: Read, *, mine: int = 0, alerts: int = 0) -> Dashboard:
     overdue = q.queue_page(
         read.session, queue_filter(read, Queue.BREACHED, groups), after=None, limit=OVERDUE_SHOWN
     )
-    return Dashboard(counts, read.now, True, backlog, overdue, alerts=newest)
+    return Dashboard(
+        counts,
+        read.now,
+        True,
+        backlog,
+        overdue,
+        overdue_sla=page_progress(read, overdue),
+        alerts=newest,
+    )
 
 
 def _counts(read: Read, groups: list[int]) -> dict[Queue, int]:

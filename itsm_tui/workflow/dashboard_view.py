@@ -9,6 +9,7 @@ from datetime import datetime
 
 from itsm_tui.storage.ticket_rows import BacklogRow, TicketRow
 from itsm_tui.workflow.sla.alert_rows import AlertRow
+from itsm_tui.workflow.sla.time_left import Progress
 from itsm_tui.workflow.tickets.pages import Queue, TicketPage
 
 #: The queues the dashboard counts, in the order it shows them.
@@ -32,6 +33,8 @@ class Dashboard:
     supervisor: bool = False
     backlog: list[BacklogRow] = field(default_factory=list)
     overdue: list[TicketRow] = field(default_factory=list)
+    #: The overdue rows' resolution clocks, by ticket id: how late each is in business time.
+    overdue_sla: dict[int, Progress] = field(default_factory=dict)
     #: The first page of my open tickets (not for supervisors; only when asked for).
     mine: TicketPage | None = None
     #: My newest alerts, newest first (only when asked for).

@@ -182,3 +182,14 @@ def test_dashboard_reads_my_first_tickets_and_alerts_with_its_figures(desk: Desk
     assert board.alerts == []
     assert dashboard(desk.site, desk.agent1).mine is None
     assert dashboard(desk.site, desk.sup, mine=10).mine is None  # supervisors see lists instead
+
+
+def test_supervisor_sees_how_late_in_business_time(desk: Desk) -> None:
+    """Due at 06:00 local, seen at 09:00 (T0): three hours late on the wall clock, but only the
+    half hour since the office day began at 08:30 counts against the SLA."""
+    (a,) = _open(desk, 1)
+    _due(desk, a, -timedelta(hours=3))
+    board = dashboard(desk.site, desk.sup)
+    (row,) = board.overdue
+    clock = board.overdue_sla[row.id]
+    assert (clock.state, clock.minutes_left, clock.calendar) == ("running", -30, "office")

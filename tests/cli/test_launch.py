@@ -91,3 +91,15 @@ def test_arguments_go_to_the_command_line(
     assert done.value.code == 0 and "Run with no command to open the console" in (
         capsys.readouterr().out
     )
+
+
+def test_without_fork_the_first_read_runs_in_a_thread(
+    bare_itsm: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows has no fork: the same read runs beside Textual's import in a thread."""
+    monkeypatch.delattr(os, "fork")
+    monkeypatch.setattr(staff_flow, "os_login", lambda: "agent1")
+    launch.main()
+    app = FakeApp.last
+    assert FakeApp.opened == ["agent1"] and app is not None
+    assert app.first_board.result(timeout=30).counts[Queue.MINE] == 0

@@ -148,14 +148,18 @@ class Walk:
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
     def nearest(self, limit: int | None, *, min_depth: int = 0) -> list[WalkRow]:
-        """Up to ``limit`` rows (None: all), nearest first, then by class and name."""
+        """Up to ``limit`` rows (None: all), nearest first, then by class and name.
+
+        Rows (each with its explaining path) are built only for the CIs returned: the level
+        that fills the limit may hold thousands more (a machine room's third depth)."""
         out: list[WalkRow] = []
         for level in self.levels[min_depth:]:
-            if limit is not None and len(out) >= limit:
+            wanted = len(level) if limit is None else limit - len(out)
+            if wanted <= 0:
                 break
             ordered = sorted(level, key=lambda i: (self.details[i][1], self.details[i][0]))
-            out.extend(self.row(i) for i in ordered)
-        return out if limit is None else out[:limit]
+            out.extend(self.row(i) for i in ordered[:wanted])
+        return out
 
     def of_class(self, ci_class: str) -> list[WalkRow]:
         return [self.row(i) for i in self.found if self.details[i][1] == ci_class]

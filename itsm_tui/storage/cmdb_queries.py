@@ -118,8 +118,11 @@ class _Reader:
                 query = sql.format(ids=f"IN ({', '.join('?' * len(batch))})")
                 self.cursor.execute(query, batch * repeat)
             else:
-                # %b: sent as a binary int array; as text, each id costs a regex test to quote.
-                self.cursor.execute(sql.format(ids="= ANY(%b)"), [batch] * repeat)
+                # The array as one text literal: psycopg's own list dumpers pack each id in
+                # Python (~0.8 µs an id; a wide walk sends tens of thousands of ids), while
+                # str.join runs in C. The cast matches the id columns' type, as before.
+                array = "{" + ",".join(map(str, batch)) + "}"
+                self.cursor.execute(sql.format(ids="= ANY(%s::integer[])"), [array] * repeat)
             yield self.cursor.fetchall()
 
     def close(self) -> None:

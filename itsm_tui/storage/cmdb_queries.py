@@ -78,6 +78,7 @@ _DETAILS = "SELECT id, name, ci_class, status, criticality FROM configuration_it
 _FIRST, _OTHER = itemgetter(0), itemgetter(2)  # a row's id; a step row's (from, type, to) → to
 CHUNK = 1000  # ids per query
 _PARALLEL = "max_parallel_workers_per_gather"
+SERIAL_FROM = 200  # ids in one query past which PostgreSQL runs the reader's queries serially
 FIRST_CHUNK = 50  # ids in a walk's first query at each depth (then 200, 800, 1000, …)
 
 
@@ -87,21 +88,24 @@ class _Reader:
     parameters per query would cost more than the reads. PostgreSQL gets the set as one array
     parameter (``= ANY(%s)``: one plan, whatever the set's size); SQLite as an ``IN`` list.
 
-    On PostgreSQL the reader turns parallel query off for its own queries and puts the
-    setting back when closed. Each of its queries takes a few milliseconds, but a thousand ids
-    in the array make the planner expect enough rows to start two parallel workers — which
-    costs more than the query: on the benchmark graph a core switch's upstream walk took
-    ~100 ms with workers and ~50 ms without, a distribution switch's ~220 and ~120."""
+    On PostgreSQL the reader turns parallel query off before its first query of more than
+    :data:`SERIAL_FROM` ids, and puts the setting back when closed. Each of its queries takes a
+    few milliseconds, but from about 400 ids in the array the planner expects enough rows to
+    start two parallel workers — which costs more than the query: on the benchmark graph a
+    core switch's upstream walk took ~100 ms with workers and ~50 ms without, a distribution
+    switch's ~220 and ~120. Narrow walks (most of them) never send that many ids and skip the
+    two extra round trips."""
 
     def __init__(self, conn: Connection) -> None:
         self.cursor = conn.connection.cursor()
         self.qmark = conn.dialect.paramstyle == "qmark"
-        self._parallel: str | None = None
-        if not self.qmark:
-            self.cursor.execute(
-                f"SELECT current_setting('{_PARALLEL}'), set_config('{_PARALLEL}', '0', true)"
-            )
-            self._parallel = str(self.cursor.fetchone()[0])
+        self._parallel: str | None = None  # the setting to put back, once changed
+
+    def _serial(self) -> None:
+        self.cursor.execute(
+            f"SELECT current_setting('{_PARALLEL}'), set_config('{_PARALLEL}', '0', true)"
+        )
+        self._parallel = str(self.cursor.fetchone()[0])
 
     def rows(self, sql: str, ids: Sequence[int], *, repeat: int = 1) -> list[Any]:
         return [row for chunk in self.chunks(sql, ids, repeat=repeat) for row in chunk]
@@ -124,6 +128,8 @@ class _Reader:
                 # The array as one text literal: psycopg's own list dumpers pack each id in
                 # Python (~0.8 µs an id; a wide walk sends tens of thousands of ids), while
                 # str.join runs in C. The cast matches the id columns' type, as before.
+                if len(batch) > SERIAL_FROM and self._parallel is None:
+                    self._serial()
                 array = "{" + ",".join(map(str, batch)) + "}"
                 self.cursor.execute(sql.format(ids="= ANY(%s::integer[])"), [array] * repeat)
             yield self.cursor.fetchall()

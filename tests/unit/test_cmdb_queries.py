@@ -125,8 +125,9 @@ def test_a_walk_leaves_the_transaction_settings_as_it_found_them(site: Site, adm
         conn.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 3")
         rack = conn.execute(text("SELECT id FROM configuration_item WHERE name = 'RACK'")).scalar()
         reader = q._Reader(conn)
-        reader.cursor.execute("SELECT current_setting('max_parallel_workers_per_gather')")
-        assert reader.cursor.fetchone() == ("0",)
+        setting = "SELECT current_setting('max_parallel_workers_per_gather') WHERE 0 {ids}"
+        assert reader.rows(setting, [0]) == [("3",)]  # a narrow read changes nothing
+        assert reader.rows(setting, range(q.SERIAL_FROM + 1)) == [("0",)]
         reader.close()
         assert [r.name for r in q.walk(conn, [rack], UPSTREAM, max_depth=6).nearest(None)] == [
             "RACK",

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, text
 from sqlmodel import SQLModel
 
-from itsm_tui.storage import bulk
+from itsm_tui.storage import bulk, cmdb_bulk
 from itsm_tui.storage.tables.cmdb import CI_FIELDS
 from itsm_tui.workflow.cmdb.classes import (
     ALIASES,
@@ -270,42 +270,19 @@ def _name_taken(conn: Connection, values: dict[str, Any]) -> bool:
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-_text_json = json.encoder.encode_basestring  # a str as JSON, as _ENCODER writes it
 
 
 def _dump(value: Any) -> str:
     return "{}" if value == {} else _ENCODER.encode(value)
 
 
-def _scalar(value: Any) -> str:
-    """``value`` as _ENCODER writes it; text and integers (nearly every cell) without the
-    encoder's per-call set-up."""
-    cls = value.__class__
-    if cls is str:
-        return _text_json(value)
-    if cls is int:
-        return int.__repr__(value)  # what the JSON encoder writes for an int
-    return _ENCODER.encode(value)
-
-
-#: A created CI's own fields but the attributes, in column order (one C call per row), and the
-#: JSON key (with its colon) its journal entry gives each.
+#: A created CI's own fields but the attributes, in column order (one C call per row).
 _SCALARS = itemgetter(*CI_COLUMNS[:-1])
-_SCALAR_KEYS = tuple(_text_json(FIELD_OF.get(c, c)) + ":" for c in CI_COLUMNS[:-1])
-_ATTRIBUTES_KEY = _text_json(FIELD_OF.get(CI_COLUMNS[-1], CI_COLUMNS[-1])) + ":"
-
-
-def _created_json(scalars: tuple[Any, ...], attributes: str) -> str:
-    """The journal entry of a created CI — its non-empty fields — spliced around the
-    attributes' JSON already written for the row, so no row is encoded twice."""
-    parts = [
-        key + (_text_json(v) if v.__class__ is str else _scalar(v))
-        for key, v in zip(_SCALAR_KEYS, scalars, strict=False)  # same length by construction
-        if v is not None
-    ]
-    if attributes != "{}":
-        parts.append(_ATTRIBUTES_KEY + attributes)
-    return "{" + ",".join(parts) + "}"
+#: A created CI's journal entry: each column under the name files use for it, in column order.
+_JOURNAL_KEYS = tuple((c, FIELD_OF.get(c, c)) for c in CI_COLUMNS)
+_NOT_NULL = frozenset(
+    c.name for c in SQLModel.metadata.tables["configuration_item"].columns if not c.nullable
+)
 
 
 def _table(name: str) -> Any:
@@ -320,19 +297,20 @@ def write_cis(tx: Tx, plan: _CIPlan, progress: Progress | None) -> None:
     actor = tx.actor.id
     first = bulk.next_id(conn, _table("configuration_item"))
     total = len(plan.creates) + len(plan.updates)
-    rows, creates = [], []
     encode = _ENCODER.encode
-    for ci_id, v in enumerate(plan.creates, first):
-        attributes = encode(a) if (a := v["attributes"]) else "{}"  # _dump, inlined
-        scalars = _SCALARS(v)
-        rows.append((ci_id, *scalars, attributes, now, now, 1))
-        creates.append(("ci", ci_id, "create", actor, now, _created_json(scalars, attributes)))
+    rows = [
+        (ci_id, *_SCALARS(v), encode(a) if (a := v["attributes"]) else "{}", now, now, 1)
+        for ci_id, v in enumerate(plan.creates, first)
+    ]
     columns = ("id", *CI_COLUMNS, "created_at", "updated_at", "version")
     bulk.bulk_insert(conn, _table("configuration_item"), columns, rows)
+    del rows
+    # One journal entry per created CI (the audit promise), its fields as JSON — built by the
+    # database from the rows just written, in one statement.
+    cmdb_bulk.journal_created_cis(
+        conn, first, _JOURNAL_KEYS, actor_id=actor, at=now, not_null=_NOT_NULL
+    )
     journal_cols = ("entity", "entity_id", "action", "actor_id", "at", "changes")
-    # One journal entry per created CI (the audit promise), written set-based.
-    bulk.bulk_insert(conn, _table("journal_entry"), journal_cols, creates)
-    del rows, creates
     if progress:
         progress(len(plan.creates), total)
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
@@ -405,9 +383,8 @@ class _Resolver:
         hit = self._found.get(ref)
         if hit is None:
             hit = self._found[ref] = self._find(ref, column)
-            if "label" not in hit:  # class:name, and as the journal's JSON writes it
-                hit["label"] = label = f"{hit['ci_class']}:{hit['name']}"
-                hit["label_json"] = _text_json(label)
+            if "label" not in hit:  # class:name, as errors name it
+                hit["label"] = f"{hit['ci_class']}:{hit['name']}"
         return hit
 
     def _find(self, ref: str, column: str) -> dict[str, Any]:
@@ -471,7 +448,7 @@ def plan_relations(conn: Connection, source: Source, summary: ImportSummary) -> 
         elif key in existing:
             summary.unchanged += 1
         else:
-            creates.append((*key, src["label_json"], dst["label_json"]))
+            creates.append(key)
     summary.errors.extend(repeats)
     return creates
 
@@ -487,13 +464,8 @@ def _relations_from(conn: Connection, source_ids: Iterable[int]) -> set[tuple[in
     return existing
 
 
-#: Each relationship type as JSON (the journal names one per row).
-_TYPE_JSON = {t.value: _text_json(t.value) for t in RelationType}
-
-
 def write_relations(tx: Tx, creates: list[tuple], progress: Progress | None) -> None:
-    """Insert ``creates`` — (source id, target id, type, source and target labels as JSON) — and
-    one journal entry each."""
+    """Insert ``creates`` — (source id, target id, type) — and one journal entry each."""
     conn = tx.session.connection()
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("LOCK TABLE ci_relation IN SHARE ROW EXCLUSIVE MODE")
@@ -503,27 +475,12 @@ def write_relations(tx: Tx, creates: list[tuple], progress: Progress | None) -> 
         conn,
         _table("ci_relation"),
         ("id", "source_id", "target_id", "type", "created_at"),
-        ((first + i, s, d, k, now) for i, (s, d, k, _, _) in enumerate(creates)),
+        ((first + i, s, d, k, now) for i, (s, d, k) in enumerate(creates)),
     )
     if progress:
         progress(len(creates) // 2, len(creates))
-    bulk.bulk_insert(
-        conn,
-        _table("journal_entry"),
-        ("entity", "entity_id", "action", "actor_id", "at", "changes"),
-        (
-            (
-                "ci_relation",
-                first + i,
-                "create",
-                tx.actor.id,
-                now,
-                # {"source": …, "type": …, "target": …}, as _dump would write it
-                f'{{"source":{sn},"type":{_TYPE_JSON[k]},"target":{dn}}}',
-            )
-            for i, (_, _, k, sn, dn) in enumerate(creates)
-        ),
-    )
+    # {"source": "class:name", "type": …, "target": "class:name"} for each, built in SQL.
+    cmdb_bulk.journal_created_relations(conn, first, actor_id=tx.actor.id, at=now)
     if progress:
         progress(len(creates), len(creates))
     bulk.reset_sequence(conn, _table("ci_relation"))

@@ -30,7 +30,7 @@ from itsm_tui.workflow.cmdb.classes import (
     check_pair,
     relation_type,
 )
-from itsm_tui.workflow.cmdb.fields import COMMON, FIELD_OF, References, check_ci
+from itsm_tui.workflow.cmdb.fields import COMMON, FIELD_OF, References, check_ci, row_checker
 from itsm_tui.workflow.cmdb.files import Source, read_source
 from itsm_tui.workflow.context import Read, Tx, mutation, query
 from itsm_tui.workflow.errors import DomainError, Invalid
@@ -171,10 +171,11 @@ def _merge(existing: dict[str, Any], values: dict[str, Any], record: dict[str, A
 
 def plan_cis(conn: Connection, source: Source, summary: ImportSummary) -> _CIPlan:
     refs = References.load(conn)
+    check = row_checker(source.columns, refs) if source.format == "csv" else None
     checked: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
     for line, record in source.records:
         try:
-            checked.append((line, record, check_ci(record, refs)))
+            checked.append((line, record, check(record) if check else check_ci(record, refs)))
         except DomainError as exc:
             summary.errors.append(_error(line, record, exc))
     by_tag = {

@@ -277,6 +277,23 @@ def _dump(value: Any) -> str:
     return "{}" if value == {} else _ENCODER.encode(value)
 
 
+_quote = json.encoder.encode_basestring  # a str as JSON: what _ENCODER writes for one
+
+
+def _attributes_json(attributes: dict[str, Any]) -> str:
+    """``_dump(attributes)``, byte for byte. Most CIs' attributes are a few text values; those
+    are joined here from C-quoted strings, without the encoder's per-call set-up (~2 us, for
+    a quarter of a 100,000-CI import's rows). Anything else goes to the encoder."""
+    if not attributes:
+        return "{}"
+    parts = []
+    for key, value in attributes.items():
+        if value.__class__ is not str or key.__class__ is not str:
+            return _ENCODER.encode(attributes)
+        parts.append(f"{_quote(key)}:{_quote(value)}")
+    return "{" + ",".join(parts) + "}"
+
+
 #: A created CI's own fields but the attributes, in column order (one C call per row).
 _SCALARS = itemgetter(*CI_COLUMNS[:-1])
 #: A created CI's journal entry: each column under the name files use for it, in column order.
@@ -298,9 +315,8 @@ def write_cis(tx: Tx, plan: _CIPlan, progress: Progress | None) -> None:
     actor = tx.actor.id
     first = bulk.next_id(conn, _table("configuration_item"))
     total = len(plan.creates) + len(plan.updates)
-    encode = _ENCODER.encode
     rows = [
-        (ci_id, *_SCALARS(v), encode(a) if (a := v["attributes"]) else "{}", now, now, 1)
+        (ci_id, *_SCALARS(v), _attributes_json(v["attributes"]), now, now, 1)
         for ci_id, v in enumerate(plan.creates, first)
     ]
     columns = ("id", *CI_COLUMNS, "created_at", "updated_at", "version")
@@ -360,7 +376,7 @@ class _Resolver:
         self.by_name: dict[str, list[dict[str, Any]]] = {}
         for row in _existing(conn, "name", names, _KEYS):
             self.by_name.setdefault(row["name"], []).append(row)
-        self._found: dict[str, dict[str, Any]] = {}
+        self.found: dict[str, dict[str, Any]] = {}  # reference → CI, once resolved
 
     @staticmethod
     def _classed(ref: str) -> bool:
@@ -381,9 +397,9 @@ class _Resolver:
     def find(self, ref: str, column: str) -> dict[str, Any]:
         """The CI ``ref`` names (a relationships file names the same switch or rack thousands
         of times: each reference is resolved once)."""
-        hit = self._found.get(ref)
+        hit = self.found.get(ref)
         if hit is None:
-            hit = self._found[ref] = self._find(ref, column)
+            hit = self.found[ref] = self._find(ref, column)
             if "label" not in hit:  # class:name, as errors name it
                 hit["label"] = f"{hit['ci_class']}:{hit['name']}"
         return hit
@@ -416,7 +432,7 @@ def plan_relations(conn: Connection, source: Source, summary: ImportSummary) -> 
     targets = dict.fromkeys(str(r.get("target") or "") for _, r in records)
     resolver = _Resolver(conn, [*sources, *targets])
     existing = _relations_from(conn, resolver.ids(sources, "source"))
-    find = resolver.find
+    find, known = resolver.find, resolver.found  # (a file names each CI many times)
     creates: list[tuple] = []
     repeats: list[RowError] = []
     seen: dict[tuple[int, int, str], int] = {}
@@ -431,8 +447,10 @@ def plan_relations(conn: Connection, source: Source, summary: ImportSummary) -> 
             if typed is None:
                 kind = relation_type(written)
                 typed = types[written] = (kind, kind.value)
-            src = find(str(record.get("source") or ""), "source")
-            dst = find(str(record.get("target") or ""), "target")
+            ref = str(record.get("source") or "")
+            src = known.get(ref) or find(ref, "source")
+            ref = str(record.get("target") or "")
+            dst = known.get(ref) or find(ref, "target")
             if src["id"] == dst["id"]:
                 raise Invalid("a CI cannot be related to itself.", field="target")
             pair = (typed[1], src["ci_class"], dst["ci_class"])

@@ -16,9 +16,11 @@ reaches over a thousand CIs), each a few index range scans.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, exists, func
@@ -73,7 +75,10 @@ def _step_sql(edges: Edges, ids: str = "IN :ids") -> str:
 
 
 _DETAILS = "SELECT id, name, ci_class, status, criticality FROM configuration_item WHERE id {ids}"
+_FIRST, _OTHER = itemgetter(0), itemgetter(2)  # a row's id; a step row's (from, type, to) → to
 CHUNK = 1000  # ids per query
+_PARALLEL = "max_parallel_workers_per_gather"
+SERIAL_FROM = 200  # ids in one query past which PostgreSQL runs the reader's queries serially
 FIRST_CHUNK = 50  # ids in a walk's first query at each depth (then 200, 800, 1000, …)
 
 
@@ -81,11 +86,26 @@ class _Reader:
     """Queries with one set of ids, straight through the driver's cursor: a walk reads up to
     tens of thousands of rows, and result objects or a rendered ``IN`` of a thousand bound
     parameters per query would cost more than the reads. PostgreSQL gets the set as one array
-    parameter (``= ANY(%s)``: one plan, whatever the set's size); SQLite as an ``IN`` list."""
+    parameter (``= ANY(%s)``: one plan, whatever the set's size); SQLite as an ``IN`` list.
+
+    On PostgreSQL the reader turns parallel query off before its first query of more than
+    :data:`SERIAL_FROM` ids, and puts the setting back when closed. Each of its queries takes a
+    few milliseconds, but from about 400 ids in the array the planner expects enough rows to
+    start two parallel workers — which costs more than the query: on the benchmark graph a
+    core switch's upstream walk took ~100 ms with workers and ~50 ms without, a distribution
+    switch's ~220 and ~120. Narrow walks (most of them) never send that many ids and skip the
+    two extra round trips."""
 
     def __init__(self, conn: Connection) -> None:
         self.cursor = conn.connection.cursor()
         self.qmark = conn.dialect.paramstyle == "qmark"
+        self._parallel: str | None = None  # the setting to put back, once changed
+
+    def _serial(self) -> None:
+        self.cursor.execute(
+            f"SELECT current_setting('{_PARALLEL}'), set_config('{_PARALLEL}', '0', true)"
+        )
+        self._parallel = str(self.cursor.fetchone()[0])
 
     def rows(self, sql: str, ids: Sequence[int], *, repeat: int = 1) -> list[Any]:
         return [row for chunk in self.chunks(sql, ids, repeat=repeat) for row in chunk]
@@ -105,12 +125,27 @@ class _Reader:
                 query = sql.format(ids=f"IN ({', '.join('?' * len(batch))})")
                 self.cursor.execute(query, batch * repeat)
             else:
-                # %b: sent as a binary int array; as text, each id costs a regex test to quote.
-                self.cursor.execute(sql.format(ids="= ANY(%b)"), [batch] * repeat)
+                # The array as one text literal: psycopg's own list dumpers pack each id in
+                # Python (~0.8 µs an id; a wide walk sends tens of thousands of ids), while
+                # str.join runs in C. The cast matches the id columns' type, as before.
+                if len(batch) > SERIAL_FROM and self._parallel is None:
+                    self._serial()
+                array = "{" + ",".join(map(str, batch)) + "}"
+                self.cursor.execute(sql.format(ids="= ANY(%s::integer[])"), [array] * repeat)
             yield self.cursor.fetchall()
 
     def close(self) -> None:
+        # Back to what the transaction had before (a failed transaction ends with it anyway,
+        # and takes no more commands: the error that failed it is the one to see).
+        if self._parallel is not None and not _failed(self.cursor):
+            self.cursor.execute(f"SELECT set_config('{_PARALLEL}', %s, true)", [self._parallel])
         self.cursor.close()
+
+
+def _failed(cursor: Any) -> bool:
+    from psycopg.pq import TransactionStatus  # only PostgreSQL gets here
+
+    return bool(cursor.connection.info.transaction_status == TransactionStatus.INERROR)
 
 
 @dataclass(frozen=True)
@@ -133,32 +168,34 @@ class Walk:
 
     levels: list[list[int]]  # the CIs first reached at each depth (the roots at 0)
     found: dict[int, tuple[int, int | None, str | None]]  # id → (depth, parent, relationship)
-    details: dict[int, tuple[str, str, str, int]]  # id → (name, class, status, criticality)
+    # id → (id, name, class, status, criticality): the details query's rows as they come
+    details: dict[int, tuple[int, str, str, str, int]]
     truncated: bool  # the walk reached its limit and stopped there
 
     def count(self, *, min_depth: int = 0) -> int:
         return sum(len(level) for level in self.levels[min_depth:])
 
     def by_class(self, *, min_depth: int = 1) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for level in self.levels[min_depth:]:
-            for i in level:
-                cls = self.details[i][1]
-                counts[cls] = counts.get(cls, 0) + 1
+        details = self.details
+        counts = Counter(details[i][2] for level in self.levels[min_depth:] for i in level)
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
     def nearest(self, limit: int | None, *, min_depth: int = 0) -> list[WalkRow]:
-        """Up to ``limit`` rows (None: all), nearest first, then by class and name."""
+        """Up to ``limit`` rows (None: all), nearest first, then by class and name.
+
+        Rows (each with its explaining path) are built only for the CIs returned: the level
+        that fills the limit may hold thousands more (a machine room's third depth)."""
         out: list[WalkRow] = []
         for level in self.levels[min_depth:]:
-            if limit is not None and len(out) >= limit:
+            wanted = len(level) if limit is None else limit - len(out)
+            if wanted <= 0:
                 break
-            ordered = sorted(level, key=lambda i: (self.details[i][1], self.details[i][0]))
-            out.extend(self.row(i) for i in ordered)
-        return out if limit is None else out[:limit]
+            ordered = sorted(level, key=lambda i: (self.details[i][2], self.details[i][1]))
+            out.extend(self.row(i) for i in ordered[:wanted])
+        return out
 
     def of_class(self, ci_class: str) -> list[WalkRow]:
-        return [self.row(i) for i in self.found if self.details[i][1] == ci_class]
+        return [self.row(i) for i in self.found if self.details[i][2] == ci_class]
 
     def row(self, i: int) -> WalkRow:
         path, via = [i], []
@@ -167,10 +204,11 @@ class Walk:
             path.append(parent)
             via.append(kind or "")
             _, parent, kind = self.found[parent]
-        return WalkRow(i, depth, tuple(reversed(path)), tuple(reversed(via)), *self.details[i])
+        _, *details = self.details[i]
+        return WalkRow(i, depth, tuple(reversed(path)), tuple(reversed(via)), *details)
 
     def label(self, i: int) -> str:
-        name, ci_class, _, _ = self.details[i]
+        _, name, ci_class, _, _ = self.details[i]
         return f"{ci_class}:{name}"
 
 
@@ -199,7 +237,7 @@ def _walk(reader: _Reader, roots: Sequence[int], edges: Edges, max_depth: int, l
     # The frontier is read in ascending id chunks, so the chunks' rows stay in that order.
     step = f"SELECT * FROM ({_step_sql(edges, '{ids}')}) AS step ORDER BY 1, 2"
     branches = bool(edges.to_source) + bool(edges.to_target)
-    details = {r[0]: r[1:] for r in reader.rows(_DETAILS, sorted(set(roots)))}
+    details = _by_id(reader.rows(_DETAILS, sorted(set(roots))))
     found: dict[int, tuple[int, int | None, str | None]] = dict.fromkeys(details, (0, None, None))
     levels = [sorted(found)]
     while levels[-1] and len(levels) <= max_depth and len(found) < limit:
@@ -207,19 +245,23 @@ def _walk(reader: _Reader, roots: Sequence[int], edges: Edges, max_depth: int, l
         for rows in reader.chunks(step, levels[-1], repeat=branches, first=FIRST_CHUNK):
             # Built back to front, so the first (smallest) parent of each CI is the one kept;
             # the chunks come in ascending parent order, so an earlier chunk's parent wins.
-            first = {other: (depth, me, kind) for me, kind, other in reversed(rows)}
+            # (Built in C from the rows as they are: a wide step reads tens of thousands.)
+            first = dict(zip(map(_OTHER, reversed(rows)), reversed(rows), strict=True))
             new = sorted(first.keys() - found.keys())[: limit - len(found)]
-            found.update((i, first[i]) for i in new)
+            found.update((i, (depth, *first[i][:2])) for i in new)
             level += new
             if len(found) >= limit:  # a core switch reaches most of the estate: stop reading
                 break
         levels.append(level)
     if not levels[-1]:
         levels.pop()
-    details.update(
-        (r[0], r[1:]) for r in reader.rows(_DETAILS, [i for i in found if i not in details])
-    )
+    details.update(_by_id(reader.rows(_DETAILS, [i for i in found if i not in details])))
     return Walk(levels, found, details, len(found) >= limit)
+
+
+def _by_id(rows: list[Any]) -> dict[int, Any]:
+    """Rows keyed by their first column (the id), built in C: a wide walk has 10,000."""
+    return dict(zip(map(_FIRST, rows), rows, strict=True))
 
 
 @dataclass(frozen=True)

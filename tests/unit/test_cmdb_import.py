@@ -310,3 +310,70 @@ def test_a_big_load_refreshes_postgresql_statistics(
             ).all()
         )
     assert counts == {"configuration_item": 4, "ci_relation": 3}
+
+
+AWKWARD = [
+    "tab\there",
+    'quote"d',
+    "back\\slash",
+    "new\nline",
+    "ctl\x01\x1f\x7f",
+    "\u2028sep",
+    "😀𠀀",
+    "null",
+]
+
+
+def test_journal_json_built_in_sql_is_what_python_writes(
+    site: Site, admin: Actor, tmp_path: Path
+) -> None:
+    """Created CIs' and relationships' journal entries are built by the database; their text
+    must be, byte for byte, what Python's encoder writes for the same values."""
+    from itsm_tui.workflow import groups
+
+    groups.add_group(site, admin, "srv", "服务器运维", tier=2)
+    items: list[dict[str, object]] = [
+        {"class": "server", "name": name, "kind": "virtual", "os": name, "asset_tag": f"A{n}"}
+        for n, name in enumerate(AWKWARD)
+    ]
+    items += [
+        {"class": "rack", "name": "R1", "units": 42, "owner_group": "srv", "serial": "S/1"},
+        {"class": "storage", "name": "SAN", "capacity_tb": 1.5, "ip": "fe80::1"},
+        {"class": "printer", "name": "P1", "network": True, "criticality": 4},
+        {"class": "business_service", "name": "SVC"},
+    ]
+    import_file(site, admin, _file(tmp_path, "a.json", json.dumps(items)))
+    links = [{"source": f"A{n}", "type": "located_in", "target": "R1"} for n in range(len(AWKWARD))]
+    links.append({"source": "business_service:SVC", "type": "runs on", "target": AWKWARD[0]})
+    import_file(site, admin, _file(tmp_path, "r.json", json.dumps(links)))
+    as_text = "::text" if site.engine.dialect.name == "postgresql" else ""
+    columns = "id, name, ci_class, status, criticality, owner_group_id, location_id, asset_tag"
+    with site.engine.connect() as conn:
+        cis = conn.exec_driver_sql(
+            f"SELECT {columns}, serial, ip, attributes{as_text} FROM configuration_item"
+        ).all()
+        labels = {r[0]: f"{r[2]}:{r[1]}" for r in cis}
+        rels = {
+            r[0]: r[1:]
+            for r in conn.exec_driver_sql("SELECT id, source_id, type, target_id FROM ci_relation")
+        }
+        written = conn.exec_driver_sql(
+            f"SELECT entity, entity_id, changes{as_text} FROM journal_entry "
+            "WHERE action = 'create' AND entity IN ('ci', 'ci_relation')"
+        ).all()
+    keys = ("name", "class", "status", "criticality", "owner_group", "location", "asset_tag")
+    expected = {}
+    for row in cis:
+        values = dict(zip((*keys, "serial", "ip"), row[1:-1], strict=True))
+        if row[-1] != "{}":
+            values["attributes"] = json.loads(row[-1])
+        changes = {k: v for k, v in values.items() if v is not None}
+        expected[("ci", row[0])] = changes
+    for rel_id, (source, kind, target) in rels.items():
+        changes = {"source": labels[source], "type": kind, "target": labels[target]}
+        expected[("ci_relation", rel_id)] = changes
+    assert len(written) == len(expected) == len(items) + len(links)
+    for entity, entity_id, text in written:
+        assert text == json.dumps(
+            expected[(entity, entity_id)], ensure_ascii=False, separators=(",", ":")
+        ), (entity, entity_id)

@@ -113,3 +113,27 @@ def test_a_wide_outage_is_counted_whole_but_listed_nearest_first(
     cut = cmdb.analyse(site, admin, ["RACK"])
     assert cut.truncated and cut.upstream_count == 3
     assert not cmdb.analyse(site, admin, ["RACK"], listed=None).truncated
+
+
+def test_a_walk_leaves_the_transaction_settings_as_it_found_them(site: Site, admin: Actor) -> None:
+    """On PostgreSQL the walk's reads run without parallel workers (starting them costs more
+    than the reads); the rest of the caller's transaction keeps its own setting."""
+    _chain(site, admin)
+    with site.engine.connect() as conn:
+        if conn.dialect.name != "postgresql":
+            pytest.skip("a PostgreSQL setting")
+        conn.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 3")
+        rack = conn.execute(text("SELECT id FROM configuration_item WHERE name = 'RACK'")).scalar()
+        reader = q._Reader(conn)
+        setting = "SELECT current_setting('max_parallel_workers_per_gather') WHERE 0 {ids}"
+        assert reader.rows(setting, [0]) == [("3",)]  # a narrow read changes nothing
+        assert reader.rows(setting, range(q.SERIAL_FROM + 1)) == [("0",)]
+        reader.close()
+        assert [r.name for r in q.walk(conn, [rack], UPSTREAM, max_depth=6).nearest(None)] == [
+            "RACK",
+            "S1",
+            "S2",
+            "SVC",
+        ]
+        setting = conn.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar()
+        assert setting == "3"

@@ -234,6 +234,12 @@ def check_attributes(ci_class: CIClass, values: dict[str, Any]) -> dict[str, Any
 _COMPILED: dict[int, tuple[CIClass, dict[str, Any], tuple[str, ...]]] = {}
 
 
+def attribute_rules(ci_class: CIClass) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """What :func:`check_attributes` applies: attribute name → its checker (raises
+    ``Invalid``), and the required names."""
+    return _compiled(ci_class)
+
+
 def _compiled(ci_class: CIClass) -> tuple[dict[str, Any], tuple[str, ...]]:
     """Per class, once: attribute name → its checker, and the required names (a bulk import
     checks every row of a class with the same few functions)."""

@@ -6,20 +6,22 @@ Input arrives as text (a CSV cell, a CLI option) or JSON values; out comes what 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, text
 
 from itsm_tui.workflow.cmdb.classes import (
+    CIClass,
+    attribute_rules,
     check_attributes,
     check_criticality,
     check_ip,
     check_status,
     class_of,
 )
-from itsm_tui.workflow.errors import Invalid, NotFound
+from itsm_tui.workflow.errors import DomainError, Invalid, NotFound
 from itsm_tui.workflow.suggest import closest
 
 #: Common fields, in the order exports write them; anything else is a class attribute.
@@ -116,6 +118,155 @@ def check_ci(values: Mapping[str, Any], refs: References) -> dict[str, Any]:
         "ip": check_ip(ip) if ip else None,
         "attributes": check_attributes(ci_class, attrs),
     }
+
+
+def row_checker(
+    columns: Sequence[str], refs: References
+) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+    """:func:`check_ci` for the records of one CSV file, whose keys are its ``columns`` and
+    whose values are all text: the same result for every record, for less time per row (a
+    bulk import checks 100,000 rows).
+
+    The few values a column repeats (class, status, criticality, group, location) are checked
+    once each and remembered, and each class's attribute checkers are looked up once for the
+    file's columns. Anything the fast path is not sure of — a short row, a value to refuse, an
+    IPv6 address, a file with an ``attributes`` or ``ci_class`` column — goes through
+    :func:`check_ci` itself, so results and errors stay check_ci's to the letter.
+    """
+
+    def slow(values: Mapping[str, Any]) -> dict[str, Any]:
+        return check_ci(values, refs)
+
+    present = set(columns)
+    if {"attributes", "ci_class"} & present or not {"name", "class"} <= present:
+        return slow
+    width = len(columns)
+    attributes = [c for c in columns if c not in _NOT_ATTRIBUTES]
+    # raw cell → what check_ci makes of it (a refused value is never remembered)
+    known: dict[str, dict[str, Any]] = {c: {"": _BLANK[c]} for c in _BLANK}
+    classes: dict[str, tuple[CIClass, list[tuple[str, Any]], tuple[str, ...]]] = {}
+
+    def learn(column: str, raw: str) -> Any:
+        try:
+            value = known[column][raw] = _SIMPLE[column](raw, refs)
+        except DomainError:
+            return _UNSURE
+        return value
+
+    def kind(raw: str) -> tuple[CIClass, list[tuple[str, Any]], tuple[str, ...]] | None:
+        try:
+            ci_class = class_of(raw or "")
+        except DomainError:
+            return None
+        coercers, required = attribute_rules(ci_class)
+        found = classes[raw] = (ci_class, [(a, coercers.get(a)) for a in attributes], required)
+        return found
+
+    statuses, levels = known["status"], known["criticality"]
+    groups, places = known["owner_group"], known["location"]
+    has_status, has_level = "status" in present, "criticality" in present
+    has_group, has_place, has_ip = "owner_group" in present, "location" in present, "ip" in present
+    has_tag, has_serial = "asset_tag" in present, "serial" in present
+
+    def check(values: Mapping[str, Any]) -> dict[str, Any]:
+        if len(values) != width:
+            return slow(values)
+        name = values["name"].strip()
+        found = classes.get(values["class"]) or kind(values["class"])
+        status = statuses.get(values["status"], _UNSURE) if has_status else "in_use"
+        if status is _UNSURE:
+            status = learn("status", values["status"])
+        level = levels.get(values["criticality"], _UNSURE) if has_level else 3
+        if level is _UNSURE:
+            level = learn("criticality", values["criticality"])
+        group = groups.get(values["owner_group"], _UNSURE) if has_group else None
+        if group is _UNSURE:
+            group = learn("owner_group", values["owner_group"])
+        place = places.get(values["location"], _UNSURE) if has_place else None
+        if place is _UNSURE:
+            place = learn("location", values["location"])
+        if (
+            found is None
+            or not name
+            or len(name) > LIMITS["name"]
+            or _UNSURE in (status, level, group, place)
+        ):
+            return slow(values)
+        tag = (values["asset_tag"].strip() or None) if has_tag else None
+        serial = (values["serial"].strip() or None) if has_serial else None
+        ip = (values["ip"].strip() or None) if has_ip else None
+        if (
+            (tag and len(tag) > LIMITS["asset_tag"])
+            or (serial and len(serial) > LIMITS["serial"])
+            or (ip and len(ip) > LIMITS.get("ip", 200))
+        ):
+            return slow(values)
+        ci_class, rules, required = found
+        clean: dict[str, Any] = {}
+        try:
+            ip = check_ip(ip) if ip else None
+            for column, coerce in rules:
+                raw = values[column]
+                if not raw or raw.isspace():
+                    continue
+                if coerce is None:  # not an attribute of this class
+                    return slow(values)
+                clean[column] = coerce(raw)
+        except DomainError:
+            return slow(values)
+        for needed in required:
+            if needed not in clean:
+                return slow(values)
+        return {
+            "name": name,
+            "ci_class": ci_class.code,
+            "status": status,
+            "criticality": level,
+            "owner_group_id": group,
+            "location_id": place,
+            "asset_tag": tag,
+            "serial": serial,
+            "ip": ip,
+            "attributes": clean,
+        }
+
+    return check
+
+
+_UNSURE = object()
+
+
+def _status(raw: str, refs: References) -> str:
+    text = _text({"status": raw}, "status")
+    return check_status(text) if text else "in_use"
+
+
+def _criticality(raw: str, refs: References) -> int:
+    return 3 if raw == "" else check_criticality(raw)
+
+
+def _group(raw: str, refs: References) -> int | None:
+    return _ref(refs.groups, _text({"owner_group": raw}, "owner_group"), "owner_group")
+
+
+def _location(raw: str, refs: References) -> int | None:
+    return _ref(refs.locations, _text({"location": raw}, "location"), "location")
+
+
+#: check_ci's rules for the columns whose few values repeat down a file, and what an empty
+#: cell in each means.
+_SIMPLE: dict[str, Callable[[str, References], Any]] = {
+    "status": _status,
+    "criticality": _criticality,
+    "owner_group": _group,
+    "location": _location,
+}
+_BLANK: dict[str, Any] = {
+    "status": "in_use",
+    "criticality": 3,
+    "owner_group": None,
+    "location": None,
+}
 
 
 #: Column → the field name people and files use for it.

@@ -26,7 +26,7 @@ from sqlalchemy import text
 
 from itsm_tui.storage.engine import make_engine
 from itsm_tui.workflow import cmdb
-from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.site import Actor, Site
 
 GRAPH_VERSION = "v2"  # as benchmarks/cmdb_import.py builds it
 

@@ -37,7 +37,7 @@ from itsm_tui.storage import bulk, migrate
 from itsm_tui.storage.engine import make_engine
 from itsm_tui.workflow.admin import initialise
 from itsm_tui.workflow.cmdb.importing import import_file
-from itsm_tui.workflow.context import Actor, Site
+from itsm_tui.workflow.site import Actor, Site
 
 BENCH_DIR = Path("/tmp/itsm-bench")
 GRAPH_VERSION = "v2"  # bump when the graph's shape changes (the kept file is named by it)

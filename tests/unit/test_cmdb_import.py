@@ -15,8 +15,8 @@ from itsm_tui.storage.tables import CIRelation, ConfigurationItem, JournalEntry
 from itsm_tui.workflow import cmdb
 from itsm_tui.workflow.cmdb.exporting import export
 from itsm_tui.workflow.cmdb.importing import ImportRejected, dry_run, import_file
-from itsm_tui.workflow.context import Actor, Site
 from itsm_tui.workflow.errors import Invalid
+from itsm_tui.workflow.site import Actor, Site
 
 CIS = """asset_tag,class,name,status,criticality,ip,kind,engine,os
 ZC-001,server,门户-WEB-01,in_use,2,10.1.1.1,virtual,,麒麟V10

@@ -10,7 +10,8 @@ from sqlmodel import Session
 from itsm_tui.storage import cmdb_queries as q
 from itsm_tui.workflow import cmdb
 from itsm_tui.workflow.cmdb.impact import DOWNSTREAM, UPSTREAM, impact_of
-from itsm_tui.workflow.context import Actor, Read, Site
+from itsm_tui.workflow.context import Read
+from itsm_tui.workflow.site import Actor, Site
 
 
 def _plan(site: Site, edges: q.Edges) -> str:

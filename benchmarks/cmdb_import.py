@@ -7,10 +7,12 @@
 
 Writes the two CSV files, imports them with ``itsm ci import``'s workflow (decode, sniff,
 validate every cell, look up existing keys, upsert, journal every row), then inserts the same
-rows with the driver's bare ``executemany`` into a fresh database, and prints both rates and
-their ratio (target: import ≥ 0.3 of raw). A second import of the same file (all unchanged)
-is timed too. The graph (its shape: ``graph``) is kept for cmdb_impact.py: SQLite in
-/tmp/itsm-bench/cmdb-<n>-v2.db, PostgreSQL in the schema cmdb_<n>_v2 (replaced on each run).
+rows with the driver's bare ``executemany`` into a fresh database, each kind committed as each
+import is, and prints both rates and their ratio (target: import ≥ 0.3 of raw; the ratio to
+the bare executemany without its commit is printed beside it). A second import of the same
+file (all unchanged) is timed too. The graph (its shape: ``graph``) is kept for
+cmdb_impact.py: SQLite in /tmp/itsm-bench/cmdb-<n>-v2.db, PostgreSQL in the schema
+cmdb_<n>_v2 (replaced on each run).
 """
 
 from __future__ import annotations
@@ -247,9 +249,10 @@ def database(url: str | None, name: str, *, keep: bool = False) -> Iterator[str]
 
 def raw_insert(
     url: str, ci_rows: list[list[str]], rel_rows: list[list[str]]
-) -> tuple[float, float, float]:
-    """The same rows through the driver's bare executemany (ids precomputed, no checks).
-    Returns the seconds of each executemany and, apart, of the one commit after both."""
+) -> tuple[float, float, float, float]:
+    """The same rows through the driver's bare executemany (ids precomputed, no checks), each
+    kind committed on its own, as each import commits. Returns the seconds of the CIs'
+    executemany, of their commit, of the relations' executemany and of theirs."""
     engine = make_engine(url)
     migrate.upgrade(engine)
     ids = {r[0]: i + 1 for i, r in enumerate(ci_rows)}
@@ -267,6 +270,9 @@ def raw_insert(
         )
         ci_time = time.perf_counter() - start
         start = time.perf_counter()
+        conn.commit()
+        ci_commit = time.perf_counter() - start
+        start = time.perf_counter()
         conn.exec_driver_sql(
             "INSERT INTO ci_relation (source_id, target_id, type, created_at) "
             f"VALUES ({mark}, {mark}, {mark}, {mark})",
@@ -275,21 +281,23 @@ def raw_insert(
         rel_time = time.perf_counter() - start
         start = time.perf_counter()
         conn.commit()
-        commit_time = time.perf_counter() - start
+        rel_commit = time.perf_counter() - start
     engine.dispose()
-    return ci_time, rel_time, commit_time
+    return ci_time, ci_commit, rel_time, rel_commit
 
 
 @dataclass
 class Run:
-    """One measured run: the import's and the raw executemany's seconds, per kind."""
+    """One measured run: the import's and the raw executemany's seconds, per kind (each
+    import's figure includes its commit; the raw commits are apart)."""
 
     cis: float
     relations: float
     raw_cis: float
     raw_relations: float
     reimport: float
-    raw_commit: float  # not part of either raw figure (each import's figure has its commit)
+    raw_ci_commit: float
+    raw_rel_commit: float
 
 
 def measure(
@@ -324,19 +332,26 @@ def measure(
                 conn.exec_driver_sql(f"{analyse} {table}")
         site.close()
         with database(db, f"bench_raw_{uuid.uuid4().hex[:8]}") as raw_url:
-            raw_ci, raw_rel, raw_commit = raw_insert(raw_url, ci_rows, rel_rows)
-    return Run(timings["cis"], timings["relations"], raw_ci, raw_rel, reimport, raw_commit), url
+            raw_ci, ci_commit, raw_rel, rel_commit = raw_insert(raw_url, ci_rows, rel_rows)
+    run = Run(
+        timings["cis"], timings["relations"], raw_ci, raw_rel, reimport, ci_commit, rel_commit
+    )
+    return run, url
 
 
 def report(run: Run, counts: tuple[int, int], label: str = "") -> None:
-    for name, n, ours, raw in (
-        ("CIs", counts[0], run.cis, run.raw_cis),
-        ("relations", counts[1], run.relations, run.raw_relations),
+    """Each kind's rates and ratio: rows in the table and committed, on both sides (the
+    ratio to the bare executemany alone, without its commit, in brackets)."""
+    for name, n, ours, raw, commit in (
+        ("CIs", counts[0], run.cis, run.raw_cis, run.raw_ci_commit),
+        ("relations", counts[1], run.relations, run.raw_relations, run.raw_rel_commit),
     ):
+        durable = raw + commit
         print(
-            f"  {label}{name:<9} import {n / ours:>9,.0f} rows/s ({ours:5.1f} s)   "
-            f"raw executemany {n / raw:>9,.0f} rows/s ({raw:5.1f} s)   "
-            f"ratio {raw / ours:.2f} (target ≥ 0.30)"
+            f"  {label}{name:<9} import {n / ours:>9,.0f} rows/s ({ours:5.2f} s)   "
+            f"raw executemany + commit {n / durable:>9,.0f} rows/s ({durable:5.2f} s)   "
+            f"ratio {durable / ours:.2f} (target ≥ 0.30; without the raw commit "
+            f"{raw / ours:.2f})"
         )
 
 
@@ -377,10 +392,6 @@ def main() -> None:
     print(
         f"  re-import of the CI file, all unchanged: {counts[0] / run.reimport:,.0f} rows/s "
         f"({run.reimport:.1f} s)"
-    )
-    print(
-        f"  (for reference: the raw rows' one commit took {run.raw_commit:.1f} s, in neither raw "
-        "figure; each import's figure includes its own commit)"
     )
     print(f"  load average at the end: {os.getloadavg()[0]:.2f}")
     where = url if args.db else f"{BENCH_DIR / stem}.db"

@@ -100,7 +100,7 @@ def read_first(settings: Settings, as_login: str | None, deliver: Any) -> None:
         deliver("actor", actor)
         if actor is not None:
             deliver("board", _board(site, actor))
-    except Exception:
+    except Exception:  # any failure: whoever reads next reports it
         deliver("actor", None)
     finally:
         if site is not None:
@@ -112,18 +112,27 @@ def _board(site: Site, actor: Actor) -> Dashboard | None:
 
     try:
         return dashboard(site, actor, mine=PAGE, alerts=ALERTS_SHOWN)
-    except Exception:
+    except Exception:  # the screen reads again and shows the refusal
         return None
 
 
 def start_first_read(settings: Settings, as_login: str | None = None) -> FirstRead:
     """Start :func:`read_first` in a child process (a thread where there is no ``fork``)."""
     first = FirstRead()
-    if not hasattr(os, "fork"):
+
+    def in_thread() -> FirstRead:
         first._reader = _in_thread(lambda: read_first(settings, as_login, first.deliver), first)
         return first
+
+    if not hasattr(os, "fork"):
+        return in_thread()
     receive, send = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no process to spare (a ulimit): read in a thread instead
+        os.close(receive)
+        os.close(send)
+        return in_thread()
     if pid == 0:  # the child: read, send, and leave without running the parent's exit code
         # A life of half a second: the cyclic collector's passes over the objects that the
         # imports create cost ~10 % of it, and nothing here outlives it.

@@ -103,3 +103,15 @@ def test_without_fork_the_first_read_runs_in_a_thread(
     app = FakeApp.last
     assert FakeApp.opened == ["agent1"] and app is not None
     assert app.first_board.result(timeout=30).counts[Queue.MINE] == 0
+
+
+def test_a_fork_that_fails_falls_back_to_a_thread(
+    bare_itsm: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    monkeypatch.setattr(staff_flow, "os_login", lambda: "agent1")
+    launch.main()
+    assert FakeApp.opened == ["agent1"]

@@ -49,20 +49,10 @@ class ItsmApp(App[None]):
     # whole stylesheet and restyle every widget on every screen when it was first pushed.
     CSS_PATH: ClassVar[list[str]] = [
         "app.tcss",
-        *(
-            f"screens/{name}.tcss"
-            for name in (
-                "dashboard",
-                "queue",
-                "ticket",
-                "intake",
-                "ci_lookup",
-                "ci_detail",
-                "impact",
-            )
-        ),
+        *(f"screens/{name}.tcss" for name in SCREEN_STYLES),
     ]
     COMMANDS = App.COMMANDS | {_console_commands}
+    actor: Actor
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("d", "dashboard", "Dashboard", id="dashboard"),
@@ -84,7 +74,8 @@ class ItsmApp(App[None]):
         super().__init__()
         self.site = site
         self._who = actor
-        self.actor = actor if isinstance(actor, Actor) else Actor.system()
+        if isinstance(actor, Actor):
+            self.actor = actor  # otherwise set on load: nothing may act before it is known
         self._first_board = first_board
         #: True after ``run()`` when the operator could not be known: nothing was shown.
         self.refused = False

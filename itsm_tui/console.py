@@ -3,7 +3,7 @@
 Why here, apart from ``app``: this module imports neither Textual nor any database code.
 Start-up time is import time — SQLAlchemy, SQLModel with pydantic and the table classes cost
 ~0.3 s, Textual and the dashboard ~0.2 s — and one interpreter runs imports one at a time.
-So a bare ``itsm`` (:func:`ready_console`) forks: the child process loads the database code,
+So a bare ``itsm`` (:func:`bare_console`) forks: the child process loads the database code,
 checks the schema, finds the operator and reads the dashboard, and sends each result back
 through a pipe as soon as it has it, while this process loads Textual on the other core. The
 console's own database code is loaded after its first frame (``ItsmApp.warm_up``) and opens
@@ -11,8 +11,8 @@ its own engine then; the child is gone by that time.
 
 The results are plain values (``Actor``, ``workflow.dashboard_view.Dashboard``), defined in
 modules without database code, so unpickling them here loads none. Where there is no
-``fork`` (Windows), the same read runs in a thread instead and overlaps only its time in the
-database. :func:`console` is the command line's way in (``itsm --db URL``), with the
+``fork`` (Windows) or it fails, the same read runs in a thread instead and overlaps only its
+time in the database. :func:`console` is the command line's way in (``itsm --db URL``), with the
 operator already known.
 """
 
@@ -27,17 +27,13 @@ from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from itsm_tui.config import Settings
+from itsm_tui.sizes import ALERTS_SHOWN, PAGE
 from itsm_tui.terminal import prefer_full_colour
 from itsm_tui.workflow.site import Actor, Site
 
 if TYPE_CHECKING:
     from itsm_tui.app import ItsmApp
     from itsm_tui.workflow.dashboard_view import Dashboard
-
-#: A queue page: the rows the ticket table fetches at a time (the dashboard's "My tickets").
-PAGE = 100
-#: The alerts the inbox shows.
-ALERTS_SHOWN = 20
 
 
 class FirstRead:
@@ -184,18 +180,13 @@ def bare_console(settings: Settings) -> tuple[ItsmApp, FirstRead]:
     # turns the collector back on when it mounts (the caller does, if it never mounts).
     gc.disable()
     first = start_first_read(settings)
-    return ready_console(settings, first), first
-
-
-def ready_console(settings: Settings, first: FirstRead) -> ItsmApp:
-    """The console for the operator at the keyboard, whom ``first`` (just started) finds. It
-    learns who that is as it loads, before it takes the terminal; when it cannot
-    (``app.refused`` after ``run()``), it shows nothing and the command line must handle
-    this start."""
     prefer_full_colour()  # before Textual is imported: it reads the colour system once
     from itsm_tui.app import ItsmApp  # meanwhile, the child loads the database code
 
-    return ItsmApp(Site.later(settings), first.actor, first_board=first.board)
+    # The app learns who the operator is as it loads, before it takes the terminal; when it
+    # cannot (``app.refused`` after ``run()``), it shows nothing and the command line must
+    # handle this start.
+    return ItsmApp(Site.later(settings), first.actor, first_board=first.board), first
 
 
 def console(site: Site, actor: Actor) -> ItsmApp:

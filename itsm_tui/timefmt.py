@@ -11,13 +11,6 @@ def local(value: datetime | None, zone: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -
     return "" if value is None else value.astimezone(zone).strftime(fmt)
 
 
-def relative(delta: timedelta) -> str:
-    """A short human duration: "in 2h 10m" for the future, "12m overdue" for the past."""
-    seconds = int(delta.total_seconds())
-    text = _span(abs(seconds))
-    return f"in {text}" if seconds >= 0 else f"{text} overdue"
-
-
 def _span(seconds: int) -> str:
     days, rest = divmod(seconds, 86_400)
     hours, rest = divmod(rest, 3_600)
@@ -44,6 +37,7 @@ def business(minutes: int) -> str:
     return f"{hours}h {rest}m" if hours else f"{rest}m"
 
 
-def left(delta: timedelta) -> str:
-    """Time left before a limit, compact for a table cell: "1h 5m", or "-12m" once past."""
-    return span(delta) if delta.total_seconds() >= 0 else f"-{span(delta)}"
+def business_left(minutes: int) -> str:
+    """Business time left before a limit, compact for a table cell: "1h 5m", or "-12m" once
+    past."""
+    return business(minutes) if minutes >= 0 else f"-{business(minutes)}"

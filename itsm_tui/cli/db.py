@@ -8,7 +8,6 @@ import typer
 
 from itsm_tui.cli.output import print_fields, print_json, say
 from itsm_tui.cli.state import state
-from itsm_tui.storage import migrate
 from itsm_tui.workflow.admin import database_status, upgrade_database
 
 app = typer.Typer(help="Database schema: show the revision, upgrade to the newest.")
@@ -27,7 +26,7 @@ def current(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         [
             ("database", status.url),
             ("revision", status.revision or "(empty: run itsm init)"),
-            ("newest", migrate.head_revision()),
+            ("newest", status.head),
             ("up to date", "yes" if status.up_to_date else "no"),
             *((f"{k} rows", v) for k, v in status.counts.items()),
         ]

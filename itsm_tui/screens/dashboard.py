@@ -17,12 +17,13 @@ from textual.worker import get_current_worker
 from itsm_tui.loading import load_database_code
 from itsm_tui.messages import OpenQueue, OpenTicket, TicketChanged
 from itsm_tui.queue_titles import QUEUE_TITLES
+from itsm_tui.sizes import ALERTS_SHOWN, PAGE
 from itsm_tui.ticket_actions import TicketActions, TicketRef
-from itsm_tui.timefmt import business
-from itsm_tui.widgets.alert_inbox import SHOWN, AlertInbox
+from itsm_tui.timefmt import business_left
+from itsm_tui.widgets.alert_inbox import AlertInbox
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
-from itsm_tui.widgets.ticket_table import PAGE, TicketTable
+from itsm_tui.widgets.ticket_table import TicketTable
 from itsm_tui.workflow.errors import DomainError
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.tickets.pages import Queue, TicketPage
@@ -77,7 +78,7 @@ class DashboardScreen(TicketActions):
                 card.border_title = key
                 yield card
         with Vertical(id="dash-main"):
-            yield AlertInbox(self.site, self.actor, id="dash-alerts", read_first=False)
+            yield AlertInbox(self.site, self.actor, id="dash-alerts")
             yield TicketTable(self._mine, id="dash-mine")
             with Horizontal(id="dash-supervisor"):
                 yield DataTable(id="dash-backlog", cursor_type="row", zebra_stripes=True)
@@ -112,7 +113,7 @@ class DashboardScreen(TicketActions):
 
     def action_refresh(self) -> None:
         # The inbox's first alerts come with the figures; then it polls for newer ones itself.
-        self.load(alerts=0 if self.query_one("#dash-alerts", AlertInbox).loaded else SHOWN)
+        self.load(alerts=0 if self.query_one("#dash-alerts", AlertInbox).loaded else ALERTS_SHOWN)
 
     def action_queue(self, queue: str) -> None:
         self.app.post_message(OpenQueue(queue))
@@ -181,7 +182,7 @@ class DashboardScreen(TicketActions):
             minutes = clock.minutes_left if clock is not None else None
             # Business time past the limit, as the SLA counts it ("-3h 10m"): wall-clock
             # lateness over a weekend would read days where the SLA counts none.
-            late = "—" if minutes is None else f"-{business(minutes)}" if minutes < 0 else "0m"
+            late = "—" if minutes is None else business_left(minutes)
             overdue.add_row(
                 t.number,
                 f"P{t.priority}",

@@ -22,6 +22,15 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from itsm_tui.storage.tables import ConfigurationItem
+
+#: The CI columns never NULL: their journal members need no NULL test.
+_CI_NOT_NULL = frozenset(
+    c.name
+    for c in ConfigurationItem.__table__.columns  # type: ignore[attr-defined]
+    if not c.nullable
+)
+
 
 def _quote(conn: Connection, expr: str) -> str:
     """SQL for ``expr`` (text or integer) as a JSON value."""
@@ -62,19 +71,18 @@ def journal_created_cis(
     *,
     actor_id: int | None,
     at: Any,
-    not_null: frozenset[str],
 ) -> int:
     """One ``create`` entry per CI from id ``first`` on: ``{key: value}`` for each
     ``(column, key)`` of ``keys`` whose value is not NULL, the ``attributes`` column (JSON
-    text) last and only when not ``{}``. ``not_null``: the columns the table never leaves
-    NULL (the first of ``keys`` must be one). ``at`` is in the driver's own representation.
+    text) last and only when not ``{}``. The first of ``keys`` must be a column the table never
+    leaves NULL (it opens the object). ``at`` is in the driver's own representation.
     Returns the entries written."""
     members = []
     for column, key in keys:
         if column == "attributes":
             attrs = _text(conn, "x.attributes")
             members.append((key, f"NULLIF({attrs}, '{{}}')", True))
-        elif column in not_null:
+        elif column in _CI_NOT_NULL:
             members.append((key, _quote(conn, f"x.{column}"), False))
         else:  # (SQLite's json_quote writes NULL as null: leave it out before quoting)
             value = f"CASE WHEN x.{column} IS NOT NULL THEN {_quote(conn, f'x.{column}')} END"

@@ -1,7 +1,7 @@
 """Run Alembic from code: ``itsm init``, ``itsm db upgrade`` and the tests use this.
 
 Alembic is imported by the functions that run it, not by this module: the console's start-up
-check (:func:`stored_revision` against :data:`HEAD`) reads one row and needs none of it.
+check (:func:`current_revision` against :data:`HEAD`) reads one row and needs none of it.
 """
 
 from __future__ import annotations
@@ -42,14 +42,6 @@ def head_revision() -> str:
     return head
 
 
-def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at (None: never migrated)."""
-    from alembic.runtime.migration import MigrationContext
-
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
-
-
 @contextmanager
 def _migration_connection(engine: Engine) -> Iterator[Connection]:
     """One transaction for the whole migration.
@@ -78,9 +70,9 @@ def _migration_connection(engine: Engine) -> Iterator[Connection]:
                 raw.execute("PRAGMA foreign_keys=ON")
 
 
-def stored_revision(engine: Engine) -> str | None:
-    """:func:`current_revision` without Alembic: the one row of its version table (None: no
-    such table, never migrated)."""
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None: never migrated), read from the one row of
+    Alembic's version table without importing Alembic (the history is linear: one row)."""
     with engine.connect() as conn:
         if not inspect(conn).has_table(VERSION_TABLE):
             return None

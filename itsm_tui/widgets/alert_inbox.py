@@ -14,14 +14,12 @@ from textual import work
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from itsm_tui.console import ALERTS_SHOWN
 from itsm_tui.loading import load_database_code
+from itsm_tui.sizes import ALERTS_SHOWN
 from itsm_tui.textsafe import visible
 from itsm_tui.timefmt import local
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.sla.alert_rows import AlertRow
-
-SHOWN = ALERTS_SHOWN
 
 
 class AlertInbox(Static):
@@ -31,23 +29,19 @@ class AlertInbox(Static):
     """
     POLL_SECONDS = 3.0
 
-    def __init__(
-        self, site: Site, actor: Actor, *, id: str | None = None, read_first: bool = True
-    ) -> None:
-        """``read_first`` False: the screen reads my newest alerts with its own figures and
-        hands them to :meth:`show`; the inbox then only polls for newer ones."""
+    def __init__(self, site: Site, actor: Actor, *, id: str | None = None) -> None:
+        """The screen reads my newest alerts with its own figures and hands them to
+        :meth:`show`; the inbox polls for newer ones (and reads the newest itself if the
+        screen's read has not brought them by the first poll)."""
         super().__init__("", id=id, markup=False)
         self.site, self.actor = site, actor
-        self.alerts: deque[AlertRow] = deque(maxlen=SHOWN)  # newest first
+        self.alerts: deque[AlertRow] = deque(maxlen=ALERTS_SHOWN)  # newest first
         self.loaded = False
-        self.read_first = read_first
 
     def on_mount(self) -> None:
         self.border_title = "Alerts"
         self.update(Text("Loading alerts …", style="dim"))
         self.set_interval(self.POLL_SECONDS, self.poll)
-        if self.read_first:
-            self.poll()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="alerts")
     def poll(self) -> None:
@@ -55,7 +49,7 @@ class AlertInbox(Static):
         from itsm_tui.workflow.sla.alerts import list_alerts, recent_alerts
 
         if not self.loaded:
-            rows = recent_alerts(self.site, self.actor, limit=SHOWN)
+            rows = recent_alerts(self.site, self.actor, limit=ALERTS_SHOWN)
             fresh = True
         else:
             since = self.alerts[0].id if self.alerts else 0

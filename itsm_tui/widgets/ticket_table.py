@@ -29,10 +29,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from itsm_tui.console import PAGE
 from itsm_tui.domain import OPEN_STATUSES
+from itsm_tui.sizes import PAGE
 from itsm_tui.storage.ticket_rows import TicketRow
-from itsm_tui.timefmt import business, span
+from itsm_tui.timefmt import business_left, span
 from itsm_tui.widgets.cells import fit
 from itsm_tui.workflow.sla.time_left import Progress
 from itsm_tui.workflow.tickets import TicketPage
@@ -332,5 +332,4 @@ class TicketTable(ScrollView, can_focus=True):
         level = risk_of(due, row.resolution_warn_at, now)
         name = {Risk.BREACHED: "breached", Risk.AT_RISK: "at-risk"}.get(level, "ok")
         minutes = clock.minutes_left
-        text = business(minutes) if minutes >= 0 else f"-{business(minutes)}"
-        return text, self._style(name)
+        return business_left(minutes), self._style(name)

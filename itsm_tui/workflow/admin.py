@@ -63,7 +63,7 @@ def database_status(site: Site) -> DatabaseStatus:
                 if table.__tablename__ in existing:
                     counts[label] = session.exec(select(func.count()).select_from(table)).one()
     url = site.engine.url.render_as_string(hide_password=True)
-    return DatabaseStatus(url, revision, migrate.head_revision(), counts)
+    return DatabaseStatus(url, revision, migrate.HEAD, counts)
 
 
 def schema_status(site: Site) -> DatabaseStatus:
@@ -74,7 +74,7 @@ def schema_status(site: Site) -> DatabaseStatus:
     never showed).
     """
     url = site.engine.url.render_as_string(hide_password=True)
-    return DatabaseStatus(url, migrate.stored_revision(site.engine), migrate.HEAD)
+    return DatabaseStatus(url, migrate.current_revision(site.engine), migrate.HEAD)
 
 
 def initialise(site: Site, admin_login: str, admin_name: str | None = None) -> StaffView:
@@ -96,7 +96,7 @@ def upgrade_database(site: Site, actor: Actor) -> tuple[str | None, str]:
     permissions.require(current.login, current.roles, Action.ADMINISTER)
     before = migrate.current_revision(site.engine)
     migrate.upgrade(site.engine)
-    after = migrate.head_revision()
+    after = migrate.current_revision(site.engine)
     with system_transaction(site, current) as tx:
         tx.journal("site", 0, "schema_upgrade", {"revision": (before, after)})
     return before, after

@@ -97,7 +97,7 @@ async def test_console_opens_on_the_figures_it_read_before_textual_loaded(
 async def test_a_bare_itsm_draws_the_figures_a_forked_process_read(
     console: Console, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A bare ``itsm`` (``ready_console``) reads who is at the keyboard and the dashboard in a
+    """A bare ``itsm`` (``bare_console``) reads who is at the keyboard and the dashboard in a
     child process; this process shows them without having opened the database itself."""
     monkeypatch.setattr(staff_flow, "os_login", lambda: "agent1")  # the child inherits it
     app, first = bare_console(console.site.settings)

@@ -298,9 +298,6 @@ def _attributes_json(attributes: dict[str, Any]) -> str:
 _SCALARS = itemgetter(*CI_COLUMNS[:-1])
 #: A created CI's journal entry: each column under the name files use for it, in column order.
 _JOURNAL_KEYS = tuple((c, FIELD_OF.get(c, c)) for c in CI_COLUMNS)
-_NOT_NULL = frozenset(
-    c.name for c in SQLModel.metadata.tables["configuration_item"].columns if not c.nullable
-)
 
 
 def _table(name: str) -> Any:
@@ -324,9 +321,7 @@ def write_cis(tx: Tx, plan: _CIPlan, progress: Progress | None) -> None:
     del rows
     # One journal entry per created CI (the audit promise), its fields as JSON — built by the
     # database from the rows just written, in one statement.
-    cmdb_bulk.journal_created_cis(
-        conn, first, _JOURNAL_KEYS, actor_id=actor, at=now, not_null=_NOT_NULL
-    )
+    cmdb_bulk.journal_created_cis(conn, first, _JOURNAL_KEYS, actor_id=actor, at=now)
     journal_cols = ("entity", "entity_id", "action", "actor_id", "at", "changes")
     if progress:
         progress(len(plan.creates), total)

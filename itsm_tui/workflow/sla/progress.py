@@ -6,8 +6,8 @@ now and the due instant on the calendar of the ticket's policy (an office ticket
 10:00 has two working hours left at Friday 17:00, not 65 wall-clock hours). A resolution clock
 paused (pending customer or vendor) or stopped shows what was left when it stopped.
 
-Apart from ``service`` (which re-exports it) so a queue page can measure its rows without
-importing the SLA scan and the policy editor; a page costs no query beyond the site settings
+Apart from ``service`` so a queue page can measure its rows without importing the SLA scan
+and the policy editor; a page costs no query beyond the site settings
 its transaction reads once, and two ``bisect`` calls per row.
 """
 

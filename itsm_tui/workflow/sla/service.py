@@ -1,5 +1,6 @@
 """What the front doors call for SLA: what-ifs, calendar arithmetic, a ticket's status and
-timeline, policy and calendar editing, the alert inbox, and queue progress."""
+timeline, policy and calendar editing. (The alert inbox is ``sla.alerts``; time left on a
+queue page or the ticket screen is ``sla.progress``.)"""
 
 from __future__ import annotations
 

@@ -118,8 +118,8 @@ def child_console(url: str, login: str) -> None:
     from types import SimpleNamespace
 
     pwd.getpwuid = lambda uid: SimpleNamespace(pw_name=login)  # type: ignore[assignment]
-    from itsm_tui.config import Settings
-    from itsm_tui.console import bare_console
+    from itsm_tui.common.config import Settings
+    from itsm_tui.console.start import bare_console
 
     app, first = bare_console(Settings(database_url=url))
     frames = Frames(app)
@@ -208,7 +208,7 @@ def spawn(*args: str) -> tuple[float, dict[str, Any]]:
 
 def first_agent(url: str) -> str:
     """The login the console runs as when ``--as`` is not given: the first agent."""
-    from itsm_tui.config import Settings
+    from itsm_tui.common.config import Settings
     from itsm_tui.workflow.site import Actor, Site
     from itsm_tui.workflow.staff import list_staff
 

@@ -38,8 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from itsm_tui.clock import FrozenClock  # noqa: E402
-from itsm_tui.config import Settings  # noqa: E402
+from itsm_tui.common.clock import FrozenClock  # noqa: E402
+from itsm_tui.common.config import Settings  # noqa: E402
 from itsm_tui.storage import migrate  # noqa: E402
 from itsm_tui.storage.engine import SQLITE_BUSY_TIMEOUT_MS, make_engine  # noqa: E402
 from itsm_tui.workflow.demo import load_demo  # noqa: E402

@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, text
 
-from itsm_tui.clock import FrozenClock
+from itsm_tui.common.clock import FrozenClock
 from itsm_tui.storage import migrate
 from itsm_tui.storage.bulk import bulk_insert, next_id, reset_sequence, to_db_time
 from itsm_tui.storage.engine import make_engine, read_session

@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 import sys
 
-from itsm_tui.config import Settings
+from itsm_tui.common.config import Settings
 
 
 def main() -> None:
@@ -28,7 +28,7 @@ def main() -> None:
 def open_ready_console(settings: Settings) -> bool:
     """Run the console if the database is ready and the operator known; False (nothing shown)
     otherwise, for the command line to handle."""
-    from itsm_tui.console import bare_console
+    from itsm_tui.console.start import bare_console
 
     app, first = bare_console(settings)
     try:

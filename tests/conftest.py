@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from itsm_tui.clock import FrozenClock
-from itsm_tui.config import Settings
+from itsm_tui.common.clock import FrozenClock
+from itsm_tui.common.config import Settings
 from itsm_tui.storage import migrate
 from itsm_tui.storage.engine import make_engine
 from itsm_tui.workflow.site import Actor, Site

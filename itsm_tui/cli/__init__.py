@@ -13,10 +13,10 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from itsm_tui.cli import setup
+from itsm_tui.cli.invocation import CliState
 from itsm_tui.cli.output import report_error
-from itsm_tui.config import Settings
-from itsm_tui.invocation import CliState
-from itsm_tui.workflow.errors import DomainError
+from itsm_tui.common.config import Settings
+from itsm_tui.common.errors import DomainError
 
 #: The sub-commands, in the order ``--help`` lists them: name → (module, attribute), a Typer
 #: app or a single command function. Each is imported when it is invoked (or listed by

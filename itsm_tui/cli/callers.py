@@ -9,8 +9,8 @@ import typer
 from itsm_tui.cli.common import JsonOpt
 from itsm_tui.cli.output import print_fields, print_json, print_table, say
 from itsm_tui.cli.state import state
-from itsm_tui.domain import Channel
-from itsm_tui.timefmt import local
+from itsm_tui.common.domain import Channel
+from itsm_tui.common.timefmt import local
 from itsm_tui.workflow import callers as flow
 from itsm_tui.workflow.contacts import log_contact
 from itsm_tui.workflow.tickets import TicketDraft

@@ -12,10 +12,10 @@ import typer
 from itsm_tui.cli.common import JsonOpt
 from itsm_tui.cli.output import err_console, print_fields, print_json, print_table, say
 from itsm_tui.cli.state import state
+from itsm_tui.common.errors import Invalid
 from itsm_tui.workflow import cmdb
 from itsm_tui.workflow.cmdb import exporting, importing
 from itsm_tui.workflow.cmdb.impact import LISTED
-from itsm_tui.workflow.errors import Invalid
 
 app = typer.Typer(help="Configuration items: search, show, impact, link, import, export.")
 

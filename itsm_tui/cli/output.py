@@ -17,8 +17,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from itsm_tui.textsafe import visible
-from itsm_tui.workflow.errors import DomainError
+from itsm_tui.common.errors import DomainError
+from itsm_tui.common.textsafe import visible
 
 console = Console(markup=False, highlight=False, emoji=False)
 err_console = Console(stderr=True, markup=False, highlight=False, emoji=False)

@@ -7,10 +7,10 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from itsm_tui.cli.invocation import CliState
 from itsm_tui.cli.output import err_console, print_json, say
 from itsm_tui.cli.state import state
-from itsm_tui.console import console
-from itsm_tui.invocation import CliState
+from itsm_tui.console.start import console
 from itsm_tui.workflow.admin import database_status, ensure_schema, initialise, schema_status
 from itsm_tui.workflow.site import Actor
 from itsm_tui.workflow.staff import os_login

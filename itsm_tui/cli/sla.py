@@ -11,8 +11,8 @@ import typer
 from itsm_tui.cli.common import JsonOpt, NumberArg
 from itsm_tui.cli.output import print_fields, print_json, print_table, say
 from itsm_tui.cli.state import state
-from itsm_tui.timefmt import local
-from itsm_tui.workflow.errors import Invalid
+from itsm_tui.common.errors import Invalid
+from itsm_tui.common.timefmt import local
 from itsm_tui.workflow.sla import alerts
 from itsm_tui.workflow.sla import service as sla
 
@@ -306,7 +306,7 @@ def scheduler(
     once: Annotated[bool, typer.Option("--once", help="Run every job once and exit.")] = False,
 ) -> None:
     """Run the periodic jobs (SLA scan, notifications, auto-close) until SIGTERM."""
-    from itsm_tui import scheduler as sched  # deferred: APScheduler only for this command
+    from itsm_tui.scheduler import jobs as sched  # deferred: APScheduler only for this command
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     sched.run(state(ctx).site, once=once)

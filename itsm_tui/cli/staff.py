@@ -8,7 +8,7 @@ import typer
 
 from itsm_tui.cli.output import print_fields, print_json, print_table
 from itsm_tui.cli.state import state
-from itsm_tui.domain import Role
+from itsm_tui.common.domain import Role
 from itsm_tui.workflow import staff as staff_flow
 from itsm_tui.workflow.staff import StaffView
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from itsm_tui.invocation import CliState
+from itsm_tui.cli.invocation import CliState
 
 
 def state(ctx: typer.Context) -> CliState:

@@ -9,7 +9,7 @@ import typer
 from itsm_tui.cli.common import JsonOpt, NumberArg, VersionOpt
 from itsm_tui.cli.output import print_fields, print_json, print_table, say
 from itsm_tui.cli.state import state
-from itsm_tui.timefmt import local
+from itsm_tui.common.timefmt import local
 from itsm_tui.workflow import tickets as flow
 from itsm_tui.workflow.tickets import Queue, TicketDraft, TicketView
 from itsm_tui.workflow.tickets.states import PENDING_REASONS, RESOLUTION_CODES

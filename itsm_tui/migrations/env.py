@@ -13,7 +13,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import itsm_tui.storage.tables  # noqa: F401  (fills SQLModel.metadata)
-from itsm_tui.config import Settings
+from itsm_tui.common.config import Settings
 from itsm_tui.storage.engine import make_engine
 from itsm_tui.storage.types import UTCDateTime
 

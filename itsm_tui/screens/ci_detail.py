@@ -17,15 +17,15 @@ from textual.widgets import DataTable, Header, Static, Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
-from itsm_tui.messages import OpenTicket, TicketChanged
+from itsm_tui.common.errors import DomainError
+from itsm_tui.common.textsafe import visible
+from itsm_tui.common.timefmt import local
+from itsm_tui.console.messages import OpenTicket, TicketChanged
 from itsm_tui.screens.impact import ImpactScreen
-from itsm_tui.textsafe import visible
-from itsm_tui.timefmt import local
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.cmdb import CIDetail, show_ci
 from itsm_tui.workflow.cmdb.items import RelationView, ci_relations
-from itsm_tui.workflow.errors import DomainError
 from itsm_tui.workflow.site import Actor, Site
 
 DOWN, UP = "out", "in"  # RelationView.direction: "this CI <type> other" / "other <type> this"

@@ -14,17 +14,17 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
-from itsm_tui.loading import load_database_code
-from itsm_tui.messages import OpenQueue, OpenTicket, TicketChanged
-from itsm_tui.queue_titles import QUEUE_TITLES
-from itsm_tui.sizes import ALERTS_SHOWN, PAGE
-from itsm_tui.ticket_actions import TicketActions, TicketRef
-from itsm_tui.timefmt import business_left
+from itsm_tui.common.errors import DomainError
+from itsm_tui.common.timefmt import business_left
+from itsm_tui.console.loading import load_database_code
+from itsm_tui.console.messages import OpenQueue, OpenTicket, TicketChanged
+from itsm_tui.console.queue_titles import QUEUE_TITLES
+from itsm_tui.console.sizes import ALERTS_SHOWN, PAGE
+from itsm_tui.console.ticket_actions import TicketActions, TicketRef
 from itsm_tui.widgets.alert_inbox import AlertInbox
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.widgets.ticket_table import TicketTable
-from itsm_tui.workflow.errors import DomainError
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.tickets.pages import Queue, TicketPage
 from itsm_tui.workflow.tickets.states import allowed_operations
@@ -32,7 +32,7 @@ from itsm_tui.workflow.tickets.states import allowed_operations
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from itsm_tui.app import ItsmApp
+    from itsm_tui.console.app import ItsmApp
     from itsm_tui.workflow.dashboard_view import Dashboard
     from itsm_tui.workflow.groups import GroupView
 

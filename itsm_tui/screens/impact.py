@@ -16,11 +16,11 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
+from itsm_tui.common.errors import DomainError
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.cmdb import ImpactReport, analyse
 from itsm_tui.workflow.cmdb.impact import MAX_DEPTH, SERVICE, Affected
-from itsm_tui.workflow.errors import DomainError
 from itsm_tui.workflow.site import Actor, Site
 
 DEFAULT_DEPTH = 6

@@ -21,14 +21,14 @@ from textual.widgets import Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from itsm_tui.messages import OpenTicket, TicketChanged
-from itsm_tui.timefmt import local
+from itsm_tui.common.errors import DomainError
+from itsm_tui.common.timefmt import local
+from itsm_tui.console.messages import OpenTicket, TicketChanged
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.callers import CallerView, search_callers, show_caller
 from itsm_tui.workflow.cmdb.items import CIView
 from itsm_tui.workflow.contacts import ContactView, log_contact
-from itsm_tui.workflow.errors import DomainError
 from itsm_tui.workflow.intake import IntakeChoices, intake_choices, search_cis
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.sla.service import Deadline, deadline

@@ -11,8 +11,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
-from itsm_tui.messages import OpenTicket, TicketChanged
-from itsm_tui.queue_titles import QUEUE_TITLES
+from itsm_tui.console.messages import OpenTicket, TicketChanged
+from itsm_tui.console.queue_titles import QUEUE_TITLES
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.widgets.ticket_table import TicketTable
 from itsm_tui.workflow.site import Actor, Site

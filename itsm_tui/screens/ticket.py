@@ -16,15 +16,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
+from itsm_tui.common.errors import DomainError
+from itsm_tui.common.textsafe import visible
+from itsm_tui.common.ticket_rows import HistoryEntry
+from itsm_tui.common.timefmt import local
+from itsm_tui.console.ticket_actions import TICKET_KEYS, TicketActions, TicketRef, op_bindings
 from itsm_tui.screens.impact import ImpactScreen
-from itsm_tui.storage.ticket_rows import HistoryEntry
-from itsm_tui.textsafe import visible
-from itsm_tui.ticket_actions import TICKET_KEYS, TicketActions, TicketRef, op_bindings
-from itsm_tui.timefmt import local
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.widgets.sla_bar import SlaBar
 from itsm_tui.workflow.cmdb.impact import ServicesAtStake
-from itsm_tui.workflow.errors import DomainError
 from itsm_tui.workflow.groups import GroupView
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.tickets.overview import TicketOverview, ticket_overview

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, exists, func
 from sqlmodel import col, select
 
-from itsm_tui.domain import OPEN_STATUSES, TicketType
+from itsm_tui.common.domain import OPEN_STATUSES, TicketType
 from itsm_tui.storage.tables import Ticket, TicketCI
 
 # A walk stops when it has reached this many CIs (and says it was cut off): enough for any

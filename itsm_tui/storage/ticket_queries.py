@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from itsm_tui.common.ticket_rows import BacklogRow, ContactRow, HistoryEntry, NoteRow, TicketRow
 from itsm_tui.storage.tables import (
     AssignmentGroup,
     Caller,
@@ -25,7 +26,6 @@ from itsm_tui.storage.tables import (
     TicketCI,
     TicketNote,
 )
-from itsm_tui.storage.ticket_rows import BacklogRow, ContactRow, HistoryEntry, NoteRow, TicketRow
 
 #: Queue orders: name → (column, ascending) pairs, the id last so the order is total.
 SORTS: dict[str, tuple[tuple[str, bool], ...]] = {

@@ -14,10 +14,10 @@ from textual import work
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from itsm_tui.loading import load_database_code
-from itsm_tui.sizes import ALERTS_SHOWN
-from itsm_tui.textsafe import visible
-from itsm_tui.timefmt import local
+from itsm_tui.common.textsafe import visible
+from itsm_tui.common.timefmt import local
+from itsm_tui.console.loading import load_database_code
+from itsm_tui.console.sizes import ALERTS_SHOWN
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.sla.alert_rows import AlertRow
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len, set_cell_size
 
-from itsm_tui.textsafe import visible
+from itsm_tui.common.textsafe import visible
 
 
 def one_line(text: str | None) -> str:

@@ -15,9 +15,9 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
+from itsm_tui.common.errors import DomainError
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.workflow.cmdb import CIView, lookup_cis
-from itsm_tui.workflow.errors import DomainError
 from itsm_tui.workflow.site import Actor, Site
 
 LIMIT = 50

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual.widgets import Static
 
-from itsm_tui.timefmt import business, local
+from itsm_tui.common.timefmt import business, local
 from itsm_tui.workflow.sla.time_left import Progress
 from itsm_tui.workflow.tickets.risk import Risk, risk_of
 

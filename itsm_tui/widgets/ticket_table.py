@@ -29,10 +29,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from itsm_tui.domain import OPEN_STATUSES
-from itsm_tui.sizes import PAGE
-from itsm_tui.storage.ticket_rows import TicketRow
-from itsm_tui.timefmt import business_left, span
+from itsm_tui.common.domain import OPEN_STATUSES
+from itsm_tui.common.ticket_rows import TicketRow
+from itsm_tui.common.timefmt import business_left, span
+from itsm_tui.console.sizes import PAGE
 from itsm_tui.widgets.cells import fit
 from itsm_tui.workflow.sla.time_left import Progress
 from itsm_tui.workflow.tickets import TicketPage

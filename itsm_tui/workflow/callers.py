@@ -8,11 +8,11 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from itsm_tui.domain import OPEN_STATUSES
+from itsm_tui.common.domain import OPEN_STATUSES
+from itsm_tui.common.errors import Conflict, Invalid, NotFound
 from itsm_tui.storage import caller_queries
 from itsm_tui.storage.tables import Caller, Location
 from itsm_tui.workflow.context import Read, Tx, mutation, query
-from itsm_tui.workflow.errors import Conflict, Invalid, NotFound
 from itsm_tui.workflow.lookup import find_caller
 from itsm_tui.workflow.permissions import Action
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from sqlmodel import col, select
 
+from itsm_tui.common.errors import Conflict, Invalid
 from itsm_tui.storage.tables import Category
 from itsm_tui.workflow.context import Read, Tx, mutation, query
-from itsm_tui.workflow.errors import Conflict, Invalid
 from itsm_tui.workflow.lookup import find_category
 from itsm_tui.workflow.permissions import Action
 

@@ -19,11 +19,11 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from itsm_tui.domain import Role
+from itsm_tui.common.domain import Role
+from itsm_tui.common.errors import Forbidden
 from itsm_tui.storage.engine import read_session, retry_locked, write_session
 from itsm_tui.storage.tables import JournalEntry, Staff, StaffRole
 from itsm_tui.workflow import permissions
-from itsm_tui.workflow.errors import Forbidden
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.site import Actor, Site
 

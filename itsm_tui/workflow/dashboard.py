@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlmodel import col
 
-from itsm_tui.domain import OPEN_STATUSES
+from itsm_tui.common.domain import OPEN_STATUSES
 from itsm_tui.storage import ticket_queries as q
 from itsm_tui.storage.tables import Ticket
 from itsm_tui.workflow.context import Read, query

@@ -1,13 +1,13 @@
 """What the dashboard shows, as a plain value apart from the reads that fill it in
 (``workflow.dashboard``): the console's first frame draws it before any database code is
-loaded, from a read made in a separate process (``itsm_tui.console``)."""
+loaded, from a read made in a separate process (``itsm_tui.console.start``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from itsm_tui.storage.ticket_rows import BacklogRow, TicketRow
+from itsm_tui.common.ticket_rows import BacklogRow, TicketRow
 from itsm_tui.workflow.sla.alert_rows import AlertRow
 from itsm_tui.workflow.sla.time_left import Progress
 from itsm_tui.workflow.tickets.pages import Queue, TicketPage

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from itsm_tui.common.errors import Conflict, Invalid
 from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Staff
 from itsm_tui.workflow.context import Read, Tx, mutation, query
-from itsm_tui.workflow.errors import Conflict, Invalid
 from itsm_tui.workflow.lookup import find_group, find_staff
 from itsm_tui.workflow.permissions import Action
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from itsm_tui.common.errors import Invalid
 from itsm_tui.storage import ci_queries
 from itsm_tui.workflow.catalog import CategoryView, list_categories
 from itsm_tui.workflow.cmdb.items import CIView, ci_view
 from itsm_tui.workflow.context import Read, query
-from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.site_settings import matrix_priority, read_setting
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from itsm_tui.common.errors import Invalid, NotFound
 from itsm_tui.storage.tables import (
     AssignmentGroup,
     Caller,
@@ -19,7 +20,6 @@ from itsm_tui.storage.tables import (
     Ticket,
 )
 from itsm_tui.storage.text_match import starts_with
-from itsm_tui.workflow.errors import Invalid, NotFound
 from itsm_tui.workflow.suggest import closest
 
 CANDIDATES = 200  # rows read to rank suggestions: bounded, whatever the table's size

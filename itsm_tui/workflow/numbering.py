@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlmodel import Session
 
-from itsm_tui.domain import NUMBER_PREFIX, TicketType
+from itsm_tui.common.domain import NUMBER_PREFIX, TicketType
 
 DIGITS = 6
 

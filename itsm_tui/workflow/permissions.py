@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
-from itsm_tui.domain import Role
-from itsm_tui.workflow.errors import Forbidden
+from itsm_tui.common.domain import Role
+from itsm_tui.common.errors import Forbidden
 
 
 class Action(StrEnum):

@@ -1,7 +1,7 @@
 """Who an operation runs for (``Actor``) and where (``Site``): plain objects, no database code.
 
 Why apart from ``context``: the console draws its first frame before SQLAlchemy is loaded
-(``itsm_tui.console``), yet its screens hold the site and the actor from the start. A site
+(``itsm_tui.console.start``), yet its screens hold the site and the actor from the start. A site
 made with ``Site.later`` opens its engine the first time a worker asks for it.
 """
 
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from threading import Lock
 from typing import TYPE_CHECKING
 
-from itsm_tui.clock import Clock, SystemClock
-from itsm_tui.config import Settings
-from itsm_tui.domain import Role
+from itsm_tui.common.clock import Clock, SystemClock
+from itsm_tui.common.config import Settings
+from itsm_tui.common.domain import Role
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import SiteSetting
 from itsm_tui.workflow.context import Read, Tx, mutation, query
-from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.permissions import Action
 
 #: The default impact × urgency → priority lookup (ITIL's common 3×3, P1 … P5).

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from itsm_tui.domain import Role
+from itsm_tui.common.domain import Role
+from itsm_tui.common.errors import Conflict, Invalid, NotFound, UnknownOperator
 from itsm_tui.storage.tables import Staff, StaffRole
 from itsm_tui.workflow.context import Read, Tx, load_actor, mutation, query, system_transaction
-from itsm_tui.workflow.errors import Conflict, Invalid, NotFound, UnknownOperator
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.suggest import closest

@@ -1,7 +1,7 @@
 """``itsm`` with no arguments opens the console without the command line; anything else,
 including a case the console cannot open on its own, goes to the command line.
 
-A bare start reads the operator and the dashboard in a forked process (``itsm_tui.console``):
+A bare start reads the operator and the dashboard in a forked process (``itsm_tui.console.start``):
 these run the real fork, and the child inherits the patched OS login."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-import itsm_tui.app as app_module
+import itsm_tui.console.app as app_module
 from itsm_tui import launch
 from itsm_tui.workflow import staff as staff_flow
 from itsm_tui.workflow import tickets as t

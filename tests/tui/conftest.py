@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session
 
-from itsm_tui.clock import FrozenClock
-from itsm_tui.config import Settings
+from itsm_tui.common.clock import FrozenClock
+from itsm_tui.common.config import Settings
 from itsm_tui.storage.engine import make_engine
 from itsm_tui.storage.tables import Ticket
 from itsm_tui.workflow import cmdb

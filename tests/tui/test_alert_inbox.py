@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from itsm_tui.app import ItsmApp
+from itsm_tui.console.app import ItsmApp
 from itsm_tui.widgets.alert_inbox import AlertInbox
 from itsm_tui.workflow.sla import scan
 from itsm_tui.workflow.tickets import TicketDraft, claim, create_ticket

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Tree
 
-from itsm_tui.app import ItsmApp
+from itsm_tui.console.app import ItsmApp
 from itsm_tui.dialogs.ci_picker import CIPickDialog
 from itsm_tui.dialogs.form import FormDialog
 from itsm_tui.screens.ci_detail import CIDetailScreen

@@ -9,9 +9,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
-from itsm_tui.app import ItsmApp
-from itsm_tui.console import bare_console
-from itsm_tui.console import console as itsm_console
+from itsm_tui.console.app import ItsmApp
+from itsm_tui.console.start import bare_console
+from itsm_tui.console.start import console as itsm_console
 from itsm_tui.dialogs.form import ConfirmDialog, FormDialog
 from itsm_tui.screens.dashboard import DashboardScreen
 from itsm_tui.screens.intake import IntakeScreen

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from itsm_tui.app import ItsmApp
+from itsm_tui.console.app import ItsmApp
 from tests.tui.conftest import Console
 from tests.tui.test_console import settle
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from textual.app import App, ComposeResult
 
-from itsm_tui.storage.ticket_rows import TicketRow
+from itsm_tui.common.ticket_rows import TicketRow
 from itsm_tui.widgets.ticket_table import PAGE, WINDOW_PAGES, TicketTable
 from itsm_tui.workflow.tickets import TicketPage
 from tests.conftest import T0

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
+from itsm_tui.common.errors import Conflict, Forbidden, Invalid
 from itsm_tui.storage import cmdb_queries
 from itsm_tui.storage.tables import JournalEntry
 from itsm_tui.workflow import cmdb
-from itsm_tui.workflow.errors import Conflict, Forbidden, Invalid
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.tickets import TicketDraft, claim, create_ticket, resolve
 from tests.conftest import Desk

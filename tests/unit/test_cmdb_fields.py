@@ -7,8 +7,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from itsm_tui.common.errors import DomainError
 from itsm_tui.workflow.cmdb.fields import References, check_ci, row_checker
-from itsm_tui.workflow.errors import DomainError
 
 REFS = References({"srv": 1, "dba": 2}, {"B1": 1, "MR1": 2})
 COLUMNS = (

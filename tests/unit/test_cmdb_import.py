@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import CIRelation, ConfigurationItem, JournalEntry
 from itsm_tui.workflow import cmdb
 from itsm_tui.workflow.cmdb.exporting import export
 from itsm_tui.workflow.cmdb.importing import ImportRejected, dry_run, import_file
-from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.site import Actor, Site
 
 CIS = """asset_tag,class,name,status,criticality,ip,kind,engine,os

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, func, select
 
+from itsm_tui.common.errors import DomainError
 from itsm_tui.storage.engine import make_engine
 from itsm_tui.storage.tables import JournalEntry, Staff, Ticket, TicketNote
 from itsm_tui.workflow import tickets as t
-from itsm_tui.workflow.errors import DomainError
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.tickets import TicketDraft
 from tests.conftest import Desk

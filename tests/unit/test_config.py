@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from itsm_tui.config import Settings
-from itsm_tui.workflow.errors import Invalid
+from itsm_tui.common.config import Settings
+from itsm_tui.common.errors import Invalid
 
 
 def test_settings_read_itsm_variables_in_any_case_and_convert_them() -> None:

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session
 
+from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import Ticket
 from itsm_tui.workflow import tickets as t
 from itsm_tui.workflow.dashboard import dashboard
-from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.intake import intake_choices, search_cis
 from itsm_tui.workflow.tickets import Queue, TicketDraft
 from itsm_tui.workflow.tickets.risk import Risk, risk_of

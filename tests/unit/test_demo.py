@@ -19,9 +19,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, create_engine, func, select, text
 
-from itsm_tui.clock import FrozenClock
-from itsm_tui.config import Settings
-from itsm_tui.domain import OPEN_STATUSES
+from itsm_tui.common.clock import FrozenClock
+from itsm_tui.common.config import Settings
+from itsm_tui.common.domain import OPEN_STATUSES
+from itsm_tui.common.errors import Forbidden, Invalid
 from itsm_tui.storage import bulk, migrate
 from itsm_tui.storage.engine import make_engine
 from itsm_tui.storage.tables import (
@@ -44,7 +45,6 @@ from itsm_tui.workflow.demo import DemoSummary, load_demo
 from itsm_tui.workflow.demo.epoch import epoch_stamper, iso_stamper, to_datetime
 from itsm_tui.workflow.demo.issues import all_kinds
 from itsm_tui.workflow.demo.vocabulary import PENDING_REASONS
-from itsm_tui.workflow.errors import Forbidden, Invalid
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.staff import add_staff, bootstrap_admin
 from itsm_tui.workflow.tickets.states import PENDING_REASONS as WORKFLOW_PENDING

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from itsm_tui.clock import FrozenClock
+from itsm_tui.common.clock import FrozenClock
 from itsm_tui.storage import migrate
 from itsm_tui.storage.engine import make_engine
 from itsm_tui.workflow import cmdb

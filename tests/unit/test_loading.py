@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from itsm_tui import loading
+from itsm_tui.console import loading
 
 
 def test_one_thread_imports_while_the_others_wait_then_nobody_imports_again(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from itsm_tui.domain import Role
-from itsm_tui.workflow.errors import Forbidden
+from itsm_tui.common.domain import Role
+from itsm_tui.common.errors import Forbidden
 from itsm_tui.workflow.permissions import PERMISSIONS, Action, allowed, require
 
 

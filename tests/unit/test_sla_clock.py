@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from itsm_tui.clock import FrozenClock
+from itsm_tui.common.clock import FrozenClock
+from itsm_tui.common.errors import Forbidden, Invalid
 from itsm_tui.workflow import tickets as t
 from itsm_tui.workflow.business_calendar import office_calendar
-from itsm_tui.workflow.errors import Forbidden, Invalid
 from itsm_tui.workflow.sla import service as sla
 from itsm_tui.workflow.tickets import TicketDraft
 from tests.conftest import Desk

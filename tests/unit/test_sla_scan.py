@@ -14,9 +14,9 @@ from typing import Any, ClassVar
 import pytest
 from sqlmodel import Session, col, func, select
 
-from itsm_tui.clock import FrozenClock
-from itsm_tui.config import Settings
-from itsm_tui.notify import channels_from
+from itsm_tui.common.clock import FrozenClock
+from itsm_tui.common.config import Settings
+from itsm_tui.scheduler.channels import channels_from
 from itsm_tui.storage.tables import (
     JournalEntry,
     NotificationOutbox,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
+from itsm_tui.common.errors import Conflict, Forbidden, Invalid, NotFound, UnknownOperator
 from itsm_tui.storage.tables import JournalEntry, Staff
 from itsm_tui.workflow import staff as staff_flow
-from itsm_tui.workflow.errors import Conflict, Forbidden, Invalid, NotFound, UnknownOperator
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.staff import (
     add_staff,

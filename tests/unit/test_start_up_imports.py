@@ -15,7 +15,7 @@ import itsm_tui.workflow.tickets as tickets
 #: Imported only when first used (or after the first frame, by ``ItsmApp.warm_up``).
 LATER = (
     "alembic",
-    "itsm_tui.commands",
+    "itsm_tui.console.palette",
     "itsm_tui.screens.queue",
     "itsm_tui.screens.ticket",
     "itsm_tui.screens.intake",
@@ -30,7 +30,7 @@ LATER = (
 #: Not loaded at all by a bare ``itsm`` (``itsm_tui.launch``): the command line.
 COMMAND_LINE = ("typer", "itsm_tui.cli")
 #: Not loaded by the console's own process before its first frame: the database code, which a
-#: forked process loads for the first read meanwhile (``itsm_tui.console``).
+#: forked process loads for the first read meanwhile (``itsm_tui.console.start``).
 DATABASE_CODE = ("sqlalchemy", "sqlmodel", "pydantic", "itsm_tui.storage.tables")
 
 
@@ -44,13 +44,13 @@ def _loaded_after(code: str, names: tuple[str, ...]) -> list[str]:
 
 
 def test_the_console_draws_its_first_frame_without_loading_database_code() -> None:
-    code = "import itsm_tui.launch, itsm_tui.console, itsm_tui.app"
+    code = "import itsm_tui.launch, itsm_tui.console.start, itsm_tui.console.app"
     assert _loaded_after(code, DATABASE_CODE + LATER + COMMAND_LINE) == []
 
 
 def test_the_first_read_loads_only_what_the_dashboard_reads() -> None:
     code = (
-        "import itsm_tui.console, itsm_tui.workflow.admin, itsm_tui.workflow.staff, "
+        "import itsm_tui.console.start, itsm_tui.workflow.admin, itsm_tui.workflow.staff, "
         "itsm_tui.workflow.dashboard"
     )
     assert _loaded_after(code, LATER + COMMAND_LINE) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from itsm_tui.terminal import colour_system, prefer_full_colour
+from itsm_tui.console.terminal import colour_system, prefer_full_colour
 
 
 @pytest.mark.parametrize(

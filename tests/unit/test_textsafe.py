@@ -1,4 +1,4 @@
-from itsm_tui.textsafe import visible
+from itsm_tui.common.textsafe import visible
 
 
 def test_control_characters_become_visible_escapes() -> None:

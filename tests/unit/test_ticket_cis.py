@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
+from itsm_tui.common.errors import Conflict, Forbidden, Invalid, NotFound
 from itsm_tui.storage.tables import JournalEntry
 from itsm_tui.workflow import cmdb
 from itsm_tui.workflow import tickets as t
-from itsm_tui.workflow.errors import Conflict, Forbidden, Invalid, NotFound
 from itsm_tui.workflow.tickets import TicketDraft
 from tests.conftest import Desk
 

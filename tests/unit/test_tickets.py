@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from itsm_tui.common.errors import Conflict, Forbidden, Invalid, NotFound
 from itsm_tui.storage.tables import JournalEntry, Ticket
 from itsm_tui.workflow import tickets as t
-from itsm_tui.workflow.errors import Conflict, Forbidden, Invalid, NotFound
 from itsm_tui.workflow.site_settings import set_setting
 from itsm_tui.workflow.tickets import TicketDraft
 from tests.conftest import Desk

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from itsm_tui.domain import CIStatus
-from itsm_tui.workflow.errors import Invalid
+from itsm_tui.common.domain import CIStatus
+from itsm_tui.common.errors import Invalid
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from typing import Any, TextIO
 
 from sqlalchemy import Connection, text
 
+from itsm_tui.common.errors import Invalid
 from itsm_tui.workflow.cmdb.classes import CLASSES
 from itsm_tui.workflow.cmdb.fields import COMMON, References
 from itsm_tui.workflow.cmdb.files import FORMULA_LEADS
 from itsm_tui.workflow.context import Read, query
-from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.permissions import Action
 
 PAGE = 2_000

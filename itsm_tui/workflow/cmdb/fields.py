@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from itsm_tui.common.errors import DomainError, Invalid, NotFound
 from itsm_tui.workflow.cmdb.classes import (
     CIClass,
     attribute_rules,
@@ -21,7 +22,6 @@ from itsm_tui.workflow.cmdb.classes import (
     check_status,
     class_of,
 )
-from itsm_tui.workflow.errors import DomainError, Invalid, NotFound
 from itsm_tui.workflow.suggest import closest
 
 #: Common fields, in the order exports write them; anything else is a class attribute.

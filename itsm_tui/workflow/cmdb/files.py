@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from itsm_tui.workflow.errors import Invalid
+from itsm_tui.common.errors import Invalid
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 DELIMITERS = ",;\t|"

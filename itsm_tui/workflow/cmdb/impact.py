@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from sqlmodel import select
 
-from itsm_tui.domain import OPEN_STATUSES, TicketType
+from itsm_tui.common.domain import OPEN_STATUSES, TicketType
+from itsm_tui.common.errors import Invalid
 from itsm_tui.storage import cmdb_queries as q
 from itsm_tui.storage.tables import Ticket, TicketCI
 from itsm_tui.workflow.cmdb.classes import (
@@ -24,7 +25,6 @@ from itsm_tui.workflow.cmdb.classes import (
 )
 from itsm_tui.workflow.cmdb.items import find_ci
 from itsm_tui.workflow.context import Read, query
-from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.lookup import find_ticket
 from itsm_tui.workflow.permissions import Action
 

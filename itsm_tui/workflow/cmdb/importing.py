@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, text
 from sqlmodel import SQLModel
 
+from itsm_tui.common.errors import DomainError, Invalid
 from itsm_tui.storage import bulk, cmdb_bulk
 from itsm_tui.storage.tables.cmdb import CI_FIELDS
 from itsm_tui.workflow.cmdb.classes import (
@@ -33,7 +34,6 @@ from itsm_tui.workflow.cmdb.classes import (
 from itsm_tui.workflow.cmdb.fields import COMMON, FIELD_OF, References, check_ci, row_checker
 from itsm_tui.workflow.cmdb.files import Source, read_source
 from itsm_tui.workflow.context import Read, Tx, mutation, query
-from itsm_tui.workflow.errors import DomainError, Invalid
 from itsm_tui.workflow.permissions import Action
 
 Progress = Callable[[int, int], None]

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from itsm_tui.common.errors import Conflict, Invalid, NotFound
 from itsm_tui.storage import ci_queries
 from itsm_tui.storage.cmdb_queries import CITicket, ci_tickets
 from itsm_tui.storage.tables import (
@@ -26,7 +27,6 @@ from itsm_tui.storage.text_match import starts_with
 from itsm_tui.workflow.cmdb.classes import CLASSES, CRITICALITY
 from itsm_tui.workflow.cmdb.fields import FIELD_OF, References, check_ci
 from itsm_tui.workflow.context import Read, Tx, mutation, query
-from itsm_tui.workflow.errors import Conflict, Invalid, NotFound
 from itsm_tui.workflow.lookup import find_cis
 from itsm_tui.workflow.permissions import Action
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
+from itsm_tui.common.errors import Conflict, Invalid, NotFound
 from itsm_tui.storage.tables import CIRelation
 from itsm_tui.workflow.cmdb.classes import check_pair, relation_type
 from itsm_tui.workflow.cmdb.items import find_ci
 from itsm_tui.workflow.context import Tx, mutation
-from itsm_tui.workflow.errors import Conflict, Invalid, NotFound
 from itsm_tui.workflow.permissions import Action
 
 

@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from itsm_tui.domain import NUMBER_PREFIX, TicketType
+from itsm_tui.common.domain import NUMBER_PREFIX, TicketType
+from itsm_tui.common.errors import Invalid
 from itsm_tui.storage import bulk
 from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.demo.catalog import Catalog, create_catalog
@@ -29,7 +30,6 @@ from itsm_tui.workflow.demo.sla_start import start_clocks
 from itsm_tui.workflow.demo.tickets import Ids, TicketFactory, write_chunk
 from itsm_tui.workflow.demo.vocabulary import DEMO_GROUP_CODES
 from itsm_tui.workflow.demo.writing import reset_sequences, table_of, write
-from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.permissions import Action
 
 Progress = Callable[[int, int], None]

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from itsm_tui.domain import OPEN_STATUSES
+from itsm_tui.common.domain import OPEN_STATUSES
 from itsm_tui.storage.tables import SlaEvent, Ticket
 from itsm_tui.workflow.sla import clock
 from itsm_tui.workflow.sla import config as cfg

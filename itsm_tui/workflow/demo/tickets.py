@@ -35,7 +35,7 @@ from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from itsm_tui.domain import NUMBER_PREFIX, Channel, NoteKind, TicketStatus, TicketType
+from itsm_tui.common.domain import NUMBER_PREFIX, Channel, NoteKind, TicketStatus, TicketType
 from itsm_tui.workflow.demo.catalog import Catalog
 from itsm_tui.workflow.demo.epoch import DAY, Stamper, iso_stamper
 from itsm_tui.workflow.demo.issues import PROFILES, IssueKind, all_kinds

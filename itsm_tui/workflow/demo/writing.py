@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import Connection, Table, select, tuple_
 from sqlmodel import SQLModel
 
+from itsm_tui.common.errors import Invalid
 from itsm_tui.storage import bulk
-from itsm_tui.workflow.errors import Invalid
 
 #: Tables the demo hands ids out for: their sequences are reset after the load.
 ID_TABLES: tuple[str, ...] = (

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
+from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import SlaAlert, Staff, Ticket
 from itsm_tui.workflow.context import Read, query
-from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.permissions import Action, allowed
 from itsm_tui.workflow.sla.alert_rows import AlertRow
 

@@ -43,7 +43,7 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from itsm_tui.domain import OPEN_STATUSES, TicketStatus
+from itsm_tui.common.domain import OPEN_STATUSES, TicketStatus
 from itsm_tui.storage.tables import (
     Category,
     ConfigurationItem,

@@ -34,13 +34,13 @@ from typing import Any
 
 from sqlmodel import Session
 
+from itsm_tui.common.errors import Invalid
 from itsm_tui.workflow.business_calendar import (
     BusinessCalendar,
     CalendarOverrides,
     office_calendar,
     twenty_four_seven,
 )
-from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.site_settings import forget as forget_settings
 from itsm_tui.workflow.site_settings import stored_setting
 

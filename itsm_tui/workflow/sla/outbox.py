@@ -9,7 +9,8 @@ Each row is first *leased* with a conditional UPDATE (``next_attempt_at`` moved 
 time-out, committed), so two delivery jobs never send the same row at once; a process killed
 mid-send retries after the lease. Delivery is therefore at-least-once on the wire, once in the
 database. Senders are plain callables ``send(address, payload)`` that raise on failure
-(``itsm_tui.notify`` has SMTP and webhook ones); the workflow does not know how they work.
+(``itsm_tui.scheduler.channels`` has SMTP and webhook ones); the workflow does not know how
+they work.
 """
 
 from __future__ import annotations

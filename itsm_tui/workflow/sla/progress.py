@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from itsm_tui.domain import OPEN_STATUSES
+from itsm_tui.common.domain import OPEN_STATUSES
 from itsm_tui.workflow.business_calendar import BusinessCalendar
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.permissions import Action

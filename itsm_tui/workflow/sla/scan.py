@@ -50,7 +50,9 @@ from typing import Any
 from sqlalchemy import Engine, insert
 from sqlmodel import Session, col, select
 
-from itsm_tui.domain import Role, TicketStatus
+from itsm_tui.common.domain import Role, TicketStatus
+from itsm_tui.common.errors import DomainError
+from itsm_tui.common.timefmt import local
 from itsm_tui.storage.engine import read_session, retry_locked, write_session
 from itsm_tui.storage.tables import (
     AssignmentGroup,
@@ -62,10 +64,8 @@ from itsm_tui.storage.tables import (
     StaffRole,
     Ticket,
 )
-from itsm_tui.timefmt import local
 from itsm_tui.workflow.business_calendar import BusinessCalendar
 from itsm_tui.workflow.context import Tx
-from itsm_tui.workflow.errors import DomainError
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.sla import clock as sla_clock
 from itsm_tui.workflow.sla import config as cfg

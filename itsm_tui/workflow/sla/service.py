@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
-from itsm_tui.domain import OPEN_STATUSES
+from itsm_tui.common.domain import OPEN_STATUSES
+from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import SiteSetting, Ticket
 from itsm_tui.workflow.business_calendar import CalendarOverrides, Segment
 from itsm_tui.workflow.context import Read, Tx, mutation, query
-from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.lookup import find_ticket
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.sla import clock as sla_clock

@@ -11,10 +11,10 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from itsm_tui.domain import OPEN_STATUSES, TicketStatus
+from itsm_tui.common.domain import OPEN_STATUSES, TicketStatus
+from itsm_tui.common.errors import Conflict, Invalid
 from itsm_tui.storage.tables import AssignmentGroup, Staff
 from itsm_tui.workflow.context import Tx, mutation
-from itsm_tui.workflow.errors import Conflict, Invalid
 from itsm_tui.workflow.lookup import find_group, find_staff
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.tickets import states

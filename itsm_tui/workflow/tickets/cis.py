@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from itsm_tui.common.errors import Conflict, NotFound
 from itsm_tui.storage.tables import ConfigurationItem, Ticket, TicketCI
 from itsm_tui.workflow.cmdb.items import find_ci
 from itsm_tui.workflow.context import Tx, mutation
-from itsm_tui.workflow.errors import Conflict, NotFound
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.tickets.core import apply, load, require_involved
 from itsm_tui.workflow.tickets.views import TicketView, ticket_view

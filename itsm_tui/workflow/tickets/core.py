@@ -8,6 +8,8 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
+from itsm_tui.common.errors import Conflict, Forbidden
+from itsm_tui.common.timefmt import local
 from itsm_tui.storage.tables import (
     AssignmentGroup,
     Caller,
@@ -17,9 +19,7 @@ from itsm_tui.storage.tables import (
     Staff,
     Ticket,
 )
-from itsm_tui.timefmt import local
 from itsm_tui.workflow.context import Tx
-from itsm_tui.workflow.errors import Conflict, Forbidden
 from itsm_tui.workflow.lookup import find_ticket
 from itsm_tui.workflow.permissions import Action, allowed
 from itsm_tui.workflow.sla import clock as sla_clock

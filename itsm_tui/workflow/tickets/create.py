@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from sqlmodel import col, select
 
-from itsm_tui.domain import TicketStatus, TicketType
+from itsm_tui.common.domain import TicketStatus, TicketType
+from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Ticket, TicketCI
 from itsm_tui.workflow.context import Tx, mutation
-from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.lookup import find_caller, find_category, find_cis, find_group, find_staff
 from itsm_tui.workflow.numbering import next_number
 from itsm_tui.workflow.permissions import Action

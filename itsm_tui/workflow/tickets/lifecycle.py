@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from itsm_tui.domain import TicketStatus
+from itsm_tui.common.domain import TicketStatus
+from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import Ticket
 from itsm_tui.workflow.context import Tx, mutation
-from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.lookup import find_caller, find_category
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.site_settings import priority_for, read_setting

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from itsm_tui.domain import NoteKind
+from itsm_tui.common.domain import NoteKind
 from itsm_tui.storage.tables import TicketNote
 from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.permissions import Action

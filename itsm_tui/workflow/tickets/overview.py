@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from itsm_tui.common.ticket_rows import HistoryEntry
 from itsm_tui.storage import ticket_queries as q
-from itsm_tui.storage.ticket_rows import HistoryEntry
 from itsm_tui.workflow.cmdb.impact import ServicesAtStake, stake_of
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.lookup import find_ticket

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from itsm_tui.storage.ticket_rows import TicketRow
+from itsm_tui.common.ticket_rows import TicketRow
 from itsm_tui.workflow.sla.time_left import Progress
 
 

@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy import or_
 from sqlmodel import col, select
 
-from itsm_tui.domain import OPEN_STATUSES, TicketStatus
+from itsm_tui.common.domain import OPEN_STATUSES, TicketStatus
+from itsm_tui.common.errors import Invalid
+from itsm_tui.common.ticket_rows import ContactRow, HistoryEntry, NoteRow
 from itsm_tui.storage import ticket_queries as q
 from itsm_tui.storage.tables import GroupMember, Ticket
 from itsm_tui.storage.text_match import starts_with
-from itsm_tui.storage.ticket_rows import ContactRow, HistoryEntry, NoteRow
 from itsm_tui.workflow.context import Read, query
-from itsm_tui.workflow.errors import Invalid
 from itsm_tui.workflow.lookup import find_ticket
 from itsm_tui.workflow.permissions import Action, allowed
 from itsm_tui.workflow.sla.progress import page_progress

@@ -7,8 +7,8 @@ actions are derived from the same facts.
 
 from __future__ import annotations
 
-from itsm_tui.domain import OPEN_STATUSES, TicketStatus
-from itsm_tui.workflow.errors import Invalid
+from itsm_tui.common.domain import OPEN_STATUSES, TicketStatus
+from itsm_tui.common.errors import Invalid
 
 S = TicketStatus
 _OPEN = frozenset(OPEN_STATUSES)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from email.message import EmailMessage
 from typing import Any
 
-from itsm_tui.config import Settings
+from itsm_tui.common.config import Settings
 
 TIMEOUT = 10  # seconds; a hung server must not hold the delivery job
 

@@ -15,8 +15,8 @@ from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from itsm_tui import locations
-from itsm_tui.workflow.errors import Invalid
+from itsm_tui.common import locations
+from itsm_tui.common.errors import Invalid
 
 ENV_PREFIX = "ITSM_"
 

@@ -15,8 +15,8 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from itsm_tui.loading import load_database_code
-from itsm_tui.messages import OpenQueue, OpenTicket, TicketChanged
+from itsm_tui.console.loading import load_database_code
+from itsm_tui.console.messages import OpenQueue, OpenTicket, TicketChanged
 from itsm_tui.screens.dashboard import DashboardScreen
 from itsm_tui.workflow.site import Actor, Site
 
@@ -34,7 +34,7 @@ SCREEN_STYLES = ("dashboard", "queue", "ticket", "intake", "ci_lookup", "ci_deta
 
 def _console_commands() -> type[Provider]:
     load_database_code()
-    from itsm_tui.commands import ConsoleCommands
+    from itsm_tui.console.palette import ConsoleCommands
 
     return ConsoleCommands
 
@@ -49,7 +49,7 @@ class ItsmApp(App[None]):
     # whole stylesheet and restyle every widget on every screen when it was first pushed.
     CSS_PATH: ClassVar[list[str]] = [
         "app.tcss",
-        *(f"screens/{name}.tcss" for name in SCREEN_STYLES),
+        *(f"../screens/{name}.tcss" for name in SCREEN_STYLES),
     ]
     COMMANDS = App.COMMANDS | {_console_commands}
     actor: Actor
@@ -70,7 +70,7 @@ class ItsmApp(App[None]):
     ) -> None:
         """``actor``: the operator, or how to learn who it is — asked while the app loads,
         before it takes the terminal; None there and the console does not open (``refused``).
-        ``first_board``: the dashboard's first read, started by ``itsm_tui.console``."""
+        ``first_board``: the dashboard's first read, started by ``itsm_tui.console.start``."""
         super().__init__()
         self.site = site
         self._who = actor

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from itsm_tui.config import Settings
+from itsm_tui.common.config import Settings
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.staff import resolve_actor
 

@@ -27,7 +27,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from itsm_tui.notify import channels_from
+from itsm_tui.scheduler.channels import channels_from
 from itsm_tui.storage.engine import read_session
 from itsm_tui.workflow.site import Site
 from itsm_tui.workflow.site_settings import read_setting

@@ -26,13 +26,13 @@ import threading
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from itsm_tui.config import Settings
-from itsm_tui.sizes import ALERTS_SHOWN, PAGE
-from itsm_tui.terminal import prefer_full_colour
+from itsm_tui.common.config import Settings
+from itsm_tui.console.sizes import ALERTS_SHOWN, PAGE
+from itsm_tui.console.terminal import prefer_full_colour
 from itsm_tui.workflow.site import Actor, Site
 
 if TYPE_CHECKING:
-    from itsm_tui.app import ItsmApp
+    from itsm_tui.console.app import ItsmApp
     from itsm_tui.workflow.dashboard_view import Dashboard
 
 
@@ -82,8 +82,8 @@ def read_first(settings: Settings, as_login: str | None, deliver: Any) -> None:
     would without this read (the command line reports it with its usual message)."""
     site = None
     try:
+        from itsm_tui.common.errors import DomainError
         from itsm_tui.workflow.admin import schema_status
-        from itsm_tui.workflow.errors import DomainError
         from itsm_tui.workflow.staff import resolve_actor
 
         site = Site.open(settings)
@@ -181,7 +181,7 @@ def bare_console(settings: Settings) -> tuple[ItsmApp, FirstRead]:
     gc.disable()
     first = start_first_read(settings)
     prefer_full_colour()  # before Textual is imported: it reads the colour system once
-    from itsm_tui.app import ItsmApp  # meanwhile, the child loads the database code
+    from itsm_tui.console.app import ItsmApp  # meanwhile, the child loads the database code
 
     # The app learns who the operator is as it loads, before it takes the terminal; when it
     # cannot (``app.refused`` after ``run()``), it shows nothing and the command line must
@@ -195,6 +195,6 @@ def console(site: Site, actor: Actor) -> ItsmApp:
     first = FirstRead()
     first.deliver("actor", actor)
     _in_thread(lambda: first.deliver("board", _board(site, actor)), first)
-    from itsm_tui.app import ItsmApp
+    from itsm_tui.console.app import ItsmApp
 
     return ItsmApp(site, actor, first_board=first.board)

@@ -16,11 +16,11 @@ from textual import work
 from textual.binding import Binding
 from textual.screen import Screen
 
+from itsm_tui.common.errors import Conflict, DomainError
+from itsm_tui.console.loading import load_database_code
+from itsm_tui.console.messages import TicketChanged
 from itsm_tui.dialogs.form import ConfirmDialog, Field, FormDialog
-from itsm_tui.loading import load_database_code
-from itsm_tui.messages import TicketChanged
 from itsm_tui.workflow import tickets as t
-from itsm_tui.workflow.errors import Conflict, DomainError
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.tickets.states import PENDING_REASONS, RESOLUTION_CODES
 

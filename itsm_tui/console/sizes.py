@@ -1,6 +1,6 @@
 """How much the console reads at a time: a queue page, the alerts the inbox shows.
 
-Apart from the widgets that show them: the forked first read (``itsm_tui.console``, which
+Apart from the widgets that show them: the forked first read (``itsm_tui.console.start``, which
 loads no Textual) reads the dashboard's first page and alerts in these same amounts.
 """
 

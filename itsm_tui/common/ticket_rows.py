@@ -2,7 +2,7 @@
 
 Why apart from ``ticket_queries``: the console's first frame draws these (its queue and
 backlog) before SQLAlchemy is loaded, from a read made in a separate process
-(``itsm_tui.console``), and unpickling a row imports only the module that defines it.
+(``itsm_tui.console.start``), and unpickling a row imports only the module that defines it.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Loading the console's database code after its first frame: once, by one thread.
 
-The console draws its first frame before SQLAlchemy is loaded (``itsm_tui.console``), then
+The console draws its first frame before SQLAlchemy is loaded (``itsm_tui.console.start``), then
 loads the rest in a warm-up thread. A key pressed or a worker started before that is done
 would import the same modules from a second thread, and two threads importing SQLAlchemy's
 circular package at once can each be handed the other's half-built modules ("cannot import
@@ -23,7 +23,7 @@ LATER = (
     "itsm_tui.workflow.sla.alerts",
     "itsm_tui.workflow.groups",
     "itsm_tui.workflow.tickets.queries",
-    "itsm_tui.commands",
+    "itsm_tui.console.palette",
     "itsm_tui.dialogs.form",
     "itsm_tui.screens.queue",
     "itsm_tui.screens.ticket",

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from itsm_tui.queue_titles import QUEUE_TITLES
+from itsm_tui.console.queue_titles import QUEUE_TITLES
 from itsm_tui.workflow.lookup import normalise_number
 
 if TYPE_CHECKING:
-    from itsm_tui.app import ItsmApp
+    from itsm_tui.console.app import ItsmApp
 
 _NUMBER = re.compile(r"^\s*#?\s*((inc|req)\s*)?\d+\s*$", re.IGNORECASE)
 

@@ -21,8 +21,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## Style, the layering contracts (pyproject.toml [tool.importlinter]) and the types.
 lint: $(STAMP)
 	$(BIN)/ruff check itsm_tui tests benchmarks
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/demo_load.py

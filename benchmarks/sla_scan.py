@@ -39,8 +39,8 @@ from itsm_tui.storage.bulk import bulk_insert, next_id, reset_sequence, to_db_ti
 from itsm_tui.storage.engine import make_engine, read_session
 from itsm_tui.storage.tables import JournalEntry, Ticket
 from itsm_tui.workflow import groups
+from itsm_tui.workflow import sla_scan as scan
 from itsm_tui.workflow.site import Actor, Site
-from itsm_tui.workflow.sla import scan
 from itsm_tui.workflow.staff import bootstrap_admin
 
 NOW = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)

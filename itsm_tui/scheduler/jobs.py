@@ -28,10 +28,9 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from itsm_tui.scheduler.channels import channels_from
-from itsm_tui.storage.engine import read_session
+from itsm_tui.workflow import sla_scan as scan
 from itsm_tui.workflow.site import Site
-from itsm_tui.workflow.site_settings import read_setting
-from itsm_tui.workflow.sla import outbox, scan
+from itsm_tui.workflow.sla import outbox
 
 log = logging.getLogger("itsm.scheduler")
 
@@ -73,10 +72,7 @@ def deliver_notifications() -> None:
 
 def auto_close() -> None:
     """Hourly: close tickets resolved more than ``auto_close_days`` days ago."""
-    site = _current()
-    with read_session(site.engine) as session:
-        days = int(read_setting(session, "auto_close_days"))
-    closed = scan.auto_close(site, days)
+    closed = scan.auto_close(_current())
     if closed:
         log.info("auto-closed %d tickets: %s", len(closed), ", ".join(closed))
 

@@ -6,7 +6,7 @@ import asyncio
 
 from itsm_tui.console.app import ItsmApp
 from itsm_tui.widgets.alert_inbox import AlertInbox
-from itsm_tui.workflow.sla import scan
+from itsm_tui.workflow import sla_scan as scan
 from itsm_tui.workflow.tickets import TicketDraft, claim, create_ticket
 from tests.tui.conftest import Console
 from tests.tui.test_console import settle

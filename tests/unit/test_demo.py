@@ -288,7 +288,7 @@ def test_ticket_mix_is_plausible(demo: Loaded) -> None:
 
 def test_first_scan_after_loading_alerts_nothing_from_the_past(demo: Loaded) -> None:
     """Thresholds already behind the open tickets count as handled: no backlog flood."""
-    from itsm_tui.workflow.sla import scan
+    from itsm_tui.workflow import sla_scan as scan
 
     assert scan.scan(demo.site).alerts == 0  # (so it wrote nothing to the shared demo)
     now = demo.site.clock.now()

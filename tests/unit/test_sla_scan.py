@@ -25,9 +25,10 @@ from itsm_tui.storage.tables import (
     Staff,
     Ticket,
 )
+from itsm_tui.workflow import sla_scan as scan
 from itsm_tui.workflow import tickets as t
 from itsm_tui.workflow.site import Site
-from itsm_tui.workflow.sla import alerts, outbox, scan
+from itsm_tui.workflow.sla import alerts, outbox
 from itsm_tui.workflow.sla import service as sla
 from itsm_tui.workflow.tickets import TicketDraft
 from tests.conftest import Desk

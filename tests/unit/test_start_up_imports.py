@@ -21,7 +21,7 @@ LATER = (
     "itsm_tui.screens.intake",
     "itsm_tui.screens.ci_lookup",
     "itsm_tui.workflow.cmdb",
-    "itsm_tui.workflow.sla.scan",
+    "itsm_tui.workflow.sla_scan",
     "itsm_tui.workflow.tickets.assignment",
     "itsm_tui.cli.tickets",  # the `itsm` sub-commands load when invoked
     "itsm_tui.cli.cmdb",

@@ -13,7 +13,7 @@ The clocks:
 * response — runs from opening to the first response (claim, first public reply or
   resolution: ``Ticket.first_response_at``); it never pauses.
 * resolution — runs while the ticket is open, pauses while it is Pending customer or Pending
-  vendor (``states.PAUSING_PENDING_REASONS``; Pending change runs on), stops at resolution or
+  vendor (``PAUSING_PENDING_REASONS``; Pending change runs on), stops at resolution or
   cancellation, and continues from where it stopped after a reopen.
 * tier budget — the resolution clock's running time since the ticket entered its current tier;
   when it reaches the policy's budget for that tier, the scan escalates it to the next tier.
@@ -54,9 +54,11 @@ from itsm_tui.storage.tables import (
 )
 from itsm_tui.workflow.business_calendar import BusinessCalendar
 from itsm_tui.workflow.sla import config as cfg
-from itsm_tui.workflow.tickets.states import PAUSING_PENDING_REASONS
 
 _OPEN = frozenset(s.value for s in OPEN_STATUSES)
+
+#: Pending for these stops the SLA resolution clock (a change is our own work: it runs on).
+PAUSING_PENDING_REASONS = frozenset({"customer", "vendor"})
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from itsm_tui.workflow.business_calendar import BusinessCalendar
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.sla import config as cfg
+from itsm_tui.workflow.sla.clock import PAUSING_PENDING_REASONS
 from itsm_tui.workflow.sla.time_left import NO_CLOCK, Progress
-from itsm_tui.workflow.tickets.states import PAUSING_PENDING_REASONS
 
 _OPEN = frozenset(s.value for s in OPEN_STATUSES)
 

@@ -23,7 +23,7 @@ from itsm_tui.workflow.lookup import find_ticket
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.sla import clock as sla_clock
 from itsm_tui.workflow.sla import config as cfg
-from itsm_tui.workflow.sla.scan import Directory
+from itsm_tui.workflow.sla.directory import Directory
 
 
 def parse_instant(text: str, zone: ZoneInfo | str, field: str = "from") -> datetime:

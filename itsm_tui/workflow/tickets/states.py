@@ -37,8 +37,6 @@ PENDING_REASONS = {
     "vendor": "waiting for a vendor",
     "change": "waiting for a change to be implemented",
 }
-#: Pending for these stops the SLA resolution clock (a change is our own work: it runs on).
-PAUSING_PENDING_REASONS = frozenset({"customer", "vendor"})
 
 RESOLUTION_CODES = {
     "fixed": "fixed permanently",

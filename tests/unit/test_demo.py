@@ -219,10 +219,12 @@ def test_summary_counts_what_is_in_the_tables(demo: Loaded) -> None:
     counts = asdict(demo.summary)
     engine = demo.site.engine
     for name, table in tables.items():
-        extra = {"staff": 1, "staff_roles": 2}.get(name, 0)  # the bootstrap admin
+        # the bootstrap admin, and their seat at the hotline
+        extra = {"staff": 1, "staff_roles": 2, "group_members": 1}.get(name, 0)
         assert scalar(engine, select(func.count()).select_from(table)) == counts[name] + extra
     journal = scalar(engine, select(func.count()).select_from(JournalEntry))
-    assert journal == counts["journal_entries"] + 2  # the admin's creation and the demo_load
+    # the admin's creation, their joining the hotline and the demo_load
+    assert journal == counts["journal_entries"] + 3
     assert counts["incidents"] + counts["requests"] == N
 
 

@@ -255,6 +255,24 @@ def test_staff_groups_and_callers_look_like_the_customer(demo: Loaded) -> None:
     assert len(parents) >= 8  # top level plus children under each
 
 
+def test_the_admin_who_loads_it_sits_at_the_hotline_as_the_journal_says(demo: Loaded) -> None:
+    """So the first admin of a fresh demo site can log a call as themselves: a new ticket
+    lands in its logger's group, and an admin in none was refused."""
+    from itsm_tui.workflow.groups import list_groups
+
+    engine = demo.site.engine
+    groups = {g.code: g.members for g in list_groups(demo.site, demo.admin)}
+    assert [code for code, members in groups.items() if "admin" in members] == ["hotline"]
+    hotline = scalar(engine, select(AssignmentGroup.id).where(AssignmentGroup.code == "hotline"))
+    journal = JournalEntry
+    joined = rows(
+        engine,
+        select(journal.entity, journal.entity_id, journal.changes, journal.actor_id)
+        .where(journal.action == "add_member"),
+    )  # fmt: skip
+    assert [tuple(r) for r in joined] == [("group", hotline, {"member": "admin"}, demo.admin.id)]
+
+
 # --- the tickets ---------------------------------------------------------------------------
 
 

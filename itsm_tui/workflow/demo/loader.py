@@ -1,9 +1,9 @@
 """``load_demo``: a whole demo site, deterministic, in one transaction.
 
 Why one transaction, even for a million tickets: a half-loaded demo would be refused as "already
-loaded" and could not be finished or told apart from a complete one, and DESIGN.md promises that
-nothing is ever half-written. SQLite and PostgreSQL both handle one long bulk transaction well;
-memory stays flat because rows stream through in chunks (see ``tickets``).
+loaded" and could not be finished or told apart from a complete one, and docs/architecture.md
+promises that nothing is ever half-written. SQLite and PostgreSQL both handle one long bulk
+transaction well; memory stays flat because rows stream through in chunks (see ``tickets``).
 
 Why separate random streams (people, catalog, arrivals and tickets): each part stays the same
 when another part changes, so a new caller field does not reshuffle every ticket.

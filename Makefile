@@ -1,5 +1,7 @@
 # The two commands a newcomer needs: `make run` and `make test`.
 # Everything else (a virtualenv with pinned dependencies, the database, demo data) follows.
+# The virtualenv is a developer's: the test tools and the PostgreSQL driver (the extras
+# `test` and `postgresql`), so `make test` runs the PostgreSQL variants when a database is named.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -10,7 +12,7 @@ STAMP  := $(VENV)/.installed-stamp
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test,postgresql]'
 	touch $(STAMP)
 
 ## Open the console (first run: creates a SQLite database with a year of demo data).
@@ -25,6 +27,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check itsm_tui tests benchmarks
 	$(BIN)/lint-imports
+#	$(BIN)/mypy  # enabled once clean
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/demo_load.py

@@ -70,7 +70,7 @@ def member_of_tier(site: Site, tier: int) -> tuple[str, str]:
             select(AssignmentGroup.code, Staff.login)
             .join(GroupMember, col(GroupMember.group_id) == AssignmentGroup.id)
             .join(Staff, col(Staff.id) == GroupMember.staff_id)
-            .where(AssignmentGroup.tier == tier)
+            .where(AssignmentGroup.tier == tier, Staff.tier == tier)  # not the admin who joined
             .order_by(col(AssignmentGroup.id), col(Staff.id))
         ).first()
     return code, login

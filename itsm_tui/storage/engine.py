@@ -17,6 +17,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from itsm_tui.common.errors import Invalid
+
 T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -32,7 +34,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_size", 5)
     kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    try:
+        return create_engine(url, **kwargs)
+    except ModuleNotFoundError as exc:
+        # The driver is an extra (`itsm-tui[postgresql]`): a SQLite-only install has none, and a
+        # traceback from inside SQLAlchemy's dialect loader would not say what to install.
+        raise Invalid(
+            f"The driver for {url.split(':', 1)[0]} URLs is not installed (no module "
+            f"{exc.name}); for PostgreSQL: pip install 'itsm-tui[postgresql]'.",
+            field="database_url",
+        ) from None
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:

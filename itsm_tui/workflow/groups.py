@@ -75,6 +75,12 @@ def add_group(
 @mutation(Action.MANAGE_REFERENCE)
 def add_member(tx: Tx, group: str, login: str) -> GroupView:
     """Put a staff member in a group (they then see and work its queue)."""
+    return _view(tx.session, join_group(tx, group, login))
+
+
+def join_group(tx: Tx, group: str, login: str) -> AssignmentGroup:
+    """The body of :func:`add_member`, for operations that seat a member as one of their
+    steps (loading the demo seats the admin who loads it at the hotline)."""
     session = tx.session
     row = find_group(session, group)
     person = find_staff(session, login)
@@ -84,7 +90,7 @@ def add_member(tx: Tx, group: str, login: str) -> GroupView:
     session.add(GroupMember(group_id=row.id, staff_id=person.id))
     session.flush()
     tx.journal("group", row.id, "add_member", {"member": login})
-    return _view(session, row)
+    return row
 
 
 @mutation(Action.MANAGE_REFERENCE)

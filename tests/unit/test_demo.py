@@ -219,10 +219,12 @@ def test_summary_counts_what_is_in_the_tables(demo: Loaded) -> None:
     counts = asdict(demo.summary)
     engine = demo.site.engine
     for name, table in tables.items():
-        extra = {"staff": 1, "staff_roles": 2}.get(name, 0)  # the bootstrap admin
+        # the bootstrap admin, and their seat at the hotline
+        extra = {"staff": 1, "staff_roles": 2, "group_members": 1}.get(name, 0)
         assert scalar(engine, select(func.count()).select_from(table)) == counts[name] + extra
     journal = scalar(engine, select(func.count()).select_from(JournalEntry))
-    assert journal == counts["journal_entries"] + 2  # the admin's creation and the demo_load
+    # the admin's creation, their joining the hotline and the demo_load
+    assert journal == counts["journal_entries"] + 3
     assert counts["incidents"] + counts["requests"] == N
 
 
@@ -251,6 +253,24 @@ def test_staff_groups_and_callers_look_like_the_customer(demo: Loaded) -> None:
     assert {r for (r,) in rooms} == {"核心机房 A", "灾备机房 B"}
     parents = rows(engine, select(Category.parent_id, func.count()).group_by(Category.parent_id))
     assert len(parents) >= 8  # top level plus children under each
+
+
+def test_the_admin_who_loads_it_sits_at_the_hotline_as_the_journal_says(demo: Loaded) -> None:
+    """So the first admin of a fresh demo site can log a call as themselves: a new ticket
+    lands in its logger's group, and an admin in none was refused."""
+    from itsm_tui.workflow.groups import list_groups
+
+    engine = demo.site.engine
+    groups = {g.code: g.members for g in list_groups(demo.site, demo.admin)}
+    assert [code for code, members in groups.items() if "admin" in members] == ["hotline"]
+    hotline = scalar(engine, select(AssignmentGroup.id).where(AssignmentGroup.code == "hotline"))
+    journal = JournalEntry
+    joined = rows(
+        engine,
+        select(journal.entity, journal.entity_id, journal.changes, journal.actor_id)
+        .where(journal.action == "add_member"),
+    )  # fmt: skip
+    assert [tuple(r) for r in joined] == [("group", hotline, {"member": "admin"}, demo.admin.id)]
 
 
 # --- the tickets ---------------------------------------------------------------------------

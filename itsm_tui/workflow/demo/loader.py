@@ -1,9 +1,9 @@
 """``load_demo``: a whole demo site, deterministic, in one transaction.
 
 Why one transaction, even for a million tickets: a half-loaded demo would be refused as "already
-loaded" and could not be finished or told apart from a complete one, and DESIGN.md promises that
-nothing is ever half-written. SQLite and PostgreSQL both handle one long bulk transaction well;
-memory stays flat because rows stream through in chunks (see ``tickets``).
+loaded" and could not be finished or told apart from a complete one, and docs/architecture.md
+promises that nothing is ever half-written. SQLite and PostgreSQL both handle one long bulk
+transaction well; memory stays flat because rows stream through in chunks (see ``tickets``).
 
 Why separate random streams (people, catalog, arrivals and tickets): each part stays the same
 when another part changes, so a new caller field does not reshuffle every ticket.
@@ -28,8 +28,9 @@ from itsm_tui.workflow.demo.epoch import epoch_stamper
 from itsm_tui.workflow.demo.people import People, create_people
 from itsm_tui.workflow.demo.sla_start import start_clocks
 from itsm_tui.workflow.demo.tickets import Ids, TicketFactory, write_chunk
-from itsm_tui.workflow.demo.vocabulary import DEMO_GROUP_CODES
+from itsm_tui.workflow.demo.vocabulary import ADMIN_GROUP, DEMO_GROUP_CODES
 from itsm_tui.workflow.demo.writing import reset_sequences, table_of, write
+from itsm_tui.workflow.groups import join_group
 from itsm_tui.workflow.permissions import Action
 
 Progress = Callable[[int, int], None]
@@ -191,7 +192,9 @@ def load_demo(
     """Load a demo site: staff, groups, callers, places, categories, CIs and a year of tickets.
 
     The same seed and clock give the same rows. ``progress(done, total)`` is called as tickets
-    are written. Refused if the demo is already loaded.
+    are written. Refused if the demo is already loaded. The admin who loads it joins its
+    hotline (a journaled membership, as ``itsm group add-member`` would write), so a call can
+    be logged and worked as them on a fresh demo site.
     """
     if not 0 <= tickets <= MAX_TICKETS:
         raise Invalid(f"tickets must be between 0 and {MAX_TICKETS:,}.", field="tickets")
@@ -206,6 +209,7 @@ def load_demo(
     if tickets:
         _set_number_series(conn, factory)
     reset_sequences(conn)
+    join_group(tx, ADMIN_GROUP, tx.actor.login)
     start_clocks(tx.session, tx.now)
     if conn.dialect.name == "postgresql":
         # Fresh statistics, or the planner guesses on a million unseen rows until autovacuum

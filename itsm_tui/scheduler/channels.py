@@ -14,22 +14,32 @@ from email.message import EmailMessage
 from typing import Any
 
 from itsm_tui.common.config import Settings
+from itsm_tui.common.textsafe import one_line, visible
 
 TIMEOUT = 10  # seconds; a hung server must not hold the delivery job
+#: Characters of the alert's message in the subject: enough for "[SLA] <number> <title>" on
+#: one screen line of a mail client; the body carries the whole message.
+SUBJECT_MAX = 150
 
 Sender = Callable[[str, Mapping[str, Any]], None]
 
 
 def smtp_sender(host: str, port: int, sender: str) -> Sender:
-    """Plain-text e-mail, subject "[SLA] <message>", UTF-8 (Chinese titles stay readable)."""
+    """Plain-text e-mail, subject "[SLA] <message>", UTF-8 (Chinese titles stay readable).
+
+    The message carries a ticket title, which is user text: the subject gets it on one line
+    (a CR/LF would make every send of this alert fail, or forge a header) with its controls
+    escaped, so a title cannot retitle the terminal that shows the mail; the body gets it with
+    its controls escaped."""
 
     def send(address: str, payload: Mapping[str, Any]) -> None:
         message = EmailMessage()
         message["From"] = sender
         message["To"] = address
-        message["Subject"] = f"[SLA] {payload.get('message', '')}"[:200]
+        text = str(payload.get("message", ""))
+        message["Subject"] = f"[SLA] {one_line(text, SUBJECT_MAX)}"
         message.set_content(
-            f"{payload.get('message', '')}\n\nTicket: {payload.get('ticket')}\n"
+            f"{visible(text)}\n\nTicket: {payload.get('ticket')}\n"
             f"Threshold: {payload.get('kind')}, due {payload.get('due_at')}\n"
             f"You are notified as: {payload.get('target')}\n"
         )

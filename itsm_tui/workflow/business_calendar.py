@@ -49,6 +49,10 @@ from itsm_tui.workflow.calendar_overrides import (
 )
 
 __all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "MAX_SPAN",
+    "MAX_SPAN_MINUTES",
     "BusinessCalendar",
     "CalendarOverrides",
     "Segment",
@@ -62,6 +66,18 @@ _ONE_US = timedelta(microseconds=1)
 _ONE_DAY = timedelta(days=1)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MAX_EMPTY_YEARS = 50  # a calendar with no working time for this long is a configuration bug
+
+#: The years whose instants the arithmetic takes. SLA work lies within a lifetime of today; far
+#: outside it an instant is a typo, and past the years 1 to 9999 Python's dates end (a year
+#: block is compiled for the neighbouring years too).
+FIRST_YEAR, LAST_YEAR = 1971, 2999
+#: The longest stretch one what-if calculation may cover, in calendar time. A target is hours
+#: or days; each year more costs a compiled year block and a few thousand timeline segments
+#: (300,000,000 minutes on the office calendar once asked for 2,500 of them and 9.9 GB).
+MAX_SPAN = timedelta(days=5 * 366)
+#: No calendar counts more business minutes than that within :data:`MAX_SPAN` (24x7 counts
+#: every minute), so a larger request is refused before any year is compiled.
+MAX_SPAN_MINUTES = MAX_SPAN // timedelta(minutes=1)
 
 #: Interval spec: ``"08:30-12:00"`` or ``(time(8, 30), time(12))``; an end of ``"24:00"`` or
 #: ``time(0)`` means midnight at the end of the day.

@@ -29,6 +29,7 @@ class Action(StrEnum):
     VIEW_CMDB = "view configuration items"
     INSPECT = "perform inspections"
     MANAGE_SLA = "edit SLA policies and business calendars"
+    MANAGE_SETTINGS = "change the site's settings (priority matrix, reopen and auto-close days)"
     ADMINISTER = "administer the database"
     ACT_AS_OTHER = "act as another staff member"
 
@@ -55,6 +56,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_CMDB: frozenset({Role.ENGINEER, Role.SPECIALIST, Role.ADMIN}),
     Action.VIEW_CMDB: _EVERYONE,
     Action.MANAGE_SLA: frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    Action.MANAGE_SETTINGS: frozenset({Role.SUPERVISOR, Role.ADMIN}),
     Action.INSPECT: frozenset({Role.INSPECTOR, Role.AGENT, Role.ENGINEER, Role.ADMIN}),
     Action.ADMINISTER: frozenset({Role.ADMIN}),
     Action.ACT_AS_OTHER: frozenset({Role.ADMIN}),

@@ -74,7 +74,7 @@ def get_settings(read: Read) -> dict[str, Any]:
     return {key: read_setting(read.session, key) for key in DEFAULTS}
 
 
-@mutation(Action.MANAGE_REFERENCE)
+@mutation(Action.MANAGE_SETTINGS)
 def set_setting(tx: Tx, key: str, value: Any) -> Any:
     """Change one setting (supervisors and admins), journaled old → new."""
     value = _validate(key, value)

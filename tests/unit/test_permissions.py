@@ -7,6 +7,7 @@ import pytest
 from itsm_tui.common.domain import Role
 from itsm_tui.common.errors import Forbidden
 from itsm_tui.workflow.permissions import PERMISSIONS, Action, allowed, require
+from tests.conftest import Desk
 
 
 def test_every_action_has_a_row() -> None:
@@ -53,3 +54,12 @@ def test_refusal_names_the_action_and_who_may() -> None:
 def test_no_roles_at_all_is_refused() -> None:
     with pytest.raises(Forbidden, match="no role"):
         require("nobody", set(), Action.VIEW_TICKETS)
+
+
+def test_a_settings_refusal_names_the_settings_permission(desk: Desk) -> None:
+    from itsm_tui.workflow.site_settings import set_setting
+
+    with pytest.raises(Forbidden, match="change the site's settings") as refused:
+        set_setting(desk.site, desk.agent1, "reopen_window_days", 14)
+    assert "groups, categories" not in refused.value.message
+    assert set_setting(desk.site, desk.sup, "reopen_window_days", 14) == 14

@@ -8,6 +8,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
+from email.header import decode_header, make_header
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any, ClassVar
 
@@ -275,6 +276,35 @@ def test_email_and_webhook_delivery(desk: Desk, webhook: str, smtp: tuple[int, l
     [mail] = mails
     assert mail["To"] == "sup@example.gov.cn" and number in mail["Subject"]
     assert outbox.deliver(site, channels_from(site.settings)).sent == 0  # sent once
+
+
+def test_a_title_with_line_breaks_and_controls_still_mails_one_safe_subject(
+    desk: Desk, smtp: tuple[int, list[Any]]
+) -> None:
+    """A CR/LF in a title made every e-mail alert for its ticket fail until given up; ESC and
+    BEL went into the subject raw. The title here is written around the workflow, as an old
+    row or a direct import could hold it."""
+    port, mails = smtp
+    with Session(desk.site.engine) as s:
+        s.exec(select(Staff).where(Staff.login == "sup")).one().email = "sup@example.gov.cn"
+        s.commit()
+    number = _open(desk)
+    with Session(desk.site.engine) as s:
+        s.exec(select(Ticket).where(Ticket.number == number)).one().title = (
+            "OA\r\nBcc: all@example.gov.cn\x1b]0;pwned\x07 \u202e慢"
+        )
+        s.commit()
+    site = _notifying_site(desk, smtp_host="127.0.0.1", smtp_port=port)
+    _clock(desk).advance(minutes=30)
+    scan.scan(site)
+    assert outbox.deliver(site, channels_from(site.settings)).sent == 1
+    [mail] = mails
+    subject = str(make_header(decode_header(mail["Subject"])))  # as a mail client shows it
+    assert number in subject and "Bcc: all@example.gov.cn" in subject  # folded, not a header
+    assert mail["Bcc"] is None
+    assert not any(c in subject for c in "\r\n\x1b\x07\u202e"), subject
+    assert "\\x1b]0;pwned\\x07" in subject and "\\u202e" in subject  # shown, not obeyed
+    assert "\x1b" not in mail.get_payload(decode=True).decode()
 
 
 def test_failing_channel_is_retried_with_backoff_and_keeps_the_inbox(

@@ -17,7 +17,14 @@ from sqlmodel import col, select
 from itsm_tui.common.domain import OPEN_STATUSES
 from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import SiteSetting, Ticket
-from itsm_tui.workflow.business_calendar import CalendarOverrides, Segment
+from itsm_tui.workflow.business_calendar import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_SPAN,
+    MAX_SPAN_MINUTES,
+    CalendarOverrides,
+    Segment,
+)
 from itsm_tui.workflow.context import Read, Tx, mutation, query
 from itsm_tui.workflow.lookup import find_ticket
 from itsm_tui.workflow.permissions import Action
@@ -36,9 +43,26 @@ def parse_instant(text: str, zone: ZoneInfo | str, field: str = "from") -> datet
             "2026-09-30T16:00+08:00).",
             field=field,
         ) from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise Invalid(
+            f"{field}: '{text}' lies outside the years {FIRST_YEAR}–{LAST_YEAR} that the "
+            "business calendars cover.",
+            field=field,
+        )
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(zone) if isinstance(zone, str) else zone)
     return value
+
+
+def _within_span(t1: datetime, t2: datetime, field: str) -> None:
+    """Refuse a what-if whose result lies further from its start than :data:`MAX_SPAN`."""
+    if t2 - t1 > MAX_SPAN:
+        years = MAX_SPAN.days // 366
+        raise Invalid(
+            f"{field}: a calculation covers at most {years} years of calendar time; "
+            f"this one ends {t2.date().isoformat()}.",
+            field=field,
+        )
 
 
 # ---------------------------------------------------------------------- what-if and arithmetic
@@ -99,14 +123,20 @@ def calc(
     cal = cfg.calendar(read.session, calendar)
     t1 = parse_instant(start, cal.tz, "from")
     if minutes is not None:
-        if minutes < 0:
-            raise Invalid("minutes must not be negative.", field="minutes")
+        if not 0 <= minutes <= MAX_SPAN_MINUTES:
+            raise Invalid(
+                f"minutes must be from 0 to {MAX_SPAN_MINUTES:,} (the most any calendar counts "
+                f"in {MAX_SPAN.days // 366} years), not {minutes:,}.",
+                field="minutes",
+            )
         t2 = cal.add_minutes(t1, minutes)
+        _within_span(t1, t2, "minutes")
         return Calculation(calendar, t1, t2, minutes, cal.segments(t1, t2))
     assert end is not None
     t2 = parse_instant(end, cal.tz, "to")
     if t2 < t1:
         raise Invalid("--to is before --from.", field="to")
+    _within_span(t1, t2, "to")
     return Calculation(calendar, t1, t2, cal.minutes_between(t1, t2), cal.segments(t1, t2))
 
 

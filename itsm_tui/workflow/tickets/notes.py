@@ -6,7 +6,7 @@ from itsm_tui.common.domain import NoteKind
 from itsm_tui.storage.tables import TicketNote
 from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.permissions import Action
-from itsm_tui.workflow.tickets.core import apply, load
+from itsm_tui.workflow.tickets.core import apply, load, require_involved
 from itsm_tui.workflow.tickets.create import check_text
 from itsm_tui.workflow.tickets.views import TicketView, ticket_view
 
@@ -16,12 +16,20 @@ def add_note(tx: Tx, number: str, body: str, *, public: bool = False) -> TicketV
     """Add a note. A public reply is a response to the caller: the first one stops the response
     clock if a claim did not stop it before.
 
+    Who may: anyone on the desk may add an internal work note to any open ticket (the hotline
+    records "the caller rang again" on a ticket another group holds; nobody outside sees it);
+    a public reply speaks for the group that holds the ticket, so it is for the ticket's
+    assignee, its group's members and supervisors, like every other working operation. A reply
+    from outside the group therefore never counts as the group's first response.
+
     A note bumps the ticket's version (it is a change others should see) but takes no expected
     version: adding a note never conflicts with anything.
     """
     check_text("note", body, required=True)
     ticket = load(tx, number, "note")
     assert ticket.id is not None
+    if public:
+        require_involved(tx, ticket, "reply publicly on")
     kind = NoteKind.PUBLIC_REPLY if public else NoteKind.WORK_NOTE
     tx.session.add(
         TicketNote(

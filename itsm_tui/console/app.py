@@ -11,10 +11,10 @@ import gc
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.loading import load_database_code
 from itsm_tui.console.messages import OpenQueue, OpenTicket, TicketChanged
 from itsm_tui.screens.dashboard import DashboardScreen
@@ -39,7 +39,7 @@ def _console_commands() -> type[Provider]:
     return ConsoleCommands
 
 
-class ItsmApp(App[None]):
+class ItsmApp(ReportsFailures, App[None]):
     """The operator console."""
 
     TITLE = "itsm-tui"
@@ -105,7 +105,11 @@ class ItsmApp(App[None]):
         gc.freeze()
         gc.enable()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="warm-up")
+    @background(
+        "prepare the screens and the SLA calendars",
+        retry="each loads when first used instead",
+        group="warm-up",
+    )
     def warm_up(self) -> None:
         """Load the database code and the other screens off the UI thread (the dashboard
         calls this once it has shown its figures): a thread switch every few milliseconds

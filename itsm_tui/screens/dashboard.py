@@ -7,15 +7,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
-from itsm_tui.common.errors import DomainError
 from itsm_tui.common.timefmt import business_left
+from itsm_tui.console.failures import background
 from itsm_tui.console.loading import load_database_code
 from itsm_tui.console.messages import OpenQueue, OpenTicket, TicketChanged
 from itsm_tui.console.queue_titles import QUEUE_TITLES
@@ -86,7 +85,7 @@ class DashboardScreen(TicketActions):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.actor.display_name} ({self.actor.login})"
+        self.sub_title = self._who()
         self.query_one("#dash-supervisor").display = False
         backlog = self.query_one("#dash-backlog", DataTable)
         backlog.add_columns("Group", "T", "Open", "Unass.", "Risk", "Late")
@@ -121,25 +120,37 @@ class DashboardScreen(TicketActions):
     def on_ticket_changed(self, event: TicketChanged) -> None:
         self.action_refresh()
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
+    @background(
+        "read the dashboard",
+        retry=f"retrying every {REFRESH_SECONDS:g} s, Ctrl+R now",
+        group="dashboard",
+    )
     def load(self, alerts: int) -> None:
         first, self._first = self._first, None
-        try:
-            board = first.result() if first is not None else None
-            if board is None:  # loads the database code: not before the first read's figures
-                load_database_code()
-                from itsm_tui.workflow.dashboard import dashboard
+        board = first.result() if first is not None else None
+        if board is None:  # loads the database code: not before the first read's figures
+            load_database_code()
+            from itsm_tui.workflow.dashboard import dashboard
 
-                board = dashboard(self.site, self.actor, mine=PAGE, alerts=alerts)
-        except DomainError as error:
-            self.app.call_from_thread(self._refused, error)
-            return
+            board = dashboard(self.site, self.actor, mine=PAGE, alerts=alerts)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show, board)
+
+    def show_failure(self, message: str) -> None:
+        # Figures already shown stay, marked as old in the header; none yet: no "…" left
+        # waiting on a read that failed.
+        self.sub_title = f"{self._who()} · not up to date"
+        if self.board is None:
+            for queue in CARDS.values():
+                self.query_one(f"#card-{queue.value}", Static).update(f"{QUEUE_TITLES[queue]}\n—")
+
+    def _who(self) -> str:
+        return f"{self.actor.display_name} ({self.actor.login})"
 
     def show(self, board: Dashboard) -> None:
         first = self.board is None
         self.board = board
+        self.sub_title = self._who()
         for queue in CARDS.values():
             card = self.query_one(f"#card-{queue.value}", Static)
             count = board.counts.get(queue)

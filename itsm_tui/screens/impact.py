@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -16,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
-from itsm_tui.common.errors import DomainError
+from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.cmdb import ImpactReport, analyse
@@ -27,7 +26,7 @@ DEFAULT_DEPTH = 6
 SHOWN = 200  # rows per section; the count above it says how many there are
 
 
-class ImpactScreen(Screen[None]):
+class ImpactScreen(ReportsFailures, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("plus,equals_sign", "depth(1)", "Deeper", id="impact-deeper"),
@@ -67,19 +66,14 @@ class ImpactScreen(Screen[None]):
     def action_reload(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
+    @background("walk the CMDB", retry="r retries", group="impact")
     def load(self) -> None:
-        try:
-            report = analyse(self.site, self.actor, self.refs, depth=self.depth)
-        except DomainError as error:
-            self.app.call_from_thread(self._refused, error)
-            return
+        report = analyse(self.site, self.actor, self.refs, depth=self.depth)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show, report)
 
-    def _refused(self, error: DomainError) -> None:
-        self.query_one("#impact-head", Static).update(error.message)
-        self.notify(error.message, title="Refused", severity="error", timeout=8, markup=False)
+    def show_failure(self, message: str) -> None:
+        self.query_one("#impact-head", Static).update(message)
 
     def show(self, report: ImpactReport) -> None:
         self.report = report

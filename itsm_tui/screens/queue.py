@@ -93,6 +93,9 @@ class QueueScreen(Screen[None]):
         above = "" if event.at_start else "more above, "
         self._show_bar(f"{above}{event.rows} loaded{more}")
 
+    def on_ticket_table_failed(self, event: TicketTable.Failed) -> None:
+        self._show_bar(event.text)
+
     def on_ticket_table_opened(self, event: TicketTable.Opened) -> None:
         self.app.post_message(OpenTicket(event.number))
 

@@ -59,9 +59,12 @@ def _reason(title: str) -> Dialog:
     return lambda ref, groups: FormDialog(f"{title} {ref.number}", [Field("reason", "Reason")])
 
 
-def _tier_dialog(title: str, up: bool) -> Dialog:
+def _tier_dialog(title: str, operation: str) -> Dialog:
     def build(ref: TicketRef, groups: list[GroupView]) -> FormDialog:
-        wanted = [g for g in groups if (g.tier == ref.tier + 1 if up else g.tier < ref.tier)]
+        # The groups the workflow would accept, by its own rule (loaded with the groups).
+        from itsm_tui.workflow.tickets.assignment import tier_move_allowed
+
+        wanted = [g for g in groups if tier_move_allowed(operation, ref.tier, g.tier)]
         choices = [(f"{g.code} · {g.name} (tier {g.tier})", g.code) for g in wanted]
         group = Field("group", "Group", choices or [("(no group)", "")])
         return FormDialog(f"{title} {ref.number}", [group, Field("reason", "Reason")])
@@ -98,7 +101,7 @@ OPS: dict[str, Op] = {
             lambda s, a, r, v: t.escalate(
                 s, a, r.number, group=v["group"], reason=v["reason"], expected_version=r.version
             ),
-            _tier_dialog("Escalate", up=True),
+            _tier_dialog("Escalate", "escalate"),
         ),
         Op(
             "return",
@@ -107,7 +110,7 @@ OPS: dict[str, Op] = {
             lambda s, a, r, v: t.return_ticket(
                 s, a, r.number, group=v["group"], reason=v["reason"], expected_version=r.version
             ),
-            _tier_dialog("Return", up=False),
+            _tier_dialog("Return", "return"),
         ),
         Op(
             "pending",

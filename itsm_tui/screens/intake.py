@@ -21,14 +21,16 @@ from textual.widgets import Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from itsm_tui.common.domain import Channel
 from itsm_tui.common.timefmt import local
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.messages import OpenTicket, TicketChanged
+from itsm_tui.console.sizes import CALLER_MATCHES, CI_MATCHES
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.callers import CallerView, search_callers, show_caller
 from itsm_tui.workflow.cmdb.items import CIView
-from itsm_tui.workflow.contacts import ContactView, log_contact
+from itsm_tui.workflow.contacts import SUMMARY_MAX, ContactView, log_contact
 from itsm_tui.workflow.intake import IntakeChoices, intake_choices, search_cis
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.sla.service import Deadline, deadline
@@ -195,7 +197,11 @@ class IntakeScreen(ReportsFailures, Screen[None]):
 
     @background("search the callers", retry="type on to retry", group="caller-search")
     def find_callers(self, text: str) -> None:
-        found = search_callers(self.site, self.actor, text, limit=8) if text.strip() else []
+        found = (
+            search_callers(self.site, self.actor, text, limit=CALLER_MATCHES)
+            if text.strip()
+            else []
+        )
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._callers_found, found)
 
@@ -273,7 +279,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
 
     @background("search the CIs", retry="type on to retry", group="ci-search")
     def find_cis(self, text: str) -> None:
-        found = search_cis(self.site, self.actor, text, limit=5) if text.strip() else []
+        found = search_cis(self.site, self.actor, text, limit=CI_MATCHES) if text.strip() else []
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._cis_found, found)
 
@@ -317,7 +323,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
     def action_save(self) -> None:
         caller = f"#{self.caller.id}" if self.caller else None
         draft = self._draft()
-        self.save(caller, None, draft, draft.title[:500])
+        self.save(caller, None, draft, draft.title[:SUMMARY_MAX])
 
     def action_attach(self) -> None:
         tickets = self.query_one("#caller-tickets", OptionList)
@@ -326,7 +332,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
             return
         number = tickets.get_option_at_index(tickets.highlighted).id
         title = self.query_one("#title", Input).value
-        self.save(f"#{self.caller.id}", number, None, title[:500] or "repeat call")
+        self.save(f"#{self.caller.id}", number, None, title[:SUMMARY_MAX] or "repeat call")
 
     @background("log the call", retry="the form is kept, Ctrl+S retries", group="intake-save")
     def save(
@@ -335,7 +341,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         view = log_contact(
             self.site,
             self.actor,
-            channel="phone",
+            channel=Channel.PHONE,
             caller=caller,
             summary=summary,
             ticket=ticket,

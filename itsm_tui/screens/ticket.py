@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
+from itsm_tui.common.domain import NoteKind
 from itsm_tui.common.textsafe import visible
 from itsm_tui.common.ticket_rows import HistoryEntry
 from itsm_tui.common.timefmt import local
@@ -188,7 +189,7 @@ class TicketScreen(TicketActions):
         for h in self.history:
             items.append((h.at, 0, h.actor_name, h.action, _changes(h.changes, zone)))
         for n in detail.notes:
-            kind = "reply" if n.kind == "public_reply" else "note"
+            kind = "reply" if n.kind == NoteKind.PUBLIC_REPLY else "note"
             items.append((n.at, 1, n.author, kind, n.body))
         for c in detail.contacts:
             items.append((c.at, 2, c.agent or "", f"call ({c.channel})", c.summary))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
+from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
@@ -47,7 +48,7 @@ class ItsmApp(ReportsFailures, App[None]):
     # Every screen's styles load with the app's (each file still sits beside its screen; the
     # selectors are scoped by screen class): a screen's own CSS_PATH made Textual re-parse the
     # whole stylesheet and restyle every widget on every screen when it was first pushed.
-    CSS_PATH: ClassVar[list[str]] = [
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
         "app.tcss",
         *(f"../screens/{name}.tcss" for name in SCREEN_STYLES),
     ]

@@ -4,7 +4,7 @@ reassign (a) or escalate (e) right from that list."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -96,19 +96,20 @@ class DashboardScreen(TicketActions):
         self.query_one("#dash-mine", TicketTable).border_title = "My open tickets"
         self.set_interval(REFRESH_SECONDS, self.action_refresh)
         first = self._first
-        if first is not None and first.done() and first.result() is not None:
+        board = first.result() if first is not None and first.done() else None
+        if board is not None:
             # Read before Textual loaded and already here: into the very first frame. Taking
             # a finished future's value does not wait on anything.
             self._first = None
-            self.show(first.result())
+            self.show(board)
         else:
             self.action_refresh()
 
-    def _mine(self, **kwargs: object) -> TicketPage:
+    def _mine(self, **kwargs: Any) -> TicketPage:
         load_database_code()
         from itsm_tui.workflow.tickets.queries import list_tickets
 
-        return list_tickets(self.site, self.actor, Queue.MINE, **kwargs)  # type: ignore[arg-type]
+        return list_tickets(self.site, self.actor, Queue.MINE, **kwargs)
 
     def action_refresh(self) -> None:
         # The inbox's first alerts come with the figures; then it polls for newer ones itself.

@@ -109,7 +109,7 @@ def _log_to(path: Path) -> None:
     """Point the log at ``path`` (the state folder can move: ``XDG_STATE_HOME``, tests)."""
     from logging.handlers import RotatingFileHandler  # only once something failed
 
-    for old in _log.handlers:
+    for old in list(_log.handlers):
         if isinstance(old, RotatingFileHandler) and old.baseFilename == str(path):
             return
         _log.removeHandler(old)

@@ -165,13 +165,14 @@ class ReportsFailures:
         if event.state is WorkerState.ERROR and worker.error and not worker.is_cancelled:
             # A cancelled worker was superseded (a newer search, a reload): its successor
             # reports for it.
-            report(cast("DOMNode", self), worker.error)
+            report(cast("DOMNode", self), worker.error, worker.name)
 
-    def show_failure(self, message: str) -> None:
-        """Show ``message`` where the data would have been; the notification is the default."""
+    def show_failure(self, message: str, what: str) -> None:
+        """Show ``message`` where the data would have been (``what``: the failed worker's
+        name, what :func:`background` was told it does); the notification is the default."""
 
 
-def report(node: DOMNode, error: BaseException) -> None:
+def report(node: DOMNode, error: BaseException, what: str) -> None:
     """The one place a failed worker is shown: a notification and the node's placeholder."""
     if isinstance(error, DomainError | Failed):
         message = error.message
@@ -185,7 +186,7 @@ def report(node: DOMNode, error: BaseException) -> None:
         title = f"Error · details in {_log_shown()}"
         app.notify(message, title=title, severity="error", timeout=NOTICE_SECONDS, markup=False)
     if isinstance(node, ReportsFailures):
-        node.show_failure(message)
+        node.show_failure(message, what)
 
 
 def _first_time(app: App[Any], message: str) -> bool:

@@ -85,7 +85,7 @@ class CIDetailScreen(ReportsFailures, Screen[None]):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show, detail)
 
-    def show_failure(self, message: str) -> None:
+    def show_failure(self, message: str, what: str) -> None:
         if self.detail is None:  # not "Loading …" for ever; a CI shown stays shown
             self.query_one("#ci-head", Static).update(message)
 

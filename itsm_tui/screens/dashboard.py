@@ -45,6 +45,8 @@ CARDS = {
     "o": Queue.OPEN,
 }
 REFRESH_SECONDS = 60.0
+#: What the dashboard's read is called when it fails (a failed ticket action is not a read).
+READING = "read the dashboard"
 
 
 class DashboardScreen(TicketActions):
@@ -122,7 +124,7 @@ class DashboardScreen(TicketActions):
         self.action_refresh()
 
     @background(
-        "read the dashboard",
+        READING,
         retry=f"retrying every {REFRESH_SECONDS:g} s, Ctrl+R now",
         group="dashboard",
     )
@@ -137,9 +139,11 @@ class DashboardScreen(TicketActions):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show, board)
 
-    def show_failure(self, message: str) -> None:
+    def show_failure(self, message: str, what: str) -> None:
         # Figures already shown stay, marked as old in the header; none yet: no "…" left
         # waiting on a read that failed.
+        if what != READING:
+            return
         self.sub_title = f"{self._who()} · not up to date"
         if self.board is None:
             for queue in CARDS.values():

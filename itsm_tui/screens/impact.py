@@ -71,7 +71,7 @@ class ImpactScreen(ReportsFailures, Screen[None]):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show, report)
 
-    def show_failure(self, message: str) -> None:
+    def show_failure(self, message: str, what: str) -> None:
         self.query_one("#impact-head", Static).update(message)
 
     def show(self, report: ImpactReport) -> None:

@@ -112,7 +112,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
 
     # --- reference data and live priority -----------------------------------------------
 
-    def show_failure(self, message: str) -> None:
+    def show_failure(self, message: str, what: str) -> None:
         # What was typed stays: the operator retries with the same form.
         self.failure_shown = True
         self.query_one("#intake-status", Static).update(message)

@@ -103,7 +103,7 @@ class TicketScreen(TicketActions):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show, overview)
 
-    def show_failure(self, message: str) -> None:
+    def show_failure(self, message: str, what: str) -> None:
         if self.detail is None:  # not "Loading …" for ever; a ticket shown stays shown
             self.query_one("#ticket-head", Static).update(message)
 

@@ -59,7 +59,7 @@ class AlertInbox(ReportsFailures, Static):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show, rows, fresh)
 
-    def show_failure(self, message: str) -> None:
+    def show_failure(self, message: str, what: str) -> None:
         """Until the database answers again: the alerts already shown stay, marked stale."""
         self.failed = True
         if self.alerts:

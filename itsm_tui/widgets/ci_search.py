@@ -81,7 +81,7 @@ class CISearch(ReportsFailures, Vertical):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._found, text, found)
 
-    def show_failure(self, message: str) -> None:
+    def show_failure(self, message: str, what: str) -> None:
         self._status(message)
 
     def _found(self, text: str, found: list[CIView]) -> None:

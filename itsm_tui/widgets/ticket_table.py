@@ -166,7 +166,7 @@ class TicketTable(ReportsFailures, ScrollView, can_focus=True):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._arrived, where, page)
 
-    def show_failure(self, message: str) -> None:
+    def show_failure(self, message: str, what: str) -> None:
         # The rows already shown stay; scrolling on asks for the missing page again.
         self.loading_more = False
         self.post_message(self.Failed(message))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path
+from platformdirs import user_config_path, user_data_path, user_state_path
 
 APP_NAME = "itsm-tui"
 
@@ -19,6 +19,20 @@ def data_dir() -> Path:
 def config_dir() -> Path:
     """The user's config folder (``$XDG_CONFIG_HOME/itsm-tui``); not created until written."""
     return user_config_path(APP_NAME)
+
+
+def state_dir() -> Path:
+    """The user's state folder (``$XDG_STATE_HOME/itsm-tui``, ``~/.local/state/itsm-tui``):
+    what the tool leaves behind that is worth keeping but not backing up, such as logs.
+    Created on first use."""
+    path = user_state_path(APP_NAME)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def console_log_path() -> Path:
+    """Where the console writes the traceback of every failure it reports on screen."""
+    return state_dir() / "console.log"
 
 
 def default_database_path() -> Path:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
+from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.loading import load_database_code
 from itsm_tui.console.messages import OpenQueue, OpenTicket, TicketChanged
 from itsm_tui.screens.dashboard import DashboardScreen
@@ -39,7 +40,7 @@ def _console_commands() -> type[Provider]:
     return ConsoleCommands
 
 
-class ItsmApp(App[None]):
+class ItsmApp(ReportsFailures, App[None]):
     """The operator console."""
 
     TITLE = "itsm-tui"
@@ -47,7 +48,7 @@ class ItsmApp(App[None]):
     # Every screen's styles load with the app's (each file still sits beside its screen; the
     # selectors are scoped by screen class): a screen's own CSS_PATH made Textual re-parse the
     # whole stylesheet and restyle every widget on every screen when it was first pushed.
-    CSS_PATH: ClassVar[list[str]] = [
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
         "app.tcss",
         *(f"../screens/{name}.tcss" for name in SCREEN_STYLES),
     ]
@@ -105,7 +106,11 @@ class ItsmApp(App[None]):
         gc.freeze()
         gc.enable()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="warm-up")
+    @background(
+        "prepare the screens and the SLA calendars",
+        retry="each loads when first used instead",
+        group="warm-up",
+    )
     def warm_up(self) -> None:
         """Load the database code and the other screens off the UI thread (the dashboard
         calls this once it has shown its figures): a thread switch every few milliseconds

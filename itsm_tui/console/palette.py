@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -24,7 +24,7 @@ class ConsoleCommands(Provider):
     """Screens, queues, "go to ticket", and every action bound on the current screen."""
 
     def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
-        app: ItsmApp = self.app  # type: ignore[assignment]
+        app = cast("ItsmApp", self.app)
         commands: list[tuple[str, Callable[[], Any], str]] = [
             ("screen: dashboard", app.action_dashboard, "Counts, alerts, backlog"),
             ("screen: new call (intake)", app.action_intake, "Log a call, open a ticket"),
@@ -57,7 +57,7 @@ class ConsoleCommands(Provider):
             yield DiscoveryHit(name, callback, help=help_text)
 
     async def search(self, query: str) -> AsyncIterator[DiscoveryHit | Hit]:
-        app: ItsmApp = self.app  # type: ignore[assignment]
+        app = cast("ItsmApp", self.app)
         if _NUMBER.match(query):
             digits = re.sub(r"\D", "", query)
             prefix = "REQ" if "req" in query.lower() else "INC"

@@ -8,3 +8,6 @@ loads no Textual) reads the dashboard's first page and alerts in these same amou
 PAGE = 100
 #: The alerts the inbox shows.
 ALERTS_SHOWN = 20
+#: The callers and the CIs that intake's lookups list as you type (what fits beside the form).
+CALLER_MATCHES = 8
+CI_MATCHES = 5

@@ -54,7 +54,8 @@ class FirstRead:
 
     def deliver(self, kind: str, value: Any) -> None:
         """Record a result; the first one of each kind counts."""
-        future = {"actor": self._actor, "board": self.board}.get(kind)
+        futures: dict[str, Future[Any]] = {"actor": self._actor, "board": self.board}
+        future = futures.get(kind)
         if future is not None and not future.done():
             future.set_result(value)
 

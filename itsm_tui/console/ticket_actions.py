@@ -2,8 +2,9 @@
 and the workflow call — shared by the ticket screen and the supervisor's dashboard.
 
 Every call runs in a thread worker. A refusal (``Invalid``, ``Forbidden``, ``NotFound``) is
-shown with the workflow's own message; a ``Conflict`` (someone else changed the ticket) names
-who and offers a reload.
+shown with the workflow's own message, and any other failure reported, by the console's one
+handler (``console.failures``); a ``Conflict`` (someone else changed the ticket) names who and
+offers a reload.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from textual import work
 from textual.binding import Binding
 from textual.screen import Screen
 
-from itsm_tui.common.errors import Conflict, DomainError
+from itsm_tui.common.errors import Conflict
+from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.loading import load_database_code
 from itsm_tui.console.messages import TicketChanged
 from itsm_tui.dialogs.form import ConfirmDialog, Field, FormDialog
@@ -58,9 +59,12 @@ def _reason(title: str) -> Dialog:
     return lambda ref, groups: FormDialog(f"{title} {ref.number}", [Field("reason", "Reason")])
 
 
-def _tier_dialog(title: str, up: bool) -> Dialog:
+def _tier_dialog(title: str, operation: str) -> Dialog:
     def build(ref: TicketRef, groups: list[GroupView]) -> FormDialog:
-        wanted = [g for g in groups if (g.tier == ref.tier + 1 if up else g.tier < ref.tier)]
+        # The groups the workflow would accept, by its own rule (loaded with the groups).
+        from itsm_tui.workflow.tickets.assignment import tier_move_allowed
+
+        wanted = [g for g in groups if tier_move_allowed(operation, ref.tier, g.tier)]
         choices = [(f"{g.code} · {g.name} (tier {g.tier})", g.code) for g in wanted]
         group = Field("group", "Group", choices or [("(no group)", "")])
         return FormDialog(f"{title} {ref.number}", [group, Field("reason", "Reason")])
@@ -97,7 +101,7 @@ OPS: dict[str, Op] = {
             lambda s, a, r, v: t.escalate(
                 s, a, r.number, group=v["group"], reason=v["reason"], expected_version=r.version
             ),
-            _tier_dialog("Escalate", up=True),
+            _tier_dialog("Escalate", "escalate"),
         ),
         Op(
             "return",
@@ -106,7 +110,7 @@ OPS: dict[str, Op] = {
             lambda s, a, r, v: t.return_ticket(
                 s, a, r.number, group=v["group"], reason=v["reason"], expected_version=r.version
             ),
-            _tier_dialog("Return", up=False),
+            _tier_dialog("Return", "return"),
         ),
         Op(
             "pending",
@@ -228,7 +232,13 @@ def op_bindings(keys: dict[str, str]) -> list[Binding]:
     ]
 
 
-class TicketActions(Screen[None]):
+def _doing(screen: TicketActions, name: str, ref: TicketRef, values: Values) -> str:
+    """What a failed ticket action was doing, as "Could not …" reads it: "claim INC000123"."""
+    label = OPS[name].label
+    return f"{label[0].lower()}{label[1:]} {ref.number}"
+
+
+class TicketActions(ReportsFailures, Screen[None]):
     """A screen that acts on tickets; subclasses say which ticket and how to refresh."""
 
     site: Site
@@ -277,31 +287,25 @@ class TicketActions(Screen[None]):
             dialog = op.dialog(ref, self.groups)
         self.app.push_screen(dialog, submitted)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="ticket-groups")
+    @background("read the assignment groups", retry="press the key again", group="ticket-groups")
     def _read_groups_then_ask(self, name: str, ref: TicketRef) -> None:
-        try:
-            load_database_code()
-            from itsm_tui.workflow.groups import list_groups
+        load_database_code()
+        from itsm_tui.workflow.groups import list_groups
 
-            groups = list_groups(self.site, self.actor)
-        except DomainError as error:
-            self.app.call_from_thread(self._refused, error)
-            return
+        groups = list_groups(self.site, self.actor)
         self.app.call_from_thread(self._groups_read, groups, name, ref)
 
     def _groups_read(self, groups: list[GroupView], name: str, ref: TicketRef) -> None:
         self.groups = groups
         self._ask(name, ref)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="ticket-op")
+    @background(_doing, retry="reload the ticket and try again", group="ticket-op")
     def _perform(self, name: str, ref: TicketRef, values: Values) -> None:
         load_database_code()
         try:
             OPS[name].call(self.site, self.actor, ref, values)
         except Conflict as error:
             self.app.call_from_thread(self._conflict, ref, error)
-        except DomainError as error:
-            self.app.call_from_thread(self._refused, error)
         else:
             self.app.call_from_thread(self._done, name, ref)
 
@@ -309,9 +313,6 @@ class TicketActions(Screen[None]):
         self.notify(f"{ref.number}: {OPS[name].label.lower()} done.", timeout=3)
         self.app.post_message(TicketChanged(ref.number))
         self.after_change(ref.number)
-
-    def _refused(self, error: DomainError) -> None:
-        self.notify(error.message, title="Refused", severity="error", timeout=8, markup=False)
 
     def _conflict(self, ref: TicketRef, error: Conflict) -> None:
         def answered(reload: bool | None) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -17,9 +17,9 @@ from textual.widgets import DataTable, Header, Static, Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
-from itsm_tui.common.errors import DomainError
 from itsm_tui.common.textsafe import visible
 from itsm_tui.common.timefmt import local
+from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.messages import OpenTicket, TicketChanged
 from itsm_tui.screens.impact import ImpactScreen
 from itsm_tui.widgets.cells import one_line
@@ -41,7 +41,7 @@ class Node:
     loaded: bool = False
 
 
-class CIDetailScreen(Screen[None]):
+class CIDetailScreen(ReportsFailures, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("i", "impact", "Impact", id="ci-impact"),
@@ -79,18 +79,15 @@ class CIDetailScreen(Screen[None]):
     def on_ticket_changed(self, event: TicketChanged) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
+    @background("load the CI", retry="r reloads", group="ci-load")
     def load(self) -> None:
-        try:
-            detail = show_ci(self.site, self.actor, self.ref)
-        except DomainError as error:
-            self.app.call_from_thread(self._refused, error)
-            return
+        detail = show_ci(self.site, self.actor, self.ref)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show, detail)
 
-    def _refused(self, error: DomainError) -> None:
-        self.notify(error.message, title="Refused", severity="error", timeout=8, markup=False)
+    def show_failure(self, message: str, what: str) -> None:
+        if self.detail is None:  # not "Loading …" for ever; a CI shown stays shown
+            self.query_one("#ci-head", Static).update(message)
 
     def show(self, detail: CIDetail) -> None:
         self.detail = detail
@@ -167,14 +164,10 @@ class CIDetailScreen(Screen[None]):
         if data is not None and not data.loaded:
             self.expand_node(event.node)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="ci-tree")
+    @background("read the relationships", retry="collapse and expand it to retry", group="ci-tree")
     def expand_node(self, node: TreeNode[Node]) -> None:
         assert node.data is not None
-        try:
-            relations = ci_relations(self.site, self.actor, f"#{node.data.ci_id}")
-        except DomainError as error:
-            self.app.call_from_thread(self._refused, error)
-            return
+        relations = ci_relations(self.site, self.actor, f"#{node.data.ci_id}")
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._fill, node, relations)
 

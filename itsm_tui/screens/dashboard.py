@@ -4,18 +4,17 @@ reassign (a) or escalate (e) right from that list."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
-from itsm_tui.common.errors import DomainError
 from itsm_tui.common.timefmt import business_left
+from itsm_tui.console.failures import background
 from itsm_tui.console.loading import load_database_code
 from itsm_tui.console.messages import OpenQueue, OpenTicket, TicketChanged
 from itsm_tui.console.queue_titles import QUEUE_TITLES
@@ -46,6 +45,8 @@ CARDS = {
     "o": Queue.OPEN,
 }
 REFRESH_SECONDS = 60.0
+#: What the dashboard's read is called when it fails (a failed ticket action is not a read).
+READING = "read the dashboard"
 
 
 class DashboardScreen(TicketActions):
@@ -86,7 +87,7 @@ class DashboardScreen(TicketActions):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.actor.display_name} ({self.actor.login})"
+        self.sub_title = self._who()
         self.query_one("#dash-supervisor").display = False
         backlog = self.query_one("#dash-backlog", DataTable)
         backlog.add_columns("Group", "T", "Open", "Unass.", "Risk", "Late")
@@ -97,19 +98,20 @@ class DashboardScreen(TicketActions):
         self.query_one("#dash-mine", TicketTable).border_title = "My open tickets"
         self.set_interval(REFRESH_SECONDS, self.action_refresh)
         first = self._first
-        if first is not None and first.done() and first.result() is not None:
+        board = first.result() if first is not None and first.done() else None
+        if board is not None:
             # Read before Textual loaded and already here: into the very first frame. Taking
             # a finished future's value does not wait on anything.
             self._first = None
-            self.show(first.result())
+            self.show(board)
         else:
             self.action_refresh()
 
-    def _mine(self, **kwargs: object) -> TicketPage:
+    def _mine(self, **kwargs: Any) -> TicketPage:
         load_database_code()
         from itsm_tui.workflow.tickets.queries import list_tickets
 
-        return list_tickets(self.site, self.actor, Queue.MINE, **kwargs)  # type: ignore[arg-type]
+        return list_tickets(self.site, self.actor, Queue.MINE, **kwargs)
 
     def action_refresh(self) -> None:
         # The inbox's first alerts come with the figures; then it polls for newer ones itself.
@@ -121,25 +123,39 @@ class DashboardScreen(TicketActions):
     def on_ticket_changed(self, event: TicketChanged) -> None:
         self.action_refresh()
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
+    @background(
+        READING,
+        retry=f"retrying every {REFRESH_SECONDS:g} s, Ctrl+R now",
+        group="dashboard",
+    )
     def load(self, alerts: int) -> None:
         first, self._first = self._first, None
-        try:
-            board = first.result() if first is not None else None
-            if board is None:  # loads the database code: not before the first read's figures
-                load_database_code()
-                from itsm_tui.workflow.dashboard import dashboard
+        board = first.result() if first is not None else None
+        if board is None:  # loads the database code: not before the first read's figures
+            load_database_code()
+            from itsm_tui.workflow.dashboard import dashboard
 
-                board = dashboard(self.site, self.actor, mine=PAGE, alerts=alerts)
-        except DomainError as error:
-            self.app.call_from_thread(self._refused, error)
-            return
+            board = dashboard(self.site, self.actor, mine=PAGE, alerts=alerts)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show, board)
+
+    def show_failure(self, message: str, what: str) -> None:
+        # Figures already shown stay, marked as old in the header; none yet: no "…" left
+        # waiting on a read that failed.
+        if what != READING:
+            return
+        self.sub_title = f"{self._who()} · not up to date"
+        if self.board is None:
+            for queue in CARDS.values():
+                self.query_one(f"#card-{queue.value}", Static).update(f"{QUEUE_TITLES[queue]}\n—")
+
+    def _who(self) -> str:
+        return f"{self.actor.display_name} ({self.actor.login})"
 
     def show(self, board: Dashboard) -> None:
         first = self.board is None
         self.board = board
+        self.sub_title = self._who()
         for queue in CARDS.values():
             card = self.query_one(f"#card-{queue.value}", Static)
             count = board.counts.get(queue)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -16,18 +15,17 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
-from itsm_tui.common.errors import DomainError
+from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.cmdb import ImpactReport, analyse
-from itsm_tui.workflow.cmdb.impact import MAX_DEPTH, SERVICE, Affected
+from itsm_tui.workflow.cmdb.impact import LISTED, MAX_DEPTH, SERVICE, Affected
 from itsm_tui.workflow.site import Actor, Site
 
 DEFAULT_DEPTH = 6
-SHOWN = 200  # rows per section; the count above it says how many there are
 
 
-class ImpactScreen(Screen[None]):
+class ImpactScreen(ReportsFailures, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("plus,equals_sign", "depth(1)", "Deeper", id="impact-deeper"),
@@ -67,19 +65,14 @@ class ImpactScreen(Screen[None]):
     def action_reload(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
+    @background("walk the CMDB", retry="r retries", group="impact")
     def load(self) -> None:
-        try:
-            report = analyse(self.site, self.actor, self.refs, depth=self.depth)
-        except DomainError as error:
-            self.app.call_from_thread(self._refused, error)
-            return
+        report = analyse(self.site, self.actor, self.refs, depth=self.depth)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show, report)
 
-    def _refused(self, error: DomainError) -> None:
-        self.query_one("#impact-head", Static).update(error.message)
-        self.notify(error.message, title="Refused", severity="error", timeout=8, markup=False)
+    def show_failure(self, message: str, what: str) -> None:
+        self.query_one("#impact-head", Static).update(message)
 
     def show(self, report: ImpactReport) -> None:
         self.report = report
@@ -102,7 +95,7 @@ class ImpactScreen(Screen[None]):
     def _body(self, report: ImpactReport) -> Text:
         text = Text()
         _section(text, f"Business services at stake ({len(report.services)})")
-        for s in report.services[:SHOWN]:
+        for s in report.services[:LISTED]:
             style = "bold red" if s.criticality == 1 else "bold"
             text.append(f"  {s.criticality} ", style=style)
             text.append(one_line(s.name), style=style)
@@ -118,7 +111,7 @@ class ImpactScreen(Screen[None]):
         _section(text, f"Depends on downstream ({report.downstream_count:,})")
         _affected(text, report.downstream, report.downstream_count)
         _section(text, f"Open incidents on all of it ({len(report.open_incidents)})")
-        for inc in report.open_incidents[:SHOWN]:
+        for inc in report.open_incidents[:LISTED]:
             text.append(f"  {inc.number} P{inc.priority} {inc.status.replace('_', ' ')}  ")
             text.append(one_line(inc.title) + "\n")
         return text
@@ -132,10 +125,10 @@ def _section(text: Text, title: str) -> None:
 
 def _affected(text: Text, rows: list[Affected], total: int) -> None:
     """The nearest CIs (the report lists a few hundred; a machine room hits thousands)."""
-    for a in rows[:SHOWN]:
+    for a in rows[:LISTED]:
         text.append(f"  {a.depth} ", style="dim")
         text.append(one_line(f"{a.ci_class}:{a.name}"))
         text.append(f"  via {a.via[-1] if a.via else '—'}\n", style="dim")
-    if total > min(len(rows), SHOWN):
-        more = total - min(len(rows), SHOWN)
+    if total > min(len(rows), LISTED):
+        more = total - min(len(rows), LISTED)
         text.append(f"  … and {more:,} more, further away (itsm ci impact --all)\n", style="dim")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -21,14 +21,16 @@ from textual.widgets import Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from itsm_tui.common.errors import DomainError
+from itsm_tui.common.domain import Channel
 from itsm_tui.common.timefmt import local
+from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.messages import OpenTicket, TicketChanged
+from itsm_tui.console.sizes import CALLER_MATCHES, CI_MATCHES
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.callers import CallerView, search_callers, show_caller
 from itsm_tui.workflow.cmdb.items import CIView
-from itsm_tui.workflow.contacts import ContactView, log_contact
+from itsm_tui.workflow.contacts import SUMMARY_MAX, ContactView, log_contact
 from itsm_tui.workflow.intake import IntakeChoices, intake_choices, search_cis
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.sla.service import Deadline, deadline
@@ -55,12 +57,13 @@ class LookupInput(Input):
         self.post_message(self.Move(self, step))
 
 
-class IntakeScreen(Screen[None]):
+class IntakeScreen(ReportsFailures, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="intake-save", priority=True),
         Binding("ctrl+a", "attach", "Attach to open ticket", id="intake-attach", priority=True),
         Binding("ctrl+l", "clear", "Clear", id="intake-clear"),
         Binding("ctrl+o", "open_last", "Open saved", id="intake-open-last"),
+        Binding("ctrl+r", "reload", "Reload the lists", id="intake-reload", show=False),
         Binding("escape", "app.pop_screen", "Back", id="back"),
     ]
 
@@ -72,6 +75,7 @@ class IntakeScreen(Screen[None]):
         self.caller: CallerView | None = None
         self.cis: list[CIView] = []
         self.last_saved: str | None = None
+        self.failure_shown = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -108,12 +112,31 @@ class IntakeScreen(Screen[None]):
 
     # --- reference data and live priority -----------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="intake-choices")
+    def show_failure(self, message: str, what: str) -> None:
+        # What was typed stays: the operator retries with the same form.
+        self.failure_shown = True
+        self.query_one("#intake-status", Static).update(message)
+
+    def _answered(self) -> None:
+        """A read came back: a failure shown before is over."""
+        if self.failure_shown:
+            self.failure_shown = False
+            self.query_one("#intake-status", Static).update("")
+
+    def action_reload(self) -> None:
+        self.load_choices()
+
+    @background(
+        "load the categories and the priority matrix",
+        retry="Ctrl+R retries",
+        group="intake-choices",
+    )
     def load_choices(self) -> None:
         choices = intake_choices(self.site, self.actor)
         self.app.call_from_thread(self._choices_loaded, choices)
 
     def _choices_loaded(self, choices: IntakeChoices) -> None:
+        self._answered()
         self.choices = choices
         options = [
             (one_line(f"{c.parent}/{c.name}" if c.parent else c.name), c.code)
@@ -133,7 +156,9 @@ class IntakeScreen(Screen[None]):
         code = category if isinstance(category, str) else None
         self.find_deadline(priority, impact, urgency, code)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="deadline")
+    @background(
+        "work out the SLA due times", retry="change impact or urgency to retry", group="deadline"
+    )
     def find_deadline(self, priority: int, impact: int, urgency: int, category: str | None) -> None:
         """The SLA what-if for a ticket opened now: the due times the agent can promise."""
         due = deadline(self.site, self.actor, priority, self.site.clock.now(), category=category)
@@ -170,13 +195,18 @@ class IntakeScreen(Screen[None]):
     def _caller_typed(self, event: Input.Changed) -> None:
         self.find_callers(event.value)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="caller-search")
+    @background("search the callers", retry="type on to retry", group="caller-search")
     def find_callers(self, text: str) -> None:
-        found = search_callers(self.site, self.actor, text, limit=8) if text.strip() else []
+        found = (
+            search_callers(self.site, self.actor, text, limit=CALLER_MATCHES)
+            if text.strip()
+            else []
+        )
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._callers_found, found)
 
     def _callers_found(self, found: list[CallerView]) -> None:
+        self._answered()
         self.callers = found
         results = self.query_one("#caller-results", OptionList)
         results.clear_options()
@@ -213,13 +243,14 @@ class IntakeScreen(Screen[None]):
         self.query_one("#caller-results", OptionList).highlighted = event.option_index
         self._pick_caller()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="caller")
+    @background("read the caller", retry="Enter retries", group="caller")
     def load_caller(self, caller_id: int) -> None:
         caller = show_caller(self.site, self.actor, f"#{caller_id}")
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._caller_loaded, caller)
 
     def _caller_loaded(self, caller: CallerView) -> None:
+        self._answered()
         self.caller = caller
         card = Text()
         card.append(one_line(caller.name) + ("  VIP" if caller.vip else ""), style="bold")
@@ -246,13 +277,14 @@ class IntakeScreen(Screen[None]):
     def _ci_typed(self, event: Input.Changed) -> None:
         self.find_cis(event.value)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="ci-search")
+    @background("search the CIs", retry="type on to retry", group="ci-search")
     def find_cis(self, text: str) -> None:
-        found = search_cis(self.site, self.actor, text, limit=5) if text.strip() else []
+        found = search_cis(self.site, self.actor, text, limit=CI_MATCHES) if text.strip() else []
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._cis_found, found)
 
     def _cis_found(self, found: list[CIView]) -> None:
+        self._answered()
         self.cis = found
         results = self.query_one("#ci-results", OptionList)
         results.clear_options()
@@ -291,7 +323,7 @@ class IntakeScreen(Screen[None]):
     def action_save(self) -> None:
         caller = f"#{self.caller.id}" if self.caller else None
         draft = self._draft()
-        self.save(caller, None, draft, draft.title[:500])
+        self.save(caller, None, draft, draft.title[:SUMMARY_MAX])
 
     def action_attach(self) -> None:
         tickets = self.query_one("#caller-tickets", OptionList)
@@ -300,30 +332,25 @@ class IntakeScreen(Screen[None]):
             return
         number = tickets.get_option_at_index(tickets.highlighted).id
         title = self.query_one("#title", Input).value
-        self.save(f"#{self.caller.id}", number, None, title[:500] or "repeat call")
+        self.save(f"#{self.caller.id}", number, None, title[:SUMMARY_MAX] or "repeat call")
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="intake-save")
+    @background("log the call", retry="the form is kept, Ctrl+S retries", group="intake-save")
     def save(
         self, caller: str | None, ticket: str | None, draft: TicketDraft | None, summary: str
     ) -> None:
-        try:
-            view = log_contact(
-                self.site,
-                self.actor,
-                channel="phone",
-                caller=caller,
-                summary=summary,
-                ticket=ticket,
-                new_ticket=draft,
-            )
-        except DomainError as error:
-            self.app.call_from_thread(
-                self.notify, error.message, title="Not saved", severity="error", markup=False
-            )
-            return
+        view = log_contact(
+            self.site,
+            self.actor,
+            channel=Channel.PHONE,
+            caller=caller,
+            summary=summary,
+            ticket=ticket,
+            new_ticket=draft,
+        )
         self.app.call_from_thread(self._saved, view)
 
     def _saved(self, view: ContactView) -> None:
+        self.failure_shown = False
         self.last_saved = view.ticket
         verb = "opened" if view.new_ticket else "attached to"
         message = f"Call logged, {verb} {view.ticket}" if view.ticket else "Call logged"

@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
+from itsm_tui.common.domain import TicketStatus
 from itsm_tui.console.messages import OpenTicket, TicketChanged
 from itsm_tui.console.queue_titles import QUEUE_TITLES
 from itsm_tui.widgets.footer import KeyFooter
@@ -19,7 +20,8 @@ from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.tickets import Queue, TicketPage, list_tickets
 
 SORTS = ("newest", "oldest", "priority")
-STATUSES = (None, "new", "assigned", "in_progress", "pending", "resolved", "closed")
+#: What ``f`` cycles through: every status, then all of them again (None).
+STATUSES: tuple[TicketStatus | None, ...] = (None, *TicketStatus)
 PRIORITIES = (None, 1, 2, 3, 4, 5)
 
 
@@ -42,7 +44,7 @@ class QueueScreen(Screen[None]):
         self.site, self.actor = site, actor
         self.queue = Queue(queue)
         self.sort = "newest"
-        self.status: str | None = None
+        self.status: TicketStatus | None = None
         self.priority: int | None = None
         self.text = ""
 
@@ -92,6 +94,9 @@ class QueueScreen(Screen[None]):
         more = "" if event.at_end else ", more below"
         above = "" if event.at_start else "more above, "
         self._show_bar(f"{above}{event.rows} loaded{more}")
+
+    def on_ticket_table_failed(self, event: TicketTable.Failed) -> None:
+        self._show_bar(event.text)
 
     def on_ticket_table_opened(self, event: TicketTable.Opened) -> None:
         self.app.post_message(OpenTicket(event.number))

@@ -9,17 +9,17 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
-from itsm_tui.common.errors import DomainError
+from itsm_tui.common.domain import NoteKind
 from itsm_tui.common.textsafe import visible
 from itsm_tui.common.ticket_rows import HistoryEntry
 from itsm_tui.common.timefmt import local
+from itsm_tui.console.failures import background
 from itsm_tui.console.ticket_actions import TICKET_KEYS, TicketActions, TicketRef, op_bindings
 from itsm_tui.screens.impact import ImpactScreen
 from itsm_tui.widgets.footer import KeyFooter
@@ -97,15 +97,15 @@ class TicketScreen(TicketActions):
             title = f"{self.number} ({', '.join(self.stake.cis)})"
             self.app.push_screen(ImpactScreen(self.site, self.actor, self.stake.cis, title))
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
+    @background("load the ticket", retry="r reloads", group="ticket-load")
     def load(self) -> None:
-        try:
-            overview = ticket_overview(self.site, self.actor, self.number)
-        except DomainError as error:
-            self.app.call_from_thread(self._refused, error)
-            return
+        overview = ticket_overview(self.site, self.actor, self.number)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show, overview)
+
+    def show_failure(self, message: str, what: str) -> None:
+        if self.detail is None:  # not "Loading …" for ever; a ticket shown stays shown
+            self.query_one("#ticket-head", Static).update(message)
 
     def show(self, overview: TicketOverview) -> None:
         with self.app.batch_update():  # one layout for the five widgets below, not five
@@ -189,7 +189,7 @@ class TicketScreen(TicketActions):
         for h in self.history:
             items.append((h.at, 0, h.actor_name, h.action, _changes(h.changes, zone)))
         for n in detail.notes:
-            kind = "reply" if n.kind == "public_reply" else "note"
+            kind = "reply" if n.kind == NoteKind.PUBLIC_REPLY else "note"
             items.append((n.at, 1, n.author, kind, n.body))
         for c in detail.contacts:
             items.append((c.at, 2, c.agent or "", f"call ({c.channel})", c.summary))

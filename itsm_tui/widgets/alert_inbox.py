@@ -10,19 +10,19 @@ from __future__ import annotations
 from collections import deque
 
 from rich.text import Text
-from textual import work
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from itsm_tui.common.textsafe import visible
 from itsm_tui.common.timefmt import local
+from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.loading import load_database_code
 from itsm_tui.console.sizes import ALERTS_SHOWN
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.sla.alert_rows import AlertRow
 
 
-class AlertInbox(Static):
+class AlertInbox(ReportsFailures, Static):
     DEFAULT_CSS = """
     AlertInbox { border: round $warning; height: auto; min-height: 3; max-height: 8;
                  padding: 0 1; }
@@ -37,13 +37,14 @@ class AlertInbox(Static):
         self.site, self.actor = site, actor
         self.alerts: deque[AlertRow] = deque(maxlen=ALERTS_SHOWN)  # newest first
         self.loaded = False
+        self.failed = False  # the last read failed: what is shown may be out of date
 
     def on_mount(self) -> None:
         self.border_title = "Alerts"
         self.update(Text("Loading alerts …", style="dim"))
         self.set_interval(self.POLL_SECONDS, self.poll)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="alerts")
+    @background("read the alerts", retry=f"retrying every {POLL_SECONDS:g} s", group="alerts")
     def poll(self) -> None:
         load_database_code()
         from itsm_tui.workflow.sla.alerts import list_alerts, recent_alerts
@@ -58,12 +59,21 @@ class AlertInbox(Static):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show, rows, fresh)
 
+    def show_failure(self, message: str, what: str) -> None:
+        """Until the database answers again: the alerts already shown stay, marked stale."""
+        self.failed = True
+        if self.alerts:
+            self.border_title = f"Alerts ({len(self.alerts)}) · not up to date"
+        else:
+            self.update(Text(message, style="bold red"))
+
     def show(self, rows: list[AlertRow], fresh: bool) -> None:
         """Put ``rows`` (newest first) on top of what is shown."""
+        recovered, self.failed = self.failed, False
         if fresh:
             self.alerts.clear()
             self.loaded = True
-        elif not rows:
+        elif not rows and not recovered:
             return
         self.alerts.extendleft(reversed(rows))
         self.border_title = f"Alerts ({len(self.alerts)})" if self.alerts else "Alerts"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
-from itsm_tui.common.errors import DomainError
+from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.workflow.cmdb import CIView, lookup_cis
 from itsm_tui.workflow.site import Actor, Site
@@ -25,7 +25,7 @@ LIMIT = 50
 COLUMNS = (("Class", 16), ("Status", 10), ("Crit", 4), ("IP / tag", 15))
 
 
-class CISearch(Vertical):
+class CISearch(ReportsFailures, Vertical):
     DEFAULT_CSS = """
     CISearch { height: 1fr; }
     CISearch #ci-search-status { color: $text-muted; height: 1; padding: 0 1; }
@@ -75,16 +75,14 @@ class CISearch(Vertical):
     def _typed(self, event: Input.Changed) -> None:
         self.search(event.value)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="ci-search")
+    @background("search the CMDB", retry="type on to retry", group="ci-search")
     def search(self, text: str) -> None:
-        try:
-            found = lookup_cis(self.site, self.actor, text, limit=LIMIT) if text.strip() else []
-        except DomainError as error:
-            if not get_current_worker().is_cancelled:
-                self.app.call_from_thread(self._status, error.message)
-            return
+        found = lookup_cis(self.site, self.actor, text, limit=LIMIT) if text.strip() else []
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._found, text, found)
+
+    def show_failure(self, message: str, what: str) -> None:
+        self._status(message)
 
     def _found(self, text: str, found: list[CIView]) -> None:
         self._show(found)

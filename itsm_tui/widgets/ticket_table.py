@@ -19,7 +19,6 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
-from textual import work
 from textual.binding import Binding, BindingType
 from textual.events import Click
 from textual.geometry import Size
@@ -32,6 +31,7 @@ from textual.worker import get_current_worker
 from itsm_tui.common.domain import OPEN_STATUSES
 from itsm_tui.common.ticket_rows import TicketRow
 from itsm_tui.common.timefmt import business_left, span
+from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.sizes import PAGE
 from itsm_tui.widgets.cells import fit
 from itsm_tui.workflow.sla.time_left import Progress
@@ -66,7 +66,7 @@ COLUMNS = (
 )
 
 
-class TicketTable(ScrollView, can_focus=True):
+class TicketTable(ReportsFailures, ScrollView, can_focus=True):
     """A queue of tickets; Enter posts :class:`TicketTable.Opened`."""
 
     DEFAULT_CSS = """
@@ -109,6 +109,13 @@ class TicketTable(ScrollView, can_focus=True):
             super().__init__()
             self.number = number
 
+    class Failed(Message):
+        """A page could not be read: the screen shows ``text`` where it counts the rows."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     class Loaded(Message):
         """A page arrived: the screen may show "n rows loaded, more below"."""
 
@@ -144,7 +151,7 @@ class TicketTable(ScrollView, can_focus=True):
     def current(self) -> TicketRow | None:
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="ticket-table")
+    @background("load the tickets", retry="Refresh retries", group="ticket-table")
     def _load(self, where: str, key: int | None) -> None:
         if self.fetch is None:
             return
@@ -158,6 +165,11 @@ class TicketTable(ScrollView, can_focus=True):
             page = self.fetch(before=key, limit=PAGE)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._arrived, where, page)
+
+    def show_failure(self, message: str, what: str) -> None:
+        # The rows already shown stay; scrolling on asks for the missing page again.
+        self.loading_more = False
+        self.post_message(self.Failed(message))
 
     def _arrived(self, where: str, page: TicketPage) -> None:
         self.loading_more = False

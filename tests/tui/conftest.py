@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -23,15 +21,17 @@ from itsm_tui.workflow.staff import add_staff
 from itsm_tui.workflow.tickets import TicketDraft, add_note, claim, create_ticket, escalate
 from tests.conftest import T0, Desk
 
-# A fixed path: the console shows where its database is, and snapshots must not vary.
-SNAPSHOT_DB_DIR = Path("/tmp/itsm-tui-snapshots-console")
+
+def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database file of this test's own: two test runs at once (two checkouts, CI jobs)
+    must not rebuild each other's database under a running console. No screen shows the
+    path, so the snapshots do not depend on it."""
+    return f"sqlite:///{tmp_path_factory.mktemp('console') / 'itsm.db'}"
 
 
 @pytest.fixture
-def screen_site() -> Iterator[tuple[Site, Actor]]:
-    shutil.rmtree(SNAPSHOT_DB_DIR, ignore_errors=True)
-    SNAPSHOT_DB_DIR.mkdir(parents=True)
-    url = f"sqlite:///{SNAPSHOT_DB_DIR / 'itsm.db'}"
+def screen_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site, Actor]]:
+    url = _database_url(tmp_path_factory)
     site = Site(make_engine(url), clock=FrozenClock(T0), settings=Settings(database_url=url))
     view = initialise(site, "admin", "管理员")
     admin = Actor(view.id, view.login, view.display_name, view.tier, frozenset())
@@ -124,11 +124,9 @@ def seed_cmdb(site: Site, admin: Actor) -> None:
 
 
 @pytest.fixture
-def console() -> Iterator[Console]:
-    """A fixed path, a frozen clock, the small desk and its tickets: the same on every run."""
-    shutil.rmtree(SNAPSHOT_DB_DIR, ignore_errors=True)
-    SNAPSHOT_DB_DIR.mkdir(parents=True)
-    url = f"sqlite:///{SNAPSHOT_DB_DIR / 'itsm.db'}"
+def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
+    """A frozen clock, the small desk and its tickets: the same on every run."""
+    url = _database_url(tmp_path_factory)
     site = Site(make_engine(url), clock=FrozenClock(T0), settings=Settings(database_url=url))
     view = initialise(site, "admin", "管理员")
     admin = Actor(view.id, view.login, view.display_name, view.tier, frozenset())

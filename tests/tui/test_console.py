@@ -105,7 +105,7 @@ async def test_a_bare_itsm_draws_the_figures_a_forked_process_read(
         assert app.actor.login == "agent1" and not app.refused
         await settle(pilot)
         assert text_of(app, "#card-mine").split() == ["Mine", "3"]
-        assert "agent1" in app.screen.sub_title
+        assert "agent1" in str(app.screen.sub_title)
     first.finish()
     assert gc.isenabled()  # off until the first frame only
 
@@ -320,3 +320,24 @@ async def test_ticket_screen_says_when_services_at_stake_were_cut_off(
         await pilot.press("r")
         await settle(pilot)
         assert "and maybe more (wide outage)" in text_of(app, "#ticket-fields")
+
+
+async def test_escalate_and_return_offer_the_groups_the_workflow_accepts(
+    console: Console,
+) -> None:
+    """At tier 2, escalating offers the tier-3 groups only, returning the tier-1 groups."""
+    app = ItsmApp(console.site, console.desk.eng1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_ticket(console.numbers[5])  # escalated to the server group in the seed
+        await settle(pilot)
+        offered: dict[str, list[str]] = {}
+        for key in ("e", "t"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, FormDialog)
+            group = next(f for f in app.screen.fields if f.name == "group")
+            offered[key] = sorted(value for _, value in group.choices)
+            await pilot.press("escape")
+            await settle(pilot)
+        assert offered == {"e": ["dev"], "t": ["desktop", "hotline"]}

@@ -23,6 +23,18 @@ from itsm_tui.workflow.tickets.create import check_text
 from itsm_tui.workflow.tickets.views import TicketView, ticket_view
 
 S = TicketStatus
+#: The support tiers run 1 (hotline) to 3 (developers and vendors); nothing is above the last.
+LAST_TIER = 3
+
+
+def tier_move_allowed(operation: str, from_tier: int, to_tier: int) -> bool:
+    """The tier rule: an escalation goes up exactly one tier, a return to any lower tier.
+
+    Said once, here: :func:`escalate` and :func:`return_ticket` refuse any other group, and
+    the console offers only the groups this allows."""
+    if operation == "escalate":
+        return to_tier == from_tier + 1 <= LAST_TIER
+    return to_tier < from_tier
 
 
 def _reason(reason: str, doing: str) -> str:
@@ -104,15 +116,17 @@ def _move_tier(
     session = tx.session
     target = find_group(session, group)
     up = operation == "escalate"
-    if up and ticket.tier >= 3:
-        raise Invalid(f"{ticket.number} is already at tier 3, the last one.", field="group")
-    if up and target.tier != ticket.tier + 1:
+    if up and ticket.tier >= LAST_TIER:
+        raise Invalid(
+            f"{ticket.number} is already at tier {LAST_TIER}, the last one.", field="group"
+        )
+    if up and not tier_move_allowed(operation, ticket.tier, target.tier):
         raise Invalid(
             f"Escalation goes to tier {ticket.tier + 1}; {target.code} is tier {target.tier}. "
             f"Tier-{ticket.tier + 1} groups: {', '.join(_groups_of_tier(tx, ticket.tier + 1))}.",
             field="group",
         )
-    if not up and target.tier >= ticket.tier:
+    if not up and not tier_move_allowed(operation, ticket.tier, target.tier):
         raise Invalid(
             f"A return goes to a lower tier than {ticket.tier}; {target.code} is tier "
             f"{target.tier}.",

@@ -213,7 +213,8 @@ def plan_cis(conn: Connection, source: Source, summary: ImportSummary) -> _CIPla
             seen_tags[tag] = line
         tagged = by_tag.get(tag) if tag else None
         named = by_name.get(natural)
-        if tagged is None and named is None:  # a new CI: most rows of a first import
+        existing = tagged or named
+        if existing is None:  # a new CI: most rows of a first import
             plan.creates.append(values)
             continue
         if tagged and named and tagged["id"] != named["id"]:
@@ -227,7 +228,6 @@ def plan_cis(conn: Connection, source: Source, summary: ImportSummary) -> _CIPla
                 )
             )
             continue
-        existing = tagged or named
         if existing["ci_class"] != values["ci_class"]:
             summary.errors.append(
                 RowError(
@@ -474,7 +474,7 @@ def _relations_from(conn: Connection, source_ids: Iterable[int]) -> set[tuple[in
         "SELECT source_id, target_id, type FROM ci_relation WHERE source_id IN :ids"
     ).bindparams(bindparam("ids", expanding=True))
     for batch in _chunks(_distinct(source_ids)):
-        existing.update(tuple(r) for r in conn.execute(stmt, {"ids": batch}))  # type: ignore[misc]
+        existing.update(tuple(r) for r in conn.execute(stmt, {"ids": batch}))
     return existing
 
 

@@ -46,11 +46,11 @@ budget escalates a ticket, its other thresholds of the same scan still alert its
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine, insert
@@ -144,14 +144,14 @@ def scan(site: Site, *, limit: int = BATCH, per_transaction: int = PER_TRANSACTI
         for start in range(0, len(ids), per_transaction):
             chunk = sorted(ids[start : start + per_transaction])  # lock in id order: no deadlock
             try:
-                retry_locked(partial(_handle, site, ref, chunk, now, report))
+                retry_locked(functools.partial(_handle, site, ref, chunk, now, report))
             except Exception:
                 if len(chunk) == 1:
                     log.exception("SLA scan failed on ticket id %s", chunk[0])
                     continue
                 for one in chunk:
                     try:
-                        retry_locked(partial(_handle, site, ref, [one], now, report))
+                        retry_locked(functools.partial(_handle, site, ref, [one], now, report))
                     except Exception:
                         log.exception("SLA scan failed on ticket id %s", one)
 

@@ -27,7 +27,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check itsm_tui tests benchmarks
 	$(BIN)/lint-imports
-#	$(BIN)/mypy  # enabled once clean
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/demo_load.py

@@ -36,6 +36,7 @@ from sqlalchemy import create_engine, text
 from itsm_tui.common.clock import FrozenClock
 from itsm_tui.storage import migrate
 from itsm_tui.storage.bulk import bulk_insert, next_id, reset_sequence, to_db_time
+from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.engine import make_engine, read_session
 from itsm_tui.storage.tables import JournalEntry, Ticket
 from itsm_tui.workflow import groups
@@ -89,7 +90,7 @@ def load(url: str, open_count: int, due: int) -> Site:
         t = lambda v: to_db_time(conn, v)  # noqa: E731
         rows = []
         journal = []
-        jid = next_id(conn, JournalEntry.__table__)  # type: ignore[arg-type]
+        jid = next_id(conn, core_table(JournalEntry))
         for i in range(1, open_count + 1):
             is_due = i % (open_count // due) == 0 if due else False
             opened = opened_due if is_due else NOW
@@ -99,10 +100,10 @@ def load(url: str, open_count: int, due: int) -> Site:
                 t(opened), t(opened), t(next_at), "P1", 0, 0, 0, False, False, False, 1,
             ))  # fmt: skip
             journal.append((jid + i, "ticket", i, "create", view.id, t(opened), '{"priority": 1}'))
-        bulk_insert(conn, Ticket.__table__, TICKET_COLUMNS, rows)  # type: ignore[arg-type]
-        bulk_insert(conn, JournalEntry.__table__, JOURNAL_COLUMNS, journal)  # type: ignore[arg-type]
-        reset_sequence(conn, Ticket.__table__)  # type: ignore[arg-type]
-        reset_sequence(conn, JournalEntry.__table__)  # type: ignore[arg-type]
+        bulk_insert(conn, core_table(Ticket), TICKET_COLUMNS, rows)
+        bulk_insert(conn, core_table(JournalEntry), JOURNAL_COLUMNS, journal)
+        reset_sequence(conn, core_table(Ticket))
+        reset_sequence(conn, core_table(JournalEntry))
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("ANALYZE")
     if engine.dialect.name == "sqlite":  # don't bill the load's WAL checkpoint to the scan

@@ -7,7 +7,7 @@ root) runs it against ``ITSM_DATABASE_URL`` for autogenerating revisions.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from alembic import context
 from sqlmodel import SQLModel
@@ -17,11 +17,14 @@ from itsm_tui.common.config import Settings
 from itsm_tui.storage.engine import make_engine
 from itsm_tui.storage.types import UTCDateTime
 
+if TYPE_CHECKING:
+    from alembic.autogenerate.api import AutogenContext
+
 config = context.config
 target_metadata = SQLModel.metadata
 
 
-def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Render our UTC type as a plain DateTime: the stored column is exactly that."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"

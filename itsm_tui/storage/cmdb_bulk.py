@@ -22,14 +22,11 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import ConfigurationItem
 
 #: The CI columns never NULL: their journal members need no NULL test.
-_CI_NOT_NULL = frozenset(
-    c.name
-    for c in ConfigurationItem.__table__.columns  # type: ignore[attr-defined]
-    if not c.nullable
-)
+_CI_NOT_NULL = frozenset(c.name for c in core_table(ConfigurationItem).columns if not c.nullable)
 
 
 def _quote(conn: Connection, expr: str) -> str:

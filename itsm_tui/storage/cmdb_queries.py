@@ -23,6 +23,7 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import Connection, exists, func
 from sqlmodel import col, select
 
@@ -105,14 +106,14 @@ class _Reader:
         self.cursor.execute(
             f"SELECT current_setting('{_PARALLEL}'), set_config('{_PARALLEL}', '0', true)"
         )
-        self._parallel = str(self.cursor.fetchone()[0])
+        self._parallel = str(self.cursor.fetchall()[0][0])
 
     def rows(self, sql: str, ids: Sequence[int], *, repeat: int = 1) -> list[Any]:
         return [row for chunk in self.chunks(sql, ids, repeat=repeat) for row in chunk]
 
     def chunks(
         self, sql: str, ids: Sequence[int], *, repeat: int = 1, first: int = CHUNK
-    ) -> Iterator[list[Any]]:
+    ) -> Iterator[Sequence[Any]]:
         """The rows for each run of ids in turn, so a caller can stop early: ``first`` ids,
         then four times as many each time up to ``CHUNK`` (a thousand access switches have
         80,000 desktops behind them; a walk that needs 2,000 more CIs should not read them
@@ -208,8 +209,17 @@ class Walk:
             path.append(parent)
             via.append(kind or "")
             parent, kind, _ = self.found[parent]
-        _, *details = self.details[i]
-        return WalkRow(i, self.depth[i], tuple(reversed(path)), tuple(reversed(via)), *details)
+        _, name, ci_class, status, criticality = self.details[i]
+        return WalkRow(
+            i,
+            self.depth[i],
+            tuple(reversed(path)),
+            tuple(reversed(via)),
+            name,
+            ci_class,
+            status,
+            criticality,
+        )
 
     def label(self, i: int) -> str:
         _, name, ci_class, _, _ = self.details[i]
@@ -265,7 +275,7 @@ def _walk(reader: _Reader, roots: Sequence[int], edges: Edges, max_depth: int, l
     return Walk(levels, found, depth_of, details, len(found) >= limit)
 
 
-def _by_id(rows: list[Any]) -> dict[int, Any]:
+def _by_id(rows: Sequence[Any]) -> dict[int, Any]:
     """Rows keyed by their first column (the id), built in C: a wide walk has 10,000."""
     return dict(zip(map(_FIRST, rows), rows, strict=True))
 
@@ -279,7 +289,9 @@ class OpenIncident:
     ci_id: int
 
 
-def open_incidents(conn: Connection, ci_ids: Sequence[int], *, limit: int = 500) -> list[Any]:
+def open_incidents(
+    conn: Connection, ci_ids: Sequence[int], *, limit: int = 500
+) -> list[OpenIncident]:
     """Open incidents linked to any of ``ci_ids`` (read through the ticket_ci reverse index),
     most urgent first. A machine room's walk hands over tens of thousands of ids, so the reads
     go through the bare cursor like the walk's."""
@@ -322,18 +334,25 @@ def ci_tickets(conn: Connection, ci_id: int, *, limit: int = 50) -> tuple[list[C
     ones are read through the CI's links when it has few, and otherwise from the open tickets
     (the status index) with a key probe for the link: at 1,000,000 tickets, 55,000 links cost
     ~125 ms the first way and ~10 ms the second (SQLite would take the first unasked)."""
-    columns = (Ticket.number, Ticket.type, Ticket.title, Ticket.priority, Ticket.status)
     opened = [s.value for s in OPEN_STATUSES]
     total = conn.execute(
-        select(func.count()).select_from(TicketCI).where(TicketCI.ci_id == ci_id)
+        select(func.count()).select_from(TicketCI).where(col(TicketCI.ci_id) == ci_id)
     ).scalar_one()
-    linked = select(*columns).add_columns(Ticket.opened_at).limit(limit)
+    # SQLAlchemy's own select: SQLModel's is typed for at most four columns.
+    linked = sa.select(
+        col(Ticket.number),
+        col(Ticket.type),
+        col(Ticket.title),
+        col(Ticket.priority),
+        col(Ticket.status),
+        col(Ticket.opened_at),
+    ).limit(limit)
     if total > MANY_TICKETS:
-        link = exists().where(col(TicketCI.ticket_id) == Ticket.id, TicketCI.ci_id == ci_id)
+        link = exists().where(col(TicketCI.ticket_id) == Ticket.id, col(TicketCI.ci_id) == ci_id)
         open_stmt = linked.where(link)
     else:
         open_stmt = linked.join(TicketCI, col(TicketCI.ticket_id) == Ticket.id).where(
-            TicketCI.ci_id == ci_id
+            col(TicketCI.ci_id) == ci_id
         )
     open_rows = conn.execute(
         open_stmt.where(col(Ticket.status).in_(opened)).order_by(
@@ -342,7 +361,7 @@ def ci_tickets(conn: Connection, ci_id: int, *, limit: int = 50) -> tuple[list[C
     ).all()
     closed_rows = conn.execute(
         linked.join(TicketCI, col(TicketCI.ticket_id) == Ticket.id)
-        .where(TicketCI.ci_id == ci_id, col(Ticket.status).not_in(opened))
+        .where(col(TicketCI.ci_id) == ci_id, col(Ticket.status).not_in(opened))
         .order_by(col(TicketCI.ticket_id).desc())
     ).all()
     rows = [CITicket(*r, is_open=True) for r in open_rows]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import ColumnElement, and_, case, func, or_, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -26,6 +27,10 @@ from itsm_tui.storage.tables import (
     TicketCI,
     TicketNote,
 )
+
+# A row wider than four columns is built with SQLAlchemy's own ``select`` (``sa.select``) and
+# run with ``Session.execute``: SQLModel types its ``select`` and ``exec`` for at most four
+# (fastapi/sqlmodel#271), though both run the same statement.
 
 #: Queue orders: name → (column, ascending) pairs, the id last so the order is total.
 SORTS: dict[str, tuple[tuple[str, bool], ...]] = {
@@ -76,35 +81,35 @@ def queue_page(
     # those rows alone: joined before the LIMIT, SQLite joined every open ticket, then sorted.
     page = select(Ticket.id).where(and_(true(), *conditions)).order_by(*by).limit(limit).subquery()
     stmt = (
-        select(
-            Ticket.id,
-            Ticket.number,
-            Ticket.priority,
-            Ticket.status,
-            Ticket.pending_reason,
-            Ticket.tier,
-            Ticket.title,
-            Caller.name,
-            AssignmentGroup.code,
-            assignee.display_name,
-            Ticket.opened_at,
-            Ticket.response_due_at,
-            Ticket.resolution_due_at,
-            Ticket.flagged_at,
-            Ticket.version,
-            Ticket.resolution_warn_at,
-            Ticket.sla_policy,
-            Ticket.resolution_elapsed_min,
+        sa.select(
+            col(Ticket.id),
+            col(Ticket.number),
+            col(Ticket.priority),
+            col(Ticket.status),
+            col(Ticket.pending_reason),
+            col(Ticket.tier),
+            col(Ticket.title),
+            col(Caller.name),
+            col(AssignmentGroup.code),
+            col(assignee.display_name),
+            col(Ticket.opened_at),
+            col(Ticket.response_due_at),
+            col(Ticket.resolution_due_at),
+            col(Ticket.flagged_at),
+            col(Ticket.version),
+            col(Ticket.resolution_warn_at),
+            col(Ticket.sla_policy),
+            col(Ticket.resolution_elapsed_min),
             _first_ci(),
         )
         .select_from(page)
         .join(Ticket, col(Ticket.id) == page.c.id)
         .join(Caller, col(Caller.id) == Ticket.caller_id, isouter=True)
         .join(AssignmentGroup, col(AssignmentGroup.id) == Ticket.group_id, isouter=True)
-        .join(assignee, assignee.id == Ticket.assignee_id, isouter=True)
+        .join(assignee, col(assignee.id) == Ticket.assignee_id, isouter=True)
         .order_by(*by)
     )
-    rows = [TicketRow(*row) for row in session.exec(stmt).all()]
+    rows = [TicketRow(*row) for row in session.execute(stmt).all()]
     return rows[::-1] if backwards else rows
 
 
@@ -169,10 +174,10 @@ def backlog(
         return func.sum(case((condition, 1), else_=0))
 
     stmt = (
-        select(
-            AssignmentGroup.code,
-            AssignmentGroup.name,
-            AssignmentGroup.tier,
+        sa.select(
+            col(AssignmentGroup.code),
+            col(AssignmentGroup.name),
+            col(AssignmentGroup.tier),
             func.count(),
             tally(col(Ticket.assignee_id).is_(None)),
             tally(at_risk),
@@ -181,12 +186,12 @@ def backlog(
         .select_from(Ticket)
         .join(AssignmentGroup, col(AssignmentGroup.id) == Ticket.group_id)
         .where(and_(true(), *where))
-        .group_by(AssignmentGroup.code, AssignmentGroup.name, AssignmentGroup.tier)
+        .group_by(col(AssignmentGroup.code), col(AssignmentGroup.name), col(AssignmentGroup.tier))
         .order_by(col(AssignmentGroup.tier), col(AssignmentGroup.code))
     )
     return [
         BacklogRow(code, name, tier, n, int(u or 0), int(r or 0), int(b or 0))
-        for code, name, tier, n, u, r, b in session.exec(stmt).all()
+        for code, name, tier, n, u, r, b in session.execute(stmt).all()
     ]
 
 
@@ -219,7 +224,7 @@ def contacts(session: Session, ticket_id: int) -> list[ContactRow]:
     rows = session.exec(
         select(Contact, Caller.name, agent.display_name)
         .join(Caller, col(Caller.id) == Contact.caller_id, isouter=True)
-        .join(agent, agent.id == Contact.agent_id, isouter=True)
+        .join(agent, col(agent.id) == Contact.agent_id, isouter=True)
         .where(Contact.ticket_id == ticket_id)
         .order_by(col(Contact.id).desc())
     ).all()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, inspect
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from itsm_tui.storage import migrate
+from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import (
     Caller,
     ConfigurationItem,
@@ -22,7 +23,7 @@ from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.staff import StaffView, bootstrap_admin
 
-_COUNTED = {
+_COUNTED: dict[str, type[SQLModel]] = {
     "staff": Staff,
     "callers": Caller,
     "tickets": Ticket,
@@ -59,9 +60,9 @@ def database_status(site: Site) -> DatabaseStatus:
     if revision is not None:
         existing = set(inspect(site.engine).get_table_names())
         with Session(site.engine) as session:
-            for label, table in _COUNTED.items():
-                if table.__tablename__ in existing:
-                    counts[label] = session.exec(select(func.count()).select_from(table)).one()
+            for label, model in _COUNTED.items():
+                if core_table(model).name in existing:
+                    counts[label] = session.exec(select(func.count()).select_from(model)).one()
     url = site.engine.url.render_as_string(hide_password=True)
     return DatabaseStatus(url, revision, migrate.HEAD, counts)
 
@@ -89,8 +90,9 @@ def ensure_schema(site: Site) -> None:
     migrate.upgrade(site.engine)
 
 
-def upgrade_database(site: Site, actor: Actor) -> tuple[str | None, str]:
-    """Upgrade the schema (admins only) and journal who did it."""
+def upgrade_database(site: Site, actor: Actor) -> tuple[str | None, str | None]:
+    """Upgrade the schema (admins only) and journal who did it; returns the revisions before
+    and after, as read from the database."""
     with Session(site.engine) as session:
         current = load_actor(session, actor)
     permissions.require(current.login, current.roles, Action.ADMINISTER)

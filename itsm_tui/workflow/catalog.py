@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from itsm_tui.common.errors import Conflict, Invalid
 from itsm_tui.storage.tables import Category
@@ -53,7 +53,13 @@ def add_category(tx: Tx, code: str, name: str, *, parent: str | None = None) -> 
 
 @query(Action.VIEW_TICKETS)
 def list_categories(read: Read) -> list[CategoryView]:
-    rows = read.session.exec(
+    return active_categories(read.session)
+
+
+def active_categories(session: Session) -> list[CategoryView]:
+    """The active categories by parent, then name: for a read that has already checked that
+    its reader may see tickets (the intake form's choices come in the same transaction)."""
+    rows = session.exec(
         select(Category)
         .where(Category.active)
         .order_by(col(Category.parent_id), col(Category.name))

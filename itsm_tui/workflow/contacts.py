@@ -8,7 +8,7 @@ from datetime import datetime
 
 from itsm_tui.common.domain import Channel
 from itsm_tui.common.errors import Invalid
-from itsm_tui.storage.tables import Contact
+from itsm_tui.storage.tables import Contact, Ticket
 from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.lookup import find_caller, find_ticket
 from itsm_tui.workflow.permissions import Action
@@ -58,6 +58,7 @@ def log_contact(
         )
     session = tx.session
     caller_row = find_caller(session, caller) if caller else None
+    target: Ticket | None
     if new_ticket is not None:
         tx.require(Action.CREATE_TICKET)
         if new_ticket.caller is None and caller_row is not None:

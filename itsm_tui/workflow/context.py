@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from itsm_tui.common.domain import Role
 from itsm_tui.common.errors import Forbidden
+from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.engine import read_session, retry_locked, write_session
 from itsm_tui.storage.tables import JournalEntry, Staff, StaffRole
 from itsm_tui.workflow import permissions
@@ -71,9 +72,8 @@ class Tx:
         of work (a bulk job such as the SLA scan journals thousands at once)."""
         if not entries:
             return
-        table = JournalEntry.__table__  # type: ignore[attr-defined]
         self.session.connection().execute(
-            insert(table),
+            insert(core_table(JournalEntry)),
             [
                 {
                     "entity": entity,

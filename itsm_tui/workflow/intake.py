@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from itsm_tui.common.errors import Invalid
 from itsm_tui.storage import ci_queries
-from itsm_tui.workflow.catalog import CategoryView, list_categories
+from itsm_tui.workflow.catalog import CategoryView, active_categories
 from itsm_tui.workflow.cmdb.items import CIView, ci_view
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.permissions import Action
@@ -28,7 +28,7 @@ class IntakeChoices:
 
 @query(Action.VIEW_TICKETS)
 def intake_choices(read: Read) -> IntakeChoices:
-    categories = list_categories.__wrapped__(read)  # type: ignore[attr-defined]
+    categories = active_categories(read.session)
     return IntakeChoices(categories, read_setting(read.session, "priority_matrix"))
 
 

@@ -46,7 +46,11 @@ def find_caller(session: Session, ref: str) -> Caller:
         matches = session.exec(
             select(Caller)
             .where(
-                or_(Caller.employee_no == ref, Caller.phone == ref, Caller.name == ref),
+                or_(
+                    col(Caller.employee_no) == ref,
+                    col(Caller.phone) == ref,
+                    col(Caller.name) == ref,
+                ),
                 Caller.active,
             )
             .limit(6)
@@ -67,7 +71,8 @@ def find_group(session: Session, ref: str) -> AssignmentGroup:
     """An assignment group by code or name."""
     group = session.exec(
         select(AssignmentGroup).where(
-            or_(AssignmentGroup.code == ref, AssignmentGroup.name == ref), AssignmentGroup.active
+            or_(col(AssignmentGroup.code) == ref, col(AssignmentGroup.name) == ref),
+            AssignmentGroup.active,
         )
     ).first()
     if group is None:
@@ -92,7 +97,9 @@ def find_category(session: Session, ref: str) -> Category:
             else None
         )
     else:
-        found = session.exec(stmt.where(or_(Category.code == ref, Category.name == ref))).first()
+        found = session.exec(
+            stmt.where(or_(col(Category.code) == ref, col(Category.name) == ref))
+        ).first()
     if found is None:
         names = session.exec(select(Category.name).where(Category.active)).all()
         raise NotFound(

@@ -46,6 +46,7 @@ budget escalates a ticket, its other thresholds of the same scan still alert its
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -58,6 +59,7 @@ from sqlmodel import Session, col, select
 from itsm_tui.common.domain import TicketStatus
 from itsm_tui.common.errors import DomainError
 from itsm_tui.common.timefmt import local
+from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.engine import read_session, retry_locked, write_session
 from itsm_tui.storage.tables import (
     NotificationOutbox,
@@ -142,14 +144,14 @@ def scan(site: Site, *, limit: int = BATCH, per_transaction: int = PER_TRANSACTI
         for start in range(0, len(ids), per_transaction):
             chunk = sorted(ids[start : start + per_transaction])  # lock in id order: no deadlock
             try:
-                retry_locked(lambda c=chunk, r=ref: _handle(site, r, c, now, report))  # type: ignore[misc]
+                retry_locked(functools.partial(_handle, site, ref, chunk, now, report))
             except Exception:
                 if len(chunk) == 1:
                     log.exception("SLA scan failed on ticket id %s", chunk[0])
                     continue
                 for one in chunk:
                     try:
-                        retry_locked(lambda o=one, r=ref: _handle(site, r, [o], now, report))  # type: ignore[misc]
+                        retry_locked(functools.partial(_handle, site, ref, [one], now, report))
                     except Exception:
                         log.exception("SLA scan failed on ticket id %s", one)
 
@@ -158,6 +160,7 @@ def scan(site: Site, *, limit: int = BATCH, per_transaction: int = PER_TRANSACTI
 class _Due:
     """One threshold of one ticket whose moment has come."""
 
+    ticket_id: int  # the loaded ticket's id (the model's ``id`` is None only before insert)
     ticket: Ticket
     clocks: Clocks
     threshold: Threshold
@@ -180,26 +183,26 @@ def _handle(
         if not tickets:
             return
         tx = Tx(site, session, Actor.system(), now)
-        clocks = _clocks(session, ref, tickets, now)
+        measured = _clocks(session, ref, tickets, now)
         due = [
-            _Due(t, clocks[t.id], th)  # type: ignore[index]
-            for t in tickets
-            for th in clocks[t.id].thresholds  # type: ignore[index]
+            _Due(ticket_id, t, clocks, th)
+            for ticket_id, (t, clocks) in measured.items()
+            for th in clocks.thresholds
             if not th.fired and th.at <= now
         ]
         won = _record(tx, due)
-        firing = [d for d in due if (d.ticket.id, d.threshold.kind) in won]
+        firing = [d for d in due if (d.ticket_id, d.threshold.kind) in won]
         _alert(tx, ref.directory, firing, partial)
         escalated = _escalate(tx, ref.directory, firing, partial)
         fired: dict[int, set[str]] = {}
         for d in firing:
-            fired.setdefault(d.ticket.id, set()).add(d.threshold.kind)  # type: ignore[arg-type]
+            fired.setdefault(d.ticket_id, set()).add(d.threshold.kind)
         sla_clock.refresh_many(
             session,
             [
-                (t, _mark(clocks[t.id], fired.get(t.id, set())))  # type: ignore[index]
-                for t in tickets
-                if t.id not in escalated  # escalated: its own refresh recomputed everything
+                (t, _mark(clocks, fired.get(ticket_id, set())))
+                for ticket_id, (t, clocks) in measured.items()
+                if ticket_id not in escalated  # escalated: its own refresh recomputed everything
             ],
         )
         session.commit()
@@ -213,18 +216,19 @@ def _handle(
 
 def _clocks(
     session: Session, ref: Reference, tickets: Sequence[Ticket], now: datetime
-) -> dict[int, Clocks]:
-    """Every ticket's clocks, from one read each of their journals and fired thresholds."""
+) -> dict[int, tuple[Ticket, Clocks]]:
+    """Every ticket with its clocks, by id and in the order given, from one read each of
+    their journals and fired thresholds."""
     ids = [t.id for t in tickets if t.id is not None]
     journals = sla_clock.journals(session, ids)
     fired = sla_clock.fired_kinds_of(session, ids)
     policies = sla_clock.policies_for(session, tickets, ref.config)
-    result = {}
+    result: dict[int, tuple[Ticket, Clocks]] = {}
     for t in tickets:
         assert t.id is not None
         policy = policies[t.id]
         cal = ref.calendars[policy.calendar]
-        result[t.id] = sla_clock.measure(t, now, policy, cal, journals[t.id], fired[t.id])
+        result[t.id] = (t, sla_clock.measure(t, now, policy, cal, journals[t.id], fired[t.id]))
     return result
 
 
@@ -240,13 +244,13 @@ def _record(tx: Tx, due: Sequence[_Due]) -> set[tuple[int, str]]:
     those this scanner won (a conflict: another scanner recorded it first, and acts on it)."""
     if not due:
         return set()
-    table = SlaEvent.__table__  # type: ignore[attr-defined]
+    table = core_table(SlaEvent)
     # RETURNING, not rowcount: psycopg reports -1 for INSERT … ON CONFLICT.
     rows = tx.session.connection().execute(
         _insert_ignore(tx.site.engine, table).returning(table.c.ticket_id, table.c.kind),
         [
             {
-                "ticket_id": d.ticket.id,
+                "ticket_id": d.ticket_id,
                 "kind": d.threshold.kind,
                 "due_at": d.threshold.at,
                 "fired_at": tx.now,
@@ -265,21 +269,20 @@ def _alert(tx: Tx, directory: Directory, firing: Sequence[_Due], report: ScanRep
     journal: list[tuple[int, dict[str, Any]]] = []
     for d in firing:
         ticket, th = d.ticket, d.threshold
-        assert ticket.id is not None
         group = directory.escalation_group(d.clocks.policy, ticket.tier)
         people = directory.targets(ticket, th.targets, group)
         message = describe(tx, ticket, th)
         for person, target in people:
             alerts.append(_raise_alert(tx, ticket, th, person, target, message))
-            raised[(ticket.id, th.kind, person.id)] = (d, person, target, message)
+            raised[(d.ticket_id, th.kind, person.id)] = (d, person, target, message)
         journal.append(
             (
-                ticket.id,
+                d.ticket_id,
                 {"kind": th.kind, "due_at": th.at, "notified": [p.login for p, _ in people]},
             )
         )
     if alerts:
-        table = SlaAlert.__table__  # type: ignore[attr-defined]
+        table = core_table(SlaAlert)
         rows = tx.session.connection().execute(
             _insert_ignore(tx.site.engine, table).returning(
                 table.c.id, table.c.ticket_id, table.c.kind, table.c.staff_id
@@ -292,8 +295,8 @@ def _alert(tx: Tx, directory: Directory, firing: Sequence[_Due], report: ScanRep
             d, person, target, message = raised[(tid, kind, staff_id)]
             outbox += _notifications(tx, alert_id, person, d.ticket, d.threshold, target, message)
         if outbox:
-            table = NotificationOutbox.__table__  # type: ignore[attr-defined]
-            tx.session.connection().execute(_insert_ignore(tx.site.engine, table), outbox)
+            outbox_table = core_table(NotificationOutbox)
+            tx.session.connection().execute(_insert_ignore(tx.site.engine, outbox_table), outbox)
     tx.journal_many("ticket", "sla_alert", journal)
 
 
@@ -317,7 +320,7 @@ def _escalate(tx: Tx, directory: Directory, firing: Sequence[_Due], report: Scan
             f"({policy.key}) ran out.",
         )
         report.escalated.append(ticket.number)
-        escalated.add(ticket.id)  # type: ignore[arg-type]
+        escalated.add(d.ticket_id)
     return escalated
 
 

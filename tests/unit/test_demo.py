@@ -24,6 +24,7 @@ from itsm_tui.common.config import Settings
 from itsm_tui.common.domain import OPEN_STATUSES
 from itsm_tui.common.errors import Forbidden, Invalid
 from itsm_tui.storage import bulk, migrate
+from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.engine import make_engine
 from itsm_tui.storage.tables import (
     AssignmentGroup,
@@ -110,7 +111,7 @@ def digest(engine: Engine) -> str:
         (JournalEntry, JournalEntry.id),
     ):
         with engine.connect() as conn:
-            for row in conn.execute(select(table.__table__).order_by(key)):  # type: ignore[attr-defined]
+            for row in conn.execute(select(core_table(table)).order_by(key)):
                 sha.update(repr(tuple(row)).encode())
     return sha.hexdigest()
 
@@ -277,7 +278,7 @@ def test_the_admin_who_loads_it_sits_at_the_hotline_as_the_journal_says(demo: Lo
 
 
 def _tickets(engine: Engine) -> list[Any]:
-    return rows(engine, select(Ticket.__table__).order_by(Ticket.id))  # type: ignore[attr-defined]
+    return rows(engine, select(core_table(Ticket)).order_by(Ticket.id))
 
 
 def test_ticket_mix_is_plausible(demo: Loaded) -> None:

@@ -37,6 +37,7 @@ from itsm_tui.workflow.context import Read, Tx, mutation, query
 from itsm_tui.workflow.permissions import Action
 
 Progress = Callable[[int, int], None]
+RelationKey = tuple[int, int, str]  # a relationship: (source id, target id, type)
 CI_COLUMNS = CI_FIELDS
 CHUNK = 500  # keys per look-up query
 
@@ -154,7 +155,9 @@ class _CIPlan:
     unchanged: int = 0
 
 
-def _merge(existing: dict[str, Any], values: dict[str, Any], record: dict[str, Any]) -> dict:
+def _merge(
+    existing: dict[str, Any], values: dict[str, Any], record: dict[str, Any]
+) -> dict[str, Any]:
     """The row after the update: fields the file has replace, fields it lacks stay."""
     present = {FIELD_OF.get(k, k) for k in record}
     merged = {}
@@ -213,7 +216,8 @@ def plan_cis(conn: Connection, source: Source, summary: ImportSummary) -> _CIPla
             seen_tags[tag] = line
         tagged = by_tag.get(tag) if tag else None
         named = by_name.get(natural)
-        if tagged is None and named is None:  # a new CI: most rows of a first import
+        existing = tagged or named
+        if existing is None:  # a new CI: most rows of a first import
             plan.creates.append(values)
             continue
         if tagged and named and tagged["id"] != named["id"]:
@@ -227,7 +231,6 @@ def plan_cis(conn: Connection, source: Source, summary: ImportSummary) -> _CIPla
                 )
             )
             continue
-        existing = tagged or named
         if existing["ci_class"] != values["ci_class"]:
             summary.errors.append(
                 RowError(
@@ -418,7 +421,7 @@ class _Resolver:
         return hits[0]
 
 
-def plan_relations(conn: Connection, source: Source, summary: ImportSummary) -> list[tuple]:
+def plan_relations(conn: Connection, source: Source, summary: ImportSummary) -> list[RelationKey]:
     """Check every row and split the good ones into new and already-present relationships, in
     one pass: the relationships already there are read up front for every CI the file names
     as a source. Errors keep their order: every failed check by line, then every repeat."""
@@ -428,9 +431,9 @@ def plan_relations(conn: Connection, source: Source, summary: ImportSummary) -> 
     resolver = _Resolver(conn, [*sources, *targets])
     existing = _relations_from(conn, resolver.ids(sources, "source"))
     find, known = resolver.find, resolver.found  # (a file names each CI many times)
-    creates: list[tuple] = []
+    creates: list[RelationKey] = []
     repeats: list[RowError] = []
-    seen: dict[tuple[int, int, str], int] = {}
+    seen: dict[RelationKey, int] = {}
     # A file spells a handful of types and joins a handful of class pairs: each is checked
     # once, as the first row that has it would be.
     types: dict[str, tuple[RelationType, str]] = {}
@@ -467,18 +470,18 @@ def plan_relations(conn: Connection, source: Source, summary: ImportSummary) -> 
     return creates
 
 
-def _relations_from(conn: Connection, source_ids: Iterable[int]) -> set[tuple[int, int, str]]:
+def _relations_from(conn: Connection, source_ids: Iterable[int]) -> set[RelationKey]:
     """(source, target, type) of every relationship leaving one of ``source_ids``."""
-    existing: set[tuple[int, int, str]] = set()
+    existing: set[RelationKey] = set()
     stmt = text(
         "SELECT source_id, target_id, type FROM ci_relation WHERE source_id IN :ids"
     ).bindparams(bindparam("ids", expanding=True))
     for batch in _chunks(_distinct(source_ids)):
-        existing.update(tuple(r) for r in conn.execute(stmt, {"ids": batch}))  # type: ignore[misc]
+        existing.update(tuple(r) for r in conn.execute(stmt, {"ids": batch}))
     return existing
 
 
-def write_relations(tx: Tx, creates: list[tuple], progress: Progress | None) -> None:
+def write_relations(tx: Tx, creates: list[RelationKey], progress: Progress | None) -> None:
     """Insert ``creates`` — (source id, target id, type) — and one journal entry each."""
     conn = tx.session.connection()
     if conn.dialect.name == "postgresql":
@@ -542,7 +545,9 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _start(path: str, encoding: str | None, fmt: str | None, kind: str | None):
+def _start(
+    path: str, encoding: str | None, fmt: str | None, kind: str | None
+) -> tuple[Source, ImportSummary]:
     source = read_source(Path(path), encoding=encoding, fmt=fmt)
     summary = ImportSummary(
         file=path,

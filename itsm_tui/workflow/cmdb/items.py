@@ -316,8 +316,8 @@ def search_cis(
         stmt = stmt.where(
             or_(
                 starts_with(col(ConfigurationItem.name), text),
-                ConfigurationItem.asset_tag == text,
-                ConfigurationItem.ip == text,
+                col(ConfigurationItem.asset_tag) == text,
+                col(ConfigurationItem.ip) == text,
             )
         )
     if ci_class:

@@ -153,7 +153,7 @@ def _groups(conn: Connection, people: People) -> None:
     """One group per team, led by its tier's supervisor, with the team as its members."""
     next_id = bulk.next_id(conn, table_of("assignment_group"))
     group_rows = []
-    member_rows = []
+    member_rows: list[tuple[int, int]] = []
     for n, (code, name, tier, supervisor, team) in enumerate(GROUPS):
         group_id = people.group[code] = next_id + n
         group_rows.append((group_id, code, name, tier, people.team[supervisor][0], True, 1))

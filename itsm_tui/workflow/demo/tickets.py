@@ -422,14 +422,15 @@ class TicketFactory:
         version, updated = self._journal(out, events)
         stamp = self.stamp
         first_response, resolved_at, closed_at = life.first_response, life.resolved, life.closed
-        code, text = life.resolution
+        resolution_code, resolution_text = life.resolution
         out.tickets.append((
             ticket_id, number, kind.type, title, description, caller_id, kind.category,
             impact, urgency, priority, life.status, life.pending_reason, life.group, life.current,
             life.tier, opened_by, stamp(t), first_response and stamp(first_response),
             resolved_at and stamp(resolved_at), closed_at and stamp(closed_at), stamp(updated),
             life.reassignments, life.escalations, 0, life.escalations > 0,
-            life.status in (_RESOLVED, _CLOSED) and not life.escalations, code, text, version,
+            life.status in (_RESOLVED, _CLOSED) and not life.escalations, resolution_code,
+            resolution_text, version,
         ))  # fmt: skip
 
     def _work(self, out: Chunk, life: _Life, kind: _Kind, final_tier: int, assignee: int,

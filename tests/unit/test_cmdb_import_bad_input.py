@@ -160,6 +160,48 @@ def test_an_attribute_given_twice_in_json_is_refused(
     assert "'kind' is given both on its own and under attributes" in error.message
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [
+        (
+            "criticality",
+            2.5,
+            "criticality must be a whole number, 1 (critical) … 4 (low), not the number 2.5",
+        ),
+        (
+            "criticality",
+            True,
+            "criticality must be a whole number, 1 (critical) … 4 (low), not true",
+        ),
+        ("name", ["a", "b"], "name must be text, not a list"),
+        ("asset_tag", {"a": 1}, "asset_tag must be text, not an object"),
+        ("cpu_cores", True, "cpu_cores must be a whole number, not true"),
+        ("cpu_cores", 2.5, "cpu_cores must be a whole number, not the number 2.5"),
+        ("os", 7.10, "os must be text, not the number 7.1"),
+        ("attributes", ["os"], "attributes must be an object, not a list"),
+    ],
+)
+def test_json_values_are_not_bent_to_fit(
+    site: Site, admin: Actor, tmp_path: Path, field: str, value: object, says: str
+) -> None:
+    item = {"class": "server", "name": "s", "kind": "virtual", field: value}
+    text = json.dumps([{"class": "server", "name": "ok", "kind": "virtual"}, item], indent=1)
+    error = _refused(site, admin, _file(tmp_path, "cis.json", text))
+    assert isinstance(error, ImportRejected)
+    [row] = error.summary.errors
+    assert (row.line, row.column, row.message) == (7, field, says + ".")
+
+
+def test_json_numbers_still_do_what_they_say(site: Site, admin: Actor, tmp_path: Path) -> None:
+    item = {"class": "server", "name": "s", "kind": "virtual", "criticality": 2, "asset_tag": 1024}
+    item |= {"cpu_cores": 16, "attributes": {"memory_gb": 64}}
+    printer = {"class": "printer", "name": "p", "network": False}
+    import_file(site, admin, _file(tmp_path, "cis.json", json.dumps([item, printer])))
+    server = cmdb.show_ci(site, admin, "1024").ci
+    assert (server.criticality, server.attributes["cpu_cores"]) == (2, 16)
+    assert cmdb.show_ci(site, admin, "p").ci.attributes == {"network": False}
+
+
 # --- export, then import: nothing changes ------------------------------------------------------
 
 #: Every lead export neutralises, and values that really start with an apostrophe.
@@ -257,3 +299,11 @@ def test_nul_and_lone_surrogates_are_refused_on_every_database(
     assert where in error.message and "which is not text" in error.message
     with Session(site.engine) as s:
         assert s.exec(select(func.count()).select_from(CIRelation)).one() == 0
+
+
+def test_nul_is_refused_in_a_single_edit_too(site: Site, admin: Actor) -> None:
+    with pytest.raises(Invalid, match="name holds a NUL character"):
+        cmdb.add_ci(site, admin, "a\x00b", "software")
+    with pytest.raises(Invalid, match="vendor holds a NUL character"):
+        cmdb.add_ci(site, admin, "ab", "software", attributes={"vendor": "x\x00"})
+    assert _cis(site) == 0

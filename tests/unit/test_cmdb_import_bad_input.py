@@ -307,3 +307,48 @@ def test_nul_is_refused_in_a_single_edit_too(site: Site, admin: Actor) -> None:
     with pytest.raises(Invalid, match="vendor holds a NUL character"):
         cmdb.add_ci(site, admin, "ab", "software", attributes={"vendor": "x\x00"})
     assert _cis(site) == 0
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_nan_and_infinity_are_refused_on_every_database(
+    site: Site, admin: Actor, tmp_path: Path, fmt: str
+) -> None:
+    # float() reads "nan" and "inf"; SQLite stored them, PostgreSQL's JSON refused them.
+    if fmt == "csv":
+        content = "class,name,capacity_tb\nstorage,s1,12.5\nstorage,s2,nan\nstorage,s3,-inf\n"
+    else:
+        content = '[\n{"class": "storage", "name": "s1", "capacity_tb": 12.5},\n'
+        content += '{"class": "storage", "name": "s2", "capacity_tb": NaN},\n'
+        content += '{"class": "storage", "name": "s3", "capacity_tb": "-inf"}\n]'
+    error = _refused(site, admin, _file(tmp_path, f"s.{fmt}", content))
+    assert isinstance(error, ImportRejected)
+    assert [(e.line, e.column) for e in error.summary.errors] == [
+        (3, "capacity_tb"),
+        (4, "capacity_tb"),
+    ]
+    assert "line 3, column capacity_tb (value 'nan'" in error.message or fmt == "json"
+    assert "finite number, not nan (and 1 more error); nothing was imported" in error.message
+    with pytest.raises(Invalid, match="capacity_tb must be a finite number, not inf"):
+        cmdb.add_ci(site, admin, "s4", "storage", attributes={"capacity_tb": "inf"})
+
+
+def test_a_workbook_is_named_for_what_it_is(site: Site, admin: Actor, tmp_path: Path) -> None:
+    path = _file(tmp_path, "cis.csv", b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)) * 4)
+    assert (
+        "is a zip file (an Excel workbook?); save it as CSV" in _refused(site, admin, path).message
+    )
+
+
+def test_windows_line_ends_and_a_multi_line_value(site: Site, admin: Actor, tmp_path: Path) -> None:
+    rows = 'class,name,kind,model\r\nserver,s1,virtual,"two\r\nlines"\r\nserver,s2,virtual,"x\r\n'
+    rows += "server,s3,virtual,y\r\n"
+    error = _refused(site, admin, _file(tmp_path, "cis.csv", rows + 'z"\r\n'))
+    assert "line 4: the quote opened in column model" in error.message
+    assert "takes in line 5 ('server,s3,virtual,y')" in error.message
+    assert (
+        import_file(
+            site, admin, _file(tmp_path, "ok.csv", rows.rsplit('"x', 1)[0] + "x\r\n")
+        ).created
+        == 2
+    )
+    assert cmdb.show_ci(site, admin, "s1").ci.attributes["model"] == "two\r\nlines"

@@ -10,6 +10,7 @@ whole number may stand for text (an asset tag written as 1024) or for a number.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -158,8 +159,17 @@ def check_ci(values: Mapping[str, Any], refs: References) -> dict[str, Any]:
         "asset_tag": _text(values, "asset_tag"),
         "serial": _text(values, "serial"),
         "ip": check_ip(ip) if ip else None,
-        "attributes": check_attributes(ci_class, attrs),
+        "attributes": _finite(check_attributes(ci_class, attrs)),
     }
+
+
+def _finite(attributes: dict[str, Any]) -> dict[str, Any]:
+    """Refuse NaN and infinity, which ``float`` reads from "nan" and "inf": PostgreSQL's JSON
+    cannot hold them (SQLite's can), and no measure of a CI is either."""
+    for name, value in attributes.items():
+        if value.__class__ is float and not math.isfinite(value):
+            raise Invalid(f"{name} must be a finite number, not {value}.", field=name)
+    return attributes
 
 
 #: Attribute type → the JSON value types that may stand for it (text always may).
@@ -277,7 +287,9 @@ def row_checker(
                     continue
                 if coerce is None:  # not an attribute of this class
                     return slow(values)
-                clean[column] = coerce(raw)
+                value = clean[column] = coerce(raw)
+                if value.__class__ is float and value - value:  # nan or inf: check_ci says
+                    return slow(values)
         except DomainError:
             return slow(values)
         for needed in required:

@@ -152,6 +152,10 @@ def decode(data: bytes, path: str, encoding: str | None) -> tuple[str, str]:
         return _decode_as(data, path, "utf-8-sig"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _decode_as(data, path, "utf-16"), "utf-16"
+    if data.startswith(b"PK\x03\x04"):
+        raise Invalid(
+            f"{path} is a zip file (an Excel workbook?); save it as CSV or JSON.", field="file"
+        )
     order = _utf16_order(data)
     if order:
         raise Invalid(
@@ -299,8 +303,9 @@ def _check_spanning(
     it. A multi-line value meant as such — a description — has no such lines."""
     line = start
     for column, cell in zip(header, cells, strict=False):
-        lines = cell.splitlines()
+        lines = cell.split("\n")
         for offset, taken in enumerate(lines[1:], 1):
+            taken = taken.rstrip("\r")
             parts = next(csv.reader([taken], delimiter=delimiter), [])
             if len(parts) >= 2 and len(parts) * 2 > len(header):
                 raise Invalid(
@@ -309,7 +314,7 @@ def _check_spanning(
                     "looks like a row of its own; close the quote.",
                     field=column,
                 )
-        line += len(lines) - 1 if lines else 0
+        line += len(lines) - 1
 
 
 def _check_text(path: str, line: int, record: dict[str, Any]) -> None:

@@ -85,7 +85,7 @@ class ImportRejected(Invalid):
         more = len(summary.errors) - 1
         tail = f" (and {more} more error{'s' * (more > 1)})" if more else ""
         super().__init__(
-            f"{summary.file} {first}{tail}; nothing was imported "
+            f"{summary.file} {str(first).rstrip('.')}{tail}; nothing was imported "
             "(fix the file, or --skip-invalid to import the rest).",
             field=first.column,
         )

@@ -47,6 +47,15 @@ def _refused(site: Site, admin: Actor, path: str, **options: str) -> Invalid:
     return err.value
 
 
+def _refused_again(site: Site, admin: Actor, path: str) -> Invalid:
+    """The refusal of importing ``path``, after checking it wrote nothing more."""
+    before = _names(site)
+    with pytest.raises(Invalid) as err:
+        import_file(site, admin, path)
+    assert _names(site) == before
+    return err.value
+
+
 # --- encodings ---------------------------------------------------------------------------------
 
 
@@ -352,3 +361,22 @@ def test_windows_line_ends_and_a_multi_line_value(site: Site, admin: Actor, tmp_
         == 2
     )
     assert cmdb.show_ci(site, admin, "s1").ci.attributes["model"] == "two\r\nlines"
+
+
+def test_nameless_columns_may_repeat_but_must_be_empty(
+    site: Site, admin: Actor, tmp_path: Path
+) -> None:
+    # A spreadsheet saves trailing empty columns: "class,name,kind,,".
+    rows = "class,name,kind,,\nserver,s1,virtual,,\n"
+    assert import_file(site, admin, _file(tmp_path, "ok.csv", rows)).created == 1
+    error = _refused_again(site, admin, _file(tmp_path, "bad.csv", rows + "server,s2,virtual,,x\n"))
+    assert "line 3: column 5 has a value but no name on line 1" in error.message
+
+
+def test_a_csv_attributes_column_is_refused_not_a_crash(
+    site: Site, admin: Actor, tmp_path: Path
+) -> None:
+    rows = 'class,name,kind,attributes\nserver,s1,virtual,"{""os"": ""x""}"\n'
+    error = _refused(site, admin, _file(tmp_path, "cis.csv", rows))
+    assert "line 2, column attributes" in error.message
+    assert "attributes must be an object, not text" in error.message

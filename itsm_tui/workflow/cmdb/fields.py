@@ -78,7 +78,7 @@ def _kind(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "an object"
-    return type(value).__name__
+    return "text" if isinstance(value, str) else type(value).__name__
 
 
 def _plain(raw: Any, name: str) -> str:

@@ -226,10 +226,12 @@ def read_source(path: Path, *, encoding: str | None = None, fmt: str | None = No
 
 
 def _header(path: str, cells: list[str]) -> list[str]:
+    """The column names; a repeated one is refused. Nameless columns may repeat (a
+    spreadsheet saves trailing empty ones): their cells must then be empty."""
     header = [h.strip().lower() for h in cells]
     seen: dict[str, int] = {}
     for n, name in enumerate(header, 1):
-        if name in seen:
+        if name in seen and name:
             raise Invalid(
                 f"{path} line 1: column '{cut(name)}' appears twice (columns {seen[name]} "
                 f"and {n}); which one is meant?",
@@ -257,6 +259,7 @@ def _csv_source(path: str, text: str, encoding: str) -> Source:
         # Most files have no neutralised cell, no NUL and no multi-line cell: then no cell
         # needs looking at.
         quoted, nul = "'" in text, "\x00" in text
+        nameless = [n for n, name in enumerate(header) if not name]
         line = reader.line_num
         for cells in reader:
             start, line = line + 1, reader.line_num
@@ -269,6 +272,12 @@ def _csv_source(path: str, text: str, encoding: str) -> Source:
                     f"{path} line {start}: {len(cells)} cells but {width} columns.",
                     field="file",
                 )
+            for n in nameless:
+                if n < len(cells) and cells[n].strip():
+                    raise Invalid(
+                        f"{path} line {start}: column {n + 1} has a value but no name on line 1.",
+                        field="file",
+                    )
             if quoted:
                 cells = [unneutralise(c) for c in cells]
             record = dict(zip(header, cells, strict=False))

@@ -39,10 +39,10 @@ def _names(site: Site) -> set[str]:
         return set(s.exec(select(ConfigurationItem.name)).all())
 
 
-def _refused(site: Site, admin: Actor, path: str, **options: str) -> Invalid:
+def _refused(site: Site, admin: Actor, path: str) -> Invalid:
     """The refusal of importing ``path``, after checking nothing was written."""
     with pytest.raises(Invalid) as err:
-        import_file(site, admin, path, **options)
+        import_file(site, admin, path)
     assert _cis(site) == 0
     return err.value
 

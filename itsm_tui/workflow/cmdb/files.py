@@ -68,7 +68,10 @@ def cut(value: Any) -> Any:
     """``value`` as an error message may repeat it: text over :data:`ECHO` characters cut, and
     a list or object whose text would be, as that text cut."""
     if isinstance(value, list | dict):
-        shown = repr(value)
+        try:
+            shown = repr(value)
+        except RecursionError:
+            return "(nested too deeply to show)"
         return value if len(shown) <= ECHO else cut(shown)
     if isinstance(value, str) and len(value) > ECHO:
         return f"{value[: ECHO - 1]}… ({len(value):,} characters)"
@@ -425,7 +428,12 @@ def _json_source(path: str, text: str, encoding: str) -> Source:
                     field=both[0],
                 )
         if check:
-            _check_text(path, line, record)
+            try:
+                _check_text(path, line, record)
+            except RecursionError:  # (the decoder's own limit leaves little stack to spare)
+                raise Invalid(
+                    f"{path} line {line}: the item is nested too deeply to be a CI.", field="file"
+                ) from None
         columns.update(dict.fromkeys(record))
         records.append((line, record))
     return Source(path, "json", encoding, None, list(columns), records)

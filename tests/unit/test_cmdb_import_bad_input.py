@@ -274,6 +274,18 @@ def test_deep_json_is_a_refusal(site: Site, admin: Actor, tmp_path: Path) -> Non
     assert "line 3: the item is nested too deeply to be a CI" in error.message
 
 
+def test_json_about_as_deep_as_the_stack_is_a_refusal(
+    site: Site, admin: Actor, tmp_path: Path
+) -> None:
+    # Somewhere here the decoder gives up (where depends on the stack already in use): on
+    # either side, a short refusal and no traceback.
+    for depth in range(850, 1_001, 10):
+        for inner in ("[" * depth + "]" * depth, '{"a":' * depth + '"\\u00e9"' + "}" * depth):
+            item = f'[{{"class": "server", "name": "a", "kind": "virtual", "os": {inner}}}]'
+            error = _refused(site, admin, _file(tmp_path, "cis.json", item))
+            assert len(error.message.replace(str(tmp_path), "")) < 300
+
+
 @pytest.mark.parametrize(
     ("name", "content", "where"),
     [

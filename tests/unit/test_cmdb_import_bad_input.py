@@ -105,6 +105,13 @@ def test_a_western_file_gb18030_cannot_read_says_so_too(
     assert "looks like Latin-1/Windows-1252" in _refused(site, admin, path).message
 
 
+def test_an_unknown_encoding_is_named(site: Site, admin: Actor, tmp_path: Path) -> None:
+    path = _file(tmp_path, "cis.csv", CHINESE)
+    with pytest.raises(Invalid, match="Unknown encoding 'klingon'") as err:
+        import_file(site, admin, path, encoding="klingon")
+    assert err.value.field == "encoding" and _cis(site) == 0
+
+
 @pytest.mark.parametrize("order", ["le", "be"])
 def test_utf16_without_a_byte_order_mark_is_named(
     site: Site, admin: Actor, tmp_path: Path, order: str

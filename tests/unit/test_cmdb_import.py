@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import CIRelation, ConfigurationItem, JournalEntry
@@ -283,8 +283,8 @@ def test_a_reference_that_is_a_tag_is_not_also_looked_up_as_a_name(
     with Session(site.engine) as s:
         targets = s.exec(
             select(ConfigurationItem.name)
-            .join(CIRelation, CIRelation.target_id == ConfigurationItem.id)
-            .order_by(CIRelation.id)
+            .join(CIRelation, col(CIRelation.target_id) == ConfigurationItem.id)
+            .order_by(col(CIRelation.id))
         ).all()
     assert targets == ["core-1", "SW-1"]
 
@@ -302,7 +302,7 @@ def test_a_big_load_refreshes_postgresql_statistics(
     import_file(site, admin, _file(tmp_path, "a.csv", CIS))
     import_file(site, admin, _file(tmp_path, "r.csv", RELATIONS))
     with site.engine.connect() as conn:
-        counts = dict(
+        counts: dict[str, float] = dict(
             conn.exec_driver_sql(
                 "SELECT relname, reltuples FROM pg_class "
                 "WHERE relname IN ('configuration_item', 'ci_relation') "

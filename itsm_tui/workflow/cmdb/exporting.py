@@ -1,8 +1,9 @@
 """Export of CIs and relationships to CSV or JSON, streamed a page at a time.
 
 User text is data: a CSV cell that a spreadsheet would run as a formula (one starting with
-= + - @, a tab or a carriage return) gets a leading apostrophe; import takes it off again, so
-an export re-imports unchanged. JSON is written plain.
+= + - @, a tab or a carriage return) gets a leading apostrophe; so does a cell that starts
+with an apostrophe itself, so that import can take off exactly the one export added and an
+export re-imports unchanged. JSON is written plain (and read plain).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy import Connection, text
 from itsm_tui.common.errors import Invalid
 from itsm_tui.workflow.cmdb.classes import CLASSES
 from itsm_tui.workflow.cmdb.fields import COMMON, References
-from itsm_tui.workflow.cmdb.files import FORMULA_LEADS
+from itsm_tui.workflow.cmdb.files import NEUTRALISED
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.permissions import Action
 
@@ -28,11 +29,11 @@ RELATION_COLUMNS = ("source", "type", "target")
 
 
 def neutralise(value: Any) -> str:
-    """The cell text, with an apostrophe before a leading formula character."""
+    """The cell text, with an apostrophe before a leading formula character or apostrophe."""
     cell = "" if value is None else str(value)
     if isinstance(value, bool):
         cell = "true" if value else "false"
-    return "'" + cell if cell.startswith(FORMULA_LEADS) else cell
+    return "'" + cell if cell.startswith(NEUTRALISED) else cell
 
 
 def _pages(conn: Connection, sql: str, params: dict[str, Any]) -> Iterator[Any]:

@@ -2,10 +2,15 @@
 
 Input arrives as text (a CSV cell, a CLI option) or JSON values; out comes what the
 ``configuration_item`` columns hold. Every refusal is an ``Invalid`` naming the field.
+
+A JSON value is taken as what it says, never bent into something else: ``true`` is not
+criticality 1, 2.5 is not 2, a list is not a name. Text is read as a CSV cell would be; a
+whole number may stand for text (an asset tag written as 1024) or for a number.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,11 +68,35 @@ class References:
         return {v: k for k, v in self.locations.items()}
 
 
+def _kind(value: Any) -> str:
+    """What a JSON value is, as a refusal names it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"the number {value!r}"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "text" if isinstance(value, str) else type(value).__name__
+
+
+def _plain(raw: Any, name: str) -> str:
+    """``raw`` as text: a string, or a whole number's digits; anything else is refused."""
+    if raw.__class__ is str:
+        if "\x00" in raw:
+            raise Invalid(f"{name} holds a NUL character, which is not text.", field=name)
+        return raw
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return str(raw)
+    raise Invalid(f"{name} must be text, not {_kind(raw)}.", field=name)
+
+
 def _text(values: Mapping[str, Any], name: str) -> str | None:
     raw = values.get(name)
     if raw is None:
         return None
-    value = (raw if raw.__class__ is str else str(raw)).strip()
+    value = _plain(raw, name).strip()
     if not value:
         return None
     limit = LIMITS.get(name, 200)
@@ -94,13 +123,27 @@ def check_ci(values: Mapping[str, Any], refs: References) -> dict[str, Any]:
     name = _text(values, "name")
     if name is None:
         raise Invalid("name must not be empty.", field="name")
-    ci_class = class_of(str(values.get("class") or values.get("ci_class") or ""))
-    attrs = dict(values.get("attributes") or {})
+    written = values.get("class") or values.get("ci_class") or ""
+    ci_class = class_of(_plain(written, "class"))
+    nested = values.get("attributes") or {}
+    if not isinstance(nested, dict):
+        raise Invalid(f"attributes must be an object, not {_kind(nested)}.", field="attributes")
+    attrs = dict(nested)
     for key, value in values.items():  # flat attributes after the nested ones
         if key not in _NOT_ATTRIBUTES:
             attrs[key] = value
+    for key, value in attrs.items():
+        _check_value(ci_class, key, value)
     status = _text(values, "status")
     criticality = values.get("criticality")
+    if criticality is not None and (
+        isinstance(criticality, bool) or not isinstance(criticality, int | str)
+    ):
+        raise Invalid(
+            "criticality must be a whole number, 1 (critical) … 4 (low), "
+            f"not {_kind(criticality)}.",
+            field="criticality",
+        )
     ip = _text(values, "ip")
     return {
         "name": name,
@@ -116,8 +159,41 @@ def check_ci(values: Mapping[str, Any], refs: References) -> dict[str, Any]:
         "asset_tag": _text(values, "asset_tag"),
         "serial": _text(values, "serial"),
         "ip": check_ip(ip) if ip else None,
-        "attributes": check_attributes(ci_class, attrs),
+        "attributes": _finite(check_attributes(ci_class, attrs)),
     }
+
+
+def _finite(attributes: dict[str, Any]) -> dict[str, Any]:
+    """Refuse NaN and infinity, which ``float`` reads from "nan" and "inf": PostgreSQL's JSON
+    cannot hold them (SQLite's can), and no measure of a CI is either."""
+    for name, value in attributes.items():
+        if value.__class__ is float and not math.isfinite(value):
+            raise Invalid(f"{name} must be a finite number, not {value}.", field=name)
+    return attributes
+
+
+#: Attribute type → the JSON value types that may stand for it (text always may).
+_TAKES: dict[str, tuple[type, ...]] = {"bool": (bool,), "int": (int,), "float": (int, float)}
+
+
+def _check_value(ci_class: CIClass, name: str, value: Any) -> None:
+    """Refuse a value of the wrong JSON type for attribute ``name`` of ``ci_class`` (an
+    unknown attribute is check_attributes' to refuse)."""
+    if value is None:
+        return
+    if value.__class__ is str:
+        if "\x00" in value:
+            raise Invalid(f"{name} holds a NUL character, which is not text.", field=name)
+        return
+    spec = ci_class.attributes.get(name)
+    if spec is None:
+        return
+    takes = _TAKES.get(spec.type, (int,))  # text: a whole number's digits
+    if isinstance(value, bool) != (spec.type == "bool") or not isinstance(value, takes):
+        want = {"bool": "true or false", "int": "a whole number", "float": "a number"}
+        raise Invalid(
+            f"{name} must be {want.get(spec.type, 'text')}, not {_kind(value)}.", field=name
+        )
 
 
 def row_checker(
@@ -211,7 +287,9 @@ def row_checker(
                     continue
                 if coerce is None:  # not an attribute of this class
                     return slow(values)
-                clean[column] = coerce(raw)
+                value = clean[column] = coerce(raw)
+                if value.__class__ is float and value - value:  # nan or inf: check_ci says
+                    return slow(values)
         except DomainError:
             return slow(values)
         for needed in required:

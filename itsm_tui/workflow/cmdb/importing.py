@@ -32,7 +32,7 @@ from itsm_tui.workflow.cmdb.classes import (
     relation_type,
 )
 from itsm_tui.workflow.cmdb.fields import COMMON, FIELD_OF, References, check_ci, row_checker
-from itsm_tui.workflow.cmdb.files import Source, read_source
+from itsm_tui.workflow.cmdb.files import ECHO, Source, cut, read_source
 from itsm_tui.workflow.context import Read, Tx, mutation, query
 from itsm_tui.workflow.permissions import Action
 
@@ -48,6 +48,10 @@ class RowError:
     column: str | None
     value: Any
     message: str
+
+    def __post_init__(self) -> None:  # a report repeats a value, never megabytes of it
+        object.__setattr__(self, "value", cut(self.value))
+        object.__setattr__(self, "column", cut(self.column))
 
     def __str__(self) -> str:
         where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
@@ -82,7 +86,7 @@ class ImportRejected(Invalid):
         more = len(summary.errors) - 1
         tail = f" (and {more} more error{'s' * (more > 1)})" if more else ""
         super().__init__(
-            f"{summary.file} {first}{tail}; nothing was imported "
+            f"{summary.file} {str(first).rstrip('.')}{tail}; nothing was imported "
             "(fix the file, or --skip-invalid to import the rest).",
             field=first.column,
         )
@@ -98,8 +102,14 @@ def _error(line: int, record: dict[str, Any], exc: DomainError) -> RowError:
     column = exc.field
     value = record.get(column) if column else None
     if value is None and column:
-        value = (record.get("attributes") or {}).get(column)
-    return RowError(line, column, value, exc.message)
+        nested = record.get("attributes")
+        value = nested.get(column) if isinstance(nested, dict) else None
+    message = exc.message
+    for long in (value, column):  # the checks quote what they refuse: cut it there too
+        if isinstance(long, str) and len(long) > ECHO:
+            for quoted in dict.fromkeys((long, long.strip())):
+                message = message.replace(quoted, cut(quoted)) if quoted else message
+    return RowError(line, column, value, message)
 
 
 def _chunks(values: Sequence[Any]) -> Iterable[list[Any]]:

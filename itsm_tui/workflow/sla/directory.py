@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from itsm_tui.common.domain import Role
@@ -49,7 +50,7 @@ class Directory:
         groups = {
             g.id: Group(g.id, g.code, g.tier, g.supervisor_id, g.active)
             for g in session.execute(
-                select(
+                sa.select(  # five columns: SQLModel's select is typed for four at most
                     AssignmentGroup.id,
                     AssignmentGroup.code,
                     AssignmentGroup.tier,

@@ -51,11 +51,11 @@ class Directory:
             g.id: Group(g.id, g.code, g.tier, g.supervisor_id, g.active)
             for g in session.execute(
                 sa.select(  # five columns: SQLModel's select is typed for four at most
-                    AssignmentGroup.id,
-                    AssignmentGroup.code,
-                    AssignmentGroup.tier,
-                    AssignmentGroup.supervisor_id,
-                    AssignmentGroup.active,
+                    col(AssignmentGroup.id),
+                    col(AssignmentGroup.code),
+                    col(AssignmentGroup.tier),
+                    col(AssignmentGroup.supervisor_id),
+                    col(AssignmentGroup.active),
                 )
             ).all()
         }

@@ -7,9 +7,10 @@ root) runs it against ``ITSM_DATABASE_URL`` for autogenerating revisions.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlmodel import SQLModel
 
 import itsm_tui.storage.tables  # noqa: F401  (fills SQLModel.metadata)
@@ -21,7 +22,7 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 
-def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Render our UTC type as a plain DateTime: the stored column is exactly that."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"

@@ -43,7 +43,7 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from itsm_tui.common.domain import OPEN_STATUSES, TicketStatus
+from itsm_tui.common.domain import OPEN_STATUSES, TOP_TIER, TicketStatus
 from itsm_tui.storage.tables import (
     Category,
     ConfigurationItem,
@@ -329,7 +329,7 @@ def measure(
                     Threshold(kind, "resolution", step.percent, at, step.targets, kind in fired)
                 )
         budget = policy.tier_budgets.get(ticket.tier)
-        if budget and ticket.tier < 3:
+        if budget and ticket.tier < TOP_TIER:
             at = instant_at(cal, tier_runs, budget)
             kind = f"tier{ticket.tier}_budget"
             if at is not None:

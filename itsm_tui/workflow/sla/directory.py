@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from itsm_tui.common.domain import Role
+from itsm_tui.common.domain import TOP_TIER, Role
 from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Staff, StaffRole, Ticket
 from itsm_tui.workflow.business_calendar import BusinessCalendar
 from itsm_tui.workflow.sla import config as cfg
@@ -85,7 +85,7 @@ class Directory:
     def escalation_group(self, policy: cfg.Policy, tier: int) -> Group | None:
         """The group a ticket at ``tier`` goes up to: the policy's choice, else the first
         active group of the next tier (lowest id: the one the site created first)."""
-        if tier >= 3:
+        if tier >= TOP_TIER:
             return None
         code = policy.escalation_groups.get(tier + 1)
         for gid in sorted(self.groups):

@@ -26,6 +26,7 @@ from sqlmodel import col, select
 
 from itsm_tui.storage.engine import read_session, write_session
 from itsm_tui.storage.tables import NotificationOutbox
+from itsm_tui.storage.tables.sla import DELIVERY_ERROR_MAX
 from itsm_tui.workflow.site import Site
 
 log = logging.getLogger("itsm.notify")
@@ -105,7 +106,7 @@ def _failed(site: Site, row: NotificationOutbox, now: datetime, error: str) -> b
             .where(col(NotificationOutbox.id) == row.id)
             .values(
                 attempts=attempts,
-                last_error=error[:500],
+                last_error=error[:DELIVERY_ERROR_MAX],
                 next_attempt_at=None if give_up else now + backoff(attempts),
             )
         )

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
-from itsm_tui.common.domain import OPEN_STATUSES
+from itsm_tui.common.domain import OPEN_STATUSES, PRIORITY_LEVELS, TOP_TIER
 from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import SiteSetting, Ticket
 from itsm_tui.workflow.business_calendar import CalendarOverrides, Segment
@@ -58,8 +58,11 @@ def deadline(
     read: Read, priority: int, start: str | datetime, *, category: str | None = None
 ) -> Deadline:
     """When a ticket of ``priority`` opened at ``start`` would be due (nothing paused)."""
-    if priority not in range(1, 6):
-        raise Invalid(f"priority must be 1 to 5, not {priority}.", field="priority")
+    if priority not in PRIORITY_LEVELS:
+        raise Invalid(
+            f"priority must be {PRIORITY_LEVELS[0]} to {PRIORITY_LEVELS[-1]}, not {priority}.",
+            field="priority",
+        )
     policy = cfg.read_config(read.session).match(priority, [category] if category else [])
     cal = cfg.calendar(read.session, policy.calendar)
     opened = start if isinstance(start, datetime) else parse_instant(start, cal.tz)
@@ -208,7 +211,9 @@ def ticket_status(read: Read, number: str) -> SlaStatus:
         tier=clocks.tier,
         tier_since=clocks.tier_since,
         tier_elapsed_minutes=clocks.tier_elapsed,
-        tier_budget_minutes=policy.tier_budgets.get(ticket.tier) if ticket.tier < 3 else None,
+        tier_budget_minutes=(
+            policy.tier_budgets.get(ticket.tier) if ticket.tier < TOP_TIER else None
+        ),
         clocks=[
             ClockView(
                 "response",

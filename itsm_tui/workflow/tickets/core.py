@@ -8,6 +8,7 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
+from itsm_tui.common.domain import DESCRIPTION_MAX, NOTE_MAX, REASON_MAX, TITLE_MAX
 from itsm_tui.common.errors import Conflict, Forbidden
 from itsm_tui.common.timefmt import local
 from itsm_tui.storage.tables import (
@@ -25,7 +26,12 @@ from itsm_tui.workflow.permissions import Action, allowed
 from itsm_tui.workflow.sla import clock as sla_clock
 from itsm_tui.workflow.tickets import states
 
-TEXT_LIMITS = {"title": 200, "description": 20_000, "note": 20_000, "reason": 2_000}
+TEXT_LIMITS = {
+    "title": TITLE_MAX,
+    "description": DESCRIPTION_MAX,
+    "note": NOTE_MAX,
+    "reason": REASON_MAX,
+}
 
 
 def load(

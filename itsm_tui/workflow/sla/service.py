@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
-from itsm_tui.common.domain import OPEN_STATUSES, PRIORITY_LEVELS, TOP_TIER
+from itsm_tui.common.domain import OPEN_STATUSES, PRIORITY_LEVELS, TOP_TIER, ClockState
 from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import SiteSetting, Ticket
 from itsm_tui.workflow.business_calendar import CalendarOverrides, Segment
@@ -24,6 +24,7 @@ from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.sla import clock as sla_clock
 from itsm_tui.workflow.sla import config as cfg
 from itsm_tui.workflow.sla.directory import Directory
+from itsm_tui.workflow.sla.phase import RESPONSE_STOPPED, RUNNING, ClockPhase
 
 
 def parse_instant(text: str, zone: ZoneInfo | str, field: str = "from") -> datetime:
@@ -130,7 +131,7 @@ class ClockView:
     target_minutes: int
     elapsed_minutes: int
     due_at: datetime | None
-    state: str
+    state: ClockPhase
     segments: list[dict[str, Any]]
 
 
@@ -140,7 +141,7 @@ class SlaStatus:
     priority: int
     policy: str
     calendar: str
-    state: str
+    state: ClockState  # of the resolution clock
     tier: int
     tier_since: datetime
     tier_elapsed_minutes: int
@@ -162,7 +163,13 @@ def _timeline(
             continue
         if not part.running:
             rows.append(
-                {"start": part.start, "end": end, "counted": 0, "why": part.state, "working": False}
+                {
+                    "start": part.start,
+                    "end": end,
+                    "counted": 0,
+                    "why": str(part.phase),
+                    "working": False,
+                }
             )
             continue
         for seg in clocks.calendar.segments(part.start, end):
@@ -190,7 +197,7 @@ def ticket_status(read: Read, number: str) -> SlaStatus:
     clocks = sla_clock.compute(read.session, ticket, now)
     policy = clocks.policy
     end = clocks.first_response_at or now
-    response_part = [sla_clock.Stretch(clocks.opened_at, end, True, "running")]
+    response_part = [sla_clock.Stretch(clocks.opened_at, end, RUNNING)]
     response_rows, skipped = _timeline(clocks, response_part, now)
     resolution_rows, skipped2 = _timeline(clocks, list(clocks.stretches), now)
     directory = Directory.read(read.session, cfg.read_config(read.session))
@@ -220,7 +227,7 @@ def ticket_status(read: Read, number: str) -> SlaStatus:
                 policy.response,
                 clocks.calendar.minutes_between(clocks.opened_at, end),
                 clocks.response_due_at,
-                "stopped: responded" if clocks.first_response_at else "running",
+                RESPONSE_STOPPED if clocks.first_response_at else RUNNING,
                 response_rows,
             ),
             ClockView(
@@ -228,7 +235,7 @@ def ticket_status(read: Read, number: str) -> SlaStatus:
                 policy.resolution,
                 clocks.resolution_elapsed,
                 clocks.resolution_due_at,
-                clocks.stretches[-1].state,
+                clocks.stretches[-1].phase,
                 resolution_rows,
             ),
         ],

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from itsm_tui.common.domain import DESCRIPTION_MAX, PRIORITY_LEVELS, TicketStatus
+from itsm_tui.common.domain import DESCRIPTION_MAX, PRIORITY_LEVELS, PendingReason, TicketStatus
 from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import Ticket
 from itsm_tui.workflow.context import Tx, mutation
@@ -43,7 +43,7 @@ def set_pending(
         tx,
         ticket,
         "pending",
-        {"status": S.PENDING.value, "pending_reason": reason},
+        {"status": S.PENDING.value, "pending_reason": PendingReason(reason).value},
         {"note": note} if note else None,
     )
     return ticket_view(tx.session, ticket)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import sqlalchemy
 from sqlmodel import Session, col, select
 
 from itsm_tui.common.domain import TOP_TIER, Role
@@ -49,12 +50,13 @@ class Directory:
         groups = {
             g.id: Group(g.id, g.code, g.tier, g.supervisor_id, g.active)
             for g in session.execute(
-                select(
-                    AssignmentGroup.id,
-                    AssignmentGroup.code,
-                    AssignmentGroup.tier,
-                    AssignmentGroup.supervisor_id,
-                    AssignmentGroup.active,
+                # SQLAlchemy's select: SQLModel's is typed for at most four columns.
+                sqlalchemy.select(
+                    col(AssignmentGroup.id),
+                    col(AssignmentGroup.code),
+                    col(AssignmentGroup.tier),
+                    col(AssignmentGroup.supervisor_id),
+                    col(AssignmentGroup.active),
                 )
             ).all()
         }

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlmodel import col, select
 
 from itsm_tui.storage.engine import read_session, write_session
@@ -94,7 +94,8 @@ def _lease(site: Site, row: NotificationOutbox, now: datetime) -> bool:
             .values(next_attempt_at=now + LEASE)
         )
         session.commit()
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    assert isinstance(result, CursorResult)  # an UPDATE's result, which counts its rows
+    return result.rowcount == 1
 
 
 def _failed(site: Site, row: NotificationOutbox, now: datetime, error: str) -> bool:

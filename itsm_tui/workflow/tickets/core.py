@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -98,7 +98,8 @@ def apply(
         .where(col(Ticket.id) == ticket.id, col(Ticket.version) == ticket.version)
         .values(**changes, version=new_version, updated_at=tx.now)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    assert isinstance(result, CursorResult)  # an UPDATE's result, which counts its rows
+    if result.rowcount != 1:
         raise conflict(tx, ticket, ticket.version)
     for key, value in {**changes, "version": new_version, "updated_at": tx.now}.items():
         set_committed_value(ticket, key, value)

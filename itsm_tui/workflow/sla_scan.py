@@ -65,6 +65,7 @@ from itsm_tui.storage.tables import (
     SlaEvent,
     Ticket,
 )
+from itsm_tui.storage.tables.sla import ALERT_MESSAGE_MAX
 from itsm_tui.workflow.context import Tx
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.site_settings import read_setting
@@ -342,7 +343,7 @@ def _raise_alert(
         "kind": th.kind,
         "staff_id": person.id,
         "target": target,
-        "message": message[:500],
+        "message": message[:ALERT_MESSAGE_MAX],
         "due_at": th.at,
         "created_at": tx.now,
     }

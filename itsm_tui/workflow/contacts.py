@@ -31,7 +31,7 @@ class ContactView:
 def log_contact(
     tx: Tx,
     *,
-    channel: str = "phone",
+    channel: str = Channel.PHONE.value,
     caller: str | None = None,
     summary: str = "",
     ticket: str | None = None,

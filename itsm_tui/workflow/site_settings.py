@@ -41,9 +41,8 @@ def _validate(key: str, value: Any) -> Any:
         )
         if not ok:
             raise Invalid(
-                f"priority_matrix must be {len(IMPACT_LEVELS)} rows (impact) of "
-                f"{len(URGENCY_LEVELS)} priorities (urgency) from {PRIORITY_LEVELS[0]} to "
-                f"{PRIORITY_LEVELS[-1]}.",
+                f"priority_matrix must be {len(IMPACT_LEVELS)} rows of {len(URGENCY_LEVELS)} "
+                f"priorities from {PRIORITY_LEVELS[0]} to {PRIORITY_LEVELS[-1]}.",
                 field=key,
             )
     if key == "auto_close_days" and not (isinstance(value, int) and 0 <= value <= 365):

@@ -54,7 +54,7 @@ from itsm_tui.storage.tables import (
 )
 from itsm_tui.workflow.business_calendar import BusinessCalendar
 from itsm_tui.workflow.sla import config as cfg
-from itsm_tui.workflow.sla.phase import ClockPhase, phase_of
+from itsm_tui.workflow.sla.phase import ClockName, ClockPhase, phase_of
 
 _OPEN = frozenset(s.value for s in OPEN_STATUSES)
 
@@ -77,7 +77,7 @@ class Threshold:
     """One moment something is due: ``kind`` as stored in ``sla_event``."""
 
     kind: str
-    clock: str  # response | resolution | tier
+    clock: ClockName
     percent: int  # of the clock's target (tier budgets: 100)
     at: datetime
     targets: tuple[str, ...]
@@ -300,18 +300,20 @@ def measure(
         for step in policy.ladder:
             m = policy.threshold_minutes(policy.response, step.percent)
             at = cal.add_minutes(opened, m)
-            kind = f"response:{step.percent}"
+            kind = f"{ClockName.RESPONSE}:{step.percent}"
             thresholds.append(
-                Threshold(kind, "response", step.percent, at, step.targets, kind in fired)
+                Threshold(kind, ClockName.RESPONSE, step.percent, at, step.targets, kind in fired)
             )
     if state is ClockState.RUNNING:
         for step in policy.ladder:
             m = policy.threshold_minutes(policy.resolution, step.percent)
             due = instant_at(cal, runs, m)
-            kind = f"resolution:{step.percent}"
+            kind = f"{ClockName.RESOLUTION}:{step.percent}"
             if due is not None:
                 thresholds.append(
-                    Threshold(kind, "resolution", step.percent, due, step.targets, kind in fired)
+                    Threshold(
+                        kind, ClockName.RESOLUTION, step.percent, due, step.targets, kind in fired
+                    )
                 )
         budget = policy.tier_budgets.get(ticket.tier)
         if budget and ticket.tier < TOP_TIER:
@@ -319,9 +321,9 @@ def measure(
             kind = f"tier{ticket.tier}_budget"
             if reached is not None:
                 thresholds.append(
-                    Threshold(kind, "tier", 100, reached, cfg.BUDGET_TARGETS, kind in fired)
+                    Threshold(kind, ClockName.TIER, 100, reached, cfg.BUDGET_TARGETS, kind in fired)
                 )
-    warnings = [t for t in thresholds if t.clock == "resolution" and t.percent < 100]
+    warnings = [t for t in thresholds if t.clock is ClockName.RESOLUTION and t.percent < 100]
     return Clocks(
         policy=policy,
         calendar=cal,

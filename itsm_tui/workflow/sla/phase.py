@@ -1,15 +1,17 @@
-"""Where an SLA clock stands and why, as values, and the one place that words it.
+"""Which SLA clock, where it stands and why, as values, and the one place that words it.
 
 The rules read the state and the reason (``phase.state is ClockState.PAUSED``); people read
 the wording (``str(phase)``: "paused: customer", "stopped: resolved"), which only ``__str__``
-makes, so no code has to take a sentence apart to learn what a clock is doing. Plain values
-(no database code): the queue's time-left column uses :func:`phase_of` on the console's first
-frame.
+makes, so no code has to take a sentence apart to learn what a clock is doing.
+:func:`phase_of` is the one rule for what a ticket's status does to its resolution clock: the
+journal replay (``clock``) and the queue's time left (``progress``) both ask it. Plain values,
+no database code, so a screen may import them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Final, Literal
 
 from itsm_tui.common.domain import (
@@ -19,6 +21,16 @@ from itsm_tui.common.domain import (
     PendingReason,
     TicketStatus,
 )
+
+
+class ClockName(StrEnum):
+    """Which of a ticket's clocks: the first two have targets per policy, the tier clock a
+    budget per tier (when it runs out, the scan escalates)."""
+
+    RESPONSE = "response"
+    RESOLUTION = "resolution"
+    TIER = "tier"
+
 
 #: Why the response clock stopped: the ticket was claimed, answered or resolved.
 RESPONDED: Final = "responded"

@@ -24,7 +24,7 @@ from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.sla import clock as sla_clock
 from itsm_tui.workflow.sla import config as cfg
 from itsm_tui.workflow.sla.directory import Directory
-from itsm_tui.workflow.sla.phase import RESPONSE_STOPPED, RUNNING, ClockPhase
+from itsm_tui.workflow.sla.phase import RESPONSE_STOPPED, RUNNING, ClockName, ClockPhase
 
 
 def parse_instant(text: str, zone: ZoneInfo | str, field: str = "from") -> datetime:
@@ -127,7 +127,7 @@ class ThresholdView:
 class ClockView:
     """One clock as a timeline: what counted, what paused, what lay outside working hours."""
 
-    name: str
+    name: ClockName
     target_minutes: int
     elapsed_minutes: int
     due_at: datetime | None
@@ -223,7 +223,7 @@ def ticket_status(read: Read, number: str) -> SlaStatus:
         ),
         clocks=[
             ClockView(
-                "response",
+                ClockName.RESPONSE,
                 policy.response,
                 clocks.calendar.minutes_between(clocks.opened_at, end),
                 clocks.response_due_at,
@@ -231,7 +231,7 @@ def ticket_status(read: Read, number: str) -> SlaStatus:
                 response_rows,
             ),
             ClockView(
-                "resolution",
+                ClockName.RESOLUTION,
                 policy.resolution,
                 clocks.resolution_elapsed,
                 clocks.resolution_due_at,

@@ -76,9 +76,9 @@ class ClockState(StrEnum):
     NONE = "none"  # no SLA policy applies to the ticket: nothing is measured
 
 
-# The levels a ticket is rated on, 1 the highest: impact and urgency 1-3, the priority derived
-# from them 1-5 (P1-P5), and the support tier 1-3 of tickets, staff and groups (3: developers
-# and vendors, the top: nothing escalates beyond it).
+# The levels a ticket is rated on, 1 the most severe: impact and urgency 1-3, and the priority
+# derived from them 1-5 (P1-P5). The support tier of tickets, staff and groups: 1 the first
+# line, 3 (developers and vendors) the top, beyond which nothing escalates.
 IMPACT_LEVELS = range(1, 4)
 URGENCY_LEVELS = range(1, 4)
 PRIORITY_LEVELS = range(1, 6)
@@ -86,7 +86,8 @@ TOP_TIER = 3
 TIERS = range(1, TOP_TIER + 1)
 
 # Text limits, in characters: the workflow refuses longer input with a message naming the
-# limit, and the columns are sized from the same numbers.
+# limit; the title and summary columns are sized from them (descriptions and notes are TEXT
+# columns and reasons go into the journal, so their limit is the workflow's alone).
 TITLE_MAX = 200
 DESCRIPTION_MAX = 20_000
 NOTE_MAX = 20_000

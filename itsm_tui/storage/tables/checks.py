@@ -7,8 +7,10 @@ place the workflow reads them too; the table classes and migration 0006 both bui
 constraints with :func:`checks_for`, so models and migrations cannot drift apart.
 
 Changing a vocabulary (a new status, a fourth tier) therefore needs a new migration that drops
-and re-creates the constraint concerned: databases migrated before the change still hold the
-old set, and ``test_migrations`` compares what a migrated database holds with the models.
+and re-creates the constraint concerned, written by hand: Alembic's autogenerate does not
+compare CHECK constraints, and 0006 reads the current sets, so without it a new database would
+get the new set while one migrated earlier kept the old. ``tests/unit/test_check_constraints``
+proves a migrated database holds exactly the models' constraints.
 """
 
 from __future__ import annotations

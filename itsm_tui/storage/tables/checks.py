@@ -10,7 +10,8 @@ Changing a vocabulary (a new status, a fourth tier) therefore needs a new migrat
 and re-creates the constraint concerned, written by hand: Alembic's autogenerate does not
 compare CHECK constraints, and 0006 reads the current sets, so without it a new database would
 get the new set while one migrated earlier kept the old. ``tests/unit/test_check_constraints``
-proves a migrated database holds exactly the models' constraints.
+fails until that migration is written (it keeps the conditions as the migrations wrote them),
+and proves a migrated database holds exactly the models' constraints.
 """
 
 from __future__ import annotations

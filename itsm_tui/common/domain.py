@@ -1,7 +1,10 @@
-"""The vocabulary every layer shares: roles, ticket types and states, channels.
+"""The vocabulary every layer shares: roles, ticket types and states, channels, the levels a
+ticket is rated on, and the text limits.
 
-Plain string enums, stored as their values, so the database stays readable from ``psql`` and a
-new member needs no schema migration.
+Plain string enums, stored as their values, so the database stays readable from ``psql``. The
+database refuses any other value (CHECK constraints built from these, in
+``storage.tables.checks``), so a new member needs a migration that re-creates its constraint.
+Defined here, below every layer, so the tables, the workflow and the screens read the same set.
 """
 
 from __future__ import annotations
@@ -46,6 +49,50 @@ OPEN_STATUSES: tuple[TicketStatus, ...] = (
     TicketStatus.IN_PROGRESS,
     TicketStatus.PENDING,
 )
+
+
+class PendingReason(StrEnum):
+    """What a pending ticket waits for. Waiting for the caller or a vendor pauses the SLA
+    resolution clock; waiting for a change does not (implementing it is our own work)."""
+
+    CUSTOMER = "customer"
+    VENDOR = "vendor"
+    CHANGE = "change"
+
+
+#: Pending for these stops the SLA resolution clock.
+PAUSING_PENDING_REASONS: frozenset[PendingReason] = frozenset(
+    {PendingReason.CUSTOMER, PendingReason.VENDOR}
+)
+
+
+class ClockState(StrEnum):
+    """Where an SLA clock stands. A paused clock keeps what it has counted and goes on from
+    there; a stopped one (resolved, cancelled, responded) counts no more unless reopened."""
+
+    RUNNING = "running"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+    NONE = "none"  # no SLA policy applies to the ticket: nothing is measured
+
+
+# The levels a ticket is rated on, 1 the most severe: impact and urgency 1-3, and the priority
+# derived from them 1-5 (P1-P5). The support tier of tickets, staff and groups: 1 the first
+# line, 3 (developers and vendors) the top, beyond which nothing escalates.
+IMPACT_LEVELS = range(1, 4)
+URGENCY_LEVELS = range(1, 4)
+PRIORITY_LEVELS = range(1, 6)
+TOP_TIER = 3
+TIERS = range(1, TOP_TIER + 1)
+
+# Text limits, in characters: the workflow refuses longer input with a message naming the
+# limit; the title and summary columns are sized from them (descriptions and notes are TEXT
+# columns and reasons go into the journal, so their limit is the workflow's alone).
+TITLE_MAX = 200
+DESCRIPTION_MAX = 20_000
+NOTE_MAX = 20_000
+REASON_MAX = 2_000  # the reason given for an escalation, override, reopen or cancellation
+SUMMARY_MAX = 500  # a logged contact's summary
 
 
 class Channel(StrEnum):

@@ -7,18 +7,16 @@ root) runs it against ``ITSM_DATABASE_URL`` for autogenerating revisions.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlmodel import SQLModel
 
 import itsm_tui.storage.tables  # noqa: F401  (fills SQLModel.metadata)
 from itsm_tui.common.config import Settings
 from itsm_tui.storage.engine import make_engine
 from itsm_tui.storage.types import UTCDateTime
-
-if TYPE_CHECKING:
-    from alembic.autogenerate.api import AutogenContext
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -6,15 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from itsm_tui.common.domain import Channel
+from itsm_tui.common.domain import SUMMARY_MAX, Channel
 from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import Contact, Ticket
 from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.lookup import find_caller, find_ticket
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.tickets.create import TicketDraft, open_ticket
-
-SUMMARY_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -33,7 +31,7 @@ class ContactView:
 def log_contact(
     tx: Tx,
     *,
-    channel: str = "phone",
+    channel: str = Channel.PHONE.value,
     caller: str | None = None,
     summary: str = "",
     ticket: str | None = None,

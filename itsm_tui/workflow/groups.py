@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from itsm_tui.common.domain import TIERS
 from itsm_tui.common.errors import Conflict, Invalid
 from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Staff
 from itsm_tui.workflow.context import Read, Tx, mutation, query
@@ -51,8 +52,8 @@ def add_group(
         raise Invalid("code must be 1–40 characters without spaces.", field="code")
     if not name.strip() or len(name) > 100:
         raise Invalid("name must be 1–100 characters.", field="name")
-    if tier not in (1, 2, 3):
-        raise Invalid(f"tier must be 1, 2 or 3, not {tier}.", field="tier")
+    if tier not in TIERS:
+        raise Invalid(f"tier must be {TIERS[0]} to {TIERS[-1]}, not {tier}.", field="tier")
     session = tx.session
     if session.exec(select(AssignmentGroup.id).where(AssignmentGroup.code == code)).first():
         raise Conflict(f"A group with code '{code}' already exists.", field="code")

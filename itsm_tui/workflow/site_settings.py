@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from itsm_tui.common.domain import IMPACT_LEVELS, PRIORITY_LEVELS, URGENCY_LEVELS
 from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import SiteSetting
 from itsm_tui.workflow.context import Read, Tx, mutation, query
@@ -34,12 +35,16 @@ def _validate(key: str, value: Any) -> Any:
     if key == "priority_matrix":
         ok = (
             isinstance(value, list)
-            and len(value) == 3
-            and all(isinstance(row, list) and len(row) == 3 for row in value)
-            and all(isinstance(p, int) and 1 <= p <= 5 for row in value for p in row)
+            and len(value) == len(IMPACT_LEVELS)
+            and all(isinstance(row, list) and len(row) == len(URGENCY_LEVELS) for row in value)
+            and all(isinstance(p, int) and p in PRIORITY_LEVELS for row in value for p in row)
         )
         if not ok:
-            raise Invalid("priority_matrix must be 3 rows of 3 priorities from 1 to 5.", field=key)
+            raise Invalid(
+                f"priority_matrix must be {len(IMPACT_LEVELS)} rows of {len(URGENCY_LEVELS)} "
+                f"priorities from {PRIORITY_LEVELS[0]} to {PRIORITY_LEVELS[-1]}.",
+                field=key,
+            )
     if key == "auto_close_days" and not (isinstance(value, int) and 0 <= value <= 365):
         raise Invalid("auto_close_days must be a whole number from 0 to 365.", field=key)
     if key == "reopen_window_days" and not (isinstance(value, int) and 0 <= value <= 365):
@@ -93,9 +98,10 @@ def set_setting(tx: Tx, key: str, value: Any) -> Any:
 def matrix_priority(matrix: list[list[int]], impact: int, urgency: int) -> int:
     """The one impact × urgency lookup: the workflow and the intake form's live preview both
     call it, so the preview can never disagree with the ticket that gets created."""
-    for name, value in (("impact", impact), ("urgency", urgency)):
-        if value not in (1, 2, 3):
-            raise Invalid(f"{name} must be 1, 2 or 3, not {value}.", field=name)
+    rated = (("impact", impact, IMPACT_LEVELS), ("urgency", urgency, URGENCY_LEVELS))
+    for name, value, levels in rated:
+        if value not in levels:
+            raise Invalid(f"{name} must be {levels[0]} to {levels[-1]}, not {value}.", field=name)
     return int(matrix[impact - 1][urgency - 1])
 
 

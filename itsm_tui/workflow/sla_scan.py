@@ -67,6 +67,7 @@ from itsm_tui.storage.tables import (
     SlaEvent,
     Ticket,
 )
+from itsm_tui.storage.tables.sla import ALERT_MESSAGE_MAX
 from itsm_tui.workflow.context import Tx
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.site_settings import read_setting
@@ -345,7 +346,7 @@ def _raise_alert(
         "kind": th.kind,
         "staff_id": person.id,
         "target": target,
-        "message": message[:500],
+        "message": message[:ALERT_MESSAGE_MAX],
         "due_at": th.at,
         "created_at": tx.now,
     }

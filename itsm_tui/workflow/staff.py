@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from itsm_tui.common.domain import Role
+from itsm_tui.common.domain import TIERS, Role
 from itsm_tui.common.errors import Conflict, Invalid, NotFound, UnknownOperator
 from itsm_tui.storage.tables import Staff, StaffRole
 from itsm_tui.workflow.context import Read, Tx, load_actor, mutation, query, system_transaction
@@ -114,8 +114,8 @@ def _validate(login: str, display_name: str, tier: int) -> None:
         raise Invalid("login must be 1–64 characters without spaces.", field="login")
     if not display_name.strip() or len(display_name) > 100:
         raise Invalid("name must be 1–100 characters.", field="name")
-    if tier not in (1, 2, 3):
-        raise Invalid(f"tier must be 1, 2 or 3, not {tier}.", field="tier")
+    if tier not in TIERS:
+        raise Invalid(f"tier must be {TIERS[0]} to {TIERS[-1]}, not {tier}.", field="tier")
 
 
 def _insert_staff(

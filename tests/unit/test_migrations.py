@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
@@ -82,4 +83,31 @@ def test_the_start_up_check_reads_what_alembic_reads(db_url: str) -> None:
     behind = schema_status(site)
     assert behind.initialised and not behind.up_to_date
     assert behind.revision == migrate.current_revision(engine)
+    engine.dispose()
+
+
+def test_an_upgrade_over_rows_the_checks_refuse_names_them_and_changes_nothing(
+    db_url: str,
+) -> None:
+    """A database written around the workflow before the CHECK constraints (revision 0006)
+    existed: the upgrade names the offending rows instead of failing somewhere inside."""
+    from itsm_tui.common.errors import Invalid
+
+    engine = make_engine(db_url)
+    migrate.upgrade(engine, "0005")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO staff (login, display_name, tier, active, created_at, version) "
+                "VALUES ('wang.wu', '王五', 7, TRUE, '2026-01-05 08:00', 1)"
+            )
+        )
+    with pytest.raises(Invalid, match=r"ck_staff_tier: staff rows \(id 1\) break"):
+        migrate.upgrade(engine)
+    assert migrate.current_revision(engine) == "0005"
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE staff SET tier = 3"))
+    migrate.upgrade(engine)
+    assert migrate.current_revision(engine) == migrate.HEAD
+    assert _diff(engine) == []
     engine.dispose()

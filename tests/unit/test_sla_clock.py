@@ -12,10 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from itsm_tui.common.clock import FrozenClock
+from itsm_tui.common.domain import ClockState, PendingReason, TicketStatus
 from itsm_tui.common.errors import Forbidden, Invalid
 from itsm_tui.workflow import tickets as t
 from itsm_tui.workflow.business_calendar import office_calendar
 from itsm_tui.workflow.sla import service as sla
+from itsm_tui.workflow.sla.phase import RESPONDED, ClockPhase
 from itsm_tui.workflow.tickets import TicketDraft
 from tests.conftest import Desk
 
@@ -67,6 +69,26 @@ def test_pending_customer_pauses_and_resume_continues(desk: Desk) -> None:
     resolution = status.clocks[1]
     assert resolution.elapsed_minutes == 60
     assert any(row["why"] == "paused: customer" for row in resolution.segments)
+
+
+def test_the_resolution_clock_says_what_it_waits_for_and_what_stopped_it(desk: Desk) -> None:
+    """The clock's state and its reason are values (no sentence to take apart); the CLI's
+    wording of them is made in one place, ``str(phase)``."""
+    number = _p3(desk).number
+    t.claim(desk.site, desk.agent1, number)
+    t.set_pending(desk.site, desk.agent1, number, reason="vendor")
+    paused = sla.ticket_status(desk.site, desk.admin, number)
+    assert paused.state is ClockState.PAUSED
+    assert paused.clocks[1].state == ClockPhase(ClockState.PAUSED, PendingReason.VENDOR)
+    assert paused.clocks[1].due_at is None
+    t.resume(desk.site, desk.agent1, number)
+    t.set_pending(desk.site, desk.agent1, number, reason="change")  # our own work: runs on
+    assert sla.ticket_status(desk.site, desk.admin, number).state is ClockState.RUNNING
+    t.resolve(desk.site, desk.agent1, number, code="fixed", text="厂商补丁已安装")
+    stopped = sla.ticket_status(desk.site, desk.admin, number)
+    assert stopped.state is ClockState.STOPPED
+    assert stopped.clocks[1].state == ClockPhase(ClockState.STOPPED, TicketStatus.RESOLVED)
+    assert str(stopped.clocks[1].state) == "stopped: resolved"
 
 
 def test_pending_change_does_not_pause(desk: Desk) -> None:
@@ -159,7 +181,8 @@ def test_explain_shows_skipped_holidays_and_whom_next(desk: Desk) -> None:
     assert status.next_threshold.notifies == ["sup (group_supervisor)", "eng1 (next_tier)"]
     half = next(x for x in status.thresholds if x.kind == "resolution:50")
     assert half.notifies == ["agent1 (assignee)"]
-    assert status.clocks[0].state == "stopped: responded"
+    assert status.clocks[0].state == ClockPhase(ClockState.STOPPED, RESPONDED)
+    assert str(status.clocks[0].state) == "stopped: responded"  # as `itsm sla status` words it
 
 
 def test_deadline_what_if_and_calc(desk: Desk) -> None:

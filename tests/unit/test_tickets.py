@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from itsm_tui.common.domain import DESCRIPTION_MAX
 from itsm_tui.common.errors import Conflict, Forbidden, Invalid, NotFound
 from itsm_tui.storage.tables import JournalEntry, Ticket
 from itsm_tui.workflow import tickets as t
@@ -239,6 +240,18 @@ def test_reopen_after_the_window_opens_a_linked_follow_up(desk: Desk) -> None:
     assert follow.caller == "王小明" and follow.category == "软件/OA系统"
     original = t.show_ticket(desk.site, desk.agent1, number).ticket
     assert original.status == "resolved" and original.reopen_count == 0
+
+
+def test_a_follow_up_of_a_full_description_keeps_within_the_limit(desk: Desk) -> None:
+    """The follow-up's description is the reason plus the original's: cut to the limit, so it
+    can still be opened (and edited) rather than refused for the original's length."""
+    number = _new(desk, description="长" * DESCRIPTION_MAX).number
+    t.resolve(desk.site, desk.agent1, number, code="fixed", text="已修复")
+    desk.site.clock.advance(days=8)  # type: ignore[attr-defined]
+    follow = t.reopen(desk.site, desk.agent2, number, reason="又出现了")
+    assert len(follow.description) == DESCRIPTION_MAX
+    assert follow.description.startswith(f"Follow-up of {number}: 又出现了\n\n长长")
+    t.update_ticket(desk.site, desk.agent1, follow.number, description=follow.description)
 
 
 def test_cancel_needs_a_reason_and_is_final(desk: Desk) -> None:

@@ -8,7 +8,7 @@ Create Date: 2026-11-27
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel.sql.sqltypes
+import sqlmodel.sql.sqltypes  # autogenerate writes sqlmodel.sql.sqltypes.AutoString()
 from alembic import op
 
 revision: str = "0001"

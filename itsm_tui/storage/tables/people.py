@@ -7,7 +7,9 @@ from datetime import datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field
 
+from itsm_tui.common.domain import TIERS
 from itsm_tui.storage.tables.base import Table
+from itsm_tui.storage.tables.checks import checks_for
 from itsm_tui.storage.types import UTCDateTime
 
 
@@ -15,11 +17,12 @@ class Staff(Table, table=True):
     """A member of the IT department, identified by the OS account they log in with."""
 
     __tablename__ = "staff"
+    __table_args__ = checks_for("staff")
 
     id: int | None = Field(default=None, primary_key=True)
     login: str = Field(max_length=64, unique=True)  # the OS account name
     display_name: str = Field(max_length=100)
-    tier: int = Field(default=1, ge=1, le=3)
+    tier: int = Field(default=TIERS[0], ge=TIERS[0], le=TIERS[-1])
     email: str | None = Field(default=None, max_length=200)
     phone: str | None = Field(default=None, max_length=40)
     active: bool = Field(default=True)
@@ -31,6 +34,7 @@ class StaffRole(Table, table=True):
     """One role held by one staff member (a member may hold several)."""
 
     __tablename__ = "staff_role"
+    __table_args__ = checks_for("staff_role")
 
     staff_id: int = Field(foreign_key="staff.id", primary_key=True, ondelete="CASCADE")
     role: str = Field(max_length=20, primary_key=True)
@@ -40,11 +44,12 @@ class AssignmentGroup(Table, table=True):
     """A team that owns a queue, at one support tier (hotline, desktop, DBA, vendor …)."""
 
     __tablename__ = "assignment_group"
+    __table_args__ = checks_for("assignment_group")
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True)
     name: str = Field(max_length=100)
-    tier: int = Field(default=1, ge=1, le=3)
+    tier: int = Field(default=TIERS[0], ge=TIERS[0], le=TIERS[-1])
     supervisor_id: int | None = Field(default=None, foreign_key="staff.id")
     active: bool = Field(default=True)
     version: int = Field(default=1)

@@ -18,6 +18,10 @@ from sqlmodel import Field
 from itsm_tui.storage.tables.base import Table
 from itsm_tui.storage.types import UTCDateTime
 
+#: Longest stored alert message and delivery error: the writers cut their text to these.
+ALERT_MESSAGE_MAX = 500
+DELIVERY_ERROR_MAX = 500
+
 
 class SlaEvent(Table, table=True):
     """One threshold of one ticket that was reached and handled (alerts raised, escalated).
@@ -51,7 +55,7 @@ class SlaAlert(Table, table=True):
     kind: str = Field(max_length=40)
     staff_id: int = Field(foreign_key="staff.id")
     target: str = Field(max_length=20)  # the ladder target that named them: assignee, manager …
-    message: str = Field(max_length=500)
+    message: str = Field(max_length=ALERT_MESSAGE_MAX)
     due_at: datetime = Field(sa_type=UTCDateTime)
     created_at: datetime = Field(sa_type=UTCDateTime)
 
@@ -77,5 +81,5 @@ class NotificationOutbox(Table, table=True):
     attempts: int = Field(default=0)
     next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    last_error: str | None = Field(default=None, max_length=500)
+    last_error: str | None = Field(default=None, max_length=DELIVERY_ERROR_MAX)
     created_at: datetime = Field(sa_type=UTCDateTime)

@@ -7,12 +7,17 @@ from datetime import datetime
 from sqlalchemy import Index, Text
 from sqlmodel import Field
 
+from itsm_tui.common.domain import (
+    IMPACT_LEVELS,
+    PRIORITY_LEVELS,
+    SUMMARY_MAX,
+    TIERS,
+    TITLE_MAX,
+    URGENCY_LEVELS,
+)
 from itsm_tui.storage.tables.base import Table
+from itsm_tui.storage.tables.checks import checks_for
 from itsm_tui.storage.types import UTCDateTime
-
-TITLE_MAX = 200
-DESCRIPTION_MAX = 20_000
-NOTE_MAX = 20_000
 
 
 class Ticket(Table, table=True):
@@ -41,6 +46,7 @@ class Ticket(Table, table=True):
         Index("ix_ticket_caller", "caller_id", "opened_at"),
         # The supervisor's "flagged to me" list.
         Index("ix_ticket_flagged_at", "flagged_at"),
+        *checks_for("ticket"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -50,14 +56,16 @@ class Ticket(Table, table=True):
     description: str = Field(default="", sa_type=Text)
     caller_id: int | None = Field(default=None, foreign_key="caller.id")
     category_id: int | None = Field(default=None, foreign_key="category.id")
-    impact: int = Field(default=3, ge=1, le=3)
-    urgency: int = Field(default=3, ge=1, le=3)
-    priority: int = Field(default=5, ge=1, le=5)
+    impact: int = Field(default=IMPACT_LEVELS[-1], ge=IMPACT_LEVELS[0], le=IMPACT_LEVELS[-1])
+    urgency: int = Field(default=URGENCY_LEVELS[-1], ge=URGENCY_LEVELS[0], le=URGENCY_LEVELS[-1])
+    priority: int = Field(
+        default=PRIORITY_LEVELS[-1], ge=PRIORITY_LEVELS[0], le=PRIORITY_LEVELS[-1]
+    )
     status: str = Field(max_length=20)
     pending_reason: str | None = Field(default=None, max_length=20)
     group_id: int | None = Field(default=None, foreign_key="assignment_group.id")
     assignee_id: int | None = Field(default=None, foreign_key="staff.id")
-    tier: int = Field(default=1, ge=1, le=3)
+    tier: int = Field(default=TIERS[0], ge=TIERS[0], le=TIERS[-1])
     opened_by_id: int | None = Field(default=None, foreign_key="staff.id")
     opened_at: datetime = Field(sa_type=UTCDateTime)
     first_response_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -96,7 +104,7 @@ class TicketNote(Table, table=True):
     """A work note (internal) or a public reply on a ticket."""
 
     __tablename__ = "ticket_note"
-    __table_args__ = (Index("ix_ticket_note_ticket", "ticket_id", "id"),)
+    __table_args__ = (Index("ix_ticket_note_ticket", "ticket_id", "id"), *checks_for("ticket_note"))
 
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="ticket.id", ondelete="CASCADE")
@@ -115,6 +123,7 @@ class Contact(Table, table=True):
         Index("ix_contact_ticket", "ticket_id"),
         Index("ix_contact_caller_at", "caller_id", "occurred_at"),
         Index("ix_contact_at", "occurred_at"),
+        *checks_for("contact"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -122,7 +131,7 @@ class Contact(Table, table=True):
     caller_id: int | None = Field(default=None, foreign_key="caller.id")
     agent_id: int | None = Field(default=None, foreign_key="staff.id")
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
-    summary: str = Field(default="", max_length=500)
+    summary: str = Field(default="", max_length=SUMMARY_MAX)
     occurred_at: datetime = Field(sa_type=UTCDateTime)
 
 

@@ -13,8 +13,8 @@ The clocks:
 * response — runs from opening to the first response (claim, first public reply or
   resolution: ``Ticket.first_response_at``); it never pauses.
 * resolution — runs while the ticket is open, pauses while it is Pending customer or Pending
-  vendor (``PAUSING_PENDING_REASONS``; Pending change runs on), stops at resolution or
-  cancellation, and continues from where it stopped after a reopen.
+  vendor (``domain.PAUSING_PENDING_REASONS``; Pending change runs on), stops at resolution or
+  cancellation, and continues from where it stopped after a reopen (``phase.phase_of``).
 * tier budget — the resolution clock's running time since the ticket entered its current tier;
   when it reaches the policy's budget for that tier, the scan escalates it to the next tier.
 
@@ -43,7 +43,7 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from itsm_tui.common.domain import OPEN_STATUSES, TicketStatus
+from itsm_tui.common.domain import OPEN_STATUSES, TOP_TIER, ClockState, TicketStatus
 from itsm_tui.storage.tables import (
     Category,
     ConfigurationItem,
@@ -54,11 +54,9 @@ from itsm_tui.storage.tables import (
 )
 from itsm_tui.workflow.business_calendar import BusinessCalendar
 from itsm_tui.workflow.sla import config as cfg
+from itsm_tui.workflow.sla.phase import ClockName, ClockPhase, phase_of
 
 _OPEN = frozenset(s.value for s in OPEN_STATUSES)
-
-#: Pending for these stops the SLA resolution clock (a change is our own work: it runs on).
-PAUSING_PENDING_REASONS = frozenset({"customer", "vendor"})
 
 
 @dataclass(frozen=True)
@@ -67,8 +65,11 @@ class Stretch:
 
     start: datetime
     end: datetime | None
-    running: bool
-    state: str  # "running", "paused: customer", "stopped: resolved" …
+    phase: ClockPhase
+
+    @property
+    def running(self) -> bool:
+        return self.phase.running
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class Threshold:
     """One moment something is due: ``kind`` as stored in ``sla_event``."""
 
     kind: str
-    clock: str  # response | resolution | tier
+    clock: ClockName
     percent: int  # of the clock's target (tier budgets: 100)
     at: datetime
     targets: tuple[str, ...]
@@ -99,7 +100,7 @@ class Clocks:
     tier: int
     tier_since: datetime
     tier_elapsed: int
-    state: str  # running | paused | stopped
+    state: ClockState  # of the resolution clock, now
     thresholds: tuple[Threshold, ...]
 
     @property
@@ -119,37 +120,22 @@ class JournalRow(Protocol):
     def changes(self) -> dict[str, Any] | None: ...
 
 
-def _running(status: str, reason: str | None) -> bool:
-    if status not in _OPEN:
-        return False
-    return not (status == TicketStatus.PENDING and reason in PAUSING_PENDING_REASONS)
-
-
-def _state(status: str, reason: str | None) -> str:
-    if _running(status, reason):
-        return "running"
-    if status in _OPEN:
-        return f"paused: {reason}"
-    return f"stopped: {status}"
-
-
 def stretches(journal: Sequence[JournalRow], opened_at: datetime) -> list[Stretch]:
     """The resolution clock's stretches, from the status and pending-reason changes."""
     status, reason = TicketStatus.NEW.value, None
+    phase = phase_of(status, reason)
     result: list[Stretch] = []
     start = opened_at
     for entry in journal:
         changes = entry.changes or {}
-        new_status = changes["status"][1] if "status" in changes else status
-        new_reason = changes["pending_reason"][1] if "pending_reason" in changes else reason
-        if _state(new_status, new_reason) != _state(status, reason):
+        status = changes["status"][1] if "status" in changes else status
+        reason = changes["pending_reason"][1] if "pending_reason" in changes else reason
+        new_phase = phase_of(status, reason)
+        if new_phase != phase:
             if entry.at > start:
-                result.append(
-                    Stretch(start, entry.at, _running(status, reason), _state(status, reason))
-                )
-            start = entry.at
-        status, reason = new_status, new_reason
-    result.append(Stretch(start, None, _running(status, reason), _state(status, reason)))
+                result.append(Stretch(start, entry.at, phase))
+            start, phase = entry.at, new_phase
+    result.append(Stretch(start, None, phase))
     return result
 
 
@@ -296,8 +282,7 @@ def measure(
     opened = ticket.opened_at
     parts = stretches(journal, opened)
     runs = [(s.start, s.end) for s in parts if s.running]
-    current = parts[-1]
-    state = current.state.split(":")[0]
+    state = parts[-1].phase.state
     tier_since = max((e.at for e in journal if "tier" in (e.changes or {})), default=opened)
     tier_runs = [(max(s, tier_since), e) for s, e in runs if e is None or e > tier_since]
 
@@ -305,7 +290,7 @@ def measure(
     # (open-ended while it runs; stopped: as if it had run on from where it stopped).
     response_due = cal.add_minutes(opened, policy.response)
     resolution_due = None
-    if state != "paused":
+    if state is not ClockState.PAUSED:
         tail = [*runs[:-1], (runs[-1][0], None)] if runs else [(now, None)]
         resolution_due = instant_at(cal, tail, policy.resolution)
 
@@ -315,28 +300,30 @@ def measure(
         for step in policy.ladder:
             m = policy.threshold_minutes(policy.response, step.percent)
             at = cal.add_minutes(opened, m)
-            kind = f"response:{step.percent}"
+            kind = f"{ClockName.RESPONSE}:{step.percent}"
             thresholds.append(
-                Threshold(kind, "response", step.percent, at, step.targets, kind in fired)
+                Threshold(kind, ClockName.RESPONSE, step.percent, at, step.targets, kind in fired)
             )
-    if state == "running":
+    if state is ClockState.RUNNING:
         for step in policy.ladder:
             m = policy.threshold_minutes(policy.resolution, step.percent)
-            at = instant_at(cal, runs, m)
-            kind = f"resolution:{step.percent}"
-            if at is not None:
+            due = instant_at(cal, runs, m)
+            kind = f"{ClockName.RESOLUTION}:{step.percent}"
+            if due is not None:
                 thresholds.append(
-                    Threshold(kind, "resolution", step.percent, at, step.targets, kind in fired)
+                    Threshold(
+                        kind, ClockName.RESOLUTION, step.percent, due, step.targets, kind in fired
+                    )
                 )
         budget = policy.tier_budgets.get(ticket.tier)
-        if budget and ticket.tier < 3:
-            at = instant_at(cal, tier_runs, budget)
+        if budget and ticket.tier < TOP_TIER:
+            reached = instant_at(cal, tier_runs, budget)
             kind = f"tier{ticket.tier}_budget"
-            if at is not None:
+            if reached is not None:
                 thresholds.append(
-                    Threshold(kind, "tier", 100, at, cfg.BUDGET_TARGETS, kind in fired)
+                    Threshold(kind, ClockName.TIER, 100, reached, cfg.BUDGET_TARGETS, kind in fired)
                 )
-    warnings = [t for t in thresholds if t.clock == "resolution" and t.percent < 100]
+    warnings = [t for t in thresholds if t.clock is ClockName.RESOLUTION and t.percent < 100]
     return Clocks(
         policy=policy,
         calendar=cal,
@@ -390,7 +377,7 @@ def refresh_many(session: Session, measured: Iterable[tuple[Ticket, Clocks]]) ->
             changed.append((ticket, values))
     if not changed:
         return 0
-    table = Ticket.__table__  # type: ignore[attr-defined]
+    table = Ticket.metadata.tables["ticket"]
     stmt = (
         update(table)
         .where(table.c.id == bindparam("b_id"))

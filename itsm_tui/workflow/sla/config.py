@@ -34,6 +34,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from itsm_tui.common.domain import PRIORITY_LEVELS, TIERS
 from itsm_tui.common.errors import Invalid
 from itsm_tui.workflow.business_calendar import (
     BusinessCalendar,
@@ -172,12 +173,15 @@ def _int(data: Mapping[str, Any], key: str, where: str, lo: int, hi: int) -> int
     return value
 
 
+_TIER_KEYS = frozenset(str(t) for t in TIERS)  # TOML and JSON table keys are strings
+
+
 def _tiers(raw: Any, key: str, where: str, kind: type) -> dict[int, Any]:
     if not isinstance(raw, Mapping):
         raise Invalid(f"{where}: {key} must be a table of tier = value.", field=key)
     result: dict[int, Any] = {}
     for tier, value in raw.items():
-        if str(tier) not in ("1", "2", "3") or not isinstance(value, kind) or value in (0, ""):
+        if str(tier) not in _TIER_KEYS or not isinstance(value, kind) or value in (0, ""):
             raise Invalid(f"{where}: {key}.{tier} = {value!r} is not valid.", field=key)
         result[int(tier)] = value
     return result
@@ -189,7 +193,7 @@ def parse_policy(data: Mapping[str, Any], where: str = "policy") -> Policy:
     unknown = sorted(set(data) - known)
     if unknown:
         raise Invalid(f"{where}: unknown key {unknown[0]!r}.", field=unknown[0])
-    priority = _int(data, "priority", where, 1, 5)
+    priority = _int(data, "priority", where, PRIORITY_LEVELS[0], PRIORITY_LEVELS[-1])
     where = f"{where} P{priority}"
     calendar = data.get("calendar", "office")
     if calendar not in CALENDARS:
@@ -236,7 +240,8 @@ def parse_config(data: Mapping[str, Any], source: str = "sla_policies") -> SlaCo
     dup = next((k for k in keys if keys.count(k) > 1), None)
     if dup:
         raise Invalid(f"{source}: two policies for {dup}.", field="policies")
-    missing = sorted(set(range(1, 6)) - {p.priority for p in policies if p.key == f"P{p.priority}"})
+    own = {p.priority for p in policies if p.key == f"P{p.priority}"}
+    missing = sorted(set(PRIORITY_LEVELS) - own)
     if missing:
         raise Invalid(
             f"{source}: priority {missing[0]} has no policy of its own (one without category "

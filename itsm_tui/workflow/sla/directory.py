@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import sqlalchemy as sa
+import sqlalchemy
 from sqlmodel import Session, col, select
 
-from itsm_tui.common.domain import Role
+from itsm_tui.common.domain import TOP_TIER, Role
 from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Staff, StaffRole, Ticket
 from itsm_tui.workflow.business_calendar import BusinessCalendar
 from itsm_tui.workflow.sla import config as cfg
@@ -50,7 +50,8 @@ class Directory:
         groups = {
             g.id: Group(g.id, g.code, g.tier, g.supervisor_id, g.active)
             for g in session.execute(
-                sa.select(  # five columns: SQLModel's select is typed for four at most
+                # SQLAlchemy's select: SQLModel's is typed for at most four columns.
+                sqlalchemy.select(
                     col(AssignmentGroup.id),
                     col(AssignmentGroup.code),
                     col(AssignmentGroup.tier),
@@ -86,7 +87,7 @@ class Directory:
     def escalation_group(self, policy: cfg.Policy, tier: int) -> Group | None:
         """The group a ticket at ``tier`` goes up to: the policy's choice, else the first
         active group of the next tier (lowest id: the one the site created first)."""
-        if tier >= 3:
+        if tier >= TOP_TIER:
             return None
         code = policy.escalation_groups.get(tier + 1)
         for gid in sorted(self.groups):

@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlmodel import col, select
 
 from itsm_tui.storage.engine import read_session, write_session
 from itsm_tui.storage.tables import NotificationOutbox
+from itsm_tui.storage.tables.sla import DELIVERY_ERROR_MAX
 from itsm_tui.workflow.site import Site
 
 log = logging.getLogger("itsm.notify")
@@ -93,7 +94,8 @@ def _lease(site: Site, row: NotificationOutbox, now: datetime) -> bool:
             .values(next_attempt_at=now + LEASE)
         )
         session.commit()
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    assert isinstance(result, CursorResult)  # an UPDATE's result, which counts its rows
+    return result.rowcount == 1
 
 
 def _failed(site: Site, row: NotificationOutbox, now: datetime, error: str) -> bool:
@@ -105,7 +107,7 @@ def _failed(site: Site, row: NotificationOutbox, now: datetime, error: str) -> b
             .where(col(NotificationOutbox.id) == row.id)
             .values(
                 attempts=attempts,
-                last_error=error[:500],
+                last_error=error[:DELIVERY_ERROR_MAX],
                 next_attempt_at=None if give_up else now + backoff(attempts),
             )
         )

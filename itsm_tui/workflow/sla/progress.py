@@ -19,15 +19,13 @@ from typing import Any
 
 from sqlmodel import Session
 
-from itsm_tui.common.domain import OPEN_STATUSES
+from itsm_tui.common.domain import ClockState
 from itsm_tui.workflow.business_calendar import BusinessCalendar
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.sla import config as cfg
-from itsm_tui.workflow.sla.clock import PAUSING_PENDING_REASONS
+from itsm_tui.workflow.sla.phase import phase_of
 from itsm_tui.workflow.sla.time_left import NO_CLOCK, Progress
-
-_OPEN = frozenset(s.value for s in OPEN_STATUSES)
 
 
 class Measure:
@@ -55,12 +53,13 @@ class Measure:
         cal = self._calendar(policy.calendar)
         target = policy.resolution
         due = row.resolution_due_at
-        paused = row.status == "pending" and row.pending_reason in PAUSING_PENDING_REASONS
-        if row.status in _OPEN and not paused and due is not None:
-            left, state = self._left(cal, due), "running"
+        state = phase_of(row.status, row.pending_reason).state
+        if state is ClockState.RUNNING and due is not None:
+            left = self._left(cal, due)
         else:
             left = target - (row.resolution_elapsed_min or 0)
-            state = "paused" if paused else "stopped"
+            if state is ClockState.RUNNING:  # running, but not yet measured: as if stopped
+                state = ClockState.STOPPED
         return Progress(state, left, _percent(target, left), policy.calendar)
 
     def response(self, row: Any) -> Progress:
@@ -70,9 +69,9 @@ class Measure:
         if policy is None or due is None:
             return NO_CLOCK
         if row.first_response_at is not None:
-            return Progress("stopped", None, None, policy.calendar)
+            return Progress(ClockState.STOPPED, None, None, policy.calendar)
         left = self._left(self._calendar(policy.calendar), due)
-        return Progress("running", left, _percent(policy.response, left), policy.calendar)
+        return Progress(ClockState.RUNNING, left, _percent(policy.response, left), policy.calendar)
 
 
 def _percent(target: int, left: int) -> int:

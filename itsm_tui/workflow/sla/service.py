@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
-from itsm_tui.common.domain import OPEN_STATUSES
+from itsm_tui.common.domain import OPEN_STATUSES, PRIORITY_LEVELS, TOP_TIER, ClockState
 from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import SiteSetting, Ticket
 from itsm_tui.workflow.business_calendar import (
@@ -31,6 +31,7 @@ from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.sla import clock as sla_clock
 from itsm_tui.workflow.sla import config as cfg
 from itsm_tui.workflow.sla.directory import Directory
+from itsm_tui.workflow.sla.phase import RESPONSE_STOPPED, RUNNING, ClockName, ClockPhase
 
 
 def parse_instant(text: str, zone: ZoneInfo | str, field: str = "from") -> datetime:
@@ -82,8 +83,11 @@ def deadline(
     read: Read, priority: int, start: str | datetime, *, category: str | None = None
 ) -> Deadline:
     """When a ticket of ``priority`` opened at ``start`` would be due (nothing paused)."""
-    if priority not in range(1, 6):
-        raise Invalid(f"priority must be 1 to 5, not {priority}.", field="priority")
+    if priority not in PRIORITY_LEVELS:
+        raise Invalid(
+            f"priority must be {PRIORITY_LEVELS[0]} to {PRIORITY_LEVELS[-1]}, not {priority}.",
+            field="priority",
+        )
     policy = cfg.read_config(read.session).match(priority, [category] if category else [])
     cal = cfg.calendar(read.session, policy.calendar)
     opened = start if isinstance(start, datetime) else parse_instant(start, cal.tz)
@@ -153,11 +157,11 @@ class ThresholdView:
 class ClockView:
     """One clock as a timeline: what counted, what paused, what lay outside working hours."""
 
-    name: str
+    name: ClockName
     target_minutes: int
     elapsed_minutes: int
     due_at: datetime | None
-    state: str
+    state: ClockPhase
     segments: list[dict[str, Any]]
 
 
@@ -167,7 +171,7 @@ class SlaStatus:
     priority: int
     policy: str
     calendar: str
-    state: str
+    state: ClockState  # of the resolution clock
     tier: int
     tier_since: datetime
     tier_elapsed_minutes: int
@@ -189,7 +193,13 @@ def _timeline(
             continue
         if not part.running:
             rows.append(
-                {"start": part.start, "end": end, "counted": 0, "why": part.state, "working": False}
+                {
+                    "start": part.start,
+                    "end": end,
+                    "counted": 0,
+                    "why": str(part.phase),
+                    "working": False,
+                }
             )
             continue
         for seg in clocks.calendar.segments(part.start, end):
@@ -217,7 +227,7 @@ def ticket_status(read: Read, number: str) -> SlaStatus:
     clocks = sla_clock.compute(read.session, ticket, now)
     policy = clocks.policy
     end = clocks.first_response_at or now
-    response_part = [sla_clock.Stretch(clocks.opened_at, end, True, "running")]
+    response_part = [sla_clock.Stretch(clocks.opened_at, end, RUNNING)]
     response_rows, skipped = _timeline(clocks, response_part, now)
     resolution_rows, skipped2 = _timeline(clocks, list(clocks.stretches), now)
     directory = Directory.read(read.session, cfg.read_config(read.session))
@@ -238,22 +248,24 @@ def ticket_status(read: Read, number: str) -> SlaStatus:
         tier=clocks.tier,
         tier_since=clocks.tier_since,
         tier_elapsed_minutes=clocks.tier_elapsed,
-        tier_budget_minutes=policy.tier_budgets.get(ticket.tier) if ticket.tier < 3 else None,
+        tier_budget_minutes=(
+            policy.tier_budgets.get(ticket.tier) if ticket.tier < TOP_TIER else None
+        ),
         clocks=[
             ClockView(
-                "response",
+                ClockName.RESPONSE,
                 policy.response,
                 clocks.calendar.minutes_between(clocks.opened_at, end),
                 clocks.response_due_at,
-                "stopped: responded" if clocks.first_response_at else "running",
+                RESPONSE_STOPPED if clocks.first_response_at else RUNNING,
                 response_rows,
             ),
             ClockView(
-                "resolution",
+                ClockName.RESOLUTION,
                 policy.resolution,
                 clocks.resolution_elapsed,
                 clocks.resolution_due_at,
-                clocks.stretches[-1].state,
+                clocks.stretches[-1].phase,
                 resolution_rows,
             ),
         ],

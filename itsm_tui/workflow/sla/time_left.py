@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from itsm_tui.common.domain import ClockState
+
 
 @dataclass(frozen=True)
 class Progress:
     """A clock's time left (business minutes; negative: overdue) and the share used."""
 
-    state: str  # running | paused | stopped | none
+    state: ClockState
     minutes_left: int | None
     elapsed_percent: int | None
     calendar: str | None = None  # the policy's calendar the minutes are counted on
 
 
-NO_CLOCK = Progress("none", None, None)
+NO_CLOCK = Progress(ClockState.NONE, None, None)

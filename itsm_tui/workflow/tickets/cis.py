@@ -38,6 +38,7 @@ def link_ci(tx: Tx, number: str, ci_ref: str, *, expected_version: int | None = 
     if tx.session.get(TicketCI, (ticket.id, ci.id)) is not None:
         raise Conflict(f"{ticket.number} is already linked to {ci.name}.", field="ci")
     before = _linked(tx.session, ticket)
+    assert ticket.id is not None and ci.id is not None  # both were read from the database
     tx.session.add(TicketCI(ticket_id=ticket.id, ci_id=ci.id))
     tx.session.flush()
     apply(tx, ticket, "link_ci", {}, {"cis": [before, _linked(tx.session, ticket)]})

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
+from itsm_tui.common.domain import DESCRIPTION_MAX, NOTE_MAX, REASON_MAX, TITLE_MAX
 from itsm_tui.common.errors import Conflict, Forbidden
 from itsm_tui.common.timefmt import local
 from itsm_tui.storage.tables import (
@@ -25,7 +26,12 @@ from itsm_tui.workflow.permissions import Action, allowed
 from itsm_tui.workflow.sla import clock as sla_clock
 from itsm_tui.workflow.tickets import states
 
-TEXT_LIMITS = {"title": 200, "description": 20_000, "note": 20_000, "reason": 2_000}
+TEXT_LIMITS = {
+    "title": TITLE_MAX,
+    "description": DESCRIPTION_MAX,
+    "note": NOTE_MAX,
+    "reason": REASON_MAX,
+}
 
 
 def load(
@@ -92,7 +98,8 @@ def apply(
         .where(col(Ticket.id) == ticket.id, col(Ticket.version) == ticket.version)
         .values(**changes, version=new_version, updated_at=tx.now)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    assert isinstance(result, CursorResult)  # an UPDATE's result, which counts its rows
+    if result.rowcount != 1:
         raise conflict(tx, ticket, ticket.version)
     for key, value in {**changes, "version": new_version, "updated_at": tx.now}.items():
         set_committed_value(ticket, key, value)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import col, select
 
-from itsm_tui.common.domain import TicketStatus, TicketType
+from itsm_tui.common.domain import IMPACT_LEVELS, URGENCY_LEVELS, TicketStatus, TicketType
 from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Ticket, TicketCI
 from itsm_tui.workflow.context import Tx, mutation
@@ -61,11 +61,11 @@ class TicketDraft:
 
     title: str
     description: str = ""
-    type: str = "incident"
+    type: str = TicketType.INCIDENT.value
     caller: str | None = None  # id (#12), employee number, phone or exact name
     category: str | None = None  # code, name or "parent/child"
-    impact: int = 3
-    urgency: int = 3
+    impact: int = IMPACT_LEVELS[-1]  # the lowest of each, unless the caller says otherwise
+    urgency: int = URGENCY_LEVELS[-1]
     group: str | None = None  # code or name; default: the creator's lowest-tier group
     assignee: str | None = None  # login, a member of the group
     cis: Sequence[str] = ()  # CI names (or class:name)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from itsm_tui.common.domain import TicketStatus
+from itsm_tui.common.domain import DESCRIPTION_MAX, PRIORITY_LEVELS, PendingReason, TicketStatus
 from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import Ticket
 from itsm_tui.workflow.context import Tx, mutation
@@ -43,7 +43,7 @@ def set_pending(
         tx,
         ticket,
         "pending",
-        {"status": S.PENDING.value, "pending_reason": reason},
+        {"status": S.PENDING.value, "pending_reason": PendingReason(reason).value},
         {"note": note} if note else None,
     )
     return ticket_view(tx.session, ticket)
@@ -131,7 +131,7 @@ def _follow_up(tx: Tx, original: Ticket, reason: str) -> Ticket:
         TicketDraft(
             title=original.title,
             description=f"Follow-up of {original.number}: {reason}\n\n{original.description}"[
-                :20_000
+                :DESCRIPTION_MAX
             ],
             type=original.type,
             caller=caller,
@@ -168,8 +168,11 @@ def override_priority(
     tx: Tx, number: str, *, priority: int, reason: str, expected_version: int | None = None
 ) -> TicketView:
     """Set a priority other than the matrix gives (engineers, supervisors); needs a reason."""
-    if priority not in range(1, 6):
-        raise Invalid(f"priority must be 1 to 5, not {priority}.", field="priority")
+    if priority not in PRIORITY_LEVELS:
+        raise Invalid(
+            f"priority must be {PRIORITY_LEVELS[0]} to {PRIORITY_LEVELS[-1]}, not {priority}.",
+            field="priority",
+        )
     reason = _reason(reason, "override the priority")
     ticket = load(tx, number, "priority", expected_version)
     apply(

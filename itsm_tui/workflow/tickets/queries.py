@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import or_
 from sqlmodel import col, select
 
-from itsm_tui.common.domain import OPEN_STATUSES, TicketStatus
+from itsm_tui.common.domain import OPEN_STATUSES, PRIORITY_LEVELS, TicketStatus
 from itsm_tui.common.errors import Invalid
 from itsm_tui.common.ticket_rows import ContactRow, HistoryEntry, NoteRow
 from itsm_tui.storage import ticket_queries as q
@@ -157,8 +157,10 @@ def list_tickets(
                 f"Unknown status '{status}'; statuses are: {valid}.", field="status"
             ) from None
     if priority is not None:
-        if priority not in range(1, 6):
-            raise Invalid("priority must be 1 to 5.", field="priority")
+        if priority not in PRIORITY_LEVELS:
+            raise Invalid(
+                f"priority must be {PRIORITY_LEVELS[0]} to {PRIORITY_LEVELS[-1]}.", field="priority"
+            )
         where.append(col(Ticket.priority) == priority)
     if before is not None:
         rows = q.queue_page(

@@ -7,7 +7,7 @@ actions are derived from the same facts.
 
 from __future__ import annotations
 
-from itsm_tui.common.domain import OPEN_STATUSES, TicketStatus
+from itsm_tui.common.domain import OPEN_STATUSES, PendingReason, TicketStatus
 from itsm_tui.common.errors import Invalid
 
 S = TicketStatus
@@ -32,10 +32,11 @@ OPERATIONS: dict[str, frozenset[TicketStatus]] = {
     "priority": _OPEN,
 }
 
-PENDING_REASONS = {
-    "customer": "waiting for the caller",
-    "vendor": "waiting for a vendor",
-    "change": "waiting for a change to be implemented",
+#: What a pending ticket may wait for, worded for the person choosing.
+PENDING_REASONS: dict[PendingReason, str] = {
+    PendingReason.CUSTOMER: "waiting for the caller",
+    PendingReason.VENDOR: "waiting for a vendor",
+    PendingReason.CHANGE: "waiting for a change to be implemented",
 }
 
 RESOLUTION_CODES = {

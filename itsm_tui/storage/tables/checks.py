@@ -1,0 +1,78 @@
+"""The CHECK constraints that keep the database from holding what the workflow would refuse.
+
+The workflow validates every change, but a bulk load, a hand-written ``psql`` fix or a bug that
+writes around it must not leave a ticket in a state no screen, rule or report knows
+(``status='bogus'``, ``priority=99``). The allowed values come from ``common.domain``, the one
+place the workflow reads them too; the table classes and migration 0006 both build their
+constraints with :func:`checks_for`, so models and migrations cannot drift apart.
+
+Changing a vocabulary (a new status, a fourth tier) therefore needs a new migration that drops
+and re-creates the constraint concerned, written by hand: Alembic's autogenerate does not
+compare CHECK constraints, and 0006 reads the current sets, so without it a new database would
+get the new set while one migrated earlier kept the old. ``tests/unit/test_check_constraints``
+fails until that migration is written (it keeps the conditions as the migrations wrote them),
+and proves a migrated database holds exactly the models' constraints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint
+
+from itsm_tui.common.domain import (
+    IMPACT_LEVELS,
+    PRIORITY_LEVELS,
+    TIERS,
+    URGENCY_LEVELS,
+    Channel,
+    NoteKind,
+    PendingReason,
+    Role,
+    TicketStatus,
+    TicketType,
+)
+
+
+def one_of(column: str, values: Iterable[StrEnum]) -> str:
+    """``column IN ('a', 'b')``: NULL passes (SQL lets a CHECK through unless it is false), so
+    a nullable column needs no ``IS NULL OR``."""
+    listed = ", ".join("'" + v.value.replace("'", "''") + "'" for v in values)
+    return f"{column} IN ({listed})"
+
+
+def within(column: str, levels: range) -> str:
+    """``column BETWEEN first AND last`` of a range of levels."""
+    return f"{column} BETWEEN {levels[0]} AND {levels[-1]}"
+
+
+#: table → constraint name (without the ``ck_<table>_`` prefix the naming convention adds)
+#: → the SQL condition.
+CHECKS: dict[str, dict[str, str]] = {
+    "ticket": {
+        "status": one_of("status", TicketStatus),
+        "type": one_of("type", TicketType),
+        "impact": within("impact", IMPACT_LEVELS),
+        "urgency": within("urgency", URGENCY_LEVELS),
+        "priority": within("priority", PRIORITY_LEVELS),
+        "tier": within("tier", TIERS),
+        "pending_reason": one_of("pending_reason", PendingReason),
+    },
+    "staff": {"tier": within("tier", TIERS)},
+    "staff_role": {"role": one_of("role", Role)},
+    "assignment_group": {"tier": within("tier", TIERS)},
+    "ticket_note": {"kind": one_of("kind", NoteKind)},
+    "contact": {"channel": one_of("channel", Channel)},
+}
+
+
+def full_name(table: str, name: str) -> str:
+    """The constraint's name in the database (``ck_ticket_status``), as the naming convention
+    in ``tables.base`` spells it."""
+    return f"ck_{table}_{name}"
+
+
+def checks_for(table: str) -> tuple[CheckConstraint, ...]:
+    """The table's CHECK constraints, for its ``__table_args__``."""
+    return tuple(CheckConstraint(sql, name=name) for name, sql in CHECKS[table].items())

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual.widgets import Static
 
+from itsm_tui.common.domain import ClockState
 from itsm_tui.common.timefmt import business, local
 from itsm_tui.workflow.sla.time_left import Progress
 from itsm_tui.workflow.tickets.risk import Risk, risk_of
@@ -44,10 +45,10 @@ class SlaBar(Static):
             state = "met" if met_at <= due else "missed"
             text.append("█" * WIDTH, style="green" if state == "met" else "red")
             text.append(f" {state} {local(met_at, zone, '%m-%d %H:%M')}")
-        elif clock.state == "paused" and clock.minutes_left is not None:
+        elif clock.state == ClockState.PAUSED and clock.minutes_left is not None:
             self._bar(text, clock, "dim")
             text.append(f" paused, {business(clock.minutes_left)} left", style="dim")
-        elif due is None or clock.state != "running" or clock.minutes_left is None:
+        elif due is None or clock.state != ClockState.RUNNING or clock.minutes_left is None:
             text.append("no target yet" if due is None else f"due {local(due, zone)}", style="dim")
         else:
             colour = _COLOUR.get(risk_of(due, warn, now), "green")

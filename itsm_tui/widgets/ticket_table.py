@@ -28,7 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from itsm_tui.common.domain import OPEN_STATUSES
+from itsm_tui.common.domain import OPEN_STATUSES, ClockState
 from itsm_tui.common.ticket_rows import TicketRow
 from itsm_tui.common.timefmt import business_left, span
 from itsm_tui.console.failures import ReportsFailures, background
@@ -334,12 +334,12 @@ class TicketTable(ReportsFailures, ScrollView, can_focus=True):
         """Business time left ("2h 10m", "-45m" once overdue, "paused" while the clock waits
         on the customer or a vendor), coloured by the risk rule (``tickets.risk``)."""
         now, clock = self.read_at, self.sla.get(row.id)
-        if clock is not None and clock.state == "paused" and row.status in _OPEN:
+        if clock is not None and clock.state == ClockState.PAUSED and row.status in _OPEN:
             return "paused", self._style("muted")
         due = row.resolution_due_at
         if now is None or due is None or row.status not in _OPEN or clock is None:
             return "—", self._style("muted")
-        if clock.state != "running" or clock.minutes_left is None:
+        if clock.state != ClockState.RUNNING or clock.minutes_left is None:
             return "—", self._style("muted")
         level = risk_of(due, row.resolution_warn_at, now)
         name = {Risk.BREACHED: "breached", Risk.AT_RISK: "at-risk"}.get(level, "ok")

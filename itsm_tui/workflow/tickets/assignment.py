@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from itsm_tui.common.domain import OPEN_STATUSES, TicketStatus
+from itsm_tui.common.domain import OPEN_STATUSES, TOP_TIER, TicketStatus
 from itsm_tui.common.errors import Conflict, Invalid
 from itsm_tui.storage.tables import AssignmentGroup, Staff
 from itsm_tui.workflow.context import Tx, mutation
@@ -23,8 +23,6 @@ from itsm_tui.workflow.tickets.create import check_text
 from itsm_tui.workflow.tickets.views import TicketView, ticket_view
 
 S = TicketStatus
-#: The support tiers run 1 (hotline) to 3 (developers and vendors); nothing is above the last.
-LAST_TIER = 3
 
 
 def tier_move_allowed(operation: str, from_tier: int, to_tier: int) -> bool:
@@ -33,7 +31,7 @@ def tier_move_allowed(operation: str, from_tier: int, to_tier: int) -> bool:
     Said once, here: :func:`escalate` and :func:`return_ticket` refuse any other group, and
     the console offers only the groups this allows."""
     if operation == "escalate":
-        return to_tier == from_tier + 1 <= LAST_TIER
+        return to_tier == from_tier + 1 <= TOP_TIER
     return to_tier < from_tier
 
 
@@ -116,9 +114,9 @@ def _move_tier(
     session = tx.session
     target = find_group(session, group)
     up = operation == "escalate"
-    if up and ticket.tier >= LAST_TIER:
+    if up and ticket.tier >= TOP_TIER:
         raise Invalid(
-            f"{ticket.number} is already at tier {LAST_TIER}, the last one.", field="group"
+            f"{ticket.number} is already at tier {TOP_TIER}, the last one.", field="group"
         )
     if up and not tier_move_allowed(operation, ticket.tier, target.tier):
         raise Invalid(

@@ -1,21 +1,26 @@
-"""The ``itsm`` command: every console operation, for scripts, with ``--json`` on reads.
+"""The ``itsm`` command: every console operation, for scripts, with ``--json`` on every command.
 
 With no sub-command it opens the console.
+
+Why so little is imported here: a script calls ``itsm`` once per operation, and each call pays
+its imports again. ``--help`` needs Typer alone; a command loads its own module when invoked,
+and that module loads the workflow it calls inside the command (``benchmarks/cli_start.py``
+measures it; ``tests/cli/test_cli_imports.py`` keeps it so).
 """
 
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import NoSuchOption, UsageError  # Typer's own copy of click
+from typer._coercion import RuntimeParam
 from typer.core import TyperCommand, TyperGroup
 
-from itsm_tui.cli import setup
 from itsm_tui.cli.invocation import CliState
-from itsm_tui.cli.output import report_error
-from itsm_tui.common.config import Settings
 from itsm_tui.common.errors import DomainError
 
 #: The sub-commands, in the order ``--help`` lists them: name → (module, attribute), a Typer
@@ -54,9 +59,59 @@ def _command(name: str) -> TyperCommand | TyperGroup:
     return command
 
 
+class JsonUsageError(UsageError):
+    """A usage error a ``--json`` caller reads as JSON on stdout, in the errors' one shape."""
+
+    def __init__(self, cause: UsageError) -> None:
+        super().__init__(cause.format_message(), cause.ctx)
+        self.exit_code = 2
+        self.field = _field(cause)
+
+    def show(self, file: Any = None) -> None:
+        from itsm_tui.cli.output import error_object, print_error
+
+        print_error(error_object("usage", self.format_message(), self.field))
+
+
+def _field(exc: UsageError) -> str | None:
+    """The option or argument to blame, named as the user typed it (``--group``, ``NUMBER``)."""
+    if isinstance(exc, NoSuchOption):
+        return exc.option_name
+    param = getattr(exc, "param", None)
+    if param is None:
+        return None
+    if param.opts and param.param_type_name == "option":
+        return str(max(param.opts, key=len))
+    return str(param.human_readable_name)
+
+
+def _wants_json(tokens: list[str]) -> bool:
+    return "--json" in tokens[: tokens.index("--")] if "--" in tokens else "--json" in tokens
+
+
+@dataclass(frozen=True)
+class _Plain(RuntimeParam):
+    """Takes a root option as typed. Why: Typer checks every value with a pydantic adapter,
+    and building the first one imports pydantic (~90 ms) — for ``itsm ticket --help`` too,
+    whose only values are the root's options: text (``--db``, ``--as``) and flags (shell
+    completion), which need no checking."""
+
+    def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+        return bool(value) if self.annotation is bool else str(value)
+
+
 class _Group(TyperGroup):
     """Turns a refusal from the workflow into one line and exit code 1, never a traceback;
-    loads each sub-command when it is first asked for."""
+    with ``--json``, usage errors (exit 2) are JSON too; loads each sub-command when it is
+    first asked for."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)
+        for param in params:
+            info = getattr(param, "type_descriptor", None)
+            if info is not None and info.annotation in (bool, str):
+                param._runtime_param = _Plain(info.parameter_info, info.annotation)
+        return params
 
     def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
         return [*super().list_commands(ctx), *COMMANDS]
@@ -67,14 +122,30 @@ class _Group(TyperGroup):
         found = super().get_command(ctx, cmd_name)
         return _command(cmd_name) if found is None and cmd_name in COMMANDS else found
 
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except UsageError as exc:
+            if not _wants_json(args):
+                raise
+            raise JsonUsageError(exc) from None
+
     def invoke(self, ctx: Any) -> Any:
         # Read before invoking: click consumes the remaining arguments as it dispatches.
         tokens = [*getattr(ctx, "protected_args", []), *ctx.args]
         try:
             return super().invoke(ctx)
         except DomainError as exc:
-            report_error(exc, as_json="--json" in tokens)
+            from itsm_tui.cli.output import report_error
+
+            report_error(exc, as_json=_wants_json(tokens))
             raise typer.Exit(1) from None
+        except UsageError as exc:
+            if not _wants_json(tokens) or isinstance(exc, JsonUsageError):
+                raise
+            raise JsonUsageError(exc) from None
 
 
 app = typer.Typer(
@@ -109,10 +180,11 @@ def root(
         ),
     ] = None,
 ) -> None:
-    settings = Settings(database_url=database) if database else Settings()
-    ctx.obj = CliState(settings, as_login)
+    ctx.obj = CliState(database, as_login)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
+        from itsm_tui.cli import setup
+
         setup.open_console(ctx.obj)
 
 

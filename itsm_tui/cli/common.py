@@ -7,6 +7,12 @@ from typing import Annotated
 import typer
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+QuietOpt = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="Print only the new record's reference (for N=$(itsm … -q))."
+    ),
+]
 VersionOpt = Annotated[
     int | None,
     typer.Option(

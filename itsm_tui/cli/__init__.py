@@ -78,11 +78,12 @@ def _field(exc: UsageError) -> str | None:
     if isinstance(exc, NoSuchOption):
         return exc.option_name
     param = getattr(exc, "param", None)
-    if param is None:
-        return None
-    if param.opts and param.param_type_name == "option":
-        return str(max(param.opts, key=len))
-    return str(param.human_readable_name)
+    if param is not None:
+        if param.param_type_name == "option":
+            return str(max(param.opts, key=len))
+        return str(param.metavar or (param.name or "").upper())
+    hint = getattr(exc, "param_hint", None)
+    return hint if isinstance(hint, str) else None
 
 
 def _wants_json(tokens: list[str]) -> bool:

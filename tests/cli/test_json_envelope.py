@@ -100,7 +100,10 @@ def walk(tmp: Path) -> list[tuple[str, list[str]]]:
         ("eng1", ["ci", "search", "OA"]),
         ("eng1", ["ci", "show", "DB-01"]),
         ("eng1", ["ci", "impact", "DB-01"]),
-        ("eng1", ["ci", "attach", "DB-01", "--kind", "manual", "--title", "手册", "--version", "1"]),
+        (
+            "eng1",
+            ["ci", "attach", "DB-01", "--kind", "manual", "--title", "手册", "--version", "2"],
+        ),
         ("eng1", ["ci", "unlink", "OA办公系统", "runs_on", "DB-01"]),
         ("sup", ["sla", "deadline", "--priority", "P2", "--from", "2026-09-30T16:00"]),
         ("sup", ["sla", "calc", "--from", "2026-11-27T11:30", "--minutes", "30"]),

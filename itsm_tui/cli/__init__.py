@@ -11,15 +11,14 @@ measures it; ``tests/cli/test_cli_imports.py`` keeps it so).
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any
 
 import typer
 from typer._click.exceptions import NoSuchOption, UsageError  # Typer's own copy of click
-from typer._coercion import RuntimeParam
 from typer.core import TyperCommand, TyperGroup
 
+from itsm_tui.cli.common import LightGroup
 from itsm_tui.cli.invocation import CliState
 from itsm_tui.common.errors import DomainError
 
@@ -90,29 +89,10 @@ def _wants_json(tokens: list[str]) -> bool:
     return "--json" in tokens[: tokens.index("--")] if "--" in tokens else "--json" in tokens
 
 
-@dataclass(frozen=True)
-class _Plain(RuntimeParam):
-    """Takes a root option as typed. Why: Typer checks every value with a pydantic adapter,
-    and building the first one imports pydantic (~90 ms) — for ``itsm ticket --help`` too,
-    whose only values are the root's options: text (``--db``, ``--as``) and flags (shell
-    completion), which need no checking."""
-
-    def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
-        return bool(value) if self.annotation is bool else str(value)
-
-
-class _Group(TyperGroup):
+class _Group(LightGroup):
     """Turns a refusal from the workflow into one line and exit code 1, never a traceback;
     with ``--json``, usage errors (exit 2) are JSON too; loads each sub-command when it is
     first asked for."""
-
-    def get_params(self, ctx: Any) -> list[Any]:
-        params: list[Any] = super().get_params(ctx)
-        for param in params:
-            info = getattr(param, "type_descriptor", None)
-            if info is not None and info.annotation in (bool, str):
-                param._runtime_param = _Plain(info.parameter_info, info.annotation)
-        return params
 
     def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
         return [*super().list_commands(ctx), *COMMANDS]

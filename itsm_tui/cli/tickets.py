@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from itsm_tui.cli.common import JsonOpt, NumberArg, QuietOpt, VersionOpt
+from itsm_tui.cli.common import JsonOpt, LightGroup, NumberArg, QuietOpt, VersionOpt
 from itsm_tui.cli.output import (
     plain,
     print_fields,
@@ -27,7 +27,9 @@ if TYPE_CHECKING:
     from itsm_tui.workflow.sla.time_left import Progress
     from itsm_tui.workflow.tickets import TicketView
 
-app = typer.Typer(help="Incidents and service requests: open, work, escalate, resolve, audit.")
+app = typer.Typer(
+    cls=LightGroup, help="Incidents and service requests: open, work, escalate, resolve, audit."
+)
 
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (kept in the ticket's history).")]
 
@@ -193,13 +195,11 @@ def history(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> 
         return
     from itsm_tui.workflow.history_text import readable_history
 
-    print_table(
-        ["when", "who", "action", "changes"],
-        [
-            (line.at, line.who, line.action, "; ".join(line.changes))
-            for line in readable_history(st.site, st.actor(), number)
-        ],
-    )
+    # One entry a block, one change a line: a table squeezes long changes into wrapped cells.
+    for line in readable_history(st.site, st.actor(), number):
+        say(f"{line.at}  {line.who}  {line.action}")
+        for change in line.changes:
+            say(f"    {change}")
 
 
 @app.command("claim")

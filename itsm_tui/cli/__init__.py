@@ -18,7 +18,7 @@ import typer
 from typer._click.exceptions import NoSuchOption, UsageError  # Typer's own copy of click
 from typer.core import TyperCommand, TyperGroup
 
-from itsm_tui.cli.common import LightGroup
+from itsm_tui.cli.common import LazyGroup, LightGroup
 from itsm_tui.cli.invocation import CliState
 from itsm_tui.common.errors import DomainError
 
@@ -48,8 +48,7 @@ def _command(name: str) -> TyperCommand | TyperGroup:
     module, attribute = COMMANDS[name]
     target = getattr(importlib.import_module(f"itsm_tui.cli.{module}"), attribute)
     if isinstance(target, typer.Typer):
-        target.rich_markup_mode = None  # as the root's, which add_typer would have passed down
-        command: TyperCommand | TyperGroup = typer.main.get_group(target)
+        command: TyperCommand | TyperGroup = LazyGroup(target, name)
     else:  # one command function: a Typer of one command is that command
         single = typer.Typer(add_completion=False, rich_markup_mode=None)
         single.command(name)(target)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from itsm_tui.cli.common import JsonOpt, LightGroup, QuietOpt
+from itsm_tui.cli.common import JsonOpt, QuietOpt
 from itsm_tui.cli.output import (
     err_console,
     plain,
@@ -25,9 +25,7 @@ from itsm_tui.common.errors import Invalid
 if TYPE_CHECKING:
     from itsm_tui.workflow.cmdb import CIView
 
-app = typer.Typer(
-    cls=LightGroup, help="Configuration items: search, show, impact, link, import, export."
-)
+app = typer.Typer(help="Configuration items: search, show, impact, link, import, export.")
 
 CIArg = Annotated[str, typer.Argument(metavar="CI", help="Asset tag, #id, name or class:name.")]
 SetOpt = Annotated[

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
+from typer._click.utils import make_default_short_help
 from typer._coercion import RuntimeParam
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
+from typer.main import get_command_from_info, get_command_name
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 QuietOpt = Annotated[
@@ -49,3 +52,59 @@ class LightGroup(TyperGroup):
             if info is not None and info.annotation in (bool, str):
                 param._runtime_param = _Plain(info.parameter_info, info.annotation)
         return params
+
+
+class LazyGroup(LightGroup):
+    """A noun's commands (``itsm ticket …``), each built from its function only when it is run
+    or its own help is shown. Why: Typer builds every command of a group up front — reading
+    each function's signature and options, ~3 ms a command, 18 for ``ticket`` — though a call
+    runs one, and the group's ``--help`` needs only their first lines."""
+
+    def __init__(self, app: typer.Typer, name: str) -> None:
+        super().__init__(name=name, help=_text(app.info.help), rich_markup_mode=None)
+        self._commands = {
+            info.name or get_command_name(getattr(info.callback, "__name__", "")): info
+            for info in app.registered_commands
+        }
+        self._groups = {
+            info.name: info.typer_instance
+            for info in app.registered_groups
+            if info.name and info.typer_instance
+        }
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*self._commands, *self._groups]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> TyperCommand | TyperGroup | None:
+        if cmd_name not in self.commands:
+            if cmd_name in self._commands:
+                info = self._commands[cmd_name]
+                self.commands[cmd_name] = get_command_from_info(
+                    info, pretty_exceptions_short=True, rich_markup_mode=None
+                )
+            elif cmd_name in self._groups:
+                self.commands[cmd_name] = LazyGroup(self._groups[cmd_name], cmd_name)
+            else:
+                return None
+        return self.commands[cmd_name]  # type: ignore[return-value]
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        summaries = {
+            **{
+                n: _text(i.help) or inspect.getdoc(i.callback) or ""
+                for n, i in self._commands.items()
+            },
+            **{n: _text(app.info.help) for n, app in self._groups.items()},
+        }
+        if not summaries:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in summaries)
+        with formatter.section("Commands"):
+            formatter.write_dl(
+                [(n, make_default_short_help(h, limit)) for n, h in summaries.items()]
+            )
+
+
+def _text(value: object) -> str:
+    """A help text Typer holds (a placeholder when none was given) as a string."""
+    return value if isinstance(value, str) else ""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from itsm_tui.cli.common import JsonOpt, LightGroup
+from itsm_tui.cli.common import JsonOpt
 from itsm_tui.cli.output import print_fields, print_object, say
 from itsm_tui.cli.state import state
 
-app = typer.Typer(cls=LightGroup, help="Database schema: show the revision, upgrade to the newest.")
+app = typer.Typer(help="Database schema: show the revision, upgrade to the newest.")
 
 
 @app.command("current")

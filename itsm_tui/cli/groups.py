@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 
-from itsm_tui.cli.common import JsonOpt, LightGroup, QuietOpt
+from itsm_tui.cli.common import JsonOpt, QuietOpt
 from itsm_tui.cli.output import print_list, print_object, print_table, quiet, say
 from itsm_tui.cli.state import state
 
-app = typer.Typer(cls=LightGroup, help="Assignment groups: their tier, supervisor and members.")
-category_app = typer.Typer(cls=LightGroup, help="Ticket categories (two levels).")
+app = typer.Typer(help="Assignment groups: their tier, supervisor and members.")
+category_app = typer.Typer(help="Ticket categories (two levels).")
 
 
 @app.command("add")

@@ -7,13 +7,11 @@ from typing import Annotated
 
 import typer
 
-from itsm_tui.cli.common import JsonOpt, LightGroup
+from itsm_tui.cli.common import JsonOpt
 from itsm_tui.cli.output import print_fields, print_object, say
 from itsm_tui.cli.state import state
 
-app = typer.Typer(
-    cls=LightGroup, help="Site settings: the priority matrix, the reopen window, auto-close."
-)
+app = typer.Typer(help="Site settings: the priority matrix, the reopen window, auto-close.")
 
 
 @app.command("show")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from itsm_tui.cli.common import JsonOpt, LightGroup, NumberArg
+from itsm_tui.cli.common import JsonOpt, NumberArg
 from itsm_tui.cli.output import print_fields, print_list, print_object, print_table, say
 from itsm_tui.cli.state import state
 from itsm_tui.common.errors import Invalid
@@ -17,18 +17,12 @@ from itsm_tui.common.timefmt import local
 if TYPE_CHECKING:
     from itsm_tui.workflow.sla.service import SlaStatus
 
-app = typer.Typer(
-    cls=LightGroup, help="Service levels: deadlines, business calendars, policies, ticket clocks."
-)
-calendar_app = typer.Typer(
-    cls=LightGroup, help="Business calendars: show hours and days off, import overrides."
-)
-policy_app = typer.Typer(
-    cls=LightGroup, help="SLA policies: targets, calendars, escalation ladders, budgets."
-)
+app = typer.Typer(help="Service levels: deadlines, business calendars, policies, ticket clocks.")
+calendar_app = typer.Typer(help="Business calendars: show hours and days off, import overrides.")
+policy_app = typer.Typer(help="SLA policies: targets, calendars, escalation ladders, budgets.")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(policy_app, name="policy")
-alerts_app = typer.Typer(cls=LightGroup, help="The SLA alert inbox.")
+alerts_app = typer.Typer(help="The SLA alert inbox.")
 
 
 def _priority(text: str) -> int:

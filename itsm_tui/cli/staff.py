@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from itsm_tui.cli.common import JsonOpt, LightGroup, QuietOpt
+from itsm_tui.cli.common import JsonOpt, QuietOpt
 from itsm_tui.cli.output import print_fields, print_list, print_object, print_table, quiet
 from itsm_tui.cli.state import state
 from itsm_tui.common.domain import Role
@@ -14,7 +14,7 @@ from itsm_tui.common.domain import Role
 if TYPE_CHECKING:
     from itsm_tui.workflow.staff import StaffView
 
-app = typer.Typer(cls=LightGroup, help="Staff members: add them, list them, change their roles.")
+app = typer.Typer(help="Staff members: add them, list them, change their roles.")
 
 ROLE_HELP = f"A role ({', '.join(r.value for r in Role)}); repeat for several."
 

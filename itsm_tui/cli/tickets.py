@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from itsm_tui.cli.common import JsonOpt, LightGroup, NumberArg, QuietOpt, VersionOpt
+from itsm_tui.cli.common import JsonOpt, NumberArg, QuietOpt, VersionOpt
 from itsm_tui.cli.output import (
     plain,
     print_fields,
@@ -27,9 +27,7 @@ if TYPE_CHECKING:
     from itsm_tui.workflow.sla.time_left import Progress
     from itsm_tui.workflow.tickets import TicketView
 
-app = typer.Typer(
-    cls=LightGroup, help="Incidents and service requests: open, work, escalate, resolve, audit."
-)
+app = typer.Typer(help="Incidents and service requests: open, work, escalate, resolve, audit.")
 
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (kept in the ticket's history).")]
 

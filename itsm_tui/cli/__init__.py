@@ -93,12 +93,10 @@ class _Group(LightGroup):
     with ``--json``, usage errors (exit 2) are JSON too; loads each sub-command when it is
     first asked for."""
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+    def list_commands(self, ctx: Any) -> list[str]:
         return [*super().list_commands(ctx), *COMMANDS]
 
-    def get_command(  # type: ignore[override]
-        self, ctx: typer.Context, cmd_name: str
-    ) -> TyperCommand | TyperGroup | None:
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
         found = super().get_command(ctx, cmd_name)
         return _command(cmd_name) if found is None and cmd_name in COMMANDS else found
 

@@ -18,7 +18,7 @@ import typer
 from typer._click.exceptions import NoSuchOption, UsageError  # Typer's own copy of click
 from typer.core import TyperCommand, TyperGroup
 
-from itsm_tui.cli.common import LazyGroup, LightGroup
+from itsm_tui.cli.common import LazyGroup, LightGroup, summary, write_commands
 from itsm_tui.cli.invocation import CliState
 from itsm_tui.common.errors import DomainError
 
@@ -43,10 +43,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+def _target(name: str) -> Any:
+    """The Typer app or the function behind a sub-command."""
+    module, attribute = COMMANDS[name]
+    return getattr(importlib.import_module(f"itsm_tui.cli.{module}"), attribute)
+
+
 @cache
 def _command(name: str) -> TyperCommand | TyperGroup:
-    module, attribute = COMMANDS[name]
-    target = getattr(importlib.import_module(f"itsm_tui.cli.{module}"), attribute)
+    target = _target(name)
     if isinstance(target, typer.Typer):
         command: TyperCommand | TyperGroup = LazyGroup(target, name)
     else:  # one command function: a Typer of one command is that command
@@ -99,6 +104,11 @@ class _Group(LightGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         found = super().get_command(ctx, cmd_name)
         return _command(cmd_name) if found is None and cmd_name in COMMANDS else found
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """From each command's help text, without building the commands (``--help`` alone)."""
+        targets = {name: _target(name) for name in COMMANDS}
+        write_commands(formatter, {name: summary(t) for name, t in targets.items()})
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any

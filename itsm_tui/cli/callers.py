@@ -7,10 +7,17 @@ from typing import Annotated
 import typer
 
 from itsm_tui.cli.common import JsonOpt, QuietOpt
-from itsm_tui.cli.output import print_fields, print_list, print_object, print_table, quiet, say
+from itsm_tui.cli.output import (
+    local,
+    print_fields,
+    print_list,
+    print_object,
+    print_table,
+    quiet,
+    say,
+)
 from itsm_tui.cli.state import state
 from itsm_tui.common.domain import Channel
-from itsm_tui.common.timefmt import local
 
 app = typer.Typer(help="Callers (end users): register, search, show with their tickets.")
 call_app = typer.Typer(help="Contacts: log a call, walk-in, e-mail, web request or event.")

@@ -89,20 +89,29 @@ class LazyGroup(LightGroup):
         return self.commands[cmd_name]  # type: ignore[return-value]
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
-        summaries = {
-            **{
-                n: _text(i.help) or inspect.getdoc(i.callback) or ""
-                for n, i in self._commands.items()
+        write_commands(
+            formatter,
+            {
+                **{n: _text(i.help) or summary(i.callback) for n, i in self._commands.items()},
+                **{n: summary(app) for n, app in self._groups.items()},
             },
-            **{n: _text(app.info.help) for n, app in self._groups.items()},
-        }
-        if not summaries:
-            return
-        limit = formatter.width - 6 - max(len(n) for n in summaries)
-        with formatter.section("Commands"):
-            formatter.write_dl(
-                [(n, make_default_short_help(h, limit)) for n, h in summaries.items()]
-            )
+        )
+
+
+def summary(target: Any) -> str:
+    """The help text of a Typer app or a command function, without building either."""
+    if isinstance(target, typer.Typer):
+        return _text(target.info.help)
+    return inspect.getdoc(target) or ""
+
+
+def write_commands(formatter: Any, summaries: dict[str, str]) -> None:
+    """The "Commands" section of a group's help, as click writes it: each first sentence."""
+    if not summaries:
+        return
+    limit = formatter.width - 6 - max(len(n) for n in summaries)
+    with formatter.section("Commands"):
+        formatter.write_dl([(n, make_default_short_help(h, limit)) for n, h in summaries.items()])
 
 
 def _text(value: object) -> str:

@@ -17,7 +17,6 @@ User text is data: tables are built from ``rich.text.Text`` with markup off, so 
 from __future__ import annotations
 
 import dataclasses
-import json
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -63,6 +62,8 @@ def plain(value: Any) -> Any:
 
 
 def _write(data: Any) -> None:
+    import json  # not for --help
+
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n")
 
 
@@ -130,6 +131,14 @@ def complain(message: str) -> None:
     from rich.text import Text
 
     err_console().print(Text(visible(f"itsm: {message}")), soft_wrap=True)
+
+
+def local(value: datetime | None, zone: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """``common.timefmt.local``, loaded when a time is first printed: zoneinfo is not needed
+    for ``--help``."""
+    from itsm_tui.common.timefmt import local as in_zone
+
+    return in_zone(value, zone, fmt)
 
 
 def say(message: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,7 +10,9 @@ from itsm_tui.cli.common import JsonOpt
 from itsm_tui.cli.invocation import CliState
 from itsm_tui.cli.output import err_console, print_object, say
 from itsm_tui.cli.state import state
-from itsm_tui.workflow.site import Actor
+
+if TYPE_CHECKING:
+    from itsm_tui.workflow.site import Actor
 
 DEFAULT_DEMO_TICKETS = 50_000  # about a year at the customer's volume
 
@@ -34,6 +36,7 @@ def init(
     """Create or upgrade the database schema and its first admin; optionally load demo data."""
     from itsm_tui.workflow import staff
     from itsm_tui.workflow.admin import database_status, initialise
+    from itsm_tui.workflow.site import Actor
 
     st = state(ctx)
     view = initialise(st.site, admin or staff.os_login())
@@ -94,6 +97,7 @@ def open_console(st: CliState) -> None:
     from itsm_tui.console.start import console
     from itsm_tui.workflow import staff
     from itsm_tui.workflow.admin import ensure_schema, initialise, schema_status
+    from itsm_tui.workflow.site import Actor
 
     status = schema_status(st.site)
     if not status.initialised:

@@ -3,16 +3,14 @@
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from itsm_tui.cli.common import JsonOpt, NumberArg
-from itsm_tui.cli.output import print_fields, print_list, print_object, print_table, say
+from itsm_tui.cli.output import local, print_fields, print_list, print_object, print_table, say
 from itsm_tui.cli.state import state
 from itsm_tui.common.errors import Invalid
-from itsm_tui.common.timefmt import local
 
 if TYPE_CHECKING:
     from itsm_tui.workflow.sla.service import SlaStatus
@@ -338,6 +336,8 @@ def scheduler(
     once: Annotated[bool, typer.Option("--once", help="Run every job once and exit.")] = False,
 ) -> None:
     """Run the periodic jobs (SLA scan, notifications, auto-close) until SIGTERM."""
+    import logging
+
     from itsm_tui.scheduler import jobs as sched  # deferred: APScheduler only for this command
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")

@@ -8,6 +8,7 @@ import typer
 
 from itsm_tui.cli.common import JsonOpt, NumberArg, QuietOpt, VersionOpt
 from itsm_tui.cli.output import (
+    local,
     plain,
     print_fields,
     print_list,
@@ -17,7 +18,6 @@ from itsm_tui.cli.output import (
     say,
 )
 from itsm_tui.cli.state import state
-from itsm_tui.common.timefmt import local
 from itsm_tui.workflow import tickets as flow  # each operation loads when first called
 from itsm_tui.workflow.tickets.pages import Queue
 from itsm_tui.workflow.tickets.states import PENDING_REASONS, RESOLUTION_CODES

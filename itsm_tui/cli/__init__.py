@@ -15,7 +15,11 @@ from functools import cache
 from typing import Annotated, Any
 
 import typer
-from typer._click.exceptions import NoSuchOption, UsageError  # Typer's own copy of click
+from typer._click.exceptions import (  # Typer's own copy of click
+    ClickException,
+    NoSuchOption,
+    UsageError,
+)
 from typer.core import TyperCommand, TyperGroup
 
 from itsm_tui.cli.common import LazyGroup, LightGroup, summary, write_commands
@@ -134,6 +138,13 @@ class _Group(LightGroup):
             if not _wants_json(tokens) or isinstance(exc, JsonUsageError):
                 raise
             raise JsonUsageError(exc) from None
+        except (ClickException, typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # not foreseen: one line (or JSON), the traceback logged
+            from itsm_tui.cli.failure import report_failure
+
+            report_failure(exc, as_json=_wants_json(tokens))
+            raise typer.Exit(1) from None
 
 
 app = typer.Typer(

@@ -72,6 +72,8 @@ def print_object(record: Any, **extra: Any) -> None:
     data = plain(record)
     if not isinstance(data, dict):
         raise TypeError(f"a record prints as an object, not {type(data).__name__}")
+    if clash := set(data) & set(extra):  # a field must not be silently replaced
+        raise ValueError(f"fields given twice: {sorted(clash)}")
     _write({**data, **extra})
 
 

@@ -13,13 +13,18 @@ from __future__ import annotations
 
 import gc
 import sys
+from typing import TYPE_CHECKING
 
-from itsm_tui.common.config import Settings
+if TYPE_CHECKING:
+    from itsm_tui.common.config import Settings
 
 
 def main() -> None:
-    if len(sys.argv) == 1 and open_ready_console(Settings()):
-        return
+    if len(sys.argv) == 1:
+        from itsm_tui.common.config import Settings
+
+        if open_ready_console(Settings()):
+            return
     from itsm_tui.cli import main as command_line
 
     command_line()

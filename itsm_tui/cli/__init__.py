@@ -1,6 +1,11 @@
-"""The ``itsm`` command: every console operation, for scripts, with ``--json`` on reads.
+"""The ``itsm`` command: every console operation, for scripts, with ``--json`` on every command.
 
 With no sub-command it opens the console.
+
+Why so little is imported here: a script calls ``itsm`` once per operation, and each call pays
+its imports again. ``--help`` needs Typer alone; a command loads its own module when invoked,
+and that module loads the workflow it calls inside the command (``benchmarks/cli_start.py``
+measures it; ``tests/cli/test_cli_imports.py`` keeps it so).
 """
 
 from __future__ import annotations
@@ -10,12 +15,15 @@ from functools import cache
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import (  # Typer's own copy of click
+    ClickException,
+    NoSuchOption,
+    UsageError,
+)
 from typer.core import TyperCommand, TyperGroup
 
-from itsm_tui.cli import setup
+from itsm_tui.cli.common import LazyGroup, LightGroup, summary, write_commands
 from itsm_tui.cli.invocation import CliState
-from itsm_tui.cli.output import report_error
-from itsm_tui.common.config import Settings
 from itsm_tui.common.errors import DomainError
 
 #: The sub-commands, in the order ``--help`` lists them: name → (module, attribute), a Typer
@@ -39,13 +47,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+def _target(name: str) -> Any:
+    """The Typer app or the function behind a sub-command."""
+    module, attribute = COMMANDS[name]
+    return getattr(importlib.import_module(f"itsm_tui.cli.{module}"), attribute)
+
+
 @cache
 def _command(name: str) -> TyperCommand | TyperGroup:
-    module, attribute = COMMANDS[name]
-    target = getattr(importlib.import_module(f"itsm_tui.cli.{module}"), attribute)
+    target = _target(name)
     if isinstance(target, typer.Typer):
-        target.rich_markup_mode = None  # as the root's, which add_typer would have passed down
-        command: TyperCommand | TyperGroup = typer.main.get_group(target)
+        command: TyperCommand | TyperGroup = LazyGroup(target, name)
     else:  # one command function: a Typer of one command is that command
         single = typer.Typer(add_completion=False, rich_markup_mode=None)
         single.command(name)(target)
@@ -54,18 +66,63 @@ def _command(name: str) -> TyperCommand | TyperGroup:
     return command
 
 
-class _Group(TyperGroup):
-    """Turns a refusal from the workflow into one line and exit code 1, never a traceback;
-    loads each sub-command when it is first asked for."""
+class JsonUsageError(UsageError):
+    """A usage error a ``--json`` caller reads as JSON on stdout, in the errors' one shape."""
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+    def __init__(self, cause: UsageError) -> None:
+        super().__init__(cause.format_message(), cause.ctx)
+        self.exit_code = 2
+        self.field = _field(cause)
+
+    def show(self, file: Any = None) -> None:
+        from itsm_tui.cli.output import error_object, print_error
+
+        print_error(error_object("usage", self.format_message(), self.field))
+
+
+def _field(exc: UsageError) -> str | None:
+    """The option or argument to blame, named as the user typed it (``--group``, ``NUMBER``)."""
+    if isinstance(exc, NoSuchOption):
+        return exc.option_name
+    param = getattr(exc, "param", None)
+    if param is not None:
+        if param.param_type_name == "option":
+            return str(max(param.opts, key=len))
+        return str(param.metavar or (param.name or "").upper())
+    hint = getattr(exc, "param_hint", None)
+    return hint if isinstance(hint, str) else None
+
+
+def _wants_json(tokens: list[str]) -> bool:
+    return "--json" in tokens[: tokens.index("--")] if "--" in tokens else "--json" in tokens
+
+
+class _Group(LightGroup):
+    """Turns a refusal from the workflow into one line and exit code 1, never a traceback;
+    with ``--json``, usage errors (exit 2) are JSON too; loads each sub-command when it is
+    first asked for."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
         return [*super().list_commands(ctx), *COMMANDS]
 
-    def get_command(  # type: ignore[override]
-        self, ctx: typer.Context, cmd_name: str
-    ) -> TyperCommand | TyperGroup | None:
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
         found = super().get_command(ctx, cmd_name)
         return _command(cmd_name) if found is None and cmd_name in COMMANDS else found
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """From each command's help text, without building the commands (``--help`` alone)."""
+        targets = {name: _target(name) for name in COMMANDS}
+        write_commands(formatter, {name: summary(t) for name, t in targets.items()})
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except UsageError as exc:
+            if not _wants_json(args):
+                raise
+            raise JsonUsageError(exc) from None
 
     def invoke(self, ctx: Any) -> Any:
         # Read before invoking: click consumes the remaining arguments as it dispatches.
@@ -73,7 +130,20 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except DomainError as exc:
-            report_error(exc, as_json="--json" in tokens)
+            from itsm_tui.cli.output import report_error
+
+            report_error(exc, as_json=_wants_json(tokens))
+            raise typer.Exit(1) from None
+        except UsageError as exc:
+            if not _wants_json(tokens) or isinstance(exc, JsonUsageError):
+                raise
+            raise JsonUsageError(exc) from None
+        except (ClickException, typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # not foreseen: one line (or JSON), the traceback logged
+            from itsm_tui.cli.failure import report_failure
+
+            report_failure(exc, as_json=_wants_json(tokens))
             raise typer.Exit(1) from None
 
 
@@ -109,10 +179,11 @@ def root(
         ),
     ] = None,
 ) -> None:
-    settings = Settings(database_url=database) if database else Settings()
-    ctx.obj = CliState(settings, as_login)
+    ctx.obj = CliState(database, as_login)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
+        from itsm_tui.cli import setup
+
         setup.open_console(ctx.obj)
 
 

@@ -6,14 +6,18 @@ from typing import Annotated
 
 import typer
 
-from itsm_tui.cli.common import JsonOpt
-from itsm_tui.cli.output import print_fields, print_json, print_table, say
+from itsm_tui.cli.common import JsonOpt, QuietOpt
+from itsm_tui.cli.output import (
+    local,
+    print_fields,
+    print_list,
+    print_object,
+    print_table,
+    quiet,
+    say,
+)
 from itsm_tui.cli.state import state
 from itsm_tui.common.domain import Channel
-from itsm_tui.common.timefmt import local
-from itsm_tui.workflow import callers as flow
-from itsm_tui.workflow.contacts import log_contact
-from itsm_tui.workflow.tickets import TicketDraft
 
 app = typer.Typer(help="Callers (end users): register, search, show with their tickets.")
 call_app = typer.Typer(help="Contacts: log a call, walk-in, e-mail, web request or event.")
@@ -29,8 +33,11 @@ def add(
     employee_no: Annotated[str | None, typer.Option(help="Employee number.")] = None,
     location: Annotated[str | None, typer.Option(help="Location code or name.")] = None,
     as_json: JsonOpt = False,
+    only_ref: QuietOpt = False,
 ) -> None:
     """Register a caller who is not in the directory yet."""
+    from itsm_tui.workflow import callers as flow
+
     st = state(ctx)
     view = flow.add_caller(
         st.site,
@@ -42,8 +49,10 @@ def add(
         employee_no=employee_no,
         location=location,
     )
-    if as_json:
-        print_json(view)
+    if only_ref:
+        quiet(f"#{view.id}")
+    elif as_json:
+        print_object(view)
     else:
         say(f"#{view.id} {view.name} registered")
 
@@ -52,19 +61,28 @@ def add(
 def search(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(help="Start of a name, phone, department or number.")],
-    limit: Annotated[int, typer.Option(min=1, max=200, help="At most this many.")] = 20,
+    limit: Annotated[int, typer.Option(help="At most this many (1 to 200).")] = 20,
+    after: Annotated[
+        int | None, typer.Option(help="Continue after this caller id (the previous page's next).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Find callers by name, phone, department or employee number."""
+    """Find callers by name, phone, department or employee number (prefix matches first)."""
+    from itsm_tui.workflow import callers as flow
+
     st = state(ctx)
-    found = flow.search_callers(st.site, st.actor(), text, limit=limit)
+    page = flow.find_callers(st.site, st.actor(), text, limit=limit, after=after)
     if as_json:
-        print_json(found)
+        print_list(page.items, page.next_after)
         return
     print_table(
         ["id", "name", "department", "phone", "employee no"],
-        [(f"#{c.id}", c.name, c.department, c.phone, c.employee_no) for c in found],
+        [(f"#{c.id}", c.name, c.department, c.phone, c.employee_no) for c in page.items],
     )
+    if page.next_after is not None:
+        say(f"{len(page.items)} shown, more: --after {page.next_after}")
+    elif not page.items:
+        say(f"no caller matches '{text}'")
 
 
 @app.command("show")
@@ -74,10 +92,12 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """Show a caller and their recent tickets."""
+    from itsm_tui.workflow import callers as flow
+
     st = state(ctx)
     view = flow.show_caller(st.site, st.actor(), ref)
     if as_json:
-        print_json({**view.__dict__, "open_tickets": [t.number for t in view.open_tickets]})
+        print_object(view, open_tickets=[t.number for t in view.open_tickets])
         return
     print_fields(
         [
@@ -123,8 +143,19 @@ def log(
     group: Annotated[str | None, typer.Option(help="New ticket's group.")] = None,
     ci: Annotated[list[str], typer.Option("--ci", help="New ticket's CI; repeatable.")] = [],  # noqa: B006
     as_json: JsonOpt = False,
+    only_number: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="Print only the ticket's number, opened or attached to (nothing if neither).",
+        ),
+    ] = False,
 ) -> None:
     """Log a contact: attach it to a ticket (--ticket), open one (--title), or neither."""
+    from itsm_tui.workflow.contacts import log_contact
+    from itsm_tui.workflow.tickets import TicketDraft
+
     st = state(ctx)
     draft = (
         TicketDraft(
@@ -149,8 +180,11 @@ def log(
         ticket=ticket,
         new_ticket=draft,
     )
-    if as_json:
-        print_json(view)
+    if only_number:
+        if view.ticket:
+            quiet(view.ticket)
+    elif as_json:
+        print_object(view)
     else:
         opened = "opened" if view.new_ticket else "attached to"
         say(f"contact #{view.id} logged" + (f", {opened} {view.ticket}" if view.ticket else ""))

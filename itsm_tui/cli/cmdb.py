@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from itsm_tui.cli.common import JsonOpt
-from itsm_tui.cli.output import err_console, print_fields, print_json, print_table, say
+from itsm_tui.cli.common import JsonOpt, QuietOpt
+from itsm_tui.cli.output import (
+    err_console,
+    plain,
+    print_fields,
+    print_list,
+    print_object,
+    print_table,
+    quiet,
+    say,
+)
 from itsm_tui.cli.state import state
 from itsm_tui.common.errors import Invalid
-from itsm_tui.workflow import cmdb
-from itsm_tui.workflow.cmdb import exporting, importing
-from itsm_tui.workflow.cmdb.impact import LISTED
+
+if TYPE_CHECKING:
+    from itsm_tui.workflow.cmdb import CIView
 
 app = typer.Typer(help="Configuration items: search, show, impact, link, import, export.")
 
@@ -36,7 +44,7 @@ def _pairs(values: list[str]) -> dict[str, str]:
     return out
 
 
-def _ci_line(v: cmdb.CIView) -> str:
+def _ci_line(v: CIView) -> str:
     return f"#{v.id} {v.ci_class}:{v.name} v{v.version} {v.status} C{v.criticality}"
 
 
@@ -47,14 +55,20 @@ def add(
     ci_class: Annotated[str, typer.Option("--class", help="server, database, … (see docs).")],
     fields: SetOpt = [],  # noqa: B006
     as_json: JsonOpt = False,
+    only_ref: QuietOpt = False,
 ) -> None:
     """Add one CI: --set status=, criticality=1..4, owner_group=, location=, asset_tag=,
     serial=, ip=, and class attributes (e.g. --set kind=virtual)."""
+    from itsm_tui.workflow import cmdb
+
     st = state(ctx)
     values: dict[str, Any] = _pairs(fields)
     common = {k: values.pop(k) for k in list(values) if k in cmdb_fields()}
     view = cmdb.add_ci(st.site, st.actor(), name, ci_class, **common, attributes=values)
-    print_json(view) if as_json else say(_ci_line(view))
+    if only_ref:
+        quiet(f"#{view.id}")
+    else:
+        print_object(view) if as_json else say(_ci_line(view))
 
 
 def cmdb_fields() -> set[str]:
@@ -72,9 +86,11 @@ def update(
     as_json: JsonOpt = False,
 ) -> None:
     """Change fields or attributes of one CI (an empty value clears it)."""
+    from itsm_tui.workflow import cmdb
+
     st = state(ctx)
     view = cmdb.update_ci(st.site, st.actor(), ci, _pairs(fields), expect_version=expect_version)
-    print_json(view) if as_json else say(_ci_line(view))
+    print_object(view) if as_json else say(_ci_line(view))
 
 
 @app.command("search")
@@ -83,17 +99,23 @@ def search(
     text: Annotated[str, typer.Argument(help="Name prefix, asset tag or IP.")] = "",
     ci_class: Annotated[str | None, typer.Option("--class", help="Only this class.")] = None,
     status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
-    after: Annotated[int | None, typer.Option(help="Continue after this id.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Rows per page.")] = 50,
+    after: Annotated[
+        int | None, typer.Option(help="Continue after this id (the previous page's next).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Find CIs by name prefix, asset tag or IP."""
+    """Find CIs by name prefix, asset tag or IP, by id, one page at a time."""
+    from itsm_tui.workflow import cmdb
+
     st = state(ctx)
-    rows = cmdb.search_cis(
-        st.site, st.actor(), text, ci_class=ci_class, status=status, limit=limit, after=after
+    found = cmdb.search_cis(  # one more than shown: is there a next page?
+        st.site, st.actor(), text, ci_class=ci_class, status=status, limit=limit + 1, after=after
     )
+    rows, more = found[:limit], len(found) > limit
+    next_after = rows[-1].id if more else None
     if as_json:
-        print_json(rows)
+        print_list(rows, next_after)
         return
     print_table(
         ["id", "class", "name", "status", "C", "asset tag", "ip", "owner"],
@@ -102,15 +124,20 @@ def search(
             for r in rows
         ],
     )
+    if next_after is not None:
+        say(f"{len(rows)} shown, more: --after {next_after}")
 
 
 @app.command("show")
 def show(ctx: typer.Context, ci: CIArg, as_json: JsonOpt = False) -> None:
     """A CI with its attributes, relationships, documents and tickets (open ones first)."""
+    from itsm_tui.workflow import cmdb
+
     st = state(ctx)
     d = cmdb.show_ci(st.site, st.actor(), ci)
     if as_json:
-        print_json(d)
+        detail = plain(d)
+        print_object(detail.pop("ci"), **detail)
         return
     v = d.ci
     print_fields(
@@ -153,10 +180,13 @@ def impact(
     as_json: JsonOpt = False,
 ) -> None:
     """Business services hit (with the chain why), what the CIs need, open incidents."""
+    from itsm_tui.workflow import cmdb
+    from itsm_tui.workflow.cmdb.impact import LISTED
+
     st = state(ctx)
     report = cmdb.analyse(st.site, st.actor(), cis, depth=depth, listed=None if every else LISTED)
     if as_json:
-        print_json(report)
+        print_object(report)
         return
     say(f"services hit ({len(report.services)}):")
     for s in report.services:
@@ -185,9 +215,11 @@ def link(
     as_json: JsonOpt = False,
 ) -> None:
     """Record SOURCE <TYPE> TARGET, e.g. `itsm ci link OA runs_on OA-APP-01`."""
+    from itsm_tui.workflow import cmdb
+
     st = state(ctx)
     view = cmdb.link(st.site, st.actor(), source, kind, target)
-    print_json(view) if as_json else say(f"{view.source} —{view.type}→ {view.target}")
+    print_object(view) if as_json else say(f"{view.source} —{view.type}→ {view.target}")
 
 
 @app.command("unlink")
@@ -199,9 +231,11 @@ def unlink(
     as_json: JsonOpt = False,
 ) -> None:
     """Remove the relationship SOURCE <TYPE> TARGET."""
+    from itsm_tui.workflow import cmdb
+
     st = state(ctx)
     view = cmdb.unlink(st.site, st.actor(), source, kind, target)
-    print_json(view) if as_json else say(f"removed {view.source} —{view.type}→ {view.target}")
+    print_object(view) if as_json else say(f"removed {view.source} —{view.type}→ {view.target}")
 
 
 @app.command("attach")
@@ -215,9 +249,11 @@ def attach(
     as_json: JsonOpt = False,
 ) -> None:
     """Attach a version of a manual, code repository or contract to a CI (代码文档管理)."""
+    from itsm_tui.workflow import cmdb
+
     st = state(ctx)
     doc = cmdb.attach_document(st.site, st.actor(), ci, kind, title, version, uri=uri)
-    print_json(doc) if as_json else say(f"attached {doc.kind} {doc.title} v{doc.version}")
+    print_object(doc) if as_json else say(f"attached {doc.kind} {doc.title} v{doc.version}")
 
 
 @app.command("import")
@@ -238,6 +274,8 @@ def import_(
     as_json: JsonOpt = False,
 ) -> None:
     """Upsert CIs (key: asset tag, else class+name) or relationships, all or nothing."""
+    from itsm_tui.workflow.cmdb import importing
+
     st = state(ctx)
     actor = st.actor()
     if dry_run:
@@ -257,7 +295,7 @@ def import_(
                 progress=progress,
             )
     if as_json:
-        print_json(asdict(summary))
+        print_object(summary)
         return
     verb = "would be" if summary.dry_run else "were"
     say(
@@ -283,7 +321,7 @@ class _progress:
             return None
         from rich.progress import Progress
 
-        self.bar = Progress(console=err_console, transient=True)
+        self.bar = Progress(console=err_console(), transient=True)
         self.bar.start()
         task = self.bar.add_task("importing", total=None)
 
@@ -307,7 +345,10 @@ def export(
     kind: Annotated[str, typer.Option(help="cis or relations.")] = "cis",
     ci_class: Annotated[str | None, typer.Option("--class", help="Only this class.")] = None,
 ) -> None:
-    """Write CIs or relationships as CSV (formula-safe) or JSON."""
+    """Write CIs or relationships as CSV (formula-safe) or JSON (the file formats ``ci import``
+    reads, not the JSON envelope of the other commands)."""
+    from itsm_tui.workflow.cmdb import exporting
+
     st = state(ctx)
     actor = st.actor()
     if output is None:
@@ -315,4 +356,4 @@ def export(
         return
     with output.open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as out:
         count = exporting.export(st.site, actor, out, fmt=fmt, kind=kind, ci_class=ci_class)
-    err_console.print(f"{count} rows written to {output}")
+    err_console().print(f"{count} rows written to {output}")

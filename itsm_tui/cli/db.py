@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
-from itsm_tui.cli.output import print_fields, print_json, say
+from itsm_tui.cli.common import JsonOpt
+from itsm_tui.cli.output import print_fields, print_object, say
 from itsm_tui.cli.state import state
-from itsm_tui.workflow.admin import database_status, upgrade_database
 
 app = typer.Typer(help="Database schema: show the revision, upgrade to the newest.")
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 @app.command("current")
 def current(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Show the database's schema revision, the newest this version knows, and row counts."""
+    from itsm_tui.workflow.admin import database_status
+
     status = database_status(state(ctx).site)
     if as_json:
-        print_json(status)
+        print_object(status)
         return
     print_fields(
         [
@@ -34,8 +32,13 @@ def current(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
 
 @app.command("upgrade")
-def upgrade(ctx: typer.Context) -> None:
+def upgrade(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Upgrade the schema to the newest revision (admins; safe to run twice)."""
+    from itsm_tui.workflow.admin import database_status, upgrade_database
+
     st = state(ctx)
     before, after = upgrade_database(st.site, st.actor())
+    if as_json:  # the changed object: the database, as ``db current`` prints it
+        print_object(database_status(st.site), previous_revision=before)
+        return
     say(f"schema {before or '(empty)'} → {after}")

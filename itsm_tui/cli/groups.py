@@ -6,10 +6,9 @@ from typing import Annotated
 
 import typer
 
-from itsm_tui.cli.common import JsonOpt
-from itsm_tui.cli.output import print_json, print_table, say
+from itsm_tui.cli.common import JsonOpt, QuietOpt
+from itsm_tui.cli.output import print_list, print_object, print_table, quiet, say
 from itsm_tui.cli.state import state
-from itsm_tui.workflow import catalog, groups
 
 app = typer.Typer(help="Assignment groups: their tier, supervisor and members.")
 category_app = typer.Typer(help="Ticket categories (two levels).")
@@ -23,11 +22,17 @@ def add(
     tier: Annotated[int, typer.Option(min=1, max=3, help="Support tier.")],
     supervisor: Annotated[str | None, typer.Option(help="Supervisor's login.")] = None,
     as_json: JsonOpt = False,
+    only_code: QuietOpt = False,
 ) -> None:
     """Create an assignment group (supervisors and admins)."""
+    from itsm_tui.workflow import groups
+
     st = state(ctx)
     view = groups.add_group(st.site, st.actor(), code, name, tier=tier, supervisor=supervisor)
-    print_json(view) if as_json else say(f"group {view.code} created at tier {view.tier}")
+    if only_code:
+        quiet(view.code)
+    else:
+        print_object(view) if as_json else say(f"group {view.code} created at tier {view.tier}")
 
 
 @app.command("add-member")
@@ -38,9 +43,11 @@ def add_member(
     as_json: JsonOpt = False,
 ) -> None:
     """Put a staff member in a group."""
+    from itsm_tui.workflow import groups
+
     st = state(ctx)
     view = groups.add_member(st.site, st.actor(), group, login)
-    print_json(view) if as_json else say(f"{login} is now in {view.code}")
+    print_object(view) if as_json else say(f"{login} is now in {view.code}")
 
 
 @app.command("remove-member")
@@ -51,18 +58,22 @@ def remove_member(
     as_json: JsonOpt = False,
 ) -> None:
     """Take a staff member out of a group."""
+    from itsm_tui.workflow import groups
+
     st = state(ctx)
     view = groups.remove_member(st.site, st.actor(), group, login)
-    print_json(view) if as_json else say(f"{login} is no longer in {view.code}")
+    print_object(view) if as_json else say(f"{login} is no longer in {view.code}")
 
 
 @app.command("list")
 def list_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """List groups by tier, with supervisor and members."""
+    from itsm_tui.workflow import groups
+
     st = state(ctx)
     views = groups.list_groups(st.site, st.actor())
     if as_json:
-        print_json(views)
+        print_list(views)
         return
     print_table(
         ["code", "name", "tier", "supervisor", "members"],
@@ -77,19 +88,27 @@ def add_category(
     name: Annotated[str, typer.Option(help="Name, e.g. 打印机.")],
     parent: Annotated[str | None, typer.Option(help="Parent category (code or name).")] = None,
     as_json: JsonOpt = False,
+    only_code: QuietOpt = False,
 ) -> None:
     """Add a category or subcategory."""
+    from itsm_tui.workflow import catalog
+
     st = state(ctx)
     view = catalog.add_category(st.site, st.actor(), code, name, parent=parent)
-    print_json(view) if as_json else say(f"category {view.code} added")
+    if only_code:
+        quiet(view.code)
+    else:
+        print_object(view) if as_json else say(f"category {view.code} added")
 
 
 @category_app.command("list")
 def list_categories(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """List categories."""
+    from itsm_tui.workflow import catalog
+
     st = state(ctx)
     views = catalog.list_categories(st.site, st.actor())
     if as_json:
-        print_json(views)
+        print_list(views)
         return
     print_table(["code", "name", "parent"], [(c.code, c.name, c.parent) for c in views])

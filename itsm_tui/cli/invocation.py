@@ -5,26 +5,41 @@ command line."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from itsm_tui.common.config import Settings
-from itsm_tui.workflow.site import Actor, Site
-from itsm_tui.workflow.staff import resolve_actor
+if TYPE_CHECKING:
+    from itsm_tui.common.config import Settings
+    from itsm_tui.workflow.site import Actor, Site
 
 
 @dataclass
 class CliState:
-    settings: Settings
+    """``database_url`` is ``--db`` (None: from the environment). The settings and the site
+    are made when a command first needs them, so ``itsm GROUP --help`` makes neither."""
+
+    database_url: str | None = None
     as_login: str | None = None
     _site: Site | None = field(default=None, repr=False)
+
+    @cached_property
+    def settings(self) -> Settings:
+        from itsm_tui.common.config import Settings
+
+        return Settings(database_url=self.database_url) if self.database_url else Settings()
 
     @property
     def site(self) -> Site:
         if self._site is None:
+            from itsm_tui.workflow.site import Site
+
             self._site = Site.open(self.settings)
         return self._site
 
     def actor(self) -> Actor:
         """The operator (from the OS account), or whom an admin acts for with ``--as``."""
+        from itsm_tui.workflow.staff import resolve_actor  # database code: only when used
+
         return resolve_actor(self.site, self.as_login)
 
     def close(self) -> None:

@@ -1,5 +1,15 @@
-"""How the CLI prints: JSON for scripts, plain tables for people, errors as one line.
+"""How the CLI prints: one JSON envelope for scripts, plain tables for people, errors as one line.
 
+The envelope (documented in the README, "JSON output"), as ``gh`` and ``kubectl`` print theirs:
+
+- a command about one record — showing it, creating it or changing it — prints that record as
+  one object (what it is now, after the change); what belongs to it nests inside it;
+- a command that lists prints ``{"items": [...], "next": CURSOR}``: pass ``next`` back as
+  ``--after`` for the following page; ``null`` means there is no more;
+- a refusal prints ``{"error": KIND, "message": TEXT, "field": NAME}`` (exit 1; ``usage``
+  errors exit 2), with ``suggestions`` where the workflow offers some.
+
+Rich is imported only to print for people: a script asking for ``--json`` never loads it.
 User text is data: tables are built from ``rich.text.Text`` with markup off, so a title like
 ``[bold]x[/]`` or an escape sequence is printed literally.
 """
@@ -7,21 +17,31 @@ User text is data: tables are built from ``rich.text.Text`` with markup off, so 
 from __future__ import annotations
 
 import dataclasses
-import json
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from itsm_tui.common.errors import DomainError
 from itsm_tui.common.textsafe import visible
 
-console = Console(markup=False, highlight=False, emoji=False)
-err_console = Console(stderr=True, markup=False, highlight=False, emoji=False)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@cache
+def console() -> Console:
+    from rich.console import Console
+
+    return Console(markup=False, highlight=False, emoji=False)
+
+
+@cache
+def err_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, markup=False, highlight=False, emoji=False)
 
 
 def _default(value: Any) -> Any:
@@ -34,23 +54,43 @@ def _default(value: Any) -> Any:
     return str(value)
 
 
-def to_json(data: Any) -> str:
-    if dataclasses.is_dataclass(data) and not isinstance(data, type):
-        data = dataclasses.asdict(data)
-    elif isinstance(data, list):
-        data = [dataclasses.asdict(d) if dataclasses.is_dataclass(d) else d for d in data]
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+def plain(value: Any) -> Any:
+    """A dataclass as a dict (nested ones too); anything else as it is."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return value
 
 
-def print_json(data: Any) -> None:
-    sys.stdout.write(to_json(data) + "\n")
+def _write(data: Any) -> None:
+    import json  # not for --help
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n")
+
+
+def print_object(record: Any, **extra: Any) -> None:
+    """One record (a dataclass or a dict), with ``extra`` fields that belong to it."""
+    data = plain(record)
+    if not isinstance(data, dict):
+        raise TypeError(f"a record prints as an object, not {type(data).__name__}")
+    if clash := set(data) & set(extra):  # a field must not be silently replaced
+        raise ValueError(f"fields given twice: {sorted(clash)}")
+    _write({**data, **extra})
+
+
+def print_list(items: Iterable[Any], next_after: object = None) -> None:
+    """A page of records and the cursor to the next one (None: the last page)."""
+    cursor = None if next_after is None else str(next_after)
+    _write({"items": [plain(i) for i in items], "next": cursor})
 
 
 def print_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(*headers, box=None, pad_edge=False, header_style="bold")
     for row in rows:
         table.add_row(*(Text(_cell(v)) for v in row))
-    console.print(table)
+    console().print(table)
 
 
 def print_fields(pairs: Iterable[tuple[str, Any]]) -> None:
@@ -58,7 +98,7 @@ def print_fields(pairs: Iterable[tuple[str, Any]]) -> None:
     pairs = list(pairs)
     width = max((len(k) for k, _ in pairs), default=0)
     for key, value in pairs:
-        console.print(Text(f"{key:<{width}}  {_cell(value)}"))
+        say(f"{key:<{width}}  {_cell(value)}")
 
 
 def _cell(value: Any) -> str:
@@ -69,13 +109,46 @@ def _cell(value: Any) -> str:
     return visible(str(value))
 
 
+def error_object(kind: str, message: str, field: str | None, **extra: Any) -> dict[str, Any]:
+    """The one shape of every error: ``field`` is always there (null when no field is to
+    blame), so a script can read it without checking."""
+    return {"error": kind, "message": message, "field": field, **extra}
+
+
 def report_error(exc: DomainError, as_json: bool) -> None:
     """One clear line on stderr (or the error as JSON on stdout for ``--json`` callers)."""
     if as_json:
-        print_json(exc.to_dict())
+        extra = {k: v for k, v in exc.to_dict().items() if k not in ("error", "message", "field")}
+        _write(error_object(exc.kind, exc.message, exc.field, **extra))
     else:
-        err_console.print(Text(visible(f"itsm: {exc.message}")), soft_wrap=True)
+        complain(exc.message)
+
+
+def print_error(data: dict[str, Any]) -> None:
+    _write(data)
+
+
+def complain(message: str) -> None:
+    """One line on stderr, prefixed with the command's name."""
+    from rich.text import Text
+
+    err_console().print(Text(visible(f"itsm: {message}")), soft_wrap=True)
+
+
+def local(value: datetime | None, zone: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """``common.timefmt.local``, loaded when a time is first printed: zoneinfo is not needed
+    for ``--help``."""
+    from itsm_tui.common.timefmt import local as in_zone
+
+    return in_zone(value, zone, fmt)
 
 
 def say(message: str) -> None:
-    console.print(Text(visible(message)), soft_wrap=True)
+    from rich.text import Text
+
+    console().print(Text(visible(message)), soft_wrap=True)
+
+
+def quiet(reference: object) -> None:
+    """``-q``: only the new record's reference, for ``N=$(itsm … -q)``."""
+    sys.stdout.write(f"{reference}\n")

@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 
 from itsm_tui.cli.common import JsonOpt
-from itsm_tui.cli.output import print_fields, print_json, say
+from itsm_tui.cli.output import print_fields, print_object, say
 from itsm_tui.cli.state import state
-from itsm_tui.workflow import site_settings
 
 app = typer.Typer(help="Site settings: the priority matrix, the reopen window, auto-close.")
 
@@ -18,10 +17,12 @@ app = typer.Typer(help="Site settings: the priority matrix, the reopen window, a
 @app.command("show")
 def show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Show every setting with its current value."""
+    from itsm_tui.workflow import site_settings
+
     st = state(ctx)
     values = site_settings.get_settings(st.site, st.actor())
     if as_json:
-        print_json(values)
+        print_object(values)
         return
     print_fields((key, json.dumps(value, ensure_ascii=False)) for key, value in values.items())
 
@@ -40,9 +41,11 @@ def set_(
         parsed = json.loads(value)
     except json.JSONDecodeError as exc:
         raise typer.BadParameter(f"not JSON: {exc.msg}", param_hint="VALUE") from None
+    from itsm_tui.workflow import site_settings
+
     st = state(ctx)
     stored = site_settings.set_setting(st.site, st.actor(), key, parsed)
-    if as_json:
-        print_json({key: stored})
+    if as_json:  # the changed object: every setting, as ``settings show`` prints them
+        print_object(site_settings.get_settings(st.site, st.actor()))
     else:
         say(f"{key} = {json.dumps(stored, ensure_ascii=False)}")

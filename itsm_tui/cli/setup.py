@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from itsm_tui.cli.common import JsonOpt
 from itsm_tui.cli.invocation import CliState
-from itsm_tui.cli.output import err_console, print_json, say
+from itsm_tui.cli.output import err_console, print_object, say
 from itsm_tui.cli.state import state
-from itsm_tui.console.start import console
-from itsm_tui.workflow.admin import database_status, ensure_schema, initialise, schema_status
-from itsm_tui.workflow.site import Actor
-from itsm_tui.workflow.staff import os_login
+
+if TYPE_CHECKING:
+    from itsm_tui.workflow.site import Actor
 
 DEFAULT_DEMO_TICKETS = 50_000  # about a year at the customer's volume
 
@@ -32,32 +31,47 @@ def init(
     ] = None,
     tickets: TicketsOpt = DEFAULT_DEMO_TICKETS,
     seed: SeedOpt = 2026,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Create or upgrade the database schema and its first admin; optionally load demo data."""
+    from itsm_tui.workflow import staff
+    from itsm_tui.workflow.admin import database_status, initialise
+    from itsm_tui.workflow.site import Actor
+
     st = state(ctx)
-    view = initialise(st.site, admin or os_login())
+    view = initialise(st.site, admin or staff.os_login())
     result: dict[str, object] = {"admin": view.login, "revision": None, "demo": None}
     if demo:
         actor = Actor(view.id, view.login, view.display_name, view.tier, frozenset())
         result["demo"] = _load_demo(st, actor, tickets, seed, quiet=as_json)
     result["revision"] = database_status(st.site).revision
     if as_json:
-        print_json(result)
+        print_object(result)
     else:
         say(f"database ready at revision {result['revision']}; admin: {view.login}")
 
 
 def demo(
-    ctx: typer.Context, tickets: TicketsOpt = DEFAULT_DEMO_TICKETS, seed: SeedOpt = 2026
+    ctx: typer.Context,
+    tickets: TicketsOpt = DEFAULT_DEMO_TICKETS,
+    seed: SeedOpt = 2026,
+    as_json: JsonOpt = False,
 ) -> None:
     """Load a deterministic demo site: staff, groups, callers, CIs and a year of tickets."""
     st = state(ctx)
-    summary = _load_demo(st, st.actor(), tickets, seed)
-    say(f"demo data loaded: {summary}")
+    summary = _load_demo(st, st.actor(), tickets, seed, quiet=as_json)
+    print_object(summary) if as_json else say(f"demo data loaded: {summary}")
 
 
 def _load_demo(st: CliState, actor: Actor, tickets: int, seed: int, quiet: bool = False) -> object:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     from itsm_tui.workflow.demo import load_demo
 
     with Progress(
@@ -65,8 +79,8 @@ def _load_demo(st: CliState, actor: Actor, tickets: int, seed: int, quiet: bool 
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
-        console=err_console,
-        disable=quiet or not err_console.is_terminal,
+        console=err_console(),
+        disable=quiet or not err_console().is_terminal,
     ) as bar:
         task = bar.add_task("demo", total=tickets)
         return load_demo(
@@ -80,6 +94,11 @@ def _load_demo(st: CliState, actor: Actor, tickets: int, seed: int, quiet: bool 
 
 def open_console(st: CliState) -> None:
     """Open the console; on the very first run, set up the embedded database with demo data."""
+    from itsm_tui.console.start import console
+    from itsm_tui.workflow import staff
+    from itsm_tui.workflow.admin import ensure_schema, initialise, schema_status
+    from itsm_tui.workflow.site import Actor
+
     status = schema_status(st.site)
     if not status.initialised:
         if st.settings.database_url:
@@ -87,7 +106,7 @@ def open_console(st: CliState) -> None:
                 f"{status.url} has no itsm schema yet: run `itsm init` first.", param_hint="--db"
             )
         say("First run: creating the database with a year of demo data …")
-        view = initialise(st.site, os_login())
+        view = initialise(st.site, staff.os_login())
         actor = Actor(view.id, view.login, view.display_name, view.tier, frozenset())
         _load_demo(st, actor, DEFAULT_DEMO_TICKETS, 2026)
     elif not status.up_to_date and not st.settings.database_url:

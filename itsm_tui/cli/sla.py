@@ -3,18 +3,17 @@
 
 from __future__ import annotations
 
-import logging
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from itsm_tui.cli.common import JsonOpt, NumberArg
-from itsm_tui.cli.output import print_fields, print_json, print_table, say
+from itsm_tui.cli.output import local, print_fields, print_list, print_object, print_table, say
 from itsm_tui.cli.state import state
 from itsm_tui.common.errors import Invalid
-from itsm_tui.common.timefmt import local
-from itsm_tui.workflow.sla import alerts
-from itsm_tui.workflow.sla import service as sla
+
+if TYPE_CHECKING:
+    from itsm_tui.workflow.sla.service import SlaStatus
 
 app = typer.Typer(help="Service levels: deadlines, business calendars, policies, ticket clocks.")
 calendar_app = typer.Typer(help="Business calendars: show hours and days off, import overrides.")
@@ -40,10 +39,12 @@ def deadline(
     as_json: JsonOpt = False,
 ) -> None:
     """What-if: the response and resolution due times of a ticket opened at --from."""
+    from itsm_tui.workflow.sla import service as sla
+
     st = state(ctx)
     d = sla.deadline(st.site, st.actor(), _priority(priority), start, category=category)
     if as_json:
-        print_json(d)
+        print_object(d)
         return
     zone = st.settings.zone
     print_fields(
@@ -69,10 +70,12 @@ def calc(
     as_json: JsonOpt = False,
 ) -> None:
     """Business-calendar arithmetic: --from + --minutes, or minutes from --from to --to."""
+    from itsm_tui.workflow.sla import service as sla
+
     st = state(ctx)
     c = sla.calc(st.site, st.actor(), calendar, start, minutes=minutes, end=end)
     if as_json:
-        print_json(c)
+        print_object(c)
         return
     zone = st.settings.zone
     say(f"{local(c.start, zone)} → {local(c.end, zone)}: {c.minutes} business minutes")
@@ -82,7 +85,7 @@ def calc(
     )
 
 
-def _print_status(status: sla.SlaStatus, zone: Any, timeline: bool) -> None:
+def _print_status(status: SlaStatus, zone: Any, timeline: bool) -> None:
     budget = status.tier_budget_minutes
     print_fields(
         [
@@ -128,10 +131,12 @@ def _print_status(status: sla.SlaStatus, zone: Any, timeline: bool) -> None:
 @app.command("status")
 def status_cmd(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> None:
     """A ticket's clocks: elapsed, due, paused or not, thresholds and whom they notify."""
+    from itsm_tui.workflow.sla import service as sla
+
     st = state(ctx)
     status = sla.ticket_status(st.site, st.actor(), number)
     if as_json:
-        print_json(status)
+        print_object(status)
         return
     _print_status(status, st.settings.zone, timeline=False)
 
@@ -139,10 +144,12 @@ def status_cmd(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) 
 @app.command("explain")
 def explain(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> None:
     """Each clock as a timeline: what counted, the pauses, time outside hours, holidays."""
+    from itsm_tui.workflow.sla import service as sla
+
     st = state(ctx)
     status = sla.ticket_status(st.site, st.actor(), number)
     if as_json:
-        print_json(status)
+        print_object(status)
         return
     _print_status(status, st.settings.zone, timeline=True)
 
@@ -155,10 +162,12 @@ def calendar_show(
     as_json: JsonOpt = False,
 ) -> None:
     """Working hours, zone, the year's holidays and make-up days (site overrides applied)."""
+    from itsm_tui.workflow.sla import service as sla
+
     st = state(ctx)
     info = sla.show_calendar(st.site, st.actor(), name, year)
     if as_json:
-        print_json(info)
+        print_object(info)
         return
     print_fields(
         [("calendar", info.name), ("zone", info.zone)]
@@ -178,10 +187,12 @@ def calendar_import(
     as_json: JsonOpt = False,
 ) -> None:
     """Replace the site's holiday overrides from a TOML file; open tickets are recomputed."""
+    from itsm_tui.workflow.sla import service as sla
+
     st = state(ctx)
     value = sla.import_calendar(st.site, st.actor(), file)
     if as_json:
-        print_json(value)
+        print_object(value)
         return
     say(
         f"Imported {len(value['holidays'])} holidays, {len(value['workdays'])} make-up days, "
@@ -192,10 +203,12 @@ def calendar_import(
 @policy_app.command("show")
 def policy_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Every SLA policy."""
+    from itsm_tui.workflow.sla import service as sla
+
     st = state(ctx)
     data = sla.show_policies(st.site, st.actor())
     if as_json:
-        print_json(data)
+        print_object(data)
         return
     rows = []
     for p in data["policies"]:
@@ -250,10 +263,15 @@ def policy_set(
     as_json: JsonOpt = False,
 ) -> None:
     """Change one policy (open tickets are recomputed), or all of them with --file."""
+    from itsm_tui.workflow.sla import service as sla
+
     st = state(ctx)
     if file:
         count = sla.replace_policies(st.site, st.actor(), sla.load_toml(file, "policy"), file)
-        say(f"Policies replaced; {count} open tickets recomputed.")
+        if as_json:  # the changed object: every policy, as ``policy show`` prints them
+            print_object(sla.show_policies(st.site, st.actor()))
+        else:
+            say(f"Policies replaced; {count} open tickets recomputed.")
         return
     changes: dict[str, Any] = {
         "response": response,
@@ -269,7 +287,7 @@ def policy_set(
         changes["escalation_groups"] = _pairs(group, "escalate-to")
     policy = sla.set_policy(st.site, st.actor(), _priority(priority), changes)
     if as_json:
-        print_json(policy)
+        print_object(policy)
         return
     say(
         f"P{policy['priority']}: response {policy['response']} min, resolution "
@@ -281,15 +299,25 @@ def policy_set(
 def alerts_list(
     ctx: typer.Context,
     mine: Annotated[bool, typer.Option("--mine", help="Only alerts addressed to me.")] = False,
-    since: Annotated[int, typer.Option(help="Only alerts after this id.")] = 0,
-    limit: Annotated[int, typer.Option(min=1, max=500)] = 100,
+    after: Annotated[
+        int,
+        typer.Option(
+            "--after", "--since", help="Only alerts after this id (the previous page's next)."
+        ),
+    ] = 0,
+    limit: Annotated[int, typer.Option(help="Rows per page (1 to 500).")] = 100,
     as_json: JsonOpt = False,
 ) -> None:
     """SLA alerts, oldest first (supervisors see everyone's unless --mine)."""
+    from itsm_tui.workflow.sla import alerts
+
     st = state(ctx)
-    rows = alerts.list_alerts(st.site, st.actor(), mine=mine, since_id=since, limit=limit)
+    probe = limit + 1 if limit < alerts.MAX_ALERTS else limit  # one more: is there a next page?
+    found = alerts.list_alerts(st.site, st.actor(), mine=mine, since_id=after, limit=probe)
+    rows = found[:limit]
+    next_after = rows[-1].id if len(found) > limit or len(rows) == alerts.MAX_ALERTS else None
     if as_json:
-        print_json(rows)
+        print_list(rows, next_after)
         return
     zone = st.settings.zone
     print_table(
@@ -299,6 +327,8 @@ def alerts_list(
             for a in rows
         ],
     )
+    if next_after is not None:
+        say(f"{len(rows)} shown, more: --after {next_after}")
 
 
 def scheduler(
@@ -306,6 +336,8 @@ def scheduler(
     once: Annotated[bool, typer.Option("--once", help="Run every job once and exit.")] = False,
 ) -> None:
     """Run the periodic jobs (SLA scan, notifications, auto-close) until SIGTERM."""
+    import logging
+
     from itsm_tui.scheduler import jobs as sched  # deferred: APScheduler only for this command
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from itsm_tui.cli.output import print_fields, print_json, print_table
+from itsm_tui.cli.common import JsonOpt, QuietOpt
+from itsm_tui.cli.output import print_fields, print_list, print_object, print_table, quiet
 from itsm_tui.cli.state import state
 from itsm_tui.common.domain import Role
-from itsm_tui.workflow import staff as staff_flow
-from itsm_tui.workflow.staff import StaffView
+
+if TYPE_CHECKING:
+    from itsm_tui.workflow.staff import StaffView
 
 app = typer.Typer(help="Staff members: add them, list them, change their roles.")
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 ROLE_HELP = f"A role ({', '.join(r.value for r in Role)}); repeat for several."
 
 
 def _show(view: StaffView, as_json: bool) -> None:
     if as_json:
-        print_json(view)
+        print_object(view)
         return
     print_fields(
         [
@@ -45,13 +46,16 @@ def add(
     email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
     phone: Annotated[str | None, typer.Option(help="Phone number.")] = None,
     as_json: JsonOpt = False,
+    only_login: QuietOpt = False,
 ) -> None:
     """Register a staff member (admins only)."""
+    from itsm_tui.workflow import staff as staff_flow
+
     st = state(ctx)
     view = staff_flow.add_staff(
         st.site, st.actor(), login, name, tier=tier, roles=role, email=email, phone=phone
     )
-    _show(view, as_json)
+    quiet(view.login) if only_login else _show(view, as_json)
 
 
 @app.command("list")
@@ -61,10 +65,12 @@ def list_(
     as_json: JsonOpt = False,
 ) -> None:
     """List staff members with their tier and roles."""
+    from itsm_tui.workflow import staff as staff_flow
+
     st = state(ctx)
     views = staff_flow.list_staff(st.site, st.actor(), include_inactive=all_)
     if as_json:
-        print_json(views)
+        print_list(views)
         return
     print_table(
         ["login", "name", "tier", "roles", "active"],
@@ -83,6 +89,8 @@ def set_role(
     as_json: JsonOpt = False,
 ) -> None:
     """Replace a staff member's roles (admins only)."""
+    from itsm_tui.workflow import staff as staff_flow
+
     st = state(ctx)
     _show(staff_flow.set_roles(st.site, st.actor(), login, role, tier=tier), as_json)
 
@@ -90,5 +98,7 @@ def set_role(
 @app.command("whoami")
 def whoami(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Show the staff member this OS account acts as."""
+    from itsm_tui.workflow import staff as staff_flow
+
     st = state(ctx)
     _show(staff_flow.whoami(st.site, st.actor()), as_json)

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from itsm_tui.cli.common import JsonOpt, NumberArg, VersionOpt
-from itsm_tui.cli.output import print_fields, print_json, print_table, say
+from itsm_tui.cli.common import JsonOpt, NumberArg, QuietOpt, VersionOpt
+from itsm_tui.cli.output import (
+    local,
+    plain,
+    print_fields,
+    print_list,
+    print_object,
+    print_table,
+    quiet,
+    say,
+)
 from itsm_tui.cli.state import state
-from itsm_tui.common.timefmt import local
-from itsm_tui.workflow import tickets as flow
-from itsm_tui.workflow.tickets import Queue, TicketDraft, TicketView
+from itsm_tui.workflow import tickets as flow  # each operation loads when first called
+from itsm_tui.workflow.tickets.pages import Queue
 from itsm_tui.workflow.tickets.states import PENDING_REASONS, RESOLUTION_CODES
+
+if TYPE_CHECKING:
+    from itsm_tui.common.ticket_rows import TicketRow
+    from itsm_tui.workflow.sla.time_left import Progress
+    from itsm_tui.workflow.tickets import TicketView
 
 app = typer.Typer(help="Incidents and service requests: open, work, escalate, resolve, audit.")
 
@@ -22,7 +35,7 @@ ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (kept in the ticke
 def _done(view: TicketView, as_json: bool) -> None:
     """After a change: the ticket as JSON, or one line saying where it stands now."""
     if as_json:
-        print_json(view)
+        print_object(view)
         return
     who = view.assignee_name or "unassigned"
     say(
@@ -51,10 +64,11 @@ def create(
     assignee: Annotated[str | None, typer.Option("--to", help="Assign to this login.")] = None,
     ci: Annotated[list[str], typer.Option("--ci", help="Affected CI; repeat for several.")] = [],  # noqa: B006
     as_json: JsonOpt = False,
+    only_number: QuietOpt = False,
 ) -> None:
     """Open an incident or service request (priority from impact × urgency)."""
     st = state(ctx)
-    draft = TicketDraft(
+    draft = flow.TicketDraft(
         title=title,
         description=description,
         type=type_,
@@ -66,7 +80,8 @@ def create(
         assignee=assignee,
         cis=tuple(ci),
     )
-    _done(flow.create_ticket(st.site, st.actor(), draft), as_json)
+    view = flow.create_ticket(st.site, st.actor(), draft)
+    quiet(view.number) if only_number else _done(view, as_json)
 
 
 @app.command("show")
@@ -75,7 +90,7 @@ def show(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> Non
     st = state(ctx)
     detail = flow.show_ticket(st.site, st.actor(), number)
     if as_json:
-        print_json(detail)
+        print_object(detail.ticket, notes=detail.notes, contacts=detail.contacts)
         return
     v, zone = detail.ticket, st.settings.zone
     print_fields(
@@ -135,7 +150,7 @@ def list_(
         st.site, st.actor(), queue, status=status, priority=priority, after=after, limit=limit
     )
     if as_json:
-        print_json(page)
+        print_list((_row(r, page.sla.get(r.id)) for r in page.rows), page.next_after)
         return
     zone = st.settings.zone
     print_table(
@@ -156,35 +171,33 @@ def list_(
         ],
     )
     if page.next_after is not None:
-        say(f"more: --after {page.next_after}")
+        say(f"{len(page.rows)} shown, more: --after {page.next_after}")
+
+
+def _row(row: TicketRow, sla: Progress | None) -> dict[str, Any]:
+    """A queue row for scripts: ``assignee`` is a login everywhere, so the display name the
+    row carries is ``assignee_name`` (as in ``ticket show``); the row's resolution clock
+    (time left, business minutes) rides along as ``sla``."""
+    data = plain(row)
+    data["assignee_name"] = data.pop("assignee")
+    data["sla"] = plain(sla)
+    return data
 
 
 @app.command("history")
 def history(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> None:
-    """The ticket's audit trail: who changed what, when, old → new."""
+    """The ticket's audit trail: who changed what, when, old → new (local times)."""
     st = state(ctx)
-    entries = flow.ticket_history(st.site, st.actor(), number)
     if as_json:
-        print_json(entries)
+        print_list(flow.ticket_history(st.site, st.actor(), number))
         return
-    zone = st.settings.zone
+    from itsm_tui.workflow.history_text import readable_history
 
-    def describe(changes: dict[str, object]) -> str:
-        parts = []
-        for key, value in changes.items():
-            if isinstance(value, list) and len(value) == 2:
-                parts.append(f"{key}: {value[0]} → {value[1]}")
-            else:
-                parts.append(f"{key}: {value}")
-        return "; ".join(parts)
-
-    print_table(
-        ["when", "who", "action", "changes"],
-        [
-            (local(e.at, zone, "%Y-%m-%d %H:%M:%S"), e.actor_name, e.action, describe(e.changes))
-            for e in entries
-        ],
-    )
+    # One entry a block, one change a line: a table squeezes long changes into wrapped cells.
+    for line in readable_history(st.site, st.actor(), number):
+        say(f"{line.at}  {line.who}  {line.action}")
+        for change in line.changes:
+            say(f"    {change}")
 
 
 @app.command("claim")
@@ -294,7 +307,7 @@ def resume(
 def note(
     ctx: typer.Context,
     number: NumberArg,
-    text: Annotated[str, typer.Argument(help="The note, exactly as it should be kept.")],
+    text: Annotated[str, typer.Option("--text", help="The note, exactly as it should be kept.")],
     public: Annotated[bool, typer.Option("--public", help="A reply the caller sees.")] = False,
     as_json: JsonOpt = False,
 ) -> None:

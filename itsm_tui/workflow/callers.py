@@ -18,6 +18,8 @@ from itsm_tui.workflow.permissions import Action
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^[0-9+()\- ]{3,40}$")
+#: The most callers one search returns at once (the CLI's ``--limit`` allows as many).
+SEARCH_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -138,12 +140,38 @@ def add_caller(
     return _view(session, caller)
 
 
+@dataclass(frozen=True)
+class CallerPage:
+    """A page of a caller search; pass ``next_after`` back as ``after`` for the next one (None:
+    no more). Hotline staff type a few characters and the directory holds thousands, so a
+    search says when it stopped short rather than looking complete."""
+
+    items: list[CallerView]
+    next_after: int | None
+
+
+def _search(read: Read, text: str, limit: int, after: int | None) -> CallerPage:
+    if not 1 <= limit <= SEARCH_MAX:
+        raise Invalid(f"limit must be 1 to {SEARCH_MAX}.", field="limit")
+    if after is not None and read.session.get(Caller, after) is None:
+        raise NotFound(f"No caller #{after} to continue after.", field="after")
+    found = caller_queries.search(read.session, text, limit + 1, after)
+    more = len(found) > limit
+    items = [_view(read.session, c) for c in found[:limit]]
+    return CallerPage(items, items[-1].id if more else None)
+
+
 @query(Action.VIEW_TICKETS)
 def search_callers(read: Read, text: str, *, limit: int = 20) -> list[CallerView]:
     """Callers matching what the agent typed: name, phone, department or employee number."""
-    if not 1 <= limit <= 200:
-        raise Invalid("limit must be 1 to 200.", field="limit")
-    return [_view(read.session, c) for c in caller_queries.search(read.session, text, limit)]
+    return _search(read, text, limit, None).items
+
+
+@query(Action.VIEW_TICKETS)
+def find_callers(read: Read, text: str, *, limit: int = 20, after: int | None = None) -> CallerPage:
+    """One page of :func:`search_callers`' matches, after the caller ``after``: prefix matches
+    first, then substring matches, each by name."""
+    return _search(read, text, limit, after)
 
 
 @query(Action.VIEW_TICKETS)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from itsm_tui.cli import app, setup
+from itsm_tui.cli import app
 from itsm_tui.storage import migrate
 from itsm_tui.workflow import staff as staff_flow
 
@@ -21,7 +21,6 @@ Run = Callable[..., Any]
 def cli(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Run:
     """Run ``itsm --db URL …`` as the OS account ``ops`` (the first admin)."""
     monkeypatch.setattr(staff_flow, "os_login", lambda: "ops")
-    monkeypatch.setattr(setup, "os_login", lambda: "ops")
 
     def run(*args: str) -> Any:
         return runner.invoke(app, ["--db", db_url, *args])
@@ -46,7 +45,7 @@ def test_staff_add_list_and_set_role(cli: Run) -> None:
     assert added.exit_code == 0, added.output
     assert json.loads(added.stdout)["roles"] == ["agent"]
     listed = json.loads(cli("staff", "list", "--json").stdout)
-    assert [s["login"] for s in listed] == ["ops", "zhang.wei"]
+    assert [s["login"] for s in listed["items"]] == ["ops", "zhang.wei"]
     text = cli("staff", "list").stdout
     assert "张伟" in text and "agent" in text
     changed = cli("staff", "set-role", "zhang.wei", "--role", "engineer", "--tier", "2", "--json")

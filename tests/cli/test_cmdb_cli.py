@@ -50,7 +50,13 @@ def test_import_link_impact_export(itsm: Callable[..., Any], tmp_path: Path) -> 
     shown = _json(itsm("ci", "show", "ZC-1", "--json"))
     assert shown["relations"][0]["other"] == "business_service:OA"
     found = _json(itsm("ci", "search", "OA", "--json"))
-    assert {f["name"] for f in found} == {"OA", "OA-APP-01", "OA办公系统"}
+    assert {f["name"] for f in found["items"]} == {"OA", "OA-APP-01", "OA办公系统"}
+    assert found["next"] is None
+    first = _json(itsm("ci", "search", "OA", "--limit", "2", "--json"))
+    rest = _json(itsm("ci", "search", "OA", "--after", first["next"], "--json"))
+    assert [f["name"] for f in first["items"] + rest["items"]] == [
+        f["name"] for f in found["items"]
+    ]
     updated = _json(itsm("ci", "update", "ZC-1", "--set", "status=maintenance", "--json"))
     assert updated["status"] == "maintenance" and updated["version"] == 2
     out = itsm("ci", "export", "--format", "json")

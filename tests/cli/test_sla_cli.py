@@ -67,4 +67,4 @@ def test_status_explain_calendar_and_alerts(itsm: Callable[..., Any], tmp_path: 
     shown = json.loads(itsm("sla", "calendar", "show", "--json").stdout)
     assert shown["holidays"]["2026-12-01"] == "机房断电"
     alerts = itsm("alerts", "list", "--mine", "--json")
-    assert alerts.exit_code == 0 and json.loads(alerts.stdout) == []
+    assert alerts.exit_code == 0 and json.loads(alerts.stdout) == {"items": [], "next": None}

@@ -57,7 +57,7 @@ def test_call_to_resolution(as_: Callable[[str], Run]) -> None:
     )
     number = contact["ticket"]
     assert number == "INC000001" and contact["new_ticket"] is True
-    created = _json(agent1("ticket", "show", number, "--json"))["ticket"]
+    created = _json(agent1("ticket", "show", number, "--json"))
     assert created["priority"] == 3 and created["cis"] == ["OA办公系统"]
     again = _json(agent1("call", "log", "--caller", "E001", "--ticket", "inc1", "--json"))
     assert again["ticket"] == number and again["new_ticket"] is False
@@ -68,12 +68,12 @@ def test_call_to_resolution(as_: Callable[[str], Run]) -> None:
     assert escalated["tier"] == 2
     eng = as_("eng1")
     _json(eng("ticket", "claim", number, "--json"))
-    _json(eng("ticket", "note", number, "已重启应用服务", "--json"))
+    _json(eng("ticket", "note", number, "--text", "已重启应用服务", "--json"))
     resolved = _json(
         eng("ticket", "resolve", number, "--code", "fixed", "--text", "重启后恢复", "--json")
     )
     assert resolved["status"] == "resolved" and resolved["resolved_first_line"] is False
-    history = _json(eng("ticket", "history", number, "--json"))
+    history = _json(eng("ticket", "history", number, "--json"))["items"]
     assert [h["action"] for h in history] == [
         "create",
         "claim",
@@ -83,7 +83,7 @@ def test_call_to_resolution(as_: Callable[[str], Run]) -> None:
         "resolve",
     ]
     shown = _json(eng("ticket", "show", number, "--json"))
-    assert len(shown["contacts"]) == 2
+    assert shown["status"] == "resolved" and len(shown["contacts"]) == 2
 
 
 def test_list_pages_with_after(as_: Callable[[str], Run]) -> None:
@@ -91,7 +91,7 @@ def test_list_pages_with_after(as_: Callable[[str], Run]) -> None:
     for i in range(5):
         _json(agent1("ticket", "create", "--title", f"工单{i}", "--json"))
     first = _json(agent1("ticket", "list", "--queue", "group", "--limit", "2", "--json"))
-    assert [r["number"] for r in first["rows"]] == ["INC000005", "INC000004"]
+    assert [r["number"] for r in first["items"]] == ["INC000005", "INC000004"]
     second = _json(
         agent1(
             "ticket",
@@ -101,11 +101,11 @@ def test_list_pages_with_after(as_: Callable[[str], Run]) -> None:
             "--limit",
             "2",
             "--after",
-            str(first["next_after"]),
+            first["next"],
             "--json",
         )
     )
-    assert [r["number"] for r in second["rows"]] == ["INC000003", "INC000002"]
+    assert [r["number"] for r in second["items"]] == ["INC000003", "INC000002"]
 
 
 def test_refusals_exit_1_with_the_reason(as_: Callable[[str], Run]) -> None:

@@ -7,11 +7,14 @@ cards) draws these before any database code is loaded.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from itsm_tui.common.ticket_rows import TicketRow
-from itsm_tui.workflow.sla.time_left import Progress
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from itsm_tui.common.ticket_rows import TicketRow
+    from itsm_tui.workflow.sla.time_left import Progress
 
 
 class Queue(StrEnum):

@@ -1,0 +1,61 @@
+"""A command that fails for a reason the workflow did not foresee — the database unreachable, a
+disk full, a bug — says what failed in one line (as JSON with ``--json``) and exits 1, and the
+traceback goes to a log file for whoever looks into it, never onto a script's output.
+
+Why here and not in the workflow: refusals are the workflow's (``DomainError``); this is what is
+left, seen from the command line. Database errors are recognised by their package's name, so
+the command line imports no database code to tell them apart.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+
+from itsm_tui.cli.output import complain, error_object, print_error
+from itsm_tui.common.locations import APP_NAME
+
+_DATABASE_PACKAGES = ("sqlalchemy", "psycopg", "sqlite3")
+
+
+def log_path() -> Path:
+    """``$XDG_STATE_HOME/itsm-tui/itsm.log``: state, not data — it may be deleted at will."""
+    from platformdirs import user_state_path
+
+    return user_state_path(APP_NAME) / "itsm.log"
+
+
+def report_failure(exc: BaseException, as_json: bool) -> None:
+    """One line naming what failed and what to do; the traceback appended to the log."""
+    database = type(exc).__module__.split(".")[0] in _DATABASE_PACKAGES
+    lines = str(exc).strip().splitlines()
+    what = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    if database:
+        message = f"the database could not be used ({what}); check --db or ITSM_DATABASE_URL"
+    else:
+        message = f"the command failed ({what})"
+    logged = _log(exc)
+    if logged is not None:
+        message += f"; details in {logged}"
+    if as_json:
+        print_error(error_object("database" if database else "internal", message, None))
+    else:
+        complain(message)
+
+
+def _log(exc: BaseException) -> Path | None:
+    """Append the traceback with the time and the command; None if the log cannot be written
+    (the one line still tells the user what failed)."""
+    path = log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as log:
+            stamp = datetime.now(UTC).isoformat(timespec="seconds")
+            log.write(f"{stamp} pid {os.getpid()}: {' '.join(sys.argv)}\n")
+            log.write("".join(traceback.format_exception(exc)) + "\n")
+    except OSError:
+        return None
+    return path

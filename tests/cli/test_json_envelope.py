@@ -1,0 +1,224 @@
+"""Every command's ``--json`` in the one envelope a script can rely on (README, "JSON output").
+
+The commands are read from the command tree itself, so a new command fails
+``test_every_command_is_walked`` until it is added to the walk below with a real invocation.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from itsm_tui.cli import app
+from itsm_tui.workflow import staff as staff_flow
+from tests.conftest import Desk
+
+runner = CliRunner()
+Path_ = tuple[str, ...]
+
+#: Commands with no ``--json``, and why.
+NO_JSON: dict[Path_, str] = {
+    ("scheduler",): "runs until stopped and logs what its jobs do",
+    ("ci", "export"): "writes the CSV or JSON file format that ci import reads",
+}
+#: Commands whose JSON is a list: {"items": [...], "next": cursor or null}.
+LISTS = {"list", "search", "history"}
+NEW = "new database"
+
+
+def command_paths(group: Any = None, prefix: Path_ = ()) -> Iterator[Path_]:
+    group = group or typer.main.get_command(app)
+    ctx = typer.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        if hasattr(command, "list_commands"):
+            yield from command_paths(command, (*prefix, name))
+        else:
+            yield (*prefix, name)
+
+
+def walk(tmp: Path) -> list[tuple[str, list[str]]]:
+    """(login, arguments) for every command with ``--json``, in an order that works on a
+    fresh desk: each ticket operation finds the ticket in a state that allows it. ``NEW``
+    runs as the first admin of a new, empty database."""
+    cis = tmp / "cis.csv"
+    cis.write_text("asset_tag,class,name,kind\nZC-9,server,OA-APP-09,virtual\n", encoding="utf-8")
+    calendar = tmp / "cal.toml"
+    calendar.write_text('[holidays]\n2026-12-01 = "机房断电"\n', encoding="utf-8")
+    policies = tmp / "policies.toml"
+    t = "INC000001"
+    return [
+        ("admin", ["init"]),
+        ("admin", ["db", "current"]),
+        ("admin", ["db", "upgrade"]),
+        ("admin", ["staff", "add", "zhou.qi", "--name", "周七"]),
+        ("admin", ["staff", "list"]),
+        ("admin", ["staff", "set-role", "zhou.qi", "--role", "agent"]),
+        ("agent1", ["staff", "whoami"]),
+        ("admin", ["group", "add", "network", "--name", "网络", "--tier", "2"]),
+        ("admin", ["group", "add-member", "network", "zhou.qi"]),
+        ("admin", ["group", "remove-member", "network", "zhou.qi"]),
+        ("admin", ["group", "list"]),
+        ("admin", ["category", "add", "hw", "--name", "硬件"]),
+        ("admin", ["category", "list"]),
+        ("agent1", ["caller", "add", "李四", "--phone", "010-1234"]),
+        ("agent1", ["caller", "search", "王"]),
+        ("agent1", ["caller", "show", "E001"]),
+        ("agent1", ["call", "log", "--caller", "E001", "--title", "OA系统登录缓慢"]),
+        ("agent1", ["ticket", "create", "--title", "打印机卡纸"]),
+        ("agent1", ["ticket", "show", t]),
+        ("agent1", ["ticket", "list"]),
+        ("agent1", ["ticket", "claim", t]),
+        ("agent1", ["ticket", "assign", t, "--to", "agent2"]),
+        ("agent2", ["ticket", "note", t, "--text", "已联系用户"]),
+        ("agent2", ["ticket", "update", t, "--impact", "2"]),
+        ("agent2", ["ticket", "pending", t, "--reason", "customer"]),
+        ("agent2", ["ticket", "resume", t]),
+        ("agent2", ["ticket", "flag", t, "--reason", "用户投诉"]),
+        ("agent2", ["ticket", "escalate", t, "--group", "server", "--reason", "需要二线"]),
+        ("eng1", ["ticket", "return", t, "--group", "hotline", "--reason", "一线可处理"]),
+        ("sup", ["ticket", "priority", t, "--priority", "2", "--reason", "领导关注"]),
+        ("agent1", ["ticket", "claim", t]),
+        ("agent1", ["ticket", "resolve", t, "--code", "fixed", "--text", "重启后恢复"]),
+        ("agent1", ["ticket", "reopen", t, "--reason", "又坏了"]),
+        ("agent1", ["ticket", "resolve", t, "--code", "fixed", "--text", "换了硬盘"]),
+        ("agent1", ["ticket", "close", t]),
+        ("agent1", ["ticket", "history", t]),
+        ("agent1", ["ticket", "cancel", "INC000002", "--reason", "重复"]),
+        ("sup", ["settings", "show"]),
+        ("sup", ["settings", "set", "reopen_window_days", "14"]),
+        ("eng1", ["ci", "add", "DB-01", "--class", "server", "--set", "kind=virtual"]),
+        ("eng1", ["ci", "update", "DB-01", "--set", "status=maintenance"]),
+        ("eng1", ["ci", "import", str(cis)]),
+        ("eng1", ["ci", "link", "OA办公系统", "runs_on", "DB-01"]),
+        ("eng1", ["ci", "search", "OA"]),
+        ("eng1", ["ci", "show", "DB-01"]),
+        ("eng1", ["ci", "impact", "DB-01"]),
+        (
+            "eng1",
+            ["ci", "attach", "DB-01", "--kind", "manual", "--title", "手册", "--version", "2"],
+        ),
+        ("eng1", ["ci", "unlink", "OA办公系统", "runs_on", "DB-01"]),
+        ("sup", ["sla", "deadline", "--priority", "P2", "--from", "2026-09-30T16:00"]),
+        ("sup", ["sla", "calc", "--from", "2026-11-27T11:30", "--minutes", "30"]),
+        ("sup", ["sla", "status", "INC000002"]),
+        ("sup", ["sla", "explain", "INC000002"]),
+        ("sup", ["sla", "calendar", "show"]),
+        ("sup", ["sla", "calendar", "import", str(calendar)]),
+        ("sup", ["sla", "policy", "show"]),
+        ("sup", ["sla", "policy", "set", "--priority", "P3", "--resolution", "900"]),
+        ("sup", ["sla", "policy", "set", "--priority", "P3", "--file", str(policies)]),
+        ("sup", ["alerts", "list"]),
+        (NEW, ["demo", "--tickets", "20"]),  # the demo loads only into a new database
+    ]
+
+
+def path_of(args: list[str], paths: set[Path_]) -> Path_:
+    return next(p for p in paths if tuple(args[: len(p)]) == p)
+
+
+@pytest.fixture
+def itsm(
+    desk: Desk, db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Callable[..., Any]:
+    def run(login: str, *args: str) -> Any:
+        url = db_url
+        if login == NEW:
+            login, url = "ops", f"sqlite:///{tmp_path / 'new.db'}"
+            monkeypatch.setattr(staff_flow, "os_login", lambda: login)
+            assert runner.invoke(app, ["--db", url, "init"]).exit_code == 0
+        monkeypatch.setattr(staff_flow, "os_login", lambda: login)
+        return runner.invoke(app, ["--db", url, *args])
+
+    return run
+
+
+def test_every_command_is_walked(tmp_path: Path) -> None:
+    paths = set(command_paths())
+    walked = {path_of(args, paths) for _, args in walk(tmp_path)}
+    assert paths - walked - set(NO_JSON) == set()
+
+
+def test_every_command_prints_the_envelope(itsm: Callable[..., Any], tmp_path: Path) -> None:
+    paths = set(command_paths())
+    policies = tmp_path / "policies.toml"
+    shown = json.loads(itsm("sup", "sla", "policy", "show", "--json").stdout)
+    policies.write_text(_toml(shown["policies"]), encoding="utf-8")
+    ticket_fields: set[str] | None = None
+    for login, args in walk(tmp_path):
+        result = itsm(login, *args, "--json")
+        assert result.exit_code == 0, (args, result.output)
+        data = json.loads(result.stdout)
+        path = path_of(args, paths)
+        assert isinstance(data, dict) and "error" not in data, args
+        if path[-1] in LISTS:
+            assert set(data) == {"items", "next"}, args
+            assert isinstance(data["items"], list) and data["next"] is None, args
+            assert all(isinstance(item, dict) for item in data["items"]), args
+        else:
+            assert data and "items" not in data, args
+        if path[0] == "ticket" and path[-1] not in LISTS:
+            ticket_fields = ticket_fields or set(data) - {"notes", "contacts"}
+            assert ticket_fields <= set(data), args  # every action prints the whole ticket
+
+
+def test_a_field_has_one_meaning(itsm: Callable[..., Any]) -> None:
+    itsm("agent1", "ticket", "create", "--title", "x", "--to", "agent1")
+    row = json.loads(itsm("agent1", "ticket", "list", "--json").stdout)["items"][0]
+    shown = json.loads(itsm("agent1", "ticket", "show", "INC1", "--json").stdout)
+    assert shown["assignee"] == "agent1" and shown["assignee_name"] == "钱一"
+    assert row["assignee_name"] == "钱一" and row.get("assignee") in (None, "agent1")
+    assert row["group"] == shown["group"] == "hotline"
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["staff", "list", "--bogus"], "--bogus"),
+        (["ticket", "show"], "NUMBER"),
+        (["ticket", "list", "--queue", "nope"], "--queue"),
+        (["ticket", "frobnicate"], None),
+        (["--bogus", "staff", "list"], "--bogus"),
+        (["settings", "set", "reopen_window_days", "{oops"], "VALUE"),
+    ],
+)
+def test_usage_errors_with_json_are_json_exit_2(
+    itsm: Callable[..., Any], args: list[str], field: str | None
+) -> None:
+    result = itsm("sup", *args, "--json")
+    assert result.exit_code == 2, result.output
+    error = json.loads(result.stdout)
+    assert set(error) == {"error", "message", "field"}
+    assert error["error"] == "usage" and error["field"] == field and error["message"]
+    plain = itsm("sup", *args)
+    assert plain.exit_code == 2 and not plain.stdout and plain.stderr.startswith("Usage:")
+
+
+def test_every_command_reports_usage_errors_as_json() -> None:
+    for path in command_paths():
+        result = runner.invoke(app, [*path, "--no-such-option", "--json"])
+        assert result.exit_code == 2, path
+        assert json.loads(result.stdout)["field"] == "--no-such-option", path
+
+
+def test_refusals_always_name_a_field(itsm: Callable[..., Any]) -> None:
+    result = itsm("agent1", "ticket", "claim", "INC9", "--json")
+    assert result.exit_code == 1
+    assert set(json.loads(result.stdout)) >= {"error", "message", "field"}
+
+
+def _toml(policies: list[dict[str, Any]]) -> str:
+    """``policy show``'s policies as the TOML ``policy set --file`` reads."""
+    out = []
+    for p in policies:
+        out.append("[[policy]]")
+        for key, value in p.items():
+            if value is not None and not isinstance(value, dict | list):
+                out.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+    return "\n".join(out) + "\n"

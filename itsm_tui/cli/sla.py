@@ -10,6 +10,7 @@ import typer
 from itsm_tui.cli.common import JsonOpt, NumberArg
 from itsm_tui.cli.output import local, print_fields, print_list, print_object, print_table, say
 from itsm_tui.cli.state import state
+from itsm_tui.common.domain import PRIORITY_LEVELS
 from itsm_tui.common.errors import Invalid
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ alerts_app = typer.Typer(help="The SLA alert inbox.")
 
 def _priority(text: str) -> int:
     value = text.upper().removeprefix("P")
-    if not value.isdigit() or int(value) not in range(1, 6):
+    if not value.isdigit() or int(value) not in PRIORITY_LEVELS:
         raise Invalid(f"priority must be P1 … P5, not {text!r}.", field="priority")
     return int(value)
 

@@ -180,6 +180,7 @@ def _row(row: TicketRow, sla: Progress | None) -> dict[str, Any]:
     (time left, business minutes) rides along as ``sla``."""
     data = plain(row)
     data["assignee_name"] = data.pop("assignee")
+    data["assignee"] = data.pop("assignee_login")
     data["sla"] = plain(sla)
     return data
 

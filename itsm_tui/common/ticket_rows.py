@@ -25,7 +25,7 @@ class TicketRow:
     title: str
     caller: str | None
     group: str | None
-    assignee: str | None
+    assignee: str | None  # the display name, as the queue shows it
     opened_at: datetime
     response_due_at: datetime | None
     resolution_due_at: datetime | None
@@ -35,6 +35,7 @@ class TicketRow:
     sla_policy: str | None = None  # with the one below: time left and elapsed % (sla.progress)
     resolution_elapsed_min: int | None = None
     ci: str | None = None
+    assignee_login: str | None = None  # for scripts: ``assignee`` in the CLI's JSON is a login
 
 
 @dataclass(frozen=True)

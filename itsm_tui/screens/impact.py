@@ -19,10 +19,8 @@ from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.cmdb import ImpactReport, analyse
-from itsm_tui.workflow.cmdb.impact import LISTED, MAX_DEPTH, SERVICE, Affected
+from itsm_tui.workflow.cmdb.impact import DEPTH, LISTED, MAX_DEPTH, SERVICE, Affected
 from itsm_tui.workflow.site import Actor, Site
-
-DEFAULT_DEPTH = 6
 
 
 class ImpactScreen(ReportsFailures, Screen[None]):
@@ -36,7 +34,7 @@ class ImpactScreen(ReportsFailures, Screen[None]):
     def __init__(self, site: Site, actor: Actor, refs: list[str], title: str) -> None:
         super().__init__()
         self.site, self.actor, self.refs, self.title_text = site, actor, refs, title
-        self.depth = DEFAULT_DEPTH
+        self.depth = DEPTH
         self.report: ImpactReport | None = None
 
     def compose(self) -> ComposeResult:

@@ -101,6 +101,7 @@ def queue_page(
             col(Ticket.sla_policy),
             col(Ticket.resolution_elapsed_min),
             _first_ci(),
+            col(assignee.login),
         )
         .select_from(page)
         .join(Ticket, col(Ticket.id) == page.c.id)

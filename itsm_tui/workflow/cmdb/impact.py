@@ -31,6 +31,7 @@ from itsm_tui.workflow.permissions import Action
 UPSTREAM = q.Edges(to_source=DEPENDS_FORWARD, to_target=DEPENDS_REVERSED)
 DOWNSTREAM = q.Edges(to_source=DEPENDS_REVERSED, to_target=DEPENDS_FORWARD + DOWNSTREAM_ONLY)
 MAX_DEPTH = 12
+DEPTH = 6  # hops a report follows unless asked: a rack or a core switch reaches most CIs by then
 SERVICE = "business_service"
 LISTED = 200  # CIs listed each way in a report; all of them are counted, every service listed
 
@@ -144,7 +145,7 @@ def impact_of(
 
 @query(Action.VIEW_CMDB)
 def analyse(
-    read: Read, refs: Sequence[str], *, depth: int = 6, listed: int | None = LISTED
+    read: Read, refs: Sequence[str], *, depth: int = DEPTH, listed: int | None = LISTED
 ) -> ImpactReport:
     """What is hit if the CIs named by ``refs`` go down or change: business services with the
     chain that explains each, everything else upstream, what they need downstream, and the
@@ -169,13 +170,13 @@ class ServicesAtStake:
 
 
 @query(Action.VIEW_TICKETS)
-def services_at_stake(read: Read, number: str, *, depth: int = 6) -> ServicesAtStake:
+def services_at_stake(read: Read, number: str, *, depth: int = DEPTH) -> ServicesAtStake:
     """The business services a ticket's CIs put at stake, and whether a major incident is
     suggested: an open incident whose CIs hit a critical (level 1) service."""
     return stake_of(read, find_ticket(read.session, number), depth=depth)
 
 
-def stake_of(read: Read, ticket: Ticket, *, depth: int = 6) -> ServicesAtStake:
+def stake_of(read: Read, ticket: Ticket, *, depth: int = DEPTH) -> ServicesAtStake:
     """:func:`services_at_stake` for a ticket already read, inside a read already open."""
     ci_ids = list(
         read.session.exec(select(TicketCI.ci_id).where(TicketCI.ticket_id == ticket.id)).all()

@@ -15,17 +15,15 @@ seconds it took.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
+from benchmarks.scratch import scratch_database
 from itsm_tui.common.config import Settings
 from itsm_tui.storage import migrate
 from itsm_tui.storage.engine import make_engine
@@ -34,38 +32,13 @@ from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.staff import bootstrap_admin
 
 
-def _database(url: str | None) -> tuple[str, object]:
-    """A fresh database URL (SQLite in a temporary folder, or a new PostgreSQL schema) and what
-    to remove afterwards."""
-    if url is None:
-        folder = Path(tempfile.mkdtemp(prefix="itsm-upgrade-bench-"))
-        return f"sqlite:///{folder / 'bench.db'}", folder
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in url else "?"
-    return f"{url}{sep}options=-csearch_path%3D{schema}", (admin, schema)
-
-
-def _drop(token: object) -> None:
-    if isinstance(token, Path):
-        shutil.rmtree(token, ignore_errors=True)
-    if isinstance(token, tuple):
-        admin, schema = token
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tickets", type=int, default=50_000)
     parser.add_argument("--from", dest="start", default="0005", help="revision to load at")
     parser.add_argument("--db", help="PostgreSQL URL (default: SQLite in /tmp)")
     args = parser.parse_args()
-    url, token = _database(args.db)
-    try:
+    with scratch_database(args.db, "upgrade-bench") as url:
         engine = make_engine(url)
         migrate.upgrade(engine, args.start)
         site = Site(engine, settings=Settings(database_url=url))
@@ -86,8 +59,6 @@ def main() -> None:
             print(f"{table:<12} {count:>10,} rows")
         print(f"took         {took:10.2f} s")
         engine.dispose()
-    finally:
-        _drop(token)
 
 
 if __name__ == "__main__":

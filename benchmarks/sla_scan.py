@@ -21,18 +21,15 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
-import shutil
 import sys
-import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, text
 
+from benchmarks.scratch import scratch_database
 from itsm_tui.common.clock import FrozenClock
 from itsm_tui.storage import migrate
 from itsm_tui.storage.bulk import bulk_insert, next_id, reset_sequence, to_db_time
@@ -52,29 +49,6 @@ TICKET_COLUMNS = (
     "resolved_first_line", "priority_overridden", "version",
 )  # fmt: skip
 JOURNAL_COLUMNS = ("id", "entity", "entity_id", "action", "actor_id", "at", "changes")
-
-
-def _database(url: str | None) -> tuple[str, object]:
-    """A fresh database URL (and a clean-up token)."""
-    if url is None:
-        folder = Path(tempfile.mkdtemp(prefix="itsm-sla-bench-"))
-        return f"sqlite:///{folder / 'bench.db'}", folder
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in url else "?"
-    return f"{url}{sep}options=-csearch_path%3D{schema}", (admin, schema)
-
-
-def _drop(token: object) -> None:
-    if isinstance(token, Path):  # SQLite: the folder of the database file (and its WAL)
-        shutil.rmtree(token, ignore_errors=True)
-    if isinstance(token, tuple):
-        admin, schema = token
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 def load(url: str, open_count: int, due: int) -> Site:
@@ -121,25 +95,24 @@ def measure(
 ) -> tuple[float, float, int, float]:
     """Seconds of the due query and of the whole scan, the alerts raised, and the scan's CPU
     seconds in this process (SQLite's work included: steadier than wall time on a busy host)."""
-    db, token = _database(url)
-    site = load(db, open_count, due)
-    try:
-        started = time.perf_counter()
-        with read_session(site.engine) as session:
-            found = len(scan.due_ticket_ids(session, NOW, limit=10 * due or 1))
-        query = time.perf_counter() - started
-        started, cpu = time.perf_counter(), time.process_time()
-        if profile is not None:
-            profile.enable()
-        report = scan.scan(site, limit=1000, per_transaction=per_transaction)
-        if profile is not None:
-            profile.disable()
-        total, cpu = time.perf_counter() - started, time.process_time() - cpu
-        assert found == due and report.alerts == due, (found, report)
-        return query, total, report.alerts, cpu
-    finally:
-        site.close()
-        _drop(token)
+    with scratch_database(url, "sla-bench") as db:
+        site = load(db, open_count, due)
+        try:
+            started = time.perf_counter()
+            with read_session(site.engine) as session:
+                found = len(scan.due_ticket_ids(session, NOW, limit=10 * due or 1))
+            query = time.perf_counter() - started
+            started, cpu = time.perf_counter(), time.process_time()
+            if profile is not None:
+                profile.enable()
+            report = scan.scan(site, limit=1000, per_transaction=per_transaction)
+            if profile is not None:
+                profile.disable()
+            total, cpu = time.perf_counter() - started, time.process_time() - cpu
+            assert found == due and report.alerts == due, (found, report)
+            return query, total, report.alerts, cpu
+        finally:
+            site.close()
 
 
 def main() -> None:

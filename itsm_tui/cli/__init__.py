@@ -61,6 +61,8 @@ def _command(name: str) -> TyperCommand | TyperGroup:
     else:  # one command function: a Typer of one command is that command
         single = typer.Typer(add_completion=False, rich_markup_mode=None)
         single.command(name)(target)
+        # get_command is typed as returning a click Command; for a Typer of one command it
+        # returns that command as a TyperCommand, which the annotation above says.
         command = typer.main.get_command(single)  # type: ignore[assignment]
     command.name = name
     return command

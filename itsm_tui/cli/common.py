@@ -86,6 +86,8 @@ class LazyGroup(LightGroup):
                 self.commands[cmd_name] = LazyGroup(self._groups[cmd_name], cmd_name)
             else:
                 return None
+        # The inherited ``commands`` is typed for any click Command; this group stores only
+        # Typer's commands and groups in it (just above), which is what the signature promises.
         return self.commands[cmd_name]  # type: ignore[return-value]
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:

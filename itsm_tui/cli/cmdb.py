@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from itsm_tui.cli.common import JsonOpt, QuietOpt
+from itsm_tui.cli.ids import AfterOpt, reference
 from itsm_tui.cli.output import (
     err_console,
     plain,
@@ -27,7 +28,10 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="Configuration items: search, show, impact, link, import, export.")
 
-CIArg = Annotated[str, typer.Argument(metavar="CI", help="Asset tag, #id, name or class:name.")]
+CIArg = Annotated[
+    str,
+    typer.Argument(parser=reference, metavar="CI", help="Asset tag, #id, name or class:name."),
+]
 SetOpt = Annotated[
     list[str],
     typer.Option("--set", metavar="FIELD=VALUE", help="A field or class attribute; repeat."),
@@ -100,9 +104,7 @@ def search(
     ci_class: Annotated[str | None, typer.Option("--class", help="Only this class.")] = None,
     status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Rows per page.")] = 50,
-    after: Annotated[
-        int | None, typer.Option(help="Continue after this id (the previous page's next).")
-    ] = None,
+    after: AfterOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Find CIs by name prefix, asset tag or IP, by id, one page at a time."""
@@ -169,7 +171,9 @@ def show(ctx: typer.Context, ci: CIArg, as_json: JsonOpt = False) -> None:
 @app.command("impact")
 def impact(
     ctx: typer.Context,
-    cis: Annotated[list[str], typer.Argument(metavar="CI...", help="CIs down or changing.")],
+    cis: Annotated[
+        list[str], typer.Argument(parser=reference, metavar="CI...", help="CIs down or changing.")
+    ],
     depth: Annotated[int, typer.Option(min=1, max=12, help="Hops to follow.")] = 6,
     every: Annotated[
         bool,
@@ -211,7 +215,7 @@ def link(
     ctx: typer.Context,
     source: CIArg,
     kind: Annotated[str, typer.Argument(metavar="TYPE", help="runs_on, depends_on, …")],
-    target: Annotated[str, typer.Argument(metavar="TARGET")],
+    target: Annotated[str, typer.Argument(parser=reference, metavar="TARGET")],
     as_json: JsonOpt = False,
 ) -> None:
     """Record SOURCE <TYPE> TARGET, e.g. `itsm ci link OA runs_on OA-APP-01`."""
@@ -227,7 +231,7 @@ def unlink(
     ctx: typer.Context,
     source: CIArg,
     kind: Annotated[str, typer.Argument(metavar="TYPE")],
-    target: Annotated[str, typer.Argument(metavar="TARGET")],
+    target: Annotated[str, typer.Argument(parser=reference, metavar="TARGET")],
     as_json: JsonOpt = False,
 ) -> None:
     """Remove the relationship SOURCE <TYPE> TARGET."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TextIO, cast
 
 import typer
 
@@ -19,6 +20,7 @@ from itsm_tui.cli.output import (
     print_table,
     quiet,
     say,
+    shown,
 )
 from itsm_tui.cli.state import state
 from itsm_tui.common.errors import Invalid
@@ -356,8 +358,35 @@ def export(
     st = state(ctx)
     actor = st.actor()
     if output is None:
-        exporting.export(st.site, actor, sys.stdout, fmt=fmt, kind=kind, ci_class=ci_class)
+        exporting.export(st.site, actor, _shown(sys.stdout), fmt=fmt, kind=kind, ci_class=ci_class)
         return
     with output.open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as out:
-        count = exporting.export(st.site, actor, out, fmt=fmt, kind=kind, ci_class=ci_class)
-    err_console().print(f"{count} rows written to {output}")
+        count = exporting.export(st.site, actor, _shown(out), fmt=fmt, kind=kind, ci_class=ci_class)
+    err_console().print(shown(f"{count} rows written to {output}"), soft_wrap=True)
+
+
+def _shown(out: TextIO) -> TextIO:
+    """``out`` as it is for a file or a pipe (the data exactly, for ``ci import``); for a
+    terminal, a writer that escapes what the terminal would act on, as every other view does:
+    a CI named ``ctl\\x1b]0;pwned\\x07\\x1b[2J`` must not retitle and clear the screen."""
+    return cast(TextIO, _TerminalWriter(out)) if out.isatty() else out
+
+
+class _TerminalWriter(io.TextIOBase):
+    """Writes each chunk with its controls escaped. The CSV writer hands over one whole row a
+    call, ending in CR LF: that row end stays a line end; a CR inside a cell is shown escaped."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        ends = text.endswith("\r\n")
+        body = text[:-2] if ends else text
+        self._out.write(shown(body) + ("\n" if ends else ""))
+        return len(text)
+
+    def flush(self) -> None:
+        self._out.flush()

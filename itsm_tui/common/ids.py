@@ -1,14 +1,15 @@
 """Row ids as people type them: ``--after 123``, ``#123``.
 
-Every id column is a 64-bit integer on both databases, and the drivers refuse to bind a larger
-number (SQLite raises ``OverflowError``, PostgreSQL a numeric-range error), so an id typed
-beyond that range must be refused before any query is built. Only ASCII digits make an id:
-``"²".isdigit()`` is true, yet ``int("²")`` fails.
+Every id column is an ``INTEGER``: 32 bits on PostgreSQL (``integer out of range`` past
+2,147,483,647), 64 on SQLite (``OverflowError`` past 2^63 - 1). An id typed beyond the smaller
+range is refused before any query is built, so both databases answer alike and no row can be
+missed: PostgreSQL cannot hold a larger id. Only ASCII digits make an id: ``"²".isdigit()`` is
+true, yet ``int("²")`` fails.
 """
 
 from __future__ import annotations
 
-MAX_ID = 2**63 - 1  # the largest BIGINT, on SQLite and PostgreSQL alike
+MAX_ID = 2**31 - 1  # the largest PostgreSQL INTEGER: no row of either database has a larger id
 
 
 def parse_id(text: str) -> int | None:

@@ -68,7 +68,7 @@ def test_a_title_is_one_line_refused_not_folded(desk: Desk) -> None:
     site, agent = desk.site, desk.agent1
     number = _open(desk)
     for br in ("\n", "\r\n", "\r", "\u2028", "\x85"):
-        with pytest.raises(Invalid, match="one line.*description") as refused:
+        with pytest.raises(Invalid, match=r"one line.*description") as refused:
             t.create_ticket(site, agent, t.TicketDraft(title=f"OA系统{br}登录缓慢"))
         assert refused.value.field == "title"
         with pytest.raises(Invalid, match="one line"):

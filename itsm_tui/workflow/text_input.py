@@ -23,6 +23,7 @@ from itsm_tui.common.textsafe import visible
 _NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 #: What ``str.splitlines`` breaks at: a terminal, a mail header or a one-line list cell would.
 _LINE_BREAK = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+_LINE_BREAKS = re.compile(f"{_LINE_BREAK.pattern}+")
 
 
 def storable(name: str, value: str) -> str:
@@ -37,6 +38,18 @@ def storable(name: str, value: str) -> str:
         "check the encoding of the terminal or the file it came from.",
         field=name,
     )
+
+
+def text_only(value: str) -> str:
+    """Text stored before these rules (or written around them) with what they refuse dropped:
+    NUL and lone surrogates. For text the workflow carries from an old record into a new one,
+    where refusing would leave the user nothing they could fix."""
+    return _NOT_TEXT.sub("", value)
+
+
+def folded(value: str) -> str:
+    """:func:`text_only`, on one line: each run of line breaks (a CR LF) becomes a space."""
+    return text_only(_LINE_BREAKS.sub(" ", value))
 
 
 def one_line(name: str, value: str, *, hint: str = "") -> str:

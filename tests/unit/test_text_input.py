@@ -113,3 +113,16 @@ def test_an_id_beyond_64_bits_is_no_caller_not_a_crash(desk: Desk) -> None:
     with pytest.raises(NotFound) as refused:
         callers.find_callers(desk.site, desk.agent1, "王", after=2**64)
     assert refused.value.field == "after"
+
+
+def test_a_title_stored_before_the_rule_does_not_block_a_follow_up(desk: Desk) -> None:
+    """An old ticket whose title holds a line break can still be reopened past the window: the
+    follow-up takes the title on one line instead of being refused for it."""
+    number = _open(desk)
+    t.resolve(desk.site, desk.agent1, number, code="fixed", text="已修复")
+    with Session(desk.site.engine) as s:
+        s.exec(select(Ticket).where(Ticket.number == number)).one().title = "OA系统\r\n登录缓慢"
+        s.commit()
+    desk.site.clock.advance(days=8)  # type: ignore[attr-defined]
+    follow = t.reopen(desk.site, desk.agent2, number, reason="又出现了")
+    assert follow.title == "OA系统 登录缓慢" and follow.related_number == number

@@ -71,7 +71,7 @@ def log_contact(
         caller_id=caller_row.id if caller_row else (target.caller_id if target else None),
         agent_id=tx.actor.id,
         ticket_id=target.id if target else None,
-        summary=summary or (target.title[:SUMMARY_MAX] if target else ""),
+        summary=summary or (text_input.folded(target.title)[:SUMMARY_MAX] if target else ""),
         occurred_at=tx.now,
     )
     session.add(contact)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from itsm_tui.cli.common import JsonOpt, QuietOpt
+from itsm_tui.cli.ids import AfterOpt, reference
 from itsm_tui.cli.output import (
     local,
     print_fields,
@@ -62,9 +63,7 @@ def search(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(help="Start of a name, phone, department or number.")],
     limit: Annotated[int, typer.Option(help="At most this many (1 to 200).")] = 20,
-    after: Annotated[
-        int | None, typer.Option(help="Continue after this caller id (the previous page's next).")
-    ] = None,
+    after: AfterOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Find callers by name, phone, department or employee number (prefix matches first)."""
@@ -88,7 +87,12 @@ def search(
 @app.command("show")
 def show(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="#id, employee number, phone or exact name.")],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            parser=reference, metavar="CALLER", help="#id, employee number, phone or exact name."
+        ),
+    ],
     as_json: JsonOpt = False,
 ) -> None:
     """Show a caller and their recent tickets."""
@@ -123,7 +127,8 @@ def show(
 def log(
     ctx: typer.Context,
     caller: Annotated[
-        str | None, typer.Option(help="Caller: #id, employee number, phone or exact name.")
+        str | None,
+        typer.Option(parser=reference, help="Caller: #id, employee number, phone or exact name."),
     ] = None,
     channel: Annotated[Channel, typer.Option(help="How they reached us.")] = Channel.PHONE,
     summary: Annotated[str, typer.Option(help="What the contact was about.")] = "",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TextIO, cast
 
 import typer
 
 from itsm_tui.cli.common import JsonOpt, QuietOpt
+from itsm_tui.cli.ids import AfterOpt, reference
 from itsm_tui.cli.output import (
     err_console,
     plain,
@@ -18,6 +20,7 @@ from itsm_tui.cli.output import (
     print_table,
     quiet,
     say,
+    shown,
 )
 from itsm_tui.cli.state import state
 from itsm_tui.common.errors import Invalid
@@ -27,7 +30,10 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="Configuration items: search, show, impact, link, import, export.")
 
-CIArg = Annotated[str, typer.Argument(metavar="CI", help="Asset tag, #id, name or class:name.")]
+CIArg = Annotated[
+    str,
+    typer.Argument(parser=reference, metavar="CI", help="Asset tag, #id, name or class:name."),
+]
 SetOpt = Annotated[
     list[str],
     typer.Option("--set", metavar="FIELD=VALUE", help="A field or class attribute; repeat."),
@@ -100,9 +106,7 @@ def search(
     ci_class: Annotated[str | None, typer.Option("--class", help="Only this class.")] = None,
     status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Rows per page.")] = 50,
-    after: Annotated[
-        int | None, typer.Option(help="Continue after this id (the previous page's next).")
-    ] = None,
+    after: AfterOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Find CIs by name prefix, asset tag or IP, by id, one page at a time."""
@@ -169,7 +173,9 @@ def show(ctx: typer.Context, ci: CIArg, as_json: JsonOpt = False) -> None:
 @app.command("impact")
 def impact(
     ctx: typer.Context,
-    cis: Annotated[list[str], typer.Argument(metavar="CI...", help="CIs down or changing.")],
+    cis: Annotated[
+        list[str], typer.Argument(parser=reference, metavar="CI...", help="CIs down or changing.")
+    ],
     depth: Annotated[int, typer.Option(min=1, max=12, help="Hops to follow.")] = 6,
     every: Annotated[
         bool,
@@ -211,7 +217,7 @@ def link(
     ctx: typer.Context,
     source: CIArg,
     kind: Annotated[str, typer.Argument(metavar="TYPE", help="runs_on, depends_on, …")],
-    target: Annotated[str, typer.Argument(metavar="TARGET")],
+    target: Annotated[str, typer.Argument(parser=reference, metavar="TARGET")],
     as_json: JsonOpt = False,
 ) -> None:
     """Record SOURCE <TYPE> TARGET, e.g. `itsm ci link OA runs_on OA-APP-01`."""
@@ -227,7 +233,7 @@ def unlink(
     ctx: typer.Context,
     source: CIArg,
     kind: Annotated[str, typer.Argument(metavar="TYPE")],
-    target: Annotated[str, typer.Argument(metavar="TARGET")],
+    target: Annotated[str, typer.Argument(parser=reference, metavar="TARGET")],
     as_json: JsonOpt = False,
 ) -> None:
     """Remove the relationship SOURCE <TYPE> TARGET."""
@@ -352,8 +358,35 @@ def export(
     st = state(ctx)
     actor = st.actor()
     if output is None:
-        exporting.export(st.site, actor, sys.stdout, fmt=fmt, kind=kind, ci_class=ci_class)
+        exporting.export(st.site, actor, _shown(sys.stdout), fmt=fmt, kind=kind, ci_class=ci_class)
         return
     with output.open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as out:
-        count = exporting.export(st.site, actor, out, fmt=fmt, kind=kind, ci_class=ci_class)
-    err_console().print(f"{count} rows written to {output}")
+        count = exporting.export(st.site, actor, _shown(out), fmt=fmt, kind=kind, ci_class=ci_class)
+    err_console().print(shown(f"{count} rows written to {output}"), soft_wrap=True)
+
+
+def _shown(out: TextIO) -> TextIO:
+    """``out`` as it is for a file or a pipe (the data exactly, for ``ci import``); for a
+    terminal, a writer that escapes what the terminal would act on, as every other view does:
+    a CI named ``ctl\\x1b]0;pwned\\x07\\x1b[2J`` must not retitle and clear the screen."""
+    return cast(TextIO, _TerminalWriter(out)) if out.isatty() else out
+
+
+class _TerminalWriter(io.TextIOBase):
+    """Writes each chunk with its controls escaped. The CSV writer hands over one whole row a
+    call, ending in CR LF: that row end stays a line end; a CR inside a cell is shown escaped."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        ends = text.endswith("\r\n")
+        body = text[:-2] if ends else text
+        self._out.write(shown(body) + ("\n" if ends else ""))
+        return len(text)
+
+    def flush(self) -> None:
+        self._out.flush()

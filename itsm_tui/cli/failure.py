@@ -52,7 +52,7 @@ def _log(exc: BaseException) -> Path | None:
     path = log_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as log:
+        with path.open("a", encoding="utf-8", errors="backslashreplace") as log:
             stamp = datetime.now(UTC).isoformat(timespec="seconds")
             log.write(f"{stamp} pid {os.getpid()}: {' '.join(sys.argv)}\n")
             log.write("".join(traceback.format_exception(exc)) + "\n")

@@ -11,12 +11,17 @@ The envelope (documented in the README, "JSON output"), as ``gh`` and ``kubectl`
 
 Rich is imported only to print for people: a script asking for ``--json`` never loads it.
 User text is data: tables are built from ``rich.text.Text`` with markup off, so a title like
-``[bold]x[/]`` or an escape sequence is printed literally.
+``[bold]x[/]`` is printed literally, and every control character is shown escaped
+(``common.textsafe.visible``). JSON keeps non-ASCII text readable (``ensure_ascii=False``, so
+Chinese stays Chinese) but writes as ``\\uXXXX`` what a terminal would act on or a reader
+would be misled by: the C1 controls (U+0080–U+009F; U+009B alone is a CSI), DEL, the bidi
+controls, the Unicode line separators and lone surrogates (bytes that were not UTF-8).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -61,10 +66,23 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _write(data: Any) -> None:
+#: What JSON writes escaped although ``ensure_ascii`` is off (the module docstring says why).
+#: These never occur in JSON's own syntax, so replacing them anywhere in the text is safe.
+_JSON_ESCAPED = re.compile(
+    r"[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def to_json(data: Any) -> str:
+    """``data`` as the JSON the CLI prints (without the final newline)."""
     import json  # not for --help
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+    return _JSON_ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _write(data: Any) -> None:
+    sys.stdout.write(to_json(data) + "\n")
 
 
 def print_object(record: Any, **extra: Any) -> None:
@@ -105,8 +123,17 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return visible(", ".join(str(v) for v in value))
-    return visible(str(value))
+        return shown(", ".join(str(v) for v in value))
+    return shown(str(value))
+
+
+def shown(text: str) -> str:
+    """``text`` safe to print on a terminal: controls escaped as ``visible`` does, and a lone
+    surrogate (bytes that were not UTF-8, which no terminal encoding can write) as ``\\udcff``."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", visible(text))
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def error_object(kind: str, message: str, field: str | None, **extra: Any) -> dict[str, Any]:
@@ -132,7 +159,7 @@ def complain(message: str) -> None:
     """One line on stderr, prefixed with the command's name."""
     from rich.text import Text
 
-    err_console().print(Text(visible(f"itsm: {message}")), soft_wrap=True)
+    err_console().print(Text(shown(f"itsm: {message}")), soft_wrap=True)
 
 
 def local(value: datetime | None, zone: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -146,7 +173,7 @@ def local(value: datetime | None, zone: Any, fmt: str = "%Y-%m-%d %H:%M") -> str
 def say(message: str) -> None:
     from rich.text import Text
 
-    console().print(Text(visible(message)), soft_wrap=True)
+    console().print(Text(shown(message)), soft_wrap=True)
 
 
 def quiet(reference: object) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from itsm_tui.cli.common import JsonOpt, NumberArg, QuietOpt, VersionOpt
+from itsm_tui.cli.ids import AfterOpt, reference
 from itsm_tui.cli.output import (
     local,
     plain,
@@ -51,7 +52,8 @@ def create(
     description: Annotated[str, typer.Option(help="Details, stored exactly as given.")] = "",
     type_: Annotated[str, typer.Option("--type", help="incident or request.")] = "incident",
     caller: Annotated[
-        str | None, typer.Option(help="Caller: #id, employee number, phone or exact name.")
+        str | None,
+        typer.Option(parser=reference, help="Caller: #id, employee number, phone or exact name."),
     ] = None,
     category: Annotated[
         str | None, typer.Option(help="Category code, name or 'parent/child'.")
@@ -139,9 +141,7 @@ def list_(
     status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
     priority: Annotated[int | None, typer.Option(min=1, max=5, help="Only this priority.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=500, help="Rows per page.")] = 50,
-    after: Annotated[
-        int | None, typer.Option(help="Continue after this id (the previous page's next_after).")
-    ] = None,
+    after: AfterOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List a queue, newest first, one page at a time (keyset paging)."""
@@ -397,7 +397,9 @@ def update(
     number: NumberArg,
     title: Annotated[str | None, typer.Option(help="New title.")] = None,
     description: Annotated[str | None, typer.Option(help="New description.")] = None,
-    caller: Annotated[str | None, typer.Option(help="Another caller.")] = None,
+    caller: Annotated[
+        str | None, typer.Option(parser=reference, help="Another caller (#id, number, name).")
+    ] = None,
     category: Annotated[str | None, typer.Option(help="Another category.")] = None,
     impact: Annotated[int | None, typer.Option(min=1, max=3, help="New impact.")] = None,
     urgency: Annotated[int | None, typer.Option(min=1, max=3, help="New urgency.")] = None,

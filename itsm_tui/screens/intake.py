@@ -85,14 +85,14 @@ class IntakeScreen(ReportsFailures, Screen[None]):
                 yield LookupInput(
                     placeholder="e.g. 王小明, 6123, 办公室, E001", id="caller-search", compact=True
                 )
-                yield OptionList(id="caller-results", compact=True)
+                yield OptionList(id="caller-results", compact=True, markup=False)
                 yield Label("Title", markup=False)
                 yield Input(
                     placeholder="what is wrong, in the caller's words", id="title", compact=True
                 )
                 yield Label("CI (configuration item)", markup=False)
                 yield LookupInput(placeholder="type to look up", id="ci-search", compact=True)
-                yield OptionList(id="ci-results", compact=True)
+                yield OptionList(id="ci-results", compact=True, markup=False)
                 with Horizontal(id="intake-choices"):
                     yield Select([], prompt="Category", id="category", compact=True)
                     yield Select(IMPACTS, value=3, allow_blank=False, id="impact", compact=True)
@@ -100,7 +100,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
                 yield Static("", id="priority", markup=False)
             with Vertical(id="intake-side"):
                 yield Static("No caller chosen.", id="caller-card", markup=False)
-                yield OptionList(id="caller-tickets", compact=True)
+                yield OptionList(id="caller-tickets", compact=True, markup=False)
                 yield Static("", id="intake-status", markup=False)
         yield KeyFooter()
 

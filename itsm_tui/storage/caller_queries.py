@@ -7,6 +7,7 @@ from sqlalchemy import and_, case, or_
 from sqlmodel import Session, col, select
 
 from itsm_tui.storage.tables import Caller, Ticket
+from itsm_tui.storage.text_match import contains as has_text
 from itsm_tui.storage.text_match import starts_with
 
 
@@ -26,7 +27,7 @@ def search(session: Session, text: str, limit: int, after: int | None = None) ->
     )
     # NULL columns make ``prefix`` NULL, not false: "not a prefix match" must count them in.
     contains = and_(
-        or_(col(Caller.name).contains(text), col(Caller.department).contains(text)),
+        or_(has_text(col(Caller.name), text), has_text(col(Caller.department), text)),
         case((prefix, 1), else_=0) == 0,
     )
     groups = [prefix, contains]

@@ -7,7 +7,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from itsm_tui.storage.tables import ConfigurationItem
-from itsm_tui.storage.text_match import starts_with
+from itsm_tui.storage.text_match import contains_any_case, starts_with
 
 
 def lookup(
@@ -30,10 +30,10 @@ def lookup(
     passes = [
         or_(tag == text, ip == text),
         or_(starts_with(name, text), starts_with(ip, text), starts_with(tag, text)),
-        name.icontains(text, autoescape=True),
+        contains_any_case(name, text),
     ]
     if len(words) > 1:
-        passes.append(and_(*(name.icontains(w, autoescape=True) for w in words)))
+        passes.append(and_(*(contains_any_case(name, w) for w in words)))
     found: dict[int, ConfigurationItem] = {}
     for where in passes:
         stmt = select(ConfigurationItem).where(where)

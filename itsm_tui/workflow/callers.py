@@ -10,8 +10,10 @@ from sqlmodel import Session, select
 
 from itsm_tui.common.domain import OPEN_STATUSES
 from itsm_tui.common.errors import Conflict, Invalid, NotFound
+from itsm_tui.common.ids import MAX_ID
 from itsm_tui.storage import caller_queries
 from itsm_tui.storage.tables import Caller, Location
+from itsm_tui.workflow import text_input
 from itsm_tui.workflow.context import Read, Tx, mutation, query
 from itsm_tui.workflow.lookup import find_caller
 from itsm_tui.workflow.permissions import Action
@@ -72,7 +74,14 @@ def _view(session: Session, caller: Caller, *, with_tickets: bool = False) -> Ca
     )
 
 
-def _check(name: str, phone: str | None, email: str | None, department: str | None) -> None:
+def _check(
+    name: str, phone: str | None, email: str | None, department: str | None, **more: str | None
+) -> None:
+    """A caller's fields are each one line of text (``workflow.text_input``), and more."""
+    fields = {"name": name, "phone": phone, "email": email, "department": department, **more}
+    for label, value in fields.items():
+        if value is not None:
+            text_input.one_line(label, value)
     if not name.strip() or len(name) > 100:
         raise Invalid("name must be 1–100 characters.", field="name")
     if phone is not None and not _PHONE.match(phone):
@@ -98,7 +107,7 @@ def add_caller(
 
     A caller with the same name and phone already on file is refused as a duplicate.
     """
-    _check(name, phone, email, department)
+    _check(name, phone, email, department, employee_no=employee_no, location=location)
     session = tx.session
     if (
         employee_no
@@ -151,9 +160,10 @@ class CallerPage:
 
 
 def _search(read: Read, text: str, limit: int, after: int | None) -> CallerPage:
+    text_input.storable("text", text)
     if not 1 <= limit <= SEARCH_MAX:
         raise Invalid(f"limit must be 1 to {SEARCH_MAX}.", field="limit")
-    if after is not None and read.session.get(Caller, after) is None:
+    if after is not None and (not 0 <= after <= MAX_ID or read.session.get(Caller, after) is None):
         raise NotFound(f"No caller #{after} to continue after.", field="after")
     found = caller_queries.search(read.session, text, limit + 1, after)
     more = len(found) > limit

@@ -9,6 +9,7 @@ from datetime import datetime
 from itsm_tui.common.domain import SUMMARY_MAX, Channel
 from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import Contact, Ticket
+from itsm_tui.workflow import text_input
 from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.lookup import find_caller, find_ticket
 from itsm_tui.workflow.permissions import Action
@@ -50,6 +51,7 @@ def log_contact(
         raise Invalid(f"channel must be one of: {valid}.", field="channel") from None
     if ticket and new_ticket:
         raise Invalid("Attach the contact to a ticket or open a new one, not both.", field="ticket")
+    text_input.one_line("summary", summary, hint="; put the details in the ticket")
     if len(summary) > SUMMARY_MAX:
         raise Invalid(
             f"summary is {len(summary):,} characters; the limit is {SUMMARY_MAX}.", field="summary"
@@ -69,7 +71,7 @@ def log_contact(
         caller_id=caller_row.id if caller_row else (target.caller_id if target else None),
         agent_id=tx.actor.id,
         ticket_id=target.id if target else None,
-        summary=summary or (target.title[:SUMMARY_MAX] if target else ""),
+        summary=summary or (text_input.folded(target.title)[:SUMMARY_MAX] if target else ""),
         occurred_at=tx.now,
     )
     session.add(contact)

@@ -11,6 +11,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from itsm_tui.common.errors import Invalid, NotFound
+from itsm_tui.common.ids import is_id_ref, ref_id
 from itsm_tui.storage.tables import (
     AssignmentGroup,
     Caller,
@@ -19,8 +20,9 @@ from itsm_tui.storage.tables import (
     Staff,
     Ticket,
 )
-from itsm_tui.storage.text_match import starts_with
+from itsm_tui.storage.text_match import contains, starts_with
 from itsm_tui.workflow.suggest import closest
+from itsm_tui.workflow.text_input import storable
 
 CANDIDATES = 200  # rows read to rank suggestions: bounded, whatever the table's size
 
@@ -29,7 +31,7 @@ def _suggest(session: Session, column: Any, wanted: str) -> list[str]:
     head = wanted[:1]
     rows = session.exec(
         select(column)
-        .where(or_(starts_with(column, head), col(column).contains(wanted[:2])))
+        .where(or_(starts_with(column, head), contains(col(column), wanted[:2])))
         .limit(CANDIDATES)
     ).all()
     return closest(wanted, [str(r) for r in rows])
@@ -37,9 +39,10 @@ def _suggest(session: Session, column: Any, wanted: str) -> list[str]:
 
 def find_caller(session: Session, ref: str) -> Caller:
     """A caller by id (``#12``), employee number, phone or exact name (if unambiguous)."""
-    ref = ref.strip()
-    if ref.startswith("#") and ref[1:].isdigit():
-        caller = session.get(Caller, int(ref[1:]))
+    ref = storable("caller", ref).strip()
+    if is_id_ref(ref):
+        number = ref_id(ref)  # None: beyond any id, so no such caller
+        caller = session.get(Caller, number) if number is not None else None
         if caller is not None:
             return caller
     else:
@@ -69,6 +72,7 @@ def find_caller(session: Session, ref: str) -> Caller:
 
 def find_group(session: Session, ref: str) -> AssignmentGroup:
     """An assignment group by code or name."""
+    storable("group", ref)
     group = session.exec(
         select(AssignmentGroup).where(
             or_(col(AssignmentGroup.code) == ref, col(AssignmentGroup.name) == ref),
@@ -85,6 +89,7 @@ def find_group(session: Session, ref: str) -> AssignmentGroup:
 
 def find_category(session: Session, ref: str) -> Category:
     """A category by code, by name, or as ``parent/child`` names."""
+    storable("category", ref)
     stmt = select(Category).where(Category.active)
     if "/" in ref:
         parent_name, _, name = ref.partition("/")
@@ -114,7 +119,7 @@ def find_cis(session: Session, refs: Sequence[str]) -> list[ConfigurationItem]:
     """Configuration items by name (or ``class:name`` where a name is used by several classes)."""
     found = []
     for ref in refs:
-        ci_class, _, name = ref.rpartition(":")
+        ci_class, _, name = storable("ci", ref).rpartition(":")
         stmt = select(ConfigurationItem).where(ConfigurationItem.name == name.strip())
         if ci_class:
             stmt = stmt.where(ConfigurationItem.ci_class == ci_class.strip())
@@ -133,6 +138,7 @@ def find_cis(session: Session, refs: Sequence[str]) -> list[ConfigurationItem]:
 
 
 def find_staff(session: Session, login: str) -> Staff:
+    storable("assignee", login)
     staff = session.exec(select(Staff).where(Staff.login == login, Staff.active)).first()
     if staff is None:
         logins = session.exec(select(Staff.login).where(Staff.active)).all()
@@ -156,7 +162,7 @@ def normalise_number(ref: str) -> str:
 
 def find_ticket(session: Session, ref: str, *, for_update: bool = False) -> Ticket:
     """A ticket by number; ``for_update`` locks the row (PostgreSQL) until the transaction ends."""
-    number = normalise_number(ref)
+    number = normalise_number(storable("ticket", ref))
     stmt = select(Ticket).where(Ticket.number == number)
     if for_update:
         stmt = stmt.with_for_update()

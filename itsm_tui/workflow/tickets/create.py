@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from itsm_tui.common.domain import IMPACT_LEVELS, URGENCY_LEVELS, TicketStatus, TicketType
 from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Ticket, TicketCI
+from itsm_tui.workflow import text_input
 from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.lookup import find_caller, find_category, find_cis, find_group, find_staff
 from itsm_tui.workflow.numbering import next_number
@@ -19,13 +20,21 @@ from itsm_tui.workflow.sla import clock as sla_clock
 from itsm_tui.workflow.tickets.core import TEXT_LIMITS, member_of
 from itsm_tui.workflow.tickets.views import TicketView, ticket_view
 
+#: The ticket texts that hold one line (the rest — description, notes, reasons — hold many).
+ONE_LINE = frozenset({"title"})
+
 
 def check_text(name: str, value: str, *, required: bool = False) -> str:
-    """Refuse empty required text and text over its limit, naming the field and the limit.
+    """Refuse empty required text, text over its limit, text that is not text (NUL) and a
+    title of more than one line, naming the field (``workflow.text_input`` says why).
 
     The text itself is kept exactly as typed (no trimming inside, no markup interpretation).
     """
     limit = TEXT_LIMITS[name]
+    if name in ONE_LINE:
+        text_input.one_line(name, value, hint="; put the details in the description")
+    else:
+        text_input.storable(name, value)
     if required and not value.strip():
         raise Invalid(f"{name} must not be empty.", field=name)
     if len(value) > limit:

@@ -9,6 +9,7 @@ from typing import Any
 from itsm_tui.common.domain import DESCRIPTION_MAX, PRIORITY_LEVELS, PendingReason, TicketStatus
 from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import Ticket
+from itsm_tui.workflow import text_input
 from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.lookup import find_caller, find_category
 from itsm_tui.workflow.permissions import Action
@@ -125,14 +126,15 @@ def reopen(tx: Tx, number: str, *, reason: str, expected_version: int | None = N
 
 
 def _follow_up(tx: Tx, original: Ticket, reason: str) -> Ticket:
+    """The follow-up takes the original's title and description as today's rules accept them:
+    a title stored with a line break before titles were one line must not block the reopen."""
     caller = f"#{original.caller_id}" if original.caller_id else None
+    description = f"Follow-up of {original.number}: {reason}\n\n{original.description}"
     follow = open_ticket(
         tx,
         TicketDraft(
-            title=original.title,
-            description=f"Follow-up of {original.number}: {reason}\n\n{original.description}"[
-                :DESCRIPTION_MAX
-            ],
+            title=text_input.folded(original.title),
+            description=text_input.text_only(description)[:DESCRIPTION_MAX],
             type=original.type,
             caller=caller,
             impact=original.impact,

@@ -13,11 +13,12 @@ from itsm_tui.common.errors import Invalid
 from itsm_tui.common.ticket_rows import ContactRow, HistoryEntry, NoteRow
 from itsm_tui.storage import ticket_queries as q
 from itsm_tui.storage.tables import GroupMember, Ticket
-from itsm_tui.storage.text_match import starts_with
+from itsm_tui.storage.text_match import contains, ends_with, starts_with
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.lookup import find_ticket
 from itsm_tui.workflow.permissions import Action, allowed
 from itsm_tui.workflow.sla.progress import page_progress
+from itsm_tui.workflow.text_input import storable
 from itsm_tui.workflow.tickets import risk
 from itsm_tui.workflow.tickets.pages import Queue, TicketPage
 from itsm_tui.workflow.tickets.views import TicketView, ticket_view
@@ -108,8 +109,8 @@ def _text_filter(text: str) -> Any:
     text = text.strip()
     if text.isdigit():
         text = text.lstrip("0") or "0"
-        return col(Ticket.number).endswith(text) | col(Ticket.title).contains(text)
-    return or_(starts_with(col(Ticket.number), text.upper()), col(Ticket.title).contains(text))
+        return ends_with(col(Ticket.number), text) | contains(col(Ticket.title), text)
+    return or_(starts_with(col(Ticket.number), text.upper()), contains(col(Ticket.title), text))
 
 
 @query(Action.VIEW_TICKETS)
@@ -146,7 +147,7 @@ def list_tickets(
     if after is not None and before is not None:
         raise Invalid("Page after a row or before one, not both.", field="before")
     where = queue_filter(read, queue)
-    if text and text.strip():
+    if text and storable("text", text).strip():
         where.append(_text_filter(text))
     if status is not None:
         try:

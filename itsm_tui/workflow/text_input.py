@@ -20,7 +20,8 @@ import re
 from itsm_tui.common.errors import Invalid
 from itsm_tui.common.textsafe import visible
 
-_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
+#: What no stored text may hold: NUL, and lone surrogates (bytes that were not UTF-8).
+NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 #: What ``str.splitlines`` breaks at: a terminal, a mail header or a one-line list cell would.
 _LINE_BREAK = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 _LINE_BREAKS = re.compile(f"{_LINE_BREAK.pattern}+")
@@ -28,7 +29,7 @@ _LINE_BREAKS = re.compile(f"{_LINE_BREAK.pattern}+")
 
 def storable(name: str, value: str) -> str:
     """``value``, unless it holds a NUL or bytes that are not UTF-8 (refused naming ``name``)."""
-    bad = _NOT_TEXT.search(value)
+    bad = NOT_TEXT.search(value)
     if bad is None:
         return value
     if bad.group() == "\x00":
@@ -44,7 +45,7 @@ def text_only(value: str) -> str:
     """Text stored before these rules (or written around them) with what they refuse dropped:
     NUL and lone surrogates. For text the workflow carries from an old record into a new one,
     where refusing would leave the user nothing they could fix."""
-    return _NOT_TEXT.sub("", value)
+    return NOT_TEXT.sub("", value)
 
 
 def folded(value: str) -> str:

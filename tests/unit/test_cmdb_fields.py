@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from itsm_tui.common.errors import DomainError
+from itsm_tui.common.errors import DomainError, Invalid
 from itsm_tui.workflow.cmdb.fields import References, check_ci, row_checker
+from tests.conftest import Desk
 
 REFS = References({"srv": 1, "dba": 2}, {"B1": 1, "MR1": 2})
 COLUMNS = (
@@ -120,3 +122,12 @@ def test_row_checker_agrees_with_check_ci_cell_by_cell() -> None:
                 expected = _outcome(lambda r: check_ci(r, REFS), record)
                 assert _outcome(fast, record) == expected, (ci_class, column, cell)
         assert _outcome(fast, good)[0] == "ok"
+
+
+@pytest.mark.parametrize("name", ["x\x00y", "x\udc9b"])  # NUL; a byte that was not UTF-8
+def test_a_ci_name_that_is_not_text_is_refused_by_name(desk: Desk, name: str) -> None:
+    from itsm_tui.workflow import cmdb
+
+    with pytest.raises(Invalid) as refused:
+        cmdb.add_ci(desk.site, desk.admin, name, "server")
+    assert refused.value.field == "name"

@@ -28,6 +28,7 @@ from itsm_tui.workflow.cmdb.classes import (
     class_of,
 )
 from itsm_tui.workflow.suggest import closest
+from itsm_tui.workflow.text_input import storable
 
 #: Common fields, in the order exports write them; anything else is a class attribute.
 COMMON = (
@@ -84,9 +85,7 @@ def _kind(value: Any) -> str:
 def _plain(raw: Any, name: str) -> str:
     """``raw`` as text: a string, or a whole number's digits; anything else is refused."""
     if raw.__class__ is str:
-        if "\x00" in raw:
-            raise Invalid(f"{name} holds a NUL character, which is not text.", field=name)
-        return raw
+        return storable(name, raw)
     if isinstance(raw, int) and not isinstance(raw, bool):
         return str(raw)
     raise Invalid(f"{name} must be text, not {_kind(raw)}.", field=name)
@@ -182,8 +181,7 @@ def _check_value(ci_class: CIClass, name: str, value: Any) -> None:
     if value is None:
         return
     if value.__class__ is str:
-        if "\x00" in value:
-            raise Invalid(f"{name} holds a NUL character, which is not text.", field=name)
+        storable(name, value)
         return
     spec = ci_class.attributes.get(name)
     if spec is None:

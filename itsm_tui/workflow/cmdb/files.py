@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 
 from itsm_tui.common.errors import Invalid
 from itsm_tui.workflow.cmdb.decoding import decode
+from itsm_tui.workflow.text_input import NOT_TEXT
 
 DELIMITERS = ",;\t|"
 #: Export neutralises these leading characters with an apostrophe; import takes it off again.
@@ -33,8 +33,6 @@ ECHO = 80
 
 Record = tuple[int, dict[str, Any]]  # (line, field → value)
 
-#: What a CI field can never hold: NUL, and lone surrogates (only JSON escapes can make them).
-_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
 def cut(value: Any) -> Any:
@@ -193,7 +191,7 @@ def _check_text(path: str, line: int, record: dict[str, Any]) -> None:
         if isinstance(value, dict):
             _check_text(path, line, value)
             continue
-        found = _NOT_TEXT.search(value) if isinstance(value, str) else None
+        found = NOT_TEXT.search(value) if isinstance(value, str) else None
         if found:
             char = f"U+{ord(found.group()):04X}"
             raise Invalid(

@@ -15,9 +15,11 @@ package is asked again, and a lost write is logged (``itsm.calendar``), never ra
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import threading
 from collections.abc import Mapping
 from datetime import date
 from functools import cache
@@ -98,16 +100,19 @@ class _Kept:
             return
         years = {
             str(y): {"holidays": _text(hol), "workdays": _text(work)}
-            for y, (hol, work) in sorted(self.years.items())
+            for y, (hol, work) in sorted(self.years.copy().items())  # copied: threads add years
         }
         text = json.dumps({"release": self.release, "years": years}, ensure_ascii=False)
-        partial = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        # One partial file per writer (processes, and the console's worker threads).
+        partial = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             partial.write_text(text, encoding="utf-8")
             os.replace(partial, self.path)  # readers see the old file or the new, never half
         except OSError as exc:
             log.info("could not keep China's official days in %s: %s", self.path, exc)
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
 
 
 @cache

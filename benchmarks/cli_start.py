@@ -12,12 +12,18 @@ then again) so that load on the machine falls on all of them alike:
   cannot go under;
 - ``ticket show N --json``, ``ticket claim N`` (a different unassigned ticket each run) and
   ``caller search X``: commands that read or write the database;
-- ``--help`` of the root and of the ``ticket`` group.
+- ``--help`` of the root and of the ``ticket`` group;
+- ``import itsm_tui.storage.tables``: the table classes every database command creates, for
+  reference (compared with ``import sqlmodel``, it shows how much of a command's budget they
+  take before it does anything).
 
 CPU is the child's user + system time (what a thousand calls cost the machine); wall is from
 spawn to exit. Bytecode is cached, as on an operator's machine (``PYTHONDONTWRITEBYTECODE``
-is dropped for the runs; the warm-up run writes it). Targets: a database command ≤ 1.2×
-``import sqlmodel``, a ``--help`` ≤ 1.5× ``import typer`` (CPU).
+is dropped for the runs; the warm-up run writes it), and so is China's official calendar (the
+warm-up computes a deadline, which keeps it in the XDG cache folder, as an operator's first call
+does). Targets: a database command ≤ 1.2× ``import sqlmodel``, a ``--help`` ≤ 1.5× ``import
+typer`` (CPU). Run from outside the repository (``python /path/to/cli_start.py``) to measure the
+package on ``PYTHONPATH`` instead of the working tree's.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ ITSM = [str(Path(sys.executable).parent / "itsm")]  # the installed entry point,
 GROUP = "bench-desk"
 DB, HELP = "import sqlmodel", "import typer"
 TARGETS = {DB: 1.2, HELP: 1.5}
+TABLES = "import itsm_tui.storage.tables"
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -117,10 +124,11 @@ def main() -> None:
         "caller search 王": (DB, [*ITSM, "caller", "search", "王"]),
         "--help": (HELP, [*ITSM, "--help"]),
         "ticket --help": (HELP, [*ITSM, "ticket", "--help"]),
+        "import itsm_tui.storage.tables": (DB, [sys.executable, "-c", TABLES]),
     }
     figures: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
     for _, cmd in cases.values():  # one warm-up each: the page cache, not the imports, is cold
-        timed(cmd or [*ITSM, "staff", "whoami"], env)
+        timed(cmd or [*ITSM, "sla", "deadline", "--priority", "2", "--from", "2026-09-30"], env)
     for _ in range(args.runs):
         for name, (_, cmd) in cases.items():
             figures[name].append(timed(cmd or [*ITSM, "ticket", "claim", next(claims)], env))
@@ -138,7 +146,7 @@ def report(
     print(f"{'command':<30} {'wall ms':>8} {'cpu ms':>7} {'cpu ratio':>10}  target")
     for name, (base, _) in cases.items():
         ratio = f"{cpu[name] / cpu[base]:.2f}×" if base else ""
-        target = f"≤ {TARGETS[base]:.2f}× {base}" if base else ""
+        target = f"≤ {TARGETS[base]:.2f}× {base}" if base and name != TABLES else ""
         print(f"{name:<30} {wall[name] * 1e3:>8.0f} {cpu[name] * 1e3:>7.0f} {ratio:>10}  {target}")
 
 

@@ -1,7 +1,7 @@
 """Where a business calendar's days off come from: the official list, and site overrides.
 
-``china_official_days`` reads China's public holidays and make-up working days (调休) from the
-``holidays`` package, year by year.
+``china_official_days`` gives China's public holidays and make-up working days (调休), year by
+year, as the ``holidays`` package has them (through a per-user copy: ``official_days``).
 
 Why this exists: China's official holiday schedule for next year is published late (usually in
 November), and a site may close on extra days or keep a make-up day the state list does not
@@ -30,10 +30,11 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+from itsm_tui.workflow.official_days import china_official_days
 
 __all__ = ["CalendarOverrides", "china_official_days", "load_overrides"]
 
@@ -95,23 +96,6 @@ def load_overrides(path: str | Path) -> CalendarOverrides:
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{path}: not valid TOML: {exc}") from exc
     return CalendarOverrides.from_mapping(data, source=str(path))
-
-
-@cache
-def china_official_days(year: int) -> tuple[Mapping[date, str], Mapping[date, str]]:
-    """China's public holidays and official make-up working days for ``year``.
-
-    ``holidays`` carries the State Council notices (with make-up days) from 2001 up to the last
-    year it knows (2026 in holidays 0.109); later years up to 2100 are rule-based estimates
-    without make-up days, and later still there is nothing: publish site overrides for those.
-    """
-    import holidays as holidays_pkg  # deferred: only office calendars need the package
-
-    # The next year is included because December make-up days can serve January holidays.
-    cn = holidays_pkg.China(years=(year, year + 1), language="en_US")
-    hol = {d: str(n) for d, n in cn.items() if d.year == year}
-    work = {d: "State Council notice" for d in cn.weekend_workdays if d.year == year}
-    return MappingProxyType(hol), MappingProxyType(work)
 
 
 def _named_dates(raw: object, key: str, source: str) -> dict[date, str]:

@@ -1,7 +1,5 @@
 """The base of every table model."""
 
-from __future__ import annotations
-
 from pydantic import ConfigDict
 from sqlmodel import SQLModel
 

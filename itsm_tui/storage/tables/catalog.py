@@ -1,7 +1,5 @@
 """Reference data: where things are (locations) and what tickets are about (categories)."""
 
-from __future__ import annotations
-
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field
 

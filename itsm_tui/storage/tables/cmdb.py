@@ -6,8 +6,6 @@ attribute then needs no migration, and the common fields that searches and impor
 (class, name, asset tag, IP, status) stay real, indexed columns.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 

@@ -1,7 +1,5 @@
 """The append-only audit journal: every change to anything, who made it, old → new."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 

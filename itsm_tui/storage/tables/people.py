@@ -1,7 +1,5 @@
 """Who works the desk (staff, groups) and who calls it (callers)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import Index, UniqueConstraint

@@ -1,7 +1,5 @@
 """Site-wide settings that supervisors change at run time (priority matrix, reopen window …)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 

@@ -7,8 +7,6 @@ target (``uq_sla_alert``), and a notification queued once per alert, channel and
 alert twice: the loser's INSERT conflicts and its transaction does nothing.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 

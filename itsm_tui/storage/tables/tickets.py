@@ -1,7 +1,5 @@
 """Tickets (incidents and service requests), their notes, contacts and number series."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import Index, Text

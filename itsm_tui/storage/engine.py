@@ -89,10 +89,11 @@ def sqlite_path(engine: Engine) -> Path | None:
 
 
 def _access(path: Path) -> str:
-    """How SQLite may open ``path``: ``rw``; ``ro`` when the file is read-only (WAL can still
-    keep its shared-memory index beside it); ``immutable`` when the folder is read-only too,
+    """How SQLite may open ``path``: ``rw``; ``ro`` when only the file is read-only (WAL can
+    still keep its shared-memory index beside it); ``immutable`` when the folder is read-only,
     where SQLite could create neither that index nor a journal, and a WAL database would
-    otherwise refuse even to be read."""
+    otherwise refuse even to be read. Immutable trusts that nobody writes meanwhile: nobody
+    can, without write access to the folder for the WAL file."""
     if not path.is_file() or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
         return "rw"
     return "ro" if os.access(path.parent, os.W_OK) else "immutable"

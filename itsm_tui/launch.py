@@ -22,8 +22,13 @@ if TYPE_CHECKING:
 def main() -> None:
     if len(sys.argv) == 1:
         from itsm_tui.common.config import Settings
+        from itsm_tui.common.errors import DomainError
 
-        if open_ready_console(Settings()):
+        try:
+            settings = Settings()
+        except DomainError:  # a bad ITSM_* variable: the command line says which
+            settings = None
+        if settings is not None and open_ready_console(settings):
             return
     from itsm_tui.cli import main as command_line
 

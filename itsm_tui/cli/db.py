@@ -16,7 +16,9 @@ def current(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Show the database's schema revision, the newest this version knows, and row counts."""
     from itsm_tui.workflow.admin import database_status
 
-    status = database_status(state(ctx).site)
+    st = state(ctx)
+    site = st.open_site(older=True)  # to show an old schema is what this command is for
+    status = database_status(site, st.actor())  # staff only: it names the server
     if as_json:
         print_object(status)
         return
@@ -37,7 +39,7 @@ def upgrade(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from itsm_tui.workflow.admin import database_status, upgrade_database
 
     st = state(ctx)
-    before, after = upgrade_database(st.site, st.actor())
+    before, after = upgrade_database(st.open_site(older=True), st.actor())
     if as_json:  # the changed object: the database, as ``db current`` prints it
         print_object(database_status(st.site), previous_revision=before)
         return

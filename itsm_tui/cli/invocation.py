@@ -21,6 +21,8 @@ class CliState:
     database_url: str | None = None
     as_login: str | None = None
     _site: Site | None = field(default=None, repr=False)
+    #: The schema revision the site's database was found at when opened (None: none yet).
+    revision: str | None = field(default=None, repr=False)
 
     @cached_property
     def settings(self) -> Settings:
@@ -30,10 +32,28 @@ class CliState:
 
     @property
     def site(self) -> Site:
+        """The site, its database checked: there, reachable, at this code's schema."""
+        return self.open_site()
+
+    def open_site(self, *, create: bool = False, older: bool = False) -> Site:
+        """The site, checked as :func:`~itsm_tui.workflow.opening.open_database` does: only
+        ``init`` (``create``) may make the database, only ``db`` commands and ``init``
+        (``older``) may open an older schema. The first call decides."""
         if self._site is None:
+            from itsm_tui.workflow.opening import open_database
             from itsm_tui.workflow.site import Site
 
-            self._site = Site.open(self.settings)
+            if create and not self.settings.database_url:
+                from itsm_tui.common.locations import make_data_dir
+
+                make_data_dir()
+            site = Site.open(self.settings)
+            try:
+                self.revision = open_database(site, create=create, older=older)
+            except BaseException:
+                site.close()
+                raise
+            self._site = site
         return self._site
 
     def actor(self) -> Actor:

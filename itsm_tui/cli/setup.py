@@ -39,7 +39,7 @@ def init(
     from itsm_tui.workflow.site import Actor
 
     st = state(ctx)
-    view = initialise(st.site, admin or staff.os_login())
+    view = initialise(st.open_site(create=True), admin or staff.os_login())
     result: dict[str, object] = {"admin": view.login, "revision": None, "demo": None}
     if demo:
         actor = Actor(view.id, view.login, view.display_name, view.tier, frozenset())
@@ -96,20 +96,21 @@ def open_console(st: CliState) -> None:
     """Open the console; on the very first run, set up the embedded database with demo data."""
     from itsm_tui.console.start import console
     from itsm_tui.workflow import staff
-    from itsm_tui.workflow.admin import ensure_schema, initialise, schema_status
+    from itsm_tui.workflow.admin import ensure_schema, initialise
+    from itsm_tui.workflow.opening import up_to_date
     from itsm_tui.workflow.site import Actor
 
-    status = schema_status(st.site)
-    if not status.initialised:
-        if st.settings.database_url:
-            raise typer.BadParameter(
-                f"{status.url} has no itsm schema yet: run `itsm init` first.", param_hint="--db"
-            )
+    # The embedded database is this user's alone: its first run creates it, a newer itsm
+    # upgrades it. A database named by URL is shared: only `itsm init` and `itsm db upgrade`
+    # (an admin) change its schema, and the console refuses it until then.
+    embedded = not st.settings.database_url
+    site = st.open_site(create=embedded, older=embedded)
+    if st.revision is None:
         say("First run: creating the database with a year of demo data …")
-        view = initialise(st.site, staff.os_login())
+        view = initialise(site, staff.os_login())
         actor = Actor(view.id, view.login, view.display_name, view.tier, frozenset())
         _load_demo(st, actor, DEFAULT_DEMO_TICKETS, 2026)
-    elif not status.up_to_date and not st.settings.database_url:
-        ensure_schema(st.site)  # the embedded database is this user's alone to upgrade
+    elif not up_to_date(st.revision):
+        ensure_schema(site)
 
-    console(st.site, st.actor()).run()
+    console(site, st.actor()).run()

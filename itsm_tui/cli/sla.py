@@ -340,6 +340,9 @@ def scheduler(
     import logging
 
     from itsm_tui.scheduler import jobs as sched  # deferred: APScheduler only for this command
+    from itsm_tui.workflow.admin import authorise_scheduler
 
+    st = state(ctx)
+    authorise_scheduler(st.site, st.actor())  # it acts as the system: admins only
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    sched.run(state(ctx).site, once=once)
+    sched.run(st.site, once=once)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from functools import cached_property
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from itsm_tui.common import locations
 from itsm_tui.common.errors import Invalid
@@ -48,6 +48,7 @@ class Settings:
         for f in fields(self):
             raw = values.get(f.name, f.default)
             object.__setattr__(self, f.name, _checked(f.name, raw, int if f.type == "int" else str))
+        _check_zone(self.timezone)
 
     @property
     def url(self) -> str:
@@ -58,7 +59,7 @@ class Settings:
 
     @cached_property
     def zone(self) -> ZoneInfo:
-        """The site's zone as a ``ZoneInfo`` (an unknown name fails loudly at first use)."""
+        """The site's zone as a ``ZoneInfo`` (the name was checked when the settings were read)."""
         return ZoneInfo(self.timezone)
 
 
@@ -74,6 +75,20 @@ def _checked(name: str, value: Any, kind: type) -> Any:
     variable = f"{ENV_PREFIX}{name.upper()}"
     wanted = "a whole number" if kind is int else "text"
     raise Invalid(f"{variable} ({name}) must be {wanted}, not {value!r}.", field=name)
+
+
+def _check_zone(name: str) -> None:
+    """Refuse a zone name the tz database does not have, when the settings are read rather
+    than at the first time shown. ``ZoneInfo`` caches the zone, so :attr:`Settings.zone`
+    pays nothing again."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise Invalid(
+            f"ITSM_TIMEZONE (timezone) {name!r} is not a known time zone; use an IANA name "
+            "such as Asia/Shanghai or Europe/Paris.",
+            field="timezone",
+        ) from None
 
 
 def _from_environment(environ: Mapping[str, str] | None) -> dict[str, str]:

@@ -61,3 +61,17 @@ class UnknownOperator(DomainError):
     """The OS account running the tool has no staff record."""
 
     kind = "unknown_operator"
+
+
+class DatabaseUnavailable(DomainError):
+    """The database cannot be opened or written as asked: a missing folder, a file that is not
+    a database, a read-only file, a server that does not answer. Nothing was changed."""
+
+    kind = "database"
+
+
+class SchemaMismatch(DomainError):
+    """The database's schema is not the one this version of itsm works with: none yet, older
+    (run ``itsm db upgrade``) or newer (upgrade itsm). Nothing was changed."""
+
+    kind = "schema"

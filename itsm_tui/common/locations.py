@@ -6,13 +6,29 @@ from pathlib import Path
 
 from platformdirs import user_config_path, user_data_path, user_state_path
 
+from itsm_tui.common.errors import DatabaseUnavailable
+
 APP_NAME = "itsm-tui"
 
 
 def data_dir() -> Path:
-    """The user's data folder (``$XDG_DATA_HOME/itsm-tui``), created on first use."""
-    path = user_data_path(APP_NAME)
-    path.mkdir(parents=True, exist_ok=True)
+    """The user's data folder (``$XDG_DATA_HOME/itsm-tui``). Not created here: only a command
+    that creates the database does that (:func:`make_data_dir`), so a read on a machine
+    without one leaves nothing behind."""
+    return user_data_path(APP_NAME)
+
+
+def make_data_dir() -> Path:
+    """Create the data folder for a new embedded database; a refusal saying what to set when
+    it cannot be (``XDG_DATA_HOME`` pointing somewhere read-only or missing)."""
+    path = data_dir()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseUnavailable(
+            f"cannot create the data folder {path} ({exc.strerror or exc}): set XDG_DATA_HOME "
+            "to a folder you can write, or give --db."
+        ) from None
     return path
 
 

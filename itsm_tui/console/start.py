@@ -84,14 +84,15 @@ def read_first(settings: Settings, as_login: str | None, deliver: Any) -> None:
     site = None
     try:
         from itsm_tui.common.errors import DomainError
-        from itsm_tui.workflow.admin import schema_status
+        from itsm_tui.workflow.opening import open_database
         from itsm_tui.workflow.staff import resolve_actor
 
         site = Site.open(settings)
         try:
-            status = schema_status(site)
-            ready = status.initialised and status.up_to_date
-            actor = resolve_actor(site, as_login) if ready else None
+            # Creates nothing, and refuses an older or newer schema: the command line then
+            # sets up a first run, or says what to do.
+            open_database(site)
+            actor = resolve_actor(site, as_login)
         except DomainError:
             actor = None
         deliver("actor", actor)

@@ -8,34 +8,68 @@ upgrade. PostgreSQL goes through psycopg 3 with a small pre-pinged pool.
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlmodel import Session
 
-from itsm_tui.common.errors import Invalid
+from itsm_tui.common.errors import DatabaseUnavailable, Invalid
 
 T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 LOCK_RETRIES = 5
+#: Seconds to wait for a PostgreSQL server before saying it does not answer.
+PG_CONNECT_TIMEOUT_S = 5
+#: The drivers itsm is built and tested with; any other URL is refused before it is used.
+SUPPORTED_DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_FIX_URL = "check --db or ITSM_DATABASE_URL"
+
+
+def parse_url(url: str) -> URL:
+    """``url`` parsed; a refusal naming what is wrong when it is not a URL itsm can use.
+
+    Why up front: an asyncpg or MySQL URL would load a driver we never test (or fail deep in
+    SQLAlchemy's dialect loader), and a typo would end in a traceback."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise Invalid(
+            "the database URL cannot be read; give sqlite:///PATH or "
+            f"postgresql+psycopg://USER@HOST/DB ({_FIX_URL}).",
+            field="database_url",
+        ) from None
+    if parsed.drivername not in SUPPORTED_DRIVERS:
+        raise Invalid(
+            f"itsm works with SQLite (sqlite:///PATH) and PostgreSQL through psycopg 3 "
+            f"(postgresql+psycopg://…), not {parsed.drivername}; {_FIX_URL}.",
+            field="database_url",
+        )
+    return parsed
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create the engine for ``url`` with the settings its backend needs."""
-    if url.startswith("sqlite"):
-        return _sqlite_engine(url, **kwargs)
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    """Create the engine for ``url`` with the settings its backend needs (connects later)."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, parsed, **kwargs)
+    parsed = parsed.set(drivername="postgresql+psycopg")
     kwargs.setdefault("pool_size", 5)
     kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("pool_pre_ping", True)
+    if "connect_timeout" not in parsed.query:
+        kwargs.setdefault("connect_args", {"connect_timeout": PG_CONNECT_TIMEOUT_S})
     try:
-        return create_engine(url, **kwargs)
+        return create_engine(parsed, **kwargs)
     except ModuleNotFoundError as exc:
         # The driver is an extra (`itsm-tui[postgresql]`): a SQLite-only install has none, and a
         # traceback from inside SQLAlchemy's dialect loader would not say what to install.
@@ -46,15 +80,48 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         ) from None
 
 
-def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
+def sqlite_path(engine: Engine) -> Path | None:
+    """The SQLite file behind ``engine`` (None: PostgreSQL, or an in-memory database)."""
+    name = engine.url.database
+    if not is_sqlite(engine) or not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name)
+
+
+def _access(path: Path) -> str:
+    """How SQLite may open ``path``: ``rw``; ``ro`` when only the file is read-only (WAL can
+    still keep its shared-memory index beside it); ``immutable`` when the folder is read-only,
+    where SQLite could create neither that index nor a journal, and a WAL database would
+    otherwise refuse even to be read. Immutable trusts that nobody writes meanwhile: nobody
+    can, without write access to the folder for the WAL file."""
+    if not path.is_file() or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return "rw"
+    return "ro" if os.access(path.parent, os.W_OK) else "immutable"
+
+
+def _sqlite_engine(url: str, parsed: URL, **kwargs: Any) -> Engine:
+    path = Path(parsed.database) if parsed.database and parsed.database != ":memory:" else None
+    mode = _access(path) if path is not None else "rw"
+    if path is not None and mode != "rw":
+        flags = "mode=ro" + ("&immutable=1" if mode == "immutable" else "")
+        target = f"file:{quote(str(path.resolve()))}?{flags}"
+
+        def read_only() -> sqlite3.Connection:
+            timeout = SQLITE_BUSY_TIMEOUT_MS / 1000
+            return sqlite3.connect(target, uri=True, timeout=timeout, check_same_thread=False)
+
+        kwargs.setdefault("creator", read_only)
+    else:
+        kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    engine = create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when a transaction begins (see _on_begin).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
+        if mode == "rw":  # switching to WAL writes the file header
+            cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA synchronous=NORMAL")  # safe with WAL, much faster commits
@@ -83,8 +150,22 @@ def read_session(engine: Engine) -> Iterator[Session]:
 def write_session(engine: Engine) -> Iterator[Session]:
     """A session for one business transaction; the caller commits, anything else rolls back."""
     bind = engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(engine) else engine
-    with Session(bind, expire_on_commit=False) as session:
-        yield session
+    try:
+        with Session(bind, expire_on_commit=False) as session:
+            yield session
+    except OperationalError as exc:
+        if "readonly" not in str(exc.orig).lower():
+            raise
+        raise read_only_refusal(engine) from None
+
+
+def read_only_refusal(engine: Engine) -> DatabaseUnavailable:
+    """A change refused because the database file (or its folder) may only be read."""
+    where = sqlite_path(engine) or engine.url.database
+    return DatabaseUnavailable(
+        f"the database {where} is read-only for this account: reading works, changes need "
+        "write access to the file and its folder; nothing was changed."
+    )
 
 
 def is_lock_error(exc: BaseException) -> bool:
@@ -103,3 +184,70 @@ def retry_locked(fn: Callable[[], T], retries: int = LOCK_RETRIES) -> T:
                 raise
             time.sleep(0.05 * 2**attempt)
     raise AssertionError("unreachable")
+
+
+def check_sqlite_file(engine: Engine, *, create: bool) -> bool:
+    """Refuse a SQLite path that cannot be (or, without ``create``, is not yet) a database,
+    before SQLite opens it: connecting creates a missing file, and would leave an empty one
+    behind for a command that only meant to read. True when the database exists."""
+    path = sqlite_path(engine)
+    if path is None:
+        return True
+    if path.is_dir():
+        raise DatabaseUnavailable(f"{path} is a folder, not a database file; {_FIX_URL}.")
+    if path.exists():
+        try:
+            with path.open("rb") as file:
+                head = file.read(len(_SQLITE_MAGIC))
+        except OSError as exc:
+            raise DatabaseUnavailable(f"cannot read {path} ({exc.strerror}); {_FIX_URL}.") from None
+        if head == _SQLITE_MAGIC:
+            return True
+        if head:
+            raise DatabaseUnavailable(
+                f"{path} is not a database (not a SQLite file); {_FIX_URL}, "
+                "or move that file away to start afresh."
+            )
+    if not create:
+        return False
+    folder = path.parent
+    if not folder.is_dir():
+        raise DatabaseUnavailable(
+            f"cannot create {path}: the folder {folder} does not exist; create it first."
+        )
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise DatabaseUnavailable(
+            f"cannot create {path}: no permission to write in {folder}; {_FIX_URL}."
+        )
+    return False
+
+
+def connection_problem(engine: Engine, exc: DBAPIError) -> DatabaseUnavailable:
+    """The first connection's failure in one sentence: a server that refuses, does not answer
+    or does not know the database or role (never the URL's password)."""
+    return DatabaseUnavailable(_connection_problem(engine.url, exc))
+
+
+def _connection_problem(url: URL, exc: DBAPIError) -> str:
+    text = str(exc.orig).lower()
+    server = f"{url.host or 'localhost'}:{url.port or 5432}"
+    if is_sqlite_url(url):
+        return f"cannot open the database {url.database} ({text.splitlines()[0]}); {_FIX_URL}."
+    if "could not translate host name" in text or "name or service not known" in text:
+        return f"unknown host {url.host!r}: check the host in --db or ITSM_DATABASE_URL."
+    if "connection refused" in text:
+        return f"the PostgreSQL server at {server} refused the connection: is it running there?"
+    if "timeout" in text or "timed out" in text:
+        return f"no answer from the PostgreSQL server at {server} within {PG_CONNECT_TIMEOUT_S} s."
+    if f'database "{url.database}" does not exist' in text:
+        return f"the database {url.database!r} does not exist on {server}: create it or {_FIX_URL}."
+    if f'role "{url.username}" does not exist' in text:
+        return f"the role {url.username!r} does not exist on {server}: create it or {_FIX_URL}."
+    if "authentication failed" in text or "no password supplied" in text:
+        return f"the PostgreSQL server at {server} refused the login of {url.username!r}."
+    first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc).__name__
+    return f"cannot connect to the PostgreSQL server at {server} ({first}); {_FIX_URL}."
+
+
+def is_sqlite_url(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, inspect, text
 
+from itsm_tui.common.errors import SchemaMismatch
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -23,6 +25,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 #: a new migration must bump it.
 HEAD = "0006"
 VERSION_TABLE = "alembic_version"
+#: Every revision this version of the code knows, oldest first (the history is linear and
+#: numbered, so a revision above :data:`HEAD` was written by a newer itsm).
+KNOWN = tuple(f"{n:04d}" for n in range(1, int(HEAD) + 1))
 
 
 def alembic_config() -> Config:
@@ -77,6 +82,26 @@ def current_revision(engine: Engine) -> str | None:
         if not inspect(conn).has_table(VERSION_TABLE):
             return None
         return conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+
+
+def check_revision(revision: str | None, where: str, *, older: bool = False) -> None:
+    """Refuse a database this code must not work on: none yet, newer, or (unless ``older``:
+    ``db current``, ``db upgrade`` and ``init``) older — where a command would read columns
+    that are not there, or write rows the old schema's rules never meant."""
+    if revision is None:
+        raise SchemaMismatch(f"no database here ({where}): run `itsm init`.")
+    if revision == HEAD:
+        return
+    if revision not in KNOWN:
+        raise SchemaMismatch(
+            f"this database is newer than this itsm (revision {revision}; this itsm knows up "
+            f"to {HEAD}): upgrade itsm."
+        )
+    if not older:
+        raise SchemaMismatch(
+            f"this database's schema is at revision {revision}, older than this itsm's {HEAD}: "
+            "run `itsm db upgrade` (an admin), then try again; nothing was changed."
+        )
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -49,12 +49,16 @@ class DatabaseStatus:
         return self.revision is not None
 
 
-def database_status(site: Site) -> DatabaseStatus:
+def database_status(site: Site, actor: Actor | None = None) -> DatabaseStatus:
     """Where the schema stands and how much the database holds.
 
-    Open to anyone who can reach the database (it may not even have a staff table yet). Counts
-    use the primary-key index; on 1M tickets that is tens of milliseconds.
+    For staff only (``actor``: any active member; None: the caller already is one, as
+    ``init`` and ``db upgrade`` are): the URL names the server and the counts describe the
+    site. Counts use the primary-key index; on 1M tickets that is tens of milliseconds.
     """
+    if actor is not None:
+        with Session(site.engine) as session:
+            load_actor(session, actor)
     revision = migrate.current_revision(site.engine)
     counts: dict[str, int] = {}
     if revision is not None:
@@ -88,6 +92,15 @@ def ensure_schema(site: Site) -> None:
     """Upgrade to the newest schema; a no-op when already there (for the embedded database,
     which belongs to one user, so no admin check is needed)."""
     migrate.upgrade(site.engine)
+
+
+def authorise_scheduler(site: Site, actor: Actor) -> None:
+    """The scheduler acts as the system on every ticket (SLA breaches, escalations,
+    auto-close, alert delivery): only an admin may start it, as only an admin may upgrade
+    the database it runs on. A service account that runs it needs the admin role."""
+    with Session(site.engine) as session:
+        current = load_actor(session, actor)
+    permissions.require(current.login, current.roles, Action.ADMINISTER)
 
 
 def upgrade_database(site: Site, actor: Actor) -> tuple[str | None, str | None]:

@@ -10,8 +10,14 @@ import time
 
 from sqlalchemy import Engine, text
 
+from itsm_tui.workflow.site import Site
+from itsm_tui.workflow.staff import bootstrap_admin, os_login
 
-def test_scheduler_registers_its_jobs_and_stops_on_sigterm(engine: Engine, db_url: str) -> None:
+
+def test_scheduler_registers_its_jobs_and_stops_on_sigterm(
+    engine: Engine, db_url: str, site: Site
+) -> None:
+    bootstrap_admin(site, os_login())  # it acts as the system: only an admin may start it
     env = {**os.environ, "ITSM_DATABASE_URL": db_url}
     proc = subprocess.Popen(
         [sys.executable, "-m", "itsm_tui", "scheduler"],

@@ -11,6 +11,8 @@ measures it; ``tests/cli/test_cli_imports.py`` keeps it so).
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from functools import cache
 from typing import Annotated, Any
 
@@ -142,6 +144,11 @@ class _Group(LightGroup):
             raise JsonUsageError(exc) from None
         except (ClickException, typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:
+            # The reader left (``itsm ticket list | head``): stop quietly, as Unix tools do.
+            # stdout is pointed at /dev/null so the interpreter's flush at exit cannot fail too.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(141) from None  # 128 + SIGPIPE, what a shell reports for one
         except Exception as exc:  # not foreseen: one line (or JSON), the traceback logged
             from itsm_tui.cli.failure import report_failure
 

@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean official-days
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check itsm_tui tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+
+## Remake China's official days table from the pinned holidays package (after upgrading it).
+official-days: $(STAMP)
+	$(BIN)/python -m itsm_tui.workflow.official_days
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/demo_load.py

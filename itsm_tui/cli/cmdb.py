@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO, cast
 
@@ -357,11 +359,22 @@ def export(
 
     st = state(ctx)
     actor = st.actor()
+    run = partial(exporting.export, st.site, actor, fmt=fmt, kind=kind, ci_class=ci_class)
     if output is None:
-        exporting.export(st.site, actor, _shown(sys.stdout), fmt=fmt, kind=kind, ci_class=ci_class)
+        run(_shown(sys.stdout))
         return
-    with output.open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as out:
-        count = exporting.export(st.site, actor, _shown(out), fmt=fmt, kind=kind, ci_class=ci_class)
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    if output.exists() and not output.is_file():  # a terminal or a pipe named by its path
+        with output.open("w", encoding=encoding, newline="") as out:
+            count = run(_shown(out))
+    else:  # a file: replaced whole once the export succeeded, never left half-written
+        scratch = output.with_name(f".{output.name}.{os.getpid()}.partial")
+        try:
+            with scratch.open("w", encoding=encoding, newline="") as out:
+                count = run(out)
+            os.replace(scratch, output)
+        finally:
+            scratch.unlink(missing_ok=True)
     err_console().print(shown(f"{count} rows written to {output}"), soft_wrap=True)
 
 

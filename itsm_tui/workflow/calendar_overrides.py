@@ -1,7 +1,7 @@
 """Where a business calendar's days off come from: the official list, and site overrides.
 
 ``china_official_days`` gives China's public holidays and make-up working days (调休), year by
-year, as the ``holidays`` package has them (through a per-user copy: ``official_days``).
+year, as the ``holidays`` package has them (through the table shipped beside ``official_days``).
 
 Why this exists: China's official holiday schedule for next year is published late (usually in
 November), and a site may close on extra days or keep a make-up day the state list does not

@@ -73,3 +73,16 @@ def test_bad_rows_exit_1_with_every_error(itsm: Callable[..., Any], tmp_path: Pa
     assert [(e["line"], e["column"]) for e in body["summary"]["errors"]] == [(2, "kind"), (3, "ip")]
     plain = itsm("ci", "add", "R2", "--class", "rack", "--set", "units=x")
     assert plain.exit_code == 1 and "units" in plain.stderr
+
+
+def test_a_refused_export_leaves_the_file_it_would_have_replaced(
+    itsm: Callable[..., Any], tmp_path: Path
+) -> None:
+    kept = tmp_path / "cis.csv"
+    kept.write_text("yesterday's export\n", encoding="utf-8")
+    refused = itsm("ci", "export", "-o", str(kept), "--format", "xml")
+    assert refused.exit_code == 1 and "not csv or json" in refused.output
+    assert kept.read_text(encoding="utf-8") == "yesterday's export\n"
+    assert itsm("ci", "export", "-o", str(kept)).exit_code == 0
+    assert "OA办公系统" in kept.read_text(encoding="utf-8-sig")
+    assert [p.name for p in tmp_path.iterdir()] == ["cis.csv"]  # no partial file left behind

@@ -34,5 +34,12 @@ def test_anyone_on_the_desk_may_add_an_internal_note(desk: Desk) -> None:
 
 def test_the_group_and_its_supervisor_may_reply(desk: Desk) -> None:
     number = _server_ticket(desk)
-    assert t.add_note(desk.site, desk.eng1, number, "正在处理", public=True).first_response_at
-    t.add_note(desk.site, desk.sup, number, "主管跟进", public=True)
+    first = t.add_note(desk.site, desk.eng1, number, "正在处理", public=True).first_response_at
+    assert first is not None  # the group's reply is its first response
+    later = t.add_note(desk.site, desk.sup, number, "主管跟进", public=True)
+    assert later.first_response_at == first  # a later reply does not move it
+    notes = t.show_ticket(desk.site, desk.sup, number).notes  # newest first
+    assert [(n.author, n.kind, n.body) for n in notes[:2]] == [
+        ("赵主管", "public_reply", "主管跟进"),
+        ("李工", "public_reply", "正在处理"),
+    ]

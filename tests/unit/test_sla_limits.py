@@ -23,6 +23,7 @@ from tests.conftest import Desk
         ("2026-01-05T09:00", MAX_SPAN_MINUTES, None, "minutes"),  # the office calendar: 23 years
         ("2026-01-05T09:00", None, "2999-01-01", "to"),
         ("2026-01-05T09:00", None, "9999-12-31T23:59", "to"),
+        ("2998-12-01T09:00", 500_000, None, "minutes"),  # would end in 3003
     ],
 )
 def test_calc_refuses_what_lies_outside_the_calendars(

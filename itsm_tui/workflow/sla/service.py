@@ -56,7 +56,14 @@ def parse_instant(text: str, zone: ZoneInfo | str, field: str = "from") -> datet
 
 
 def _within_span(t1: datetime, t2: datetime, field: str) -> None:
-    """Refuse a what-if whose result lies further from its start than :data:`MAX_SPAN`."""
+    """Refuse a what-if whose result lies further from its start than :data:`MAX_SPAN`, or
+    past the years the calendars cover."""
+    if t2.year > LAST_YEAR:
+        raise Invalid(
+            f"{field}: the result, {t2.date().isoformat()}, lies past {LAST_YEAR}, the last year "
+            "the business calendars cover.",
+            field=field,
+        )
     if t2 - t1 > MAX_SPAN:
         years = MAX_SPAN.days // 366
         raise Invalid(

@@ -12,6 +12,7 @@ from itsm_tui.storage.tables import Category
 from itsm_tui.workflow.context import Read, Tx, mutation, query
 from itsm_tui.workflow.lookup import find_category
 from itsm_tui.workflow.permissions import Action
+from itsm_tui.workflow.text_input import one_line
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,10 @@ class CategoryView:
 @mutation(Action.MANAGE_REFERENCE)
 def add_category(tx: Tx, code: str, name: str, *, parent: str | None = None) -> CategoryView:
     """Add a top-level category, or a subcategory under ``parent`` (two levels at most)."""
-    if not code.strip() or len(code) > 40:
+    if not one_line("code", code).strip() or len(code) > 40:
         raise Invalid("code must be 1–40 characters.", field="code")
-    if not name.strip() or len(name) > 100 or "/" in name:
+    # A category is shown as "parent / name" on one line, and typed back that way.
+    if not one_line("name", name).strip() or len(name) > 100 or "/" in name:
         raise Invalid("name must be 1–100 characters without '/'.", field="name")
     session = tx.session
     parent_row = find_category(session, parent) if parent else None

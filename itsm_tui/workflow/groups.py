@@ -12,6 +12,7 @@ from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Staff
 from itsm_tui.workflow.context import Read, Tx, mutation, query
 from itsm_tui.workflow.lookup import find_group, find_staff
 from itsm_tui.workflow.permissions import Action
+from itsm_tui.workflow.text_input import one_line, storable
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,11 @@ def add_group(
     tx: Tx, code: str, name: str, *, tier: int, supervisor: str | None = None
 ) -> GroupView:
     """Create an assignment group at a tier (1 hotline/on-site, 2 operations, 3 dev/vendor)."""
-    if not code.strip() or len(code) > 40 or " " in code:
+    storable("code", code)
+    if not code.strip() or len(code) > 40 or any(c.isspace() for c in code):
         raise Invalid("code must be 1–40 characters without spaces.", field="code")
-    if not name.strip() or len(name) > 100:
+    # The name heads a queue and fills one cell of every list of groups.
+    if not one_line("name", name).strip() or len(name) > 100:
         raise Invalid("name must be 1–100 characters.", field="name")
     if tier not in TIERS:
         raise Invalid(f"tier must be {TIERS[0]} to {TIERS[-1]}, not {tier}.", field="tier")

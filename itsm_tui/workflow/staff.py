@@ -1,4 +1,10 @@
-"""Staff members, their roles, and who the operator at the keyboard is."""
+"""Staff members, their roles, and who the operator at the keyboard is.
+
+A member's name, e-mail and phone are held to the text rules of ``workflow.text_input``: they
+are shown in one-line lists and written into mail headers, where a line break would split an
+alert or smuggle in a header of its own. Their lengths are read from the ``staff`` table, so the
+workflow refuses in a sentence what the column could not hold.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +12,33 @@ import os
 import pwd
 from collections.abc import Iterable
 from dataclasses import dataclass
+from email.utils import parseaddr
 
-from sqlalchemy import func
+from sqlalchemy import func, inspect
 from sqlmodel import Session, select
 
 from itsm_tui.common.domain import TIERS, Role
 from itsm_tui.common.errors import Conflict, Invalid, NotFound, UnknownOperator
+from itsm_tui.common.textsafe import visible
 from itsm_tui.storage.tables import Staff, StaffRole
 from itsm_tui.workflow.context import Read, Tx, load_actor, mutation, query, system_transaction
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.suggest import closest
+from itsm_tui.workflow.text_input import one_line, storable
+
+
+def _length(column: str) -> int:
+    """The declared length of one of the ``staff`` table's text columns."""
+    length = getattr(inspect(Staff).columns[column].type, "length", None)
+    assert isinstance(length, int), column
+    return length
+
+
+LOGIN_MAX = _length("login")
+NAME_MAX = _length("display_name")
+EMAIL_MAX = _length("email")
+PHONE_MAX = _length("phone")
 
 
 @dataclass(frozen=True)
@@ -109,13 +131,51 @@ def parse_roles(values: Iterable[str]) -> frozenset[Role]:
     return frozenset(roles)
 
 
-def _validate(login: str, display_name: str, tier: int) -> None:
-    if not login or len(login) > 64 or any(c.isspace() for c in login):
-        raise Invalid("login must be 1–64 characters without spaces.", field="login")
-    if not display_name.strip() or len(display_name) > 100:
-        raise Invalid("name must be 1–100 characters.", field="name")
+def _check_login(login: str) -> None:
+    storable("login", login)
+    if not login or len(login) > LOGIN_MAX or any(c.isspace() for c in login):
+        raise Invalid(f"login must be 1–{LOGIN_MAX} characters without spaces.", field="login")
+
+
+def _check_name(display_name: str) -> str:
+    name = one_line("name", display_name).strip()
+    if not name or len(display_name) > NAME_MAX:
+        raise Invalid(f"name must be 1–{NAME_MAX} characters.", field="name")
+    return name
+
+
+def _check_tier(tier: int) -> None:
     if tier not in TIERS:
         raise Invalid(f"tier must be {TIERS[0]} to {TIERS[-1]}, not {tier}.", field="tier")
+
+
+def _check_email(email: str | None) -> str | None:
+    """One plain address (``name@example.org``), or None when blank: an alert is mailed to it,
+    so a display name, a second address, a space or a header after a line break has no place
+    in it. ``parseaddr`` must give back exactly what was typed."""
+    if email is None or not one_line("email", email).strip():
+        return None
+    address = email.strip()
+    if len(address) > EMAIL_MAX:
+        raise Invalid(f"email is longer than {EMAIL_MAX} characters.", field="email")
+    real_name, parsed = parseaddr(address)
+    local, at, domain = parsed.rpartition("@")
+    spaced = any(c.isspace() for c in address)
+    if real_name or parsed != address or spaced or not (local and at and domain):
+        raise Invalid(
+            f"email '{visible(address)}' is not one e-mail address (such as name@example.org).",
+            field="email",
+        )
+    return address
+
+
+def _check_phone(phone: str | None) -> str | None:
+    if phone is None or not one_line("phone", phone).strip():
+        return None
+    number = phone.strip()
+    if len(number) > PHONE_MAX:
+        raise Invalid(f"phone is longer than {PHONE_MAX} characters.", field="phone")
+    return number
 
 
 def _insert_staff(
@@ -127,13 +187,16 @@ def _insert_staff(
     email: str | None,
     phone: str | None,
 ) -> Staff:
-    _validate(login, display_name, tier)
+    _check_login(login)
+    name = _check_name(display_name)
+    _check_tier(tier)
+    email, phone = _check_email(email), _check_phone(phone)
     session = tx.session
     if session.exec(select(Staff.id).where(Staff.login == login)).first() is not None:
         raise Conflict(f"A staff member with login '{login}' already exists.", field="login")
     staff = Staff(
         login=login,
-        display_name=display_name.strip(),
+        display_name=name,
         tier=tier,
         email=email,
         phone=phone,
@@ -184,7 +247,7 @@ def set_roles(tx: Tx, login: str, roles: Iterable[str], *, tier: int | None = No
     session.flush()
     session.add_all(StaffRole(staff_id=staff.id, role=r.value) for r in sorted(wanted))
     if tier is not None:
-        _validate(staff.login, staff.display_name, tier)
+        _check_tier(tier)
         staff.tier = tier
     staff.version += 1
     session.add(staff)

@@ -195,3 +195,32 @@ def test_agents_may_view_but_not_change(desk: Desk) -> None:
     with pytest.raises(Forbidden):
         cmdb.add_ci(desk.site, desk.agent1, "X", "rack")
     assert cmdb.search_cis(desk.site, desk.agent1, "OA")[0].name == "OA办公系统"
+
+
+def test_an_ip_longer_than_its_column_is_refused_by_name(site: Site, admin: Actor) -> None:
+    """A link-local address with a long zone is a valid address but does not fit the 45
+    characters the ip column holds: PostgreSQL would fail on it, SQLite would store it."""
+    server = {"kind": "virtual"}
+    with pytest.raises(Invalid, match="ip is longer than 45") as err:
+        cmdb.add_ci(site, admin, "S1", "server", attributes=server, ip="fe80::1%" + "e" * 40)
+    assert err.value.field == "ip"
+    longest = "0000:0000:0000:0000:0000:ffff:192.168.100.200"  # 45 characters, as typed
+    view = cmdb.add_ci(site, admin, "S1", "server", attributes=server, ip=longest)
+    assert view.ip == "::ffff:c0a8:64c8"  # stored as ipaddress writes it
+
+
+def test_document_fields_are_held_to_their_columns(site: Site, admin: Actor) -> None:
+    cmdb.add_ci(site, admin, "OA", "business_service")
+    with pytest.raises(Invalid) as err:
+        cmdb.attach_document(site, admin, "OA", "manual", "Guide", "1", note="n" * 2001)
+    assert err.value.field == "note"
+    with pytest.raises(Invalid) as err:
+        cmdb.attach_document(site, admin, "OA", "manual", "Guide", "1", uri="u" * 501)
+    assert err.value.field == "uri"
+    with pytest.raises(Invalid) as err:
+        cmdb.attach_document(site, admin, "OA", "manual", "t" * 201, "1")
+    assert err.value.field == "title"
+    doc = cmdb.attach_document(
+        site, admin, "OA", "manual", "t" * 200, "v" * 40, uri="u" * 500, note="n" * 2000
+    )
+    assert (len(doc.title), len(doc.version), len(doc.uri), len(doc.note)) == (200, 40, 500, 2000)

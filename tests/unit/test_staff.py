@@ -129,3 +129,46 @@ def test_bootstrap_only_on_an_empty_installation(site: Site, admin: Actor) -> No
     assert bootstrap_admin(site, "admin").login == "admin"  # idempotent for the same admin
     with pytest.raises(Invalid, match="only an admin can add staff"):
         bootstrap_admin(site, "intruder")
+
+
+@pytest.mark.parametrize(
+    ("field", "kwargs"),
+    [
+        ("email", {"email": "a@b.example\r\nBcc: x@y.example"}),
+        ("email", {"email": "a@b.example\nBcc: x@y.example"}),
+        ("email", {"email": "Eve <a@b.example>"}),
+        ("email", {"email": "a@b.example, c@d.example"}),
+        ("email", {"email": "a b@c.example"}),
+        ("email", {"email": "no-at-sign"}),
+        ("email", {"email": "x" * 191 + "@b.example"}),  # 201 characters
+        ("phone", {"phone": "010-1234\n5678"}),
+        ("phone", {"phone": "1" * 41}),
+        ("name", {"display_name": "two\nlines"}),
+        ("name", {"display_name": "two\u2028lines"}),
+        ("name", {"display_name": "x\udcff"}),  # how Python reads the argument $'x\xff'
+        ("login", {"login": "x\udcff"}),
+    ],
+)
+def test_staff_text_breaking_a_list_or_a_mail_header_is_refused_by_field(
+    site: Site, admin: Actor, field: str, kwargs: dict[str, str]
+) -> None:
+    args = {"login": "evil", "display_name": "Eve", **kwargs}
+    login, name = args.pop("login"), args.pop("display_name")
+    with pytest.raises(Invalid) as err:
+        add_staff(site, admin, login, name, **args)
+    assert err.value.field == field
+    assert [s.login for s in list_staff(site, admin)] == ["admin"]
+
+
+def test_staff_contact_is_stored_trimmed_and_blank_is_none(site: Site, admin: Actor) -> None:
+    view = add_staff(
+        site, admin, "zhou", "周", email=" zhou@example.org ", phone=" +86 10 6123-4567 "
+    )
+    assert (view.email, view.phone) == ("zhou@example.org", "+86 10 6123-4567")
+    other = add_staff(site, admin, "wu", "吴", email=" ", phone="")
+    assert (other.email, other.phone) == (None, None)
+
+
+def test_email_at_the_column_length_is_stored(site: Site, admin: Actor) -> None:
+    address = "x" * (staff_flow.EMAIL_MAX - len("@b.example")) + "@b.example"
+    assert add_staff(site, admin, "long", "Long", email=address).email == address

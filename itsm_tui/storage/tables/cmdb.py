@@ -15,6 +15,22 @@ from sqlmodel import Field
 from itsm_tui.storage.tables.base import Table
 from itsm_tui.storage.types import UTCDateTime
 
+#: The lengths of the CMDB's text columns, said here once: the workflow's checks import them, so
+#: what it accepts is what the columns hold (PostgreSQL refuses a longer value; SQLite would
+#: store it).
+CI_NAME_MAX = 200
+CI_CLASS_MAX = 40
+CI_STATUS_MAX = 20
+CI_ASSET_TAG_MAX = 60
+CI_SERIAL_MAX = 80
+CI_IP_MAX = 45  # an IPv6 address with an IPv4 tail, written out in full
+RELATION_TYPE_MAX = 20
+DOCUMENT_KIND_MAX = 20
+DOCUMENT_TITLE_MAX = 200
+DOCUMENT_VERSION_MAX = 40
+DOCUMENT_URI_MAX = 500
+DOCUMENT_NOTE_MAX = 2000
+
 #: A CI's own fields in table order: bulk loads and imports name their columns by this list.
 CI_FIELDS = (
     "name",
@@ -42,16 +58,16 @@ class ConfigurationItem(Table, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=200)
-    ci_class: str = Field(max_length=40)
-    status: str = Field(default="in_use", max_length=20)
+    name: str = Field(max_length=CI_NAME_MAX)
+    ci_class: str = Field(max_length=CI_CLASS_MAX)
+    status: str = Field(default="in_use", max_length=CI_STATUS_MAX)
     # 1 critical · 2 high · 3 medium · 4 low (see workflow.cmdb.classes.CRITICALITY).
     criticality: int = Field(default=3, sa_column_kwargs={"server_default": text("3")})
     owner_group_id: int | None = Field(default=None, foreign_key="assignment_group.id")
     location_id: int | None = Field(default=None, foreign_key="location.id")
-    asset_tag: str | None = Field(default=None, max_length=60)
-    serial: str | None = Field(default=None, max_length=80)
-    ip: str | None = Field(default=None, max_length=45)
+    asset_tag: str | None = Field(default=None, max_length=CI_ASSET_TAG_MAX)
+    serial: str | None = Field(default=None, max_length=CI_SERIAL_MAX)
+    ip: str | None = Field(default=None, max_length=CI_IP_MAX)
     attributes: dict[str, Any] = Field(
         default_factory=dict, sa_type=JSON, sa_column_kwargs={"server_default": text("'{}'")}
     )
@@ -74,7 +90,7 @@ class CIRelation(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     source_id: int = Field(foreign_key="configuration_item.id")
     target_id: int = Field(foreign_key="configuration_item.id")
-    type: str = Field(max_length=20)
+    type: str = Field(max_length=RELATION_TYPE_MAX)
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 
@@ -93,11 +109,11 @@ class CIDocument(Table, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     ci_id: int = Field(foreign_key="configuration_item.id")
-    kind: str = Field(max_length=20)
-    title: str = Field(max_length=200)
-    version: str = Field(max_length=40)
-    uri: str = Field(default="", max_length=500)
-    note: str = Field(default="", max_length=2000)
+    kind: str = Field(max_length=DOCUMENT_KIND_MAX)
+    title: str = Field(max_length=DOCUMENT_TITLE_MAX)
+    version: str = Field(max_length=DOCUMENT_VERSION_MAX)
+    uri: str = Field(default="", max_length=DOCUMENT_URI_MAX)
+    note: str = Field(default="", max_length=DOCUMENT_NOTE_MAX)
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 

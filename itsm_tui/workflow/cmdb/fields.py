@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from itsm_tui.common.errors import DomainError, Invalid, NotFound
+from itsm_tui.storage.tables.cmdb import CI_ASSET_TAG_MAX, CI_IP_MAX, CI_NAME_MAX, CI_SERIAL_MAX
 from itsm_tui.workflow.cmdb.classes import (
     CIClass,
     attribute_rules,
@@ -42,7 +43,16 @@ COMMON = (
     "serial",
     "ip",
 )
-LIMITS = {"name": 200, "asset_tag": 60, "serial": 80}
+#: The stored text fields and their columns' lengths.
+LIMITS = {
+    "name": CI_NAME_MAX,
+    "asset_tag": CI_ASSET_TAG_MAX,
+    "serial": CI_SERIAL_MAX,
+    "ip": CI_IP_MAX,
+}
+#: Text that is looked up rather than stored (a status, a group or location code): no code is
+#: this long, and a longer value is refused before it is compared with every known one.
+_LOOKED_UP_MAX = 200
 #: Record keys that are not class attributes (a set: every key of every imported row is tested).
 _NOT_ATTRIBUTES = frozenset((*COMMON, "attributes", "ci_class"))
 
@@ -98,7 +108,7 @@ def _text(values: Mapping[str, Any], name: str) -> str | None:
     value = _plain(raw, name).strip()
     if not value:
         return None
-    limit = LIMITS.get(name, 200)
+    limit = LIMITS.get(name, _LOOKED_UP_MAX)
     if len(value) > limit:
         raise Invalid(f"{name} is longer than {limit} characters.", field=name)
     return value
@@ -272,7 +282,7 @@ def row_checker(
         if (
             (tag and len(tag) > LIMITS["asset_tag"])
             or (serial and len(serial) > LIMITS["serial"])
-            or (ip and len(ip) > LIMITS.get("ip", 200))
+            or (ip and len(ip) > LIMITS["ip"])
         ):
             return slow(values)
         ci_class, rules, required = found

@@ -23,6 +23,12 @@ from itsm_tui.storage.tables import (
     ConfigurationItem,
     Location,
 )
+from itsm_tui.storage.tables.cmdb import (
+    DOCUMENT_NOTE_MAX,
+    DOCUMENT_TITLE_MAX,
+    DOCUMENT_URI_MAX,
+    DOCUMENT_VERSION_MAX,
+)
 from itsm_tui.storage.text_match import starts_with
 from itsm_tui.workflow.cmdb.classes import CLASSES, CRITICALITY
 from itsm_tui.workflow.cmdb.fields import FIELD_OF, References, check_ci
@@ -347,11 +353,15 @@ def attach_document(
     new row: earlier versions stay."""
     if kind not in DOCUMENT_KINDS:
         raise Invalid(f"kind '{kind}' is not one of: {', '.join(DOCUMENT_KINDS)}.", field="kind")
-    for name, value, limit in (("title", title, 200), ("version", version, 40)):
+    for name, value, limit in (
+        ("title", title, DOCUMENT_TITLE_MAX),
+        ("version", version, DOCUMENT_VERSION_MAX),
+    ):
         if not value.strip() or len(value) > limit:
             raise Invalid(f"{name} must be 1–{limit} characters.", field=name)
-    if len(uri) > 500 or len(note) > 2000:
-        raise Invalid("uri is limited to 500 and note to 2000 characters.", field="uri")
+    for name, value, limit in (("uri", uri, DOCUMENT_URI_MAX), ("note", note, DOCUMENT_NOTE_MAX)):
+        if len(value) > limit:
+            raise Invalid(f"{name} is limited to {limit} characters.", field=name)
     row = find_ci(tx.session, ref)
     exists = tx.session.exec(
         select(CIDocument.id).where(

@@ -379,28 +379,72 @@ def test_the_password_in_a_url_is_never_shown(env: dict[str, str]) -> None:
 # --- read-only files ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("folder_too", [False, True], ids=["file", "file and folder"])
-def test_a_read_only_database_reads_and_refuses_changes_in_one_line(
-    tmp_path: Path, env: dict[str, str], folder_too: bool
-) -> None:
+def _read_only_site(tmp_path: Path) -> tuple[Path, str]:
+    """A site's database, at the newest revision with the test's account as its admin."""
     folder = tmp_path / "site"
     folder.mkdir()
     url = _url(folder / "itsm.db")
     engine = make_engine(url)
     initialise(Site(engine, settings=Settings(database_url=url)), os_login())
     engine.dispose()
+    return folder, url
+
+
+def test_a_read_only_database_reads_and_refuses_changes_in_one_line(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    folder, url = _read_only_site(tmp_path)
     (folder / "itsm.db").chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-    if folder_too:
-        folder.chmod(stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP)
+    reads = itsm(Run(["--db", url, "ticket", "list", "--json"], env, read_only=True))
+    assert reads.returncode == 0 and json.loads(reads.stdout)["items"] == [], reads.stderr
+    write = Run(["--db", url, *GROUP_ADD], env, read_only=True)
+    assert_refused(Case(write, url, "is read-only", "database", [folder]))
+
+
+READ_ONLY_FOLDER = stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH
+
+
+def test_a_read_only_folder_without_the_wal_index_is_refused_in_one_line(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """Nobody has the database open, so SQLite left no ``-shm`` index beside it, and this
+    account could not create one: reading too is refused, saying what to do."""
+    folder, url = _read_only_site(tmp_path)
+    assert not (folder / "itsm.db-shm").exists()
+    folder.chmod(READ_ONLY_FOLDER)
     try:
-        reads = itsm(Run(["--db", url, "ticket", "list", "--json"], env, read_only=True))
-        assert reads.returncode == 0 and json.loads(reads.stdout)["items"] == [], reads.stderr
-        write = Run(
-            ["--db", url, "group", "add", "g1", "--name", "G1", "--tier", "1"], env, read_only=True
-        )
-        assert_refused(Case(write, url, "is read-only", "database", [folder]))
+        for args in (LIST, GROUP_ADD):
+            run = Run(["--db", url, *args], env, read_only=True)
+            # No row counts: counting opens the database and would leave the index behind.
+            case = Case(run, "", "make the folder writable", "database", [folder / "itsm.db"])
+            assert_refused(case)
+        assert sorted(p.name for p in folder.iterdir()) == ["itsm.db"]
     finally:
         folder.chmod(stat.S_IRWXU)
+
+
+def test_a_reader_in_a_read_only_folder_sees_what_a_writer_has_not_checkpointed(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """Another account that may write the folder keeps working while this one reads: the
+    reader must see its latest commits, still in the WAL file, not a stale snapshot."""
+    folder, url = _read_only_site(tmp_path)
+    holder = sqlite3.connect(folder / "itsm.db")  # keeps -wal and -shm: nobody checkpoints
+    try:
+        holder.execute("PRAGMA wal_autocheckpoint=0")
+        holder.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        added = itsm(Run(["--db", url, *GROUP_ADD], env))
+        assert added.returncode == 0, added.stderr
+        assert (folder / "itsm.db-wal").stat().st_size > 0
+        folder.chmod(READ_ONLY_FOLDER)
+        reads = itsm(Run(["--db", url, "group", "list", "--json"], env, read_only=True))
+        assert reads.returncode == 0, reads.stderr
+        assert [g["code"] for g in json.loads(reads.stdout)["items"]] == ["g1"]
+        write = Run(["--db", url, "group", "add", "g2", "--name", "G2", "--tier", "1"], env)
+        assert_refused(Case(Run(write.args, env, read_only=True), url, "read-only", "database"))
+    finally:
+        folder.chmod(stat.S_IRWXU)
+        holder.close()
 
 
 # --- PostgreSQL only: a database or role the server does not know -------------------------------
@@ -422,3 +466,4 @@ def test_an_unknown_database_or_role_is_one_line(
     rendered = url.render_as_string(hide_password=False)
     case = Case(Run(["--db", rendered, "ticket", "list"], env), rendered, expect, "database")
     assert_refused(case)
+

@@ -447,6 +447,70 @@ def test_a_reader_in_a_read_only_folder_sees_what_a_writer_has_not_checkpointed(
         holder.close()
 
 
+# --- init on an existing database --------------------------------------------------------------
+
+
+def _revision(url: str) -> str | None:
+    engine = make_engine(url)
+    try:
+        return migrate.current_revision(engine)
+    finally:
+        engine.dispose()
+
+
+def _schema_upgrades(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            query = "SELECT count(*) FROM journal_entry WHERE action = 'schema_upgrade'"
+            return int(conn.execute(text(query)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def _downgraded(url: str, revision: str) -> str:
+    engine = make_engine(url)
+    migrate.downgrade(engine, revision)
+    engine.dispose()
+    return url
+
+
+@pytest.mark.parametrize(
+    ("who", "expect", "kind"),
+    [
+        (["--as", "agent.li"], "administer the database", "forbidden"),
+        ([], "is not an active staff member", "unknown_operator"),
+    ],
+    ids=["an agent", "not staff"],
+)
+def test_init_never_upgrades_an_old_schema_for_a_non_admin(
+    db_url: str, env: dict[str, str], who: list[str], expect: str, kind: str
+) -> None:
+    engine = make_engine(db_url)
+    site = Site(engine, settings=Settings(database_url=db_url))
+    admin = "somebody.else" if not who else os_login()
+    initialise(site, admin)
+    if who:
+        from itsm_tui.workflow.staff import resolve_actor
+
+        add_staff(site, resolve_actor(site), "agent.li", "李", tier=1, roles=["agent"])
+    engine.dispose()
+    url = _downgraded(db_url, "0005")
+    run = Run(["--db", url, *who, "init", "--admin", "nobody"], env)
+    assert_refused(Case(run, url, expect, kind, _watch(url)))
+    assert _revision(url) == "0005" and _schema_upgrades(url) == 0
+
+
+def test_init_by_an_admin_upgrades_an_old_schema_as_db_upgrade_does(
+    ready: str, env: dict[str, str]
+) -> None:
+    url = _downgraded(ready, "0005")
+    done = itsm(Run(["--db", url, "init", "--json"], env))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["revision"] == migrate.HEAD
+    assert _revision(url) == migrate.HEAD and _schema_upgrades(url) == 1
+
+
 # --- PostgreSQL only: a database or role the server does not know -------------------------------
 
 

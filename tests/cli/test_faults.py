@@ -531,3 +531,46 @@ def test_an_unknown_database_or_role_is_one_line(
     case = Case(Run(["--db", rendered, "ticket", "list"], env), rendered, expect, "database")
     assert_refused(case)
 
+
+# --- the failure log ---------------------------------------------------------------------------
+
+
+def test_the_failure_log_is_the_accounts_own_and_holds_no_password(
+    ready: str, env: dict[str, str]
+) -> None:
+    """A failure nobody foresaw (here a table gone from under a current schema) is logged with
+    the command line; the log may sit in a shared home, so: 0600, and no database password."""
+    engine = make_engine(ready)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE ticket" + ("" if _sqlite_path(ready) else " CASCADE")))
+    engine.dispose()
+    log = Path(env["XDG_STATE_HOME"]) / "itsm-tui" / "itsm.log"
+    log.parent.mkdir(parents=True)
+    log.write_text("an older itsm's entry\n", encoding="utf-8")
+    log.chmod(0o644)  # as older versions left it
+    url = ready
+    if _sqlite_path(ready) is None:  # trust authentication: the server ignores the password
+        url = make_url(ready).set(password="s3cret-pw").render_as_string(hide_password=False)
+    for db in (["--db", url], [f"--db={url}"]):
+        done = itsm(Run([*db, "ticket", "list"], env))
+        assert done.returncode == 1 and f"details in {log}" in done.stderr, done.stderr
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    logged = log.read_text(encoding="utf-8")
+    assert logged.count("ticket list") == 2 and "Traceback" in logged
+    assert "s3cret-pw" not in logged
+
+
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (["--db", "postgresql://itsm:pw@db/itsm"], "--db postgresql://itsm:***@db/itsm"),
+        (["--db=postgresql://itsm:p@w@db/itsm"], "--db=postgresql://itsm:***@db/itsm"),
+        (["--db", "postgresql:/itsm:pw@db/itsm"], "--db ***"),  # mistyped: masked whole
+        (["--db", "sqlite:////srv/itsm.db"], "--db sqlite:////srv/itsm.db"),
+        (["note", "1", "see https://u:pw@wiki/x"], "note 1 see https://u:***@wiki/x"),
+    ],
+)
+def test_the_logged_command_line_masks_passwords(argv: list[str], shown: str) -> None:
+    from itsm_tui.cli.failure import command_line
+
+    assert command_line(["itsm", *argv]) == f"itsm {shown}"

@@ -10,6 +10,7 @@ the command line imports no database code to tell them apart.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 from datetime import UTC, datetime
@@ -48,14 +49,51 @@ def report_failure(exc: BaseException, as_json: bool) -> None:
 
 def _log(exc: BaseException) -> Path | None:
     """Append the traceback with the time and the command; None if the log cannot be written
-    (the one line still tells the user what failed)."""
+    (the one line still tells the user what failed).
+
+    The log is the account's own (0600, tightened if an older one was wider), and no password
+    reaches it: a database URL's, or anything given as ``--db``, is masked."""
     path = log_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8", errors="backslashreplace") as log:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        os.fchmod(fd, 0o600)
+        with open(fd, "a", encoding="utf-8", errors="backslashreplace") as log:
             stamp = datetime.now(UTC).isoformat(timespec="seconds")
-            log.write(f"{stamp} pid {os.getpid()}: {' '.join(sys.argv)}\n")
-            log.write("".join(traceback.format_exception(exc)) + "\n")
+            log.write(f"{stamp} pid {os.getpid()}: {command_line(sys.argv)}\n")
+            log.write(mask_passwords("".join(traceback.format_exception(exc))) + "\n")
     except OSError:
         return None
     return path
+
+
+#: ``scheme://user:PASSWORD@`` in any text: the password part is what is masked.
+_URL_PASSWORD = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^/@\s:]*:)[^/\s]*(@)")
+_MASK = "***"
+
+
+def mask_passwords(text: str) -> str:
+    """``text`` with the password of every URL in it replaced by ``***``."""
+    return _URL_PASSWORD.sub(rf"\g<1>{_MASK}\g<2>", text)
+
+
+def command_line(argv: list[str]) -> str:
+    """The command as typed, fit for a log: URL passwords masked, and a ``--db`` value that
+    is not a URL but holds an ``@`` masked whole (a URL mistyped around its password)."""
+    shown: list[str] = []
+    after_db = False
+    for arg in argv:
+        if after_db:
+            shown.append(_db_value(arg))
+        elif arg.startswith("--db="):
+            shown.append("--db=" + _db_value(arg.removeprefix("--db=")))
+        else:
+            shown.append(mask_passwords(arg))
+        after_db = arg == "--db"
+    return " ".join(shown)
+
+
+def _db_value(value: str) -> str:
+    if "://" in value:
+        return mask_passwords(value)
+    return _MASK if "@" in value else value  # a path, or a URL mangled around its password

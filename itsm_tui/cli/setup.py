@@ -33,13 +33,18 @@ def init(
     seed: SeedOpt = 2026,
     as_json: JsonOpt = False,
 ) -> None:
-    """Create or upgrade the database schema and its first admin; optionally load demo data."""
+    """Create the database schema and its first admin (an older schema: upgraded by an admin,
+    as `itsm db upgrade` does); optionally load demo data."""
     from itsm_tui.workflow import staff
     from itsm_tui.workflow.admin import database_status, initialise
+    from itsm_tui.workflow.opening import up_to_date
     from itsm_tui.workflow.site import Actor
 
     st = state(ctx)
-    view = initialise(st.open_site(create=True), admin or staff.os_login())
+    site = st.open_site(create=True)
+    # Only an existing, older schema needs someone to answer for its upgrade.
+    upgrader = st.actor() if st.revision is not None and not up_to_date(st.revision) else None
+    view = initialise(site, admin or staff.os_login(), actor=upgrader)
     result: dict[str, object] = {"admin": view.login, "revision": None, "demo": None}
     if demo:
         actor = Actor(view.id, view.login, view.display_name, view.tier, frozenset())
@@ -101,8 +106,9 @@ def open_console(st: CliState) -> None:
     from itsm_tui.workflow.site import Actor
 
     # The embedded database is this user's alone: its first run creates it, a newer itsm
-    # upgrades it. A database named by URL is shared: only `itsm init` and `itsm db upgrade`
-    # (an admin) change its schema, and the console refuses it until then.
+    # upgrades it (journaled; refused unless this account owns the file). A database named by
+    # URL is shared: only `itsm init` and `itsm db upgrade` (an admin) change its schema, and
+    # the console refuses it until then.
     embedded = not st.settings.database_url
     site = st.open_site(create=embedded, older=embedded)
     if st.revision is None:

@@ -89,22 +89,33 @@ def sqlite_path(engine: Engine) -> Path | None:
 
 
 def _access(path: Path) -> str:
-    """How SQLite may open ``path``: ``rw``; ``ro`` when only the file is read-only (WAL can
-    still keep its shared-memory index beside it); ``immutable`` when the folder is read-only,
-    where SQLite could create neither that index nor a journal, and a WAL database would
-    otherwise refuse even to be read. Immutable trusts that nobody writes meanwhile: nobody
-    can, without write access to the folder for the WAL file."""
+    """How SQLite may open ``path``: ``rw``, or ``ro`` when this account may only read it.
+
+    Read-only is ``mode=ro``, never ``immutable``: an immutable reader ignores the WAL file
+    and takes no locks, so it would silently miss what another account (one that may write
+    the folder) committed but has not yet checkpointed. A ``mode=ro`` reader of a WAL
+    database needs the shared-memory index (``-shm``) beside it; in a folder this account
+    cannot write, SQLite cannot create it, so without one reading is refused in one line.
+    """
     if not path.is_file() or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
         return "rw"
-    return "ro" if os.access(path.parent, os.W_OK) else "immutable"
+    if os.access(path.parent, os.W_OK):
+        return "ro"
+    index = path.with_name(path.name + "-shm")
+    if index.is_file() and os.access(index, os.R_OK):
+        return "ro"
+    raise DatabaseUnavailable(
+        f"cannot read {path}: its folder {path.parent} is read-only for this account, and "
+        "SQLite's WAL needs the folder writable to read the database; make the folder "
+        "writable for this account, or copy the database to a folder you can write."
+    )
 
 
 def _sqlite_engine(url: str, parsed: URL, **kwargs: Any) -> Engine:
     path = Path(parsed.database) if parsed.database and parsed.database != ":memory:" else None
     mode = _access(path) if path is not None else "rw"
     if path is not None and mode != "rw":
-        flags = "mode=ro" + ("&immutable=1" if mode == "immutable" else "")
-        target = f"file:{quote(str(path.resolve()))}?{flags}"
+        target = f"file:{quote(str(path.resolve()))}?mode=ro"
 
         def read_only() -> sqlite3.Connection:
             timeout = SQLITE_BUSY_TIMEOUT_MS / 1000

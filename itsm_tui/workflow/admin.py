@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, inspect
 from sqlmodel import Session, SQLModel, select
 
+from itsm_tui.common.errors import Forbidden, SchemaMismatch
 from itsm_tui.storage import migrate
 from itsm_tui.storage.core_tables import core_table
+from itsm_tui.storage.engine import sqlite_path
 from itsm_tui.storage.tables import (
     Caller,
     ConfigurationItem,
@@ -21,7 +24,7 @@ from itsm_tui.workflow import permissions
 from itsm_tui.workflow.context import load_actor, system_transaction
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.site import Actor, Site
-from itsm_tui.workflow.staff import StaffView, bootstrap_admin
+from itsm_tui.workflow.staff import StaffView, bootstrap_admin, os_login
 
 _COUNTED: dict[str, type[SQLModel]] = {
     "staff": Staff,
@@ -82,16 +85,49 @@ def schema_status(site: Site) -> DatabaseStatus:
     return DatabaseStatus(url, migrate.current_revision(site.engine), migrate.HEAD)
 
 
-def initialise(site: Site, admin_login: str, admin_name: str | None = None) -> StaffView:
-    """Bring an empty (or older) database to the newest schema and make sure it has an admin."""
-    ensure_schema(site)
+def initialise(
+    site: Site, admin_login: str, admin_name: str | None = None, actor: Actor | None = None
+) -> StaffView:
+    """Create the schema of a database that has none, and make sure it has an admin.
+
+    An existing older schema belongs to a site whose staff decide: it is upgraded only as
+    ``itsm db upgrade`` does it, by ``actor`` (who must be an admin) and journaled; without
+    an actor it is refused and nothing changes. Creating a new schema needs no check: nobody
+    is on staff yet, and the first admin is made in the next step.
+    """
+    revision = migrate.current_revision(site.engine)
+    if revision is None:
+        migrate.upgrade(site.engine)
+    elif revision != migrate.HEAD:
+        if actor is None:
+            raise SchemaMismatch(
+                f"the database is at revision {revision}, older than this itsm "
+                f"({migrate.HEAD}): an admin runs `itsm db upgrade`."
+            )
+        upgrade_database(site, actor)
     return bootstrap_admin(site, admin_login, admin_name)
 
 
 def ensure_schema(site: Site) -> None:
-    """Upgrade to the newest schema; a no-op when already there (for the embedded database,
-    which belongs to one user, so no admin check is needed)."""
+    """Create or upgrade the embedded database of the account running itsm, journaled.
+
+    Why no admin check: the default SQLite file is this account's own, so its owner already
+    holds every right over it. Anything else — a PostgreSQL site, or a file another account
+    owns, even when this one may write it — is refused and goes through
+    :func:`upgrade_database`, as a shared site must.
+    """
+    path = sqlite_path(site.engine)
+    if path is None or not path.is_file() or path.stat().st_uid != os.geteuid():
+        raise Forbidden(
+            "this database is not your own SQLite file: an admin upgrades it with "
+            "`itsm db upgrade`."
+        )
+    before = migrate.current_revision(site.engine)
     migrate.upgrade(site.engine)
+    after = migrate.current_revision(site.engine)
+    if before is not None and before != after:
+        with system_transaction(site) as tx:
+            tx.journal("site", 0, "schema_upgrade", {"revision": (before, after), "by": os_login()})
 
 
 def authorise_scheduler(site: Site, actor: Actor) -> None:

@@ -10,7 +10,6 @@ the command line imports no database code to tell them apart.
 from __future__ import annotations
 
 import os
-import re
 import sys
 import traceback
 from datetime import UTC, datetime
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from itsm_tui.cli.output import complain, error_object, print_error
 from itsm_tui.common.locations import APP_NAME
+from itsm_tui.common.textsafe import PASSWORD_MASK, mask_passwords
 
 _DATABASE_PACKAGES = ("sqlalchemy", "psycopg", "sqlite3")
 
@@ -67,16 +67,6 @@ def _log(exc: BaseException) -> Path | None:
     return path
 
 
-#: ``scheme://user:PASSWORD@`` in any text: the password part is what is masked.
-_URL_PASSWORD = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^/@\s:]*:)[^/\s]*(@)")
-_MASK = "***"
-
-
-def mask_passwords(text: str) -> str:
-    """``text`` with the password of every URL in it replaced by ``***``."""
-    return _URL_PASSWORD.sub(rf"\g<1>{_MASK}\g<2>", text)
-
-
 def command_line(argv: list[str]) -> str:
     """The command as typed, fit for a log: URL passwords masked, and a ``--db`` value that
     is not a URL but holds an ``@`` masked whole (a URL mistyped around its password)."""
@@ -96,4 +86,4 @@ def command_line(argv: list[str]) -> str:
 def _db_value(value: str) -> str:
     if "://" in value:
         return mask_passwords(value)
-    return _MASK if "@" in value else value  # a path, or a URL mangled around its password
+    return PASSWORD_MASK if "@" in value else value  # a path, or a URL mangled around its password

@@ -35,3 +35,14 @@ def one_line(text: str, limit: int) -> str:
     space, tabs into spaces, controls escaped as :func:`visible` does, cut with "…"."""
     folded = visible(_LINE_BREAKS.sub(" ", text).replace("\t", " ")).strip()
     return folded if len(folded) <= limit else folded[: limit - 1] + "…"
+
+
+#: ``scheme://user:PASSWORD@`` in any text: the password part is what is masked.
+_URL_PASSWORD = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^/@\s:]*:)[^/\s]*(@)")
+PASSWORD_MASK = "***"
+
+
+def mask_passwords(text: str) -> str:
+    """``text`` with the password of every URL in it replaced by ``***``: what goes into a log
+    file (a traceback, a command line) never carries a database password."""
+    return _URL_PASSWORD.sub(rf"\g<1>{PASSWORD_MASK}\g<2>", text)

@@ -23,6 +23,7 @@ usable: retrying is the key that loaded it in the first place.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -36,6 +37,7 @@ from textual.worker import Worker, WorkerState
 
 from itsm_tui.common.errors import DomainError
 from itsm_tui.common.locations import console_log_path
+from itsm_tui.common.textsafe import mask_passwords
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -114,11 +116,24 @@ def _log_to(path: Path) -> None:
             return
         _log.removeHandler(old)
         old.close()
-    handler = RotatingFileHandler(
-        path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
-    )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    class _Private(RotatingFileHandler):
+        """Each log file the account's own (0600), the first and every one after a rollover."""
+
+        def _open(self) -> Any:
+            fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            os.fchmod(fd, 0o600)  # an older, wider file too
+            return open(fd, "a", encoding=self.encoding, errors=self.errors)
+
+    handler = _Private(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
+    handler.setFormatter(_Masked("%(asctime)s %(levelname)s %(message)s"))
     _log.addHandler(handler)
+
+
+class _Masked(logging.Formatter):
+    """A database URL's password never reaches the log (a driver's message may quote it)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_passwords(super().format(record))
 
 
 class WorkerMethod(Protocol):

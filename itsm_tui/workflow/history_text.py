@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,7 +30,9 @@ from itsm_tui.workflow.lookup import find_ticket
 from itsm_tui.workflow.permissions import Action
 
 NOTHING = "—"
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?")
+# Only fields that hold instants are converted: a title or a note may well begin with a date.
+_INSTANT_KEY = re.compile(r"(?:\w+_)?(?:at|due|until)")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?")
 
 
 @dataclass(frozen=True)
@@ -57,13 +59,25 @@ def shown(key: str, value: Any, zone: ZoneInfo, names: Mapping[str, str]) -> str
         return ", ".join(shown(key, v, zone, names) for v in value)
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, str) and _ISO.match(value):
-        return local(datetime.fromisoformat(value), zone)
+    if isinstance(value, str) and _INSTANT_KEY.fullmatch(key):
+        return instant(value, zone)
     if key == "assignee":
         return names.get(value, value)
     if key in ("status", "pending_reason", "type"):
         return label(str(value))
     return str(value)
+
+
+def instant(value: str, zone: ZoneInfo) -> str:
+    """A journaled instant in the site's zone; a value that is not one (an older entry, a hand
+    edit) is shown as it is rather than breaking the whole history."""
+    if not _ISO.fullmatch(value):
+        return value
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return local(at if at.tzinfo else at.replace(tzinfo=UTC), zone)
 
 
 def describe(

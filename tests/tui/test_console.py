@@ -341,3 +341,20 @@ async def test_escalate_and_return_offer_the_groups_the_workflow_accepts(
             await pilot.press("escape")
             await settle(pilot)
         assert offered == {"e": ["dev"], "t": ["desktop", "hotline"]}
+
+
+async def test_a_title_that_begins_like_a_timestamp_opens_and_reads_as_typed(
+    console: Console,
+) -> None:
+    """The timeline converts only the fields that hold instants, as ``itsm ticket history``."""
+    draft = t.TicketDraft(title="2026-12-04T10:00:00 mail down", caller="E001")
+    number = t.create_ticket(console.site, console.desk.agent1, draft).number
+    t.update_ticket(console.site, console.desk.agent1, number, title="2026-12-04T10:00:00")
+    app = ItsmApp(console.site, console.desk.agent1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(TicketScreen(console.site, console.desk.agent1, number))
+        await settle(pilot)
+        assert number in text_of(app, "#ticket-head")
+        timeline = text_of(app, "#ticket-timeline")
+        assert "title: 2026-12-04T10:00:00 mail down → 2026-12-04T10:00:00" in timeline

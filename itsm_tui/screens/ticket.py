@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
-from itsm_tui.common.domain import NoteKind
+from itsm_tui.common.domain import NoteKind, status_label
 from itsm_tui.common.textsafe import visible
 from itsm_tui.common.ticket_rows import HistoryEntry
 from itsm_tui.common.timefmt import local
@@ -121,7 +121,7 @@ class TicketScreen(TicketActions):
         head = Text()
         head.append(f"{v.number} ", style="bold")
         head.append(f"P{v.priority}{'*' if v.priority_overridden else ''} ", style="bold")
-        head.append(v.status.replace("_", " "))
+        head.append(status_label(v.status))
         if v.pending_reason:
             head.append(f" ({v.pending_reason})")
         holder = v.assignee_name or "unassigned"
@@ -189,7 +189,7 @@ class TicketScreen(TicketActions):
         for h in self.history:
             # The same words as `itsm ticket history`; assignees stay logins here (no extra read).
             changes = "; ".join(history_text.describe(h.action, h.changes, zone, {}))
-            items.append((h.at, 0, h.actor_name, history_text.label(h.action), changes))
+            items.append((h.at, 0, h.actor_name, status_label(h.action), changes))
         for n in detail.notes:
             kind = "reply" if n.kind == NoteKind.PUBLIC_REPLY else "note"
             items.append((n.at, 1, n.author, kind, n.body))

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
+from itsm_tui.common.domain import status_label
 from itsm_tui.common.ticket_rows import HistoryEntry
 from itsm_tui.common.timefmt import local
 from itsm_tui.storage import ticket_queries
@@ -45,12 +46,6 @@ class HistoryLine:
     changes: list[str]
 
 
-def label(code: str) -> str:
-    """A status, pending reason or action code as the console shows it: "in_progress" → "in
-    progress"."""
-    return code.replace("_", " ")
-
-
 def shown(key: str, value: Any, zone: ZoneInfo, names: Mapping[str, str]) -> str:
     """One journaled value in words."""
     if value is None or value == "" or value == []:
@@ -64,7 +59,7 @@ def shown(key: str, value: Any, zone: ZoneInfo, names: Mapping[str, str]) -> str
     if key == "assignee":
         return names.get(value, value)
     if key in ("status", "pending_reason", "type"):
-        return label(str(value))
+        return status_label(str(value))
     return str(value)
 
 
@@ -88,9 +83,9 @@ def describe(
     for key, value in changes.items():
         if action != "create" and isinstance(value, list) and len(value) == 2:
             old, new = (shown(key, v, zone, names) for v in value)
-            parts.append(f"{label(key)}: {old} → {new}")
+            parts.append(f"{status_label(key)}: {old} → {new}")
         elif action != "create" or value not in (None, "", []):
-            parts.append(f"{label(key)}: {shown(key, value, zone, names)}")
+            parts.append(f"{status_label(key)}: {shown(key, value, zone, names)}")
     return parts
 
 
@@ -103,7 +98,7 @@ def lines(
         HistoryLine(
             local(e.at, zone, "%Y-%m-%d %H:%M:%S"),
             e.actor_name,
-            label(e.action),
+            status_label(e.action),
             describe(e.action, e.changes, zone, names),
         )
         for e in entries

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, OptionList, Static
 
 from itsm_tui.console.app import ItsmApp
 from itsm_tui.console.start import bare_console
@@ -169,6 +169,9 @@ async def test_intake_claim_escalate_resolve(console: Console) -> None:
         await keys.press("enter")  # first match is picked, focus moves to the title
         assert "王小明" in text_of(app, "#caller-card")
         assert "Open tickets (4)" in str(app.screen.query_one("#caller-tickets").border_title)
+        listed = app.screen.query_one("#caller-tickets", OptionList)
+        statuses = [str(listed.get_option_at_index(i).prompt) for i in range(4)]
+        assert any(" in progress " in s for s in statuses), statuses  # as every screen says it
         title = "OA slow"
         await keys.type(title)
         await keys.press("ctrl+s")

@@ -30,7 +30,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from itsm_tui.common.errors import DomainError
-from itsm_tui.common.textsafe import visible
+from itsm_tui.common.textsafe import CONTROLS_BEYOND_C0, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -69,9 +69,7 @@ def plain(value: Any) -> Any:
 
 #: What JSON writes escaped although ``ensure_ascii`` is off (the module docstring says why).
 #: These never occur in JSON's own syntax, so replacing them anywhere in the text is safe.
-_JSON_ESCAPED = re.compile(
-    r"[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
+_JSON_ESCAPED = re.compile(f"[{CONTROLS_BEYOND_C0}\u2028\u2029\ud800-\udfff]")
 
 
 def to_json(data: Any) -> str:

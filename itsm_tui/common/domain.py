@@ -32,6 +32,13 @@ class TicketType(StrEnum):
 NUMBER_PREFIX: dict[TicketType, str] = {TicketType.INCIDENT: "INC", TicketType.REQUEST: "REQ"}
 
 
+def status_label(code: str) -> str:
+    """A status, pending reason, CI status or journal action as people read it: "in_progress"
+    → "in progress". The stored value keeps its underscore (scripts and ``psql`` read it); every
+    screen and the readable history show this, so a state reads alike everywhere."""
+    return code.replace("_", " ")
+
+
 class TicketStatus(StrEnum):
     NEW = "new"
     ASSIGNED = "assigned"

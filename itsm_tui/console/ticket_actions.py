@@ -73,9 +73,11 @@ def _tier_dialog(title: str, operation: str) -> Dialog:
 
 
 def _assign_dialog(ref: TicketRef, groups: list[GroupView]) -> FormDialog:
+    from itsm_tui.workflow.tickets.assignment import tier_move_allowed
+
     choices: list[tuple[str, str]] = []
     for g in sorted(groups, key=lambda g: g.code != ref.group):
-        if g.tier != ref.tier:
+        if not tier_move_allowed("assign", ref.tier, g.tier):
             continue
         choices.append((f"{g.code} · {g.name} (group queue)", f"{g.code}/"))
         choices += [(f"{g.code} · {login}", f"{g.code}/{login}") for login in g.members]

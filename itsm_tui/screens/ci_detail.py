@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Header, Static, Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
+from itsm_tui.common.domain import status_label
 from itsm_tui.common.textsafe import visible
 from itsm_tui.common.timefmt import local
 from itsm_tui.console.failures import ReportsFailures, background
@@ -97,7 +98,7 @@ class CIDetailScreen(ReportsFailures, Screen[None]):
         head = Text()
         head.append(f"{detail.class_label} ", style="bold")
         head.append(visible(ci.name), style="bold")
-        head.append(f"\n{ci.ci_class} · {ci.status.replace('_', ' ')} · ")
+        head.append(f"\n{ci.ci_class} · {status_label(ci.status)} · ")
         head.append(detail.criticality_label, style="bold red" if ci.criticality == 1 else "")
         self.query_one("#ci-head", Static).update(head)
         self.query_one("#ci-fields", Static).update(self._fields(detail))
@@ -186,7 +187,7 @@ class CIDetailScreen(ReportsFailures, Screen[None]):
                 Text(t.number),
                 Text(t.type),
                 Text(str(t.priority)),
-                Text(t.status.replace("_", " ")),
+                Text(status_label(t.status)),
                 Text(local(t.opened_at, zone, "%m-%d %H:%M")),
                 Text(one_line(t.title)),
             )

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
+from itsm_tui.common.domain import status_label
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
@@ -97,7 +98,7 @@ class ImpactScreen(ReportsFailures, Screen[None]):
             style = "bold red" if s.criticality == 1 else "bold"
             text.append(f"  {s.criticality} ", style=style)
             text.append(one_line(s.name), style=style)
-            text.append(f"  {s.status.replace('_', ' ')}\n", style="dim")
+            text.append(f"  {status_label(s.status)}\n", style="dim")
             text.append("    " + one_line(s.explanation) + "\n", style="dim")
         others = [a for a in report.upstream if a.depth > 0 and a.ci_class != SERVICE]
         classes = {k: n for k, n in report.upstream_classes.items() if k != SERVICE}
@@ -110,7 +111,7 @@ class ImpactScreen(ReportsFailures, Screen[None]):
         _affected(text, report.downstream, report.downstream_count)
         _section(text, f"Open incidents on all of it ({len(report.open_incidents)})")
         for inc in report.open_incidents[:LISTED]:
-            text.append(f"  {inc.number} P{inc.priority} {inc.status.replace('_', ' ')}  ")
+            text.append(f"  {inc.number} P{inc.priority} {status_label(inc.status)}  ")
             text.append(one_line(inc.title) + "\n")
         return text
 

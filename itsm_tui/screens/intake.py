@@ -21,7 +21,7 @@ from textual.widgets import Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from itsm_tui.common.domain import Channel
+from itsm_tui.common.domain import Channel, status_label
 from itsm_tui.common.timefmt import local
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.messages import OpenTicket, TicketChanged
@@ -262,7 +262,10 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         tickets.clear_options()
         open_ones = caller.open_tickets
         tickets.add_options(
-            Option(Text(one_line(f"{t.number} P{t.priority} {t.status} {t.title}")), id=t.number)
+            Option(
+                Text(one_line(f"{t.number} P{t.priority} {status_label(t.status)} {t.title}")),
+                id=t.number,
+            )
             for t in open_ones
         )
         if open_ones:

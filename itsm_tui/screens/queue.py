@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
-from itsm_tui.common.domain import TicketStatus
+from itsm_tui.common.domain import TicketStatus, status_label
 from itsm_tui.console.messages import OpenTicket, TicketChanged
 from itsm_tui.console.queue_titles import QUEUE_TITLES
 from itsm_tui.widgets.footer import KeyFooter
@@ -83,7 +83,7 @@ class QueueScreen(Screen[None]):
     def _show_bar(self, extra: str) -> None:
         parts = [QUEUE_TITLES[self.queue], f"sort: {self.sort}"]
         if self.status:
-            parts.append(f"status: {self.status.replace('_', ' ')}")
+            parts.append(f"status: {status_label(self.status)}")
         if self.priority:
             parts.append(f"P{self.priority}")
         if self.text:

@@ -4,7 +4,6 @@ first), with every action one key away."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -15,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
-from itsm_tui.common.domain import NoteKind
+from itsm_tui.common.domain import NoteKind, status_label
 from itsm_tui.common.textsafe import visible
 from itsm_tui.common.ticket_rows import HistoryEntry
 from itsm_tui.common.timefmt import local
@@ -24,6 +23,7 @@ from itsm_tui.console.ticket_actions import TICKET_KEYS, TicketActions, TicketRe
 from itsm_tui.screens.impact import ImpactScreen
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.widgets.sla_bar import SlaBar
+from itsm_tui.workflow import history_text
 from itsm_tui.workflow.cmdb.impact import ServicesAtStake
 from itsm_tui.workflow.groups import GroupView
 from itsm_tui.workflow.site import Actor, Site
@@ -121,7 +121,7 @@ class TicketScreen(TicketActions):
         head = Text()
         head.append(f"{v.number} ", style="bold")
         head.append(f"P{v.priority}{'*' if v.priority_overridden else ''} ", style="bold")
-        head.append(v.status.replace("_", " "))
+        head.append(status_label(v.status))
         if v.pending_reason:
             head.append(f" ({v.pending_reason})")
         holder = v.assignee_name or "unassigned"
@@ -187,7 +187,9 @@ class TicketScreen(TicketActions):
     def _timeline(self, detail: TicketDetail, zone: Any) -> Text:
         items: list[tuple[datetime, int, str, str, str]] = []
         for h in self.history:
-            items.append((h.at, 0, h.actor_name, h.action, _changes(h.changes, zone)))
+            # The same words as `itsm ticket history`; assignees stay logins here (no extra read).
+            changes = "; ".join(history_text.describe(h.action, h.changes, zone, {}))
+            items.append((h.at, 0, h.actor_name, status_label(h.action), changes))
         for n in detail.notes:
             kind = "reply" if n.kind == NoteKind.PUBLIC_REPLY else "note"
             items.append((n.at, 1, n.author, kind, n.body))
@@ -203,26 +205,3 @@ class TicketScreen(TicketActions):
                 text.append("\n  " + visible(body).replace("\n", "\n  "))
             text.append("\n")
         return text or Text("No history.")
-
-
-def _changes(changes: dict[str, Any], zone: Any) -> str:
-    parts = []
-    for key, value in changes.items():
-        if isinstance(value, list) and len(value) == 2:
-            old, new = (_shown(v, zone) for v in value)
-            parts.append(f"{key}: {old} → {new}")
-        elif value not in (None, "", []):
-            parts.append(f"{key}: {_shown(value, zone)}")
-    return "; ".join(parts)
-
-
-def _shown(value: Any, zone: Any) -> str:
-    """Journal values as people read them: instants in the site's zone, lists joined."""
-    if isinstance(value, str) and _ISO.match(value):
-        return local(datetime.fromisoformat(value), zone)
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return "—" if value is None else str(value)
-
-
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from rich.cells import cell_len, set_cell_size
 
-from itsm_tui.common.textsafe import visible
+from itsm_tui.common.textsafe import flat
 
 
 def one_line(text: str | None) -> str:
-    """User text on one line, control characters shown as escapes (never interpreted)."""
-    return visible(text or "").replace("\n", " ").replace("\t", " ")
+    """User text on one line, control characters shown as escapes (never interpreted); nothing
+    is shown as nothing."""
+    return flat(text or "")
 
 
 def fit(text: str | None, width: int, *, right: bool = False) -> str:

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
+from itsm_tui.common.domain import status_label
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.workflow.cmdb import CIView, lookup_cis
@@ -103,7 +104,7 @@ class CISearch(ReportsFailures, Vertical):
             table.add_row(
                 Text(ci.ci_class),
                 Text(one_line(ci.name)),
-                Text(ci.status.replace("_", " ")),
+                Text(status_label(ci.status)),
                 crit,
                 Text(one_line(ci.ip or ci.asset_tag or "")),
             )

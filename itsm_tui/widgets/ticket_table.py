@@ -28,7 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from itsm_tui.common.domain import OPEN_STATUSES, ClockState
+from itsm_tui.common.domain import OPEN_STATUSES, ClockState, status_label
 from itsm_tui.common.ticket_rows import TicketRow
 from itsm_tui.common.timefmt import business_left, span
 from itsm_tui.console.failures import ReportsFailures, background
@@ -317,7 +317,7 @@ class TicketTable(ReportsFailures, ScrollView, can_focus=True):
         if title == "SLA bus.":
             return self._sla(row)
         if title == "Status":
-            status = row.status.replace("_", " ")
+            status = status_label(row.status)
             return (f"{status}:{row.pending_reason}" if row.pending_reason else status), plain
         if title == "T":
             return str(row.tier), plain

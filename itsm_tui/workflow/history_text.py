@@ -15,12 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
+from itsm_tui.common.domain import status_label
 from itsm_tui.common.ticket_rows import HistoryEntry
 from itsm_tui.common.timefmt import local
 from itsm_tui.storage import ticket_queries
@@ -30,7 +31,9 @@ from itsm_tui.workflow.lookup import find_ticket
 from itsm_tui.workflow.permissions import Action
 
 NOTHING = "—"
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?")
+# Only fields that hold instants are converted: a title or a note may well begin with a date.
+_INSTANT_KEY = re.compile(r"(?:\w+_)?(?:at|due|until)")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?")
 
 
 @dataclass(frozen=True)
@@ -43,12 +46,6 @@ class HistoryLine:
     changes: list[str]
 
 
-def label(code: str) -> str:
-    """A status, pending reason or action code as the console shows it: "in_progress" → "in
-    progress"."""
-    return code.replace("_", " ")
-
-
 def shown(key: str, value: Any, zone: ZoneInfo, names: Mapping[str, str]) -> str:
     """One journaled value in words."""
     if value is None or value == "" or value == []:
@@ -57,13 +54,25 @@ def shown(key: str, value: Any, zone: ZoneInfo, names: Mapping[str, str]) -> str
         return ", ".join(shown(key, v, zone, names) for v in value)
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, str) and _ISO.match(value):
-        return local(datetime.fromisoformat(value), zone)
+    if isinstance(value, str) and _INSTANT_KEY.fullmatch(key):
+        return instant(value, zone)
     if key == "assignee":
         return names.get(value, value)
     if key in ("status", "pending_reason", "type"):
-        return label(str(value))
+        return status_label(str(value))
     return str(value)
+
+
+def instant(value: str, zone: ZoneInfo) -> str:
+    """A journaled instant in the site's zone; a value that is not one (an older entry, a hand
+    edit) is shown as it is rather than breaking the whole history."""
+    if not _ISO.fullmatch(value):
+        return value
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return local(at if at.tzinfo else at.replace(tzinfo=UTC), zone)
 
 
 def describe(
@@ -74,9 +83,9 @@ def describe(
     for key, value in changes.items():
         if action != "create" and isinstance(value, list) and len(value) == 2:
             old, new = (shown(key, v, zone, names) for v in value)
-            parts.append(f"{label(key)}: {old} → {new}")
+            parts.append(f"{status_label(key)}: {old} → {new}")
         elif action != "create" or value not in (None, "", []):
-            parts.append(f"{label(key)}: {shown(key, value, zone, names)}")
+            parts.append(f"{status_label(key)}: {shown(key, value, zone, names)}")
     return parts
 
 
@@ -89,7 +98,7 @@ def lines(
         HistoryLine(
             local(e.at, zone, "%Y-%m-%d %H:%M:%S"),
             e.actor_name,
-            label(e.action),
+            status_label(e.action),
             describe(e.action, e.changes, zone, names),
         )
         for e in entries

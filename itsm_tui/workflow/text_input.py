@@ -18,13 +18,11 @@ from __future__ import annotations
 import re
 
 from itsm_tui.common.errors import Invalid
-from itsm_tui.common.textsafe import visible
+from itsm_tui.common.textsafe import LINE_BREAK, visible
 
 #: What no stored text may hold: NUL, and lone surrogates (bytes that were not UTF-8).
 NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
-#: What ``str.splitlines`` breaks at: a terminal, a mail header or a one-line list cell would.
-_LINE_BREAK = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
-_LINE_BREAKS = re.compile(f"{_LINE_BREAK.pattern}+")
+_LINE_BREAKS = re.compile(f"{LINE_BREAK.pattern}+")
 
 
 def storable(name: str, value: str) -> str:
@@ -57,6 +55,6 @@ def one_line(name: str, value: str, *, hint: str = "") -> str:
     """``value`` if it is storable text on one line; a line break is refused, with ``hint``
     saying where longer text belongs."""
     storable(name, value)
-    if _LINE_BREAK.search(value):
+    if LINE_BREAK.search(value):
         raise Invalid(f"{name} must be one line, without line breaks{hint}.", field=name)
     return value

@@ -93,3 +93,12 @@ def test_history_reads_as_the_console_shows_it(itsm: Run) -> None:
     claim = next(e for e in entries if e["action"] == "claim")
     assert claim["changes"]["assignee"] == [None, "agent1"]  # --json keeps the raw fields
     assert entries[0]["at"].endswith("+00:00")
+
+
+def test_history_shows_a_title_that_begins_like_a_timestamp_as_typed(itsm: Run) -> None:
+    """Only the fields that hold instants are converted: a title is words, whatever it looks
+    like, and a title that is not a valid instant never breaks the history."""
+    _ok(itsm("call", "log", "--caller", "E001", "--title", "2026-12-04T10:00 mail down", "-q"))
+    _ok(itsm("ticket", "update", "INC1", "--title", "2026-12-04T10:00:00"))
+    text = _ok(itsm("ticket", "history", "INC1"))
+    assert "title: 2026-12-04T10:00 mail down → 2026-12-04T10:00:00" in text

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, OptionList, Static
 
 from itsm_tui.console.app import ItsmApp
 from itsm_tui.console.start import bare_console
@@ -169,6 +169,9 @@ async def test_intake_claim_escalate_resolve(console: Console) -> None:
         await keys.press("enter")  # first match is picked, focus moves to the title
         assert "王小明" in text_of(app, "#caller-card")
         assert "Open tickets (4)" in str(app.screen.query_one("#caller-tickets").border_title)
+        listed = app.screen.query_one("#caller-tickets", OptionList)
+        statuses = [str(listed.get_option_at_index(i).prompt) for i in range(4)]
+        assert any(" in progress " in s for s in statuses), statuses  # as every screen says it
         title = "OA slow"
         await keys.type(title)
         await keys.press("ctrl+s")
@@ -341,3 +344,20 @@ async def test_escalate_and_return_offer_the_groups_the_workflow_accepts(
             await pilot.press("escape")
             await settle(pilot)
         assert offered == {"e": ["dev"], "t": ["desktop", "hotline"]}
+
+
+async def test_a_title_that_begins_like_a_timestamp_opens_and_reads_as_typed(
+    console: Console,
+) -> None:
+    """The timeline converts only the fields that hold instants, as ``itsm ticket history``."""
+    draft = t.TicketDraft(title="2026-12-04T10:00:00 mail down", caller="E001")
+    number = t.create_ticket(console.site, console.desk.agent1, draft).number
+    t.update_ticket(console.site, console.desk.agent1, number, title="2026-12-04T10:00:00")
+    app = ItsmApp(console.site, console.desk.agent1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(TicketScreen(console.site, console.desk.agent1, number))
+        await settle(pilot)
+        assert number in text_of(app, "#ticket-head")
+        timeline = text_of(app, "#ticket-timeline")
+        assert "title: 2026-12-04T10:00:00 mail down → 2026-12-04T10:00:00" in timeline

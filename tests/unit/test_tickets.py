@@ -149,6 +149,15 @@ def test_assign_within_tier_counts_reassignments(desk: Desk) -> None:
         t.assign(desk.site, desk.sup, number, assignee="agent1")
 
 
+def test_the_tier_rule_says_where_assign_escalate_and_return_may_go() -> None:
+    """One rule, which the console's dialogs offer and the workflow enforces."""
+    from itsm_tui.workflow.tickets.assignment import tier_move_allowed
+
+    assert [to for to in (1, 2, 3) if tier_move_allowed("assign", 2, to)] == [2]
+    assert [to for to in (1, 2, 3) if tier_move_allowed("escalate", 2, to)] == [3]
+    assert [to for to in (1, 2, 3) if tier_move_allowed("return", 2, to)] == [1]
+
+
 # --- the three tiers -----------------------------------------------------------------------
 
 

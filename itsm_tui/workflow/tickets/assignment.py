@@ -26,10 +26,13 @@ S = TicketStatus
 
 
 def tier_move_allowed(operation: str, from_tier: int, to_tier: int) -> bool:
-    """The tier rule: an escalation goes up exactly one tier, a return to any lower tier.
+    """The tier rule: an assignment stays within the tier, an escalation goes up exactly one
+    tier, a return to any lower tier.
 
-    Said once, here: :func:`escalate` and :func:`return_ticket` refuse any other group, and
-    the console offers only the groups this allows."""
+    Said once, here: :func:`assign`, :func:`escalate` and :func:`return_ticket` refuse any other
+    group, and the console offers only the groups this allows."""
+    if operation == "assign":
+        return to_tier == from_tier
     if operation == "escalate":
         return to_tier == from_tier + 1 <= TOP_TIER
     return to_tier < from_tier
@@ -83,7 +86,7 @@ def assign(
     session = tx.session
     target = find_group(session, group) if group else session.get(AssignmentGroup, ticket.group_id)
     assert target is not None
-    if target.tier != ticket.tier:
+    if not tier_move_allowed("assign", ticket.tier, target.tier):
         verb = "escalate" if target.tier > ticket.tier else "return"
         raise Invalid(
             f"{target.code} is a tier-{target.tier} group and {ticket.number} is at tier "

@@ -19,6 +19,7 @@ from itsm_tui.cli.output import (
     say,
 )
 from itsm_tui.cli.state import state
+from itsm_tui.common.domain import status_label
 from itsm_tui.workflow import tickets as flow  # each operation loads when first called
 from itsm_tui.workflow.tickets.pages import Queue
 from itsm_tui.workflow.tickets.states import PENDING_REASONS, RESOLUTION_CODES
@@ -130,7 +131,7 @@ def show(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> Non
     if v.description:
         say("\n" + v.description)
     for note in detail.notes:
-        kind = note.kind.replace("_", " ")
+        kind = status_label(note.kind)
         say(f"\n[{local(note.at, zone)}] {note.author} ({kind}):\n{note.body}")
 
 

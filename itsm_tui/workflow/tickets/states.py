@@ -7,7 +7,7 @@ actions are derived from the same facts.
 
 from __future__ import annotations
 
-from itsm_tui.common.domain import OPEN_STATUSES, PendingReason, TicketStatus
+from itsm_tui.common.domain import OPEN_STATUSES, PendingReason, TicketStatus, status_label
 from itsm_tui.common.errors import Invalid
 
 S = TicketStatus
@@ -63,7 +63,7 @@ def check(number: str, status: str, operation: str) -> None:
         return
     options = ", ".join(allowed_operations(current)) or "nothing (it is final)"
     raise Invalid(
-        f"Cannot {operation} {number}: it is {current.value.replace('_', ' ')}. "
+        f"Cannot {operation} {number}: it is {status_label(current)}. "
         f"From there you can: {options}.",
         field="status",
     )

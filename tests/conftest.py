@@ -7,9 +7,11 @@ fresh schema of its own, dropped afterwards. SQLite gets a temporary file per te
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -126,3 +128,24 @@ class Desk:
 @pytest.fixture
 def desk(site: Site, admin: Actor) -> Desk:
     return Desk(site, admin)
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[int, list[Any]]]:
+    """A real SMTP server on a free loopback port, and the messages it received."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    messages: list[Any] = []
+
+    class Keep(Message):
+        def handle_message(self, message: Any) -> None:
+            messages.append(message)
+
+    with socket.socket() as probe:  # aiosmtpd needs a concrete port: take a free one
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, messages
+    controller.stop()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import tty
@@ -145,26 +144,6 @@ def test_json_escapes_every_payload_and_reads_back_exactly(
     assert "\\u009b2J" in raw and "\\u202e" in raw and "\\u001b]0;pwned\\u0007" in raw
     chinese = runner.invoke(app, ["--db", url, "caller", "search", "王", "--json"]).stdout
     assert "王小明" in chinese  # other non-ASCII text stays readable
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[int, list[Any]]]:
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    messages: list[Any] = []
-
-    class Keep(Message):
-        def handle_message(self, message: Any) -> None:
-            messages.append(message)
-
-    with socket.socket() as probe:  # aiosmtpd needs a concrete port: take a free one
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
-    controller.start()
-    yield port, messages
-    controller.stop()
 
 
 def test_email_subjects_carry_every_payload_escaped_on_one_line(

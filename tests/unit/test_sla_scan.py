@@ -4,7 +4,6 @@ as the system, the alert inbox, notification delivery and retry, auto-close."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -229,26 +228,6 @@ def webhook() -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}/itsm"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[int, list[Any]]]:
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    messages: list[Any] = []
-
-    class Keep(Message):
-        def handle_message(self, message: Any) -> None:
-            messages.append(message)
-
-    with socket.socket() as probe:  # aiosmtpd needs a concrete port: take a free one
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
-    controller.start()
-    yield port, messages
-    controller.stop()
 
 
 def _notifying_site(desk: Desk, **settings: Any) -> Site:

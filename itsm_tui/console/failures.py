@@ -116,17 +116,24 @@ def _log_to(path: Path) -> None:
             return
         _log.removeHandler(old)
         old.close()
-    class _Private(RotatingFileHandler):
-        """Each log file the account's own (0600), the first and every one after a rollover."""
 
-        def _open(self) -> Any:
-            fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            os.fchmod(fd, 0o600)  # an older, wider file too
-            return open(fd, "a", encoding=self.encoding, errors=self.errors)
-
-    handler = _Private(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
+    handler = _private_log(path)
     handler.setFormatter(_Masked("%(asctime)s %(levelname)s %(message)s"))
     _log.addHandler(handler)
+
+
+def _private_log(path: Path) -> logging.Handler:
+    """A rotating handler whose every file is the account's own (0600): the first, an older
+    wider one, and each one after a rollover."""
+    from logging.handlers import RotatingFileHandler
+
+    class Private(RotatingFileHandler):
+        def _open(self) -> Any:
+            fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            os.fchmod(fd, 0o600)
+            return open(fd, "a", encoding=self.encoding, errors=self.errors)
+
+    return Private(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
 
 
 class _Masked(logging.Formatter):

@@ -10,11 +10,8 @@ any database code is loaded, and pydantic (with the model it would build) cost t
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
-import tempfile
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from functools import cached_property
@@ -137,10 +134,18 @@ def read_console_file(paths: list[Path] | None = None) -> ConsoleFile:
     problems: list[str] = []
     for path in paths:
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             continue
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{path}: not read ({exc}); its settings are ignored.")
+            continue
+        # Imported only when there is a file: the parser costs the console's start ~20 ms.
+        import tomllib
+
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
             problems.append(f"{path}: not read ({exc}); its settings are ignored.")
             continue
         value = data.get("theme")
@@ -167,6 +172,9 @@ def save_console_setting(name: str, value: str, path: Path | None = None) -> Pat
 
     Refused (``Invalid``, naming the file) when the file is not valid TOML: rewriting it would
     lose what the operator wrote."""
+    import json
+    import tomllib
+
     path = path or locations.config_file_path()
     try:
         old = path.read_text(encoding="utf-8")
@@ -201,6 +209,8 @@ def _match_name(line: str) -> str | None:
 def _replace(path: Path, text: str) -> None:
     """Write ``text`` to a file beside ``path`` and rename it over ``path`` (atomic on POSIX),
     keeping the old file's permissions."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode: int | None = path.stat().st_mode & 0o777

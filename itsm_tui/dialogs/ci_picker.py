@@ -29,6 +29,7 @@ class CIPickDialog(ModalScreen[dict[str, str] | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("cancel", "cancel"),
+        bind("help", "app.help", show=False),
     ]
 
     def __init__(self, site: Site, actor: Actor, title: str) -> None:

@@ -44,6 +44,7 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("cancel", "cancel"),
         bind("save", "submit", priority=True),
+        bind("help", "app.help", show=False),
     ]
 
     def __init__(self, title: str, fields: list[Field]) -> None:
@@ -109,6 +110,7 @@ class ConfirmDialog(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("yes", "answer(True)"),
         bind("no", "answer(False)"),
+        bind("help", "app.help", show=False),
     ]
 
     def __init__(self, message: str, question: str) -> None:

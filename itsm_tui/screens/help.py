@@ -35,12 +35,20 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         here, everywhere = screen_keys(self.beneath)
+        global_heading = "Everywhere"
+        if self.beneath.is_modal:
+            # A dialog holds every key until it closes: the global keys are those of the
+            # screen under it, and work once the dialog is closed.
+            base = next((s for s in reversed(self.app.screen_stack) if not s.is_modal), None)
+            if base is not None:
+                everywhere = screen_keys(base)[1]
+                global_heading = "Everywhere, once this dialog is closed"
         title = self.beneath.sub_title or type(self.beneath).__name__.removesuffix("Screen")
         with Vertical(id="help-box"):
             yield Static(Text(f"Keys and help — {title}", style="bold"), id="help-title")
             with VerticalScroll(id="help-body"):
                 yield Static(_section("On this screen", here), id="help-screen-keys")
-                yield Static(_section("Everywhere", everywhere), id="help-global-keys")
+                yield Static(_section(global_heading, everywhere), id="help-global-keys")
                 yield Static(_how_to(self.app), id="help-how-to")
             yield Static(
                 Text("Esc closes · ↑↓ PgUp PgDn scroll · keys: docs/keys.md"), id="help-hint"

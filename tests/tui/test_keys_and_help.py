@@ -222,6 +222,31 @@ async def test_f1_and_question_mark_open_help_and_escape_closes_it(
 
 
 @pytest.mark.parametrize("size", SIZES)
+async def test_f1_in_a_dialog_shows_its_keys_and_escape_returns_to_it(
+    console: Console, size: tuple[int, int]
+) -> None:
+    app = ItsmApp(console.site, console.desk.agent1)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.open_ticket(console.numbers[1])
+        await settle(pilot)
+        await pilot.press("n")  # a note: a dialog with a text box
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, FormDialog)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        here = text(app.screen.query_one("#help-screen-keys", Static))
+        assert "Save" in here and "Cancel" in here and "Resolve" not in here
+        everywhere = text(app.screen.query_one("#help-global-keys", Static))
+        assert "once this dialog is closed" in everywhere and "New call" in everywhere
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is dialog
+
+
+@pytest.mark.parametrize("size", SIZES)
 async def test_escape_closes_the_keys_panel_and_only_that(
     console: Console, size: tuple[int, int]
 ) -> None:

@@ -183,7 +183,8 @@ class ItsmApp(ReportsFailures, App[None]):
             # and the footer and help show the screen's meaning of it.
             return bool(self.screen.query("HelpPanel"))
         if action == "dashboard":
-            return len(self.screen_stack) > 1  # not offered on the dashboard itself
+            # Not offered on the dashboard itself (nor in help over it).
+            return sum(not screen.is_modal for screen in self.screen_stack) > 1
         return super().check_action(action, parameters)
 
     def action_show_help_panel(self) -> None:

@@ -43,7 +43,8 @@ class HelpScreen(ModalScreen[None]):
             if base is not None:
                 everywhere = screen_keys(base)[1]
                 global_heading = "Everywhere, once this dialog is closed"
-        title = self.beneath.sub_title or type(self.beneath).__name__.removesuffix("Screen")
+        name = type(self.beneath).__name__.removesuffix("Screen").removesuffix("Dialog")
+        title = f"{name} · {self.beneath.sub_title}" if self.beneath.sub_title else name
         with Vertical(id="help-box"):
             yield Static(Text(f"Keys and help — {title}", style="bold"), id="help-title")
             with VerticalScroll(id="help-body"):

@@ -195,6 +195,7 @@ async def test_f1_and_question_mark_open_help_and_escape_closes_it(
         assert isinstance(app.screen, HelpScreen)
         here = text(app.screen.query_one("#help-screen-keys", Static))
         assert "Refresh" in here and "Open" in here
+        assert any("5" in line and "Breached" in line for line in here.splitlines())
         everywhere = text(app.screen.query_one("#help-global-keys", Static))
         for key, does in [("i", "New call"), ("^g", "Go to ticket"), ("q", "Quit"), ("?", "Help")]:
             assert any(key in line and does in line for line in everywhere.splitlines()), does
@@ -202,6 +203,7 @@ async def test_f1_and_question_mark_open_help_and_escape_closes_it(
         for task in ("Log a call", "Find a ticket", "Escalate", "Resolve"):
             assert task in how
         assert "e Escalate" not in how and "e: choose the group" in how
+        assert "Dashboard" not in everywhere  # it is the dashboard
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
@@ -277,7 +279,10 @@ async def test_the_footer_says_more_keys_exist_when_they_do_not_fit(console: Con
         assert keys[:4] == [("⏎", "Open"), ("i", "New call"), ("^g", "Go to ticket"), ("q", "Quit")]
         assert keys[-2:] == [("F1", MORE), ("^p", "palette")]
         footer = app.screen.query_one(KeyFooter)
-        assert all(k.region.right <= 80 for k in footer.query(FooterKey))
+        palette = footer.query_one(".-command-palette", FooterKey)
+        shown = [k for k in footer.query(FooterKey) if k is not palette]
+        assert all(k.region.right <= palette.region.x for k in shown)  # none hidden under it
+        assert palette.region.right <= 80
         await pilot.resize_terminal(120, 40)
         await settle(pilot)
         keys = footer_keys(app)

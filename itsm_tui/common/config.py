@@ -1,4 +1,5 @@
-"""Site settings, read from the environment (``ITSM_*``); no Textual or Typer here.
+"""Site settings, read from the environment (``ITSM_*``), and the console's settings file
+(theme, key overrides); no Textual or Typer here.
 
 A plain dataclass, checked by hand: the console's first frame needs the site's zone before
 any database code is loaded, and pydantic (with the model it would build) cost that path
@@ -8,10 +9,13 @@ any database code is loaded, and pydantic (with the model it would build) cost t
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -99,3 +103,129 @@ def _from_environment(environ: Mapping[str, str] | None) -> dict[str, str]:
         for name in _NAMES
         if f"{ENV_PREFIX}{name.upper()}" in found
     }
+
+
+# --- The console's settings file -----------------------------------------------------------
+#
+# What an operator chooses in the console (the theme) and what a site remaps (keys) lives in
+# TOML files in the XDG config folders, not in ``ITSM_*`` variables: the machine's file for
+# every user, then the operator's own, which wins key by key. Top-level ``theme = "…"``, and a
+# ``[keys]`` table of binding id → key(s).
+
+
+@dataclass(frozen=True)
+class ConsoleFile:
+    """The console's settings as the files give them, and a sentence for each file that could
+    not be read (the console says so and starts with its defaults)."""
+
+    theme: str | None = None
+    keys: Mapping[str, object] = field(default_factory=dict)
+    problems: tuple[str, ...] = ()
+
+
+def read_console_file(paths: list[Path] | None = None) -> ConsoleFile:
+    """The settings from ``paths`` (default: the machine's files, then the operator's), later
+    files winning. A missing file is no problem; an unreadable or malformed one is reported
+    and skipped, never fatal."""
+    if paths is None:
+        paths = [*locations.site_config_file_paths(), locations.config_file_path()]
+    theme: str | None = None
+    keys: dict[str, object] = {}
+    problems: list[str] = []
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{path}: not read ({exc}); its settings are ignored.")
+            continue
+        # Imported only when there is a file: the parser costs the console's start ~20 ms.
+        import tomllib
+
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            problems.append(f"{path}: not read ({exc}); its settings are ignored.")
+            continue
+        value = data.get("theme")
+        if isinstance(value, str):
+            theme = value
+        elif value is not None:
+            problems.append(f'{path}: theme must be text, e.g. theme = "nord".')
+        table = data.get("keys", {})
+        if isinstance(table, dict):
+            keys.update(table)
+        else:
+            problems.append(f'{path}: keys must be a table: [keys] then id = "key" lines.')
+    return ConsoleFile(theme, keys, tuple(problems))
+
+
+_TOP_LEVEL = re.compile(r"^\s*(\w+)\s*=")
+_TABLE = re.compile(r"^\s*\[")
+
+
+def save_console_setting(name: str, value: str, path: Path | None = None) -> Path:
+    """Set the top-level ``name = "value"`` in the operator's settings file, keeping every other
+    line as it was (comments, ``[keys]``, settings of later versions), and replace the file in
+    one step, so a crash mid-write leaves the old file or the new one, never half of one.
+
+    Refused (``Invalid``, naming the file) when the file is not valid TOML: rewriting it would
+    lose what the operator wrote."""
+    import json
+    import tomllib
+
+    path = path or locations.config_file_path()
+    try:
+        old = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        old = ""
+    try:
+        tomllib.loads(old)
+    except tomllib.TOMLDecodeError as exc:
+        raise Invalid(f"{path} is not valid TOML ({exc}): {name} not saved.", field=name) from None
+    line = f"{name} = {json.dumps(value, ensure_ascii=False)}\n"
+    lines = old.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    end = next((i for i, text in enumerate(lines) if _TABLE.match(text)), len(lines))
+    found = next((i for i in range(end) if _match_name(lines[i]) == name), None)
+    if found is not None:
+        lines[found] = line
+    else:
+        lines.insert(end, line)
+    new = "".join(lines)
+    if tomllib.loads(new).get(name) != value:  # e.g. the name set in a form this edit misses
+        raise Invalid(f"{path}: could not set {name} without rewriting the file; edit it by hand.")
+    _replace(path, new)
+    return path
+
+
+def _match_name(line: str) -> str | None:
+    match = _TOP_LEVEL.match(line)
+    return match.group(1) if match else None
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write ``text`` to a file beside ``path`` and rename it over ``path`` (atomic on POSIX),
+    keeping the old file's permissions."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode: int | None = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = None
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path, user_state_path
+from platformdirs import site_config_dir, user_config_path, user_data_path, user_state_path
 
 from itsm_tui.common.errors import DatabaseUnavailable
 
 APP_NAME = "itsm-tui"
+#: The settings file's name, in the user's and the machine's XDG config folders.
+CONFIG_FILE = "config.toml"
 
 
 def data_dir() -> Path:
@@ -35,6 +38,20 @@ def make_data_dir() -> Path:
 def config_dir() -> Path:
     """The user's config folder (``$XDG_CONFIG_HOME/itsm-tui``); not created until written."""
     return user_config_path(APP_NAME)
+
+
+def config_file_path() -> Path:
+    """The operator's own settings file (``$XDG_CONFIG_HOME/itsm-tui/config.toml``): the
+    console's theme and key overrides. The console writes the theme here."""
+    return config_dir() / CONFIG_FILE
+
+
+def site_config_file_paths() -> list[Path]:
+    """The machine's settings files for every user (``$XDG_CONFIG_DIRS``, by default
+    ``/etc/xdg/itsm-tui/config.toml``), least important first: the operator's own file is
+    read after them and wins."""
+    folders = site_config_dir(APP_NAME, multipath=True).split(os.pathsep)
+    return [Path(folder) / CONFIG_FILE for folder in reversed(folders) if folder]
 
 
 def state_dir() -> Path:

@@ -8,6 +8,7 @@ dashboard has shown its figures, so the first ticket or queue opened does not pa
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Callable
 from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
@@ -15,7 +16,10 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from itsm_tui.console.failures import ReportsFailures, background
+from itsm_tui.common.config import read_console_file, save_console_setting
+from itsm_tui.common.errors import DomainError, Invalid
+from itsm_tui.console.failures import ReportsFailures, background, log_failure
+from itsm_tui.console.keymap import bind, check_overrides
 from itsm_tui.console.loading import load_database_code
 from itsm_tui.console.messages import OpenQueue, OpenTicket, TicketChanged
 from itsm_tui.screens.dashboard import DashboardScreen
@@ -25,12 +29,25 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from textual.command import Provider
+    from textual.theme import Theme
 
     from itsm_tui.workflow.dashboard_view import Dashboard
 
 
 #: The screens whose ``screens/<name>.tcss`` the app loads with its own.
-SCREEN_STYLES = ("dashboard", "queue", "ticket", "intake", "ci_lookup", "ci_detail", "impact")
+SCREEN_STYLES = (
+    "dashboard",
+    "queue",
+    "ticket",
+    "intake",
+    "ci_lookup",
+    "ci_detail",
+    "impact",
+    "help",
+)
+
+
+_FUNCTION_KEY = re.compile(r"f\d{1,2}")
 
 
 def _console_commands() -> type[Provider]:
@@ -55,11 +72,13 @@ class ItsmApp(ReportsFailures, App[None]):
     COMMANDS = App.COMMANDS | {_console_commands}
     actor: Actor
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("d", "dashboard", "Dashboard", id="dashboard"),
-        Binding("i", "intake", "New call", id="intake"),
-        Binding("ctrl+g", "goto", "Go to ticket", id="goto"),
-        Binding("l", "cis", "CI lookup", id="ci-lookup"),
+        bind("intake", "intake"),
+        bind("goto", "goto"),
+        bind("ci-lookup", "cis"),
+        bind("dashboard", "dashboard"),
+        bind("quit", "quit"),
+        bind("help", "help"),
+        bind("keys-panel-close", "hide_keys_panel", show=False, priority=True),
     ]
 
     def __init__(
@@ -80,6 +99,7 @@ class ItsmApp(ReportsFailures, App[None]):
         self._first_board = first_board
         #: True after ``run()`` when the operator could not be known: nothing was shown.
         self.refused = False
+        self._apply_console_file()
 
     def on_load(self) -> None:
         # Textual parsed the styles before this and starts the terminal after it: waiting
@@ -105,6 +125,79 @@ class ItsmApp(ReportsFailures, App[None]):
         # (A bare `itsm` starts with the collector off, see launch; it runs from here on.)
         gc.freeze()
         gc.enable()
+        for problem in self._settings_problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=15)
+        self.theme_changed_signal.subscribe(self, self._keep_theme)
+
+    # --- Keys, help and theme ---------------------------------------------------------------
+
+    def _apply_console_file(self) -> None:
+        """The theme and key overrides from the XDG settings files, before the first frame.
+        What is wrong in them is refused item by item, told on screen (``on_mount``) and
+        written to the console log; the console starts either way."""
+        settings = read_console_file()
+        overrides, problems = check_overrides(settings.keys)
+        problems = [*settings.problems, *problems]
+        #: The key map in force: binding id → key(s), the defaults with the overrides applied.
+        self.key_overrides = overrides
+        if overrides:
+            self.set_keymap(overrides)
+        self._saved_theme = settings.theme
+        if settings.theme is not None:
+            if settings.theme in self.available_themes:
+                self.theme = settings.theme
+            else:
+                problems.append(f"theme {settings.theme!r} is not one the console has.")
+        self._settings_problems = problems
+        for problem in problems:
+            log_failure("apply the console settings", Invalid(problem))
+
+    def _keep_theme(self, theme: Theme) -> None:
+        """Save the theme chosen in the palette, so the next start uses it."""
+        if theme.name == self._saved_theme:
+            return
+        try:
+            save_console_setting("theme", theme.name)
+        except (OSError, DomainError) as exc:
+            log_failure("save the theme", exc)
+            self.notify(f"Theme not saved: {exc}", severity="warning", timeout=10)
+        else:
+            self._saved_theme = theme.name
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Textual's display of a key, with function keys as the keyboard prints them (F1)."""
+        display = super().get_key_display(binding)
+        return display.upper() if _FUNCTION_KEY.fullmatch(display) else display
+
+    def action_help(self) -> None:
+        from itsm_tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(HelpScreen(self.screen))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "hide_keys_panel":
+            # Only while the keys panel is open: otherwise Esc is the screen's (back, cancel),
+            # and the footer and help show the screen's meaning of it.
+            return bool(self.screen.query("HelpPanel"))
+        if action == "dashboard":
+            # Not offered on the dashboard itself (nor in help over it).
+            return sum(not screen.is_modal for screen in self.screen_stack) > 1
+        return super().check_action(action, parameters)
+
+    def action_show_help_panel(self) -> None:
+        super().action_show_help_panel()
+        self.refresh_bindings()  # Esc now closes the panel
+
+    def action_hide_help_panel(self) -> None:
+        super().action_hide_help_panel()
+        self.refresh_bindings()
+
+    def action_hide_keys_panel(self) -> None:
+        """Esc closes Textual's keys panel (palette: "Keys") when it is open."""
+        self.action_hide_help_panel()
 
     @background(
         "prepare the screens and the SLA calendars",

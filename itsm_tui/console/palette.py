@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from itsm_tui.console.keymap import KEYMAP, key_text
 from itsm_tui.console.queue_titles import QUEUE_TITLES
 from itsm_tui.workflow.lookup import normalise_number
 
@@ -25,12 +26,17 @@ class ConsoleCommands(Provider):
 
     def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
         app = cast("ItsmApp", self.app)
+
+        def k(binding_id: str) -> str:
+            return f" (key: {key_text(app, binding_id)})"
+
         commands: list[tuple[str, Callable[[], Any], str]] = [
-            ("screen: dashboard", app.action_dashboard, "Counts, alerts, backlog"),
-            ("screen: new call (intake)", app.action_intake, "Log a call, open a ticket"),
-            ("ticket: go to number…", app.action_goto, "Open a ticket by its number"),
-            ("screen: configuration items (CMDB)", app.action_cis, "Look up a CI (key: l)"),
+            ("screen: dashboard", app.action_dashboard, f"Counts, alerts, backlog{k('dashboard')}"),
+            ("screen: new call (intake)", app.action_intake, f"Log a call{k('intake')}"),
+            ("ticket: go to number…", app.action_goto, f"Open a ticket by its number{k('goto')}"),
+            ("screen: configuration items (CMDB)", app.action_cis, f"Look up a CI{k('ci-lookup')}"),
             ("cmdb: impact of …", app.action_impact_of, "What a CI's failure would hit"),
+            ("help: keys and how to …", app.action_help, f"This screen's keys{k('help')}"),
         ]
         commands += [
             (f"queue: {title.lower()}", partial(app.open_queue, queue.value), "Open the queue")
@@ -47,7 +53,7 @@ class ConsoleCommands(Provider):
                 (
                     f"action: {binding.description.lower()}",
                     partial(screen.run_action, binding.action),
-                    f"key: {binding.key.split(',')[0]}",
+                    f"key: {key_text(app, binding.id) if binding.id in KEYMAP else binding.key}",
                 )
             )
         return commands

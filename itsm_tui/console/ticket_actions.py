@@ -18,6 +18,7 @@ from textual.screen import Screen
 
 from itsm_tui.common.errors import Conflict
 from itsm_tui.console.failures import ReportsFailures, background
+from itsm_tui.console.keymap import bind
 from itsm_tui.console.loading import load_database_code
 from itsm_tui.console.messages import TicketChanged
 from itsm_tui.dialogs.form import ConfirmDialog, Field, FormDialog
@@ -208,30 +209,27 @@ OPS: dict[str, Op] = {
     ]
 }
 
-#: Keys on the ticket screen (one letter each, shown in the footer).
+#: The ticket screen's actions: operation → binding id (its key is in console/keymap.py).
 TICKET_KEYS = {
-    "claim": "c",
-    "assign": "a",
-    "escalate": "e",
-    "return": "t",
-    "pending": "p",
-    "resume": "u",
-    "note": "n",
-    "reply": "y",
-    "resolve": "v",
-    "close": "x",
-    "reopen": "o",
-    "flag": "f",
-    "link_ci": "l",
-    "unlink_ci": "L",
+    "claim": "claim",
+    "assign": "assign",
+    "escalate": "escalate",
+    "return": "return",
+    "pending": "pending",
+    "resume": "resume",
+    "note": "note",
+    "reply": "reply",
+    "resolve": "resolve",
+    "close": "close-ticket",
+    "reopen": "reopen",
+    "flag": "flag",
+    "link_ci": "link-ci",
+    "unlink_ci": "unlink-ci",
 }
 
 
-def op_bindings(keys: dict[str, str]) -> list[Binding]:
-    return [
-        Binding(key, f"op('{name}')", OPS[name].label, id=f"ticket-{name}")
-        for name, key in keys.items()
-    ]
+def op_bindings(ids: dict[str, str]) -> list[Binding]:
+    return [bind(binding_id, f"op('{name}')", OPS[name].label) for name, binding_id in ids.items()]
 
 
 def _doing(screen: TicketActions, name: str, ref: TicketRef, values: Values) -> str:

@@ -7,11 +7,12 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from itsm_tui.console.keymap import bind
 from itsm_tui.widgets.ci_search import CISearch
 from itsm_tui.workflow.site import Actor, Site
 
@@ -27,7 +28,8 @@ class CIPickDialog(ModalScreen[dict[str, str] | None]):
     CIPickDialog .form-hint { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="ci-pick-cancel"),
+        bind("cancel", "cancel"),
+        bind("help", "app.help", show=False),
     ]
 
     def __init__(self, site: Site, actor: Actor, title: str) -> None:

@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
+
+from itsm_tui.console.keymap import bind
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,9 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
     FormDialog Input, FormDialog Select { margin-bottom: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="form-cancel"),
-        Binding("ctrl+s", "submit", "Save", id="form-submit", priority=True),
+        bind("cancel", "cancel"),
+        bind("save", "submit", priority=True),
+        bind("help", "app.help", show=False),
     ]
 
     def __init__(self, title: str, fields: list[Field]) -> None:
@@ -105,8 +108,9 @@ class ConfirmDialog(ModalScreen[bool]):
     ConfirmDialog .form-hint { color: $text-muted; margin-top: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm-yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm-no"),
+        bind("yes", "answer(True)"),
+        bind("no", "answer(False)"),
+        bind("help", "app.help", show=False),
     ]
 
     def __init__(self, message: str, question: str) -> None:

@@ -10,7 +10,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static, Tree
@@ -21,6 +21,7 @@ from itsm_tui.common.domain import status_label
 from itsm_tui.common.textsafe import visible
 from itsm_tui.common.timefmt import local
 from itsm_tui.console.failures import ReportsFailures, background
+from itsm_tui.console.keymap import bind
 from itsm_tui.console.messages import OpenTicket, TicketChanged
 from itsm_tui.screens.impact import ImpactScreen
 from itsm_tui.widgets.cells import one_line
@@ -44,10 +45,10 @@ class Node:
 
 class CIDetailScreen(ReportsFailures, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="back"),
-        Binding("i", "impact", "Impact", id="ci-impact"),
-        Binding("o", "open", "Open", id="ci-open"),
-        Binding("r", "reload", "Reload", id="ci-reload"),
+        bind("back", "app.pop_screen"),
+        bind("impact", "impact"),
+        bind("open", "open"),
+        bind("refresh", "reload"),
     ]
 
     def __init__(self, site: Site, actor: Actor, ref: str) -> None:

@@ -6,10 +6,11 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Header, Input
 
+from itsm_tui.console.keymap import bind
 from itsm_tui.screens.ci_detail import CIDetailScreen
 from itsm_tui.widgets.ci_search import CISearch
 from itsm_tui.widgets.footer import KeyFooter
@@ -18,8 +19,8 @@ from itsm_tui.workflow.site import Actor, Site
 
 class CILookupScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="back"),
-        Binding("slash", "search", "Search", id="ci-lookup-search"),
+        bind("back", "app.pop_screen"),
+        bind("search", "search"),
     ]
 
     def __init__(self, site: Site, actor: Actor) -> None:

@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from itsm_tui.common.timefmt import business_left
 from itsm_tui.console.failures import background
+from itsm_tui.console.keymap import bind, keys_of
 from itsm_tui.console.loading import load_database_code
 from itsm_tui.console.messages import OpenQueue, OpenTicket, TicketChanged
 from itsm_tui.console.queue_titles import QUEUE_TITLES
@@ -35,14 +36,17 @@ if TYPE_CHECKING:
     from itsm_tui.workflow.dashboard_view import Dashboard
     from itsm_tui.workflow.groups import GroupView
 
-#: key → queue, in the order the cards show them.
+#: key → queue, in the order the cards show them (the keys are the key map's).
 CARDS = {
-    "m": Queue.MINE,
-    "g": Queue.GROUP,
-    "u": Queue.UNASSIGNED,
-    "r": Queue.AT_RISK,
-    "b": Queue.BREACHED,
-    "o": Queue.OPEN,
+    keys_of(f"queue-{queue.value}"): queue
+    for queue in (
+        Queue.MINE,
+        Queue.GROUP,
+        Queue.UNASSIGNED,
+        Queue.AT_RISK,
+        Queue.BREACHED,
+        Queue.OPEN,
+    )
 }
 REFRESH_SECONDS = 60.0
 #: What the dashboard's read is called when it fails (a failed ticket action is not a read).
@@ -52,12 +56,12 @@ READING = "read the dashboard"
 class DashboardScreen(TicketActions):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
-            Binding(key, f"queue('{queue.value}')", QUEUE_TITLES[queue], id=f"dash-{queue.value}")
-            for key, queue in CARDS.items()
+            bind(f"queue-{queue.value}", f"queue('{queue.value}')", QUEUE_TITLES[queue], show=False)
+            for queue in CARDS.values()
         ),
-        Binding("ctrl+r", "refresh", "Refresh", id="dash-refresh"),
-        Binding("a", "op('assign')", "Reassign", id="dash-assign"),
-        Binding("e", "op('escalate')", "Escalate", id="dash-escalate"),
+        bind("refresh", "refresh"),
+        bind("assign", "op('assign')", "Reassign"),
+        bind("escalate", "op('escalate')"),
     ]
 
     def __init__(

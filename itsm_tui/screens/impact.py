@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 
 from itsm_tui.common.domain import status_label
 from itsm_tui.console.failures import ReportsFailures, background
+from itsm_tui.console.keymap import bind
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.cmdb import ImpactReport, analyse
@@ -26,10 +27,10 @@ from itsm_tui.workflow.site import Actor, Site
 
 class ImpactScreen(ReportsFailures, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="back"),
-        Binding("plus,equals_sign", "depth(1)", "Deeper", id="impact-deeper"),
-        Binding("minus", "depth(-1)", "Shallower", id="impact-shallower"),
-        Binding("r", "reload", "Reload", id="impact-reload"),
+        bind("back", "app.pop_screen"),
+        bind("deeper", "depth(1)"),
+        bind("shallower", "depth(-1)"),
+        bind("refresh", "reload"),
     ]
 
     def __init__(self, site: Site, actor: Actor, refs: list[str], title: str) -> None:

@@ -13,7 +13,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 from itsm_tui.common.domain import Channel, status_label
 from itsm_tui.common.timefmt import local
 from itsm_tui.console.failures import ReportsFailures, background
+from itsm_tui.console.keymap import bind
 from itsm_tui.console.messages import OpenTicket, TicketChanged
 from itsm_tui.console.sizes import CALLER_MATCHES, CI_MATCHES
 from itsm_tui.widgets.cells import one_line
@@ -44,8 +45,8 @@ class LookupInput(Input):
     """An input whose Up/Down move the highlight in the result list beside it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "move(1)", show=False),
-        Binding("up", "move(-1)", show=False),
+        bind("next-field", "move(1)", show=False),
+        bind("previous-field", "move(-1)", show=False),
     ]
 
     class Move(Message):
@@ -59,12 +60,12 @@ class LookupInput(Input):
 
 class IntakeScreen(ReportsFailures, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="intake-save", priority=True),
-        Binding("ctrl+a", "attach", "Attach to open ticket", id="intake-attach", priority=True),
-        Binding("ctrl+l", "clear", "Clear", id="intake-clear"),
-        Binding("ctrl+o", "open_last", "Open saved", id="intake-open-last"),
-        Binding("ctrl+r", "reload", "Reload the lists", id="intake-reload", show=False),
-        Binding("escape", "app.pop_screen", "Back", id="back"),
+        bind("save", "save", priority=True),
+        bind("intake-attach", "attach", priority=True),
+        bind("intake-clear", "clear"),
+        bind("intake-open-last", "open_last"),
+        bind("intake-reload", "reload", show=False),
+        bind("back", "app.pop_screen"),
     ]
 
     def __init__(self, site: Site, actor: Actor) -> None:
@@ -270,7 +271,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         )
         if open_ones:
             tickets.highlighted = 0
-            tickets.border_title = f"Open tickets ({len(open_ones)}) — Ctrl+A attaches the call"
+            tickets.border_title = f"Open tickets ({len(open_ones)}) — Ctrl+T attaches the call"
         else:
             tickets.border_title = "No open tickets"
 

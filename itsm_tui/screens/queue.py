@@ -7,11 +7,12 @@ from functools import partial
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from itsm_tui.common.domain import TicketStatus, status_label
+from itsm_tui.console.keymap import bind
 from itsm_tui.console.messages import OpenTicket, TicketChanged
 from itsm_tui.console.queue_titles import QUEUE_TITLES
 from itsm_tui.widgets.footer import KeyFooter
@@ -31,12 +32,12 @@ def _next(options: tuple[Any, ...], current: Any) -> Any:
 
 class QueueScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="back"),
-        Binding("slash", "search", "Search", id="queue-search"),
-        Binding("s", "sort", "Sort", id="queue-sort"),
-        Binding("f", "status", "Status", id="queue-status"),
-        Binding("p", "priority", "Priority", id="queue-priority"),
-        Binding("r", "refresh", "Refresh", id="queue-refresh"),
+        bind("back", "back"),
+        bind("search", "search"),
+        bind("sort", "sort"),
+        bind("status-filter", "status"),
+        bind("priority-filter", "priority"),
+        bind("refresh", "refresh"),
     ]
 
     def __init__(self, site: Site, actor: Actor, queue: Queue | str) -> None:

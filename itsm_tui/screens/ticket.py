@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
@@ -19,6 +19,7 @@ from itsm_tui.common.textsafe import visible
 from itsm_tui.common.ticket_rows import HistoryEntry
 from itsm_tui.common.timefmt import local
 from itsm_tui.console.failures import background
+from itsm_tui.console.keymap import bind
 from itsm_tui.console.ticket_actions import TICKET_KEYS, TicketActions, TicketRef, op_bindings
 from itsm_tui.screens.impact import ImpactScreen
 from itsm_tui.widgets.footer import KeyFooter
@@ -33,9 +34,9 @@ from itsm_tui.workflow.tickets.queries import TicketDetail
 
 class TicketScreen(TicketActions):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="back"),
-        Binding("r", "reload", "Reload", id="ticket-reload"),
-        Binding("m", "impact", "Impact", id="ticket-impact"),
+        bind("back", "app.pop_screen"),
+        bind("refresh", "reload"),
+        bind("impact", "impact"),
         *op_bindings(TICKET_KEYS),
     ]
 

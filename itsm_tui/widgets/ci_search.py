@@ -9,7 +9,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 
 from itsm_tui.common.domain import status_label
 from itsm_tui.console.failures import ReportsFailures, background
+from itsm_tui.console.keymap import bind
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.workflow.cmdb import CIView, lookup_cis
 from itsm_tui.workflow.site import Actor, Site
@@ -33,7 +34,7 @@ class CISearch(ReportsFailures, Vertical):
     CISearch #ci-search-results { height: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "results", "Results", show=False),
+        bind("results", "results", show=False),
     ]
 
     class Picked(Message):

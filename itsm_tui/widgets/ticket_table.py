@@ -19,7 +19,7 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.events import Click
 from textual.geometry import Size
 from textual.message import Message
@@ -32,6 +32,7 @@ from itsm_tui.common.domain import OPEN_STATUSES, ClockState, status_label
 from itsm_tui.common.ticket_rows import TicketRow
 from itsm_tui.common.timefmt import business_left, span
 from itsm_tui.console.failures import ReportsFailures, background
+from itsm_tui.console.keymap import bind
 from itsm_tui.console.sizes import PAGE
 from itsm_tui.widgets.cells import fit
 from itsm_tui.workflow.sla.time_left import Progress
@@ -90,13 +91,13 @@ class TicketTable(ReportsFailures, ScrollView, can_focus=True):
         "ticket-table--muted",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", id="table-open"),
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown,space", "page(1)", "Page down", show=False),
-        Binding("home", "first", "First", id="table-first", show=False),
-        Binding("end", "last", "Last", id="table-last", show=False),
+        bind("open", "open"),
+        bind("cursor-up", "cursor(-1)", show=False),
+        bind("cursor-down", "cursor(1)", show=False),
+        bind("page-up", "page(-1)", show=False),
+        bind("page-down", "page(1)", show=False),
+        bind("first", "first", show=False),
+        bind("last", "last", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -20,6 +21,14 @@ from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.staff import add_staff
 from itsm_tui.workflow.tickets import TicketDraft, add_note, claim, create_ticket, escalate
 from tests.conftest import T0, Desk
+
+
+@pytest.fixture(autouse=True)
+def _own_settings_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The console reads (and saves its theme to) the XDG settings files: each test gets empty
+    folders of its own, so neither the machine's files nor another test's choices show."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CONFIG_DIRS", str(tmp_path / "site-config"))
 
 
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:

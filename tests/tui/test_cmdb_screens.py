@@ -51,7 +51,7 @@ async def test_lookup_detail_impact(console: Console) -> None:
         await settle(pilot)
         assert [str(c.label) for c in db_node.children] == ["runs_on ▸ server:DB-01"]
         assert "Tickets on this CI: 3 open, 3 in all" in text_of(app, "#ci-tickets-title")
-        await pilot.press("i")
+        await pilot.press("m")
         await settle(pilot)
         assert isinstance(app.screen, ImpactScreen)
         head = text_of(app, "#impact-head")
@@ -78,7 +78,7 @@ async def test_link_and_unlink_a_ci_from_the_ticket_screen(console: Console) -> 
         assert "CIs      —" in text_of(app, "#ticket-fields")
         assert app.screen.check_action("impact", ()) is False
         assert app.screen.check_action("op", ("unlink_ci",)) is False
-        await pilot.press("l")
+        await pilot.press("L")
         await settle(pilot)
         assert isinstance(app.screen, CIPickDialog)
         await pilot.press(*"OA-APP")
@@ -97,7 +97,7 @@ async def test_link_and_unlink_a_ci_from_the_ticket_screen(console: Console) -> 
         assert "server:OA-APP-01" in text_of(app, "#impact-head")
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.press("L")
+        await pilot.press("U")
         await settle(pilot)
         assert isinstance(app.screen, FormDialog)
         await pilot.press("ctrl+s")

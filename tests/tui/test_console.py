@@ -62,7 +62,7 @@ async def test_dashboard_counts_open_their_queues(console: Console) -> None:
         assert text_of(app, "#card-mine").split() == ["Mine", "3"]
         assert text_of(app, "#card-at_risk").split() == ["At", "risk", "1"]
         assert text_of(app, "#card-breached").split() == ["Breached", "2"]
-        await pilot.press("b")
+        await pilot.press("5")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
         table = app.screen.query_one(TicketTable)
@@ -86,7 +86,7 @@ async def test_console_opens_on_the_figures_it_read_before_textual_loaded(
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen) and len(app.screen_stack) == 1
         assert text_of(app, "#card-mine").split() == ["Mine", "3"]  # no worker was needed
-        await pilot.press("o")
+        await pilot.press("6")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
         app.action_dashboard()
@@ -120,7 +120,7 @@ async def test_queue_shows_user_text_literally_and_wide_text_aligned(console: Co
     app = ItsmApp(console.site, console.desk.agent1)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("o")
+        await pilot.press("6")
         await settle(pilot)
         lines = table_lines(app.screen.query_one(TicketTable))
         assert any("[bold red]x[/]" in line for line in lines)
@@ -136,7 +136,7 @@ async def test_queue_sort_filter_and_search(console: Console) -> None:
     app = ItsmApp(console.site, console.desk.agent1)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("o")
+        await pilot.press("6")
         await settle(pilot)
         table = app.screen.query_one(TicketTable)
         assert table.rows[0].number == "INC000012"
@@ -146,10 +146,10 @@ async def test_queue_sort_filter_and_search(console: Console) -> None:
         await pilot.press("s")  # priority
         await settle(pilot)
         assert [r.priority for r in table.rows] == sorted(r.priority for r in table.rows)
-        await pilot.press("p")  # P1 only
+        await pilot.press("P")  # P1 only
         await settle(pilot)
         assert {r.priority for r in table.rows} == {1}
-        await pilot.press("p", "p", "p", "p", "p")  # back to all priorities
+        await pilot.press("P", "P", "P", "P", "P")  # back to all priorities
         await pilot.press("slash", *"打印机", "enter")
         await settle(pilot)
         assert [r.number for r in table.rows] == ["INC000002"]
@@ -218,7 +218,7 @@ async def test_intake_attaches_a_repeat_call(console: Console) -> None:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("ctrl+a")
+        await pilot.press("ctrl+t")
         await settle(pilot)
         assert "attached to INC000010" in text_of(app, "#intake-status")
     contacts = t.show_ticket(console.site, console.desk.agent1, "INC000010").contacts

@@ -58,7 +58,7 @@ def test_dashboard_supervisor(snap_compare: Any, console: Console, size: tuple[i
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_queue_all_open(snap_compare: Any, console: Console, size: tuple[int, int]) -> None:
     app = ItsmApp(console.site, console.desk.agent1)
-    assert snap_compare(app, terminal_size=size, run_before=_after("o"))
+    assert snap_compare(app, terminal_size=size, run_before=_after("6"))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -93,7 +93,7 @@ def test_impact(snap_compare: Any, console: Console, size: tuple[int, int]) -> N
 
     async def steps(pilot: Pilot[Any]) -> None:
         await _after("l", value=("#ci-search-input", "OA-APP-01"))(pilot)
-        await _after("i")(pilot)
+        await _after("m")(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=steps)
 

@@ -155,7 +155,7 @@ async def test_dashboard_without_a_database_says_so_and_recovers(
         assert isinstance(app.screen, CILookupScreen)
         await back_to_dashboard(pilot)
         outage.end()
-        await pilot.press("ctrl+r")
+        await pilot.press("r")
         await settle(pilot)
         assert text_of(app, "#card-mine").split()[1].isdigit()
         assert "not up to date" not in str(app.screen.sub_title)
@@ -186,7 +186,7 @@ async def test_queue_says_it_could_not_load_instead_of_loading(
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         outage.begin()
-        await pilot.press("o")
+        await pilot.press("6")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
         bar = text_of(app, "#queue-bar")

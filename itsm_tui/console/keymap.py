@@ -1,0 +1,271 @@
+"""The console's keys, all in one place: binding id → default key(s), what it does, and where it
+stands in the footer.
+
+One key means one thing on every screen: ``r`` refreshes wherever it is bound, ``f`` flags,
+``p`` puts a ticket pending — a queue's status filter is ``S``, never ``f``. Screens, widgets and
+dialogs declare their bindings with :func:`bind`, which takes the key from :data:`KEYMAP`, so a
+key is written once, here; ``tests/tui/test_keys_and_help.py`` walks every binding and fails when
+one key means two things, when a binding has no id, or when ``docs/keys.md`` differs from this
+map (``python -m itsm_tui.console.keymap`` prints that page again).
+
+A site or an operator remaps keys by binding id in the XDG config file, as Posting and Harlequin
+do (``~/.config/itsm-tui/config.toml``, or ``/etc/xdg/itsm-tui/config.toml`` for every user)::
+
+    [keys]
+    claim = "C"
+    refresh = "r,f5"
+
+The overrides go to Textual's ``App.set_keymap``, which rebinds every binding with that id on
+every screen. An override that names no binding, or that gives a key another binding already
+has, is refused — reported on screen and in the console log — and the rest still apply.
+
+Adding a binding: one line in :data:`KEYMAP`, then ``bind("the-id", "action")`` where the
+bindings are declared; regenerate ``docs/keys.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual.binding import Binding
+from textual.keys import _normalize_key_list
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+
+@dataclass(frozen=True)
+class Key:
+    """One meaning: the default key(s) (Textual names, comma-separated), what it does, and its
+    rank in the footer (lower first: when the footer is too narrow, the highest ranks give way
+    to "F1 More")."""
+
+    keys: str
+    description: str
+    rank: int = 50
+    where: str = ""
+
+
+#: Every binding the console has, by id. The order is the order of docs/keys.md.
+KEYMAP: dict[str, Key] = {
+    # Everywhere (the app's own bindings).
+    "help": Key("f1,question_mark", "Help: this screen's keys and how to do things", 99, "all"),
+    "intake": Key("i", "New call", 8, "all"),
+    "goto": Key("ctrl+g", "Go to ticket", 30, "all"),
+    "ci-lookup": Key("l", "CI lookup", 60, "all"),
+    "dashboard": Key("d", "Dashboard", 65, "all"),
+    "quit": Key("q", "Quit", 32, "all"),
+    "keys-panel-close": Key("escape", "Close the keys panel", 0, "keys panel"),
+    # Moving around: the same on every screen.
+    "back": Key("escape", "Back", 1, "screens"),
+    "close": Key("escape", "Close", 1, "help"),
+    "open": Key("enter,o", "Open", 5, "lists"),
+    "search": Key("slash", "Search", 20, "lists"),
+    "refresh": Key("r", "Refresh", 34, "screens"),
+    "cursor-up": Key("up,k", "Up", 90, "lists"),
+    "cursor-down": Key("down,j", "Down", 90, "lists"),
+    "page-up": Key("pageup", "Page up", 90, "lists"),
+    "page-down": Key("pagedown,space", "Page down", 90, "lists"),
+    "first": Key("home", "First", 90, "lists"),
+    "last": Key("end", "Last", 90, "lists"),
+    # Dashboard: one digit per queue card (the card's title shows it).
+    "queue-mine": Key("1", "Mine", 30, "dashboard"),
+    "queue-group": Key("2", "My group", 30, "dashboard"),
+    "queue-unassigned": Key("3", "Unassigned", 30, "dashboard"),
+    "queue-at_risk": Key("4", "At risk", 30, "dashboard"),
+    "queue-breached": Key("5", "Breached", 30, "dashboard"),
+    "queue-open": Key("6", "Open", 30, "dashboard"),
+    "all-groups": Key("g", "All groups / my groups", 40, "dashboard"),
+    # Queues.
+    "sort": Key("s", "Sort", 22, "queue"),
+    "status-filter": Key("S", "Status", 24, "queue"),
+    "priority-filter": Key("P", "Priority", 26, "queue"),
+    # Ticket actions (the ticket screen; the dashboard's overdue list offers some of them).
+    "claim": Key("c", "Claim", 10, "ticket"),
+    "note": Key("n", "Note", 11, "ticket"),
+    "resolve": Key("v", "Resolve", 12, "ticket"),
+    "escalate": Key("e", "Escalate", 13, "ticket"),
+    "assign": Key("a", "Assign", 14, "ticket"),
+    "reply": Key("y", "Reply", 15, "ticket"),
+    "pending": Key("p", "Pending", 16, "ticket"),
+    "resume": Key("u", "Resume", 16, "ticket"),
+    "return": Key("t", "Return", 17, "ticket"),
+    "close-ticket": Key("x", "Close", 18, "ticket"),
+    "reopen": Key("R", "Reopen", 18, "ticket"),
+    "flag": Key("f", "Flag", 19, "ticket"),
+    "cancel-ticket": Key("X", "Cancel", 45, "ticket"),
+    "priority-override": Key("O", "Override priority", 46, "ticket"),
+    "correct": Key("E", "Correct", 47, "ticket"),
+    "link-ci": Key("L", "Link CI", 48, "ticket"),
+    "unlink-ci": Key("U", "Unlink CI", 49, "ticket"),
+    "impact": Key("m", "Impact", 40, "ticket, CI"),
+    # Impact report.
+    "deeper": Key("plus,equals_sign", "Deeper", 20, "impact"),
+    "shallower": Key("minus", "Shallower", 21, "impact"),
+    # The call form and dialogs (text boxes have focus: control keys that no text box uses).
+    "save": Key("ctrl+s", "Save", 2, "forms"),
+    "intake-attach": Key("ctrl+t", "Attach to open ticket", 3, "call form"),
+    "intake-new-caller": Key("ctrl+n", "New caller", 4, "call form"),
+    "intake-clear": Key("ctrl+l", "Clear", 40, "call form"),
+    "intake-open-last": Key("ctrl+o", "Open saved", 41, "call form"),
+    "intake-reload": Key("ctrl+r", "Reload the lists", 42, "call form"),
+    "next-field": Key("down", "Next", 90, "call form"),
+    "previous-field": Key("up", "Previous", 90, "call form"),
+    "results": Key("down", "Results", 90, "CI search"),
+    "cancel": Key("escape", "Cancel", 1, "dialogs"),
+    "yes": Key("y,enter", "Yes", 1, "questions"),
+    "no": Key("n,escape", "No", 2, "questions"),
+}
+
+#: Keys that deliberately mean more than one thing, and why. Every other key has one id.
+SHARED: dict[str, str] = {
+    "escape": "leaves what is on top: back, cancel, no, close",
+    "enter": "goes ahead with what is highlighted: open, yes",
+    "up": "moves up: in a list, between fields",
+    "down": "moves down: in a list, between fields, into the results",
+    "y": "yes in a question; reply on a ticket (never both on one screen)",
+    "n": "no in a question; note on a ticket (never both on one screen)",
+}
+
+#: The key the footer's last item shows, and the binding it stands for when keys do not fit.
+HELP_ID = "help"
+
+
+def keys_of(binding_id: str) -> str:
+    """The default key(s) of ``binding_id`` (KeyError for an id not in the map)."""
+    return KEYMAP[binding_id].keys
+
+
+def bind(
+    binding_id: str,
+    action: str,
+    description: str | None = None,
+    *,
+    show: bool = True,
+    priority: bool = False,
+) -> Binding:
+    """A Binding for ``binding_id`` with its key from the map (``description`` defaults to the
+    map's, first clause)."""
+    entry = KEYMAP[binding_id]
+    text = description if description is not None else entry.description.split(":")[0]
+    return Binding(entry.keys, action, text, show=show, priority=priority, id=binding_id)
+
+
+def rank(binding: Binding) -> int:
+    """Where ``binding`` stands in the footer (unknown ids in the middle)."""
+    entry = KEYMAP.get(binding.id or "")
+    return entry.rank if entry is not None else 50
+
+
+def key_text(app: App[Any], binding_id: str) -> str:
+    """How ``binding_id``'s key reads now: the site's override (``app.key_overrides``, set
+    by the console from the settings file) or the default, as the footer shows keys."""
+    overrides: Mapping[str, str] = getattr(app, "key_overrides", {})
+    keys = overrides.get(binding_id, KEYMAP[binding_id].keys)
+    return " / ".join(app.get_key_display(Binding(key, "")) for key in split_keys(keys))
+
+
+def split_keys(keys: str) -> list[str]:
+    return [k.strip() for k in keys.split(",") if k.strip()]
+
+
+def check_overrides(overrides: Mapping[str, object]) -> tuple[dict[str, str], list[str]]:
+    """The overrides that may apply, and a sentence for each one refused.
+
+    Refused: an id the map does not have, a value that is not a key string, and a key that
+    would then mean two things (given to two ids, or to one id while another keeps it by
+    default) — unless it is one of the :data:`SHARED` keys and every id involved shares it
+    by default."""
+    good: dict[str, str] = {}
+    problems: list[str] = []
+    for binding_id, value in overrides.items():
+        if binding_id not in KEYMAP:
+            problems.append(f"[keys] {binding_id}: no binding has this id (see docs/keys.md).")
+        elif not isinstance(value, str) or not split_keys(value):
+            problems.append(f'[keys] {binding_id}: give the key(s) as text, e.g. "r" or "r,f5".')
+        else:
+            good[binding_id] = ",".join(_long_name(k) for k in split_keys(value))
+    while True:
+        clash = _first_clash(good)
+        if clash is None:
+            return good, problems
+        key, ids = clash
+        loser = next(i for i in ids if i in good)
+        others = ", ".join(sorted(set(ids) - {loser}))
+        problems.append(f"[keys] {loser}: {key!r} is already the key of {others}; not rebound.")
+        del good[loser]
+
+
+def effective(overrides: Mapping[str, str]) -> dict[str, str]:
+    """Every id's key(s) once ``overrides`` apply."""
+    return {i: overrides.get(i, k.keys) for i, k in KEYMAP.items()}
+
+
+def _first_clash(overrides: Mapping[str, str]) -> tuple[str, list[str]] | None:
+    users: dict[str, list[str]] = {}
+    for binding_id, keys in effective(overrides).items():
+        for key in split_keys(keys):
+            users.setdefault(key, []).append(binding_id)
+    for key, ids in users.items():
+        if len(ids) < 2 or not any(i in overrides for i in ids):
+            continue
+        shared_by_default = key in SHARED and all(key in split_keys(KEYMAP[i].keys) for i in ids)
+        if not shared_by_default:
+            return key, ids
+    return None
+
+
+def _long_name(key: str) -> str:
+    """Textual's name for a key written as its character ("?" → "question_mark"), as
+    ``App.set_keymap`` names it, so that a clash is found whichever way it is written."""
+    return _normalize_key_list(key)
+
+
+def markdown() -> str:
+    """docs/keys.md: the default map, as the test checks it."""
+    lines = [
+        "# Keys",
+        "",
+        "One key means one thing on every screen. This page is generated from",
+        "`itsm_tui/console/keymap.py` (`python -m itsm_tui.console.keymap > docs/keys.md`); a test",
+        "fails when the two differ. Press `F1` or `?` in the console for the keys of the screen",
+        "you are on, as they are bound now.",
+        "",
+        "## Changing a key",
+        "",
+        "Put the binding's id and the new key(s) under `[keys]` in",
+        "`~/.config/itsm-tui/config.toml` (`$XDG_CONFIG_HOME/itsm-tui/config.toml`; for every",
+        "user of a machine, `/etc/xdg/itsm-tui/config.toml`, which the user's file overrides):",
+        "",
+        "```toml",
+        "[keys]",
+        'claim = "C"',
+        'refresh = "r,f5"',
+        "```",
+        "",
+        "Keys use Textual's names: `ctrl+s`, `f5`, `slash`, `question_mark`, or the character.",
+        "An unknown id, or a key that another binding already has, is refused: the console says",
+        "so when it starts (and writes it to its log), and keeps that binding's default.",
+        "",
+        "## Adding a binding",
+        "",
+        "Add one line to `KEYMAP` in `itsm_tui/console/keymap.py`, declare the binding with",
+        '`bind("the-id", "action")`, and regenerate this page.',
+        "",
+        "## The default map",
+        "",
+        "| key | id | does | where |",
+        "| --- | --- | --- | --- |",
+    ]
+    for binding_id, entry in KEYMAP.items():
+        keys = " ".join(f"`{k}`" for k in split_keys(entry.keys))
+        lines.append(f"| {keys} | `{binding_id}` | {entry.description} | {entry.where} |")
+    lines += ["", "## Keys that mean more than one thing, on purpose", ""]
+    lines += [f"- `{key}` {why}." for key, why in SHARED.items()]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")

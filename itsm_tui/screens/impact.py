@@ -27,8 +27,8 @@ from itsm_tui.workflow.site import Actor, Site
 
 
 class ImpactPickDialog(CIPickDialog):
-    """The "Impact of …" dialog: the call form's CMDB search (the CI picker), Enter shows the impact of
-    the CI highlighted. Only the hint differs from linking a CI."""
+    """The "Impact of …" dialog: the call form's CMDB search (the CI picker); Enter shows the
+    impact of the CI highlighted. Only the hint differs from linking a CI."""
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -186,10 +186,9 @@ def test_chains_read_the_way_relationships_are_recorded(site: Site, admin: Actor
     assert needs["DB-01"] == "database:门户库 —runs_on→ server:DB-01"
     rack = cmdb.analyse(site, admin, ["RACK-1"])
     oa = next(s for s in rack.services if s.name == "OA")
-    assert oa.explanation == (
-        "business_service:OA ←part_of— server:DB-01 —located_in→ rack:RACK-1"
-    )
-    assert "critical service 公众服务门户 is hit: business_service:公众服务门户 —" in rack.reasons[0]
+    assert oa.explanation == ("business_service:OA ←part_of— server:DB-01 —located_in→ rack:RACK-1")
+    reason = "critical service 公众服务门户 is hit: business_service:公众服务门户 —runs_on→"
+    assert rack.reasons[0].startswith(reason)
     # The CI screen's two sides follow the same rule.
     assert cmdb.impact.needs_other("runs_on", outgoing=True)
     assert not cmdb.impact.needs_other("runs_on", outgoing=False)

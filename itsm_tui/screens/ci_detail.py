@@ -221,7 +221,7 @@ class CIDetailScreen(ReportsFailures, Screen[None]):
             else "Tickets on this CI: none"
         )
         if detail.ticket_count > shown:
-            title += f" · the latest {shown} listed (Tab, ↓ to scroll)"
+            title += f" · {shown} listed, open first"
         self.query_one("#ci-tickets-title", Static).update(title)
         table.display = bool(detail.tickets)
 

@@ -138,6 +138,8 @@ def search(
 def show(ctx: typer.Context, ci: CIArg, as_json: JsonOpt = False) -> None:
     """A CI with its attributes, relationships, documents and tickets (open ones first)."""
     from itsm_tui.workflow import cmdb
+    from itsm_tui.workflow.cmdb.impact import needs_other
+    from itsm_tui.workflow.cmdb.wording import version_label
 
     st = state(ctx)
     d = cmdb.show_ci(st.site, st.actor(), ci)
@@ -157,15 +159,16 @@ def show(ctx: typer.Context, ci: CIArg, as_json: JsonOpt = False) -> None:
             *((f"  {k}", val) for k, val in sorted(v.attributes.items())),
         ]
     )
-    for r in d.relations:
+    for r in d.relations:  # the console tree's two sides, each relationship as recorded
         arrow = (
             f"{v.name} —{r.type}→ {r.other}"
             if r.direction == "out"
             else (f"{r.other} —{r.type}→ {v.name}")
         )
-        say(arrow)
+        side = "depends on" if needs_other(r.type, r.direction == "out") else "used by"
+        say(f"{side}: {arrow}")
     for doc in d.documents:
-        say(f"doc {doc.kind}: {doc.title} v{doc.version} {doc.uri}")
+        say(f"doc {doc.kind}: {doc.title} {version_label(doc.version)} {doc.uri}")
     for t in d.tickets:
         say(f"ticket {t.number} {t.type} P{t.priority} {t.status} {t.title}")
     if d.ticket_count > len(d.tickets):
@@ -196,18 +199,24 @@ def impact(
     if as_json:
         print_object(report)
         return
-    say(f"services hit ({len(report.services)}):")
+    # The console's words and arrows: "used by" / "depends on" as the CI screen's tree, each
+    # chain as the relationships are recorded (from what needs to what is needed).
+    say(f"business services at stake ({len(report.services)}):")
     for s in report.services:
-        say(f"  C{s.criticality} {s.name}: {s.explanation}")
+        say(f"  C{s.criticality} {s.name}: {s.explanation if s.depth else '(analysed)'}")
     classes = ", ".join(f"{n} {cls}" for cls, n in report.upstream_classes.items())
-    say(f"upstream: {report.upstream_count} CIs hit" + (f" ({classes})" if classes else ""))
-    say(f"downstream: {report.downstream_count} CIs needed")
+    say(
+        f"used by, directly or not: {report.upstream_count} CIs hit"
+        + (f" ({classes})" if classes else "")
+    )
+    say(f"depends on, directly or not: {report.downstream_count} CIs")
     for d in report.downstream:
-        say(f"  needs {d.ci_class}:{d.name} (depth {d.depth})")
+        say(f"  {d.last_hop} (depth {d.depth})")
     if len(report.downstream) < report.downstream_count:
         say(f"  … and {report.downstream_count - len(report.downstream)} more (--all lists them)")
     for inc in report.open_incidents:
-        say(f"open {inc.number} P{inc.priority} {inc.status} {inc.title}")
+        on = ", ".join(inc.cis)
+        say(f"open {inc.number} P{inc.priority} {inc.status} {inc.title} (on {on})")
     if report.major_suggested:
         say("major incident suggested: " + "; ".join(report.reasons))
     if report.truncated:
@@ -258,10 +267,14 @@ def attach(
 ) -> None:
     """Attach a version of a manual, code repository or contract to a CI (代码文档管理)."""
     from itsm_tui.workflow import cmdb
+    from itsm_tui.workflow.cmdb.wording import version_label
 
     st = state(ctx)
     doc = cmdb.attach_document(st.site, st.actor(), ci, kind, title, version, uri=uri)
-    print_object(doc) if as_json else say(f"attached {doc.kind} {doc.title} v{doc.version}")
+    if as_json:
+        print_object(doc)
+    else:
+        say(f"attached {doc.kind} {doc.title} {version_label(doc.version)}")
 
 
 @app.command("import")

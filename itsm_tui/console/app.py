@@ -226,15 +226,16 @@ class ItsmApp(ReportsFailures, App[None]):
             self.push_screen(IntakeScreen(self.site, self.actor))
 
     def action_goto(self) -> None:
+        """Ask for a number and open its ticket; the dialog finds the ticket first and says
+        so in place when there is none (``console.goto``)."""
         load_database_code()
-        from itsm_tui.dialogs.form import Field, FormDialog
-        from itsm_tui.workflow.lookup import normalise_number
+        from itsm_tui.console.goto import GoToDialog
 
         def chosen(values: dict[str, str] | None) -> None:
-            if values and values["number"].strip():
-                self.open_ticket(normalise_number(values["number"]))
+            if values:
+                self.open_ticket(values["number"])
 
-        self.push_screen(FormDialog("Go to ticket", [Field("number", "Number")]), chosen)
+        self.push_screen(GoToDialog(self.site, self.actor), chosen)
 
     def action_cis(self) -> None:
         load_database_code()
@@ -244,17 +245,16 @@ class ItsmApp(ReportsFailures, App[None]):
             self.push_screen(CILookupScreen(self.site, self.actor))
 
     def action_impact_of(self) -> None:
+        """Search the CMDB as the call form does and show the impact of the CI picked."""
         load_database_code()
-        from itsm_tui.dialogs.form import Field, FormDialog
-        from itsm_tui.screens.impact import ImpactScreen
+        from itsm_tui.screens.impact import ImpactPickDialog, ImpactScreen
 
         def chosen(values: dict[str, str] | None) -> None:
-            if values and values["ci"].strip():
-                ref = values["ci"].strip()
-                self.push_screen(ImpactScreen(self.site, self.actor, [ref], ref))
+            if values:
+                refs = [values["ci"]]
+                self.push_screen(ImpactScreen(self.site, self.actor, refs, values["name"]))
 
-        field = Field("ci", "CI (name, class:name, asset tag or #id)")
-        self.push_screen(FormDialog("Impact of …", [field]), chosen)
+        self.push_screen(ImpactPickDialog(self.site, self.actor, "Impact of …"), chosen)
 
     def open_ticket(self, number: str) -> None:
         load_database_code()

@@ -1,12 +1,17 @@
 """One configuration item: its fields and class attributes, its relationships as a tree ("depends
 on" downstream, "used by" upstream, each node expanded on demand), and the tickets on it —
-open ones first, then the latest closed (Enter opens one). ``i``: what its failure would hit."""
+open ones first, then the latest closed (Enter opens one). ``i``: what its failure would hit.
+
+The tree's two sides are the impact walks' (``cmdb.impact.needs_other``): what is under "Used
+by" is what the impact screen says is hit, and each arrow shows the relationship as recorded
+(``runs_on ▸ X``: this CI runs on X; ``depends_on ◂ Y``: Y depends on this CI)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -27,10 +32,19 @@ from itsm_tui.screens.impact import ImpactScreen
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.cmdb import CIDetail, show_ci
+from itsm_tui.workflow.cmdb.impact import needs_other
 from itsm_tui.workflow.cmdb.items import RelationView, ci_relations
+from itsm_tui.workflow.cmdb.wording import attribute_label, version_label
 from itsm_tui.workflow.site import Actor, Site
 
-DOWN, UP = "out", "in"  # RelationView.direction: "this CI <type> other" / "other <type> this"
+DOWN, UP = "depends on", "used by"  # the tree's two sides
+#: Field labels are padded to the longest up to this many cells; a longer one gets a line of
+#: its own, so a label never runs into its value ("service_hours7x24").
+LABEL_CELLS = 16
+
+
+def _side(rel: RelationView) -> str:
+    return DOWN if needs_other(rel.type, rel.direction == "out") else UP
 
 
 @dataclass
@@ -70,7 +84,9 @@ class CIDetailScreen(ReportsFailures, Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#ci-tickets", DataTable)
         columns = (("Number", 9), ("Type", 8), ("P", 1), ("Status", 11), ("Opened", 11))
-        for label, width in (*columns, ("Title", 26)):  # 80 columns wide in all
+        # The title takes what the screen has left (26 cells at 80 columns).
+        fixed = sum(width + 2 for _, width in columns) + 2 + 2  # cell padding, scrollbar
+        for label, width in (*columns, ("Title", max(26, self.app.size.width - fixed - 2))):
             table.add_column(label, width=width)
         self.query_one(Tree).focus()
         self.load()
@@ -117,16 +133,21 @@ class CIDetailScreen(ReportsFailures, Screen[None]):
             ("IP", ci.ip or "—"),
             ("Updated", local(ci.updated_at, zone) if ci.updated_at else "—"),
             ("Version", str(ci.version)),
-            *((name, str(value)) for name, value in sorted(ci.attributes.items())),
+            *((attribute_label(name), str(value)) for name, value in sorted(ci.attributes.items())),
         ]
+        width = min(LABEL_CELLS, max(cell_len(label) for label, _ in rows)) + 1
         text = Text()
         for label, value in rows:
-            text.append(f"{label:<10}", style="dim")
+            if cell_len(label) < width:
+                text.append(label + " " * (width - cell_len(label)), style="dim")
+            else:
+                text.append(label + "\n" + " " * width, style="dim")
             text.append(one_line(value) + "\n")
         if detail.documents:
             text.append("\nDocuments\n", style="bold")
             for doc in detail.documents:
-                text.append(one_line(f"{doc.kind}: {doc.title} v{doc.version}") + "\n")
+                line = f"{doc.kind}: {doc.title} {version_label(doc.version)}"
+                text.append(one_line(line) + "\n")
         return text
 
     def _tree(self, detail: CIDetail) -> None:
@@ -136,7 +157,7 @@ class CIDetailScreen(ReportsFailures, Screen[None]):
         tree.root.set_label(Text(one_line(f"{ci.ci_class}:{ci.name}")))
         tree.root.data = Node(ci.id, "", frozenset({ci.id}), loaded=True)
         for direction, title in ((DOWN, "Depends on"), (UP, "Used by")):
-            relations = [r for r in detail.relations if r.direction == direction]
+            relations = [r for r in detail.relations if _side(r) == direction]
             branch = tree.root.add(Text(f"{title} ({len(relations)})", style="bold"), expand=True)
             branch.data = Node(ci.id, direction, frozenset({ci.id}), loaded=True)
             self._children(branch, detail.relations)
@@ -147,9 +168,9 @@ class CIDetailScreen(ReportsFailures, Screen[None]):
         assert node.data is not None
         direction, ancestors = node.data.direction, node.data.ancestors
         for rel in relations:
-            if rel.direction != direction:
+            if _side(rel) != direction:
                 continue
-            arrow = "▸" if direction == DOWN else "◂"
+            arrow = "▸" if rel.direction == "out" else "◂"  # as recorded: this ▸ other
             label = Text(f"{rel.type} {arrow} ", style="dim")
             label.append(one_line(rel.other))
             looped = rel.other_id in ancestors
@@ -194,11 +215,14 @@ class CIDetailScreen(ReportsFailures, Screen[None]):
             )
         count = sum(t.is_open for t in detail.tickets)
         more = "+" if count == len(detail.tickets) and detail.ticket_count > count else ""
+        shown = len(detail.tickets)
         title = (
             f"Tickets on this CI: {count}{more} open, {detail.ticket_count:,} in all"
             if detail.ticket_count
             else "Tickets on this CI: none"
         )
+        if detail.ticket_count > shown:
+            title += f" · {shown} listed, open first"
         self.query_one("#ci-tickets-title", Static).update(title)
         table.display = bool(detail.tickets)
 

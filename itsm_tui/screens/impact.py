@@ -10,7 +10,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
@@ -18,11 +18,25 @@ from textual.worker import get_current_worker
 from itsm_tui.common.domain import status_label
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
+from itsm_tui.dialogs.ci_picker import CIPickDialog
 from itsm_tui.widgets.cells import one_line
+from itsm_tui.widgets.ci_search import CISearch
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.cmdb import ImpactReport, analyse
 from itsm_tui.workflow.cmdb.impact import DEPTH, LISTED, MAX_DEPTH, SERVICE, Affected
 from itsm_tui.workflow.site import Actor, Site
+
+
+class ImpactPickDialog(CIPickDialog):
+    """The "Impact of …" dialog: the call form's CMDB search (the CI picker); Enter shows the
+    impact of the CI highlighted. Only the hint differs from linking a CI."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.form_title, classes="form-title", markup=False)
+            yield CISearch(self.site, self.actor, id="ci-pick")
+            yield Static("Enter: the impact of the highlighted CI · ↓: the list · Esc: cancel",
+                         classes="form-hint")  # fmt: skip
 
 
 class ImpactScreen(ReportsFailures, Screen[None]):
@@ -93,6 +107,9 @@ class ImpactScreen(ReportsFailures, Screen[None]):
         self.query_one("#impact-body", Static).update(self._body(report))
 
     def _body(self, report: ImpactReport) -> Text:
+        """The same two sides as the CI screen's tree, under the same names: "Used by" (what
+        is hit, the business services first) and "Depends on" (what the CIs need); each
+        service's chain reads as the relationships are recorded (``Affected.explanation``)."""
         text = Text()
         _section(text, f"Business services at stake ({len(report.services)})")
         for s in report.services[:LISTED]:
@@ -100,20 +117,29 @@ class ImpactScreen(ReportsFailures, Screen[None]):
             text.append(f"  {s.criticality} ", style=style)
             text.append(one_line(s.name), style=style)
             text.append(f"  {status_label(s.status)}\n", style="dim")
-            text.append("    " + one_line(s.explanation) + "\n", style="dim")
+            chain = s.explanation if s.depth else "(one of the CIs analysed)"
+            text.append("    " + one_line(chain) + "\n", style="dim")
         others = [a for a in report.upstream if a.depth > 0 and a.ci_class != SERVICE]
         classes = {k: n for k, n in report.upstream_classes.items() if k != SERVICE}
-        _section(text, f"Also hit upstream ({sum(classes.values()):,})")
+        services_used = report.upstream_classes.get(SERVICE, 0)
+        _section(text, f"Used by, directly or not: hit too ({report.upstream_count:,})")
+        if services_used:
+            text.append(f"  {services_used:,} business service(s), above\n", style="dim")
         if len(classes) > 1:
             summary = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in classes.items())
             text.append(f"  {summary}\n", style="dim")
+        if not report.upstream_count:
+            text.append("  nothing uses it\n", style="dim")
         _affected(text, others, sum(classes.values()))
-        _section(text, f"Depends on downstream ({report.downstream_count:,})")
+        _section(text, f"Depends on, directly or not ({report.downstream_count:,})")
+        if not report.downstream_count:
+            text.append("  nothing\n", style="dim")
         _affected(text, report.downstream, report.downstream_count)
         _section(text, f"Open incidents on all of it ({len(report.open_incidents)})")
         for inc in report.open_incidents[:LISTED]:
             text.append(f"  {inc.number} P{inc.priority} {status_label(inc.status)}  ")
-            text.append(one_line(inc.title) + "\n")
+            text.append(one_line(inc.title))
+            text.append(f"  on {one_line(', '.join(inc.cis))}\n", style="dim")
         return text
 
 
@@ -124,11 +150,11 @@ def _section(text: Text, title: str) -> None:
 
 
 def _affected(text: Text, rows: list[Affected], total: int) -> None:
-    """The nearest CIs (the report lists a few hundred; a machine room hits thousands)."""
+    """The nearest CIs (the report lists a few hundred; a machine room hits thousands), each
+    with the relationship that reached it, read as recorded."""
     for a in rows[:LISTED]:
         text.append(f"  {a.depth} ", style="dim")
-        text.append(one_line(f"{a.ci_class}:{a.name}"))
-        text.append(f"  via {a.via[-1] if a.via else '—'}\n", style="dim")
+        text.append(one_line(a.last_hop) + "\n")
     if total > min(len(rows), LISTED):
         more = total - min(len(rows), LISTED)
         text.append(f"  … and {more:,} more, further away (itsm ci impact --all)\n", style="dim")

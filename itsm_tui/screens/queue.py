@@ -56,7 +56,9 @@ class QueueScreen(Screen[None]):
             placeholder="Search number or title, Enter to apply, Esc to leave",
             id="queue-search-input",
         )
-        yield TicketTable(self._fetch(), id="queue-table")
+        # Who holds each ticket matters in every queue but my own (Breached: whom to chase).
+        holder = self.queue != Queue.MINE
+        yield TicketTable(self._fetch(), holder=holder, id="queue-table")
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import BindingType
@@ -30,7 +31,7 @@ from textual.worker import get_current_worker
 
 from itsm_tui.common.domain import OPEN_STATUSES, ClockState, status_label
 from itsm_tui.common.ticket_rows import TicketRow
-from itsm_tui.common.timefmt import business_left, span
+from itsm_tui.common.timefmt import business_left
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
 from itsm_tui.console.sizes import PAGE
@@ -49,22 +50,70 @@ Fetch = Callable[..., TicketPage]
 @dataclass(frozen=True)
 class Column:
     title: str
-    width: int  # 0: takes the remaining width
+    width: int  # 0: takes the remaining width (at least ``MIN_TITLE``)
     right: bool = False
-    min_screen: int = 0  # shown only when the table is at least this wide
+    rank: int = 0  # when the table is narrow, columns of a higher rank go first
 
 
+#: In the order shown. A narrow table keeps the columns of the lowest rank that fit whole and
+#: drops the rest, instead of cutting every value short (``layout``).
 COLUMNS = (
     Column("Number", 9),
     Column("P", 2),
-    Column("SLA bus.", 8, right=True),  # resolution time left, in business time
-    Column("Status", 11),
-    Column("T", 1),
-    Column("Caller", 8),
-    Column("CI", 12, min_screen=100),
+    Column("SLA bus.", 8, right=True, rank=1),  # resolution time left, in business time
+    Column("Status", 6, rank=2),  # widened to the longest status on the page (``STATUS_MAX``)
+    Column("T", 1, rank=6),
+    Column("Holder", 8, rank=3),  # only where the queue's holder varies (``holder=True``)
+    Column("Caller", 8, rank=7),
+    Column("CI", 12, rank=8),
     Column("Title", 0),
-    Column("Age", 6, right=True),
+    Column("Age", 4, right=True, rank=4),  # "45m", "23h", "11d": whole in four cells
 )
+MIN_TITLE = 20
+STATUS_MAX = len("pending customer")
+
+
+def layout(
+    width: int, columns: tuple[Column, ...] = COLUMNS, widths: dict[str, int] | None = None
+) -> list[tuple[Column, int]]:
+    """The columns a table ``width`` cells wide shows, in their order, each with its width:
+    by rank, each column is kept while it fits whole beside the title's ``MIN_TITLE`` cells
+    (the first that does not fit ends the list, so a lower rank never shows while a higher
+    one is dropped); the title takes what is left. ``widths`` overrides a column's width."""
+    widths = widths or {}
+
+    def cells(c: Column) -> int:
+        return widths.get(c.title, c.width)
+
+    used = MIN_TITLE
+    kept: set[str] = set()
+    for column in sorted((c for c in columns if c.width), key=lambda c: c.rank):
+        if used + cells(column) + 1 > width:
+            break
+        used += cells(column) + 1
+        kept.add(column.title)
+    return [
+        (c, cells(c) if c.width else max(1, width - used + MIN_TITLE))
+        for c in columns
+        if c.title in kept or not c.width
+    ]
+
+
+def status_cell(status: str, pending_reason: str | None) -> str:
+    """A status as the queue shows it, whole: "in progress", "pending customer"."""
+    label = status_label(status)
+    return f"{label} {status_label(pending_reason)}" if pending_reason else label
+
+
+def age(delta: timedelta) -> str:
+    """How long a ticket has been open, in its largest unit, whole in four cells: "45m",
+    "23h", "11d" (a queue sorts and compares ages; the ticket screen gives the minute)."""
+    minutes = max(0, int(delta.total_seconds()) // 60)
+    if minutes < 60:
+        return f"{minutes}m"
+    if minutes < 48 * 60:
+        return f"{minutes // 60}h"
+    return f"{minutes // 1440}d"
 
 
 class TicketTable(ReportsFailures, ScrollView, can_focus=True):
@@ -124,9 +173,15 @@ class TicketTable(ReportsFailures, ScrollView, can_focus=True):
             super().__init__()
             self.rows, self.at_start, self.at_end = rows, at_start, at_end
 
-    def __init__(self, fetch: Fetch | None = None, *, id: str | None = None) -> None:
+    def __init__(
+        self, fetch: Fetch | None = None, *, holder: bool = False, id: str | None = None
+    ) -> None:
+        """``holder``: show who holds each ticket (a queue of many people's tickets; not
+        "my tickets", where it would be me on every row)."""
         super().__init__(id=id)
         self.fetch = fetch
+        self.columns = tuple(c for c in COLUMNS if holder or c.title != "Holder")
+        self.status_width = COLUMNS[3].width
         self.rows: list[TicketRow] = []
         self.at_start = True
         self.at_end = True
@@ -194,6 +249,10 @@ class TicketTable(ReportsFailures, ScrollView, can_focus=True):
             self.cursor += len(page.rows)
             self.scroll_to(y=self.scroll_y + len(page.rows), animate=False, immediate=True)
             self._trim(from_start=False)
+        longest = max(
+            (cell_len(status_cell(r.status, r.pending_reason)) for r in self.rows), default=0
+        )
+        self.status_width = min(STATUS_MAX, max(len("Status"), longest))
         self._resize()
         self._follow_cursor()
         self.refresh()
@@ -281,10 +340,7 @@ class TicketTable(ReportsFailures, ScrollView, can_focus=True):
         return self.scrollable_content_region.width
 
     def _columns(self) -> list[tuple[Column, int]]:
-        width = self._width()
-        shown = [c for c in COLUMNS if width >= c.min_screen]
-        fixed = sum(c.width for c in shown) + len(shown) - 1
-        return [(c, c.width or max(8, width - fixed)) for c in shown]
+        return layout(self._width(), self.columns, {"Status": self.status_width})
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"ticket-table--{name}")
@@ -318,8 +374,9 @@ class TicketTable(ReportsFailures, ScrollView, can_focus=True):
         if title == "SLA bus.":
             return self._sla(row)
         if title == "Status":
-            status = status_label(row.status)
-            return (f"{status}:{row.pending_reason}" if row.pending_reason else status), plain
+            return status_cell(row.status, row.pending_reason), plain
+        if title == "Holder":
+            return (row.assignee, plain) if row.assignee else ("—", self._style("muted"))
         if title == "T":
             return str(row.tier), plain
         if title == "Caller":
@@ -329,7 +386,7 @@ class TicketTable(ReportsFailures, ScrollView, can_focus=True):
         if title == "Title":
             return row.title, plain
         now = self.read_at
-        return (span(now - row.opened_at) if now else ""), self._style("muted")
+        return (age(now - row.opened_at) if now else ""), self._style("muted")
 
     def _sla(self, row: TicketRow) -> tuple[str, Style]:
         """Business time left ("2h 10m", "-45m" once overdue, "paused" while the clock waits

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from itsm_tui.common.domain import NUMBER_PREFIX
 from itsm_tui.common.errors import Invalid, NotFound
 from itsm_tui.common.ids import is_id_ref, ref_id
 from itsm_tui.storage.tables import (
@@ -21,6 +22,9 @@ from itsm_tui.storage.tables import (
     Ticket,
 )
 from itsm_tui.storage.text_match import contains, starts_with
+from itsm_tui.workflow.context import Read, query
+from itsm_tui.workflow.numbering import format_number
+from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.suggest import closest
 from itsm_tui.workflow.text_input import storable
 
@@ -150,23 +154,47 @@ def find_staff(session: Session, login: str) -> Staff:
     return staff
 
 
-def normalise_number(ref: str) -> str:
-    """Accept ``inc123`` or ``INC000123`` alike: operators type numbers in a hurry."""
-    ref = ref.strip().upper()
+def number_candidates(ref: str) -> list[str]:
+    """The ticket numbers ``ref`` may mean: operators type numbers in a hurry, so ``inc123``,
+    ``INC000123``, ``Inc-0000123`` all mean INC000123, and a bare ``123`` means the number 123
+    of any series (INC000123 or REQ000123)."""
+    ref = "".join(ref.split()).upper()
     head = ref.rstrip("0123456789")
     digits = ref[len(head) :]
-    if head and digits:
-        return f"{head}{int(digits):06d}"
-    return ref
+    if not digits:
+        return [ref]
+    value = int(digits)
+    head = head.rstrip("-#_")
+    if head:
+        return [format_number(head, value)]
+    return [format_number(prefix, value) for prefix in NUMBER_PREFIX.values()]
+
+
+def normalise_number(ref: str) -> str:
+    """The number ``ref`` most likely means (a bare number: the incident's), with the series'
+    zero-padding; :func:`find_ticket` tries every series for a bare number."""
+    return number_candidates(ref)[0]
 
 
 def find_ticket(session: Session, ref: str, *, for_update: bool = False) -> Ticket:
-    """A ticket by number; ``for_update`` locks the row (PostgreSQL) until the transaction ends."""
-    number = normalise_number(storable("ticket", ref))
-    stmt = select(Ticket).where(Ticket.number == number)
+    """A ticket by number (any case, any zero-padding, or a bare number if one series has it);
+    ``for_update`` locks the row (PostgreSQL) until the transaction ends."""
+    wanted = number_candidates(storable("ticket", ref))
+    stmt = select(Ticket).where(col(Ticket.number).in_(wanted))
     if for_update:
         stmt = stmt.with_for_update()
-    ticket = session.exec(stmt).first()
-    if ticket is None:
-        raise NotFound(f"No ticket {number}.", field="ticket")
-    return ticket
+    found = session.exec(stmt.limit(len(wanted) + 1)).all()
+    if len(found) > 1:
+        options = " or ".join(sorted(t.number for t in found))
+        raise Invalid(f"'{ref.strip()}' may be {options}: type the prefix too.", field="ticket")
+    if not found:
+        shown = wanted[0] if len(wanted) == 1 else f"{ref.strip()} ({' or '.join(wanted)})"
+        raise NotFound(f"No ticket {shown}.", field="ticket")
+    return found[0]
+
+
+@query(Action.VIEW_TICKETS)
+def ticket_number(read: Read, ref: str) -> str:
+    """The number of the ticket ``ref`` names ("Go to ticket"), or a ``NotFound`` saying there
+    is none: the console asks before it opens a screen for it."""
+    return find_ticket(read.session, ref).number

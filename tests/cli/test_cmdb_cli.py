@@ -46,7 +46,9 @@ def test_import_link_impact_export(itsm: Callable[..., Any], tmp_path: Path) -> 
     assert report["major_suggested"] is True
     assert (report["upstream_count"], report["upstream_classes"]) == (1, {"business_service": 1})
     text = itsm("ci", "impact", "ZC-1", "--all")
-    assert text.exit_code == 0 and "upstream: 1 CIs hit (1 business_service)" in text.stdout
+    assert text.exit_code == 0
+    assert "used by, directly or not: 1 CIs hit (1 business_service)" in text.stdout
+    assert "C1 OA: business_service:OA —runs_on→ server:OA-APP-01" in text.stdout
     shown = _json(itsm("ci", "show", "ZC-1", "--json"))
     assert shown["relations"][0]["other"] == "business_service:OA"
     found = _json(itsm("ci", "search", "OA", "--json"))

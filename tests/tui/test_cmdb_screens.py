@@ -58,7 +58,7 @@ async def test_lookup_detail_impact(console: Console) -> None:
         assert "depth 6" in head and "MAJOR INCIDENT SUGGESTED" in head
         body = text_of(app, "#impact-body")
         assert "Business services at stake (1)" in body
-        assert "Depends on downstream (4)" in body
+        assert "Depends on, directly or not (4)" in body
         assert "Open incidents on all of it (3)" in body
         await pilot.press("minus")
         await settle(pilot)

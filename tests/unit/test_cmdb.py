@@ -157,6 +157,45 @@ def test_ticket_shows_services_at_stake(desk: Desk) -> None:
     assert not cmdb.services_at_stake(desk.site, desk.agent1, calm.number).major_suggested
 
 
+def test_impact_lists_an_incident_on_two_reached_cis_once(desk: Desk) -> None:
+    """A ticket linked to two CIs the walk reaches is one open incident, naming both CIs
+    (the console and ``itsm ci impact`` had listed it twice)."""
+    _estate(desk.site, desk.admin)
+    both = TicketDraft(title="机柜断电", cis=["server:WEB-01", "server:DB-01"])
+    ticket = create_ticket(desk.site, desk.agent1, both)
+    report = cmdb.analyse(desk.site, desk.agent1, ["RACK-1"])
+    assert [i.number for i in report.open_incidents] == [ticket.number]
+    assert sorted(report.open_incidents[0].cis) == ["server:DB-01", "server:WEB-01"]
+
+
+def test_chains_read_the_way_relationships_are_recorded(site: Site, admin: Actor) -> None:
+    """Each chain runs from what needs to what is needed, every hop as recorded: the service
+    that depends on the CI analysed reads "X —depends_on→ CI", as the CI screen's "Used by"
+    lists it, never "CI —depends_on→ X"; a part_of hop reads backwards (the whole needs its
+    part)."""
+    _estate(site, admin)
+    cmdb.add_ci(site, admin, "档案管理", "business_service", criticality=2)
+    cmdb.link(site, admin, "档案管理", "depends_on", "公众服务门户")
+    report = cmdb.analyse(site, admin, ["公众服务门户"])
+    used_by = {s.name: s.explanation for s in report.services}
+    assert used_by["档案管理"] == (
+        "business_service:档案管理 —depends_on→ business_service:公众服务门户"
+    )
+    assert report.upstream_count == 1
+    needs = {d.name: d.last_hop for d in report.downstream}
+    assert needs["DB-01"] == "database:门户库 —runs_on→ server:DB-01"
+    rack = cmdb.analyse(site, admin, ["RACK-1"])
+    oa = next(s for s in rack.services if s.name == "OA")
+    assert oa.explanation == ("business_service:OA ←part_of— server:DB-01 —located_in→ rack:RACK-1")
+    reason = "critical service 公众服务门户 is hit: business_service:公众服务门户 —runs_on→"
+    assert rack.reasons[0].startswith(reason)
+    # The CI screen's two sides follow the same rule.
+    assert cmdb.impact.needs_other("runs_on", outgoing=True)
+    assert not cmdb.impact.needs_other("runs_on", outgoing=False)
+    assert not cmdb.impact.needs_other("part_of", outgoing=True)  # the whole uses its part
+    assert cmdb.impact.needs_other("part_of", outgoing=False)
+
+
 @pytest.mark.parametrize("many", [1_000, 0], ids=["through-links", "from-open-side"])
 def test_ci_detail_lists_its_tickets_open_first_then_latest_closed(
     desk: Desk, many: int, monkeypatch: pytest.MonkeyPatch

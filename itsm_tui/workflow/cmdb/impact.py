@@ -1,15 +1,20 @@
 """Impact analysis: what a failing (or changing) CI takes down with it, and why.
 
-Upstream: every CI that needs the given ones, over runs_on / depends_on / connects_to /
-located_in (the source needs the target) and part_of (the whole needs its part) — among them
-the business services at stake. Downstream: what the given CIs themselves need (backups
-included). Both walks run in the database (``storage.cmdb_queries``).
+Upstream ("used by", as the CI screen says): every CI that needs the given ones, over runs_on /
+depends_on / connects_to / located_in (the source needs the target) and part_of (the whole
+needs its part) — among them the business services at stake. Downstream ("depends on"): what
+the given CIs themselves need (backups included). Both walks run in the database
+(``storage.cmdb_queries``).
+
+Every chain is written the way the relationships read (``A —runs_on→ B``), from the CI that
+needs to the CI it needs, whichever way the walk went: a chain read against the arrows of the
+CI screen's tree would say the opposite of what is recorded.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlmodel import select
 
@@ -48,13 +53,39 @@ class Affected:
     depth: int
     path: list[str]  # "class:name" from the starting CI to this one
     via: list[str]  # the relationship of each hop
+    upstream: bool = True  # reached by the "used by" walk (this CI needs the start), or not
 
     @property
     def explanation(self) -> str:
-        parts = [self.path[0]]
-        for hop, name in zip(self.via, self.path[1:], strict=False):
-            parts.append(f"—{hop}→ {name}")
+        """The chain from the CI that needs to the CI it needs, each hop as recorded:
+        "business_service:档案管理系统 —depends_on→ business_service:OA办公系统" for what uses
+        OA办公系统; a part_of hop reads backwards ("cluster:C ←part_of— server:S"), since the
+        whole needs its part."""
+        names, hops = self.path, self.via
+        if self.upstream:  # walked from the start to what needs it: read it back
+            names, hops = names[::-1], hops[::-1]
+        parts = [names[0]]
+        for hop, name in zip(hops, names[1:], strict=False):
+            parts.append(f"←{hop}— {name}" if hop in DEPENDS_REVERSED else f"—{hop}→ {name}")
         return " ".join(parts)
+
+    @property
+    def last_hop(self) -> str:
+        """The relationship that reached this CI, as recorded: the explanation's last step."""
+        if len(self.path) < 2:
+            return self.path[0]
+        return replace(self, path=self.path[-2:], via=self.via[-1:]).explanation
+
+
+@dataclass(frozen=True)
+class OpenIncident:
+    """An open incident on CIs the walk reached, listed once however many of them it names."""
+
+    number: str
+    title: str
+    priority: int
+    status: str
+    cis: list[str]  # "class:name" of each reached CI it is linked to
 
 
 @dataclass(frozen=True)
@@ -69,7 +100,7 @@ class ImpactReport:
     services: list[Affected]  # every business service hit, most critical first
     upstream: list[Affected]  # the roots and what needs them, nearest first
     downstream: list[Affected]  # what the roots need, nearest first
-    open_incidents: list[q.OpenIncident]
+    open_incidents: list[OpenIncident]
     upstream_count: int = 0  # CIs hit, the roots not included
     downstream_count: int = 0
     upstream_classes: dict[str, int] = field(default_factory=dict)  # class → CIs hit
@@ -78,7 +109,7 @@ class ImpactReport:
     reasons: list[str] = field(default_factory=list)
 
 
-def _affected(walk: q.Walk, rows: list[q.WalkRow]) -> list[Affected]:
+def _affected(walk: q.Walk, rows: list[q.WalkRow], *, upstream: bool = True) -> list[Affected]:
     return [
         Affected(
             id=r.id,
@@ -89,9 +120,26 @@ def _affected(walk: q.Walk, rows: list[q.WalkRow]) -> list[Affected]:
             depth=r.depth,
             path=[walk.label(i) for i in r.path],
             via=list(r.via),
+            upstream=upstream,
         )
         for r in rows
     ]
+
+
+def _incidents(rows: list[q.OpenIncident], walk: q.Walk) -> list[OpenIncident]:
+    """The open incidents on what ``walk`` reached, each once (most urgent first, as the
+    rows come) with every reached CI it is linked to: the query returns one row per link."""
+    by_number: dict[str, OpenIncident] = {}
+    for row in rows:
+        seen = by_number.get(row.number)
+        if seen is None:
+            by_number[row.number] = seen = OpenIncident(
+                row.number, row.title, row.priority, row.status, []
+            )
+        label = walk.label(row.ci_id)
+        if label not in seen.cis:
+            seen.cis.append(label)
+    return list(by_number.values())
 
 
 def impact_of(
@@ -132,8 +180,14 @@ def impact_of(
         depth=depth,
         services=services,
         upstream=upstream,
-        downstream=[] if down is None else _affected(down, down.nearest(listed, min_depth=1)),
-        open_incidents=[] if services_only else q.open_incidents(conn, list(up.found)),
+        downstream=(
+            []
+            if down is None
+            else _affected(down, down.nearest(listed, min_depth=1), upstream=False)
+        ),
+        open_incidents=(
+            [] if services_only else _incidents(q.open_incidents(conn, list(up.found)), up)
+        ),
         upstream_count=up.count(min_depth=1),
         downstream_count=0 if down is None else down.count(min_depth=1),
         upstream_classes=up.by_class(),
@@ -195,3 +249,12 @@ def stake_of(read: Read, ticket: Ticket, *, depth: int = DEPTH) -> ServicesAtSta
         reasons=report.reasons if is_open_incident else [],
         truncated=report.truncated,
     )
+
+
+def needs_other(rel_type: str, outgoing: bool) -> bool:
+    """Whether a CI needs the other end of one of its relationships — the other end is on its
+    "depends on" side — or the other end needs it ("used by"), by the same rule the impact
+    walks follow: the source of runs_on / depends_on / connects_to / located_in / backed_up_by
+    needs the target, and the whole (the target of part_of) needs its part. ``outgoing``: this
+    CI is the relationship's source."""
+    return outgoing != (rel_type in DEPENDS_REVERSED)

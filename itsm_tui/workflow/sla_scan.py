@@ -71,8 +71,8 @@ from itsm_tui.storage.tables.sla import ALERT_MESSAGE_MAX
 from itsm_tui.workflow.context import Tx
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.site_settings import read_setting
-from itsm_tui.workflow.sla.alerts import outbox_rows
 from itsm_tui.workflow.sla import clock as sla_clock
+from itsm_tui.workflow.sla.alerts import outbox_rows
 from itsm_tui.workflow.sla.clock import Clocks, Threshold
 from itsm_tui.workflow.sla.directory import Directory, Person, Reference
 from itsm_tui.workflow.tickets.assignment import escalate_in

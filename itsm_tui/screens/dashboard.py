@@ -16,6 +16,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
@@ -100,6 +102,18 @@ def backlog_columns(screen_width: int) -> list[str]:
     return [t for t, drop in BACKLOG_COLUMNS if not drop or screen_width >= WIDE]
 
 
+class OverdueTable(DataTable[Text]):
+    """The overdue list: says when its width changed (the backlog beside it is as wide as its
+    rows, so the panel's width is known only after they are laid out), so its columns can
+    be chosen again."""
+
+    class Resized(Message):
+        pass
+
+    def on_resize(self, event: Resize) -> None:
+        self.post_message(self.Resized())
+
+
 class DashboardScreen(TicketActions):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
@@ -144,7 +158,7 @@ class DashboardScreen(TicketActions):
             yield TicketTable(self._mine, id="dash-mine")
             with Horizontal(id="dash-supervisor"):
                 yield DataTable(id="dash-backlog", cursor_type="row", zebra_stripes=True)
-                yield DataTable(id="dash-overdue", cursor_type="row", zebra_stripes=True)
+                yield OverdueTable(id="dash-overdue", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -256,8 +270,6 @@ class DashboardScreen(TicketActions):
         self.overdue_loading = False
         self._title_overdue()
         self._fill_overdue(keep_cursor=True)
-        # The panel's width is known once the backlog beside it is laid out with its rows.
-        self.call_after_refresh(self._relayout_overdue)
 
     def _fill_backlog(self, board: Dashboard) -> None:
         backlog = self.query_one("#dash-backlog", DataTable)
@@ -287,8 +299,9 @@ class DashboardScreen(TicketActions):
         scope = "all groups" if every else "my groups"
         more = "+" if self.overdue_next is not None else ""
         overdue.border_title = f"Past their limit · {scope} ({len(self.overdue)}{more})"
+        # Short enough for the 80-column panel: the footer there has no room for these keys.
         overdue.border_subtitle = "a reassign · e escalate · f flag · w " + (
-            "my groups" if self.all_groups else "all groups"
+            "mine" if self.all_groups else "all"
         )
 
     def _fill_overdue(self, *, keep_cursor: bool) -> None:
@@ -330,7 +343,10 @@ class DashboardScreen(TicketActions):
     def on_resize(self) -> None:
         if self.board is not None and self.board.supervisor:
             self._fill_backlog(self.board)  # its columns follow the width
-            self.call_after_refresh(self._relayout_overdue)
+
+    def on_overdue_table_resized(self, event: OverdueTable.Resized) -> None:
+        if self.board is not None and self.board.supervisor:
+            self._relayout_overdue()
 
     def _relayout_overdue(self) -> None:
         overdue = self.query_one("#dash-overdue", DataTable)

@@ -21,7 +21,7 @@ calendar_app = typer.Typer(help="Business calendars: show hours and days off, im
 policy_app = typer.Typer(help="SLA policies: targets, calendars, escalation ladders, budgets.")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(policy_app, name="policy")
-alerts_app = typer.Typer(help="The SLA alert inbox.")
+alerts_app = typer.Typer(help="The alert inbox: SLA warnings and breaches, and flags.")
 
 
 def _priority(text: str) -> int:
@@ -309,7 +309,7 @@ def alerts_list(
     limit: Annotated[int, typer.Option(help="Rows per page (1 to 500).")] = 100,
     as_json: JsonOpt = False,
 ) -> None:
-    """SLA alerts, oldest first (supervisors see everyone's unless --mine)."""
+    """Alerts (SLA thresholds and flags), oldest first (supervisors: everyone's unless --mine)."""
     from itsm_tui.workflow.sla import alerts
 
     st = state(ctx)

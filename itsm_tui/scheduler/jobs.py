@@ -20,6 +20,7 @@ import logging
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -105,9 +106,17 @@ def build(site: Site) -> BlockingScheduler:
         job_defaults=JOB_DEFAULTS,
         timezone=site.settings.zone,
     )
+    now = datetime.now(scheduler.timezone)
     for job in JOBS:
         scheduler.add_job(
-            job.func, job.trigger, id=job.id, name=job.description, replace_existing=True
+            job.func,
+            job.trigger,
+            id=job.id,
+            name=job.description,
+            replace_existing=True,
+            # The minutely jobs run as the scheduler starts, not a minute later: alerts due
+            # while it was stopped (or a new demo site's breaches) reach the inboxes at once.
+            **({"next_run_time": now} if isinstance(job.trigger, IntervalTrigger) else {}),
         )
     return scheduler
 

@@ -1,6 +1,12 @@
 """The first screen: my queues' sizes (one key each to open them), my alert inbox, and for a
 supervisor every group's backlog and the tickets past their limits, with who holds them —
-reassign (a) or escalate (e) right from that list."""
+reassign (a: a person picker, three keys in all), escalate (e) or flag (f) right from that
+list, which pages on as it scrolls and shows the supervisor's own groups unless ``w`` widens
+it to every group.
+
+At 80 columns the overdue list cannot show every column: it drops whole columns by priority
+(the group first, then the priority) instead of cutting every one, so the number, how late,
+the holder and the title stay readable (:func:`overdue_columns`)."""
 
 from __future__ import annotations
 
@@ -10,22 +16,27 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
+from itsm_tui.common.ticket_rows import TicketRow
 from itsm_tui.common.timefmt import business_left
 from itsm_tui.console.failures import background
-from itsm_tui.console.keymap import bind, keys_of
+from itsm_tui.console.keymap import bind, key_text, keys_of
 from itsm_tui.console.loading import load_database_code
 from itsm_tui.console.messages import OpenQueue, OpenTicket, TicketChanged
 from itsm_tui.console.queue_titles import QUEUE_TITLES
 from itsm_tui.console.sizes import ALERTS_SHOWN, PAGE
 from itsm_tui.console.ticket_actions import TicketActions, TicketRef
 from itsm_tui.widgets.alert_inbox import AlertInbox
-from itsm_tui.widgets.cells import one_line
+from itsm_tui.widgets.cells import fit, one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.widgets.ticket_table import TicketTable
+from itsm_tui.workflow.dashboard_view import OVERDUE_SHOWN
 from itsm_tui.workflow.site import Actor, Site
+from itsm_tui.workflow.sla.time_left import Progress
 from itsm_tui.workflow.tickets.pages import Queue, TicketPage
 from itsm_tui.workflow.tickets.states import allowed_operations
 
@@ -51,6 +62,60 @@ CARDS = {
 REFRESH_SECONDS = 60.0
 #: What the dashboard's read is called when it fails (a failed ticket action is not a read).
 READING = "read the dashboard"
+#: The overdue list's columns: title, width (0: the rest, at least ``TITLE_MIN``), and the
+#: order in which they are dropped when the panel is too narrow (0: never).
+OVERDUE_COLUMNS = (
+    ("Number", 9, 0),
+    ("P", 2, 2),
+    ("Late bus.", 9, 0),
+    ("Group", 10, 1),
+    ("Holder", 8, 0),
+    ("Title", 0, 0),
+)
+TITLE_MIN = 10
+#: The backlog's columns and the order they are dropped in below ``WIDE`` terminal columns
+#: (the overdue list beside it needs the room more than "unassigned" and the tier do).
+BACKLOG_COLUMNS = (("Group", 0), ("T", 2), ("Open", 0), ("Unass.", 1), ("Risk", 0), ("Late", 0))
+WIDE = 100
+#: The most overdue rows a refresh reads again (the workflow's page limit).
+MAX_OVERDUE = 500
+#: Rows from the end of the overdue list at which its next page is read.
+PAGE_AHEAD = 5
+
+
+def overdue_columns(width: int) -> list[tuple[str, int]]:
+    """The overdue list's columns for a panel ``width`` cells wide: every column while the
+    title keeps ``TITLE_MIN`` cells, else the droppable ones go in their order. Each column is
+    one cell wider than its text: the gap before the next (the table has no cell padding, so
+    no cell is cut short to pad it)."""
+    shown = list(OVERDUE_COLUMNS)
+
+    def rest() -> int:
+        return width - sum(w + 1 for _, w, _ in shown if w) - 1  # the title's gap too
+
+    for _, drop in sorted((d, t) for t, _, d in OVERDUE_COLUMNS if d):
+        if rest() >= TITLE_MIN:
+            break
+        shown = [c for c in shown if c[0] != drop]
+    return [(t, w or max(TITLE_MIN, rest())) for t, w, _ in shown]
+
+
+def backlog_columns(screen_width: int) -> list[str]:
+    """The backlog's columns: all of them on a wide terminal, the droppable ones gone on a
+    narrow one."""
+    return [t for t, drop in BACKLOG_COLUMNS if not drop or screen_width >= WIDE]
+
+
+class OverdueTable(DataTable[Text]):
+    """The overdue list: says when its width changed (the backlog beside it is as wide as its
+    rows, so the panel's width is known only after they are laid out), so its columns can
+    be chosen again."""
+
+    class Resized(Message):
+        pass
+
+    def on_resize(self, event: Resize) -> None:
+        self.post_message(self.Resized())
 
 
 class DashboardScreen(TicketActions):
@@ -60,9 +125,19 @@ class DashboardScreen(TicketActions):
             for queue in CARDS.values()
         ),
         bind("refresh", "refresh"),
-        bind("assign", "op('assign')", "Reassign"),
+        bind("assign", "reassign", "Reassign"),
         bind("escalate", "op('escalate')"),
+        bind("flag", "op('flag')"),
+        bind("all-groups", "overdue_scope", "All groups"),
     ]
+    #: The ticket actions come after the global keys here: the overdue panel's border lists
+    #: them, and at 80 columns the footer keeps New call, Go to ticket and Quit in sight.
+    FOOTER_RANKS: ClassVar[dict[str, int]] = {
+        "assign": 35,
+        "escalate": 36,
+        "flag": 37,
+        "all-groups": 38,
+    }
 
     def __init__(
         self, site: Site, actor: Actor, *, first: Future[Dashboard | None] | None = None
@@ -74,6 +149,14 @@ class DashboardScreen(TicketActions):
         self._first = first
         self.board: Dashboard | None = None
         self.groups: list[GroupView] = []
+        #: The overdue list as loaded so far (its first page comes with the figures).
+        self.overdue: list[TicketRow] = []
+        self.overdue_sla: dict[int, Progress] = {}
+        self.overdue_next: int | None = None
+        self.overdue_loading = False
+        #: Show every group's overdue tickets, not only my groups' (``g``).
+        self.all_groups = False
+        self._overdue_layout: list[tuple[str, int]] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -87,18 +170,16 @@ class DashboardScreen(TicketActions):
             yield TicketTable(self._mine, id="dash-mine")
             with Horizontal(id="dash-supervisor"):
                 yield DataTable(id="dash-backlog", cursor_type="row", zebra_stripes=True)
-                yield DataTable(id="dash-overdue", cursor_type="row", zebra_stripes=True)
+                yield OverdueTable(id="dash-overdue", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self._who()
         self.query_one("#dash-supervisor").display = False
         backlog = self.query_one("#dash-backlog", DataTable)
-        backlog.add_columns("Group", "T", "Open", "Unass.", "Risk", "Late")
         backlog.border_title = "Backlog by group"
-        overdue = self.query_one("#dash-overdue", DataTable)
-        overdue.add_columns("Number", "P", "Late bus.", "Group", "Holder", "Title")
-        overdue.border_title = "Past their limit — a: reassign · e: escalate"
+        self.query_one("#dash-overdue", DataTable).cell_padding = 0
+        self._title_overdue()
         self.query_one("#dash-mine", TicketTable).border_title = "My open tickets"
         self.set_interval(REFRESH_SECONDS, self.action_refresh)
         first = self._first
@@ -139,7 +220,15 @@ class DashboardScreen(TicketActions):
             load_database_code()
             from itsm_tui.workflow.dashboard import dashboard
 
-            board = dashboard(self.site, self.actor, mine=PAGE, alerts=alerts)
+            board = dashboard(
+                self.site,
+                self.actor,
+                mine=PAGE,
+                alerts=alerts,
+                all_groups=self.all_groups,
+                # As many overdue rows as were scrolled through: a refresh keeps the place.
+                overdue=min(MAX_OVERDUE, max(OVERDUE_SHOWN, len(self.overdue))),
+            )
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show, board)
 
@@ -174,6 +263,8 @@ class DashboardScreen(TicketActions):
         self.query_one("#dash-mine").display = not board.supervisor
         if board.supervisor:
             self._show_supervisor(board)
+            if first:  # ↑↓ walk the overdue list, and a/e/f act on its highlighted row
+                self.query_one("#dash-overdue", DataTable).focus()
         elif board.mine is not None:
             self.query_one("#dash-mine", TicketTable).show_first(board.mine)
         inbox = self.query_one("#dash-alerts", AlertInbox)
@@ -184,53 +275,189 @@ class DashboardScreen(TicketActions):
             self.call_after_refresh(cast("ItsmApp", self.app).warm_up)
 
     def _show_supervisor(self, board: Dashboard) -> None:
+        self._fill_backlog(board)
+        self.overdue = list(board.overdue)
+        self.overdue_sla = dict(board.overdue_sla)
+        self.overdue_next = board.overdue_next
+        self.overdue_loading = False
+        self._title_overdue()
+        self._fill_overdue(keep_cursor=True)
+
+    def _fill_backlog(self, board: Dashboard) -> None:
         backlog = self.query_one("#dash-backlog", DataTable)
-        backlog.clear()
+        columns = backlog_columns(self.size.width)
+        if [str(c.label) for c in backlog.columns.values()] != columns:
+            backlog.clear(columns=True)
+            backlog.add_columns(*columns)
+        else:
+            backlog.clear()
         for row in board.backlog:
-            backlog.add_row(
-                Text(one_line(row.group)),
-                row.tier,
-                row.open,
-                row.unassigned,
-                Text(str(row.at_risk), style="yellow" if row.at_risk else ""),
-                Text(str(row.breached), style="bold red" if row.breached else ""),
-            )
+            cells = {
+                "Group": Text(one_line(row.group)),
+                "T": row.tier,
+                "Open": row.open,
+                "Unass.": row.unassigned,
+                "Risk": Text(str(row.at_risk), style="yellow" if row.at_risk else ""),
+                "Late": Text(str(row.breached), style="bold red" if row.breached else ""),
+            }
+            backlog.add_row(*(cells[c] for c in columns))
+
+    # --- the overdue list ---------------------------------------------------------------
+
+    def _title_overdue(self) -> None:
         overdue = self.query_one("#dash-overdue", DataTable)
-        overdue.clear()
-        for t in board.overdue:
-            clock = board.overdue_sla.get(t.id)
-            minutes = clock.minutes_left if clock is not None else None
-            # Business time past the limit, as the SLA counts it ("-3h 10m"): wall-clock
-            # lateness over a weekend would read days where the SLA counts none.
-            late = "—" if minutes is None else business_left(minutes)
-            overdue.add_row(
-                t.number,
-                f"P{t.priority}",
-                Text(late, style="bold red"),
-                Text(one_line(t.group)),
-                Text(one_line(t.assignee or "—")),
-                Text(one_line(t.title)[:40]),
-                key=t.number,
-            )
+        board = self.board
+        every = board.overdue_all if board is not None else self.all_groups
+        scope = "all groups" if every else "my groups"
+        more = "+" if self.overdue_next is not None else ""
+        overdue.border_title = f"Past their limit · {scope} ({len(self.overdue)}{more})"
+        # Short enough for the 80-column panel: the footer there has no room for these keys.
+        # The keys as bound now (a site may have remapped them).
+        keys = {i: key_text(self.app, i) for i in ("assign", "escalate", "flag", "all-groups")}
+        overdue.border_subtitle = (
+            f"{keys['assign']} reassign · {keys['escalate']} escalate · {keys['flag']} flag · "
+            f"{keys['all-groups']} " + ("mine" if self.all_groups else "all")
+        )
+
+    def _fill_overdue(self, *, keep_cursor: bool) -> None:
+        """Lay the overdue rows out for the panel's width (whole columns dropped by priority)."""
+        overdue = self.query_one("#dash-overdue", DataTable)
+        layout = overdue_columns(overdue.scrollable_content_region.width or overdue.size.width)
+        cursor = overdue.cursor_row if keep_cursor else 0
+        if layout != self._overdue_layout:
+            overdue.clear(columns=True)
+            for title, width in layout:
+                overdue.add_column(title, width=width + 1, key=title)
+            self._overdue_layout = layout
+        else:
+            overdue.clear()
+        for t in self.overdue:
+            overdue.add_row(*self._overdue_cells(t), key=t.number)
+        if self.overdue:
+            overdue.move_cursor(row=min(cursor, len(self.overdue) - 1))
+
+    def _overdue_cells(self, t: TicketRow) -> list[Text]:
+        clock = self.overdue_sla.get(t.id)
+        minutes = clock.minutes_left if clock is not None else None
+        # Business time past the limit, as the SLA counts it ("-3h 10m"): wall-clock
+        # lateness over a weekend would read days where the SLA counts none.
+        late = "—" if minutes is None else business_left(minutes)
+        values = {
+            "Number": (t.number, ""),
+            "P": (f"P{t.priority}", "bold red" if t.priority == 1 else ""),
+            "Late bus.": (late, "bold red"),
+            "Group": (t.group, ""),
+            "Holder": (t.assignee or "—", ""),
+            "Title": (t.title, ""),
+        }
+        return [
+            Text(fit(values[title][0], width), style=values[title][1])
+            for title, width in self._overdue_layout
+        ]
+
+    def on_resize(self) -> None:
+        if self.board is not None and self.board.supervisor:
+            self._fill_backlog(self.board)  # its columns follow the width
+
+    def on_overdue_table_resized(self, event: OverdueTable.Resized) -> None:
+        if self.board is not None and self.board.supervisor:
+            self._relayout_overdue()
+
+    def _relayout_overdue(self) -> None:
+        overdue = self.query_one("#dash-overdue", DataTable)
+        width = overdue.scrollable_content_region.width or overdue.size.width
+        if overdue_columns(width) != self._overdue_layout:
+            self._fill_overdue(keep_cursor=True)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id != "dash-overdue":
+            return
+        near_end = event.cursor_row >= len(self.overdue) - PAGE_AHEAD
+        if near_end and self.overdue_next is not None and not self.overdue_loading:
+            self.overdue_loading = True
+            self._more_overdue(self.overdue_next, self.all_groups)
+
+    @background("read more overdue tickets", retry="scroll again", group="dash-overdue")
+    def _more_overdue(self, after: int, all_groups: bool) -> None:
+        load_database_code()
+        from itsm_tui.workflow.dashboard import overdue_page
+
+        page = overdue_page(self.site, self.actor, after=after, all_groups=all_groups)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._more_arrived, after, all_groups, page)
+
+    def _more_arrived(self, after: int, all_groups: bool, page: TicketPage) -> None:
+        if after != self.overdue_next or all_groups != self.all_groups:
+            return  # the list was read again meanwhile: this page belongs to the old one
+        self.overdue_loading = False
+        self.overdue += page.rows
+        self.overdue_sla.update(page.sla)
+        self.overdue_next = page.next_after
+        overdue = self.query_one("#dash-overdue", DataTable)
+        for t in page.rows:
+            overdue.add_row(*self._overdue_cells(t), key=t.number)
+        self._title_overdue()
+
+    def action_overdue_scope(self) -> None:
+        """``w``: every group's overdue tickets, or back to my groups'."""
+        self.all_groups = not self.all_groups
+        self.overdue_next = None
+        self.overdue_loading = False
+        self.query_one("#dash-overdue", DataTable).move_cursor(row=0)
+        self.action_refresh()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "dash-overdue" and event.row_key.value:
             self.app.post_message(OpenTicket(str(event.row_key.value)))
 
+    def on_ticket_table_opened(self, event: TicketTable.Opened) -> None:
+        """Enter (or a double click) on "My open tickets" opens the ticket, as the footer says."""
+        self.app.post_message(OpenTicket(event.number))
+
     # --- acting on the highlighted overdue ticket ---------------------------------------
 
-    def ticket_ref(self) -> TicketRef | None:
-        if self.board is None or not self.board.supervisor or not self.board.overdue:
+    def _current_row(self) -> TicketRow | None:
+        """The highlighted ticket of the list on show: the overdue list for a supervisor,
+        my open tickets otherwise."""
+        if self.board is None:
             return None
-        table = self.query_one("#dash-overdue", DataTable)
-        row = self.board.overdue[min(table.cursor_row, len(self.board.overdue) - 1)]
+        if self.board.supervisor:
+            if not self.overdue:
+                return None
+            table = self.query_one("#dash-overdue", DataTable)
+            return self.overdue[min(max(0, table.cursor_row), len(self.overdue) - 1)]
+        return self.query_one("#dash-mine", TicketTable).current
+
+    def ticket_ref(self) -> TicketRef | None:
+        row = self._current_row()
+        if row is None:
+            return None
         return TicketRef(
             row.number, row.version, row.tier, row.group, tuple(allowed_operations(row.status))
+        )
+
+    def action_reassign(self) -> None:
+        """``a``: the person picker (names, groups, open-ticket counts), Enter assigns."""
+        ref = self.ticket_ref()
+        if ref is None:
+            return
+        from itsm_tui.dialogs.person_picker import PersonPicker
+
+        def picked(values: dict[str, str] | None) -> None:
+            if values is not None:
+                self._perform("assign", ref, values)
+
+        self.app.push_screen(
+            PersonPicker(self.site, self.actor, ref.number, ref.tier, ref.group), picked
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "op":
             return self.op_offered(str(parameters[0]))
+        if action == "reassign":
+            return self.op_offered("assign")
+        if action == "overdue_scope":
+            return self.board is not None and self.board.supervisor
         return True
 
     def after_change(self, number: str) -> None:

@@ -85,6 +85,8 @@ class AlertInbox(ReportsFailures, Static):
         for alert in self.alerts:
             text.append(local(alert.created_at, zone, "%m-%d %H:%M"), style="dim")
             text.append(f" {alert.ticket} ", style="bold")
-            text.append(visible(alert.message) + "\n")
+            # The message names its ticket first (for e-mail); the number is already in bold.
+            message = alert.message.removeprefix(f"{alert.ticket} ")
+            text.append(visible(message) + "\n")
         text.rstrip()
         self.update(text)

@@ -71,7 +71,12 @@ class KeyFooter(Footer):
         for key, (_node, binding, enabled, tooltip) in active.items():
             if binding.show and key != palette_key and binding.action not in shown:
                 shown[binding.action] = (binding, enabled, tooltip)
-        ordered = sorted(shown.values(), key=lambda item: rank(item[0]))
+        # A screen may rank a shared key differently (the dashboard puts its ticket actions
+        # after the global keys, which its overdue panel lists anyway).
+        local: dict[str, int] = getattr(self.screen, "FOOTER_RANKS", {})
+        ordered = sorted(
+            shown.values(), key=lambda item: local.get(item[0].id or "", rank(item[0]))
+        )
         help_item = next((item for item in ordered if item[0].id == HELP_ID), None)
         if help_item is not None:
             ordered.remove(help_item)

@@ -11,27 +11,46 @@ from __future__ import annotations
 from sqlmodel import col
 
 from itsm_tui.common.domain import OPEN_STATUSES
+from itsm_tui.common.errors import Invalid
 from itsm_tui.storage import ticket_queries as q
 from itsm_tui.storage.tables import Ticket
 from itsm_tui.workflow.context import Read, query
-from itsm_tui.workflow.dashboard_view import COUNTED, OVERDUE_SHOWN, Dashboard
+from itsm_tui.workflow.dashboard_view import COUNTED, OVERDUE_PAGE, OVERDUE_SHOWN, Dashboard
 from itsm_tui.workflow.permissions import Action, allowed
 from itsm_tui.workflow.sla.alerts import newest_alerts
 from itsm_tui.workflow.sla.progress import page_progress
 from itsm_tui.workflow.tickets import risk
-from itsm_tui.workflow.tickets.pages import Queue
-from itsm_tui.workflow.tickets.queries import first_page, my_groups, queue_filter, risk_scope
+from itsm_tui.workflow.tickets.pages import Queue, TicketPage
+from itsm_tui.workflow.tickets.queries import (
+    MAX_PAGE,
+    first_page,
+    my_groups,
+    queue_filter,
+    risk_scope,
+)
 
 
 @query(Action.VIEW_TICKETS)
-def dashboard(read: Read, *, mine: int = 0, alerts: int = 0) -> Dashboard:
+def dashboard(
+    read: Read,
+    *,
+    mine: int = 0,
+    alerts: int = 0,
+    all_groups: bool = False,
+    overdue: int = OVERDUE_SHOWN,
+) -> Dashboard:
     """Counts of my open tickets, my groups', the unassigned, the at-risk and the breached
     (the rule for the last two is in ``tickets.risk``); for a supervisor also the per-group
-    backlog and the breached tickets, most recent first, with their holders.
+    backlog and the first page of the breached tickets, most recent first, with their holders.
 
     ``mine``: also the first ``mine`` of my open tickets (for a non-supervisor);
-    ``alerts``: also my ``alerts`` newest alerts.
+    ``alerts``: also my ``alerts`` newest alerts; ``all_groups``: the breached list of every
+    group, not only the supervisor's own (see :func:`overdue_page`); ``overdue``: how many
+    of them (a refresh reads as many as the console had scrolled through, up to a page's
+    limit, so the list does not shrink under the supervisor's cursor).
     """
+    if not 1 <= overdue <= MAX_PAGE:
+        raise Invalid(f"overdue must be 1 to {MAX_PAGE}.", field="overdue")
     groups = my_groups(read)
     counts = _counts(read, groups)
     newest = newest_alerts(read, alerts) if alerts else []
@@ -45,18 +64,45 @@ def dashboard(read: Read, *, mine: int = 0, alerts: int = 0) -> Dashboard:
         risk.at_risk_filter(read.now),
         risk.breached_filter(read.now),
     )
-    overdue = q.queue_page(
-        read.session, queue_filter(read, Queue.BREACHED, groups), after=None, limit=OVERDUE_SHOWN
-    )
+    page = _overdue(read, groups, all_groups=all_groups, after=None, limit=overdue)
     return Dashboard(
         counts,
         read.now,
         True,
         backlog,
-        overdue,
-        overdue_sla=page_progress(read, overdue),
+        list(page.rows),
+        overdue_sla=dict(page.sla),
         alerts=newest,
+        overdue_next=page.next_after,
+        overdue_all=all_groups or not groups,
     )
+
+
+@query(Action.SUPERVISE)
+def overdue_page(
+    read: Read, *, after: int | None = None, all_groups: bool = False, limit: int = OVERDUE_PAGE
+) -> TicketPage:
+    """A page of the tickets past their limit, most recent first, after the row ``after``
+    (keyset: a page deep in the list costs what the first costs).
+
+    By default only the supervisor's own groups (those they supervise or belong to): the
+    tickets they must act on. ``all_groups`` shows every group's, and so does a supervisor
+    of no group (there is nothing narrower to show them).
+    """
+    if not 1 <= limit <= MAX_PAGE:
+        raise Invalid(f"limit must be 1 to {MAX_PAGE}.", field="limit")
+    return _overdue(read, my_groups(read), all_groups=all_groups, after=after, limit=limit)
+
+
+def _overdue(
+    read: Read, groups: list[int], *, all_groups: bool, after: int | None, limit: int
+) -> TicketPage:
+    where = queue_filter(read, Queue.BREACHED, groups)
+    if groups and not all_groups:
+        where.append(col(Ticket.group_id).in_(groups))
+    rows = q.queue_page(read.session, where, after=after, limit=limit)
+    next_after = rows[-1].id if len(rows) == limit else None
+    return TicketPage(rows, next_after, read.now, page_progress(read, rows))
 
 
 def _counts(read: Read, groups: list[int]) -> dict[Queue, int]:

@@ -21,7 +21,10 @@ COUNTED = (
     Queue.BREACHED,
     Queue.OPEN,
 )
+#: The overdue list's first page (read with the figures); further pages come as it scrolls.
 OVERDUE_SHOWN = 20
+#: The overdue list's later pages.
+OVERDUE_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,10 @@ class Dashboard:
     overdue: list[TicketRow] = field(default_factory=list)
     #: The overdue rows' resolution clocks, by ticket id: how late each is in business time.
     overdue_sla: dict[int, Progress] = field(default_factory=dict)
+    #: The id to read the overdue list's next page after (keyset), None at its end.
+    overdue_next: int | None = None
+    #: Whether the overdue list covers every group (else the supervisor's own groups).
+    overdue_all: bool = False
     #: The first page of my open tickets (not for supervisors; only when asked for).
     mine: TicketPage | None = None
     #: My newest alerts, newest first (only when asked for).

@@ -72,6 +72,7 @@ from itsm_tui.workflow.context import Tx
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.site_settings import read_setting
 from itsm_tui.workflow.sla import clock as sla_clock
+from itsm_tui.workflow.sla.alerts import outbox_rows
 from itsm_tui.workflow.sla.clock import Clocks, Threshold
 from itsm_tui.workflow.sla.directory import Directory, Person, Reference
 from itsm_tui.workflow.tickets.assignment import escalate_in
@@ -356,7 +357,6 @@ def _notifications(
     tx: Tx, alert_id: int, person: Person, ticket: Ticket, th: Threshold, target: str, message: str
 ) -> list[dict[str, Any]]:
     """One outbox row per configured channel; the delivery job sends them (``outbox``)."""
-    settings = tx.site.settings
     payload = {
         "alert_id": alert_id,
         "ticket": ticket.number,
@@ -367,23 +367,7 @@ def _notifications(
         "target": target,
         "message": message,
     }
-    channels = []
-    if settings.smtp_host and person.email:
-        channels.append(("email", person.email))
-    if settings.webhook_url:
-        channels.append(("webhook", settings.webhook_url))
-    return [
-        {
-            "alert_id": alert_id,
-            "channel": channel,
-            "address": address,
-            "payload": payload,
-            "attempts": 0,
-            "next_attempt_at": tx.now,
-            "created_at": tx.now,
-        }
-        for channel, address in channels
-    ]
+    return outbox_rows(tx, alert_id, person.email, payload)
 
 
 # ---------------------------------------------------------------------- auto-close

@@ -45,3 +45,63 @@ def test_scheduler_registers_its_jobs_and_stops_on_sigterm(
             proc.kill()
     assert proc.returncode == 0, output
     assert "scheduler stopped" in output
+
+
+def test_demo_breaches_reach_the_supervisors_inbox_through_the_running_scheduler(
+    engine: Engine, db_url: str, site: Site
+) -> None:
+    """The issue's end-to-end path: a demo site whose breached tickets had raised no alert
+    (the loader marked every past threshold handled). Now the real scheduler process, as it
+    starts, raises them, and ``itsm alerts list --json`` shows them to the group supervisors."""
+    import json
+    from datetime import UTC, datetime
+
+    from itsm_tui.common.clock import FrozenClock
+    from itsm_tui.workflow.dashboard import dashboard
+    from itsm_tui.workflow.demo import load_demo
+    from itsm_tui.workflow.site import Actor
+    from itsm_tui.workflow.tickets.pages import Queue
+
+    login = os_login()
+    view = bootstrap_admin(site, login)
+    admin = Actor(view.id, view.login, view.display_name, view.tier, frozenset())
+    now = Site(engine, clock=FrozenClock(datetime.now(UTC)), settings=site.settings)
+    load_demo(now, admin, tickets=20_000, seed=2026)
+    breached = dashboard(now, admin).counts[Queue.BREACHED]
+    assert breached > 0
+    env = {**os.environ, "ITSM_DATABASE_URL": db_url}
+
+    def inbox() -> list[dict[str, object]]:
+        out = subprocess.run(
+            [sys.executable, "-m", "itsm_tui", "alerts", "list", "--json", "--limit", "500"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        rows: list[dict[str, object]] = json.loads(out)["items"]
+        return rows
+
+    assert inbox() == []  # loaded: nothing alerted yet, and nothing lost either
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "itsm_tui", "scheduler"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30  # its first scan runs as it starts, not a minute on
+        rows: list[dict[str, object]] = []
+        while time.monotonic() < deadline and not rows:
+            time.sleep(0.5)
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            rows = inbox()
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    breaches = [r for r in rows if str(r["kind"]).endswith(":100")]
+    assert {r["target"] for r in breaches} >= {"group_supervisor", "manager"}
+    assert len({r["ticket"] for r in breaches}) >= breached

@@ -36,6 +36,7 @@ from itsm_tui.storage.tables import (
     JournalEntry,
     Location,
     NumberSeries,
+    SlaEvent,
     Staff,
     StaffRole,
     Ticket,
@@ -307,13 +308,25 @@ def test_ticket_mix_is_plausible(demo: Loaded) -> None:
     assert all(t.resolution_text for t in solved)
 
 
-def test_first_scan_after_loading_alerts_nothing_from_the_past(demo: Loaded) -> None:
-    """Thresholds already behind the open tickets count as handled: no backlog flood."""
-    from itsm_tui.workflow import sla_scan as scan
+def test_the_first_scan_alerts_the_breaches_and_no_past_warning(demo: Loaded) -> None:
+    """Warnings and tier budgets already behind the open tickets count as handled (no
+    backlog flood, no automatic escalation of demo tickets); a breach behind them does not:
+    it is left due, so the scheduler's first scan alerts it (a breached ticket nobody was
+    told of is what a supervisor must not miss). Read only: the demo is shared."""
+    from itsm_tui.workflow.dashboard import dashboard
+    from itsm_tui.workflow.tickets.pages import Queue
 
-    assert scan.scan(demo.site).alerts == 0  # (so it wrote nothing to the shared demo)
     now = demo.site.clock.now()
-    upcoming = [t.next_sla_at for t in _tickets(demo.site.engine) if t.next_sla_at]
+    tickets = _tickets(demo.site.engine)
+    due = [t for t in tickets if t.next_sla_at and t.next_sla_at <= now]
+    breached = [t for t in tickets if t.status in OPEN and t.resolution_due_at
+                and t.resolution_due_at <= now]  # fmt: skip
+    assert breached and dashboard(demo.site, demo.admin).counts[Queue.BREACHED] == len(breached)
+    assert {t.id for t in breached} <= {t.id for t in due}
+    with demo.site.engine.connect() as conn:
+        handled = conn.execute(select(core_table(SlaEvent).c.kind)).scalars().all()
+    assert handled and not [k for k in handled if k.endswith(":100")]
+    upcoming = [t.next_sla_at for t in tickets if t.next_sla_at and t not in due]
     assert upcoming and min(upcoming) > now  # … what falls due from now on will be alerted
 
 

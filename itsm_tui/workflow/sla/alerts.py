@@ -1,16 +1,28 @@
-"""The alert inbox's reads: my SLA alerts, newest first, then only what came after.
+"""The alert inbox: my alerts (SLA thresholds and flags), newest first, then only what came
+after; and the one way an alert that is not an SLA threshold is raised (:func:`raise_flag_alert`).
 
-Apart from ``service`` (which re-exports them) so the console's inbox does not import the SLA
-scan, the clocks and the policy editor with it.
+Apart from ``service`` (which re-exports the reads) so the console's inbox does not import the
+SLA scan, the clocks and the policy editor with it.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import col, select
 
+from itsm_tui.common.domain import Role
 from itsm_tui.common.errors import Invalid
-from itsm_tui.storage.tables import SlaAlert, Staff, Ticket
-from itsm_tui.workflow.context import Read, query
+from itsm_tui.storage.tables import (
+    AssignmentGroup,
+    NotificationOutbox,
+    SlaAlert,
+    Staff,
+    StaffRole,
+    Ticket,
+)
+from itsm_tui.storage.tables.sla import ALERT_MESSAGE_MAX
+from itsm_tui.workflow.context import Read, Tx, query
 from itsm_tui.workflow.permissions import Action, allowed
 from itsm_tui.workflow.sla.alert_rows import AlertRow
 
@@ -67,3 +79,93 @@ def newest_alerts(read: Read, limit: int) -> list[AlertRow]:
         AlertRow(a.id or 0, num, a.kind, login, a.target, a.message, a.due_at, a.created_at)
         for a, num, login in rows
     ]
+
+
+#: The alert kind of a flag: one per flag (the ticket's version after the flag makes it unique,
+#: so flagging again after the flag was cleared alerts again, ``uq_sla_alert`` permitting).
+FLAG_KIND = "flag"
+
+
+def outbox_rows(
+    tx: Tx, alert_id: int, email: str | None, payload: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The notification rows for one alert: one per configured channel (e-mail when the site
+    has an SMTP host and the person an address; the webhook when the site has one). The SLA
+    scan and a flag queue their notifications through this one rule."""
+    settings = tx.site.settings
+    channels = []
+    if settings.smtp_host and email:
+        channels.append(("email", email))
+    if settings.webhook_url:
+        channels.append(("webhook", settings.webhook_url))
+    return [
+        {
+            "alert_id": alert_id,
+            "channel": channel,
+            "address": address,
+            "payload": payload,
+            "attempts": 0,
+            "next_attempt_at": tx.now,
+            "created_at": tx.now,
+        }
+        for channel, address in channels
+    ]
+
+
+def flag_recipients(tx: Tx, ticket: Ticket) -> list[tuple[Staff, str]]:
+    """Who a flag reaches, with the ladder target that names them: the supervisor of the
+    ticket's group; if the group has none (or they are inactive), every active supervisor, so
+    that a flag is never raised to nobody."""
+    group = tx.session.get(AssignmentGroup, ticket.group_id) if ticket.group_id else None
+    if group is not None and group.supervisor_id is not None:
+        supervisor = tx.session.get(Staff, group.supervisor_id)
+        if supervisor is not None and supervisor.active:
+            return [(supervisor, "group_supervisor")]
+    managers = tx.session.exec(
+        select(Staff)
+        .join(StaffRole, col(StaffRole.staff_id) == Staff.id)
+        .where(StaffRole.role == Role.SUPERVISOR.value, col(Staff.active))
+        .order_by(col(Staff.id))
+    ).all()
+    return [(m, "manager") for m in managers]
+
+
+def raise_flag_alert(tx: Tx, ticket: Ticket, reason: str) -> list[str]:
+    """Put a flagged ticket into its supervisor's inbox, in the flag's own transaction (and
+    queue their e-mail or webhook like an SLA alert): a flag the supervisor learns of only at
+    the next scan, or never, is no escalation. Returns the logins alerted."""
+    assert ticket.id is not None
+    kind = f"{FLAG_KIND}:{ticket.version}"
+    message = (
+        f"{ticket.number} (P{ticket.priority}) {ticket.title[:120]}: "
+        f"flagged by {tx.actor.display_name}: {reason}"
+    )[:ALERT_MESSAGE_MAX]
+    alerted: list[str] = []
+    for person, target in flag_recipients(tx, ticket):
+        assert person.id is not None
+        alert = SlaAlert(
+            ticket_id=ticket.id,
+            kind=kind,
+            staff_id=person.id,
+            target=target,
+            message=message,
+            due_at=tx.now,
+            created_at=tx.now,
+        )
+        tx.session.add(alert)
+        tx.session.flush()
+        assert alert.id is not None
+        payload = {
+            "alert_id": alert.id,
+            "ticket": ticket.number,
+            "priority": ticket.priority,
+            "kind": kind,
+            "due_at": tx.now.isoformat(),
+            "staff": person.login,
+            "target": target,
+            "message": message,
+        }
+        for row in outbox_rows(tx, alert.id, person.email, payload):
+            tx.session.add(NotificationOutbox(**row))
+        alerted.append(person.login)
+    return alerted

@@ -17,6 +17,7 @@ from itsm_tui.storage.tables import AssignmentGroup, Staff
 from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.lookup import find_group, find_staff
 from itsm_tui.workflow.permissions import Action
+from itsm_tui.workflow.sla.alerts import raise_flag_alert
 from itsm_tui.workflow.tickets import states
 from itsm_tui.workflow.tickets.core import apply, load, member_of, require_involved
 from itsm_tui.workflow.tickets.create import check_text
@@ -198,4 +199,5 @@ def flag(tx: Tx, number: str, *, reason: str, expected_version: int | None = Non
         {"flagged_at": tx.now},
         {"reason": reason, "supervisor": supervisor.login if supervisor else None},
     )
+    raise_flag_alert(tx, ticket, reason)  # into the supervisor's inbox, with the flag
     return ticket_view(tx.session, ticket)

@@ -12,7 +12,7 @@ from itsm_tui.common.domain import OPEN_STATUSES, PRIORITY_LEVELS, TicketStatus
 from itsm_tui.common.errors import Invalid
 from itsm_tui.common.ticket_rows import ContactRow, HistoryEntry, NoteRow
 from itsm_tui.storage import ticket_queries as q
-from itsm_tui.storage.tables import GroupMember, Ticket
+from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Ticket
 from itsm_tui.storage.text_match import contains, ends_with, starts_with
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.lookup import find_ticket
@@ -57,13 +57,12 @@ def ticket_history(read: Read, number: str) -> list[HistoryEntry]:
 
 
 def my_groups(read: Read) -> list[int]:
-    """The ids of the reading actor's groups (pass them to :func:`queue_filter` when several
-    queues are filtered in one read)."""
-    return list(
-        read.session.exec(
-            select(GroupMember.group_id).where(GroupMember.staff_id == read.actor.id)
-        ).all()
-    )
+    """The ids of the reading actor's groups: those they belong to and those they supervise
+    (a supervisor of four groups who is a member of none has four groups, not none). Pass
+    them to :func:`queue_filter` when several queues are filtered in one read."""
+    member = select(GroupMember.group_id).where(GroupMember.staff_id == read.actor.id)
+    supervised = select(AssignmentGroup.id).where(AssignmentGroup.supervisor_id == read.actor.id)
+    return sorted({*read.session.exec(member).all(), *read.session.exec(supervised).all()} - {None})
 
 
 def _scoped_to_my_groups(read: Read, where: list[Any], groups: list[int] | None) -> list[Any]:

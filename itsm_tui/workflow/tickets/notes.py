@@ -6,7 +6,7 @@ from itsm_tui.common.domain import NoteKind
 from itsm_tui.storage.tables import TicketNote
 from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.permissions import Action
-from itsm_tui.workflow.tickets.core import apply, load, require_involved
+from itsm_tui.workflow.tickets.core import apply, load, permit
 from itsm_tui.workflow.tickets.create import check_text
 from itsm_tui.workflow.tickets.views import TicketView, ticket_view
 
@@ -28,8 +28,7 @@ def add_note(tx: Tx, number: str, body: str, *, public: bool = False) -> TicketV
     check_text("note", body, required=True)
     ticket = load(tx, number, "note")
     assert ticket.id is not None
-    if public:
-        require_involved(tx, ticket, "reply publicly on")
+    permit(tx, ticket, "reply" if public else "note")
     kind = NoteKind.PUBLIC_REPLY if public else NoteKind.WORK_NOTE
     tx.session.add(
         TicketNote(
@@ -44,4 +43,4 @@ def add_note(tx: Tx, number: str, body: str, *, public: bool = False) -> TicketV
     if public and ticket.first_response_at is None:
         changes["first_response_at"] = tx.now
     apply(tx, ticket, "reply" if public else "note", changes, {"chars": len(body)})
-    return ticket_view(tx.session, ticket)
+    return ticket_view(tx.session, ticket, tx.actor)

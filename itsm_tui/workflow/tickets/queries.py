@@ -42,7 +42,7 @@ def detail_of(read: Read, ticket: Ticket) -> TicketDetail:
     """:func:`show_ticket` for a ticket already read, inside a read already open."""
     assert ticket.id is not None
     return TicketDetail(
-        ticket_view(read.session, ticket),
+        ticket_view(read.session, ticket, read.actor),
         q.notes(read.session, ticket.id),
         q.contacts(read.session, ticket.id),
     )

@@ -117,7 +117,9 @@ def refusal(operation: str, actor: Actor, ticket: Holding, in_group: bool) -> Do
     except Invalid as error:
         return error
     if operation == "escalate" and ticket.tier >= TOP_TIER:
-        return Invalid(f"{ticket.number} is already at tier {TOP_TIER}, the last one.", field="group")
+        return Invalid(
+            f"{ticket.number} is already at tier {TOP_TIER}, the last one.", field="group"
+        )
     if operation == "return" and ticket.tier <= 1:
         return Invalid(f"{ticket.number} is at tier 1: there is no lower tier.", field="group")
     if actor.is_system:
@@ -173,4 +175,3 @@ def permit(session: Session, actor: Actor, ticket: Ticket, operation: str) -> No
     )
     if error is not None:
         raise error
-

@@ -13,7 +13,9 @@ from tests.conftest import Desk
 
 ZONE = ZoneInfo("Asia/Shanghai")
 AT = datetime(2026, 12, 4, 2, 0, tzinfo=UTC)
-NAMES = Names({"li.bin": "李彬", "zhao": "赵主管"}, {"app": ("应用运维", 2), "hotline": ("服务热线", 1)})
+NAMES = Names(
+    {"li.bin": "李彬", "zhao": "赵主管"}, {"app": ("应用运维", 2), "hotline": ("服务热线", 1)}
+)
 
 
 def test_an_instant_field_reads_in_the_site_zone_and_other_text_as_typed() -> None:

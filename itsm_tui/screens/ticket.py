@@ -79,7 +79,18 @@ class TicketScreen(TicketActions):
             return None
         v = self.detail.ticket
         cis = tuple(self.stake.cis) if self.stake else tuple(v.cis)
-        return TicketRef(v.number, v.version, v.tier, v.group, tuple(v.allowed), cis)
+        return TicketRef(
+            v.number,
+            v.version,
+            v.tier,
+            v.group,
+            tuple(v.allowed),
+            cis,
+            title=v.title,
+            priority=v.priority,
+            impact=v.impact,
+            urgency=v.urgency,
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "op" and parameters:

@@ -133,7 +133,7 @@ class TicketScreen(TicketActions):
         head.append(f"P{v.priority}{'*' if v.priority_overridden else ''} ", style="bold")
         head.append(status_label(v.status))
         if v.pending_reason:
-            head.append(f" ({v.pending_reason})")
+            head.append(f" ({status_label(v.pending_reason)})")
         holder = v.assignee_name or "unassigned"
         head.append(f" · tier {v.tier} · {v.group or '—'} / {holder}")
         if v.flagged_at:

@@ -151,7 +151,8 @@ def list_tickets(
         where.append(_text_filter(text))
     if status is not None:
         try:
-            where.append(col(Ticket.status) == TicketStatus(status).value)
+            # "in progress" as the screens label it, or the stored "in_progress".
+            where.append(col(Ticket.status) == TicketStatus(status.replace(" ", "_")).value)
         except ValueError:
             valid = ", ".join(s.value for s in TicketStatus)
             raise Invalid(

@@ -16,8 +16,9 @@ def add_note(tx: Tx, number: str, body: str, *, public: bool = False) -> TicketV
     """Add a note. A public reply is a response to the caller: the first one stops the response
     clock if a claim did not stop it before.
 
-    Who may: anyone on the desk may add an internal work note to any open ticket (the hotline
-    records "the caller rang again" on a ticket another group holds; nobody outside sees it);
+    Who may (the rule is ``tickets.offered``): anyone on the desk may add an internal work note
+    to any ticket not yet closed (the hotline records "the caller rang again" on a ticket
+    another group holds, resolved or not; nobody outside sees it);
     a public reply speaks for the group that holds the ticket, so it is for the ticket's
     assignee, its group's members and supervisors, like every other working operation. A reply
     from outside the group therefore never counts as the group's first response.

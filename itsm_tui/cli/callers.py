@@ -18,7 +18,7 @@ from itsm_tui.cli.output import (
     say,
 )
 from itsm_tui.cli.state import state
-from itsm_tui.common.domain import Channel
+from itsm_tui.common.domain import Channel, status_label
 
 app = typer.Typer(help="Callers (end users): register, search, show with their tickets.")
 call_app = typer.Typer(help="Contacts: log a call, walk-in, e-mail, web request or event.")
@@ -117,7 +117,7 @@ def show(
     print_table(
         ["number", "P", "status", "opened", "title"],
         [
-            (t.number, t.priority, t.status, local(t.opened_at, zone), t.title)
+            (t.number, t.priority, status_label(t.status), local(t.opened_at, zone), t.title)
             for t in view.recent_tickets
         ],
     )

@@ -25,6 +25,7 @@ from itsm_tui.cli.output import (
     shown,
 )
 from itsm_tui.cli.state import state
+from itsm_tui.common.domain import status_label
 from itsm_tui.common.errors import Invalid
 
 if TYPE_CHECKING:
@@ -170,7 +171,7 @@ def show(ctx: typer.Context, ci: CIArg, as_json: JsonOpt = False) -> None:
     for doc in d.documents:
         say(f"doc {doc.kind}: {doc.title} {version_label(doc.version)} {doc.uri}")
     for t in d.tickets:
-        say(f"ticket {t.number} {t.type} P{t.priority} {t.status} {t.title}")
+        say(f"ticket {t.number} {t.type} P{t.priority} {status_label(t.status)} {t.title}")
     if d.ticket_count > len(d.tickets):
         say(f"({d.ticket_count} tickets linked in all; the newest {len(d.tickets)} shown)")
 
@@ -216,7 +217,7 @@ def impact(
         say(f"  … and {report.downstream_count - len(report.downstream)} more (--all lists them)")
     for inc in report.open_incidents:
         on = ", ".join(inc.cis)
-        say(f"open {inc.number} P{inc.priority} {inc.status} {inc.title} (on {on})")
+        say(f"open {inc.number} P{inc.priority} {status_label(inc.status)} {inc.title} (on {on})")
     if report.major_suggested:
         say("major incident suggested: " + "; ".join(report.reasons))
     if report.truncated:

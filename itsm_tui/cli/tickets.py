@@ -41,8 +41,8 @@ def _done(view: TicketView, as_json: bool) -> None:
         return
     who = view.assignee_name or "unassigned"
     say(
-        f"{view.number} v{view.version}  {view.status}  P{view.priority}  tier {view.tier}  "
-        f"{view.group or '-'} / {who}  {view.title}"
+        f"{view.number} v{view.version}  {status_label(view.status)}  P{view.priority}  "
+        f"tier {view.tier}  {view.group or '-'} / {who}  {view.title}"
     )
 
 
@@ -100,7 +100,11 @@ def show(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> Non
         [
             ("number", f"{v.number} ({v.type}), version {v.version}"),
             ("title", v.title),
-            ("status", v.status + (f" ({v.pending_reason})" if v.pending_reason else "")),
+            (
+                "status",
+                status_label(v.status)
+                + (f" ({status_label(v.pending_reason)})" if v.pending_reason else ""),
+            ),
             (
                 "priority",
                 f"P{v.priority} (impact {v.impact}, urgency {v.urgency})"
@@ -160,7 +164,7 @@ def list_(
             (
                 r.number,
                 r.priority,
-                r.status,
+                status_label(r.status),
                 r.tier,
                 r.group,
                 r.assignee,
@@ -188,18 +192,19 @@ def _row(row: TicketRow, sla: Progress | None) -> dict[str, Any]:
 
 @app.command("history")
 def history(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> None:
-    """The ticket's audit trail: who changed what, when, old → new (local times)."""
+    """The ticket's history as sentences, oldest first (local times; --json: the raw journal)."""
     st = state(ctx)
     if as_json:
         print_list(flow.ticket_history(st.site, st.actor(), number))
         return
     from itsm_tui.workflow.history_text import readable_history
 
-    # One entry a block, one change a line: a table squeezes long changes into wrapped cells.
+    # One event a line, as a sentence; a note or a reason of several lines indented under it.
+    zone = st.settings.zone
     for line in readable_history(st.site, st.actor(), number):
-        say(f"{line.at}  {line.who}  {line.action}")
-        for change in line.changes:
-            say(f"    {change}")
+        say(f"{line.when(zone)}  {line.heading}")
+        for part in line.block.splitlines():
+            say(f"    {part}")
 
 
 @app.command("claim")

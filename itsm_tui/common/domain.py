@@ -89,6 +89,10 @@ class ClockState(StrEnum):
 IMPACT_LEVELS = range(1, 4)
 URGENCY_LEVELS = range(1, 4)
 PRIORITY_LEVELS = range(1, 6)
+
+#: Impact and urgency as the forms offer them (the CLI's help says the same in short).
+IMPACT_LABELS: dict[int, str] = {1: "enterprise-wide", 2: "department", 3: "one person"}
+URGENCY_LABELS: dict[int, str] = {1: "work stopped", 2: "work impaired", 3: "can wait"}
 TOP_TIER = 3
 TIERS = range(1, TOP_TIER + 1)
 

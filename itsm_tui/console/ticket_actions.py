@@ -1,6 +1,10 @@
 """The ticket actions as the console offers them: key, label, the dialog that asks for input,
 and the workflow call — shared by the ticket screen and the supervisor's dashboard.
 
+An action is offered (footer, palette, key) exactly when the workflow would let this operator
+take it: ``TicketRef.allowed`` is the ticket's ``allowed`` list, which ``workflow.tickets.offered``
+computes for the reading operator by the same rule the operation refuses by.
+
 Every call runs in a thread worker. A refusal (``Invalid``, ``Forbidden``, ``NotFound``) is
 shown with the workflow's own message, and any other failure reported, by the console's one
 handler (``console.failures``); a ``Conflict`` (someone else changed the ticket) names who and
@@ -16,6 +20,13 @@ from typing import TYPE_CHECKING, Any
 from textual.binding import Binding
 from textual.screen import Screen
 
+from itsm_tui.common.domain import (
+    IMPACT_LABELS,
+    IMPACT_LEVELS,
+    PRIORITY_LEVELS,
+    URGENCY_LABELS,
+    URGENCY_LEVELS,
+)
 from itsm_tui.common.errors import Conflict
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
@@ -38,8 +49,12 @@ class TicketRef:
     version: int
     tier: int
     group: str | None
-    allowed: tuple[str, ...] = ()
+    allowed: tuple[str, ...] = ()  # what this operator may do now (``tickets.offered``)
     cis: tuple[str, ...] = ()  # the linked CIs, as refs (``class:name``)
+    title: str = ""  # what the correction dialogs start from
+    priority: int = 0
+    impact: int = 0
+    urgency: int = 0
 
 
 Values = dict[str, str]
@@ -50,10 +65,13 @@ Dialog = Callable[[TicketRef, "list[GroupView]"], FormDialog]
 class Op:
     key: str
     label: str
-    state_op: str  # the operation name in ``tickets.states`` (decides when it is offered)
+    rule_op: str  # the operation in ``tickets.offered`` (decides when it is offered)
     call: Callable[[Site, Actor, TicketRef, Values], Any]
     dialog: Dialog | None = None
     picks_ci: bool = False  # asks for a CI with the CMDB search instead of a form
+    #: The field the dialog starts in, when the choices before it have a usual answer: a
+    #: resolve is most often "fixed", so the cursor waits in "What was done" (Shift+Tab: code).
+    starts_in: str | None = None
 
 
 def _reason(title: str) -> Dialog:
@@ -83,6 +101,45 @@ def _assign_dialog(ref: TicketRef, groups: list[GroupView]) -> FormDialog:
         choices.append((f"{g.code} · {g.name} (group queue)", f"{g.code}/"))
         choices += [(f"{g.code} · {login}", f"{g.code}/{login}") for login in g.members]
     return FormDialog(f"Assign {ref.number}", [Field("target", "To", choices or [("—", "")])])
+
+
+def _priority_dialog(ref: TicketRef, groups: list[GroupView]) -> FormDialog:
+    levels = [(f"P{n}", str(n)) for n in PRIORITY_LEVELS]
+    return FormDialog(
+        f"Override the priority of {ref.number} (now P{ref.priority})",
+        [
+            Field("priority", "Priority", levels, value=str(ref.priority or "")),
+            Field("reason", "Reason"),
+        ],
+    )
+
+
+def _update_dialog(ref: TicketRef, groups: list[GroupView]) -> FormDialog:
+    impacts = [(f"{n} {IMPACT_LABELS[n]}", str(n)) for n in IMPACT_LEVELS]
+    urgencies = [(f"{n} {URGENCY_LABELS[n]}", str(n)) for n in URGENCY_LEVELS]
+    return FormDialog(
+        f"Correct {ref.number}",
+        [
+            Field("title", "Title", value=ref.title),
+            Field("impact", "Impact", impacts, value=str(ref.impact or "")),
+            Field("urgency", "Urgency", urgencies, value=str(ref.urgency or "")),
+        ],
+    )
+
+
+def _update(site: Site, actor: Actor, ref: TicketRef, v: Values) -> Any:
+    """Send only what changed: an unchanged impact must not re-derive an overridden priority
+    (the workflow keeps an override anyway) nor journal a change that is none."""
+    impact, urgency = int(v["impact"]), int(v["urgency"])
+    return t.update_ticket(
+        site,
+        actor,
+        ref.number,
+        title=v["title"] if v["title"] != ref.title else None,
+        impact=impact if impact != ref.impact else None,
+        urgency=urgency if urgency != ref.urgency else None,
+        expected_version=ref.version,
+    )
 
 
 def _assign(site: Site, actor: Actor, ref: TicketRef, v: Values) -> Any:
@@ -146,9 +203,24 @@ OPS: dict[str, Op] = {
         Op(
             "reply",
             "Reply",
-            "note",
+            "reply",
             lambda s, a, r, v: t.add_note(s, a, r.number, v["body"], public=True),
             lambda r, g: FormDialog(f"Reply to the caller on {r.number}", [Field("body", "Reply")]),
+        ),
+        Op("update", "Correct", "update", _update, _update_dialog),
+        Op(
+            "priority",
+            "Override priority",
+            "priority",
+            lambda s, a, r, v: t.override_priority(
+                s,
+                a,
+                r.number,
+                priority=int(v["priority"]),
+                reason=v["reason"],
+                expected_version=r.version,
+            ),
+            _priority_dialog,
         ),
         Op(
             "resolve",
@@ -164,6 +236,7 @@ OPS: dict[str, Op] = {
                     Field("text", "What was done"),
                 ],
             ),
+            starts_in="text",
         ),
         Op(
             "close",
@@ -179,6 +252,15 @@ OPS: dict[str, Op] = {
                 s, a, r.number, reason=v["reason"], expected_version=r.version
             ),
             _reason("Reopen"),
+        ),
+        Op(
+            "cancel",
+            "Cancel ticket",
+            "cancel",
+            lambda s, a, r, v: t.cancel(
+                s, a, r.number, reason=v["reason"], expected_version=r.version
+            ),
+            _reason("Cancel"),
         ),
         Op(
             "flag",
@@ -219,9 +301,12 @@ TICKET_KEYS = {
     "resume": "resume",
     "note": "note",
     "reply": "reply",
+    "update": "correct",
+    "priority": "priority-override",
     "resolve": "resolve",
     "close": "close-ticket",
     "reopen": "reopen",
+    "cancel": "cancel-ticket",
     "flag": "flag",
     "link_ci": "link-ci",
     "unlink_ci": "unlink-ci",
@@ -229,6 +314,7 @@ TICKET_KEYS = {
 
 
 def op_bindings(ids: dict[str, str]) -> list[Binding]:
+    """One binding per action, its key from the key map (a site may rebind it by id)."""
     return [bind(binding_id, f"op('{name}')", OPS[name].label) for name, binding_id in ids.items()]
 
 
@@ -254,7 +340,7 @@ class TicketActions(ReportsFailures, Screen[None]):
 
     def op_offered(self, name: str) -> bool:
         ref = self.ticket_ref()
-        return ref is not None and OPS[name].state_op in ref.allowed
+        return ref is not None and OPS[name].rule_op in ref.allowed
 
     def action_op(self, name: str) -> None:
         ref = self.ticket_ref()
@@ -285,6 +371,8 @@ class TicketActions(ReportsFailures, Screen[None]):
         else:
             assert op.dialog is not None
             dialog = op.dialog(ref, self.groups)
+            if op.starts_in:
+                dialog.AUTO_FOCUS = f"#field-{op.starts_in}"
         self.app.push_screen(dialog, submitted)
 
     @background("read the assignment groups", retry="press the key again", group="ticket-groups")

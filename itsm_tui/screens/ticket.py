@@ -14,9 +14,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
-from itsm_tui.common.domain import NoteKind, status_label
+from itsm_tui.common.domain import status_label
 from itsm_tui.common.textsafe import visible
-from itsm_tui.common.ticket_rows import HistoryEntry
 from itsm_tui.common.timefmt import local
 from itsm_tui.console.failures import background
 from itsm_tui.console.keymap import bind
@@ -24,9 +23,9 @@ from itsm_tui.console.ticket_actions import TICKET_KEYS, TicketActions, TicketRe
 from itsm_tui.screens.impact import ImpactScreen
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.widgets.sla_bar import SlaBar
-from itsm_tui.workflow import history_text
 from itsm_tui.workflow.cmdb.impact import ServicesAtStake
 from itsm_tui.workflow.groups import GroupView
+from itsm_tui.workflow.history_text import HistoryLine
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.tickets.overview import TicketOverview, ticket_overview
 from itsm_tui.workflow.tickets.queries import TicketDetail
@@ -44,7 +43,7 @@ class TicketScreen(TicketActions):
         super().__init__()
         self.site, self.actor, self.number = site, actor, number
         self.detail: TicketDetail | None = None
-        self.history: list[HistoryEntry] = []
+        self.timeline: list[HistoryLine] = []
         self.stake: ServicesAtStake | None = None
         self.groups: list[GroupView] = []
 
@@ -81,7 +80,18 @@ class TicketScreen(TicketActions):
             return None
         v = self.detail.ticket
         cis = tuple(self.stake.cis) if self.stake else tuple(v.cis)
-        return TicketRef(v.number, v.version, v.tier, v.group, tuple(v.allowed), cis)
+        return TicketRef(
+            v.number,
+            v.version,
+            v.tier,
+            v.group,
+            tuple(v.allowed),
+            cis,
+            title=v.title,
+            priority=v.priority,
+            impact=v.impact,
+            urgency=v.urgency,
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "op" and parameters:
@@ -114,7 +124,7 @@ class TicketScreen(TicketActions):
 
     def _show(self, overview: TicketOverview) -> None:
         detail = overview.detail
-        self.detail, self.history, self.stake = detail, overview.history, overview.stake
+        self.detail, self.timeline, self.stake = detail, overview.timeline, overview.stake
         self.number = detail.ticket.number
         zone = self.site.settings.zone
         now = overview.read_at  # the instant the clocks were measured at
@@ -124,7 +134,7 @@ class TicketScreen(TicketActions):
         head.append(f"P{v.priority}{'*' if v.priority_overridden else ''} ", style="bold")
         head.append(status_label(v.status))
         if v.pending_reason:
-            head.append(f" ({v.pending_reason})")
+            head.append(f" ({status_label(v.pending_reason)})")
         holder = v.assignee_name or "unassigned"
         head.append(f" · tier {v.tier} · {v.group or '—'} / {holder}")
         if v.flagged_at:
@@ -142,7 +152,7 @@ class TicketScreen(TicketActions):
         calendar = overview.resolution.calendar
         legend = f"left: business hours ({calendar})" if calendar else ""
         self.query_one("#sla-legend", Static).update(Text(legend, style="dim"))
-        self.query_one("#ticket-timeline", Static).update(self._timeline(detail, zone))
+        self.query_one("#ticket-timeline", Static).update(self._timeline(zone))
         self.refresh_bindings()
 
     def _fields(self, detail: TicketDetail, zone: Any, now: datetime) -> Text:
@@ -185,24 +195,14 @@ class TicketScreen(TicketActions):
         if self.stake.major_suggested:
             text.append(" " * 9 + "major incident?\n", style="bold white on red")
 
-    def _timeline(self, detail: TicketDetail, zone: Any) -> Text:
-        items: list[tuple[datetime, int, str, str, str]] = []
-        for h in self.history:
-            # The same words as `itsm ticket history`; assignees stay logins here (no extra read).
-            changes = "; ".join(history_text.describe(h.action, h.changes, zone, {}))
-            items.append((h.at, 0, h.actor_name, status_label(h.action), changes))
-        for n in detail.notes:
-            kind = "reply" if n.kind == NoteKind.PUBLIC_REPLY else "note"
-            items.append((n.at, 1, n.author, kind, n.body))
-        for c in detail.contacts:
-            items.append((c.at, 2, c.agent or "", f"call ({c.channel})", c.summary))
-        items.sort(key=lambda i: (i[0], i[1]), reverse=True)
+    def _timeline(self, zone: Any) -> Text:
+        """The events newest first, each one sentence as ``itsm ticket history`` prints it
+        (``workflow.history_text``): a note or a reason of several lines under it."""
         text = Text()
-        for at, _, who, what, body in items:
-            text.append(local(at, zone, "%m-%d %H:%M"), style="dim")
-            text.append(f" {visible(who)} ")
-            text.append(what, style="bold")
-            if body:
-                text.append("\n  " + visible(body).replace("\n", "\n  "))
+        for line in reversed(self.timeline):
+            text.append(line.when(zone, "%m-%d %H:%M"), style="dim")
+            text.append(" " + visible(line.heading))
+            if line.block:
+                text.append("\n  " + visible(line.block).replace("\n", "\n  "), style="italic")
             text.append("\n")
         return text or Text("No history.")

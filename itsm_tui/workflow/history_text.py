@@ -1,53 +1,121 @@
-"""A ticket's history as people read it: local times, names, words — not the journal's raw values.
+"""A ticket's history as people read it: one sentence per event, with names, local times and
+words — not the journal's raw values.
 
-Why in the workflow: the journal keeps what a script needs (UTC instants, logins, status codes,
-``None``, lists as JSON), and every front door that shows it to a person must turn those into the
-same sentences. ``itsm ticket history`` prints these lines; the console's timeline is meant to
-print the same ones, so a change reads alike wherever it is seen.
+Why in the workflow: the journal keeps what a script needs (UTC instants, logins, group codes,
+status codes, ``None``, lists as JSON, bookkeeping counters), and every front door that shows it
+to a person must turn those into the same sentences. ``itsm ticket history`` prints these lines
+and the ticket screen's timeline shows the same ones, newest first; ``--json`` keeps the raw
+entries.
 
-How a change reads: ``[old, new]`` pairs as "old → new" (a ``create`` entry has no pairs: its
-values are what the ticket was opened with), nothing as "—", lists joined, instants in the site's
-zone, statuses as the console labels them ("in progress"), assignees by display name.
+How an event reads: "李彬 escalated to 应用运维 (tier 2)", with the reason, the note or the
+resolution as its ``detail`` ("需要服务器组排查"). Staff by display name, groups by name and
+tier, statuses as the queues label them (``common.domain.status_label``), instants in the site's
+zone. Bookkeeping the journal keeps for reports (``left_first_line``, ``reassignment_count``,
+``version``, the time stamps an operation sets) is folded into the sentence or left out.
+
+A note or a reply is journaled (who, when, how long) and stored as a note (its text): the two
+are one event, shown once with its text. Calls logged on the ticket are events too.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
-from itsm_tui.common.domain import status_label
-from itsm_tui.common.ticket_rows import HistoryEntry
+from itsm_tui.common.domain import NoteKind, status_label
+from itsm_tui.common.ticket_rows import ContactRow, HistoryEntry, NoteRow
 from itsm_tui.common.timefmt import local
 from itsm_tui.storage import ticket_queries
-from itsm_tui.storage.tables import Staff
+from itsm_tui.storage.tables import AssignmentGroup, Staff
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.lookup import find_ticket
 from itsm_tui.workflow.permissions import Action
+from itsm_tui.workflow.tickets.states import PENDING_REASONS, RESOLUTION_CODES
 
 NOTHING = "—"
 # Only fields that hold instants are converted: a title or a note may well begin with a date.
 _INSTANT_KEY = re.compile(r"(?:\w+_)?(?:at|due|until)")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?")
 
+#: Journaled for reports and the SLA clock, said by the sentence itself or not worth saying.
+BOOKKEEPING = frozenset(
+    {
+        "left_first_line",
+        "reassignment_count",
+        "escalation_count",
+        "reopen_count",
+        "version",
+        "updated_at",
+        "first_response_at",
+        "resolved_at",
+        "closed_at",
+        "flagged_at",
+        "resolved_first_line",
+        "priority_overridden",
+        "tier",
+        "chars",
+        "number",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Names:
+    """What the journal names by code, as people know it: logins → display names, group
+    codes → (name, tier). A code missing here is shown as it is."""
+
+    staff: Mapping[str, str] = field(default_factory=dict)
+    groups: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+
+    def person(self, login: Any) -> str:
+        return NOTHING if not login else self.staff.get(str(login), str(login))
+
+    def group(self, code: Any, *, tier: bool = True) -> str:
+        if not code:
+            return NOTHING
+        name, level = self.groups.get(str(code), (str(code), 0))
+        return f"{name} (tier {level})" if tier and level else name
+
 
 @dataclass(frozen=True)
 class HistoryLine:
-    """One journal entry, ready to print: ``at`` in the site's zone, ``who`` a display name."""
+    """One event, ready to print: ``at`` (UTC; print it with ``common.timefmt.local``), ``who``
+    a display name, ``text`` the sentence (it begins with ``who``), ``detail`` the words a
+    person typed with it (a reason, a note, a resolution), shown as typed; ``action`` the
+    journal's code (``call`` for a logged call)."""
 
-    at: str
+    at: datetime
     who: str
     action: str
-    changes: list[str]
+    text: str
+    detail: str = ""
+
+    def when(self, zone: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
+        return local(self.at, zone, fmt)
+
+    @property
+    def heading(self) -> str:
+        """The sentence, with a one-line detail after a colon: "李彬 escalated to 应用运维
+        (tier 2): 需要服务器组排查"."""
+        if self.detail and "\n" not in self.detail:
+            return f"{self.text}: {self.detail}"
+        return self.text
+
+    @property
+    def block(self) -> str:
+        """A detail of several lines, printed under the heading (empty otherwise)."""
+        return self.detail if "\n" in self.detail else ""
 
 
-def shown(key: str, value: Any, zone: ZoneInfo, names: Mapping[str, str]) -> str:
+def shown(key: str, value: Any, zone: ZoneInfo, names: Names | None = None) -> str:
     """One journaled value in words."""
+    names = names or Names()
     if value is None or value == "" or value == []:
         return NOTHING
     if isinstance(value, list):
@@ -56,10 +124,18 @@ def shown(key: str, value: Any, zone: ZoneInfo, names: Mapping[str, str]) -> str
         return "yes" if value else "no"
     if isinstance(value, str) and _INSTANT_KEY.fullmatch(key):
         return instant(value, zone)
-    if key == "assignee":
-        return names.get(value, value)
-    if key in ("status", "pending_reason", "type"):
+    if key in ("assignee", "supervisor", "notified", "member"):
+        return names.person(value)
+    if key == "group":
+        return names.group(value)
+    if key == "pending_reason":
+        return PENDING_REASONS.get(value, status_label(str(value)))
+    if key == "resolution_code":
+        return RESOLUTION_CODES.get(value, status_label(str(value)))
+    if key in ("status", "type", "kind"):
         return status_label(str(value))
+    if key == "priority":
+        return f"P{value}"
     return str(value)
 
 
@@ -76,44 +152,207 @@ def instant(value: str, zone: ZoneInfo) -> str:
 
 
 def describe(
-    action: str, changes: Mapping[str, Any], zone: ZoneInfo, names: Mapping[str, str]
+    action: str, changes: Mapping[str, Any], zone: ZoneInfo, names: Names | None = None
 ) -> list[str]:
-    """Each change of one entry as "field: old → new" (or "field: value")."""
+    """Each change of one entry as "field: old → new" (or "field: value"), bookkeeping left
+    out: how a change no sentence below knows is still said in words."""
     parts = []
     for key, value in changes.items():
+        if key in BOOKKEEPING:
+            continue
+        label = status_label(key)
         if action != "create" and isinstance(value, list) and len(value) == 2:
             old, new = (shown(key, v, zone, names) for v in value)
-            parts.append(f"{status_label(key)}: {old} → {new}")
+            parts.append(f"{label}: {old} → {new}")
         elif action != "create" or value not in (None, "", []):
-            parts.append(f"{status_label(key)}: {shown(key, value, zone, names)}")
+            parts.append(f"{label}: {shown(key, value, zone, names)}")
     return parts
 
 
-def lines(
-    entries: Iterable[HistoryEntry], zone: ZoneInfo, names: Mapping[str, str]
-) -> list[HistoryLine]:
-    """``entries`` in words; ``names`` maps the logins journaled as assignees to display names
-    (a login missing from it is shown as it is)."""
-    return [
-        HistoryLine(
-            local(e.at, zone, "%Y-%m-%d %H:%M:%S"),
-            e.actor_name,
-            status_label(e.action),
-            describe(e.action, e.changes, zone, names),
+def _new(changes: Mapping[str, Any], key: str) -> Any:
+    """The value a change set ``key`` to (an ``[old, new]`` pair's new one)."""
+    value = changes.get(key)
+    return value[1] if isinstance(value, list) and len(value) == 2 else value
+
+
+def _old(changes: Mapping[str, Any], key: str) -> Any:
+    value = changes.get(key)
+    return value[0] if isinstance(value, list) and len(value) == 2 else None
+
+
+def _now_status(changes: Mapping[str, Any]) -> str:
+    return f" (now {status_label(str(_new(changes, 'status')))})" if "status" in changes else ""
+
+
+def sentence(
+    action: str, who: str, changes: Mapping[str, Any], zone: ZoneInfo, names: Names
+) -> tuple[str, str]:
+    """One journal entry as (sentence, detail)."""
+    c = changes
+    reason = str(c.get("reason") or "")
+    if action == "create":
+        opened = [f"in {names.group(c.get('group'))}"]
+        if c.get("priority"):
+            opened.append(f"at P{c['priority']}")
+        if c.get("caller"):
+            opened.append(f"for {c['caller']}")
+        text = f"{who} opened the {status_label(str(c.get('type') or 'ticket'))} " + " ".join(
+            opened
         )
-        for e in entries
-    ]
+        if c.get("assignee"):
+            text += f", assigned to {names.person(c['assignee'])}"
+        if c.get("cis"):
+            text += f", CIs {shown('cis', c['cis'], zone, names)}"
+        return text, str(c.get("title") or "")
+    if action == "claim":
+        return f"{who} claimed it", ""
+    if action == "assign":
+        person, group = _new(c, "assignee"), _new(c, "group")
+        if person:
+            where = f" in {names.group(group, tier=False)}" if "group" in c else ""
+            text = f"{who} assigned it to {names.person(person)}{where}"
+        elif "group" in c:
+            text = f"{who} assigned it to the {names.group(group)} queue"
+        else:
+            text = f"{who} put it back in the group queue"
+        return text + _now_status(c), ""
+    if action in ("escalate", "return"):
+        verb = "escalated" if action == "escalate" else "returned"
+        return f"{who} {verb} it to {names.group(_new(c, 'group'))}", reason
+    if action == "flag":
+        supervisor = c.get("supervisor")
+        to = f" to the supervisor, {names.person(supervisor)}" if supervisor else ""
+        return f"{who} flagged it{to}", reason
+    if action == "pending":
+        why = shown("pending_reason", _new(c, "pending_reason"), zone, names)
+        return f"{who} set it pending, {why}", str(c.get("note") or "")
+    if action == "resume":
+        return f"{who} resumed it" + _now_status(c), ""
+    if action == "resolve":
+        how = shown("resolution_code", _new(c, "resolution_code"), zone, names)
+        first = " at first line" if _new(c, "resolved_first_line") else ""
+        by = f", assigned to {names.person(_new(c, 'assignee'))}" if "assignee" in c else ""
+        return f"{who} resolved it{first} ({how}){by}", str(_new(c, "resolution_text") or "")
+    if action == "close":
+        return f"{who} closed it", ""
+    if action == "reopen":
+        return f"{who} reopened it" + _now_status(c), reason
+    if action == "follow_up":
+        return f"{who} opened the follow-up {c.get('follow_up')}", reason
+    if action == "cancel":
+        return f"{who} cancelled it", reason
+    if action == "override_priority":
+        old, new = _old(c, "priority"), _new(c, "priority")
+        moved = f"from P{old} to P{new}" if old is not None else f"to P{new}"
+        return f"{who} set the priority by hand {moved}", reason
+    if action in ("note", "reply"):
+        said = "added a work note" if action == "note" else "replied to the caller"
+        return f"{who} {said}", f"({c['chars']} characters)" if "chars" in c else ""
+    if action in ("link_ci", "unlink_ci"):
+        before, after = (set(v or []) for v in (_old(c, "cis"), _new(c, "cis")))
+        moved_cis = sorted(after - before) if action == "link_ci" else sorted(before - after)
+        verb = "linked" if action == "link_ci" else "unlinked"
+        return f"{who} {verb} {', '.join(moved_cis) or 'a CI'}", ""
+    if action == "sla_alert":
+        kind = status_label(str(c.get("kind") or "alert"))
+        due = shown("due_at", c.get("due_at"), zone, names)
+        told = shown("notified", c.get("notified"), zone, names)
+        return f"{who} raised an SLA alert, {kind}: due {due}, told {told}", ""
+    if action == "update":
+        return f"{who} changed " + "; ".join(describe(action, c, zone, names)), ""
+    parts = describe(action, c, zone, names)
+    return f"{who} {status_label(action)}" + (f": {'; '.join(parts)}" if parts else ""), ""
 
 
-def assignee_logins(entries: Iterable[HistoryEntry]) -> set[str]:
-    """Every login an entry names as an assignee, before or after."""
-    found: set[str] = set()
+def timeline(
+    entries: Iterable[HistoryEntry],
+    notes: Sequence[NoteRow],
+    contacts: Sequence[ContactRow],
+    zone: ZoneInfo,
+    names: Names,
+) -> list[HistoryLine]:
+    """The journal, the notes and the calls of one ticket as one list of events, oldest
+    first: a note's journal entry carries the note's text, so each note appears once."""
+    unmatched = list(notes)
+    out: list[tuple[int, HistoryLine]] = []
     for e in entries:
-        value = e.changes.get("assignee")
-        for login in value if isinstance(value, list) else [value]:
-            if isinstance(login, str) and login:
-                found.add(login)
-    return found
+        text, detail = sentence(e.action, e.actor_name, e.changes, zone, names)
+        if e.action in ("note", "reply"):
+            note = _take_note(unmatched, e)
+            if note is not None:
+                detail = note.body
+        out.append((1, HistoryLine(e.at, e.actor_name, e.action, text, detail)))
+    for n in unmatched:  # a note without its journal entry (none today): still shown once
+        said = "replied to the caller" if n.kind == NoteKind.PUBLIC_REPLY else "added a work note"
+        action = "reply" if n.kind == NoteKind.PUBLIC_REPLY else "note"
+        out.append((1, HistoryLine(n.at, n.author, action, f"{n.author} {said}", n.body)))
+    for c in contacts:
+        who = c.agent or "System"
+        source = f" from {c.caller}" if c.caller else ""
+        text = f"{who} took a call{source} ({status_label(c.channel)})"
+        out.append((0, HistoryLine(c.at, who, "call", text, c.summary)))
+    out.sort(key=lambda item: (item[1].at, item[0]))
+    return [line for _, line in out]
+
+
+def _take_note(notes: list[NoteRow], entry: HistoryEntry) -> NoteRow | None:
+    """The note written in the same transaction as ``entry``: same instant, kind and author."""
+    kind = NoteKind.PUBLIC_REPLY if entry.action == "reply" else NoteKind.WORK_NOTE
+    for i, note in enumerate(notes):
+        if note.at == entry.at and note.kind == kind and note.author == entry.actor_name:
+            return notes.pop(i)
+    return None
+
+
+def _codes(entries: Iterable[HistoryEntry]) -> tuple[set[str], set[str]]:
+    """Every login and every group code the entries name."""
+    logins: set[str] = set()
+    groups: set[str] = set()
+    for e in entries:
+        for key, into in (
+            ("assignee", logins),
+            ("supervisor", logins),
+            ("notified", logins),
+            ("group", groups),
+        ):
+            value = e.changes.get(key)
+            for code in value if isinstance(value, list) else [value]:
+                if isinstance(code, str) and code:
+                    into.add(code)
+    return logins, groups
+
+
+def read_names(read: Read, entries: Sequence[HistoryEntry]) -> Names:
+    """The names for what ``entries`` name by code: two indexed reads (unique login, code)."""
+    logins, codes = _codes(entries)
+    session = read.session
+    staff: dict[str, str] = {}
+    groups: dict[str, tuple[str, int]] = {}
+    if logins:
+        rows = session.exec(
+            select(Staff.login, Staff.display_name).where(col(Staff.login).in_(logins))
+        )
+        staff = {login: name for login, name in rows}
+    if codes:
+        found = session.exec(
+            select(AssignmentGroup.code, AssignmentGroup.name, AssignmentGroup.tier).where(
+                col(AssignmentGroup.code).in_(codes)
+            )
+        )
+        groups = {code: (name, tier) for code, name, tier in found}
+    return Names(staff, groups)
+
+
+def timeline_of(read: Read, ticket_id: int) -> list[HistoryLine]:
+    """The ticket's events in words, oldest first, inside a read already open."""
+    entries = ticket_queries.history(read.session, ticket_id)
+    return timeline(
+        entries,
+        ticket_queries.notes(read.session, ticket_id),
+        ticket_queries.contacts(read.session, ticket_id),
+        read.site.settings.zone,
+        read_names(read, entries),
+    )
 
 
 @query(Action.VIEW_TICKETS)
@@ -121,13 +360,4 @@ def readable_history(read: Read, number: str) -> list[HistoryLine]:
     """The ticket's history in words, oldest first (``ticket_history`` gives the raw entries)."""
     ticket = find_ticket(read.session, number)
     assert ticket.id is not None
-    entries = ticket_queries.history(read.session, ticket.id)
-    logins = assignee_logins(entries)
-    names = dict(
-        read.session.exec(
-            select(Staff.login, Staff.display_name).where(col(Staff.login).in_(logins))
-        ).all()
-        if logins
-        else []
-    )
-    return lines(entries, read.site.settings.zone, names)
+    return timeline_of(read, ticket.id)

@@ -80,18 +80,24 @@ def test_history_reads_as_the_console_shows_it(itsm: Run) -> None:
     _ok(itsm("ticket", "pending", "INC1", "--reason", "customer"))
     _ok(itsm("ticket", "resume", "INC1"))
     _ok(itsm("ticket", "resolve", "INC1", "--code", "fixed", "--text", "换纸"))
+    _ok(itsm("ticket", "note", "INC1", "--text", "已换纸，待确认"))
     text = _ok(itsm("ticket", "history", "INC1"))
     entries = json.loads(_ok(itsm("ticket", "history", "INC1", "--json")))["items"]
     opened = datetime.fromisoformat(entries[0]["at"]).astimezone(ZoneInfo("Asia/Shanghai"))
-    assert opened.strftime("%Y-%m-%d %H:%M:%S") in text  # the site's zone, not UTC
-    assert "assignee: — → 钱一" in text  # a name, not a login; nothing as a dash
-    assert "status: new → in progress" in text  # labels as the console shows them
-    assert "pending reason: — → customer" in text
-    assert "cis: OA办公系统" in text
-    for raw in ("None", "[", "T01:00", "+00:00", "in_progress", "agent1"):
+    assert opened.strftime("%Y-%m-%d %H:%M") in text  # the site's zone, not UTC
+    assert "钱一 claimed it" in text  # a name, not a login
+    assert "钱一 set it pending, waiting for the caller" in text
+    assert "钱一 resumed it (now in progress)" in text  # labels as the queues show them
+    assert "CIs OA办公系统" in text
+    assert "钱一 resolved it at first line (fixed permanently): 换纸" in text
+    assert text.count("已换纸，待确认") == 1  # a note once, with its text
+    for raw in ("None", "[", "T01:00", "+00:00", "in_progress", "agent1", "chars", "False"):
         assert raw not in text, raw
+    for bookkeeping in ("left_first_line", "reassignment", "version", "first_response"):
+        assert bookkeeping not in text, bookkeeping
     claim = next(e for e in entries if e["action"] == "claim")
     assert claim["changes"]["assignee"] == [None, "agent1"]  # --json keeps the raw fields
+    assert claim["changes"]["status"] == ["new", "in_progress"]
     assert entries[0]["at"].endswith("+00:00")
 
 

@@ -145,3 +145,24 @@ def test_settings_change_the_priority_matrix(as_: Callable[[str], Run]) -> None:
     bad = sup("settings", "set", "reopen_window_days", "400")
     assert bad.exit_code == 1 and "0 to 365" in bad.stderr
     assert sup("settings", "set", "reopen_window_days", "{oops").exit_code == 2
+
+
+def test_you_can_lists_what_this_operator_may_do(as_: Callable[[str], Run]) -> None:
+    """The "you can" list is the workflow's rule for the operator asking, not the state's:
+    a hotline agent on the server group's ticket may add a note, and only that."""
+    agent1, agent2, eng = as_("agent1"), as_("agent2"), as_("eng1")
+    number = _json(agent1("ticket", "create", "--title", "OA系统登录缓慢", "--json"))["number"]
+    _json(
+        agent1("ticket", "escalate", number, "--group", "server", "--reason", "需要二线", "--json")
+    )
+    assert _json(agent2("ticket", "show", number, "--json"))["allowed"] == ["note"]
+    shown = agent2("ticket", "show", number)
+    assert "you can" in shown.stdout and "note" in shown.stdout and "claim" not in shown.stdout
+    assert "status" in shown.stdout and "new" in shown.stdout
+    refused = agent2("ticket", "claim", number)
+    assert refused.exit_code == 1 and "belongs to another group" in refused.output
+    offered = _json(eng("ticket", "show", number, "--json"))["allowed"]
+    assert {"claim", "escalate", "resolve", "reply"} <= set(offered)
+    claimed = eng("ticket", "claim", number)
+    assert claimed.exit_code == 0 and "in progress" in claimed.stdout  # the label, not the code
+    assert "in_progress" not in eng("ticket", "show", number).stdout

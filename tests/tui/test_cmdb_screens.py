@@ -90,7 +90,7 @@ async def test_link_and_unlink_a_ci_from_the_ticket_screen(console: Console) -> 
         assert "CIs      OA-APP-01" in fields
         assert "At stake OA办公系统 (1)" in fields  # it runs on OA-APP-01
         assert "major incident?" in fields
-        assert "link ci" in text_of(app, "#ticket-timeline")
+        assert "钱一 linked OA-APP-01" in text_of(app, "#ticket-timeline")
         await pilot.press("m")
         await settle(pilot)
         assert isinstance(app.screen, ImpactScreen)

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, OptionList, Static
 from itsm_tui.console.app import ItsmApp
 from itsm_tui.console.start import bare_console
 from itsm_tui.console.start import console as itsm_console
+from itsm_tui.console.ticket_actions import OPS
 from itsm_tui.dialogs.form import ConfirmDialog, FormDialog
 from itsm_tui.screens.dashboard import DashboardScreen
 from itsm_tui.screens.intake import IntakeScreen
@@ -201,7 +202,7 @@ async def test_intake_claim_escalate_resolve(console: Console) -> None:
         await settle(pilot)
         await pilot.press("c", "v")  # claim, resolve
         await settle(pilot)
-        await pilot.press("tab", *"重启服务", "ctrl+s")
+        await pilot.press(*"重启服务", "ctrl+s")  # it starts in "What was done"
         await settle(pilot)
         assert "resolved" in text_of(app, "#ticket-head")
     assert t.show_ticket(console.site, console.desk.eng1, "INC000013").ticket.status == "resolved"
@@ -246,15 +247,37 @@ async def test_conflict_names_who_and_offers_reload(console: Console) -> None:
 
 
 async def test_refusal_shows_the_workflow_message(console: Console) -> None:
+    """An action is offered only when the workflow allows it; one that stopped being allowed
+    after the screen was read is refused with the workflow's own sentence."""
+    from itsm_tui.workflow.staff import set_roles
+
+    app = ItsmApp(console.site, console.desk.agent2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_ticket("INC000004")
+        await settle(pilot)
+        assert app.screen.check_action("op", ("claim",)) is True
+        set_roles(console.site, console.desk.admin, "agent2", ["inspector"])  # meanwhile
+        await pilot.press("c")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("agent2 (inspector) may not work tickets" in m for m in messages)
+        await pilot.press("r")  # read again: no longer offered
+        await settle(pilot)
+        assert app.screen.check_action("op", ("claim",)) is False
+
+
+async def test_an_inspector_is_offered_no_work_on_a_ticket(console: Console) -> None:
     app = ItsmApp(console.site, console.desk.insp)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.open_ticket("INC000004")
         await settle(pilot)
-        await pilot.press("c")  # an inspector may open tickets but not work them
+        screen = app.screen
+        assert not any(screen.check_action("op", (name,)) for name in OPS)
+        await pilot.press("c")
         await settle(pilot)
-        messages = [n.message for n in app._notifications]
-        assert any("insp (inspector) may not work tickets" in m for m in messages)
+        assert not list(app._notifications)  # nothing offered, nothing tried, nothing refused
 
 
 async def test_supervisor_reassigns_an_overdue_ticket_from_the_dashboard(

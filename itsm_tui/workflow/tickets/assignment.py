@@ -19,7 +19,7 @@ from itsm_tui.workflow.lookup import find_group, find_staff
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.sla.alerts import raise_flag_alert
 from itsm_tui.workflow.tickets import states
-from itsm_tui.workflow.tickets.core import apply, load, member_of, require_involved
+from itsm_tui.workflow.tickets.core import apply, load, member_of, permit
 from itsm_tui.workflow.tickets.create import check_text
 from itsm_tui.workflow.tickets.views import TicketView, ticket_view
 
@@ -59,12 +59,12 @@ def claim(tx: Tx, number: str) -> TicketView:
         name = f"{holder.display_name} ({holder.login})" if holder else "someone else"
         raise Conflict(f"{ticket.number} is already assigned to {name}.")
     states.check(ticket.number, ticket.status, "claim")
-    require_involved(tx, ticket, "claim")
+    permit(tx, ticket, "claim")
     changes: dict[str, Any] = {"assignee_id": tx.actor.id, "status": S.IN_PROGRESS.value}
     if ticket.first_response_at is None:
         changes["first_response_at"] = tx.now
     apply(tx, ticket, "claim", changes)
-    return ticket_view(tx.session, ticket)
+    return ticket_view(tx.session, ticket, tx.actor)
 
 
 @mutation(Action.ASSIGN_TICKET)
@@ -83,7 +83,7 @@ def assign(
     if group is None and assignee is None:
         raise Invalid("Name a group, an assignee, or both.", field="group")
     ticket = load(tx, number, "assign", expected_version)
-    require_involved(tx, ticket, "assign")
+    permit(tx, ticket, "assign")
     session = tx.session
     target = find_group(session, group) if group else session.get(AssignmentGroup, ticket.group_id)
     assert target is not None
@@ -105,7 +105,7 @@ def assign(
         if person and person.id == ticket.assignee_id and ticket.status == S.IN_PROGRESS:
             changes["status"] = S.IN_PROGRESS.value
     apply(tx, ticket, "assign", changes)
-    return ticket_view(session, ticket)
+    return ticket_view(session, ticket, tx.actor)
 
 
 def _move_tier(
@@ -113,7 +113,7 @@ def _move_tier(
 ) -> TicketView:
     """Escalate (up one tier) or return (down) to a named group, which loses the assignee."""
     ticket = load(tx, number, operation, expected_version)
-    require_involved(tx, ticket, operation)
+    permit(tx, ticket, operation)
     reason = _reason(reason, operation)
     session = tx.session
     target = find_group(session, group)
@@ -146,7 +146,7 @@ def _move_tier(
         changes["escalation_count"] = ticket.escalation_count + 1
         changes["left_first_line"] = True
     apply(tx, ticket, operation, changes, {"reason": reason})
-    return ticket_view(session, ticket)
+    return ticket_view(session, ticket, tx.actor)
 
 
 def _groups_of_tier(tx: Tx, tier: int) -> list[str]:
@@ -186,7 +186,7 @@ def return_ticket(
 def flag(tx: Tx, number: str, *, reason: str, expected_version: int | None = None) -> TicketView:
     """Hierarchical escalation: raise the ticket to its group's supervisor's attention."""
     ticket = load(tx, number, "flag", expected_version)
-    require_involved(tx, ticket, "flag")
+    permit(tx, ticket, "flag")
     reason = _reason(reason, "flag a ticket to the supervisor")
     group = tx.session.get(AssignmentGroup, ticket.group_id)
     supervisor = (
@@ -200,4 +200,4 @@ def flag(tx: Tx, number: str, *, reason: str, expected_version: int | None = Non
         {"reason": reason, "supervisor": supervisor.login if supervisor else None},
     )
     raise_flag_alert(tx, ticket, reason)  # into the supervisor's inbox, with the flag
-    return ticket_view(tx.session, ticket)
+    return ticket_view(tx.session, ticket, tx.actor)

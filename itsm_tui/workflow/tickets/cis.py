@@ -14,7 +14,7 @@ from itsm_tui.storage.tables import ConfigurationItem, Ticket, TicketCI
 from itsm_tui.workflow.cmdb.items import find_ci
 from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.permissions import Action
-from itsm_tui.workflow.tickets.core import apply, load, require_involved
+from itsm_tui.workflow.tickets.core import apply, load, permit
 from itsm_tui.workflow.tickets.views import TicketView, ticket_view
 
 
@@ -33,7 +33,7 @@ def _linked(session: Session, ticket: Ticket) -> list[str]:
 def link_ci(tx: Tx, number: str, ci_ref: str, *, expected_version: int | None = None) -> TicketView:
     """Say the ticket is about one more CI (``#id``, asset tag, name or ``class:name``)."""
     ticket = load(tx, number, "update", expected_version)
-    require_involved(tx, ticket, "link a CI to")
+    permit(tx, ticket, "update")
     ci = find_ci(tx.session, ci_ref)
     if tx.session.get(TicketCI, (ticket.id, ci.id)) is not None:
         raise Conflict(f"{ticket.number} is already linked to {ci.name}.", field="ci")
@@ -42,7 +42,7 @@ def link_ci(tx: Tx, number: str, ci_ref: str, *, expected_version: int | None = 
     tx.session.add(TicketCI(ticket_id=ticket.id, ci_id=ci.id))
     tx.session.flush()
     apply(tx, ticket, "link_ci", {}, {"cis": [before, _linked(tx.session, ticket)]})
-    return ticket_view(tx.session, ticket)
+    return ticket_view(tx.session, ticket, tx.actor)
 
 
 @mutation(Action.WORK_TICKET)
@@ -51,7 +51,7 @@ def unlink_ci(
 ) -> TicketView:
     """Say the ticket is not about this CI after all."""
     ticket = load(tx, number, "update", expected_version)
-    require_involved(tx, ticket, "unlink a CI from")
+    permit(tx, ticket, "update")
     ci = find_ci(tx.session, ci_ref)
     row = tx.session.get(TicketCI, (ticket.id, ci.id))
     if row is None:
@@ -60,4 +60,4 @@ def unlink_ci(
     tx.session.delete(row)
     tx.session.flush()
     apply(tx, ticket, "unlink_ci", {}, {"cis": [before, _linked(tx.session, ticket)]})
-    return ticket_view(tx.session, ticket)
+    return ticket_view(tx.session, ticket, tx.actor)

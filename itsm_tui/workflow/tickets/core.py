@@ -9,7 +9,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from itsm_tui.common.domain import DESCRIPTION_MAX, NOTE_MAX, REASON_MAX, TITLE_MAX
-from itsm_tui.common.errors import Conflict, Forbidden
+from itsm_tui.common.errors import Conflict
 from itsm_tui.common.timefmt import local
 from itsm_tui.storage.tables import (
     AssignmentGroup,
@@ -22,9 +22,8 @@ from itsm_tui.storage.tables import (
 )
 from itsm_tui.workflow.context import Tx
 from itsm_tui.workflow.lookup import find_ticket
-from itsm_tui.workflow.permissions import Action, allowed
 from itsm_tui.workflow.sla import clock as sla_clock
-from itsm_tui.workflow.tickets import states
+from itsm_tui.workflow.tickets import offered, states
 
 TEXT_LIMITS = {
     "title": TITLE_MAX,
@@ -133,14 +132,7 @@ def member_of(session: Session, staff_id: int | None, group_id: int | None) -> b
     return row is not None
 
 
-def require_involved(tx: Tx, ticket: Ticket, doing: str) -> None:
-    """Working a ticket is for its assignee, its group's members, or a supervisor."""
-    actor = tx.actor
-    if actor.is_system or allowed(actor.roles, Action.SUPERVISE):
-        return
-    if ticket.assignee_id == actor.id or member_of(tx.session, actor.id, ticket.group_id):
-        return
-    raise Forbidden(
-        f"{actor.login} may not {doing} {ticket.number}: it belongs to another group "
-        "(its assignee, its group's members and supervisors may)."
-    )
+def permit(tx: Tx, ticket: Ticket, operation: str) -> None:
+    """Refuse ``operation`` unless the one rule of ``tickets.offered`` allows it to this actor
+    (role, state, holder, group): the rule the console and the CLI offer actions by."""
+    offered.permit(tx.session, tx.actor, ticket, operation)

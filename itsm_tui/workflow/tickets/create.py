@@ -140,4 +140,4 @@ def open_ticket(tx: Tx, draft: TicketDraft) -> Ticket:
 @mutation(Action.CREATE_TICKET)
 def create_ticket(tx: Tx, draft: TicketDraft) -> TicketView:
     """Open an incident or service request; priority comes from the site's matrix."""
-    return ticket_view(tx.session, open_ticket(tx, draft))
+    return ticket_view(tx.session, open_ticket(tx, draft), tx.actor)

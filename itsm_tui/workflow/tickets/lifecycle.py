@@ -8,14 +8,14 @@ from typing import Any
 
 from itsm_tui.common.domain import DESCRIPTION_MAX, PRIORITY_LEVELS, PendingReason, TicketStatus
 from itsm_tui.common.errors import Invalid
-from itsm_tui.storage.tables import Ticket
+from itsm_tui.storage.tables import AssignmentGroup, Ticket
 from itsm_tui.workflow import text_input
 from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.lookup import find_caller, find_category
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.site_settings import priority_for, read_setting
 from itsm_tui.workflow.tickets.assignment import _reason
-from itsm_tui.workflow.tickets.core import apply, load, require_involved
+from itsm_tui.workflow.tickets.core import apply, load, permit
 from itsm_tui.workflow.tickets.create import TicketDraft, check_text, open_ticket
 from itsm_tui.workflow.tickets.states import PENDING_REASONS, RESOLUTION_CODES
 from itsm_tui.workflow.tickets.views import TicketView, ticket_view
@@ -38,7 +38,7 @@ def set_pending(
         options = ", ".join(f"{k} ({v})" for k, v in PENDING_REASONS.items())
         raise Invalid(f"Pending reason must be one of: {options}.", field="reason")
     ticket = load(tx, number, "pending", expected_version)
-    require_involved(tx, ticket, "set pending")
+    permit(tx, ticket, "pending")
     check_text("note", note)
     apply(
         tx,
@@ -47,16 +47,16 @@ def set_pending(
         {"status": S.PENDING.value, "pending_reason": PendingReason(reason).value},
         {"note": note} if note else None,
     )
-    return ticket_view(tx.session, ticket)
+    return ticket_view(tx.session, ticket, tx.actor)
 
 
 @mutation(Action.WORK_TICKET)
 def resume(tx: Tx, number: str, *, expected_version: int | None = None) -> TicketView:
     """Work on a pending ticket again (the answer came in)."""
     ticket = load(tx, number, "resume", expected_version)
-    require_involved(tx, ticket, "resume")
+    permit(tx, ticket, "resume")
     apply(tx, ticket, "resume", {"status": _working_status(ticket), "pending_reason": None})
-    return ticket_view(tx.session, ticket)
+    return ticket_view(tx.session, ticket, tx.actor)
 
 
 @mutation(Action.WORK_TICKET)
@@ -74,7 +74,7 @@ def resolve(
         )
     check_text("note", text, required=True)
     ticket = load(tx, number, "resolve", expected_version)
-    require_involved(tx, ticket, "resolve")
+    permit(tx, ticket, "resolve")
     changes: dict[str, Any] = {
         "status": S.RESOLVED.value,
         "pending_reason": None,
@@ -89,15 +89,16 @@ def resolve(
     if ticket.first_response_at is None:
         changes["first_response_at"] = tx.now
     apply(tx, ticket, "resolve", changes)
-    return ticket_view(tx.session, ticket)
+    return ticket_view(tx.session, ticket, tx.actor)
 
 
 @mutation(Action.CLOSE_TICKET)
 def close(tx: Tx, number: str, *, expected_version: int | None = None) -> TicketView:
     """Close a resolved ticket (the caller confirmed, or the auto-close job ran)."""
     ticket = load(tx, number, "close", expected_version)
+    permit(tx, ticket, "close")
     apply(tx, ticket, "close", {"status": S.CLOSED.value, "closed_at": tx.now})
-    return ticket_view(tx.session, ticket)
+    return ticket_view(tx.session, ticket, tx.actor)
 
 
 @mutation(Action.CLOSE_TICKET)
@@ -109,6 +110,7 @@ def reopen(tx: Tx, number: str, *, reason: str, expected_version: int | None = N
     """
     reason = _reason(reason, "reopen a ticket")
     ticket = load(tx, number, "reopen", expected_version)
+    permit(tx, ticket, "reopen")
     window = timedelta(days=int(read_setting(tx.session, "reopen_window_days")))
     resolved_at = ticket.resolved_at
     if ticket.status == S.RESOLVED and resolved_at and tx.now - resolved_at <= window:
@@ -121,14 +123,17 @@ def reopen(tx: Tx, number: str, *, reason: str, expected_version: int | None = N
             "reopen_count": ticket.reopen_count + 1,
         }
         apply(tx, ticket, "reopen", changes, {"reason": reason})
-        return ticket_view(tx.session, ticket)
-    return ticket_view(tx.session, _follow_up(tx, ticket, reason))
+        return ticket_view(tx.session, ticket, tx.actor)
+    return ticket_view(tx.session, _follow_up(tx, ticket, reason), tx.actor)
 
 
 def _follow_up(tx: Tx, original: Ticket, reason: str) -> Ticket:
     """The follow-up takes the original's title and description as today's rules accept them:
-    a title stored with a line break before titles were one line must not block the reopen."""
+    a title stored with a line break before titles were one line must not block the reopen.
+    It goes to the original's group while that group is active (those who worked it), so a
+    supervisor or a member of another group may reopen as the rule offers it."""
     caller = f"#{original.caller_id}" if original.caller_id else None
+    group = tx.session.get(AssignmentGroup, original.group_id) if original.group_id else None
     description = f"Follow-up of {original.number}: {reason}\n\n{original.description}"
     follow = open_ticket(
         tx,
@@ -139,6 +144,7 @@ def _follow_up(tx: Tx, original: Ticket, reason: str) -> Ticket:
             caller=caller,
             impact=original.impact,
             urgency=original.urgency,
+            group=group.code if group is not None and group.active else None,
         ),
     )
     follow.category_id = original.category_id
@@ -154,7 +160,7 @@ def cancel(tx: Tx, number: str, *, reason: str, expected_version: int | None = N
     """Cancel a ticket opened in error or duplicated; it leaves every queue and report."""
     reason = _reason(reason, "cancel a ticket")
     ticket = load(tx, number, "cancel", expected_version)
-    require_involved(tx, ticket, "cancel")
+    permit(tx, ticket, "cancel")
     apply(
         tx,
         ticket,
@@ -162,7 +168,7 @@ def cancel(tx: Tx, number: str, *, reason: str, expected_version: int | None = N
         {"status": S.CANCELLED.value, "closed_at": tx.now, "flagged_at": None},
         {"reason": reason},
     )
-    return ticket_view(tx.session, ticket)
+    return ticket_view(tx.session, ticket, tx.actor)
 
 
 @mutation(Action.OVERRIDE_PRIORITY)
@@ -177,6 +183,7 @@ def override_priority(
         )
     reason = _reason(reason, "override the priority")
     ticket = load(tx, number, "priority", expected_version)
+    permit(tx, ticket, "priority")
     apply(
         tx,
         ticket,
@@ -184,7 +191,7 @@ def override_priority(
         {"priority": priority, "priority_overridden": True},
         {"reason": reason},
     )
-    return ticket_view(tx.session, ticket)
+    return ticket_view(tx.session, ticket, tx.actor)
 
 
 @mutation(Action.WORK_TICKET)
@@ -203,7 +210,7 @@ def update_ticket(
     """Correct what a ticket is about. A new impact or urgency re-derives the priority from the
     matrix unless it was overridden by hand."""
     ticket = load(tx, number, "update", expected_version)
-    require_involved(tx, ticket, "update")
+    permit(tx, ticket, "update")
     session = tx.session
     changes: dict[str, Any] = {}
     if title is not None:
@@ -222,4 +229,4 @@ def update_ticket(
     if not changes:
         raise Invalid("Nothing to change.", field="ticket")
     apply(tx, ticket, "update", changes)
-    return ticket_view(session, ticket)
+    return ticket_view(session, ticket, tx.actor)

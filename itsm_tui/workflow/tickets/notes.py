@@ -6,7 +6,7 @@ from itsm_tui.common.domain import NoteKind
 from itsm_tui.storage.tables import TicketNote
 from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.permissions import Action
-from itsm_tui.workflow.tickets.core import apply, load, require_involved
+from itsm_tui.workflow.tickets.core import apply, load, permit
 from itsm_tui.workflow.tickets.create import check_text
 from itsm_tui.workflow.tickets.views import TicketView, ticket_view
 
@@ -16,8 +16,9 @@ def add_note(tx: Tx, number: str, body: str, *, public: bool = False) -> TicketV
     """Add a note. A public reply is a response to the caller: the first one stops the response
     clock if a claim did not stop it before.
 
-    Who may: anyone on the desk may add an internal work note to any open ticket (the hotline
-    records "the caller rang again" on a ticket another group holds; nobody outside sees it);
+    Who may (the rule is ``tickets.offered``): anyone on the desk may add an internal work note
+    to any ticket not yet closed (the hotline records "the caller rang again" on a ticket
+    another group holds, resolved or not; nobody outside sees it);
     a public reply speaks for the group that holds the ticket, so it is for the ticket's
     assignee, its group's members and supervisors, like every other working operation. A reply
     from outside the group therefore never counts as the group's first response.
@@ -28,8 +29,7 @@ def add_note(tx: Tx, number: str, body: str, *, public: bool = False) -> TicketV
     check_text("note", body, required=True)
     ticket = load(tx, number, "note")
     assert ticket.id is not None
-    if public:
-        require_involved(tx, ticket, "reply publicly on")
+    permit(tx, ticket, "reply" if public else "note")
     kind = NoteKind.PUBLIC_REPLY if public else NoteKind.WORK_NOTE
     tx.session.add(
         TicketNote(
@@ -44,4 +44,4 @@ def add_note(tx: Tx, number: str, body: str, *, public: bool = False) -> TicketV
     if public and ticket.first_response_at is None:
         changes["first_response_at"] = tx.now
     apply(tx, ticket, "reply" if public else "note", changes, {"chars": len(body)})
-    return ticket_view(tx.session, ticket)
+    return ticket_view(tx.session, ticket, tx.actor)

@@ -14,6 +14,7 @@ from itsm_tui.common.ticket_rows import HistoryEntry
 from itsm_tui.storage import ticket_queries as q
 from itsm_tui.workflow.cmdb.impact import ServicesAtStake, stake_of
 from itsm_tui.workflow.context import Read, query
+from itsm_tui.workflow.history_text import HistoryLine, read_names, timeline
 from itsm_tui.workflow.lookup import find_ticket
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.sla.progress import Measure
@@ -23,10 +24,13 @@ from itsm_tui.workflow.tickets.queries import TicketDetail, detail_of
 
 @dataclass(frozen=True)
 class TicketOverview:
-    """The ticket screen's data: ``response`` and ``resolution`` are business time left."""
+    """The ticket screen's data: ``response`` and ``resolution`` are business time left;
+    ``timeline`` the journal, notes and calls in words (``workflow.history_text``), oldest
+    first; ``history`` the raw journal."""
 
     detail: TicketDetail
     history: list[HistoryEntry]
+    timeline: list[HistoryLine]
     stake: ServicesAtStake
     response: Progress
     resolution: Progress
@@ -39,9 +43,14 @@ def ticket_overview(read: Read, number: str) -> TicketOverview:
     ticket = find_ticket(read.session, number)
     assert ticket.id is not None
     measure = Measure(read.session, read.now)
+    detail = detail_of(read, ticket)
+    history = q.history(read.session, ticket.id)
+    names = read_names(read, history)
+    zone = read.site.settings.zone
     return TicketOverview(
-        detail_of(read, ticket),
-        q.history(read.session, ticket.id),
+        detail,
+        history,
+        timeline(history, detail.notes, detail.contacts, zone, names),
         stake_of(read, ticket),
         measure.response(ticket),
         measure.resolution(ticket),

@@ -42,7 +42,7 @@ def detail_of(read: Read, ticket: Ticket) -> TicketDetail:
     """:func:`show_ticket` for a ticket already read, inside a read already open."""
     assert ticket.id is not None
     return TicketDetail(
-        ticket_view(read.session, ticket),
+        ticket_view(read.session, ticket, read.actor),
         q.notes(read.session, ticket.id),
         q.contacts(read.session, ticket.id),
     )
@@ -150,7 +150,8 @@ def list_tickets(
         where.append(_text_filter(text))
     if status is not None:
         try:
-            where.append(col(Ticket.status) == TicketStatus(status).value)
+            # "in progress" as the screens label it, or the stored "in_progress".
+            where.append(col(Ticket.status) == TicketStatus(status.replace(" ", "_")).value)
         except ValueError:
             valid = ", ".join(s.value for s in TicketStatus)
             raise Invalid(

@@ -52,7 +52,8 @@ RESOLUTION_CODES = {
 
 
 def allowed_operations(status: TicketStatus | str) -> list[str]:
-    """What may be done to a ticket in ``status`` (the console enables exactly these)."""
+    """What the state machine allows from ``status``. What a given person is offered also
+    depends on their role and group: ``tickets.offered`` adds those."""
     return [op for op, states in OPERATIONS.items() if TicketStatus(status) in states]
 
 

@@ -17,7 +17,8 @@ from itsm_tui.storage.tables import (
     Ticket,
     TicketCI,
 )
-from itsm_tui.workflow.tickets.states import allowed_operations
+from itsm_tui.workflow.site import Actor
+from itsm_tui.workflow.tickets.offered import offered_for
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class TicketView:
     related_number: str | None
     version: int
     cis: list[str] = field(default_factory=list)
+    #: What the reading actor may do to it now (``tickets.offered``: role, state and group).
     allowed: list[str] = field(default_factory=list)
 
 
@@ -78,8 +80,9 @@ def category_path(session: Session, category_id: int | None) -> str | None:
     return f"{parent.name}/{category.name}" if parent else category.name
 
 
-def ticket_view(session: Session, ticket: Ticket) -> TicketView:
-    """Resolve a ticket's references with a handful of primary-key reads."""
+def ticket_view(session: Session, ticket: Ticket, actor: Actor) -> TicketView:
+    """Resolve a ticket's references with a handful of primary-key reads; ``allowed`` is what
+    ``actor`` may do to it now."""
     assert ticket.id is not None
     group = _get(session, AssignmentGroup, ticket.group_id)
     assignee = _get(session, Staff, ticket.assignee_id)
@@ -131,5 +134,5 @@ def ticket_view(session: Session, ticket: Ticket) -> TicketView:
         related_number=related.number if related else None,
         version=ticket.version,
         cis=list(cis),
-        allowed=allowed_operations(ticket.status),
+        allowed=offered_for(session, actor, ticket),
     )

@@ -1,0 +1,177 @@
+"""Who may do what to which ticket: the one rule that both offers an action and refuses it.
+
+Why one rule: the console's footer and palette, the CLI's "you can" list and the operations
+themselves used to answer "may I?" and "do it" from different facts (the footer from the state
+alone, the operation from the state, the role and the group), so a tier-1 agent was offered
+Claim, Escalate and Resolve on another group's tier-2 ticket and was then refused each time.
+Now :func:`refusal` decides; :func:`offered_actions` is the operations it does not refuse, and
+every ticket operation calls :func:`permit`, which raises what :func:`refusal` returns.
+
+The rule, in order:
+
+1. **Role** — the operation's permission (``workflow.permissions``) must be held.
+2. **State** — the state machine (``tickets.states``) must allow it from the ticket's status;
+   nothing escalates past the top tier, and nothing returns from tier 1.
+3. **Holder** — a claim of a ticket someone else holds is refused (ask them, or assign it).
+4. **Involvement** — working a ticket (claim, assign, escalate, return, flag, pending, resume,
+   resolve, cancel, update, priority, a public reply) is for the ticket's assignee, the members
+   of its group and supervisors. Two operations reach further, as ITIL has the service desk own
+   the incident's lifecycle:
+
+   - an internal **work note** may be added by anyone on the desk who may work tickets: the
+     hotline records "the caller rang again" on a ticket another group holds, and nobody
+     outside sees it;
+   - **close** and **reopen** are also for tier-1 staff (the service desk: hotline and
+     on-site engineers), whatever group holds the ticket: the desk closes with the caller once
+     the caller confirms the fix, and reopens when the caller rings to say it is not fixed.
+     A tier-2 or tier-3 member of another group may do neither.
+
+The system actor (the scheduler: auto-close, automatic escalation) passes every check but the
+state machine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from itsm_tui.common.domain import OPEN_STATUSES, TOP_TIER
+from itsm_tui.common.errors import Conflict, DomainError, Forbidden, Invalid
+from itsm_tui.storage.tables import GroupMember, Ticket
+from itsm_tui.workflow.permissions import PERMISSIONS, Action, allowed
+from itsm_tui.workflow.site import Actor
+from itsm_tui.workflow.tickets import states
+
+#: Every operation on an existing ticket → the permission it needs. The order is the order
+#: the "you can" list and the console show them in.
+OPERATION_ACTIONS: dict[str, Action] = {
+    "claim": Action.WORK_TICKET,
+    "assign": Action.ASSIGN_TICKET,
+    "escalate": Action.ESCALATE_TICKET,
+    "return": Action.ESCALATE_TICKET,
+    "flag": Action.ESCALATE_TICKET,
+    "pending": Action.WORK_TICKET,
+    "resume": Action.WORK_TICKET,
+    "resolve": Action.WORK_TICKET,
+    "close": Action.CLOSE_TICKET,
+    "reopen": Action.CLOSE_TICKET,
+    "cancel": Action.CLOSE_TICKET,
+    "note": Action.WORK_TICKET,
+    "reply": Action.WORK_TICKET,
+    "update": Action.WORK_TICKET,
+    "priority": Action.OVERRIDE_PRIORITY,
+}
+
+#: An operation whose state-machine row has another name (a reply is a note to the caller).
+_STATE_OP = {"reply": "note"}
+
+#: Operations that anyone allowed by role may take, whatever group holds the ticket.
+_ANY_GROUP = frozenset({"note"})
+
+#: Operations the service desk (tier 1) may also take on another group's ticket.
+_SERVICE_DESK = frozenset({"close", "reopen"})
+SERVICE_DESK_TIER = 1
+
+#: How a refusal names the operation: "may not <this> INC000123".
+_DOING = {
+    "return": "return",
+    "flag": "flag",
+    "pending": "set pending",
+    "note": "add a note to",
+    "reply": "reply publicly on",
+    "update": "update",
+    "priority": "override the priority of",
+}
+
+
+@dataclass(frozen=True)
+class Holding:
+    """The facts of a ticket the rule reads: its number, state, holder and group."""
+
+    number: str
+    status: str
+    tier: int
+    assignee_id: int | None
+    group_id: int | None
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> Holding:
+        return cls(ticket.number, ticket.status, ticket.tier, ticket.assignee_id, ticket.group_id)
+
+
+def refusal(operation: str, actor: Actor, ticket: Holding, in_group: bool) -> DomainError | None:
+    """Why ``actor`` may not take ``operation`` on ``ticket`` (None: they may).
+
+    ``in_group``: whether the actor is a member of the ticket's group (:func:`is_member`).
+    """
+    action = OPERATION_ACTIONS[operation]
+    doing = _DOING.get(operation, operation)
+    if not actor.is_system and not allowed(actor.roles, action):
+        may = ", ".join(sorted(PERMISSIONS[action]))
+        held = ", ".join(sorted(actor.roles)) or "no role"
+        return Forbidden(f"{actor.login} ({held}) may not {action}; that needs one of: {may}.")
+    state_op = _STATE_OP.get(operation, operation)
+    try:
+        states.check(ticket.number, ticket.status, state_op)
+    except Invalid as error:
+        return error
+    if operation == "escalate" and ticket.tier >= TOP_TIER:
+        return Invalid(
+            f"{ticket.number} is already at tier {TOP_TIER}, the last one.", field="group"
+        )
+    if operation == "return" and ticket.tier <= 1:
+        return Invalid(f"{ticket.number} is at tier 1: there is no lower tier.", field="group")
+    if actor.is_system:
+        return None
+    if (
+        operation == "claim"
+        and ticket.assignee_id not in (None, actor.id)
+        and ticket.status in OPEN_STATUSES
+    ):
+        return Conflict(f"{ticket.number} is already assigned to someone else.")
+    if operation in _ANY_GROUP or _involved(actor, ticket, in_group):
+        return None
+    if operation in _SERVICE_DESK and actor.tier == SERVICE_DESK_TIER:
+        return None
+    desk = " and the service desk (tier 1)" if operation in _SERVICE_DESK else ""
+    return Forbidden(
+        f"{actor.login} may not {doing} {ticket.number}: it belongs to another group "
+        f"(its assignee, its group's members{desk} and supervisors may)."
+    )
+
+
+def _involved(actor: Actor, ticket: Holding, in_group: bool) -> bool:
+    return (
+        allowed(actor.roles, Action.SUPERVISE)
+        or (actor.id is not None and ticket.assignee_id == actor.id)
+        or in_group
+    )
+
+
+def offered_actions(actor: Actor, ticket: Holding, in_group: bool) -> list[str]:
+    """The operations ``actor`` may take on ``ticket`` now, in :data:`OPERATION_ACTIONS` order:
+    exactly those :func:`refusal` does not refuse."""
+    return [op for op in OPERATION_ACTIONS if refusal(op, actor, ticket, in_group) is None]
+
+
+def is_member(session: Session, actor: Actor, group_id: int | None) -> bool:
+    """Whether ``actor`` belongs to the group (one primary-key read)."""
+    if actor.id is None or group_id is None:
+        return False
+    return session.get(GroupMember, (group_id, actor.id)) is not None
+
+
+def offered_for(session: Session, actor: Actor, ticket: Ticket) -> list[str]:
+    """:func:`offered_actions` for a ticket row, reading the actor's membership."""
+    return offered_actions(actor, Holding.of(ticket), is_member(session, actor, ticket.group_id))
+
+
+def permit(session: Session, actor: Actor, ticket: Ticket, operation: str) -> None:
+    """Raise what :func:`refusal` says about ``operation``: every ticket operation calls this,
+    so what is offered and what is done cannot disagree."""
+    error = refusal(
+        operation, actor, Holding.of(ticket), is_member(session, actor, ticket.group_id)
+    )
+    if error is not None:
+        raise error

@@ -38,7 +38,6 @@ from itsm_tui.workflow.dashboard_view import OVERDUE_SHOWN
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.sla.time_left import Progress
 from itsm_tui.workflow.tickets.pages import Queue, TicketPage
-from itsm_tui.workflow.tickets.states import allowed_operations
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -432,9 +431,12 @@ class DashboardScreen(TicketActions):
         row = self._current_row()
         if row is None:
             return None
-        return TicketRef(
-            row.number, row.version, row.tier, row.group, tuple(allowed_operations(row.status))
-        )
+        # The one rule the operations refuse by: a supervisor's overdue list, or my own tickets.
+        # (Imported here: the dashboard's first frame needs no database code.)
+        from itsm_tui.workflow.tickets.offered import offered_on_row
+
+        offered = tuple(offered_on_row(self.actor, row))
+        return TicketRef(row.number, row.version, row.tier, row.group, offered)
 
     def action_reassign(self) -> None:
         """``a``: the person picker (names, groups, open-ticket counts), Enter assigns."""

@@ -38,6 +38,7 @@ from sqlmodel import Session
 
 from itsm_tui.common.domain import OPEN_STATUSES, TOP_TIER
 from itsm_tui.common.errors import Conflict, DomainError, Forbidden, Invalid
+from itsm_tui.common.ticket_rows import TicketRow
 from itsm_tui.storage.tables import GroupMember, Ticket
 from itsm_tui.workflow.permissions import PERMISSIONS, Action, allowed
 from itsm_tui.workflow.site import Actor
@@ -153,6 +154,20 @@ def offered_actions(actor: Actor, ticket: Holding, in_group: bool) -> list[str]:
     """The operations ``actor`` may take on ``ticket`` now, in :data:`OPERATION_ACTIONS` order:
     exactly those :func:`refusal` does not refuse."""
     return [op for op in OPERATION_ACTIONS if refusal(op, actor, ticket, in_group) is None]
+
+
+def offered_on_row(actor: Actor, row: TicketRow, in_group: bool = False) -> list[str]:
+    """:func:`offered_actions` for a queue row (the dashboard's lists act on rows, not on
+    loaded tickets). A row names its holder by login; the rule only asks whether that is the
+    actor, so another holder stands in as an id no one has."""
+    if row.assignee_login is None:
+        holder = None
+    elif row.assignee_login == actor.login:
+        holder = actor.id
+    else:
+        holder = -1
+    holding = Holding(row.number, row.status, row.tier, holder, None)
+    return offered_actions(actor, holding, in_group)
 
 
 def is_member(session: Session, actor: Actor, group_id: int | None) -> bool:

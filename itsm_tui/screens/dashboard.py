@@ -435,7 +435,8 @@ class DashboardScreen(TicketActions):
         # (Imported here: the dashboard's first frame needs no database code.)
         from itsm_tui.workflow.tickets.offered import offered_on_row
 
-        offered = tuple(offered_on_row(self.actor, row))
+        viewer = self.board.viewer if self.board is not None else None
+        offered = tuple(offered_on_row(viewer or self.actor, row))
         return TicketRef(row.number, row.version, row.tier, row.group, offered)
 
     def action_reassign(self) -> None:

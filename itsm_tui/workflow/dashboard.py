@@ -56,7 +56,7 @@ def dashboard(
     newest = newest_alerts(read, alerts) if alerts else []
     if not allowed(read.actor.roles, Action.SUPERVISE):
         page = first_page(read, Queue.MINE, mine) if mine else None
-        return Dashboard(counts, read.now, mine=page, alerts=newest)
+        return Dashboard(counts, read.now, mine=page, alerts=newest, viewer=read.actor)
     is_open = col(Ticket.status).in_([s.value for s in OPEN_STATUSES])
     backlog = q.backlog(
         read.session,
@@ -75,6 +75,7 @@ def dashboard(
         alerts=newest,
         overdue_next=page.next_after,
         overdue_all=all_groups or not groups,
+        viewer=read.actor,
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from itsm_tui.common.ticket_rows import BacklogRow, TicketRow
+from itsm_tui.workflow.site import Actor
 from itsm_tui.workflow.sla.alert_rows import AlertRow
 from itsm_tui.workflow.sla.time_left import Progress
 from itsm_tui.workflow.tickets.pages import Queue, TicketPage
@@ -46,3 +47,6 @@ class Dashboard:
     mine: TicketPage | None = None
     #: My newest alerts, newest first (only when asked for).
     alerts: list[AlertRow] = field(default_factory=list)
+    #: The operator as this read found them (their roles now): what the lists offer to do
+    #: on a row is decided for them (``tickets.offered.offered_on_row``).
+    viewer: Actor | None = None

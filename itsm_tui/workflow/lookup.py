@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import bindparam, or_
 from sqlmodel import Session, col, select
 
 from itsm_tui.common.errors import Invalid, NotFound
@@ -160,13 +160,17 @@ def normalise_number(ref: str) -> str:
     return ref
 
 
+#: Built once (every ticket operation and the ticket screen start here): building a select
+#: costs more than running it on an index.
+_BY_NUMBER = select(Ticket).where(Ticket.number == bindparam("number"))
+_BY_NUMBER_FOR_UPDATE = _BY_NUMBER.with_for_update()
+
+
 def find_ticket(session: Session, ref: str, *, for_update: bool = False) -> Ticket:
     """A ticket by number; ``for_update`` locks the row (PostgreSQL) until the transaction ends."""
     number = normalise_number(storable("ticket", ref))
-    stmt = select(Ticket).where(Ticket.number == number)
-    if for_update:
-        stmt = stmt.with_for_update()
-    ticket = session.exec(stmt).first()
+    stmt = _BY_NUMBER_FOR_UPDATE if for_update else _BY_NUMBER
+    ticket = session.exec(stmt, params={"number": number}).first()
     if ticket is None:
         raise NotFound(f"No ticket {number}.", field="ticket")
     return ticket

@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.loading import load_database_code
 from itsm_tui.console.messages import OpenQueue, OpenTicket, TicketChanged
+from itsm_tui.launch import settle_collector
 from itsm_tui.screens.dashboard import DashboardScreen
 from itsm_tui.workflow.site import Actor, Site
 
@@ -120,6 +121,7 @@ class ItsmApp(ReportsFailures, App[None]):
         from itsm_tui.workflow.sla.progress import prepare_calendars
 
         prepare_calendars(self.site, self.actor)
+        settle_collector()  # what warm-up loaded lives as long as the console (see launch)
 
     def action_dashboard(self) -> None:
         while len(self.screen_stack) > 1:

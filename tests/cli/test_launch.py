@@ -6,6 +6,7 @@ these run the real fork, and the child inherits the patched OS login."""
 
 from __future__ import annotations
 
+import gc
 import os
 from typing import Any, ClassVar
 
@@ -115,3 +116,20 @@ def test_a_fork_that_fails_falls_back_to_a_thread(
     monkeypatch.setattr(staff_flow, "os_login", lambda: "agent1")
     launch.main()
     assert FakeApp.opened == ["agent1"]
+
+
+def test_settling_freezes_what_start_up_loaded_and_collects_at_running_thresholds() -> None:
+    """A long-lived process (the console after warm-up) keeps what start-up loaded out of the
+    collector's passes, and no longer waits 100,000 allocations between young collections."""
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(*launch.COMMAND_GC_THRESHOLDS)
+        gc.disable()
+        launch.settle_collector()
+        assert gc.isenabled()
+        assert gc.get_threshold() == launch.RUNNING_GC_THRESHOLDS
+        assert gc.get_freeze_count() > 0
+        assert launch.RUNNING_GC_THRESHOLDS[0] < 10_000
+    finally:
+        gc.set_threshold(*before)
+        gc.enable()

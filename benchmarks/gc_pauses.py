@@ -58,7 +58,7 @@ class Pauses:
 
 def run_setup(setup: str, db: Path, rounds: int, depth: int) -> dict[str, Any]:
     """One set-up in this (fresh) interpreter; the figures as a dict."""
-    from itsm_tui.launch import COMMAND_GC_THRESHOLDS, settle_collector
+    from itsm_tui.launch import COMMAND_GC_THRESHOLDS
 
     if setup.startswith("command"):
         gc.set_threshold(*COMMAND_GC_THRESHOLDS)  # launch.main
@@ -92,6 +92,8 @@ def run_setup(setup: str, db: Path, rounds: int, depth: int) -> dict[str, Any]:
     prepare_calendars(site, actor)  # the rest of ItsmApp.warm_up
     list_tickets(site, actor, Queue.OPEN, limit=PAGE)  # the first page a process shows
     if setup.endswith("settled"):
+        from itsm_tui.launch import settle_collector
+
         settle_collector()
 
     pauses = Pauses()

@@ -130,6 +130,14 @@ def test_settling_freezes_what_start_up_loaded_and_collects_at_running_threshold
         assert gc.get_threshold() == launch.RUNNING_GC_THRESHOLDS
         assert gc.get_freeze_count() > 0
         assert launch.RUNNING_GC_THRESHOLDS[0] < 10_000
+        # What the first older collections leave (caches filling) is frozen too, for a while.
+        frozen = gc.get_freeze_count()
+        keep = [object() for _ in range(3)], [[] for _ in range(3)]
+        keep[1][0].append(keep)  # a cycle, so tracked
+        gc.collect(1)
+        assert gc.get_freeze_count() > frozen
     finally:
+        if launch._freeze_while_warming in gc.callbacks:
+            gc.callbacks.remove(launch._freeze_while_warming)
         gc.set_threshold(*before)
         gc.enable()

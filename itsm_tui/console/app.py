@@ -22,6 +22,7 @@ from itsm_tui.console.failures import ReportsFailures, background, log_failure
 from itsm_tui.console.keymap import bind, check_overrides
 from itsm_tui.console.loading import load_database_code
 from itsm_tui.console.messages import OpenQueue, OpenTicket, TicketChanged
+from itsm_tui.launch import settle_collector
 from itsm_tui.screens.dashboard import DashboardScreen
 from itsm_tui.workflow.site import Actor, Site
 
@@ -213,6 +214,7 @@ class ItsmApp(ReportsFailures, App[None]):
         from itsm_tui.workflow.sla.progress import prepare_calendars
 
         prepare_calendars(self.site, self.actor)
+        settle_collector()  # what warm-up loaded lives as long as the console (see launch)
 
     def action_dashboard(self) -> None:
         while len(self.screen_stack) > 1:

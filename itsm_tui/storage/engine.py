@@ -157,10 +157,23 @@ def read_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+def _write_bind(engine: Engine) -> Engine:
+    """``engine`` with SQLite's ``BEGIN IMMEDIATE``, made once per engine and kept on it:
+    ``execution_options`` builds a new option engine on every call, a cost every operation
+    paid before it ran a statement."""
+    if not is_sqlite(engine):
+        return engine
+    bind: Engine | None = engine.__dict__.get("_itsm_write_bind")
+    if bind is None:
+        bind = engine.execution_options(sqlite_begin="IMMEDIATE")
+        engine.__dict__["_itsm_write_bind"] = bind
+    return bind
+
+
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """A session for one business transaction; the caller commits, anything else rolls back."""
-    bind = engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(engine) else engine
+    bind = _write_bind(engine)
     try:
         with Session(bind, expire_on_commit=False) as session:
             yield session

@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from itsm_tui.common.ticket_rows import BacklogRow, ContactRow, HistoryEntry, NoteRow, TicketRow
+from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import (
     AssignmentGroup,
     Caller,
@@ -196,37 +197,67 @@ def backlog(
     ]
 
 
+def _ticket_reads() -> tuple[sa.Select[Any], sa.Select[Any], sa.Select[Any]]:
+    """The ticket screen's history, notes and calls reads: only the columns shown, as plain
+    rows (the ORM's entities add nothing a screen reads), built once at import."""
+    journal, staff, note = core_table(JournalEntry), core_table(Staff), core_table(TicketNote)
+    contact, caller, agent = core_table(Contact), core_table(Caller), core_table(Staff).alias()
+    ticket_id = sa.bindparam("ticket_id", type_=sa.Integer)
+    history = (
+        sa.select(
+            journal.c.id,
+            journal.c.at,
+            journal.c.action,
+            staff.c.login,
+            staff.c.display_name,
+            journal.c.changes,
+        )
+        .select_from(journal.outerjoin(staff, staff.c.id == journal.c.actor_id))
+        .where(journal.c.entity == "ticket", journal.c.entity_id == ticket_id)
+        .order_by(journal.c.id)
+    )
+    notes = (
+        sa.select(note.c.created_at, note.c.kind, staff.c.display_name, note.c.body)
+        .select_from(note.outerjoin(staff, staff.c.id == note.c.author_id))
+        .where(note.c.ticket_id == ticket_id)
+        .order_by(note.c.id.desc())
+    )
+    calls = (
+        sa.select(
+            contact.c.occurred_at,
+            contact.c.channel,
+            caller.c.name,
+            agent.c.display_name,
+            contact.c.summary,
+        )
+        .select_from(
+            contact.outerjoin(caller, caller.c.id == contact.c.caller_id).outerjoin(
+                agent, agent.c.id == contact.c.agent_id
+            )
+        )
+        .where(contact.c.ticket_id == ticket_id)
+        .order_by(contact.c.id.desc())
+    )
+    return history, notes, calls
+
+
+_HISTORY, _NOTES, _CONTACTS = _ticket_reads()
+
+
 def history(session: Session, ticket_id: int) -> list[HistoryEntry]:
     """The ticket's journal, oldest first (``ix_journal_entity``)."""
-    rows = session.exec(
-        select(JournalEntry, Staff.login, Staff.display_name)
-        .join(Staff, col(Staff.id) == JournalEntry.actor_id, isouter=True)
-        .where(JournalEntry.entity == "ticket", JournalEntry.entity_id == ticket_id)
-        .order_by(col(JournalEntry.id))
-    ).all()
+    rows = session.execute(_HISTORY, {"ticket_id": ticket_id}).all()
     return [
-        HistoryEntry(e.id or 0, e.at, e.action, login or "system", name or "System", e.changes)
-        for e, login, name in rows
+        HistoryEntry(i, at, action, login or "system", name or "System", changes)
+        for i, at, action, login, name, changes in rows
     ]
 
 
 def notes(session: Session, ticket_id: int) -> list[NoteRow]:
-    rows = session.exec(
-        select(TicketNote, Staff.display_name)
-        .join(Staff, col(Staff.id) == TicketNote.author_id, isouter=True)
-        .where(TicketNote.ticket_id == ticket_id)
-        .order_by(col(TicketNote.id).desc())
-    ).all()
-    return [NoteRow(n.created_at, n.kind, name or "System", n.body) for n, name in rows]
+    rows = session.execute(_NOTES, {"ticket_id": ticket_id}).all()
+    return [NoteRow(at, kind, name or "System", body) for at, kind, name, body in rows]
 
 
 def contacts(session: Session, ticket_id: int) -> list[ContactRow]:
-    agent = aliased(Staff)
-    rows = session.exec(
-        select(Contact, Caller.name, agent.display_name)
-        .join(Caller, col(Caller.id) == Contact.caller_id, isouter=True)
-        .join(agent, col(agent.id) == Contact.agent_id, isouter=True)
-        .where(Contact.ticket_id == ticket_id)
-        .order_by(col(Contact.id).desc())
-    ).all()
-    return [ContactRow(c.occurred_at, c.channel, name, a, c.summary) for c, name, a in rows]
+    rows = session.execute(_CONTACTS, {"ticket_id": ticket_id}).all()
+    return [ContactRow(*row) for row in rows]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import bindparam, or_
 from sqlmodel import Session, col, select
 
 from itsm_tui.common.domain import NUMBER_PREFIX
@@ -176,20 +176,31 @@ def normalise_number(ref: str) -> str:
     return number_candidates(ref)[0]
 
 
+#: Built once (every ticket operation and the ticket screen start here): building a select
+#: costs more than running it on an index.
+_BY_NUMBER = select(Ticket).where(Ticket.number == bindparam("number"))
+_BY_NUMBER_FOR_UPDATE = _BY_NUMBER.with_for_update()
+
+
 def find_ticket(session: Session, ref: str, *, for_update: bool = False) -> Ticket:
     """A ticket by number (any case, any zero-padding, or a bare number if one series has it);
     ``for_update`` locks the row (PostgreSQL) until the transaction ends."""
     wanted = number_candidates(storable("ticket", ref))
-    stmt = select(Ticket).where(col(Ticket.number).in_(wanted))
+    if len(wanted) == 1:  # the usual case: the statement built once
+        stmt = _BY_NUMBER_FOR_UPDATE if for_update else _BY_NUMBER
+        ticket = session.exec(stmt, params={"number": wanted[0]}).first()
+        if ticket is None:
+            raise NotFound(f"No ticket {wanted[0]}.", field="ticket")
+        return ticket
+    many = select(Ticket).where(col(Ticket.number).in_(wanted))
     if for_update:
-        stmt = stmt.with_for_update()
-    found = session.exec(stmt.limit(len(wanted) + 1)).all()
+        many = many.with_for_update()
+    found = session.exec(many.limit(len(wanted) + 1)).all()
     if len(found) > 1:
         options = " or ".join(sorted(t.number for t in found))
         raise Invalid(f"'{ref.strip()}' may be {options}: type the prefix too.", field="ticket")
     if not found:
-        shown = wanted[0] if len(wanted) == 1 else f"{ref.strip()} ({' or '.join(wanted)})"
-        raise NotFound(f"No ticket {shown}.", field="ticket")
+        raise NotFound(f"No ticket {ref.strip()} ({' or '.join(wanted)}).", field="ticket")
     return found[0]
 
 

@@ -2,7 +2,8 @@
 
 Why a shipped table: the ``holidays`` package builds China's calendar only after importing its
 own calendars and every country's module (~0.1 s of CPU, 300 modules), and ``itsm ticket
-claim`` — which computes an SLA deadline — costs little more than that in all. A year's
+claim`` — which computes an SLA deadline — costs little more than that in all. When the package
+is asked after all, only its China module is loaded (see :func:`_china_class`). A year's
 official days are fixed for a given release of the package, so ``china-official-days.json``
 beside this module holds them for :data:`SHIPPED_YEARS`, made from the pinned release
 (``make official-days`` remakes it; a test fails while it differs from what the installed
@@ -18,9 +19,11 @@ outside the table, the package is asked, as before the table existed.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping
 from datetime import date
 from functools import cache
+from importlib.util import module_from_spec, spec_from_file_location
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -49,14 +52,34 @@ def china_official_days(year: int) -> DayTables:
 
 
 def from_package(year: int) -> DayTables:
-    """``year``'s days as the installed ``holidays`` package says (the slow import)."""
-    import holidays as holidays_pkg
-
+    """``year``'s days as the installed ``holidays`` package says (the slower path)."""
     # The next year is included because December make-up days can serve January holidays.
-    cn = holidays_pkg.China(years=(year, year + 1), language="en_US")
+    cn = _china_class()(years=(year, year + 1), language="en_US")
     hol = {d: str(n) for d, n in cn.items() if d.year == year}
     work = {d: "State Council notice" for d in cn.weekend_workdays if d.year == year}
     return MappingProxyType(hol), MappingProxyType(work)
+
+
+@cache
+def _china_class() -> Any:
+    """``holidays``' China calendar, loaded without every other country's.
+
+    ``holidays.China`` and ``import holidays.countries.china`` both run the package's
+    ``holidays/countries/__init__.py``, which imports all ~250 country modules (~0.1 s and ~280
+    modules) before China's. China's own module needs only the package's shared parts
+    (calendars, groups, the base classes), so it is loaded from its file on its own, under a
+    private name that leaves the package's namespace as the package would have it."""
+    import holidays  # the package root and its shared parts; countries are loaded lazily
+
+    name = "holidays.countries.china"
+    module = sys.modules.get(name)  # already imported by someone else: the same class
+    if module is None:
+        path = Path(holidays.__file__).parent / "countries" / "china.py"
+        spec = spec_from_file_location("_itsm_holidays_china", path)
+        assert spec is not None and spec.loader is not None, path
+        module = module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return module.China
 
 
 def package_release() -> str | None:

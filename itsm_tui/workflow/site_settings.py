@@ -52,13 +52,16 @@ def _validate(key: str, value: Any) -> Any:
     return value
 
 
+_ALL_SETTINGS = select(SiteSetting.key, SiteSetting.value)  # built once: every transaction reads it
+
+
 def stored_setting(session: Session, key: str) -> Any | None:
     """A setting as stored (None: never set). The settings table holds a handful of rows, so
     the first read in a transaction takes them all in one query and later reads cost nothing
     (every workflow transaction has a session of its own; writers call :func:`forget`)."""
     cache = session.info.get("site_settings")
     if cache is None:
-        rows = session.execute(select(SiteSetting.key, SiteSetting.value)).all()
+        rows = session.execute(_ALL_SETTINGS).all()
         cache = session.info["site_settings"] = {k: v for k, v in rows}
     return cache.get(key)
 

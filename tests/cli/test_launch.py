@@ -6,6 +6,7 @@ these run the real fork, and the child inherits the patched OS login."""
 
 from __future__ import annotations
 
+import gc
 import os
 from typing import Any, ClassVar
 
@@ -115,3 +116,28 @@ def test_a_fork_that_fails_falls_back_to_a_thread(
     monkeypatch.setattr(staff_flow, "os_login", lambda: "agent1")
     launch.main()
     assert FakeApp.opened == ["agent1"]
+
+
+def test_settling_freezes_what_start_up_loaded_and_collects_at_running_thresholds() -> None:
+    """A long-lived process (the console after warm-up) keeps what start-up loaded out of the
+    collector's passes, and no longer waits 100,000 allocations between young collections."""
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(*launch.COMMAND_GC_THRESHOLDS)
+        gc.disable()
+        launch.settle_collector()
+        assert gc.isenabled()
+        assert gc.get_threshold() == launch.RUNNING_GC_THRESHOLDS
+        assert gc.get_freeze_count() > 0
+        assert launch.RUNNING_GC_THRESHOLDS[0] < 10_000
+        # What the first older collections leave (caches filling) is frozen too, for a while.
+        frozen = gc.get_freeze_count()
+        keep = [object() for _ in range(3)], [[] for _ in range(3)]
+        keep[1][0].append(keep)  # a cycle, so tracked
+        gc.collect(1)
+        assert gc.get_freeze_count() > frozen
+    finally:
+        if launch._freeze_while_warming in gc.callbacks:
+            gc.callbacks.remove(launch._freeze_while_warming)
+        gc.set_threshold(*before)
+        gc.enable()

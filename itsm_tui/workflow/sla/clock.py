@@ -37,9 +37,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import Update, bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -175,8 +176,18 @@ def journals(session: Session, ticket_ids: Collection[int]) -> dict[int, list[Jo
     return result
 
 
+#: One ticket's clock inputs, the reads every ticket operation makes: built once, because
+#: building a select costs more than running it on its index.
+_JOURNAL_OF_ONE = (
+    select(JournalEntry.entity_id, JournalEntry.at, JournalEntry.changes)
+    .where(JournalEntry.entity == "ticket", JournalEntry.entity_id == bindparam("ticket_id"))
+    .order_by(col(JournalEntry.id))
+)
+_FIRED_OF_ONE = select(SlaEvent.kind).where(SlaEvent.ticket_id == bindparam("ticket_id"))
+
+
 def _journal(session: Session, ticket_id: int) -> list[JournalRow]:
-    return journals(session, [ticket_id])[ticket_id]
+    return list(session.execute(_JOURNAL_OF_ONE, {"ticket_id": ticket_id}).all())
 
 
 def _qualifiers(session: Session, ticket: Ticket) -> tuple[list[str], list[str]]:
@@ -245,7 +256,7 @@ def policies_for(
 
 
 def fired_kinds(session: Session, ticket_id: int) -> set[str]:
-    return set(session.exec(select(SlaEvent.kind).where(SlaEvent.ticket_id == ticket_id)).all())
+    return set(session.execute(_FIRED_OF_ONE, {"ticket_id": ticket_id}).scalars())
 
 
 def fired_kinds_of(session: Session, ticket_ids: Collection[int]) -> dict[int, set[str]]:
@@ -366,6 +377,17 @@ def refresh(
     return clocks
 
 
+@cache
+def _derived_update(keys: tuple[str, ...]) -> Update:
+    """The executemany UPDATE of the derived columns ``keys``, built once."""
+    table = Ticket.metadata.tables["ticket"]
+    return (
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values({k: bindparam(f"b_{k}", type_=table.c[k].type) for k in keys})
+    )
+
+
 def refresh_many(session: Session, measured: Iterable[tuple[Ticket, Clocks]]) -> int:
     """Store the derived columns of every ticket whose clocks changed them, in one executemany
     UPDATE (a Core one: the ORM's synchronising UPDATE costs milliseconds per row in a scan);
@@ -377,12 +399,7 @@ def refresh_many(session: Session, measured: Iterable[tuple[Ticket, Clocks]]) ->
             changed.append((ticket, values))
     if not changed:
         return 0
-    table = Ticket.metadata.tables["ticket"]
-    stmt = (
-        update(table)
-        .where(table.c.id == bindparam("b_id"))
-        .values({k: bindparam(f"b_{k}", type_=table.c[k].type) for k in changed[0][1]})
-    )
+    stmt = _derived_update(tuple(changed[0][1]))
     params: list[Mapping[str, Any]] = [
         {"b_id": t.id, **{f"b_{k}": v for k, v in values.items()}} for t, values in changed
     ]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import CursorResult, update
+from sqlalchemy import CursorResult, Select, bindparam, exists, update
+from sqlalchemy import select as core_select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from itsm_tui.common.domain import DESCRIPTION_MAX, NOTE_MAX, REASON_MAX, TITLE_MAX
 from itsm_tui.common.errors import Conflict
 from itsm_tui.common.timefmt import local
+from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import (
     AssignmentGroup,
     Caller,
@@ -24,6 +26,8 @@ from itsm_tui.workflow.context import Tx
 from itsm_tui.workflow.lookup import find_ticket
 from itsm_tui.workflow.sla import clock as sla_clock
 from itsm_tui.workflow.tickets import offered, states
+
+_TICKET = core_table(Ticket)
 
 TEXT_LIMITS = {
     "title": TITLE_MAX,
@@ -92,9 +96,11 @@ def apply(
         if getattr(ticket, k) != v
     }
     new_version = ticket.version + 1
+    # A Core UPDATE on the table: the ORM's UPDATE would also evaluate the change against the
+    # session's objects, which set_committed_value below does for the one ticket concerned.
     result = tx.session.execute(
-        update(Ticket)
-        .where(col(Ticket.id) == ticket.id, col(Ticket.version) == ticket.version)
+        update(_TICKET)
+        .where(_TICKET.c.id == ticket.id, _TICKET.c.version == ticket.version)
         .values(**changes, version=new_version, updated_at=tx.now)
     )
     assert isinstance(result, CursorResult)  # an UPDATE's result, which counts its rows
@@ -117,19 +123,34 @@ _LABELS: dict[str, tuple[str, type[Any], str]] = {
 }
 
 
+def _label_select(table: type[Any], attr: str) -> Select[Any]:
+    core = core_table(table)
+    return core_select(core.c[attr]).where(core.c.id == bindparam("id"))
+
+
+#: One prepared read per reference column (built once: see ``context._ACTOR`` for why).
+_LABEL_READS = {key: _label_select(table, attr) for key, (_, table, attr) in _LABELS.items()}
+
+
 def _label(session: Session, key: str, value: Any) -> Any:
     if key not in _LABELS or value is None:
         return value
-    _, table, attr = _LABELS[key]
-    row = session.get(table, value)
-    return getattr(row, attr) if row is not None else value
+    label = session.execute(_LABEL_READS[key], {"id": value}).scalar()
+    return label if label is not None else value
+
+
+_MEMBER = core_table(GroupMember)
+_IS_MEMBER = core_select(
+    exists().where(
+        _MEMBER.c.group_id == bindparam("group_id"), _MEMBER.c.staff_id == bindparam("staff_id")
+    )
+)
 
 
 def member_of(session: Session, staff_id: int | None, group_id: int | None) -> bool:
     if staff_id is None or group_id is None:
         return False
-    row = session.get(GroupMember, (group_id, staff_id))
-    return row is not None
+    return bool(session.execute(_IS_MEMBER, {"group_id": group_id, "staff_id": staff_id}).scalar())
 
 
 def permit(tx: Tx, ticket: Ticket, operation: str) -> None:

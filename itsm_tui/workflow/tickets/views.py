@@ -6,8 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlalchemy import Select
+from sqlmodel import Session
 
+from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import (
     AssignmentGroup,
     Caller,
@@ -68,32 +71,65 @@ class TicketView:
     allowed: list[str] = field(default_factory=list)
 
 
-def _get(session: Session, table: Any, key: int | None) -> Any:
-    return None if key is None else session.get(table, key)
+def _names() -> Select[Any]:
+    """The names a ticket's references stand for, in one read of five primary keys (each
+    joined on a parameter: the ticket's values as this transaction holds them)."""
+    group, staff, caller = core_table(AssignmentGroup), core_table(Staff), core_table(Caller)
+    category, related = core_table(Category), core_table(Ticket).alias("related")
+    parent = category.alias("parent")
+    one = sa.select(sa.literal(1).label("one")).subquery("one")
+    return (
+        sa.select(
+            group.c.code.label("group_code"),
+            group.c.name.label("group_name"),
+            staff.c.login,
+            staff.c.display_name,
+            caller.c.name.label("caller_name"),
+            caller.c.department,
+            caller.c.phone,
+            category.c.name.label("category_name"),
+            parent.c.name.label("parent_name"),
+            related.c.number.label("related_number"),
+        )
+        .select_from(one)
+        .outerjoin(group, group.c.id == sa.bindparam("group_id", type_=sa.Integer))
+        .outerjoin(staff, staff.c.id == sa.bindparam("assignee_id", type_=sa.Integer))
+        .outerjoin(caller, caller.c.id == sa.bindparam("caller_id", type_=sa.Integer))
+        .outerjoin(category, category.c.id == sa.bindparam("category_id", type_=sa.Integer))
+        .outerjoin(parent, parent.c.id == category.c.parent_id)
+        .outerjoin(related, related.c.id == sa.bindparam("related_id", type_=sa.Integer))
+    )
 
 
-def category_path(session: Session, category_id: int | None) -> str | None:
-    category = _get(session, Category, category_id)
-    if category is None:
-        return None
-    parent = _get(session, Category, category.parent_id)
-    return f"{parent.name}/{category.name}" if parent else category.name
+#: Built once: every operation returns a view, and building these selects cost more than
+#: running them.
+_NAMES = _names()
+_CIS = (
+    sa.select(core_table(ConfigurationItem).c.name)
+    .join(core_table(TicketCI), core_table(TicketCI).c.ci_id == core_table(ConfigurationItem).c.id)
+    .where(core_table(TicketCI).c.ticket_id == sa.bindparam("ticket_id"))
+    .order_by(core_table(ConfigurationItem).c.name)
+)
 
 
 def ticket_view(session: Session, ticket: Ticket, actor: Actor) -> TicketView:
-    """Resolve a ticket's references with a handful of primary-key reads; ``allowed`` is what
+    """Resolve a ticket's references in one read, and its CIs in another; ``allowed`` is what
     ``actor`` may do to it now."""
     assert ticket.id is not None
-    group = _get(session, AssignmentGroup, ticket.group_id)
-    assignee = _get(session, Staff, ticket.assignee_id)
-    caller = _get(session, Caller, ticket.caller_id)
-    related = _get(session, Ticket, ticket.related_ticket_id)
-    cis = session.exec(
-        select(ConfigurationItem.name)
-        .join(TicketCI, col(TicketCI.ci_id) == ConfigurationItem.id)
-        .where(TicketCI.ticket_id == ticket.id)
-        .order_by(ConfigurationItem.name)
-    ).all()
+    names = session.execute(
+        _NAMES,
+        {
+            "group_id": ticket.group_id,
+            "assignee_id": ticket.assignee_id,
+            "caller_id": ticket.caller_id,
+            "category_id": ticket.category_id,
+            "related_id": ticket.related_ticket_id,
+        },
+    ).one()
+    cis = session.execute(_CIS, {"ticket_id": ticket.id}).scalars().all()
+    category = names.category_name
+    if category is not None and names.parent_name is not None:
+        category = f"{names.parent_name}/{category}"
     return TicketView(
         id=ticket.id,
         number=ticket.number,
@@ -107,15 +143,15 @@ def ticket_view(session: Session, ticket: Ticket, actor: Actor) -> TicketView:
         impact=ticket.impact,
         urgency=ticket.urgency,
         tier=ticket.tier,
-        group=group.code if group else None,
-        group_name=group.name if group else None,
-        assignee=assignee.login if assignee else None,
-        assignee_name=assignee.display_name if assignee else None,
+        group=names.group_code,
+        group_name=names.group_name,
+        assignee=names.login,
+        assignee_name=names.display_name,
         caller_id=ticket.caller_id,
-        caller=caller.name if caller else None,
-        caller_department=caller.department if caller else None,
-        caller_phone=caller.phone if caller else None,
-        category=category_path(session, ticket.category_id),
+        caller=names.caller_name,
+        caller_department=names.department,
+        caller_phone=names.phone,
+        category=category,
         opened_at=ticket.opened_at,
         first_response_at=ticket.first_response_at,
         resolved_at=ticket.resolved_at,
@@ -131,7 +167,7 @@ def ticket_view(session: Session, ticket: Ticket, actor: Actor) -> TicketView:
         resolved_first_line=ticket.resolved_first_line,
         resolution_code=ticket.resolution_code,
         resolution_text=ticket.resolution_text,
-        related_number=related.number if related else None,
+        related_number=names.related_number,
         version=ticket.version,
         cis=list(cis),
         allowed=offered_for(session, actor, ticket),

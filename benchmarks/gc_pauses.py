@@ -17,7 +17,7 @@ Set-ups:
            ``gc.freeze()`` and the collector on again (ItsmApp.on_mount), then the database
            code and SLA calendars loaded (ItsmApp.warm_up); the table keeps its window of rows
            (WINDOW_PAGES pages) alive, as the screen does.
-  …-settled  the same, then ``launch.settle_collector()`` once the first page is read.
+  …-settled  the same, then ``common.collector.settle_collector()`` once the first page is read.
 
 The database is the one ``benchmarks/ticket_ops.py`` builds and keeps (``--dir``, ``--tickets``).
 """
@@ -92,7 +92,7 @@ def run_setup(setup: str, db: Path, rounds: int, depth: int) -> dict[str, Any]:
     prepare_calendars(site, actor)  # the rest of ItsmApp.warm_up
     list_tickets(site, actor, Queue.OPEN, limit=PAGE)  # the first page a process shows
     if setup.endswith("settled"):
-        from itsm_tui.launch import settle_collector
+        from itsm_tui.common.collector import settle_collector
 
         settle_collector()
 

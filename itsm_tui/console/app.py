@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from itsm_tui.common.collector import settle_collector
 from itsm_tui.common.config import read_console_file, save_console_setting
 from itsm_tui.common.errors import DomainError, Invalid
 from itsm_tui.console.failures import ReportsFailures, background, log_failure
 from itsm_tui.console.keymap import bind, check_overrides
 from itsm_tui.console.loading import load_database_code
 from itsm_tui.console.messages import OpenQueue, OpenTicket, TicketChanged
-from itsm_tui.launch import settle_collector
 from itsm_tui.screens.dashboard import DashboardScreen
 from itsm_tui.workflow.site import Actor, Site
 

@@ -14,6 +14,7 @@ import pytest
 
 import itsm_tui.console.app as app_module
 from itsm_tui import launch
+from itsm_tui.common import collector
 from itsm_tui.workflow import staff as staff_flow
 from itsm_tui.workflow import tickets as t
 from itsm_tui.workflow.tickets import Queue, TicketDraft
@@ -125,11 +126,11 @@ def test_settling_freezes_what_start_up_loaded_and_collects_at_running_threshold
     try:
         gc.set_threshold(*launch.COMMAND_GC_THRESHOLDS)
         gc.disable()
-        launch.settle_collector()
+        collector.settle_collector()
         assert gc.isenabled()
-        assert gc.get_threshold() == launch.RUNNING_GC_THRESHOLDS
+        assert gc.get_threshold() == collector.RUNNING_GC_THRESHOLDS
         assert gc.get_freeze_count() > 0
-        assert launch.RUNNING_GC_THRESHOLDS[0] < 10_000
+        assert collector.RUNNING_GC_THRESHOLDS[0] < 10_000
         # What the first older collections leave (caches filling) is frozen too, for a while.
         frozen = gc.get_freeze_count()
         keep = [object() for _ in range(3)], [[] for _ in range(3)]
@@ -137,7 +138,7 @@ def test_settling_freezes_what_start_up_loaded_and_collects_at_running_threshold
         gc.collect(1)
         assert gc.get_freeze_count() > frozen
     finally:
-        if launch._freeze_while_warming in gc.callbacks:
-            gc.callbacks.remove(launch._freeze_while_warming)
+        if collector._freeze_while_warming in gc.callbacks:
+            gc.callbacks.remove(collector._freeze_while_warming)
         gc.set_threshold(*before)
         gc.enable()

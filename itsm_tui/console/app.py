@@ -12,12 +12,15 @@ from collections.abc import Callable
 from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.loading import load_database_code
 from itsm_tui.console.messages import OpenQueue, OpenTicket, TicketChanged
+from itsm_tui.console.unsaved import HoldsInput
 from itsm_tui.screens.dashboard import DashboardScreen
 from itsm_tui.workflow.site import Actor, Site
 
@@ -122,8 +125,68 @@ class ItsmApp(ReportsFailures, App[None]):
         prepare_calendars(self.site, self.actor)
 
     def action_dashboard(self) -> None:
+        self._leaving_input(self.screen_stack[1:], "Leave the call form?", self._to_dashboard)
+
+    def _to_dashboard(self) -> None:
         while len(self.screen_stack) > 1:
             self.pop_screen()
+
+    # --- unsaved input: no letter key leaves it, and leaving or quitting asks first ---------
+
+    def _holding_input(self, screens: list[Screen[object]]) -> list[HoldsInput]:
+        return [s for s in screens if isinstance(s, HoldsInput) and s.holds_unsaved_input()]
+
+    def on_key(self, event: events.Key) -> None:
+        """A plain character that reached the app (no field took it) fires no global key
+        while the screen holds unsaved input: on a choice or a checkbox, ``q`` must not quit
+        and ``d`` must not leave a half-filled form. Ctrl keys and Esc still work (and ask)."""
+        if (
+            event.is_printable
+            and event.character is not None
+            and len(event.key) == 1
+            and self._holding_input([self.screen])
+        ):
+            event.stop()
+            event.prevent_default()  # Textual's own handler, which runs the bindings, is next
+            self.notify(
+                "The form holds unsaved input: letter keys are off here. Esc leaves it (asks).",
+                timeout=3,
+            )
+
+    async def action_quit(self) -> None:
+        self._leaving_input(
+            self.screen_stack, "Quit the console?", self.exit, kept="and offered when you "
+            "next open New call"
+        )  # fmt: skip
+
+    def _leaving_input(
+        self,
+        screens: list[Screen[object]],
+        question: str,
+        then: Callable[[], object],
+        *,
+        kept: str = "and offered when you open New call again",
+    ) -> None:
+        """Do ``then`` at once if none of ``screens`` holds unsaved input; else ask, and on
+        yes let each keep its input (the call form saves its draft) before doing it."""
+        holders = self._holding_input(screens)
+        if not holders:
+            then()
+            return
+        from itsm_tui.dialogs.form import ConfirmDialog
+
+        async def keep_then() -> None:
+            for holder in holders:
+                if not await holder.keep_input():
+                    return  # the screen said why; nothing is lost by staying
+            then()
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(keep_then(), group="keep-input", exit_on_error=False)
+
+        message = f"The form holds input you have not saved. It is kept as a draft {kept}."
+        self.push_screen(ConfirmDialog(message, question), answered)
 
     def action_intake(self) -> None:
         load_database_code()  # at once, unless pressed in the first moment (see loading)

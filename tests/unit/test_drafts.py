@@ -94,9 +94,7 @@ def test_a_refused_call_keeps_the_draft(desk: Desk) -> None:
     site = desk.site
     drafts.save_draft(site, desk.agent1, {"title": "OA 很慢"})
     with pytest.raises(Invalid):
-        intake.log_call(
-            site, desk.agent1, channel="fax", caller=None, summary="x", new_ticket=None
-        )
+        intake.log_call(site, desk.agent1, channel="fax", caller=None, summary="x", new_ticket=None)
     assert drafts.load_draft(site, desk.agent1) is not None
 
 

@@ -13,6 +13,7 @@ are off and leaving asks first (``console.unsaved``).
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -125,6 +126,8 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         #: first keystrokes must not overwrite the call left unsaved last time.
         self._draft_known = False
         self._pending_draft: dict[str, Any] | None = None  # read before the choices came
+        #: A call is being logged: no draft is written meanwhile (it would outlive the call).
+        self._saving = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -207,6 +210,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
     def show_failure(self, message: str, what: str) -> None:
         # What was typed stays: the operator retries with the same form.
         self.failure_shown = True
+        self._saving = False
         self.query_one("#intake-status", Static).update(message)
 
     def _answered(self) -> None:
@@ -516,7 +520,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
 
     def _save_draft_later(self) -> None:
         self._draft_timer = None
-        if not self._draft_known:
+        if not self._draft_known or self._saving:
             return
         fields = self.form_fields()
         if self.holds_unsaved_input():
@@ -662,15 +666,34 @@ class IntakeScreen(ReportsFailures, Screen[None]):
             self.query_one("#caller-search").focus()
             ok = False
         if self._value("#group") is None:
-            self._show_error("#group-error", "Choose the group the call goes to.")
+            none_yet = self.choices is not None and not self.choices.groups
+            self._show_error(
+                "#group-error",
+                "The site has no assignment group yet: a supervisor adds one (itsm group add)."
+                if none_yet
+                else "Choose the group the call goes to.",
+            )
             if ok:
                 self.query_one("#group").focus()
             ok = False
         return ok
 
-    def action_save(self) -> None:
+    async def _before_logging(self) -> None:
+        """No draft save may land after the call: stop the pending one, wait for one under
+        way (milliseconds), and write none until the call is logged or refused."""
+        self._saving = True
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        for worker in list(self.workers):
+            if worker.node is self and worker.group == "draft" and worker.is_running:
+                with suppress(Exception):  # reported in place already; the call goes on
+                    await worker.wait()
+
+    async def action_save(self) -> None:
         if not self._check_before_save():
             return
+        await self._before_logging()
         self._show_error("#caller-error", "")
         self._show_error("#group-error", "")
         caller = f"#{self.caller.id}" if self.caller else None
@@ -704,8 +727,9 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         )
         caller = self.caller
 
-        def answered(yes: bool | None) -> None:
+        async def answered(yes: bool | None) -> None:
             if yes and caller is not None:
+                await self._before_logging()
                 title = self.query_one("#title", Input).value
                 summary = title[:SUMMARY_MAX] or "repeat call"
                 self.save(f"#{caller.id}", ticket.number, None, summary, False)
@@ -735,6 +759,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
 
     def _saved(self, view: ContactView) -> None:
         self.failure_shown = False
+        self._saving = False
         self.last_saved = view.ticket
         verb = "opened" if view.new_ticket else "attached to"
         message = f"Call logged, {verb} {view.ticket}" if view.ticket else "Call logged"

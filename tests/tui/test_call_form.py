@@ -220,6 +220,21 @@ async def test_leaving_asks_and_the_draft_comes_back(
     assert drafts.load_draft(site, agent) is None  # the call took the draft with it
 
 
+async def test_a_draft_saved_as_the_call_is_logged_does_not_outlive_it(
+    console: Console, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(intake_screen, "DRAFT_DELAY", 0.001)  # a save at every pause
+    site, agent = console.site, console.desk.agent1
+    app = ItsmApp(site, agent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot)
+        await pilot.press(*"E001", "enter", *"快速保存", "ctrl+s")
+        await pilot.pause(0.05)
+        await settle(pilot)
+        assert "opened INC000013" in text_of(app, "#intake-status")
+    assert drafts.load_draft(site, agent) is None
+
+
 async def test_a_draft_can_be_discarded_when_offered(console: Console) -> None:
     site, agent = console.site, console.desk.agent1
     drafts.save_draft(site, agent, {"title": "旧的"})

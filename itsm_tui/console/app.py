@@ -83,6 +83,8 @@ class ItsmApp(ReportsFailures, App[None]):
         self._first_board = first_board
         #: True after ``run()`` when the operator could not be known: nothing was shown.
         self.refused = False
+        #: The form (its id) last told that letter keys are off while it holds input.
+        self._letters_off_told = 0
 
     def on_load(self) -> None:
         # Textual parsed the styles before this and starts the terminal after it: waiting
@@ -125,7 +127,7 @@ class ItsmApp(ReportsFailures, App[None]):
         prepare_calendars(self.site, self.actor)
 
     def action_dashboard(self) -> None:
-        self._leaving_input(self.screen_stack[1:], "Leave the call form?", self._to_dashboard)
+        self._leaving_input(self.screen_stack[1:], "Leave it?", self._to_dashboard)
 
     def _to_dashboard(self) -> None:
         while len(self.screen_stack) > 1:
@@ -148,24 +150,21 @@ class ItsmApp(ReportsFailures, App[None]):
         ):
             event.stop()
             event.prevent_default()  # Textual's own handler, which runs the bindings, is next
-            self.notify(
-                "The form holds unsaved input: letter keys are off here. Esc leaves it (asks).",
-                timeout=3,
-            )
+            if self._letters_off_told != id(self.screen):  # once per form, not per key
+                self._letters_off_told = id(self.screen)
+                self.notify(
+                    "The form holds unsaved input: letter keys are off here. Esc leaves it (asks).",
+                    timeout=3,
+                )
 
     async def action_quit(self) -> None:
-        self._leaving_input(
-            self.screen_stack, "Quit the console?", self.exit, kept="and offered when you "
-            "next open New call"
-        )  # fmt: skip
+        self._leaving_input(self.screen_stack, "Quit the console?", self.exit)
 
     def _leaving_input(
         self,
         screens: list[Screen[object]],
         question: str,
         then: Callable[[], object],
-        *,
-        kept: str = "and offered when you open New call again",
     ) -> None:
         """Do ``then`` at once if none of ``screens`` holds unsaved input; else ask, and on
         yes let each keep its input (the call form saves its draft) before doing it."""
@@ -185,7 +184,7 @@ class ItsmApp(ReportsFailures, App[None]):
             if yes:
                 self.run_worker(keep_then(), group="keep-input", exit_on_error=False)
 
-        message = f"The form holds input you have not saved. It is kept as a draft {kept}."
+        message = "\n".join(holder.unsaved_input_note() for holder in holders)
         self.push_screen(ConfirmDialog(message, question), answered)
 
     def action_intake(self) -> None:

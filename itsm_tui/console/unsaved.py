@@ -19,6 +19,10 @@ class HoldsInput(Protocol):
         """Whether leaving now would lose something the operator typed."""
         ...
 
+    def unsaved_input_note(self) -> str:
+        """What the operator is told before leaving: what is held, and what becomes of it."""
+        ...
+
     async def keep_input(self) -> bool:
         """Keep what was typed (e.g. as a draft) before the screen goes; False if it could
         not be kept (the screen has said why), and the screen should stay."""

@@ -501,6 +501,12 @@ class IntakeScreen(ReportsFailures, Screen[None]):
             or f["assign_to_me"]
         )
 
+    def unsaved_input_note(self) -> str:
+        return (
+            "The New-call form holds a call you have not logged. It is kept as a draft and "
+            "offered when you next open New call."
+        )
+
     def _changed(self) -> None:
         """The form changed: save the draft once the agent pauses."""
         if self._draft_timer is not None:
@@ -565,11 +571,9 @@ class IntakeScreen(ReportsFailures, Screen[None]):
             if yes and await self.keep_input():
                 self.app.pop_screen()
 
-        message = (
-            "The form holds a call you have not saved. It is kept as a draft and offered "
-            "when you open New call again."
+        self.app.push_screen(
+            ConfirmDialog(self.unsaved_input_note(), "Leave the call form?"), answered
         )
-        self.app.push_screen(ConfirmDialog(message, "Leave the call form?"), answered)
 
     @background("read your call draft", retry="it is kept; open New call again", group="draft-read")
     def find_draft(self) -> None:

@@ -270,6 +270,27 @@ async def test_quitting_with_a_call_open_asks_and_keeps_it(console: Console) -> 
     assert kept is not None and kept.fields["title"] == "网络断了"
 
 
+async def test_going_to_the_dashboard_from_above_the_form_asks(console: Console) -> None:
+    """The palette's "Dashboard", or ``d`` on a ticket opened over the form, pops the form
+    too: it asks, and keeps the draft."""
+    site, agent = console.site, console.desk.agent1
+    app = ItsmApp(site, agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_form(pilot)
+        await pilot.press(*"E001", "enter", *"还在写")
+        app.open_ticket("INC000001")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "New-call form holds a call" in app.screen.message
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+    kept = drafts.load_draft(site, agent)
+    assert kept is not None and kept.fields["title"] == "还在写"
+
+
 # --- attaching to the caller's open ticket --------------------------------------------------
 
 

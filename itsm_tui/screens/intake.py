@@ -116,6 +116,8 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         self.caller: CallerView | None = None
         self.cis: list[CIView] = []
         self.ci: CIView | None = None
+        #: A restored draft's CI as ``class:name``, while the box still shows its name.
+        self._restored_ci: str | None = None
         self.last_saved: str | None = None
         self.failure_shown = False
         self._draft_timer: Timer | None = None
@@ -617,11 +619,14 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         self.app.push_screen(ChoiceDialog(message, answers), answered)
 
     def _restore(self, f: dict[str, Any]) -> None:
-        for selector, key in (("#caller-search", "caller_search"), ("#title", "title"),
-                              ("#ci-search", "ci")):  # fmt: skip
+        ci = str(f.get("ci") or "")
+        self._restored_ci = ci or None
+        for selector, text in (("#caller-search", str(f.get("caller_search") or "")),
+                               ("#title", str(f.get("title") or "")),
+                               ("#ci-search", ci.rpartition(":")[2])):  # fmt: skip
             box = self.query_one(selector, Input)
             with box.prevent(Input.Changed):
-                box.value = str(f.get(key) or "")
+                box.value = text
         self.query_one("#description", TextArea).text = str(f.get("description") or "")
         for selector, key in (("#impact", "impact"), ("#urgency", "urgency"),
                               ("#category", "category"), ("#channel", "channel"),
@@ -640,9 +645,12 @@ class IntakeScreen(ReportsFailures, Screen[None]):
     def _ci_ref(self) -> str:
         """The chosen CI as ``class:name`` (a name alone may belong to two classes); what
         was typed, if nothing was picked (the workflow then says what it matches)."""
+        typed = self.query_one("#ci-search", Input).value.strip()
         if self.ci is not None:
             return self.ci.key
-        return self.query_one("#ci-search", Input).value.strip()
+        if self._restored_ci and typed == self._restored_ci.rpartition(":")[2]:
+            return self._restored_ci
+        return typed
 
     def _draft(self) -> TicketDraft:
         impact, urgency = self._impact_urgency()
@@ -798,6 +806,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         if self.choices is not None and self.choices.default_group is not None:
             self.query_one("#group", Select).value = self.choices.default_group
         self.caller, self.callers, self.cis, self.ci = None, [], [], None
+        self._restored_ci = None
         self.query_one("#caller-card", Static).update("No caller chosen.")
         self.query_one("#caller-tickets", OptionList).border_title = "Open tickets"
         self._show_error("#caller-error", "")

@@ -195,12 +195,15 @@ async def test_leaving_asks_and_the_draft_comes_back(
         await pilot.press("n")  # stay
         await settle(pilot)
         assert isinstance(app.screen, IntakeScreen)
-        await pilot.press("2")  # typed on into the title
+        await pilot.press("2", "enter", *"OA办")  # typed on into the title, then the CI
+        await settle(pilot)
+        await pilot.press("enter", "2")  # the CI picked; impact 2
         await pilot.press("escape", "y")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
     kept = drafts.load_draft(site, agent)
     assert kept is not None and kept.fields["title"] == "打印机卡纸2"
+    assert (kept.fields["ci"], kept.fields["impact"]) == ("business_service:OA办公系统", 2)
     app = ItsmApp(site, agent)  # a new console: the draft is offered
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -213,11 +216,15 @@ async def test_leaving_asks_and_the_draft_comes_back(
         screen = app.screen
         assert isinstance(screen, IntakeScreen)
         assert screen.query_one("#title", Input).value == "打印机卡纸2"
+        assert screen.query_one("#ci-search", Input).value == "OA办公系统"
+        assert value(app, "#impact") == 2
         assert "王小明" in text_of(app, "#caller-card")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "opened INC000013" in text_of(app, "#intake-status")
     assert drafts.load_draft(site, agent) is None  # the call took the draft with it
+    view = t.show_ticket(site, agent, "INC000013").ticket
+    assert (view.title, view.cis, view.impact) == ("打印机卡纸2", ["OA办公系统"], 2)
 
 
 async def test_a_draft_saved_as_the_call_is_logged_does_not_outlive_it(

@@ -406,8 +406,10 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         """Register a caller who is not in the directory (name, department, phone)."""
         from itsm_tui.dialogs.new_caller import NewCallerDialog
 
+        # What was typed is likely the name, unless it is a number, or the box already
+        # names a caller chosen before.
         typed = self.query_one("#caller-search", Input).value.strip()
-        name = "" if any(ch.isdigit() for ch in typed) else typed
+        name = "" if self.caller is not None or any(ch.isdigit() for ch in typed) else typed
 
         def registered(caller: CallerView | None) -> None:
             if caller is not None:

@@ -310,6 +310,14 @@ class IntakeScreen(ReportsFailures, Screen[None]):
 
     @on(Input.Changed, "#caller-search")
     def _caller_typed(self, event: Input.Changed) -> None:
+        if self.caller is not None:
+            # Typing over the chosen caller's name is looking for another: the call must
+            # not go to the one still on the card.
+            self.caller = None
+            self.query_one("#caller-card", Static).update("No caller chosen.")
+            tickets = self.query_one("#caller-tickets", OptionList)
+            tickets.clear_options()
+            tickets.border_title = "Open tickets"
         self.find_callers(event.value)
 
     @background("search the callers", retry="type on to retry", group="caller-search")

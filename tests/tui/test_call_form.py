@@ -146,6 +146,17 @@ async def test_saving_without_a_caller_says_so_beside_the_field(console: Console
         await pilot.press(*"nobody-here", "enter")
         await settle(pilot)
         assert "No caller matches" in str(error.render())
+        screen.query_one("#caller-search", Input).value = ""
+        await pilot.press(*"E001", "enter")
+        await settle(pilot)
+        assert "王小明" in text_of(app, "#caller-card")
+        screen.query_one("#caller-search").focus()
+        await pilot.press("x")  # typing over the chosen caller: looking for another
+        await settle(pilot)
+        assert text_of(app, "#caller-card") == "No caller chosen."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Choose the caller" in str(error.render())
     with pytest.raises(NotFound):
         t.show_ticket(console.site, console.desk.agent1, "INC000013")
 

@@ -13,8 +13,10 @@ from collections.abc import Callable
 from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from itsm_tui.common.collector import settle_collector
 from itsm_tui.common.config import read_console_file, save_console_setting
@@ -23,6 +25,7 @@ from itsm_tui.console.failures import ReportsFailures, background, log_failure
 from itsm_tui.console.keymap import bind, check_overrides
 from itsm_tui.console.loading import load_database_code
 from itsm_tui.console.messages import OpenQueue, OpenTicket, TicketChanged
+from itsm_tui.console.unsaved import HoldsInput
 from itsm_tui.screens.dashboard import DashboardScreen
 from itsm_tui.workflow.site import Actor, Site
 
@@ -101,6 +104,8 @@ class ItsmApp(ReportsFailures, App[None]):
         #: True after ``run()`` when the operator could not be known: nothing was shown.
         self.refused = False
         self._apply_console_file()
+        #: The form (its id) last told that letter keys are off while it holds input.
+        self._letters_off_told = 0
 
     def on_load(self) -> None:
         # Textual parsed the styles before this and starts the terminal after it: waiting
@@ -217,8 +222,65 @@ class ItsmApp(ReportsFailures, App[None]):
         settle_collector()  # what warm-up loaded lives as long as the console (see launch)
 
     def action_dashboard(self) -> None:
+        self._leaving_input(self.screen_stack[1:], "Leave it?", self._to_dashboard)
+
+    def _to_dashboard(self) -> None:
         while len(self.screen_stack) > 1:
             self.pop_screen()
+
+    # --- unsaved input: no letter key leaves it, and leaving or quitting asks first ---------
+
+    def _holding_input(self, screens: list[Screen[object]]) -> list[HoldsInput]:
+        return [s for s in screens if isinstance(s, HoldsInput) and s.holds_unsaved_input()]
+
+    def on_key(self, event: events.Key) -> None:
+        """A plain character that reached the app (no field took it) fires no global key
+        while the screen holds unsaved input: on a choice or a checkbox, ``q`` must not quit
+        and ``d`` must not leave a half-filled form. Ctrl keys and Esc still work (and ask)."""
+        if (
+            event.is_printable
+            and event.character is not None
+            and len(event.key) == 1
+            and self._holding_input([self.screen])
+        ):
+            event.stop()
+            event.prevent_default()  # Textual's own handler, which runs the bindings, is next
+            if self._letters_off_told != id(self.screen):  # once per form, not per key
+                self._letters_off_told = id(self.screen)
+                self.notify(
+                    "The form holds unsaved input: letter keys are off here. Esc leaves it (asks).",
+                    timeout=3,
+                )
+
+    async def action_quit(self) -> None:
+        self._leaving_input(self.screen_stack, "Quit the console?", self.exit)
+
+    def _leaving_input(
+        self,
+        screens: list[Screen[object]],
+        question: str,
+        then: Callable[[], object],
+    ) -> None:
+        """Do ``then`` at once if none of ``screens`` holds unsaved input; else ask, and on
+        yes let each keep its input (the call form saves its draft) before doing it."""
+        holders = self._holding_input(screens)
+        if not holders:
+            then()
+            return
+        from itsm_tui.dialogs.form import ConfirmDialog
+
+        async def keep_then() -> None:
+            for holder in holders:
+                if not await holder.keep_input():
+                    return  # the screen said why; nothing is lost by staying
+            then()
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(keep_then(), group="keep-input", exit_on_error=False)
+
+        message = "\n".join(holder.unsaved_input_note() for holder in holders)
+        self.push_screen(ConfirmDialog(message, question), answered)
 
     def action_intake(self) -> None:
         load_database_code()  # at once, unless pressed in the first moment (see loading)

@@ -106,7 +106,7 @@ KEYMAP: dict[str, Key] = {
     "shallower": Key("minus", "Shallower", 21, "impact"),
     # The call form and dialogs (text boxes have focus: control keys that no text box uses).
     "save": Key("ctrl+s", "Save", 2, "forms"),
-    "intake-attach": Key("ctrl+t", "Attach to open ticket", 3, "call form"),
+    "intake-attach": Key("f4", "Attach to open ticket", 3, "call form"),
     "intake-new-caller": Key("ctrl+n", "New caller", 4, "call form"),
     "intake-clear": Key("ctrl+l", "Clear", 40, "call form"),
     "intake-open-last": Key("ctrl+o", "Open saved", 41, "call form"),

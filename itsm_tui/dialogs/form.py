@@ -1,13 +1,16 @@
 """One small form dialog for every ticket action that needs input: a reason, a group, a
 resolution code and text, a note. Enter in the last field or Ctrl+S submits; Escape cancels.
+A choice is a :class:`~itsm_tui.dialogs.fields.ChoiceSelect`: Enter opens it, and a choice
+moves on to the next field, so Enter and text typed after it go there.
 
-Dismisses with ``{field name: value}`` or None when cancelled.
+Dismisses with ``{field name: value}`` or None when cancelled (a subclass that acts on the
+values itself, such as ``dialogs.new_caller``, overrides :meth:`FormDialog.finish`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -16,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from itsm_tui.console.keymap import bind
+from itsm_tui.dialogs.fields import ChoiceSelect
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,7 @@ class Field:
     required: bool = True
 
 
-class FormDialog(ModalScreen[dict[str, str] | None]):
+class FormDialog(ModalScreen[Any]):
     DEFAULT_CSS = """
     FormDialog { align: center middle; }
     FormDialog > Vertical {
@@ -58,7 +62,7 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
             for f in self.fields:
                 yield Label(f.label, markup=False)
                 if f.choices:
-                    yield Select(
+                    yield ChoiceSelect(
                         f.choices,
                         value=f.value or f.choices[0][1],
                         allow_blank=False,
@@ -74,7 +78,7 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
         for f in self.fields:
             widget = self.query_one(f"#field-{f.name}")
             value = widget.value if isinstance(widget, Input | Select) else ""
-            out[f.name] = "" if value is Select.BLANK else str(value)
+            out[f.name] = "" if value is Select.NULL else str(value)
         return out
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -88,9 +92,16 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
         values = self.values()
         missing = [f.label for f in self.fields if f.required and not values[f.name].strip()]
         if missing:
-            self.query_one("#form-error", Static).update(f"Required: {', '.join(missing)}")
+            self.show_error(f"Required: {', '.join(missing)}")
             return
+        self.finish(values)
+
+    def finish(self, values: dict[str, str]) -> None:
+        """The form is complete: dismiss with its values."""
         self.dismiss(values)
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#form-error", Static).update(message)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

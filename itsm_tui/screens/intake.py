@@ -1,44 +1,75 @@
 """Call intake: find the caller as you type, see their open tickets (attach a repeat call
-instead of opening a duplicate), fill title, CI, category, impact and urgency with the
-computed priority shown live, and save with one key.
+instead of opening a duplicate), fill title, CI, impact, urgency, category, description,
+channel, type and group with the computed priority shown live, and save with one key.
 
-The common path never leaves the keyboard: type the caller (name, phone, department or
-employee number), Enter picks the first match and moves to the title, type the title, Ctrl+S.
+The common path never leaves the keyboard, and Enter always moves on: type the caller (name,
+phone, department or employee number), Enter picks the first match; type the title, Enter;
+type the CI, Enter picks it (and fills in the category it suggests); one digit each for
+impact and urgency; Ctrl+S. What the agent types is kept as a draft (see
+``workflow.drafts``): saved a moment after each change and when the form is left, and offered
+back when the form next opens. While the form holds unsaved input the console's letter keys
+are off and leaving asks first (``console.unsaved``).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from contextlib import suppress
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Header, Input, Label, OptionList, Select, Static
+from textual.timer import Timer
+from textual.widgets import Checkbox, Header, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from itsm_tui.common.domain import Channel, status_label
+from itsm_tui.common.domain import Channel, TicketType, status_label
 from itsm_tui.common.timefmt import local
 from itsm_tui.console.failures import ReportsFailures, background
-from itsm_tui.console.keymap import bind
+from itsm_tui.console.keymap import bind, key_text
 from itsm_tui.console.messages import OpenTicket, TicketChanged
 from itsm_tui.console.sizes import CALLER_MATCHES, CI_MATCHES
+from itsm_tui.dialogs.fields import ChoiceSelect
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.callers import CallerView, search_callers, show_caller
+from itsm_tui.workflow.catalog import CategoryView
 from itsm_tui.workflow.cmdb.items import CIView
-from itsm_tui.workflow.contacts import SUMMARY_MAX, ContactView, log_contact
-from itsm_tui.workflow.intake import IntakeChoices, intake_choices, search_cis
+from itsm_tui.workflow.contacts import SUMMARY_MAX, ContactView
+from itsm_tui.workflow.drafts import CallDraftView, discard_draft, load_draft, save_draft
+from itsm_tui.workflow.intake import (
+    IntakeChoices,
+    category_for_ci,
+    intake_choices,
+    log_call,
+    search_cis,
+)
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.sla.service import Deadline, deadline
-from itsm_tui.workflow.tickets import TicketDraft
+from itsm_tui.workflow.tickets import TicketDraft, TicketView, show_ticket
 
 IMPACTS = [("1 enterprise-wide", 1), ("2 department", 2), ("3 one person", 3)]
 URGENCIES = [("1 work stopped", 1), ("2 work impaired", 2), ("3 can wait", 3)]
+CHANNELS = [
+    ("phone", Channel.PHONE.value),
+    ("walk-in", Channel.WALK_IN.value),
+    ("e-mail", Channel.EMAIL.value),
+    ("web", Channel.WEB.value),
+    ("monitoring", Channel.MONITORING.value),
+]
+TYPES = [("incident", TicketType.INCIDENT.value), ("request", TicketType.REQUEST.value)]
+#: What the caller box suggests typing; each finds a caller in the demo site (a test says so).
+CALLER_EXAMPLES = ("王", "办公室", "010-6", "E0001")
+#: Seconds after the last change before the draft is saved (a burst of typing saves once).
+DRAFT_DELAY = 1.5
+#: The form's hint says how the focus moves; the keys below keep to it.
+HINT = "Enter/Tab: next field · 1-3: impact, urgency · Ctrl+S: save · Esc: back"
+NO_CALLER = "Choose the caller: type, Enter picks the first match · Ctrl+N registers a new one."
 
 
 class LookupInput(Input):
@@ -58,14 +89,24 @@ class LookupInput(Input):
         self.post_message(self.Move(self, step))
 
 
+def _row(label: str, *widgets: Any, row_id: str | None = None) -> Horizontal:
+    """One line of the form: its label, always visible, then the field(s)."""
+    return Horizontal(Label(label, classes="field-label", markup=False), *widgets, id=row_id,
+                      classes="form-row")  # fmt: skip
+
+
 class IntakeScreen(ReportsFailures, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("save", "save", priority=True),
+        # F4, not Ctrl+A: Ctrl+A (like Ctrl+E, K, U, W, T) edits text in a shell and in many
+        # editors; an F-key edits nothing, reaches the console through SSH and tmux, and
+        # attaching still asks, showing the ticket.
         bind("intake-attach", "attach", priority=True),
+        bind("intake-new-caller", "new_caller", priority=True),
         bind("intake-clear", "clear"),
         bind("intake-open-last", "open_last"),
         bind("intake-reload", "reload", show=False),
-        bind("back", "app.pop_screen"),
+        bind("back", "leave"),
     ]
 
     def __init__(self, site: Site, actor: Actor) -> None:
@@ -75,30 +116,80 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         self.callers: list[CallerView] = []
         self.caller: CallerView | None = None
         self.cis: list[CIView] = []
+        self.ci: CIView | None = None
+        #: A restored draft's CI as ``class:name``, while the box still shows its name.
+        self._restored_ci: str | None = None
         self.last_saved: str | None = None
         self.failure_shown = False
+        self._draft_timer: Timer | None = None
+        #: The fields the stored draft holds (None: there is none). The form saves only when
+        #: they differ, so its own changes (a restore, the lists arriving) save nothing.
+        self._kept: dict[str, Any] | None = None
+        #: No draft is written before the stored one has been read and offered back: the
+        #: first keystrokes must not overwrite the call left unsaved last time.
+        self._draft_known = False
+        self._pending_draft: dict[str, Any] | None = None  # read before the choices came
+        #: A call is being logged: no draft is written meanwhile (it would outlive the call).
+        self._saving = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="intake"):
-            with Vertical(id="intake-form"):
-                yield Label("Caller — name, phone, department or employee no.", markup=False)
-                yield LookupInput(
-                    placeholder="e.g. 王小明, 6123, 办公室, E001", id="caller-search", compact=True
+            with VerticalScroll(id="intake-form"):
+                yield _row(
+                    "Caller",
+                    LookupInput(
+                        placeholder="e.g. " + ", ".join(CALLER_EXAMPLES),
+                        id="caller-search",
+                        compact=True,
+                    ),
                 )
+                yield Static("", id="caller-error", classes="field-error", markup=False)
                 yield OptionList(id="caller-results", compact=True, markup=False)
-                yield Label("Title", markup=False)
-                yield Input(
-                    placeholder="what is wrong, in the caller's words", id="title", compact=True
+                yield _row(
+                    "Title",
+                    Input(
+                        placeholder="what is wrong, in the caller's words",
+                        id="title",
+                        compact=True,
+                    ),
                 )
-                yield Label("CI (configuration item)", markup=False)
-                yield LookupInput(placeholder="type to look up", id="ci-search", compact=True)
+                yield _row(
+                    "CI",
+                    LookupInput(placeholder="name, IP or asset tag", id="ci-search", compact=True),
+                )
                 yield OptionList(id="ci-results", compact=True, markup=False)
-                with Horizontal(id="intake-choices"):
-                    yield Select([], prompt="Category", id="category", compact=True)
-                    yield Select(IMPACTS, value=3, allow_blank=False, id="impact", compact=True)
-                    yield Select(URGENCIES, value=3, allow_blank=False, id="urgency", compact=True)
+                yield _row(
+                    "Impact",
+                    ChoiceSelect(IMPACTS, value=3, allow_blank=False, id="impact", compact=True),
+                    Label("Urgency", classes="field-label inline", markup=False),
+                    ChoiceSelect(URGENCIES, value=3, allow_blank=False, id="urgency", compact=True),
+                )
+                yield _row(
+                    "Category",
+                    ChoiceSelect[str]([], prompt="(none)", id="category", compact=True),
+                )
+                yield _row(
+                    "Details",
+                    TextArea(id="description", compact=True, soft_wrap=True),
+                    row_id="description-row",
+                )
+                yield _row(
+                    "Channel",
+                    ChoiceSelect(CHANNELS, value="phone", allow_blank=False, id="channel",
+                                 compact=True),
+                    Label("Type", classes="field-label inline", markup=False),
+                    ChoiceSelect(TYPES, value="incident", allow_blank=False, id="type",
+                                 compact=True),
+                )  # fmt: skip
+                yield _row(
+                    "Group",
+                    ChoiceSelect[str]([], prompt="(choose)", id="group", compact=True),
+                    Checkbox("Assign to me", id="assign-to-me", compact=True),
+                )
+                yield Static("", id="group-error", classes="field-error", markup=False)
                 yield Static("", id="priority", markup=False)
+                yield Static(HINT, id="intake-hint", markup=False)
             with Vertical(id="intake-side"):
                 yield Static("No caller chosen.", id="caller-card", markup=False)
                 yield OptionList(id="caller-tickets", compact=True, markup=False)
@@ -108,14 +199,21 @@ class IntakeScreen(ReportsFailures, Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "New call"
         self.query_one("#caller-tickets", OptionList).border_title = "Open tickets"
+        for selector in ("#caller-results", "#ci-results"):
+            # Reached from the box above with ↑/↓: Tab and Enter go from field to field.
+            self.query_one(selector, OptionList).can_focus = False
+        self._show_error("#caller-error", "")
+        self._show_error("#group-error", "")
         self.query_one("#caller-search").focus()
         self.load_choices()
+        self.find_draft()
 
     # --- reference data and live priority -----------------------------------------------
 
     def show_failure(self, message: str, what: str) -> None:
         # What was typed stays: the operator retries with the same form.
         self.failure_shown = True
+        self._saving = False
         self.query_one("#intake-status", Static).update(message)
 
     def _answered(self) -> None:
@@ -139,11 +237,24 @@ class IntakeScreen(ReportsFailures, Screen[None]):
     def _choices_loaded(self, choices: IntakeChoices) -> None:
         self._answered()
         self.choices = choices
-        options = [
-            (one_line(f"{c.parent}/{c.name}" if c.parent else c.name), c.code)
-            for c in choices.categories
-        ]
-        self.query_one("#category", Select).set_options(options)
+        category = self.query_one("#category", Select)
+        chosen = category.value
+        category.set_options((one_line(_category_label(c)), c.code) for c in choices.categories)
+        if (
+            chosen is not Select.NULL
+            and category._options
+            and any(code == chosen for _, code in category._options)
+        ):
+            category.value = chosen
+        group = self.query_one("#group", Select)
+        group.set_options(
+            (one_line(f"{g.name} ({g.code}, tier {g.tier})"), g.code) for g in choices.groups
+        )
+        if choices.default_group is not None:
+            group.value = choices.default_group
+        if self._pending_draft is not None:
+            fields, self._pending_draft = self._pending_draft, None
+            self._restore(fields)
         self._show_priority()
 
     @on(Select.Changed, "#impact, #urgency, #category")
@@ -153,9 +264,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         impact, urgency = self._impact_urgency()
         priority = self.choices.priority(impact, urgency)
         self._priority_line(priority, impact, urgency, None)
-        category = self.query_one("#category", Select).value
-        code = category if isinstance(category, str) else None
-        self.find_deadline(priority, impact, urgency, code)
+        self.find_deadline(priority, impact, urgency, self._value("#category"))
 
     @background(
         "work out the SLA due times", retry="change impact or urgency to retry", group="deadline"
@@ -182,18 +291,34 @@ class IntakeScreen(ReportsFailures, Screen[None]):
             )
         self.query_one("#priority", Static).update(text)
 
+    def _value(self, selector: str) -> Any:
+        value = self.query_one(selector, Select).value
+        return None if value is Select.NULL else value
+
     def _impact_urgency(self) -> tuple[int, int]:
-        impact = self.query_one("#impact", Select).value
-        urgency = self.query_one("#urgency", Select).value
+        impact, urgency = self._value("#impact"), self._value("#urgency")
         return (
             impact if isinstance(impact, int) else 3,
             urgency if isinstance(urgency, int) else 3,
         )
 
+    def _show_error(self, selector: str, message: str) -> None:
+        error = self.query_one(selector, Static)
+        error.update(message)
+        error.display = bool(message)
+
     # --- caller search ------------------------------------------------------------------
 
     @on(Input.Changed, "#caller-search")
     def _caller_typed(self, event: Input.Changed) -> None:
+        if self.caller is not None:
+            # Typing over the chosen caller's name is looking for another: the call must
+            # not go to the one still on the card.
+            self.caller = None
+            self.query_one("#caller-card", Static).update("No caller chosen.")
+            tickets = self.query_one("#caller-tickets", OptionList)
+            tickets.clear_options()
+            tickets.border_title = "Open tickets"
         self.find_callers(event.value)
 
     @background("search the callers", retry="type on to retry", group="caller-search")
@@ -232,10 +357,14 @@ class IntakeScreen(ReportsFailures, Screen[None]):
     def _pick_caller(self) -> None:
         index = self.query_one("#caller-results", OptionList).highlighted
         if index is None or index >= len(self.callers):
-            self.notify(
-                "No caller matches: check the spelling or register the caller.", severity="warning"
+            if self.caller is not None and not self.callers:
+                self.query_one("#title", Input).focus()  # the caller chosen before stays
+                return
+            self._show_error(
+                "#caller-error", "No caller matches: check the spelling, or Ctrl+N registers them."
             )
             return
+        self._show_error("#caller-error", "")
         self.load_caller(self.callers[index].id)
         self.query_one("#title", Input).focus()
 
@@ -253,6 +382,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
     def _caller_loaded(self, caller: CallerView) -> None:
         self._answered()
         self.caller = caller
+        self._changed()
         card = Text()
         card.append(one_line(caller.name) + ("  VIP" if caller.vip else ""), style="bold")
         for value in (caller.department, caller.phone, caller.location):
@@ -271,14 +401,39 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         )
         if open_ones:
             tickets.highlighted = 0
-            tickets.border_title = f"Open tickets ({len(open_ones)}) — Ctrl+T attaches the call"
+            attach = key_text(self.app, "intake-attach")
+            tickets.border_title = f"Open tickets ({len(open_ones)}) — {attach} attaches the call"
         else:
             tickets.border_title = "No open tickets"
+        # The list has gone: the box names the chosen caller.
+        search = self.query_one("#caller-search", Input)
+        with search.prevent(Input.Changed):
+            search.value = caller.name
+        self.callers = []
+        self.query_one("#caller-results", OptionList).clear_options()
+
+    def action_new_caller(self) -> None:
+        """Register a caller who is not in the directory (name, department, phone)."""
+        from itsm_tui.dialogs.new_caller import NewCallerDialog
+
+        # What was typed is likely the name, unless it is a number, or the box already
+        # names a caller chosen before.
+        typed = self.query_one("#caller-search", Input).value.strip()
+        name = "" if self.caller is not None or any(ch.isdigit() for ch in typed) else typed
+
+        def registered(caller: CallerView | None) -> None:
+            if caller is not None:
+                self._show_error("#caller-error", "")
+                self.load_caller(caller.id)
+                self.query_one("#title", Input).focus()
+
+        self.app.push_screen(NewCallerDialog(self.site, self.actor, name), registered)
 
     # --- CI lookup ----------------------------------------------------------------------
 
     @on(Input.Changed, "#ci-search")
     def _ci_typed(self, event: Input.Changed) -> None:
+        self.ci = None
         self.find_cis(event.value)
 
     @background("search the CIs", retry="type on to retry", group="ci-search")
@@ -300,34 +455,275 @@ class IntakeScreen(ReportsFailures, Screen[None]):
     def _pick_ci(self) -> None:
         index = self.query_one("#ci-results", OptionList).highlighted
         if index is not None and index < len(self.cis):
+            self.ci = self.cis[index]
             ci_input = self.query_one("#ci-search", Input)
             with ci_input.prevent(Input.Changed):
-                ci_input.value = self.cis[index].name
+                ci_input.value = self.ci.name
             self.query_one("#ci-results", OptionList).clear_options()
-        self.query_one("#category", Select).focus()
+            self.cis = []
+            self._changed()
+            self.suggest_category(self.ci.id)
+        self.query_one("#impact", Select).focus()
+
+    @background("find the CI's category", retry="choose the category yourself", group="ci-cat")
+    def suggest_category(self, ci_id: int) -> None:
+        found = category_for_ci(self.site, self.actor, ci_id)
+        if found is not None and not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._category_suggested, found)
+
+    def _category_suggested(self, category: CategoryView) -> None:
+        """Fill the category in from the CI; the agent may change it."""
+        select = self.query_one("#category", Select)
+        if any(code == category.code for _, code in select._options):
+            select.value = category.code
 
     @on(Input.Submitted, "#title")
     def _title_done(self) -> None:
         self.query_one("#ci-search", Input).focus()
 
+    # --- the draft: kept as the agent types, offered back when the form opens -----------
+
+    def form_fields(self) -> dict[str, Any]:
+        """The form as a draft holds it (``workflow.drafts.DRAFT_FIELDS``)."""
+        impact, urgency = self._impact_urgency()
+        return {
+            "caller": self.caller.id if self.caller else None,
+            "caller_search": self.query_one("#caller-search", Input).value,
+            "title": self.query_one("#title", Input).value,
+            "description": self.query_one("#description", TextArea).text,
+            "ci": self._ci_ref(),
+            "category": self._value("#category"),
+            "impact": impact,
+            "urgency": urgency,
+            "channel": self._value("#channel"),
+            "type": self._value("#type"),
+            "group": self._value("#group"),
+            "assign_to_me": self.query_one("#assign-to-me", Checkbox).value,
+        }
+
+    def holds_unsaved_input(self) -> bool:
+        """Anything the agent typed or chose that a blank form would not have (the group's
+        default is the form's, not the agent's)."""
+        f = self.form_fields()
+        return bool(
+            f["caller"] is not None
+            or any(f[k].strip() for k in ("caller_search", "title", "description", "ci"))
+            or f["category"] is not None
+            or (f["impact"], f["urgency"]) != (3, 3)
+            or f["channel"] != Channel.PHONE.value
+            or f["type"] != TicketType.INCIDENT.value
+            or f["assign_to_me"]
+        )
+
+    def unsaved_input_note(self) -> str:
+        return (
+            "The New-call form holds a call you have not logged. It is kept as a draft and "
+            "offered when you next open New call."
+        )
+
+    def _changed(self) -> None:
+        """The form changed: save the draft once the agent pauses."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft_later)
+
+    @on(Input.Changed, "#title")
+    @on(TextArea.Changed, "#description")
+    @on(Select.Changed, "#impact, #urgency, #category, #channel, #type, #group")
+    @on(Checkbox.Changed, "#assign-to-me")
+    def _field_changed(self) -> None:
+        self._changed()
+
+    @on(Input.Changed, "#caller-search, #ci-search")
+    def _lookup_changed(self) -> None:
+        self._changed()
+
+    def _save_draft_later(self) -> None:
+        self._draft_timer = None
+        if not self._draft_known or self._saving:
+            return
+        fields = self.form_fields()
+        if self.holds_unsaved_input():
+            if fields != self._kept:
+                self.keep_draft(fields)
+        elif self._kept is not None:
+            self.keep_draft(None)  # emptied by hand: nothing left to offer back
+
+    @background("keep the call's draft", retry="it is tried again as you type", group="draft")
+    def keep_draft(self, fields: dict[str, Any] | None) -> None:
+        """Save the draft (or drop it, for a form emptied by hand) off the UI thread."""
+        if fields is None:
+            discard_draft(self.site, self.actor)
+        else:
+            save_draft(self.site, self.actor, fields)
+        self.app.call_from_thread(self._draft_kept, fields)
+
+    def _draft_kept(self, fields: dict[str, Any] | None) -> None:
+        self._kept = fields
+
+    async def keep_input(self) -> bool:
+        """Save the draft now, before the form goes (``console.unsaved``)."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        fields = self.form_fields()
+        if fields == self._kept:
+            return True
+        try:
+            await self.keep_draft(fields).wait()
+        except Exception:  # reported in place by ReportsFailures; the form stays
+            return False
+        return True
+
+    async def action_leave(self) -> None:
+        if not self.holds_unsaved_input():
+            self.app.pop_screen()
+            return
+        from itsm_tui.dialogs.form import ConfirmDialog
+
+        async def answered(yes: bool | None) -> None:
+            if yes and await self.keep_input():
+                self.app.pop_screen()
+
+        self.app.push_screen(
+            ConfirmDialog(self.unsaved_input_note(), "Leave the call form?"), answered
+        )
+
+    @background("read your call draft", retry="it is kept; open New call again", group="draft-read")
+    def find_draft(self) -> None:
+        draft = load_draft(self.site, self.actor)
+        self.app.call_from_thread(self._draft_found, draft)
+
+    def _draft_found(self, draft: CallDraftView | None) -> None:
+        if draft is None:
+            self._draft_known = True
+            self._changed()  # what was typed meanwhile is kept too
+            return
+        self._kept = draft.fields
+        self._offer_draft(draft)
+
+    def _offer_draft(self, draft: CallDraftView) -> None:
+        from itsm_tui.dialogs.choice import ChoiceDialog
+
+        zone = self.site.settings.zone
+        f = draft.fields
+        what = (
+            " — ".join(one_line(str(v)) for v in (f.get("caller_search"), f.get("title")) if v)
+            or "(no caller or title yet)"
+        )
+        message = (
+            f"You left a call unsaved at {local(draft.saved_at, zone, '%m-%d %H:%M')}:\n{what}"
+        )
+
+        def answered(answer: str | None) -> None:
+            self._draft_known = True
+            if answer == "discard":
+                self.keep_draft(None)
+            elif self.choices is None:
+                self._pending_draft = f  # restored once the lists are there
+            else:
+                self._restore(f)
+
+        answers = [
+            ("enter,r,escape", "Enter/r: restore it", "restore"),
+            ("d", "d: discard it", "discard"),
+        ]
+        self.app.push_screen(ChoiceDialog(message, answers), answered)
+
+    def _restore(self, f: dict[str, Any]) -> None:
+        ci = str(f.get("ci") or "")
+        self._restored_ci = ci or None
+        for selector, text in (("#caller-search", str(f.get("caller_search") or "")),
+                               ("#title", str(f.get("title") or "")),
+                               ("#ci-search", ci.rpartition(":")[2])):  # fmt: skip
+            box = self.query_one(selector, Input)
+            with box.prevent(Input.Changed):
+                box.value = text
+        self.query_one("#description", TextArea).text = str(f.get("description") or "")
+        for selector, key in (("#impact", "impact"), ("#urgency", "urgency"),
+                              ("#category", "category"), ("#channel", "channel"),
+                              ("#type", "type"), ("#group", "group")):  # fmt: skip
+            select = self.query_one(selector, Select)
+            value = f.get(key)
+            if value is not None and any(v == value for _, v in select._options):
+                select.value = value
+        self.query_one("#assign-to-me", Checkbox).value = bool(f.get("assign_to_me"))
+        if isinstance(f.get("caller"), int):
+            self.load_caller(f["caller"])
+        self.query_one("#title", Input).focus()
+
     # --- saving -------------------------------------------------------------------------
+
+    def _ci_ref(self) -> str:
+        """The chosen CI as ``class:name`` (a name alone may belong to two classes); what
+        was typed, if nothing was picked (the workflow then says what it matches)."""
+        typed = self.query_one("#ci-search", Input).value.strip()
+        if self.ci is not None:
+            return self.ci.key
+        if self._restored_ci and typed == self._restored_ci.rpartition(":")[2]:
+            return self._restored_ci
+        return typed
 
     def _draft(self) -> TicketDraft:
         impact, urgency = self._impact_urgency()
-        category = self.query_one("#category", Select).value
-        ci = self.query_one("#ci-search", Input).value.strip()
+        ci = self._ci_ref()
         return TicketDraft(
             title=self.query_one("#title", Input).value,
-            category=category if isinstance(category, str) else None,
+            description=self.query_one("#description", TextArea).text,
+            type=self._value("#type") or TicketType.INCIDENT.value,
+            category=self._value("#category"),
             impact=impact,
             urgency=urgency,
+            group=self._value("#group"),
             cis=[ci] if ci else [],
         )
 
-    def action_save(self) -> None:
+    def _channel(self) -> str:
+        return str(self._value("#channel") or Channel.PHONE.value)
+
+    def _check_before_save(self) -> bool:
+        """What the form itself can tell: a call needs its caller (unless a monitor raised
+        it) and a group to go to. The rest is the workflow's to refuse, in its words."""
+        ok = True
+        if self.caller is None and self._channel() != Channel.MONITORING.value:
+            self._show_error("#caller-error", NO_CALLER)
+            self.query_one("#caller-search").focus()
+            ok = False
+        if self._value("#group") is None:
+            none_yet = self.choices is not None and not self.choices.groups
+            self._show_error(
+                "#group-error",
+                "The site has no assignment group yet: a supervisor adds one (itsm group add)."
+                if none_yet
+                else "Choose the group the call goes to.",
+            )
+            if ok:
+                self.query_one("#group").focus()
+            ok = False
+        return ok
+
+    async def _before_logging(self) -> None:
+        """No draft save may land after the call: stop the pending one, wait for one under
+        way (milliseconds), and write none until the call is logged or refused."""
+        self._saving = True
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        for worker in list(self.workers):
+            if worker.node is self and worker.group == "draft" and worker.is_running:
+                with suppress(Exception):  # reported in place already; the call goes on
+                    await worker.wait()
+
+    async def action_save(self) -> None:
+        if not self._check_before_save():
+            return
+        await self._before_logging()
+        self._show_error("#caller-error", "")
+        self._show_error("#group-error", "")
         caller = f"#{self.caller.id}" if self.caller else None
         draft = self._draft()
-        self.save(caller, None, draft, draft.title[:SUMMARY_MAX])
+        assign = self.query_one("#assign-to-me", Checkbox).value
+        self.save(caller, None, draft, draft.title[:SUMMARY_MAX], assign)
 
     def action_attach(self) -> None:
         tickets = self.query_one("#caller-tickets", OptionList)
@@ -335,46 +731,105 @@ class IntakeScreen(ReportsFailures, Screen[None]):
             self.notify("Choose a caller with an open ticket first.", severity="warning")
             return
         number = tickets.get_option_at_index(tickets.highlighted).id
-        title = self.query_one("#title", Input).value
-        self.save(f"#{self.caller.id}", number, None, title[:SUMMARY_MAX] or "repeat call")
+        if number is not None:
+            self.read_for_attach(number)
+
+    @background("read the ticket to attach to", retry="F4 retries", group="attach")
+    def read_for_attach(self, number: str) -> None:
+        view = show_ticket(self.site, self.actor, number).ticket
+        self.app.call_from_thread(self._confirm_attach, view)
+
+    def _confirm_attach(self, ticket: TicketView) -> None:
+        from itsm_tui.dialogs.form import ConfirmDialog
+
+        holder = ticket.assignee_name or "nobody yet"
+        group = ticket.group_name or ticket.group or "-"
+        message = (
+            f"{ticket.number} · {status_label(ticket.status)} · P{ticket.priority}\n"
+            f"{one_line(ticket.title)}\n"
+            f"held by {one_line(holder)} ({one_line(group)})"
+        )
+        caller = self.caller
+
+        async def answered(yes: bool | None) -> None:
+            if yes and caller is not None:
+                await self._before_logging()
+                title = self.query_one("#title", Input).value
+                summary = title[:SUMMARY_MAX] or "repeat call"
+                self.save(f"#{caller.id}", ticket.number, None, summary, False)
+
+        self.app.push_screen(ConfirmDialog(message, "Attach this call to this ticket?"), answered)
 
     @background("log the call", retry="the form is kept, Ctrl+S retries", group="intake-save")
     def save(
-        self, caller: str | None, ticket: str | None, draft: TicketDraft | None, summary: str
+        self,
+        caller: str | None,
+        ticket: str | None,
+        draft: TicketDraft | None,
+        summary: str,
+        assign_to_me: bool,
     ) -> None:
-        view = log_contact(
+        view = log_call(
             self.site,
             self.actor,
-            channel=Channel.PHONE,
+            channel=self._channel(),
             caller=caller,
             summary=summary,
             ticket=ticket,
             new_ticket=draft,
+            assign_to_me=assign_to_me,
         )
         self.app.call_from_thread(self._saved, view)
 
     def _saved(self, view: ContactView) -> None:
         self.failure_shown = False
+        self._saving = False
         self.last_saved = view.ticket
         verb = "opened" if view.new_ticket else "attached to"
         message = f"Call logged, {verb} {view.ticket}" if view.ticket else "Call logged"
-        self.query_one("#intake-status", Static).update(f"{message}. Ctrl+O opens it.")
         self.notify(message, timeout=4, markup=False)
         self.app.post_message(TicketChanged(view.ticket or ""))
-        self.action_clear()
+        self._clear_form()
+        self._kept = None  # the draft went with the call (``log_call``)
+        self.query_one("#intake-status", Static).update(f"{message}. Ctrl+O opens it.")
 
     def action_clear(self) -> None:
+        self._clear_form()
+        if self._kept is not None and self._draft_known:
+            self.keep_draft(None)
+
+    def _clear_form(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
         for selector in ("#caller-search", "#title", "#ci-search"):
-            self.query_one(selector, Input).value = ""
+            box = self.query_one(selector, Input)
+            with box.prevent(Input.Changed):
+                box.value = ""
+        self.query_one("#description", TextArea).text = ""
         for selector in ("#caller-results", "#ci-results", "#caller-tickets"):
             self.query_one(selector, OptionList).clear_options()
         self.query_one("#category", Select).clear()
         self.query_one("#impact", Select).value = 3
         self.query_one("#urgency", Select).value = 3
-        self.caller, self.callers, self.cis = None, [], []
+        self.query_one("#channel", Select).value = Channel.PHONE.value
+        self.query_one("#type", Select).value = TicketType.INCIDENT.value
+        self.query_one("#assign-to-me", Checkbox).value = False
+        if self.choices is not None and self.choices.default_group is not None:
+            self.query_one("#group", Select).value = self.choices.default_group
+        self.caller, self.callers, self.cis, self.ci = None, [], [], None
+        self._restored_ci = None
         self.query_one("#caller-card", Static).update("No caller chosen.")
+        self.query_one("#caller-tickets", OptionList).border_title = "Open tickets"
+        self._show_error("#caller-error", "")
+        self._show_error("#group-error", "")
+        self.query_one("#intake-status", Static).update("")
         self.query_one("#caller-search").focus()
 
     def action_open_last(self) -> None:
         if self.last_saved:
             self.app.post_message(OpenTicket(self.last_saved))
+
+
+def _category_label(category: CategoryView) -> str:
+    return f"{category.parent}/{category.name}" if category.parent else category.name

@@ -44,6 +44,22 @@ def log_contact(
     Opening a ticket here also needs the right to create tickets; the new ticket's caller
     defaults to the contact's.
     """
+    return record_contact(
+        tx, channel=channel, caller=caller, summary=summary, ticket=ticket, new_ticket=new_ticket
+    )
+
+
+def record_contact(
+    tx: Tx,
+    *,
+    channel: str,
+    caller: str | None,
+    summary: str,
+    ticket: str | None,
+    new_ticket: TicketDraft | None,
+) -> ContactView:
+    """The body of :func:`log_contact`, for operations that log a contact as one of their
+    steps (the call form's save, which also clears the agent's draft)."""
     try:
         kind = Channel(channel)
     except ValueError:

@@ -129,9 +129,13 @@ def load_actor(session: Session, actor: Actor) -> Actor:
 
 
 def mutation(
-    action: Action,
+    action: Action, *, journaled: bool = True
 ) -> Callable[[Callable[Concatenate[Tx, P], R]], Callable[Concatenate[Site, Actor, P], R]]:
-    """Make ``fn(tx, …)`` a guarded, journaled, single-transaction operation."""
+    """Make ``fn(tx, …)`` a guarded, journaled, single-transaction operation.
+
+    ``journaled=False`` is for writes that are not business records (an operator's own draft
+    of a form): still role-checked and one transaction, but no audit entry is demanded.
+    """
 
     def decorate(fn: Callable[Concatenate[Tx, P], R]) -> Callable[Concatenate[Site, Actor, P], R]:
         @functools.wraps(fn)
@@ -142,7 +146,7 @@ def mutation(
                     permissions.require(current.login, current.roles, action)
                     tx = Tx(site, session, current, site.clock.now())
                     result = fn(tx, *args, **kwargs)
-                    if not tx.journaled:
+                    if journaled and not tx.journaled:
                         raise AssertionError(f"{fn.__name__} changed data without a journal entry")
                     session.commit()
                     return result

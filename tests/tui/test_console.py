@@ -219,7 +219,10 @@ async def test_intake_attaches_a_repeat_call(console: Console) -> None:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("ctrl+t")
+        await pilot.press("f4")  # asks, showing the ticket (test_call_form has the rest)
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
         await settle(pilot)
         assert "attached to INC000010" in text_of(app, "#intake-status")
     contacts = t.show_ticket(console.site, console.desk.agent1, "INC000010").contacts

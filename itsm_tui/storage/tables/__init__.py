@@ -17,6 +17,7 @@ import gc
 
 from itsm_tui.storage.tables.catalog import Category, Location
 from itsm_tui.storage.tables.cmdb import CIDocument, CIRelation, ConfigurationItem, TicketCI
+from itsm_tui.storage.tables.drafts import CallDraft
 from itsm_tui.storage.tables.journal import JournalEntry
 from itsm_tui.storage.tables.people import AssignmentGroup, Caller, GroupMember, Staff, StaffRole
 from itsm_tui.storage.tables.settings import SiteSetting
@@ -29,6 +30,7 @@ __all__ = [
     "AssignmentGroup",
     "CIDocument",
     "CIRelation",
+    "CallDraft",
     "Caller",
     "Category",
     "ConfigurationItem",

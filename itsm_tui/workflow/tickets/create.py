@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from itsm_tui.common.domain import IMPACT_LEVELS, URGENCY_LEVELS, TicketStatus, TicketType
 from itsm_tui.common.errors import Invalid
@@ -51,14 +51,31 @@ def parse_type(value: str) -> TicketType:
         ) from None
 
 
-def default_group(tx: Tx) -> AssignmentGroup:
-    """The creator's own lowest-tier group: a hotline agent's tickets land in the hotline."""
-    group = tx.session.exec(
+def first_group(session: Session, staff_id: int | None) -> AssignmentGroup | None:
+    """The group a ticket someone opens lands in when they name none: their own lowest-tier
+    group (a hotline agent's tickets land in the hotline); for someone in no group, the
+    lowest-tier group they supervise (a supervisor logs a call for their team). None: they
+    must name one (as the system, which belongs to no group, must)."""
+    if staff_id is None:
+        return None
+    own = session.exec(
         select(AssignmentGroup)
         .join(GroupMember, col(GroupMember.group_id) == AssignmentGroup.id)
-        .where(GroupMember.staff_id == tx.actor.id, AssignmentGroup.active)
+        .where(GroupMember.staff_id == staff_id, AssignmentGroup.active)
         .order_by(col(AssignmentGroup.tier), col(AssignmentGroup.id))
     ).first()
+    if own is not None:
+        return own
+    return session.exec(
+        select(AssignmentGroup)
+        .where(AssignmentGroup.supervisor_id == staff_id, AssignmentGroup.active)
+        .order_by(col(AssignmentGroup.tier), col(AssignmentGroup.id))
+    ).first()
+
+
+def default_group(tx: Tx) -> AssignmentGroup:
+    """:func:`first_group` of the creator, or a refusal asking for a group."""
+    group = first_group(tx.session, tx.actor.id)
     if group is None:
         raise Invalid("You belong to no assignment group: name one for the ticket.", field="group")
     return group

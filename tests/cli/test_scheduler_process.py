@@ -50,7 +50,7 @@ def test_scheduler_registers_its_jobs_and_stops_on_sigterm(
 def test_demo_breaches_reach_the_supervisors_inbox_through_the_running_scheduler(
     engine: Engine, db_url: str, site: Site
 ) -> None:
-    """The issue's end-to-end path: a demo site whose breached tickets had raised no alert
+    """End to end: a demo site whose breached tickets had raised no alert
     (the loader marked every past threshold handled). Now the real scheduler process, as it
     starts, raises them, and ``itsm alerts list --json`` shows them to the group supervisors."""
     import json
@@ -105,3 +105,30 @@ def test_demo_breaches_reach_the_supervisors_inbox_through_the_running_scheduler
     breaches = [r for r in rows if str(r["kind"]).endswith(":100")]
     assert {r["target"] for r in breaches} >= {"group_supervisor", "manager"}
     assert len({r["ticket"] for r in breaches}) >= breached
+    # Then the dashboard: a group supervisor the running scheduler alerted opens the console
+    # on the same database and sees the breach in the inbox and its count in the title.
+    import asyncio
+
+    from itsm_tui.console.app import ItsmApp
+    from itsm_tui.storage.engine import read_session
+    from itsm_tui.widgets.alert_inbox import AlertInbox
+    from itsm_tui.workflow.lookup import find_staff
+
+    supervisor = next(str(r["staff"]) for r in breaches if r["target"] == "group_supervisor")
+    with read_session(engine) as session:
+        staff = find_staff(session, supervisor)
+        who = Actor(staff.id, staff.login, staff.display_name, staff.tier, frozenset())
+
+    async def dashboard_inbox() -> tuple[str, str]:
+        app = ItsmApp(site, who)
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(60):  # the dashboard reads in a worker
+                await pilot.pause(0.05)
+                inbox = app.screen.query_one(AlertInbox)
+                if "Alerts (" in str(inbox.border_title):
+                    break
+            return str(inbox.border_title), str(inbox.render())
+
+    title, shown = asyncio.run(dashboard_inbox())
+    assert title.startswith("Alerts (") and "Alerts (0)" not in title
+    assert "resolution time breached" in shown and "No alerts" not in shown

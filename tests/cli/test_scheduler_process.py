@@ -52,7 +52,8 @@ def test_demo_breaches_reach_the_supervisors_inbox_through_the_running_scheduler
 ) -> None:
     """End to end: a demo site whose breached tickets had raised no alert
     (the loader marked every past threshold handled). Now the real scheduler process, as it
-    starts, raises them, and ``itsm alerts list --json`` shows them to the group supervisors."""
+    starts, raises them, ``itsm alerts list --json`` shows them to the group supervisors, and
+    a supervisor opening the console sees them on the dashboard."""
     import json
     from datetime import UTC, datetime
 

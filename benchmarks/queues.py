@@ -216,10 +216,10 @@ def plan_of(site: Site, statement: str, params: Any) -> tuple[str, bool]:
     return text_ or "(no query)", sorts
 
 
-def page_statement(seen: list[tuple[str, Any]]) -> tuple[str, Any] | None:
-    """The statement that read the page: the one that selects the rows' numbers."""
-    pages = [(s, p) for s, p in seen if "ticket.number" in s and "LIMIT" in s.upper()]
-    return max(pages, key=lambda sp: len(sp[0])) if pages else None
+def page_statements(seen: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """The statements that picked the page: those with a LIMIT (the rows of the ids they pick
+    are then read by key, or joined by key in older code)."""
+    return [(s, p) for s, p in seen if "LIMIT" in s.upper() and "FROM ticket" in s]
 
 
 def conditions(read: Read, case: Case) -> list[Any]:
@@ -268,8 +268,9 @@ def measure(site: Site, reader: Actor, case: Case, reps: int) -> Result:
 
     with caught(site) as seen:
         page(deep)()
-    statement = page_statement(seen)
-    plan, sorts = plan_of(site, *statement) if statement else ("(no query)", False)
+    plans = [plan_of(site, *statement) for statement in page_statements(seen)]
+    plan = " + ".join(p for p, _ in plans) or "(no query)"
+    sorts = any(s for _, s in plans)
     first = timings(page(None), reps)
     deeps = timings(page(deep), reps) if deep is not None else None
     return Result(

@@ -4,7 +4,8 @@ priority" sorted ~970,000 rows in a temporary B-tree: 308 ms).
 
 For each queue × sort × status filter × priority filter (and a search), first page and a page
 after a row, this reads the plan of the statement ``list_tickets`` runs
-(``workflow.tickets.queries.page_filter`` → ``storage.ticket_queries.page_statement``):
+(``workflow.tickets.queries.page_filter`` → ``storage.ticket_queries.page_ids``; the rows
+of the ids it picks are then read by primary key):
 
 - SQLite: no "USE TEMP B-TREE FOR ORDER BY" (nor its "RIGHT PART"), and every range over
   ``ticket`` reads the index meant for that queue and order. SQLite keeps no statistics here
@@ -157,7 +158,7 @@ def test_every_page_reads_its_order_from_an_index(site: Site, demo: dict[str, Ac
                     dialect=dialect,
                 )
                 for ids in parts:  # each part of the page, as list_tickets reads them in turn
-                    lines = q.plan(read.session, q.page_statement(ids))
+                    lines = q.plan(read.session, ids)
                     used, sorts = _scans(lines, dialect)
                     case = f"{queue} as {who}, {sort}, {status}, P{priority}, {text!r}, {after}"
                     shown = f"{case} reads {used}, not {want}:\n" + "\n".join(lines)
@@ -183,6 +184,6 @@ def test_risk_queues_never_scan_the_table(site: Site, demo: dict[str, Actor], qu
             (ids,) = q.page_ids(
                 page.where, each=page.each, after=None, limit=50, sort=sort, dialect=dialect
             )
-            lines = q.plan(session, q.page_statement(ids))
+            lines = q.plan(session, ids)
             used, _ = _scans(lines, dialect)
             assert used and not used & {"pk", "seq scan"}, "\n".join(lines)

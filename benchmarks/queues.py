@@ -326,6 +326,9 @@ def run(site: Site, quick: bool, reps: int, only: str | None, out: Path | None) 
         result = measure(site, who[case.who], case, reps)
         results.append(result)
         show(result)
+    if not results:
+        print("no combination matches --only")
+        return
     over = [r for r in results if max(r.first_p99, r.deep_p99 or 0) > TARGET_MS]
     sorting = [r for r in results if r.sorts]
     worst = max(results, key=lambda r: max(r.first_p99, r.deep_p99 or 0))
@@ -355,6 +358,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--fresh", action="store_true", help="rebuild the cached site")
     parser.add_argument("--file", type=Path, help="the SQLite file (default: the cached one)")
+    parser.add_argument("--schema", help="the PostgreSQL schema (default: bench_queues_<tickets>)")
     args = parser.parse_args()
 
     if args.quick:
@@ -365,7 +369,7 @@ def main() -> None:
         return
     if args.db:
         tickets = args.tickets or 200_000
-        schema = f"bench_queues_{tickets}"
+        schema = args.schema or f"bench_queues_{tickets}"
         admin = create_engine(args.db)
         with admin.begin() as conn:
             if args.fresh:

@@ -43,10 +43,11 @@ from sqlmodel import Session, col, func, select
 
 from benchmarks.scratch import scratch_database
 from itsm_tui.common.domain import PRIORITY_LEVELS, Role, TicketStatus
+from itsm_tui.storage import migrate
 from itsm_tui.storage import ticket_queries as q
 from itsm_tui.storage.engine import make_engine, read_session
 from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Staff, StaffRole, Ticket
-from itsm_tui.workflow.admin import ensure_schema, initialise
+from itsm_tui.workflow.admin import initialise
 from itsm_tui.workflow.context import Read, load_actor
 from itsm_tui.workflow.demo import load_demo
 from itsm_tui.workflow.site import Actor, Site
@@ -107,7 +108,7 @@ def build(url: str, tickets: int) -> tuple[Site, float | None]:
     if have >= tickets:
         print(f"reusing {url} ({have:,} tickets)")
         start = time.perf_counter()
-        ensure_schema(site)  # a database kept from an older run may need the newest indexes
+        migrate.upgrade(site.engine)  # a site kept from an older run may lack the newest indexes
         print(f"  schema up to date in {time.perf_counter() - start:.1f} s")
         return site, None
     print(f"loading {tickets:,} demo tickets into {url} …", flush=True)

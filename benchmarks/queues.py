@@ -204,8 +204,7 @@ def plan_of(site: Site, statement: str, params: Any) -> tuple[str, bool]:
                 if m := re.search(
                     r"(Index Only Scan|Index Scan)(?: Backward)? using (\w+) on ticket\b", line
                 ):
-                    if m.group(2) != "pk_ticket":
-                        steps[m.group(2)] += 1
+                    steps["pk walk" if m.group(2) == "pk_ticket" else m.group(2)] += 1
                 elif m := re.search(r"Bitmap Index Scan on (\w+)", line):
                     steps[f"bitmap {m.group(1)}"] += 1
                 elif "Seq Scan on ticket " in line:
@@ -339,7 +338,8 @@ def run(site: Site, quick: bool, reps: int, only: str | None, out: Path | None) 
         f"worst p99 {max(worst.first_p99, worst.deep_p99 or 0):.1f} ms: {worst.case.label()}"
     )
     prio = [r.first_p50 for r in results if r.case.sort == "priority"]
-    print(f"priority-sorted first pages: median of p50s {statistics.median(prio):.2f} ms")
+    if prio:
+        print(f"priority-sorted first pages: median of p50s {statistics.median(prio):.2f} ms")
     if out:
         out.write_text(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=1))
         print(f"results in {out}")

@@ -21,7 +21,7 @@ from itsm_tui.cli.output import (
 from itsm_tui.cli.state import state
 from itsm_tui.common.domain import status_label
 from itsm_tui.workflow import tickets as flow  # each operation loads when first called
-from itsm_tui.workflow.tickets.pages import Queue
+from itsm_tui.workflow.tickets.pages import Queue, Sort
 from itsm_tui.workflow.tickets.states import PENDING_REASONS, RESOLUTION_CODES
 
 if TYPE_CHECKING:
@@ -145,14 +145,30 @@ def list_(
     queue: Annotated[Queue, typer.Option(help="Which queue.")] = Queue.OPEN,
     status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
     priority: Annotated[int | None, typer.Option(min=1, max=5, help="Only this priority.")] = None,
+    sort: Annotated[
+        Sort,
+        typer.Option(help="Order: newest, oldest, or priority (most urgent first, then newest)."),
+    ] = Sort.NEWEST,
+    search: Annotated[
+        str | None, typer.Option(help="Only tickets whose number or title contains this.")
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=500, help="Rows per page.")] = 50,
     after: AfterOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List a queue, newest first, one page at a time (keyset paging)."""
+    """List a queue one page at a time (keyset paging), with the console's orders and filters;
+    the next page: the same options and --after the id the page ends with."""
     st = state(ctx)
     page = flow.list_tickets(
-        st.site, st.actor(), queue, status=status, priority=priority, after=after, limit=limit
+        st.site,
+        st.actor(),
+        queue,
+        status=status,
+        priority=priority,
+        sort=sort.value,
+        text=search,
+        after=after,
+        limit=limit,
     )
     if as_json:
         print_list((_row(r, page.sla.get(r.id)) for r in page.rows), page.next_after)

@@ -19,8 +19,8 @@ from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.widgets.ticket_table import TicketTable
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.tickets import Queue, TicketPage, list_tickets
+from itsm_tui.workflow.tickets.pages import SORTS
 
-SORTS = ("newest", "oldest", "priority")
 #: What ``f`` cycles through: every status, then all of them again (None).
 STATUSES: tuple[TicketStatus | None, ...] = (None, *TicketStatus)
 PRIORITIES = (None, 1, 2, 3, 4, 5)

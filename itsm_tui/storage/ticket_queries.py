@@ -1,17 +1,19 @@
 """Read queries over tickets: keyset-paged queues, history, notes. Index-backed, bounded.
 
-Every page is ``WHERE <queue> AND id < :after ORDER BY id DESC LIMIT :n`` so a page deep in a
-million-row queue costs what the first page costs (OFFSET would read and drop every row
-before it). The queue filters match the indexes declared on ``Ticket``.
+Every page is ``WHERE <queue> AND id < :after ORDER BY id DESC LIMIT :n`` (or its priority
+order) so a page deep in a million-row queue costs what the first page costs (OFFSET would
+read and drop every row before it), and every page is read from an index already in its order
+(see :func:`page_ids`). The queue filters match the indexes declared on ``Ticket``.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import ColumnElement, and_, case, func, or_, true
+from sqlalchemy import ColumnElement, and_, case, func, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -45,17 +47,94 @@ def _reversed(sort: str) -> tuple[tuple[str, bool], ...]:
     return tuple((name, not asc) for name, asc in SORTS[sort])
 
 
-def _keyset(order: tuple[tuple[str, bool], ...], cursor_id: int) -> ColumnElement[bool]:
-    """Rows strictly after the row ``cursor_id`` in ``order``: ``id < :c`` for newest first,
-    ``priority > p OR (priority = p AND id < :c)`` for priority — both index range scans."""
-    if len(order) == 1:
-        return col(Ticket.id) > cursor_id if order[0][1] else col(Ticket.id) < cursor_id
-    (name, asc), (_, id_asc) = order
-    column = getattr(Ticket, name)
-    value = select(column).where(col(Ticket.id) == cursor_id).scalar_subquery()
-    beyond = column > value if asc else column < value
+#: A row's place in a sort: its values of the sort's columns, ``id`` last.
+Cursor = tuple[Any, ...]
+Order = tuple[tuple[str, bool], ...]
+
+
+def _keyset(order: Order, cursor: Cursor | None) -> list[tuple[list[Any], Order]]:
+    """The rows after ``cursor`` in ``order`` as parts read in turn, each an index range with
+    the order it is read in: ``id < :c`` for newest first; for priority, first
+    ``priority = :p AND id < :c`` (by id alone) and then ``priority > :p``. One ``OR`` would
+    read every row of priority p before the cursor; one ``UNION`` of both PostgreSQL would
+    sort, as it drops a column held equal from the order its range comes in."""
+    if cursor is None:
+        return [([], order)]
+    *keys, cursor_id = cursor
+    (_, id_asc) = order[-1]
     tie = col(Ticket.id) > cursor_id if id_asc else col(Ticket.id) < cursor_id
-    return or_(beyond, and_(column == value, tie))
+    if not keys:
+        return [([tie], order)]
+    ((name, asc),) = order[:-1]
+    column = getattr(Ticket, name)
+    (value,) = keys
+    return [
+        ([column == value, tie], order[-1:]),
+        ([column > value if asc else column < value], order),
+    ]
+
+
+def cursor_of(session: Session, sort: str, after: int) -> Cursor | None:
+    """The row ``after``'s place in ``sort`` (None: there is no such ticket)."""
+    names = [n for n, _ in SORTS[sort][:-1]]
+    if not names:
+        return (after,)
+    row = session.execute(
+        sa.select(*(getattr(Ticket, n) for n in names)).where(col(Ticket.id) == after)
+    ).first()
+    return None if row is None else (*row, after)
+
+
+def page_ids(
+    where: Sequence[ColumnElement[bool]],
+    *,
+    each: Sequence[Sequence[ColumnElement[bool]]] = ((),),
+    after: Cursor | None,
+    limit: int,
+    sort: str = "newest",
+    backwards: bool = False,
+    dialect: str = "sqlite",
+) -> list[Any]:
+    """The statements that pick a page, to run in turn until ``limit`` rows are read: ids
+    (the first column) and sort keys of the rows matching ``where`` and one of ``each``, in
+    ``sort`` order, after the row at ``after`` (:func:`cursor_of`). One statement, but for a
+    priority page after a cursor: the cursor's priority, then those beyond (:func:`_keyset`).
+
+    Each alternative of ``each`` (one per status of an open queue, per group of "my groups")
+    is one arm of a ``UNION ALL``; every arm is an index range already in the page's order,
+    so the database merges them (SQLite: MERGE (UNION ALL); PostgreSQL: Merge Append) and
+    stops after ``limit`` rows — it never sorts the matching tickets, so a page costs the
+    same whether 50 or a million match. One arm is a plain ``SELECT``. ``dialect``: the
+    database's name, as the two merge in order from different SQL.
+    """
+    order = _reversed(sort) if backwards else SORTS[sort]
+    keys = [col(Ticket.id), *(getattr(Ticket, n) for n, _ in order[:-1])]  # the id first
+    return [
+        _merged([and_(true(), *where, *alt, *part) for alt in each], keys, by, limit, dialect)
+        for part, by in _keyset(order, after)
+    ]
+
+
+def _merged(arms: list[Any], keys: list[Any], order: Order, limit: int, dialect: str) -> Any:
+    """The first ``limit`` rows (``keys``) matching one of ``arms``, in ``order``."""
+
+    def by(columns: Any) -> list[Any]:
+        return [columns[n].asc() if a else columns[n].desc() for n, a in order]
+
+    table = {n: getattr(Ticket, n) for n, _ in order}
+    selects = [sa.select(*keys).where(arm) for arm in arms]
+    if len(selects) == 1:
+        return selects[0].order_by(*by(table)).limit(limit)
+    if dialect == "postgresql":
+        # (arm ORDER BY … LIMIT n) UNION ALL … ORDER BY … LIMIT n: PostgreSQL merges ordered
+        # arms (Merge Append) only when each asks for the order itself; a bare UNION ALL is
+        # appended and sorted whole.
+        union = sa.union_all(*(s.order_by(*by(table)).limit(limit) for s in selects))
+        return union.order_by(*by(union.selected_columns)).limit(limit)
+    # SQLite takes no ORDER BY inside a compound's arms, and needs none: it adds the order to
+    # each arm of SELECT … FROM (arm UNION ALL arm) ORDER BY … LIMIT n and merges them.
+    merged = sa.union_all(*selects).subquery("arms")
+    return sa.select(*merged.c).order_by(*by(merged.c)).limit(limit)
 
 
 def queue_page(
@@ -66,22 +145,51 @@ def queue_page(
     limit: int,
     sort: str = "newest",
     backwards: bool = False,
+    each: Sequence[Sequence[ColumnElement[bool]]] = ((),),
 ) -> list[TicketRow]:
-    """One page of tickets matching ``where`` in ``sort`` order, after the row ``after``.
+    """One page of tickets matching ``where`` (and one of ``each``: see :func:`page_ids`) in
+    ``sort`` order, after the row ``after``.
 
     ``backwards`` reads the page *before* ``after`` (or, without ``after``, the last page) and
     returns it in ``sort`` order too: a table scrolling up or jumping to the end pages by key.
     """
+    if not each:
+        return []
+    cursor = None if after is None else cursor_of(session, sort, after)
+    if after is not None and cursor is None:
+        return []  # paging on from a ticket that does not exist: nothing follows it
+    # Core execution: plain rows, without the ORM's per-statement work (it adds nothing
+    # to a tuple of columns).
+    conn = session.connection()
+    ids: list[int] = []
+    for part in page_ids(
+        where,
+        each=each,
+        after=cursor,
+        limit=limit,
+        sort=sort,
+        backwards=backwards,
+        dialect=conn.dialect.name,
+    ):
+        if len(ids) < limit:
+            ids += conn.execute(part.limit(limit - len(ids))).scalars().all()
+    if not ids:
+        return []
+    rows = conn.execute(_rows_by_id(), {"ids": ids}).all()
+    # The page's own order, put back on its ≤ limit rows here rather than by an ORDER BY
+    # (the database would sort them in a temporary B-tree: cheap, but it hides in the plan
+    # the one sort that matters, the one the page's ids must never need).
+    return sorted((TicketRow(*row) for row in rows), key=_sort_key(sort))
+
+
+@functools.cache
+def _rows_by_id() -> Any:
+    """A page's rows by their ids, with names and the first CI joined for those rows alone
+    (joined before the LIMIT, SQLite joined every open ticket, then sorted). Built once:
+    building this 20-column join took a queue page about as long as running it; its SQL is
+    compiled once too (SQLAlchemy's statement cache), the ids an expanding parameter."""
     assignee = aliased(Staff)
-    order = _reversed(sort) if backwards else SORTS[sort]
-    conditions = [*where]
-    if after is not None:
-        conditions.append(_keyset(order, after))
-    by = [getattr(Ticket, n).asc() if a else getattr(Ticket, n).desc() for n, a in order]
-    # Pick the page's ids first (an index-only walk), then join names and the first CI for
-    # those rows alone: joined before the LIMIT, SQLite joined every open ticket, then sorted.
-    page = select(Ticket.id).where(and_(true(), *conditions)).order_by(*by).limit(limit).subquery()
-    stmt = (
+    return (
         sa.select(
             col(Ticket.id),
             col(Ticket.number),
@@ -104,15 +212,31 @@ def queue_page(
             _first_ci(),
             col(assignee.login),
         )
-        .select_from(page)
-        .join(Ticket, col(Ticket.id) == page.c.id)
+        .select_from(Ticket)
         .join(Caller, col(Caller.id) == Ticket.caller_id, isouter=True)
         .join(AssignmentGroup, col(AssignmentGroup.id) == Ticket.group_id, isouter=True)
         .join(assignee, col(assignee.id) == Ticket.assignee_id, isouter=True)
-        .order_by(*by)
+        .where(col(Ticket.id).in_(sa.bindparam("ids", expanding=True)))
     )
-    rows = [TicketRow(*row) for row in session.execute(stmt).all()]
-    return rows[::-1] if backwards else rows
+
+
+def plan(session: Session, stmt: Any) -> list[str]:
+    """How the database would run ``stmt``: SQLite's EXPLAIN QUERY PLAN details, or
+    PostgreSQL's EXPLAIN lines (the queue tests and ``benchmarks/queues.py`` read these)."""
+    conn = session.connection()
+    compiled = stmt.compile(dialect=conn.dialect)
+    if conn.dialect.name == "sqlite":
+        params = tuple(compiled.params[name] for name in compiled.positiontup or ())
+        rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", params).all()
+        return [str(row[-1]) for row in rows]
+    rows = conn.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params).all()
+    return [str(row[0]) for row in rows]
+
+
+def _sort_key(sort: str) -> Any:
+    if sort == "priority":
+        return lambda r: (r.priority, -r.id)
+    return (lambda r: r.id) if SORTS[sort][0][1] else (lambda r: -r.id)
 
 
 def _first_ci() -> Any:

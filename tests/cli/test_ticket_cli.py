@@ -108,6 +108,49 @@ def test_list_pages_with_after(as_: Callable[[str], Run]) -> None:
     assert [r["number"] for r in second["items"]] == ["INC000003", "INC000002"]
 
 
+def test_list_sorts_and_filters_like_the_console(as_: Callable[[str], Run]) -> None:
+    """``--sort`` and ``--search`` read a queue as the console's ``s`` and ``/`` do, page by
+    page with ``--after``, and the JSON rows keep their shape."""
+    agent1 = as_("agent1")
+    # impact × urgency → priority: (1, 1) P1, (2, 2) P3, (3, 3) P5.
+    for title, level in [("打印机甲", "3"), ("网络乙", "1"), ("打印机丙", "2"), ("网络丁", "1")]:
+        _json(
+            agent1(
+                "ticket",
+                "create",
+                "--title",
+                title,
+                "--impact",
+                level,
+                "--urgency",
+                level,
+                "--json",
+            )
+        )
+
+    def numbers(*options: str) -> list[str]:
+        page = _json(agent1("ticket", "list", "--queue", "group", *options, "--json"))
+        return [r["number"] for r in page["items"]]
+
+    assert numbers() == ["INC000004", "INC000003", "INC000002", "INC000001"]
+    assert numbers("--sort", "oldest") == ["INC000001", "INC000002", "INC000003", "INC000004"]
+    # Most urgent first, newest first within a priority; paged by key in that order.
+    by_priority = ["INC000004", "INC000002", "INC000003", "INC000001"]
+    assert numbers("--sort", "priority") == by_priority
+    first = _json(
+        agent1("ticket", "list", "--queue", "group", "--sort", "priority", "--limit", "3", "--json")
+    )
+    rest = numbers("--sort", "priority", "--limit", "3", "--after", str(first["next"]))
+    assert [r["number"] for r in first["items"]] + rest == by_priority
+    assert numbers("--sort", "priority", "--search", "打印机") == ["INC000003", "INC000001"]
+    assert numbers("--sort", "oldest", "--priority", "1") == ["INC000002", "INC000004"]
+    assert numbers("--status", "closed") == []  # the group queue holds open work only
+    row = first["items"][0]
+    assert {"number", "priority", "status", "assignee", "assignee_name", "sla"} <= set(row)
+    wrong = agent1("ticket", "list", "--sort", "due-soon")
+    assert wrong.exit_code == 2 and "newest" in wrong.output
+
+
 def test_refusals_exit_1_with_the_reason(as_: Callable[[str], Run]) -> None:
     agent1 = as_("agent1")
     _json(agent1("ticket", "create", "--title", "x", "--json"))

@@ -1,8 +1,9 @@
 """Tickets (incidents and service requests), their notes, contacts and number series."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Index, Text
+from sqlalchemy import Index, Text, text
 from sqlmodel import Field
 
 from itsm_tui.common.domain import (
@@ -17,6 +18,15 @@ from itsm_tui.storage.tables.base import Table
 from itsm_tui.storage.tables.checks import checks_for
 from itsm_tui.storage.types import UTCDateTime
 
+#: The conditions of the partial queue indexes, as the queue queries write them.
+UNASSIGNED = "assignee_id IS NULL"
+FLAGGED = "flagged_at IS NOT NULL"
+
+
+def _where(condition: str) -> dict[str, Any]:
+    """A partial index's condition, on both databases."""
+    return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
+
 
 class Ticket(Table, table=True):
     """An incident or service request.
@@ -27,11 +37,23 @@ class Ticket(Table, table=True):
 
     __tablename__ = "ticket"
     __table_args__ = (
-        # Queues page by key (WHERE … AND id < ? ORDER BY id DESC LIMIT n):
+        # Queues page by key, one index per queue key × sort, ``id`` last so a page is an
+        # index range in the sort's own order (storage/ticket_queries.py: a queue over several
+        # statuses or groups is one range per value, merged; never a sort of the matches).
+        # Newest / oldest first (id), and priority first (priority, then newest: id DESC).
         Index("ix_ticket_assignee_status", "assignee_id", "status", "id"),  # "mine"
-        Index("ix_ticket_group_status", "group_id", "status", "id"),  # "my group", unassigned
-        Index("ix_ticket_status", "status", "id"),  # open, by status
-        Index("ix_ticket_priority_status", "priority", "status", "id"),  # by priority
+        Index("ix_ticket_group_status", "group_id", "status", "id"),  # "my group"
+        Index("ix_ticket_status", "status", "id"),  # open, all with a status filter
+        # Unassigned in my groups and flagged: few rows, so partial indexes of those rows only
+        # (cheap to keep up); a queue's WHERE repeats the index's condition word for word.
+        # (assignee_id last, so they cover the condition: SQLite then prefers them to
+        # ix_ticket_group_status, which would read the group's assigned tickets as well.)
+        Index(
+            "ix_ticket_unassigned", "group_id", "status", "id", "assignee_id", **_where(UNASSIGNED)
+        ),
+        Index("ix_ticket_flagged", "status", "id", **_where(FLAGGED)),
+        # The priority-first orders (priority, then newest: id DESC) are declared below the
+        # class, where a column can be named descending.
         # The SLA scan reads only what is due next (an index range, never all open tickets).
         Index("ix_ticket_next_sla", "next_sla_at"),
         # Breached and at-risk counts and queues: open statuses × a time range.
@@ -42,8 +64,6 @@ class Ticket(Table, table=True):
         Index("ix_ticket_resolved_at", "resolved_at"),
         # A repeat call: this caller's recent tickets.
         Index("ix_ticket_caller", "caller_id", "opened_at"),
-        # The supervisor's "flagged to me" list.
-        Index("ix_ticket_flagged_at", "flagged_at"),
         *checks_for("ticket"),
     )
 
@@ -96,6 +116,23 @@ class Ticket(Table, table=True):
     # A follow-up opened for a ticket past its reopen window points back at it.
     related_ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
     version: int = Field(default=1)
+
+
+_newest = Ticket.__table__.c.id.desc()  # type: ignore[attr-defined]
+Index("ix_ticket_assignee_by_priority", "assignee_id", "status", "priority", _newest)
+Index("ix_ticket_group_by_priority", "group_id", "status", "priority", _newest)
+Index("ix_ticket_status_by_priority", "status", "priority", _newest)
+Index("ix_ticket_by_priority", "priority", _newest)  # all, by priority
+Index(
+    "ix_ticket_unassigned_by_priority",
+    "group_id",
+    "status",
+    "priority",
+    _newest,
+    "assignee_id",
+    **_where(UNASSIGNED),
+)
+Index("ix_ticket_flagged_by_priority", "status", "priority", _newest, **_where(FLAGGED))
 
 
 class TicketNote(Table, table=True):

@@ -30,6 +30,19 @@ class Queue(StrEnum):
     ALL = "all"  # everything, any state (with --status / --priority)
 
 
+class Sort(StrEnum):
+    """The orders a queue is read in (``storage.ticket_queries.SORTS`` says how). Here,
+    without database code, because the console and the command line offer them."""
+
+    NEWEST = "newest"  # by id, newest first
+    OLDEST = "oldest"
+    PRIORITY = "priority"  # most urgent first, newest first within a priority
+
+
+#: What the console's ``s`` cycles through and ``itsm ticket list --sort`` accepts.
+SORTS: tuple[str, ...] = tuple(s.value for s in Sort)
+
+
 @dataclass(frozen=True)
 class TicketPage:
     """A page of a queue; pass ``next_after`` back to get the next one (None: no more)."""

@@ -20,7 +20,7 @@ from itsm_tui.workflow.permissions import Action, allowed
 from itsm_tui.workflow.sla.progress import page_progress
 from itsm_tui.workflow.text_input import storable
 from itsm_tui.workflow.tickets import risk
-from itsm_tui.workflow.tickets.pages import Queue, TicketPage
+from itsm_tui.workflow.tickets.pages import SORTS, Queue, TicketPage
 from itsm_tui.workflow.tickets.views import TicketView, ticket_view
 
 MAX_PAGE = 500
@@ -112,6 +112,73 @@ def _text_filter(text: str) -> Any:
     return or_(starts_with(col(Ticket.number), text.upper()), contains(col(Ticket.title), text))
 
 
+@dataclass(frozen=True)
+class PageFilter:
+    """A queue as its page is read: ``where`` holds for every row, and a row matches one of
+    ``each`` (one per status and group the queue spans). Written so that every alternative is
+    one index range in the page's order (``storage.ticket_queries.page_ids``): a status or
+    group ``IN`` list would be several ranges the database then sorts together."""
+
+    where: list[Any]
+    each: list[list[Any]]
+
+
+def page_filter(
+    read: Read,
+    queue: Queue,
+    *,
+    status: TicketStatus | None = None,
+    priority: int | None = None,
+    text: str | None = None,
+    groups: list[int] | None = None,
+) -> PageFilter:
+    """The conditions of a page of ``queue`` with its filters (rows: as :func:`queue_filter`,
+    which counts and the dashboard use); ``groups`` as there."""
+    where: list[Any] = []
+    statuses: list[str | None] = [s.value for s in OPEN_STATUSES]
+    spans: list[int | None] = [None]  # the groups the queue is split over (None: any)
+    if queue is Queue.ALL:
+        statuses = [None]
+    if status is not None:
+        statuses = [status.value] if status.value in statuses or queue is Queue.ALL else []
+    if queue is Queue.MINE:
+        where.append(col(Ticket.assignee_id) == read.actor.id)
+    elif queue is Queue.GROUP:
+        spans = list(my_groups(read) if groups is None else groups)
+    elif queue in (Queue.UNASSIGNED, Queue.AT_RISK, Queue.BREACHED):
+        spans = _my_scope(read, groups)
+        if queue is Queue.UNASSIGNED:
+            where.append(col(Ticket.assignee_id).is_(None))  # ix_ticket_unassigned's condition
+        elif queue is Queue.AT_RISK:
+            where.append(risk.at_risk_filter(read.now))
+        else:
+            where.append(risk.breached_filter(read.now))
+    elif queue is Queue.FLAGGED:
+        where.append(col(Ticket.flagged_at).is_not(None))  # ix_ticket_flagged's condition
+    if priority is not None:
+        where.append(col(Ticket.priority) == priority)
+    if text and storable("text", text).strip():
+        where.append(_text_filter(text))
+    each = [
+        [
+            *([] if g is None else [col(Ticket.group_id) == g]),
+            *([] if s is None else [col(Ticket.status) == s]),
+        ]
+        for g in spans
+        for s in statuses
+    ]
+    return PageFilter(where, each)
+
+
+def _my_scope(read: Read, groups: list[int] | None) -> list[int | None]:
+    """The groups a cross-group queue is split over: mine unless I supervise (or belong to
+    none), as in :func:`_scoped_to_my_groups`; ``[None]`` means every group."""
+    groups = my_groups(read) if groups is None else groups
+    if groups and not allowed(read.actor.roles, Action.SUPERVISE):
+        return list(groups)
+    return [None]
+
+
 @query(Action.VIEW_TICKETS)
 def list_tickets(
     read: Read,
@@ -127,10 +194,11 @@ def list_tickets(
 ) -> TicketPage:
     """A page of a queue, paged by key in both directions.
 
-    ``sort`` is newest (by id, the default), oldest or priority. ``after`` = the id of the
-    last row you saw: the page that follows it. ``before`` = the id of the first row you saw:
-    the page that precedes it; ``before=0`` reads the last page (jump to the end). Rows come
-    in ``sort`` order either way. ``text`` keeps tickets whose number or title matches.
+    ``sort`` is one of :data:`SORTS`: newest (by id, the default), oldest or priority (most
+    urgent first, newest first within a priority). ``after`` = the id of the last row you
+    saw: the page that follows it. ``before`` = the id of the first row you saw: the page
+    that precedes it; ``before=0`` reads the last page (jump to the end). Rows come in
+    ``sort`` order either way. ``text`` keeps tickets whose number or title matches.
     """
     try:
         queue = Queue(queue)
@@ -141,43 +209,52 @@ def list_tickets(
         ) from None
     if not 1 <= limit <= MAX_PAGE:
         raise Invalid(f"limit must be 1 to {MAX_PAGE}.", field="limit")
-    if sort not in q.SORTS:
-        raise Invalid(f"Unknown sort '{sort}'; sorts are: {', '.join(q.SORTS)}.", field="sort")
+    if sort not in SORTS:
+        raise Invalid(f"Unknown sort '{sort}'; sorts are: {', '.join(SORTS)}.", field="sort")
     if after is not None and before is not None:
         raise Invalid("Page after a row or before one, not both.", field="before")
-    where = queue_filter(read, queue)
-    if text and storable("text", text).strip():
-        where.append(_text_filter(text))
+    wanted: TicketStatus | None = None
     if status is not None:
         try:
             # "in progress" as the screens label it, or the stored "in_progress".
-            where.append(col(Ticket.status) == TicketStatus(status.replace(" ", "_")).value)
+            wanted = TicketStatus(status.replace(" ", "_"))
         except ValueError:
             valid = ", ".join(s.value for s in TicketStatus)
             raise Invalid(
                 f"Unknown status '{status}'; statuses are: {valid}.", field="status"
             ) from None
-    if priority is not None:
-        if priority not in PRIORITY_LEVELS:
-            raise Invalid(
-                f"priority must be {PRIORITY_LEVELS[0]} to {PRIORITY_LEVELS[-1]}.", field="priority"
-            )
-        where.append(col(Ticket.priority) == priority)
+    if priority is not None and priority not in PRIORITY_LEVELS:
+        raise Invalid(
+            f"priority must be {PRIORITY_LEVELS[0]} to {PRIORITY_LEVELS[-1]}.", field="priority"
+        )
+    page = page_filter(read, queue, status=wanted, priority=priority, text=text)
+    if sort == "priority" and priority is not None:
+        sort = "newest"  # one priority: the same order, read as one range rather than two
     if before is not None:
         rows = q.queue_page(
-            read.session, where, after=before or None, limit=limit, sort=sort, backwards=True
+            read.session,
+            page.where,
+            each=page.each,
+            after=before or None,
+            limit=limit,
+            sort=sort,
+            backwards=True,
         )
         return TicketPage(rows, None, read.now, page_progress(read, rows))
-    return _page(read, where, after=after, limit=limit, sort=sort)
+    return _page(read, page, after=after, limit=limit, sort=sort)
 
 
-def first_page(read: Read, queue: Queue, limit: int) -> TicketPage:
+def first_page(read: Read, queue: Queue, limit: int, groups: list[int] | None = None) -> TicketPage:
     """The first page of ``queue``, newest first, inside a read already open (the dashboard
     reads "mine" with its figures)."""
-    return _page(read, queue_filter(read, queue), after=None, limit=limit, sort="newest")
+    return _page(
+        read, page_filter(read, queue, groups=groups), after=None, limit=limit, sort="newest"
+    )
 
 
-def _page(read: Read, where: list[Any], *, after: int | None, limit: int, sort: str) -> TicketPage:
-    rows = q.queue_page(read.session, where, after=after, limit=limit, sort=sort)
+def _page(read: Read, page: PageFilter, *, after: int | None, limit: int, sort: str) -> TicketPage:
+    rows = q.queue_page(
+        read.session, page.where, each=page.each, after=after, limit=limit, sort=sort
+    )
     next_after = rows[-1].id if len(rows) == limit else None
     return TicketPage(rows, next_after, read.now, page_progress(read, rows))

@@ -34,7 +34,7 @@ from itsm_tui.widgets.alert_inbox import AlertInbox
 from itsm_tui.widgets.cells import fit, one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.widgets.ticket_table import TicketTable
-from itsm_tui.workflow.dashboard_view import OVERDUE_SHOWN
+from itsm_tui.workflow.dashboard_view import COUNTED, OVERDUE_SHOWN
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.sla.time_left import Progress
 from itsm_tui.workflow.tickets.pages import Queue, TicketPage
@@ -47,17 +47,7 @@ if TYPE_CHECKING:
     from itsm_tui.workflow.groups import GroupView
 
 #: key → queue, in the order the cards show them (the keys are the key map's).
-CARDS = {
-    keys_of(f"queue-{queue.value}"): queue
-    for queue in (
-        Queue.MINE,
-        Queue.GROUP,
-        Queue.UNASSIGNED,
-        Queue.AT_RISK,
-        Queue.BREACHED,
-        Queue.OPEN,
-    )
-}
+CARDS = {keys_of(f"queue-{queue.value}"): queue for queue in COUNTED}
 REFRESH_SECONDS = 60.0
 #: What the dashboard's read is called when it fails (a failed ticket action is not a read).
 READING = "read the dashboard"

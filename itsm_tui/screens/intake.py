@@ -624,9 +624,11 @@ class IntakeScreen(ReportsFailures, Screen[None]):
             else:
                 self._restore(f)
 
+        # Yes/no keys, as in every question (the key map's SHARED y and n): d and r would
+        # read as Dashboard and Refresh, which they mean everywhere else.
         answers = [
-            ("enter,r,escape", "Enter/r: restore it", "restore"),
-            ("d", "d: discard it", "discard"),
+            ("enter,y,escape", "Enter/y: restore it", "restore"),
+            ("n", "n: discard it", "discard"),
         ]
         self.app.push_screen(ChoiceDialog(message, answers), answered)
 

@@ -57,18 +57,20 @@ class Tx:
         of work: nothing reads the entry back as an object, and the flush cost more than the
         insert); later reads in the transaction, such as the SLA clocks', see it.
         """
-        self.session.execute(
-            _JOURNAL_INSERT,
-            {
-                "entity": entity,
-                "entity_id": entity_id,
-                "action": action,
-                "actor_id": self.actor.id,
-                "at": self.now,
-                "changes": {k: _jsonable(v) for k, v in (changes or {}).items()},
-            },
-        )
+        self.session.execute(_JOURNAL_INSERT, self._journal_row(entity, entity_id, action, changes))
         self.journaled += 1
+
+    def _journal_row(
+        self, entity: str, entity_id: int, action: str, changes: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        return {
+            "entity": entity,
+            "entity_id": entity_id,
+            "action": action,
+            "actor_id": self.actor.id,
+            "at": self.now,
+            "changes": {k: _jsonable(v) for k, v in (changes or {}).items()},
+        }
 
     def journal_many(
         self, entity: str, action: str, entries: Sequence[tuple[int, dict[str, Any]]]
@@ -81,14 +83,7 @@ class Tx:
         self.session.connection().execute(
             _JOURNAL_INSERT,
             [
-                {
-                    "entity": entity,
-                    "entity_id": entity_id,
-                    "action": action,
-                    "actor_id": self.actor.id,
-                    "at": self.now,
-                    "changes": {k: _jsonable(v) for k, v in changes.items()},
-                }
+                self._journal_row(entity, entity_id, action, changes)
                 for entity_id, changes in entries
             ],
         )

@@ -261,7 +261,7 @@ async def test_a_draft_can_be_discarded_when_offered(console: Console) -> None:
         await settle(pilot)
         await pilot.press("i")
         await settle(pilot)
-        await pilot.press("d")
+        await pilot.press("n")  # discard the draft offered back
         await settle(pilot)
         assert isinstance(app.screen, IntakeScreen)
         assert app.screen.query_one("#title", Input).value == ""

@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench clean official-days
+.PHONY: run test lint bench clean official-days translations
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,16 @@ lint: $(STAMP)
 ## Remake China's official days table from the pinned holidays package (after upgrading it).
 official-days: $(STAMP)
 	$(BIN)/python -m itsm_tui.workflow.official_days
+
+## After changing a string people read: extract them all, merge the new ones into each
+## language's .po (then fill in their msgstr), and compile the .mo the console reads.
+LOCALE := itsm_tui/locale
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -o $(LOCALE)/itsm.pot --project=itsm-tui \
+		--version=0.1.0 --no-wrap --sort-by-file --add-comments=TRANSLATORS: itsm_tui
+	$(BIN)/pybabel update -i $(LOCALE)/itsm.pot -d $(LOCALE) -D itsm --no-wrap \
+		--no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d $(LOCALE) -D itsm --statistics
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/demo_load.py

@@ -35,10 +35,14 @@ official-days: $(STAMP)
 
 ## After changing a string people read: extract them all, merge the new ones into each
 ## language's .po (then fill in their msgstr), and compile the .mo the console reads.
+## (A new language: `pybabel init -i itsm_tui/locale/itsm.pot -d itsm_tui/locale -D itsm -l xx`.)
 LOCALE := itsm_tui/locale
 translations: $(STAMP)
+	mkdir -p $(LOCALE)
 	$(BIN)/pybabel extract -F babel.cfg -o $(LOCALE)/itsm.pot --project=itsm-tui \
 		--version=0.1.0 --no-wrap --sort-by-file --add-comments=TRANSLATORS: itsm_tui
+	test -f $(LOCALE)/zh_CN/LC_MESSAGES/itsm.po || $(BIN)/pybabel init -i $(LOCALE)/itsm.pot \
+		-d $(LOCALE) -D itsm -l zh_CN --no-wrap
 	$(BIN)/pybabel update -i $(LOCALE)/itsm.pot -d $(LOCALE) -D itsm --no-wrap \
 		--no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d $(LOCALE) -D itsm --statistics

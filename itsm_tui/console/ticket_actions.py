@@ -42,6 +42,29 @@ if TYPE_CHECKING:
     from itsm_tui.workflow.groups import GroupView
 
 
+#: The labels the dialogs show from ``common.domain`` and ``workflow.tickets.states`` (English
+#: there: the workflow's words are translated in its own part), marked here, translated shown.
+DOMAIN_WORDS = (
+    N_("enterprise-wide"),
+    N_("department"),
+    N_("one person"),
+    N_("work stopped"),
+    N_("work impaired"),
+    N_("can wait"),
+    N_("waiting for the caller"),
+    N_("waiting for a vendor"),
+    N_("waiting for a change to be implemented"),
+    N_("fixed permanently"),
+    N_("workaround applied"),
+    N_("advice or how-to given"),
+    N_("request fulfilled"),
+    N_("could not reproduce"),
+    N_("duplicate of another ticket"),
+    N_("withdrawn by the caller"),
+    N_("resolved by the vendor"),
+)
+
+
 @dataclass(frozen=True)
 class TicketRef:
     """Enough of a ticket to act on it: the version guards against lost updates."""

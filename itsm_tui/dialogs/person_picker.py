@@ -136,7 +136,7 @@ class PersonPicker(ReportsFailures, ModalScreen[dict[str, str] | None]):
         elif self.people:
             options.add_option(Option(Text(_("Nobody matches."), style="dim"), disabled=True))
         else:
-            options.add_option(Option(Text("Nobody can take it.", style="dim"), disabled=True))
+            options.add_option(Option(Text(_("Nobody can take it."), style="dim"), disabled=True))
 
     def action_move(self, step: int) -> None:
         options = self.query_one("#person-list", OptionList)

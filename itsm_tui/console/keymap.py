@@ -59,7 +59,7 @@ KEYMAP: dict[str, Key] = {
     "ci-lookup": Key("l", N_("CI lookup"), 60, "all"),
     "dashboard": Key("d", N_("Dashboard"), 65, "all"),
     "quit": Key("q", N_("Quit"), 32, "all"),
-    "palette": Key("ctrl+p", N_("palette: every screen, queue and action by name"), 98, "all"),
+    "palette": Key("ctrl+p", N_("palette: every screen, queue and action by name"), 50, "all"),
     "keys-panel-close": Key("escape", N_("Close the keys panel"), 0, "keys panel"),
     # Moving around: the same on every screen.
     "back": Key("escape", N_("Back"), 1, "screens"),

@@ -34,6 +34,7 @@ ECHO = 80
 Record = tuple[int, dict[str, Any]]  # (line, field → value)
 
 
+
 def cut(value: Any) -> Any:
     """``value`` as an error message may repeat it: text over :data:`ECHO` characters cut, and
     a list or object whose text would be, as that text cut."""

@@ -3,6 +3,7 @@
     python benchmarks/console_start.py --db /tmp/itsm-bench/tickets-1000000.db
     python benchmarks/console_start.py                 # builds /tmp/itsm-bench/console-100000.db
     python benchmarks/console_start.py --tickets 20000 --as agent.login
+    ITSM_LANG=zh_CN python benchmarks/console_start.py --db …   # the console in Chinese
 
 Each run measures in fresh processes (a cold start: imports, engine, first paint), the bare
 app and the console in turn; with ``--runs N`` every figure is the median over the runs:
@@ -10,7 +11,7 @@ app and the console in turn; with ``--runs N`` every figure is the median over t
 - bare app: a Textual app with a Header, a Static and a Footer, from spawn to its first frame;
 - dashboard: a bare ``itsm`` (``console.bare_console``, as ``itsm_tui.launch`` runs it, as the
   agent's OS account) from spawn to the first frame with the dashboard's counts in it;
-- queue: from pressing "o" to the first frame of the All open queue with its rows;
+- queue: from pressing the All open queue's key (``6``) to its first frame with its rows;
 - next page: from the key press that moves the cursor into the loaded window's last half-page
   (which fetches the next page) to the first frame with that page in the table;
 - jump to the end, re-sort: from the key press to the first frame with the new rows;
@@ -148,7 +149,10 @@ def child_console(url: str, login: str) -> None:
                 screen = app.screen
                 return isinstance(screen, QueueScreen) and bool(screen.query_one(TicketTable).rows)
 
-            figures["queue_ms"] = await frames.after(pilot, ("o",), queue_shown)
+            from itsm_tui.console.keymap import keys_of
+
+            open_queue = keys_of("queue-open")  # "o" opens the highlighted row now
+            figures["queue_ms"] = await frames.after(pilot, (open_queue,), queue_shown)
             table = app.screen.query_one(TicketTable)
             watch(table)
             samples = []

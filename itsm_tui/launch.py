@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 #: The collector's thresholds for a command run (see :func:`main`).
 COMMAND_GC_THRESHOLDS = (100_000, 50, 50)
 def main() -> None:
+    from itsm_tui.common import i18n
+
+    # The language first: the console's modules read their key labels when imported, and the
+    # command line's help is written when its commands are defined.
+    i18n.install_configured()
     if len(sys.argv) == 1:
         from itsm_tui.common.config import Settings
         from itsm_tui.common.errors import DomainError

@@ -23,6 +23,11 @@ from itsm_tui.storage.engine import make_engine
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.staff import bootstrap_admin
 
+#: The tests read English whatever the machine's locale (a developer's may be zh_CN); the
+#: Chinese tests put their language in force themselves, and the processes they start
+#: inherit this unless told otherwise.
+os.environ["ITSM_LANG"] = "en"
+
 PG_URL = os.environ.get("ITSM_TEST_PG_URL")
 PG_SKIP = (
     "PostgreSQL tests need ITSM_TEST_PG_URL, e.g. "

@@ -1,5 +1,5 @@
 """Site settings, read from the environment (``ITSM_*``), and the console's settings file
-(theme, key overrides); no Textual or Typer here.
+(theme, language, key overrides); no Textual or Typer here.
 
 A plain dataclass, checked by hand: the console's first frame needs the site's zone before
 any database code is loaded, and pydantic (with the model it would build) cost that path
@@ -109,8 +109,8 @@ def _from_environment(environ: Mapping[str, str] | None) -> dict[str, str]:
 #
 # What an operator chooses in the console (the theme) and what a site remaps (keys) lives in
 # TOML files in the XDG config folders, not in ``ITSM_*`` variables: the machine's file for
-# every user, then the operator's own, which wins key by key. Top-level ``theme = "…"``, and a
-# ``[keys]`` table of binding id → key(s).
+# every user, then the operator's own, which wins key by key. Top-level ``theme = "…"`` and
+# ``language = "zh_CN"`` (or ``"en"``), and a ``[keys]`` table of binding id → key(s).
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,8 @@ class ConsoleFile:
     theme: str | None = None
     keys: Mapping[str, object] = field(default_factory=dict)
     problems: tuple[str, ...] = ()
+    #: ``language = "zh_CN"`` or ``"en"`` (``common.i18n`` reads it; ``ITSM_LANG`` wins).
+    language: str | None = None
 
 
 def read_console_file(paths: list[Path] | None = None) -> ConsoleFile:
@@ -130,6 +132,7 @@ def read_console_file(paths: list[Path] | None = None) -> ConsoleFile:
     if paths is None:
         paths = [*locations.site_config_file_paths(), locations.config_file_path()]
     theme: str | None = None
+    language: str | None = None
     keys: dict[str, object] = {}
     problems: list[str] = []
     for path in paths:
@@ -153,12 +156,17 @@ def read_console_file(paths: list[Path] | None = None) -> ConsoleFile:
             theme = value
         elif value is not None:
             problems.append(f'{path}: theme must be text, e.g. theme = "nord".')
+        value = data.get("language")
+        if isinstance(value, str):
+            language = value
+        elif value is not None:
+            problems.append(f'{path}: language must be text, e.g. language = "zh_CN".')
         table = data.get("keys", {})
         if isinstance(table, dict):
             keys.update(table)
         else:
             problems.append(f'{path}: keys must be a table: [keys] then id = "key" lines.')
-    return ConsoleFile(theme, keys, tuple(problems))
+    return ConsoleFile(theme, keys, tuple(problems), language)
 
 
 _TOP_LEVEL = re.compile(r"^\s*(\w+)\s*=")

@@ -11,16 +11,22 @@ import gc
 import re
 from collections.abc import Callable
 from pathlib import PurePath
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
+from rich.align import Align
+from rich.text import Text
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandList, CommandPalette
 from textual.screen import Screen
+from textual.widgets.option_list import Option
 
+from itsm_tui.common import i18n
 from itsm_tui.common.collector import settle_collector
 from itsm_tui.common.config import read_console_file, save_console_setting
 from itsm_tui.common.errors import DomainError, Invalid
+from itsm_tui.common.i18n import N_, _
 from itsm_tui.console.failures import ReportsFailures, background, log_failure
 from itsm_tui.console.keymap import bind, check_overrides
 from itsm_tui.console.loading import load_database_code
@@ -30,9 +36,11 @@ from itsm_tui.screens.dashboard import DashboardScreen
 from itsm_tui.workflow.site import Actor, Site
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from concurrent.futures import Future
 
     from textual.command import Provider
+    from textual.screen import Screen
     from textual.theme import Theme
 
     from itsm_tui.workflow.dashboard_view import Dashboard
@@ -54,6 +62,51 @@ SCREEN_STYLES = (
 _FUNCTION_KEY = re.compile(r"f\d{1,2}")
 
 
+#: Textual's own words in the command palette (its system commands), translated where shown.
+TEXTUAL_WORDS = (
+    N_("Theme"),
+    N_("Change the current theme"),
+    N_("Quit"),
+    N_("Quit the application as soon as possible"),
+    N_("Keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
+)
+
+
+class ConsolePalette(CommandPalette):
+    """Textual's command palette with its "No matches found" in the console's language
+    (Textual writes it in ``_start_no_matches_countdown``; this replaces the option it adds)."""
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        super()._start_no_matches_countdown(search_value)
+        timer = self._no_matches_timer
+        if timer is None:
+            return
+        timer.stop()
+
+        def show() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(
+                        Align.center(Text(_("No matches found"), style="not bold")),
+                        disabled=True,
+                        id=self._NO_MATCHES,
+                    )
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show)
+
+
 def _console_commands() -> type[Provider]:
     load_database_code()
     from itsm_tui.console.palette import ConsoleCommands
@@ -65,7 +118,7 @@ class ItsmApp(ReportsFailures, App[None]):
     """The operator console."""
 
     TITLE = "itsm-tui"
-    SUB_TITLE = "IT service management"
+    SUB_TITLE = N_("IT service management")
     # Every screen's styles load with the app's (each file still sits beside its screen; the
     # selectors are scoped by screen class): a screen's own CSS_PATH made Textual re-parse the
     # whole stylesheet and restyle every widget on every screen when it was first pushed.
@@ -82,6 +135,9 @@ class ItsmApp(ReportsFailures, App[None]):
         bind("dashboard", "dashboard"),
         bind("quit", "quit"),
         bind("help", "help"),
+        # Textual's own palette binding reads "palette" in every language: this one, with
+        # the same key and action, is the console's (Textual then adds none).
+        bind("palette", "command_palette", show=False, priority=True),
         bind("keys-panel-close", "hide_keys_panel", show=False, priority=True),
     ]
 
@@ -96,6 +152,7 @@ class ItsmApp(ReportsFailures, App[None]):
         before it takes the terminal; None there and the console does not open (``refused``).
         ``first_board``: the dashboard's first read, started by ``itsm_tui.console.start``."""
         super().__init__()
+        self.sub_title = _(self.SUB_TITLE)
         self.site = site
         self._who = actor
         if isinstance(actor, Actor):
@@ -132,7 +189,7 @@ class ItsmApp(ReportsFailures, App[None]):
         gc.freeze()
         gc.enable()
         for problem in self._settings_problems:
-            self.notify(problem, title="Settings", severity="warning", timeout=15)
+            self.notify(problem, title=_("Settings"), severity="warning", timeout=15)
         self.theme_changed_signal.subscribe(self, self._keep_theme)
 
     # --- Keys, help and theme ---------------------------------------------------------------
@@ -144,6 +201,14 @@ class ItsmApp(ReportsFailures, App[None]):
         settings = read_console_file()
         overrides, problems = check_overrides(settings.keys)
         problems = [*settings.problems, *problems]
+        if settings.language is not None and i18n.normalise(settings.language) is None:
+            problems.append(
+                _("language {name!r} is not one the console speaks (en, zh_CN).").format(
+                    name=settings.language
+                )
+            )
+        if i18n.problem is not None:
+            problems.append(i18n.problem)
         #: The key map in force: binding id → key(s), the defaults with the overrides applied.
         self.key_overrides = overrides
         if overrides:
@@ -153,7 +218,9 @@ class ItsmApp(ReportsFailures, App[None]):
             if settings.theme in self.available_themes:
                 self.theme = settings.theme
             else:
-                problems.append(f"theme {settings.theme!r} is not one the console has.")
+                problems.append(
+                    _("theme {name!r} is not one the console has.").format(name=settings.theme)
+                )
         self._settings_problems = problems
         for problem in problems:
             log_failure("apply the console settings", Invalid(problem))
@@ -166,7 +233,9 @@ class ItsmApp(ReportsFailures, App[None]):
             save_console_setting("theme", theme.name)
         except (OSError, DomainError) as exc:
             log_failure("save the theme", exc)
-            self.notify(f"Theme not saved: {exc}", severity="warning", timeout=10)
+            self.notify(
+                _("Theme not saved: {reason}").format(reason=exc), severity="warning", timeout=10
+            )
         else:
             self._saved_theme = theme.name
 
@@ -174,6 +243,26 @@ class ItsmApp(ReportsFailures, App[None]):
         """Textual's display of a key, with function keys as the keyboard prints them (F1)."""
         display = super().get_key_display(binding)
         return display.upper() if _FUNCTION_KEY.fullmatch(display) else display
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's system commands (Theme, Quit, Keys, …) in the console's language."""
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help))
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its placeholder and "No matches found" translated."""
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
+            self.push_screen(
+                ConsolePalette(id="--command-palette", placeholder=_("Search for commands…"))
+            )
+
+    def search_themes(self) -> None:
+        """Textual's theme list (palette: Theme), with its placeholder translated."""
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            ConsolePalette(providers=[ThemeProvider], placeholder=_("Search for themes…"))
+        )
 
     def action_help(self) -> None:
         from itsm_tui.screens.help import HelpScreen
@@ -222,7 +311,7 @@ class ItsmApp(ReportsFailures, App[None]):
         settle_collector()  # what warm-up loaded lives as long as the console (see launch)
 
     def action_dashboard(self) -> None:
-        self._leaving_input(self.screen_stack[1:], "Leave it?", self._to_dashboard)
+        self._leaving_input(self.screen_stack[1:], _("Leave it?"), self._to_dashboard)
 
     def _to_dashboard(self) -> None:
         while len(self.screen_stack) > 1:
@@ -248,12 +337,15 @@ class ItsmApp(ReportsFailures, App[None]):
             if self._letters_off_told != id(self.screen):  # once per form, not per key
                 self._letters_off_told = id(self.screen)
                 self.notify(
-                    "The form holds unsaved input: letter keys are off here. Esc leaves it (asks).",
+                    _(
+                        "The form holds unsaved input: letter keys are off here. "
+                        "Esc leaves it (asks)."
+                    ),
                     timeout=3,
                 )
 
     async def action_quit(self) -> None:
-        self._leaving_input(self.screen_stack, "Quit the console?", self.exit)
+        self._leaving_input(self.screen_stack, _("Quit the console?"), self.exit)
 
     def _leaving_input(
         self,
@@ -318,7 +410,7 @@ class ItsmApp(ReportsFailures, App[None]):
                 refs = [values["ci"]]
                 self.push_screen(ImpactScreen(self.site, self.actor, refs, values["name"]))
 
-        self.push_screen(ImpactPickDialog(self.site, self.actor, "Impact of …"), chosen)
+        self.push_screen(ImpactPickDialog(self.site, self.actor, _("Impact of …")), chosen)
 
     def open_ticket(self, number: str) -> None:
         load_database_code()

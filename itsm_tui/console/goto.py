@@ -11,6 +11,7 @@ from __future__ import annotations
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
+from itsm_tui.common.i18n import _
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.dialogs.form import Field, FormDialog
 from itsm_tui.workflow.site import Actor, Site
@@ -20,15 +21,17 @@ class GoToDialog(ReportsFailures, FormDialog):
     """Dismisses with ``{"number": "INC034886"}`` (the number as stored) or None."""
 
     def __init__(self, site: Site, actor: Actor) -> None:
-        super().__init__("Go to ticket", [Field("number", "Number (INC034886, inc34886, 34886)")])
+        super().__init__(
+            _("Go to ticket"), [Field("number", _("Number (INC034886, inc34886, 34886)"))]
+        )
         self.site, self.actor = site, actor
 
     def action_submit(self) -> None:
         ref = self.query_one("#field-number", Input).value
         if not ref.strip():
-            self._say("Type a ticket number.")
+            self._say(_("Type a ticket number."))
             return
-        self._say("Looking it up …")
+        self._say(_("Looking it up …"))
         self.find(ref)
 
     @background("find the ticket", retry="Enter tries again", group="goto")

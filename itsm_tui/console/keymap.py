@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, Any
 from textual.binding import Binding
 from textual.keys import _normalize_key_list
 
+from itsm_tui.common.i18n import N_, _
+
 if TYPE_CHECKING:
     from textual.app import App
 
@@ -51,73 +53,77 @@ class Key:
 #: Every binding the console has, by id. The order is the order of docs/keys.md.
 KEYMAP: dict[str, Key] = {
     # Everywhere (the app's own bindings).
-    "help": Key("f1,question_mark", "Help: this screen's keys and how to do things", 99, "all"),
-    "intake": Key("i", "New call", 8, "all"),
-    "goto": Key("ctrl+g", "Go to ticket", 30, "all"),
-    "ci-lookup": Key("l", "CI lookup", 60, "all"),
-    "dashboard": Key("d", "Dashboard", 65, "all"),
-    "quit": Key("q", "Quit", 32, "all"),
-    "keys-panel-close": Key("escape", "Close the keys panel", 0, "keys panel"),
+    "help": Key("f1,question_mark", N_("Help: this screen's keys and how to do things"), 99, "all"),
+    "intake": Key("i", N_("New call"), 8, "all"),
+    "goto": Key("ctrl+g", N_("Go to ticket"), 30, "all"),
+    "ci-lookup": Key("l", N_("CI lookup"), 60, "all"),
+    "dashboard": Key("d", N_("Dashboard"), 65, "all"),
+    "quit": Key("q", N_("Quit"), 32, "all"),
+    "palette": Key("ctrl+p", N_("palette: every screen, queue and action by name"), 50, "all"),
+    "keys-panel-close": Key("escape", N_("Close the keys panel"), 0, "keys panel"),
     # Moving around: the same on every screen.
-    "back": Key("escape", "Back", 1, "screens"),
-    "close": Key("escape", "Close", 1, "help"),
-    "open": Key("enter,o", "Open", 5, "lists"),
-    "search": Key("slash", "Search", 20, "lists"),
-    "refresh": Key("r", "Refresh", 34, "screens"),
-    "cursor-up": Key("up,k", "Up", 90, "lists"),
-    "cursor-down": Key("down,j", "Down", 90, "lists"),
-    "page-up": Key("pageup", "Page up", 90, "lists"),
-    "page-down": Key("pagedown,space", "Page down", 90, "lists"),
-    "first": Key("home", "First", 90, "lists"),
-    "last": Key("end", "Last", 90, "lists"),
+    "back": Key("escape", N_("Back"), 1, "screens"),
+    "close": Key("escape", N_("Close"), 1, "help"),
+    "open": Key("enter,o", N_("Open"), 5, "lists"),
+    "search": Key("slash", N_("Search"), 20, "lists"),
+    "refresh": Key("r", N_("Refresh"), 34, "screens"),
+    "cursor-up": Key("up,k", N_("Up"), 90, "lists"),
+    "cursor-down": Key("down,j", N_("Down"), 90, "lists"),
+    "page-up": Key("pageup", N_("Page up"), 90, "lists"),
+    "page-down": Key("pagedown,space", N_("Page down"), 90, "lists"),
+    "first": Key("home", N_("First"), 90, "lists"),
+    "last": Key("end", N_("Last"), 90, "lists"),
     # Dashboard: one digit per queue card (the card's title shows it).
-    "queue-mine": Key("1", "Mine", 30, "dashboard"),
-    "queue-group": Key("2", "My group", 30, "dashboard"),
-    "queue-unassigned": Key("3", "Unassigned", 30, "dashboard"),
-    "queue-at_risk": Key("4", "At risk", 30, "dashboard"),
-    "queue-breached": Key("5", "Breached", 30, "dashboard"),
-    "queue-open": Key("6", "Open", 30, "dashboard"),
-    "all-groups": Key("g", "All groups / my groups", 40, "dashboard"),
+    "queue-mine": Key("1", N_("Mine"), 30, "dashboard"),
+    "queue-group": Key("2", N_("My group"), 30, "dashboard"),
+    "queue-unassigned": Key("3", N_("Unassigned"), 30, "dashboard"),
+    "queue-at_risk": Key("4", N_("At risk"), 30, "dashboard"),
+    "queue-breached": Key("5", N_("Breached"), 30, "dashboard"),
+    "queue-open": Key("6", N_("Open"), 30, "dashboard"),
+    "all-groups": Key("g", N_("All groups / my groups"), 40, "dashboard"),
     # Queues.
-    "sort": Key("s", "Sort", 22, "queue"),
-    "status-filter": Key("S", "Status", 24, "queue"),
-    "priority-filter": Key("P", "Priority", 26, "queue"),
+    "sort": Key("s", N_("Sort"), 22, "queue"),
+    "status-filter": Key("S", N_("Status"), 24, "queue"),
+    "priority-filter": Key("P", N_("Priority"), 26, "queue"),
     # Ticket actions (the ticket screen; the dashboard's overdue list offers some of them).
-    "claim": Key("c", "Claim", 10, "ticket"),
-    "note": Key("n", "Note", 11, "ticket"),
-    "resolve": Key("v", "Resolve", 12, "ticket"),
-    "escalate": Key("e", "Escalate", 13, "ticket"),
-    "assign": Key("a", "Assign", 14, "ticket"),
-    "reply": Key("y", "Reply", 15, "ticket"),
-    "pending": Key("p", "Pending", 16, "ticket"),
-    "resume": Key("u", "Resume", 16, "ticket"),
-    "return": Key("t", "Return", 17, "ticket"),
-    "close-ticket": Key("x", "Close", 18, "ticket"),
-    "reopen": Key("R", "Reopen", 18, "ticket"),
-    "flag": Key("f", "Flag", 19, "ticket"),
-    "cancel-ticket": Key("X", "Cancel", 45, "ticket"),
-    "priority-override": Key("O", "Override priority", 46, "ticket"),
-    "correct": Key("E", "Correct", 47, "ticket"),
-    "link-ci": Key("L", "Link CI", 48, "ticket"),
-    "unlink-ci": Key("U", "Unlink CI", 49, "ticket"),
-    "impact": Key("m", "Impact", 40, "ticket, CI"),
+    "claim": Key("c", N_("Claim"), 10, "ticket"),
+    "note": Key("n", N_("Note"), 11, "ticket"),
+    "resolve": Key("v", N_("Resolve"), 12, "ticket"),
+    "escalate": Key("e", N_("Escalate"), 13, "ticket"),
+    "assign": Key("a", N_("Assign"), 14, "ticket"),
+    "reply": Key("y", N_("Reply"), 15, "ticket"),
+    "pending": Key("p", N_("Pending"), 16, "ticket"),
+    "resume": Key("u", N_("Resume"), 16, "ticket"),
+    "return": Key("t", N_("Return"), 17, "ticket"),
+    "close-ticket": Key("x", N_("Close"), 18, "ticket"),
+    "reopen": Key("R", N_("Reopen"), 18, "ticket"),
+    "flag": Key("f", N_("Flag"), 19, "ticket"),
+    "cancel-ticket": Key("X", N_("Cancel"), 45, "ticket"),
+    "priority-override": Key("O", N_("Override priority"), 46, "ticket"),
+    "correct": Key("E", N_("Correct"), 47, "ticket"),
+    "link-ci": Key("L", N_("Link CI"), 48, "ticket"),
+    "unlink-ci": Key("U", N_("Unlink CI"), 49, "ticket"),
+    "impact": Key("m", N_("Impact"), 40, "ticket, CI"),
     # Impact report.
-    "deeper": Key("plus,equals_sign", "Deeper", 20, "impact"),
-    "shallower": Key("minus", "Shallower", 21, "impact"),
+    "deeper": Key("plus,equals_sign", N_("Deeper"), 20, "impact"),
+    "shallower": Key("minus", N_("Shallower"), 21, "impact"),
     # The call form and dialogs (text boxes have focus: control keys that no text box uses).
-    "save": Key("ctrl+s", "Save", 2, "forms"),
-    "intake-attach": Key("f4", "Attach to open ticket", 3, "call form"),
-    "intake-new-caller": Key("ctrl+n", "New caller", 4, "call form"),
-    "intake-clear": Key("ctrl+l", "Clear", 40, "call form"),
-    "intake-open-last": Key("ctrl+o", "Open saved", 41, "call form"),
-    "intake-reload": Key("ctrl+r", "Reload the lists", 42, "call form"),
-    "next-field": Key("down", "Next", 90, "call form"),
-    "previous-field": Key("up", "Previous", 90, "call form"),
-    "results": Key("down", "Results", 90, "CI search"),
-    "cancel": Key("escape", "Cancel", 1, "dialogs"),
-    "yes": Key("y,enter", "Yes", 1, "questions"),
-    "no": Key("n,escape", "No", 2, "questions"),
+    "save": Key("ctrl+s", N_("Save"), 2, "forms"),
+    "intake-attach": Key("f4", N_("Attach to open ticket"), 3, "call form"),
+    "intake-new-caller": Key("ctrl+n", N_("New caller"), 4, "call form"),
+    "intake-clear": Key("ctrl+l", N_("Clear"), 40, "call form"),
+    "intake-open-last": Key("ctrl+o", N_("Open saved"), 41, "call form"),
+    "intake-reload": Key("ctrl+r", N_("Reload the lists"), 42, "call form"),
+    "next-field": Key("down", N_("Next"), 90, "call form"),
+    "previous-field": Key("up", N_("Previous"), 90, "call form"),
+    "results": Key("down", N_("Results"), 90, "CI search"),
+    "cancel": Key("escape", N_("Cancel"), 1, "dialogs"),
+    "yes": Key("y,enter", N_("Yes"), 1, "questions"),
+    "no": Key("n,escape", N_("No"), 2, "questions"),
 }
+
+#: The short labels ``bind`` takes from the descriptions above that have a second clause.
+SHORT_LABELS = (N_("Help"), N_("palette"))
 
 #: Keys that deliberately mean more than one thing, and why. Every other key has one id.
 SHARED: dict[str, str] = {
@@ -147,10 +153,17 @@ def bind(
     priority: bool = False,
 ) -> Binding:
     """A Binding for ``binding_id`` with its key from the map (``description`` defaults to the
-    map's, first clause)."""
+    map's, first clause), its label translated (the language is installed before the
+    console's modules are imported; the footer and help translate again where they show it,
+    for a language put in force later)."""
     entry = KEYMAP[binding_id]
     text = description if description is not None else entry.description.split(":")[0]
-    return Binding(entry.keys, action, text, show=show, priority=priority, id=binding_id)
+    return Binding(entry.keys, action, _(text), show=show, priority=priority, id=binding_id)
+
+
+def label(binding: Binding) -> str:
+    """``binding``'s label in the language in force (the footer, help and palette show this)."""
+    return _(binding.description)
 
 
 def rank(binding: Binding) -> int:
@@ -182,9 +195,13 @@ def check_overrides(overrides: Mapping[str, object]) -> tuple[dict[str, str], li
     problems: list[str] = []
     for binding_id, value in overrides.items():
         if binding_id not in KEYMAP:
-            problems.append(f"[keys] {binding_id}: no binding has this id (see docs/keys.md).")
+            problems.append(
+                _("[keys] {id}: no binding has this id (see docs/keys.md).").format(id=binding_id)
+            )
         elif not isinstance(value, str) or not split_keys(value):
-            problems.append(f'[keys] {binding_id}: give the key(s) as text, e.g. "r" or "r,f5".')
+            problems.append(
+                _('[keys] {id}: give the key(s) as text, e.g. "r" or "r,f5".').format(id=binding_id)
+            )
         else:
             good[binding_id] = ",".join(_long_name(k) for k in split_keys(value))
     while True:
@@ -194,7 +211,11 @@ def check_overrides(overrides: Mapping[str, object]) -> tuple[dict[str, str], li
         key, ids = clash
         loser = next(i for i in ids if i in good)
         others = ", ".join(sorted(set(ids) - {loser}))
-        problems.append(f"[keys] {loser}: {key!r} is already the key of {others}; not rebound.")
+        problems.append(
+            _("[keys] {id}: {key!r} is already the key of {others}; not rebound.").format(
+                id=loser, key=key, others=others
+            )
+        )
         del good[loser]
 
 

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any, cast
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from itsm_tui.console.keymap import KEYMAP, key_text
-from itsm_tui.console.queue_titles import QUEUE_TITLES
+from itsm_tui.common.i18n import _
+from itsm_tui.console.keymap import KEYMAP, key_text, label
+from itsm_tui.console.queue_titles import QUEUE_TITLES, queue_title
 from itsm_tui.workflow.lookup import normalise_number
 
 if TYPE_CHECKING:
@@ -28,19 +29,35 @@ class ConsoleCommands(Provider):
         app = cast("ItsmApp", self.app)
 
         def k(binding_id: str) -> str:
-            return f" (key: {key_text(app, binding_id)})"
+            return _(" (key: {key})").format(key=key_text(app, binding_id))
 
         commands: list[tuple[str, Callable[[], Any], str]] = [
-            ("screen: dashboard", app.action_dashboard, f"Counts, alerts, backlog{k('dashboard')}"),
-            ("screen: new call (intake)", app.action_intake, f"Log a call{k('intake')}"),
-            ("ticket: go to number…", app.action_goto, f"Open a ticket by its number{k('goto')}"),
-            ("screen: configuration items (CMDB)", app.action_cis, f"Look up a CI{k('ci-lookup')}"),
-            ("cmdb: impact of …", app.action_impact_of, "What a CI's failure would hit"),
-            ("help: keys and how to …", app.action_help, f"This screen's keys{k('help')}"),
+            (
+                _("screen: dashboard"),
+                app.action_dashboard,
+                _("Counts, alerts, backlog") + k("dashboard"),
+            ),
+            (_("screen: new call (intake)"), app.action_intake, _("Log a call") + k("intake")),
+            (
+                _("ticket: go to number…"),
+                app.action_goto,
+                _("Open a ticket by its number") + k("goto"),
+            ),
+            (
+                _("screen: configuration items (CMDB)"),
+                app.action_cis,
+                _("Look up a CI") + k("ci-lookup"),
+            ),
+            (_("cmdb: impact of …"), app.action_impact_of, _("What a CI's failure would hit")),
+            (_("help: keys and how to …"), app.action_help, _("This screen's keys") + k("help")),
         ]
         commands += [
-            (f"queue: {title.lower()}", partial(app.open_queue, queue.value), "Open the queue")
-            for queue, title in QUEUE_TITLES.items()
+            (
+                _("queue: {name}").format(name=queue_title(queue).lower()),
+                partial(app.open_queue, queue.value),
+                _("Open the queue"),
+            )
+            for queue in QUEUE_TITLES
         ]
         screen = self.screen
         for binding in getattr(type(screen), "BINDINGS", []):
@@ -49,11 +66,12 @@ class ConsoleCommands(Provider):
             action, params = _split(binding.action)
             if action in ("app.pop_screen",) or screen.check_action(action, params) is False:
                 continue
+            key = key_text(app, binding.id) if binding.id in KEYMAP else binding.key
             commands.append(
                 (
-                    f"action: {binding.description.lower()}",
+                    _("action: {name}").format(name=label(binding).lower()),
                     partial(screen.run_action, binding.action),
-                    f"key: {key_text(app, binding.id) if binding.id in KEYMAP else binding.key}",
+                    _("key: {key}").format(key=key),
                 )
             )
         return commands
@@ -68,7 +86,11 @@ class ConsoleCommands(Provider):
             digits = re.sub(r"\D", "", query)
             prefix = "REQ" if "req" in query.lower() else "INC"
             number = normalise_number(f"{prefix}{digits}")
-            yield Hit(1.0, f"Open ticket {number}", partial(app.open_ticket, number))
+            yield Hit(
+                1.0,
+                _("Open ticket {number}").format(number=number),
+                partial(app.open_ticket, number),
+            )
         matcher = self.matcher(query)
         for name, callback, help_text in self._commands():
             score = matcher.match(name)

@@ -174,6 +174,15 @@ def _in_thread(target: Any, first: FirstRead) -> threading.Thread:
     return thread
 
 
+def install_language() -> None:
+    """The operator's language (``common.i18n``), unless one is in force already (the
+    command line installs it when it starts)."""
+    from itsm_tui.common import i18n
+
+    if not i18n.installed:
+        i18n.install_configured()
+
+
 def bare_console(settings: Settings) -> tuple[ItsmApp, FirstRead]:
     """What a bare ``itsm`` runs: the first read started (the child on the other core at
     once), then the console; ``first.finish()`` once the console has closed."""
@@ -183,6 +192,7 @@ def bare_console(settings: Settings) -> tuple[ItsmApp, FirstRead]:
     gc.disable()
     first = start_first_read(settings)
     prefer_full_colour()  # before Textual is imported: it reads the colour system once
+    install_language()  # before the console's modules: their bindings are read at import
     from itsm_tui.console.app import ItsmApp  # meanwhile, the child loads the database code
 
     # The app learns who the operator is as it loads, before it takes the terminal; when it
@@ -194,6 +204,7 @@ def bare_console(settings: Settings) -> tuple[ItsmApp, FirstRead]:
 def console(site: Site, actor: Actor) -> ItsmApp:
     """The console app for ``actor``, its first dashboard read started before Textual loads."""
     prefer_full_colour()
+    install_language()
     first = FirstRead()
     first.deliver("actor", actor)
     _in_thread(lambda: first.deliver("board", _board(site, actor)), first)

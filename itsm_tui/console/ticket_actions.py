@@ -28,6 +28,7 @@ from itsm_tui.common.domain import (
     URGENCY_LEVELS,
 )
 from itsm_tui.common.errors import Conflict
+from itsm_tui.common.i18n import N_, _
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
 from itsm_tui.console.loading import load_database_code
@@ -39,6 +40,29 @@ from itsm_tui.workflow.tickets.states import PENDING_REASONS, RESOLUTION_CODES
 
 if TYPE_CHECKING:
     from itsm_tui.workflow.groups import GroupView
+
+
+#: The labels the dialogs show from ``common.domain`` and ``workflow.tickets.states`` (English
+#: there: the workflow's words are translated in its own part), marked here, translated shown.
+DOMAIN_WORDS = (
+    N_("enterprise-wide"),
+    N_("department"),
+    N_("one person"),
+    N_("work stopped"),
+    N_("work impaired"),
+    N_("can wait"),
+    N_("waiting for the caller"),
+    N_("waiting for a vendor"),
+    N_("waiting for a change to be implemented"),
+    N_("fixed permanently"),
+    N_("workaround applied"),
+    N_("advice or how-to given"),
+    N_("request fulfilled"),
+    N_("could not reproduce"),
+    N_("duplicate of another ticket"),
+    N_("withdrawn by the caller"),
+    N_("resolved by the vendor"),
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +99,10 @@ class Op:
 
 
 def _reason(title: str) -> Dialog:
-    return lambda ref, groups: FormDialog(f"{title} {ref.number}", [Field("reason", "Reason")])
+    """A dialog asking for a reason; ``title`` is a catalogue id with ``{number}`` in it."""
+    return lambda ref, groups: FormDialog(
+        _(title).format(number=ref.number), [Field("reason", _("Reason"))]
+    )
 
 
 def _tier_dialog(title: str, operation: str) -> Dialog:
@@ -84,9 +111,15 @@ def _tier_dialog(title: str, operation: str) -> Dialog:
         from itsm_tui.workflow.tickets.assignment import tier_move_allowed
 
         wanted = [g for g in groups if tier_move_allowed(operation, ref.tier, g.tier)]
-        choices = [(f"{g.code} · {g.name} (tier {g.tier})", g.code) for g in wanted]
-        group = Field("group", "Group", choices or [("(no group)", "")])
-        return FormDialog(f"{title} {ref.number}", [group, Field("reason", "Reason")])
+        choices = [
+            (
+                _("{code} · {name} (tier {tier})").format(code=g.code, name=g.name, tier=g.tier),
+                g.code,
+            )
+            for g in wanted
+        ]
+        group = Field("group", _("Group"), choices or [(_("(no group)"), "")])
+        return FormDialog(_(title).format(number=ref.number), [group, Field("reason", _("Reason"))])
 
     return build
 
@@ -98,31 +131,38 @@ def _assign_dialog(ref: TicketRef, groups: list[GroupView]) -> FormDialog:
     for g in sorted(groups, key=lambda g: g.code != ref.group):
         if not tier_move_allowed("assign", ref.tier, g.tier):
             continue
-        choices.append((f"{g.code} · {g.name} (group queue)", f"{g.code}/"))
+        choices.append(
+            (_("{code} · {name} (group queue)").format(code=g.code, name=g.name), f"{g.code}/")
+        )
         choices += [(f"{g.code} · {login}", f"{g.code}/{login}") for login in g.members]
-    return FormDialog(f"Assign {ref.number}", [Field("target", "To", choices or [("—", "")])])
+    return FormDialog(
+        _("Assign {number}").format(number=ref.number),
+        [Field("target", _("To"), choices or [("—", "")])],
+    )
 
 
 def _priority_dialog(ref: TicketRef, groups: list[GroupView]) -> FormDialog:
     levels = [(f"P{n}", str(n)) for n in PRIORITY_LEVELS]
     return FormDialog(
-        f"Override the priority of {ref.number} (now P{ref.priority})",
+        _("Override the priority of {number} (now P{priority})").format(
+            number=ref.number, priority=ref.priority
+        ),
         [
-            Field("priority", "Priority", levels, value=str(ref.priority or "")),
-            Field("reason", "Reason"),
+            Field("priority", _("Priority"), levels, value=str(ref.priority or "")),
+            Field("reason", _("Reason")),
         ],
     )
 
 
 def _update_dialog(ref: TicketRef, groups: list[GroupView]) -> FormDialog:
-    impacts = [(f"{n} {IMPACT_LABELS[n]}", str(n)) for n in IMPACT_LEVELS]
-    urgencies = [(f"{n} {URGENCY_LABELS[n]}", str(n)) for n in URGENCY_LEVELS]
+    impacts = [(f"{n} {_(IMPACT_LABELS[n])}", str(n)) for n in IMPACT_LEVELS]
+    urgencies = [(f"{n} {_(URGENCY_LABELS[n])}", str(n)) for n in URGENCY_LEVELS]
     return FormDialog(
-        f"Correct {ref.number}",
+        _("Correct {number}").format(number=ref.number),
         [
-            Field("title", "Title", value=ref.title),
-            Field("impact", "Impact", impacts, value=str(ref.impact or "")),
-            Field("urgency", "Urgency", urgencies, value=str(ref.urgency or "")),
+            Field("title", _("Title"), value=ref.title),
+            Field("impact", _("Impact"), impacts, value=str(ref.impact or "")),
+            Field("urgency", _("Urgency"), urgencies, value=str(ref.urgency or "")),
         ],
     )
 
@@ -143,7 +183,7 @@ def _update(site: Site, actor: Actor, ref: TicketRef, v: Values) -> Any:
 
 
 def _assign(site: Site, actor: Actor, ref: TicketRef, v: Values) -> Any:
-    group, _, login = v["target"].partition("/")
+    group, _slash, login = v["target"].partition("/")
     return t.assign(
         site, actor, ref.number, group=group, assignee=login or None, expected_version=ref.version
     )
@@ -152,65 +192,72 @@ def _assign(site: Site, actor: Actor, ref: TicketRef, v: Values) -> Any:
 OPS: dict[str, Op] = {
     op.key: op
     for op in [
-        Op("claim", "Claim", "claim", lambda s, a, r, v: t.claim(s, a, r.number)),
-        Op("assign", "Assign", "assign", _assign, _assign_dialog),
+        Op("claim", N_("Claim"), "claim", lambda s, a, r, v: t.claim(s, a, r.number)),
+        Op("assign", N_("Assign"), "assign", _assign, _assign_dialog),
         Op(
             "escalate",
-            "Escalate",
+            N_("Escalate"),
             "escalate",
             lambda s, a, r, v: t.escalate(
                 s, a, r.number, group=v["group"], reason=v["reason"], expected_version=r.version
             ),
-            _tier_dialog("Escalate", "escalate"),
+            _tier_dialog(N_("Escalate {number}"), "escalate"),
         ),
         Op(
             "return",
-            "Return",
+            N_("Return"),
             "return",
             lambda s, a, r, v: t.return_ticket(
                 s, a, r.number, group=v["group"], reason=v["reason"], expected_version=r.version
             ),
-            _tier_dialog("Return", "return"),
+            _tier_dialog(N_("Return {number}"), "return"),
         ),
         Op(
             "pending",
-            "Pending",
+            N_("Pending"),
             "pending",
             lambda s, a, r, v: t.set_pending(
                 s, a, r.number, reason=v["reason"], note=v["note"], expected_version=r.version
             ),
             lambda r, g: FormDialog(
-                f"Set {r.number} pending",
+                _("Set {number} pending").format(number=r.number),
                 [
-                    Field("reason", "Waiting for", [(d, k) for k, d in PENDING_REASONS.items()]),
-                    Field("note", "Note", required=False),
+                    Field(
+                        "reason", _("Waiting for"), [(_(d), k) for k, d in PENDING_REASONS.items()]
+                    ),
+                    Field("note", _("Note"), required=False),
                 ],
             ),
         ),
         Op(
             "resume",
-            "Resume",
+            N_("Resume"),
             "resume",
             lambda s, a, r, v: t.resume(s, a, r.number, expected_version=r.version),
         ),
         Op(
             "note",
-            "Note",
+            N_("Note"),
             "note",
             lambda s, a, r, v: t.add_note(s, a, r.number, v["body"]),
-            lambda r, g: FormDialog(f"Work note on {r.number}", [Field("body", "Note")]),
+            lambda r, g: FormDialog(
+                _("Work note on {number}").format(number=r.number), [Field("body", _("Note"))]
+            ),
         ),
         Op(
             "reply",
-            "Reply",
+            N_("Reply"),
             "reply",
             lambda s, a, r, v: t.add_note(s, a, r.number, v["body"], public=True),
-            lambda r, g: FormDialog(f"Reply to the caller on {r.number}", [Field("body", "Reply")]),
+            lambda r, g: FormDialog(
+                _("Reply to the caller on {number}").format(number=r.number),
+                [Field("body", _("Reply"))],
+            ),
         ),
-        Op("update", "Correct", "update", _update, _update_dialog),
+        Op("update", N_("Correct"), "update", _update, _update_dialog),
         Op(
             "priority",
-            "Override priority",
+            N_("Override priority"),
             "priority",
             lambda s, a, r, v: t.override_priority(
                 s,
@@ -224,68 +271,70 @@ OPS: dict[str, Op] = {
         ),
         Op(
             "resolve",
-            "Resolve",
+            N_("Resolve"),
             "resolve",
             lambda s, a, r, v: t.resolve(
                 s, a, r.number, code=v["code"], text=v["text"], expected_version=r.version
             ),
             lambda r, g: FormDialog(
-                f"Resolve {r.number}",
+                _("Resolve {number}").format(number=r.number),
                 [
-                    Field("code", "Resolution", [(d, k) for k, d in RESOLUTION_CODES.items()]),
-                    Field("text", "What was done"),
+                    Field(
+                        "code", _("Resolution"), [(_(d), k) for k, d in RESOLUTION_CODES.items()]
+                    ),
+                    Field("text", _("What was done")),
                 ],
             ),
             starts_in="text",
         ),
         Op(
             "close",
-            "Close",
+            N_("Close"),
             "close",
             lambda s, a, r, v: t.close(s, a, r.number, expected_version=r.version),
         ),
         Op(
             "reopen",
-            "Reopen",
+            N_("Reopen"),
             "reopen",
             lambda s, a, r, v: t.reopen(
                 s, a, r.number, reason=v["reason"], expected_version=r.version
             ),
-            _reason("Reopen"),
+            _reason(N_("Reopen {number}")),
         ),
         Op(
             "cancel",
-            "Cancel ticket",
+            N_("Cancel ticket"),
             "cancel",
             lambda s, a, r, v: t.cancel(
                 s, a, r.number, reason=v["reason"], expected_version=r.version
             ),
-            _reason("Cancel"),
+            _reason(N_("Cancel {number}")),
         ),
         Op(
             "flag",
-            "Flag to supervisor",
+            N_("Flag to supervisor"),
             "flag",
             lambda s, a, r, v: t.flag(
                 s, a, r.number, reason=v["reason"], expected_version=r.version
             ),
-            _reason("Flag to the supervisor:"),
+            _reason(N_("Flag to the supervisor: {number}")),
         ),
         Op(
             "link_ci",
-            "Link CI",
+            N_("Link CI"),
             "update",
             lambda s, a, r, v: t.link_ci(s, a, r.number, v["ci"], expected_version=r.version),
             picks_ci=True,
         ),
         Op(
             "unlink_ci",
-            "Unlink CI",
+            N_("Unlink CI"),
             "update",
             lambda s, a, r, v: t.unlink_ci(s, a, r.number, v["ci"], expected_version=r.version),
             lambda r, g: FormDialog(
-                f"Unlink a CI from {r.number}",
-                [Field("ci", "CI", [(ci, ci) for ci in r.cis] or [("(none linked)", "")])],
+                _("Unlink a CI from {number}").format(number=r.number),
+                [Field("ci", _("CI"), [(ci, ci) for ci in r.cis] or [(_("(none linked)"), "")])],
             ),
         ),
     ]
@@ -315,7 +364,9 @@ TICKET_KEYS = {
 
 def op_bindings(ids: dict[str, str]) -> list[Binding]:
     """One binding per action, its key from the key map (a site may rebind it by id)."""
-    return [bind(binding_id, f"op('{name}')", OPS[name].label) for name, binding_id in ids.items()]
+    return [
+        bind(binding_id, f"op('{name}')", _(OPS[name].label)) for name, binding_id in ids.items()
+    ]
 
 
 def _doing(screen: TicketActions, name: str, ref: TicketRef, values: Values) -> str:
@@ -367,7 +418,11 @@ class TicketActions(ReportsFailures, Screen[None]):
             load_database_code()
             from itsm_tui.dialogs.ci_picker import CIPickDialog
 
-            dialog: Any = CIPickDialog(self.site, self.actor, f"{op.label} to {ref.number}")
+            dialog: Any = CIPickDialog(
+                self.site,
+                self.actor,
+                _("{action} to {number}").format(action=_(op.label), number=ref.number),
+            )
         else:
             assert op.dialog is not None
             dialog = op.dialog(ref, self.groups)
@@ -398,7 +453,10 @@ class TicketActions(ReportsFailures, Screen[None]):
             self.app.call_from_thread(self._done, name, ref)
 
     def _done(self, name: str, ref: TicketRef) -> None:
-        self.notify(f"{ref.number}: {OPS[name].label.lower()} done.", timeout=3)
+        self.notify(
+            _("{number}: {action} done.").format(number=ref.number, action=_(OPS[name].label)),
+            timeout=3,
+        )
         self.app.post_message(TicketChanged(ref.number))
         self.after_change(ref.number)
 
@@ -407,4 +465,4 @@ class TicketActions(ReportsFailures, Screen[None]):
             if reload:
                 self.after_change(ref.number)
 
-        self.app.push_screen(ConfirmDialog(error.message, "Reload it?"), answered)
+        self.app.push_screen(ConfirmDialog(error.message, _("Reload it?")), answered)

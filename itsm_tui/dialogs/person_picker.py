@@ -24,6 +24,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from itsm_tui.common.i18n import _
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
 from itsm_tui.console.loading import load_database_code
@@ -65,13 +66,17 @@ class PersonPicker(ReportsFailures, ModalScreen[dict[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"Assign {self.number} to …", classes="form-title", markup=False)
-            yield Input(placeholder="type to filter: name, login or group", id="person-filter")
+            yield Static(
+                _("Assign {number} to …").format(number=self.number),
+                classes="form-title",
+                markup=False,
+            )
+            yield Input(placeholder=_("type to filter: name, login or group"), id="person-filter")
             yield OptionList(id="person-list")
-            yield Static("Enter: assign · ↑↓: move · Esc: cancel", classes="form-hint")
+            yield Static(_("Enter: assign · ↑↓: move · Esc: cancel"), classes="form-hint")
 
     def on_mount(self) -> None:
-        self.query_one("#person-list", OptionList).add_option(Option("Loading people …"))
+        self.query_one("#person-list", OptionList).add_option(Option(_("Loading people …")))
         self.query_one("#person-filter", Input).focus()
         self._read()
 
@@ -116,20 +121,22 @@ class PersonPicker(ReportsFailures, ModalScreen[dict[str, str] | None]):
             if all(w in haystack for w in words):
                 label = Text(one_line(p.display_name), style="bold")
                 label.append(f"  {one_line(p.group)}", style="")
-                label.append(f"  {p.open_tickets} open", style="dim")
+                label.append("  " + _("{count} open").format(count=p.open_tickets), style="dim")
                 options.add_option(Option(label, id=f"{p.group}/{p.login}"))
                 self.shown.append(f"{p.group}/{p.login}")
         for code in groups:
             if all(w in f"{code} queue unassigned".casefold() for w in words):
-                label = Text(f"{one_line(code)} queue (unassigned)", style="italic")
+                label = Text(
+                    _("{group} queue (unassigned)").format(group=one_line(code)), style="italic"
+                )
                 options.add_option(Option(label, id=f"{code}/"))
                 self.shown.append(f"{code}/")
         if self.shown:
             options.highlighted = 0
         elif self.people:
-            options.add_option(Option(Text("Nobody matches.", style="dim"), disabled=True))
+            options.add_option(Option(Text(_("Nobody matches."), style="dim"), disabled=True))
         else:
-            options.add_option(Option(Text("Nobody can take it.", style="dim"), disabled=True))
+            options.add_option(Option(Text(_("Nobody can take it."), style="dim"), disabled=True))
 
     def action_move(self, step: int) -> None:
         options = self.query_one("#person-list", OptionList)

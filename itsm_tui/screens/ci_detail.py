@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Header, Static, Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
-from itsm_tui.common.domain import status_label
+from itsm_tui.common.i18n import _, status_text
 from itsm_tui.common.textsafe import visible
 from itsm_tui.common.timefmt import local
 from itsm_tui.console.failures import ReportsFailures, background
@@ -37,7 +37,7 @@ from itsm_tui.workflow.cmdb.items import RelationView, ci_relations
 from itsm_tui.workflow.cmdb.wording import attribute_label, version_label
 from itsm_tui.workflow.site import Actor, Site
 
-DOWN, UP = "depends on", "used by"  # the tree's two sides
+DOWN, UP = "depends on", "used by"  # the tree's two sides (ids, not shown)
 #: Field labels are padded to the longest up to this many cells; a longer one gets a line of
 #: its own, so a label never runs into its value ("service_hours7x24").
 LABEL_CELLS = 16
@@ -72,21 +72,27 @@ class CIDetailScreen(ReportsFailures, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(f"Loading {self.ref} …", id="ci-head", markup=False)
+        yield Static(_("Loading {ref} …").format(ref=self.ref), id="ci-head", markup=False)
         with Horizontal(id="ci-body"):
             with VerticalScroll(id="ci-fields-box"):
                 yield Static("", id="ci-fields", markup=False)
-            yield Tree(Text("relationships"), id="ci-tree")
-        yield Static("Tickets on this CI", id="ci-tickets-title", markup=False)
+            yield Tree(Text(_("relationships")), id="ci-tree")
+        yield Static(_("Tickets on this CI"), id="ci-tickets-title", markup=False)
         yield DataTable(id="ci-tickets", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#ci-tickets", DataTable)
-        columns = (("Number", 9), ("Type", 8), ("P", 1), ("Status", 11), ("Opened", 11))
+        columns = (
+            (_("Number"), 9),
+            (_("Type"), 8),
+            (_("P"), 1),
+            (_("Status"), 11),
+            (_("Opened"), 11),
+        )
         # The title takes what the screen has left (26 cells at 80 columns).
-        fixed = sum(width + 2 for _, width in columns) + 2 + 2  # cell padding, scrollbar
-        for label, width in (*columns, ("Title", max(26, self.app.size.width - fixed - 2))):
+        fixed = sum(width + 2 for _label, width in columns) + 2 + 2  # cell padding, scrollbar
+        for label, width in (*columns, (_("Title"), max(26, self.app.size.width - fixed - 2))):
             table.add_column(label, width=width)
         self.query_one(Tree).focus()
         self.load()
@@ -115,7 +121,7 @@ class CIDetailScreen(ReportsFailures, Screen[None]):
         head = Text()
         head.append(f"{detail.class_label} ", style="bold")
         head.append(visible(ci.name), style="bold")
-        head.append(f"\n{ci.ci_class} · {status_label(ci.status)} · ")
+        head.append(f"\n{ci.ci_class} · {status_text(ci.status)} · ")
         head.append(detail.criticality_label, style="bold red" if ci.criticality == 1 else "")
         self.query_one("#ci-head", Static).update(head)
         self.query_one("#ci-fields", Static).update(self._fields(detail))
@@ -126,16 +132,16 @@ class CIDetailScreen(ReportsFailures, Screen[None]):
         ci = detail.ci
         zone = self.site.settings.zone
         rows = [
-            ("Group", ci.owner_group or "—"),
-            ("Location", ci.location or "—"),
-            ("Asset tag", ci.asset_tag or "—"),
-            ("Serial", ci.serial or "—"),
-            ("IP", ci.ip or "—"),
-            ("Updated", local(ci.updated_at, zone) if ci.updated_at else "—"),
-            ("Version", str(ci.version)),
+            (_("Group"), ci.owner_group or "—"),
+            (_("Location"), ci.location or "—"),
+            (_("Asset tag"), ci.asset_tag or "—"),
+            (_("Serial"), ci.serial or "—"),
+            (_("IP"), ci.ip or "—"),
+            (_("Updated"), local(ci.updated_at, zone) if ci.updated_at else "—"),
+            (_("Version"), str(ci.version)),
             *((attribute_label(name), str(value)) for name, value in sorted(ci.attributes.items())),
         ]
-        width = min(LABEL_CELLS, max(cell_len(label) for label, _ in rows)) + 1
+        width = min(LABEL_CELLS, max(cell_len(label) for label, _value in rows)) + 1
         text = Text()
         for label, value in rows:
             if cell_len(label) < width:
@@ -144,7 +150,7 @@ class CIDetailScreen(ReportsFailures, Screen[None]):
                 text.append(label + "\n" + " " * width, style="dim")
             text.append(one_line(value) + "\n")
         if detail.documents:
-            text.append("\nDocuments\n", style="bold")
+            text.append("\n" + _("Documents") + "\n", style="bold")
             for doc in detail.documents:
                 line = f"{doc.kind}: {doc.title} {version_label(doc.version)}"
                 text.append(one_line(line) + "\n")
@@ -156,7 +162,7 @@ class CIDetailScreen(ReportsFailures, Screen[None]):
         ci = detail.ci
         tree.root.set_label(Text(one_line(f"{ci.ci_class}:{ci.name}")))
         tree.root.data = Node(ci.id, "", frozenset({ci.id}), loaded=True)
-        for direction, title in ((DOWN, "Depends on"), (UP, "Used by")):
+        for direction, title in ((DOWN, _("Depends on")), (UP, _("Used by"))):
             relations = [r for r in detail.relations if _side(r) == direction]
             branch = tree.root.add(Text(f"{title} ({len(relations)})", style="bold"), expand=True)
             branch.data = Node(ci.id, direction, frozenset({ci.id}), loaded=True)
@@ -175,11 +181,11 @@ class CIDetailScreen(ReportsFailures, Screen[None]):
             label.append(one_line(rel.other))
             looped = rel.other_id in ancestors
             if looped:
-                label.append(" (loop)", style="dim")
+                label.append(_(" (loop)"), style="dim")
             child = node.add(label, allow_expand=not looped)
             child.data = Node(rel.other_id, direction, ancestors | {rel.other_id}, loaded=looped)
         if not node.children:
-            node.add_leaf(Text("(none)", style="dim"))
+            node.add_leaf(Text(_("(none)"), style="dim"))
 
     @on(Tree.NodeExpanded, "#ci-tree")
     def _expanded(self, event: Tree.NodeExpanded[Node]) -> None:
@@ -207,9 +213,9 @@ class CIDetailScreen(ReportsFailures, Screen[None]):
         for t in detail.tickets:
             table.add_row(
                 Text(t.number),
-                Text(t.type),
+                Text(status_text(t.type)),
                 Text(str(t.priority)),
-                Text(status_label(t.status)),
+                Text(status_text(t.status)),
                 Text(local(t.opened_at, zone, "%m-%d %H:%M")),
                 Text(one_line(t.title)),
             )
@@ -217,12 +223,14 @@ class CIDetailScreen(ReportsFailures, Screen[None]):
         more = "+" if count == len(detail.tickets) and detail.ticket_count > count else ""
         shown = len(detail.tickets)
         title = (
-            f"Tickets on this CI: {count}{more} open, {detail.ticket_count:,} in all"
+            _("Tickets on this CI: {open}{more} open, {all:,} in all").format(
+                open=count, more=more, all=detail.ticket_count
+            )
             if detail.ticket_count
-            else "Tickets on this CI: none"
+            else _("Tickets on this CI: none")
         )
         if detail.ticket_count > shown:
-            title += f" · {shown} listed, open first"
+            title += _(" · {shown} listed, open first").format(shown=shown)
         self.query_one("#ci-tickets-title", Static).update(title)
         table.display = bool(detail.tickets)
 

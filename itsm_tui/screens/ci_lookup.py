@@ -10,6 +10,7 @@ from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Header, Input
 
+from itsm_tui.common.i18n import _
 from itsm_tui.console.keymap import bind
 from itsm_tui.screens.ci_detail import CIDetailScreen
 from itsm_tui.widgets.ci_search import CISearch
@@ -33,7 +34,7 @@ class CILookupScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "Configuration items"
+        self.sub_title = _("Configuration items")
 
     def action_search(self) -> None:
         self.query_one("#ci-search-input", Input).focus()

@@ -21,13 +21,14 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
+from itsm_tui.common.i18n import N_, _
 from itsm_tui.common.ticket_rows import TicketRow
 from itsm_tui.common.timefmt import business_left
 from itsm_tui.console.failures import background
 from itsm_tui.console.keymap import bind, key_text, keys_of
 from itsm_tui.console.loading import load_database_code
 from itsm_tui.console.messages import OpenQueue, OpenTicket, TicketChanged
-from itsm_tui.console.queue_titles import QUEUE_TITLES
+from itsm_tui.console.queue_titles import queue_title
 from itsm_tui.console.sizes import ALERTS_SHOWN, PAGE
 from itsm_tui.console.ticket_actions import TicketActions, TicketRef
 from itsm_tui.widgets.alert_inbox import AlertInbox
@@ -53,18 +54,27 @@ REFRESH_SECONDS = 60.0
 READING = "read the dashboard"
 #: The overdue list's columns: title, width (0: the rest, at least ``TITLE_MIN``), and the
 #: order in which they are dropped when the panel is too narrow (0: never).
+#: (The titles are the catalogue's ids, translated where shown: every width fits them in
+#: both languages, measured in cells.)
 OVERDUE_COLUMNS = (
-    ("Number", 9, 0),
-    ("P", 2, 2),
-    ("Late bus.", 9, 0),
-    ("Group", 10, 1),
-    ("Holder", 8, 0),
-    ("Title", 0, 0),
+    (N_("Number"), 9, 0),
+    (N_("P"), 2, 2),
+    (N_("Late bus."), 9, 0),
+    (N_("Group"), 10, 1),
+    (N_("Holder"), 8, 0),
+    (N_("Title"), 0, 0),
 )
 TITLE_MIN = 10
 #: The backlog's columns and the order they are dropped in below ``WIDE`` terminal columns
 #: (the overdue list beside it needs the room more than "unassigned" and the tier do).
-BACKLOG_COLUMNS = (("Group", 0), ("T", 2), ("Open", 0), ("Unass.", 1), ("Risk", 0), ("Late", 0))
+BACKLOG_COLUMNS = (
+    (N_("Group"), 0),
+    (N_("T"), 2),
+    (N_("Open"), 0),
+    (N_("Unass."), 1),
+    (N_("Risk"), 0),
+    (N_("Late"), 0),
+)
 WIDE = 100
 #: The most overdue rows a refresh reads again (the workflow's page limit).
 MAX_OVERDUE = 500
@@ -80,13 +90,13 @@ def overdue_columns(width: int) -> list[tuple[str, int]]:
     shown = list(OVERDUE_COLUMNS)
 
     def rest() -> int:
-        return width - sum(w + 1 for _, w, _ in shown if w) - 1  # the title's gap too
+        return width - sum(w + 1 for _t, w, _d in shown if w) - 1  # the title's gap too
 
-    for _, drop in sorted((d, t) for t, _, d in OVERDUE_COLUMNS if d):
+    for _d, drop in sorted((d, t) for t, _w, d in OVERDUE_COLUMNS if d):
         if rest() >= TITLE_MIN:
             break
         shown = [c for c in shown if c[0] != drop]
-    return [(t, w or max(TITLE_MIN, rest())) for t, w, _ in shown]
+    return [(t, w or max(TITLE_MIN, rest())) for t, w, _d in shown]
 
 
 def backlog_columns(screen_width: int) -> list[str]:
@@ -110,14 +120,14 @@ class OverdueTable(DataTable[Text]):
 class DashboardScreen(TicketActions):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
-            bind(f"queue-{queue.value}", f"queue('{queue.value}')", QUEUE_TITLES[queue], show=False)
+            bind(f"queue-{queue.value}", f"queue('{queue.value}')", queue_title(queue), show=False)
             for queue in CARDS.values()
         ),
         bind("refresh", "refresh"),
-        bind("assign", "reassign", "Reassign"),
+        bind("assign", "reassign", _("Reassign")),
         bind("escalate", "op('escalate')"),
         bind("flag", "op('flag')"),
-        bind("all-groups", "overdue_scope", "All groups"),
+        bind("all-groups", "overdue_scope", _("All groups")),
     ]
     #: The ticket actions come after the global keys here: the overdue panel's border lists
     #: them, and at 80 columns the footer keeps New call, Go to ticket and Quit in sight.
@@ -151,7 +161,7 @@ class DashboardScreen(TicketActions):
         yield Header()
         with Horizontal(id="dash-cards"):
             for key, queue in CARDS.items():
-                card = Static(f"{QUEUE_TITLES[queue]}\n…", id=f"card-{queue.value}", markup=False)
+                card = Static(f"{queue_title(queue)}\n…", id=f"card-{queue.value}", markup=False)
                 card.border_title = key
                 yield card
         with Vertical(id="dash-main"):
@@ -166,10 +176,10 @@ class DashboardScreen(TicketActions):
         self.sub_title = self._who()
         self.query_one("#dash-supervisor").display = False
         backlog = self.query_one("#dash-backlog", DataTable)
-        backlog.border_title = "Backlog by group"
+        backlog.border_title = _("Backlog by group")
         self.query_one("#dash-overdue", DataTable).cell_padding = 0
         self._title_overdue()
-        self.query_one("#dash-mine", TicketTable).border_title = "My open tickets"
+        self.query_one("#dash-mine", TicketTable).border_title = _("My open tickets")
         self.set_interval(REFRESH_SECONDS, self.action_refresh)
         first = self._first
         board = first.result() if first is not None and first.done() else None
@@ -226,10 +236,10 @@ class DashboardScreen(TicketActions):
         # waiting on a read that failed.
         if what != READING:
             return
-        self.sub_title = f"{self._who()} · not up to date"
+        self.sub_title = _("{who} · not up to date").format(who=self._who())
         if self.board is None:
             for queue in CARDS.values():
-                self.query_one(f"#card-{queue.value}", Static).update(f"{QUEUE_TITLES[queue]}\n—")
+                self.query_one(f"#card-{queue.value}", Static).update(f"{queue_title(queue)}\n—")
 
     def _who(self) -> str:
         return f"{self.actor.display_name} ({self.actor.login})"
@@ -241,11 +251,8 @@ class DashboardScreen(TicketActions):
         for queue in CARDS.values():
             card = self.query_one(f"#card-{queue.value}", Static)
             count = board.counts.get(queue)
-            card.update(
-                f"{QUEUE_TITLES[queue]}\n{count:>6,}"
-                if count is not None
-                else QUEUE_TITLES[queue] + "\n"
-            )
+            title = queue_title(queue)
+            card.update(f"{title}\n{count:>6,}" if count is not None else title + "\n")
             card.set_class(bool(count) and queue is Queue.AT_RISK, "-warn")
             card.set_class(bool(count) and queue is Queue.BREACHED, "-alarm")
         self.query_one("#dash-supervisor").display = board.supervisor
@@ -275,9 +282,10 @@ class DashboardScreen(TicketActions):
     def _fill_backlog(self, board: Dashboard) -> None:
         backlog = self.query_one("#dash-backlog", DataTable)
         columns = backlog_columns(self.size.width)
-        if [str(c.label) for c in backlog.columns.values()] != columns:
+        titles = [_(c) for c in columns]
+        if [str(c.label) for c in backlog.columns.values()] != titles:
             backlog.clear(columns=True)
-            backlog.add_columns(*columns)
+            backlog.add_columns(*titles)
         else:
             backlog.clear()
         for row in board.backlog:
@@ -297,15 +305,22 @@ class DashboardScreen(TicketActions):
         overdue = self.query_one("#dash-overdue", DataTable)
         board = self.board
         every = board.overdue_all if board is not None else self.all_groups
-        scope = "all groups" if every else "my groups"
+        scope = _("all groups") if every else _("my groups")
         more = "+" if self.overdue_next is not None else ""
-        overdue.border_title = f"Past their limit · {scope} ({len(self.overdue)}{more})"
+        overdue.border_title = _("Past their limit · {scope} ({count}{more})").format(
+            scope=scope, count=len(self.overdue), more=more
+        )
         # Short enough for the 80-column panel: the footer there has no room for these keys.
         # The keys as bound now (a site may have remapped them).
         keys = {i: key_text(self.app, i) for i in ("assign", "escalate", "flag", "all-groups")}
-        overdue.border_subtitle = (
-            f"{keys['assign']} reassign · {keys['escalate']} escalate · {keys['flag']} flag · "
-            f"{keys['all-groups']} " + ("mine" if self.all_groups else "all")
+        overdue.border_subtitle = _(
+            "{assign} reassign · {escalate} escalate · {flag} flag · {scope_key} {scope}"
+        ).format(
+            assign=keys["assign"],
+            escalate=keys["escalate"],
+            flag=keys["flag"],
+            scope_key=keys["all-groups"],
+            scope=_("mine") if self.all_groups else _("all"),
         )
 
     def _fill_overdue(self, *, keep_cursor: bool) -> None:
@@ -316,7 +331,7 @@ class DashboardScreen(TicketActions):
         if layout != self._overdue_layout:
             overdue.clear(columns=True)
             for title, width in layout:
-                overdue.add_column(title, width=width + 1, key=title)
+                overdue.add_column(_(title), width=width + 1, key=title)
             self._overdue_layout = layout
         else:
             overdue.clear()

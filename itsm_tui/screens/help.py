@@ -20,13 +20,31 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from itsm_tui.console.keymap import bind, key_text, rank
+from itsm_tui.common.i18n import N_, _
+from itsm_tui.console.keymap import bind, key_text, label, rank
+
+#: The screens' and dialogs' names as help's title shows them (their class names in English).
+SCREEN_NAMES = (
+    N_("Dashboard"),
+    N_("Queue"),
+    N_("Ticket"),
+    N_("Intake"),
+    N_("CILookup"),
+    N_("CIDetail"),
+    N_("Impact"),
+    N_("ImpactPick"),
+    N_("CIPick"),
+    N_("PersonPicker"),
+    N_("Form"),
+    N_("Confirm"),
+    N_("GoTo"),
+)
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("close", "dismiss"),
-        bind("help", "dismiss", "Close", show=False),
+        bind("help", "dismiss", _("Close"), show=False),
     ]
 
     def __init__(self, beneath: Screen[Any]) -> None:
@@ -35,24 +53,27 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         here, everywhere = screen_keys(self.beneath)
-        global_heading = "Everywhere"
+        global_heading = _("Everywhere")
         if self.beneath.is_modal:
             # A dialog holds every key until it closes: the global keys are those of the
             # screen under it, and work once the dialog is closed.
             base = next((s for s in reversed(self.app.screen_stack) if not s.is_modal), None)
             if base is not None:
                 everywhere = screen_keys(base)[1]
-                global_heading = "Everywhere, once this dialog is closed"
-        name = type(self.beneath).__name__.removesuffix("Screen").removesuffix("Dialog")
+                global_heading = _("Everywhere, once this dialog is closed")
+        name = _(type(self.beneath).__name__.removesuffix("Screen").removesuffix("Dialog"))
         title = f"{name} · {self.beneath.sub_title}" if self.beneath.sub_title else name
         with Vertical(id="help-box"):
-            yield Static(Text(f"Keys and help — {title}", style="bold"), id="help-title")
+            yield Static(
+                Text(_("Keys and help — {title}").format(title=title), style="bold"),
+                id="help-title",
+            )
             with VerticalScroll(id="help-body"):
-                yield Static(_section("On this screen", here), id="help-screen-keys")
+                yield Static(_section(_("On this screen"), here), id="help-screen-keys")
                 yield Static(_section(global_heading, everywhere), id="help-global-keys")
                 yield Static(_how_to(self.app), id="help-how-to")
             yield Static(
-                Text("Esc closes · ↑↓ PgUp PgDn scroll · keys: docs/keys.md"), id="help-hint"
+                Text(_("Esc closes · ↑↓ PgUp PgDn scroll · keys: docs/keys.md")), id="help-hint"
             )
 
     def on_mount(self) -> None:
@@ -84,7 +105,7 @@ def screen_keys(screen: Screen[Any]) -> tuple[list[tuple[str, str]], list[tuple[
 
 def _rows(entries: Iterable[tuple[Binding, list[str]]]) -> list[tuple[str, str]]:
     ordered = sorted(entries, key=lambda entry: rank(entry[0]))
-    return [(" / ".join(keys), binding.description) for binding, keys in ordered]
+    return [(" / ".join(keys), label(binding)) for binding, keys in ordered]
 
 
 def _section(heading: str, rows: list[tuple[str, str]]) -> Group:
@@ -95,7 +116,7 @@ def _section(heading: str, rows: list[tuple[str, str]]) -> Group:
         table.add_column("key", style="bold", no_wrap=True)
         table.add_column("does", min_width=12)
     if not rows:
-        rows = [("—", "no keys of its own")]
+        rows = [("—", _("no keys of its own"))]
     half = (len(rows) + 1) // 2
     left, right = rows[:half], rows[half:]
     for n, (key, does) in enumerate(left):
@@ -111,24 +132,32 @@ def _how_to(app: App[Any]) -> Group:
     palette = app.get_key_display(Binding(app.COMMAND_PALETTE_BINDING, ""))
     steps = [
         (
-            "Log a call",
-            f"{k('intake')} New call: find the caller, type the title, look up the CI, choose "
-            f"impact and urgency, {k('save')} saves.",
+            _("Log a call"),
+            _(
+                "{intake} New call: find the caller, type the title, look up the CI, choose "
+                "impact and urgency, {save} saves."
+            ).format(intake=k("intake"), save=k("save")),
         ),
         (
-            "Find a ticket",
-            f"{k('goto')} and the ticket's number; or {palette} and words "
-            f"of a screen or action; in a queue {k('search')} searches its rows.",
+            _("Find a ticket"),
+            _(
+                "{goto} and the ticket's number; or {palette} and words of a screen or action; "
+                "in a queue {search} searches its rows."
+            ).format(goto=k("goto"), palette=palette, search=k("search")),
         ),
         (
-            "Escalate",
-            f"open the ticket ({k('open')} in a list), {k('escalate')}: choose the group, give "
-            f"the reason, {k('save')}.",
+            _("Escalate"),
+            _(
+                "open the ticket ({open} in a list), {escalate}: choose the group, give the "
+                "reason, {save}."
+            ).format(open=k("open"), escalate=k("escalate"), save=k("save")),
         ),
         (
-            "Resolve",
-            f"open the ticket, {k('claim')} claims it if it is not yours yet, {k('resolve')}: "
-            f"write what fixed it, {k('save')}.",
+            _("Resolve"),
+            _(
+                "open the ticket, {claim} claims it if it is not yours yet, {resolve}: write "
+                "what fixed it, {save}."
+            ).format(claim=k("claim"), resolve=k("resolve"), save=k("save")),
         ),
     ]
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)
@@ -136,4 +165,4 @@ def _how_to(app: App[Any]) -> Group:
     table.add_column("how")
     for task, how in steps:
         table.add_row(Text(task), Text(how))
-    return Group(Text("How do I …", style="bold underline"), table)
+    return Group(Text(_("How do I …"), style="bold underline"), table)

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
-from itsm_tui.common.domain import status_label
+from itsm_tui.common.i18n import _, ngettext, status_text
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
 from itsm_tui.dialogs.ci_picker import CIPickDialog
@@ -35,8 +35,10 @@ class ImpactPickDialog(CIPickDialog):
         with Vertical():
             yield Static(self.form_title, classes="form-title", markup=False)
             yield CISearch(self.site, self.actor, id="ci-pick")
-            yield Static("Enter: the impact of the highlighted CI · ↓: the list · Esc: cancel",
-                         classes="form-hint")  # fmt: skip
+            yield Static(
+                _("Enter: the impact of the highlighted CI · ↓: the list · Esc: cancel"),
+                classes="form-hint",
+            )
 
 
 class ImpactScreen(ReportsFailures, Screen[None]):
@@ -55,13 +57,13 @@ class ImpactScreen(ReportsFailures, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Walking the CMDB …", id="impact-head", markup=False)
+        yield Static(_("Walking the CMDB …"), id="impact-head", markup=False)
         with VerticalScroll(id="impact-box"):
             yield Static("", id="impact-body", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = f"Impact of {one_line(self.title_text)}"
+        self.sub_title = _("Impact of {what}").format(what=one_line(self.title_text))
         self.query_one("#impact-box").focus()
         self.load()
 
@@ -91,17 +93,21 @@ class ImpactScreen(ReportsFailures, Screen[None]):
     def show(self, report: ImpactReport) -> None:
         self.report = report
         head = Text()
-        head.append("Impact of ", style="bold")
-        head.append(one_line(", ".join(report.roots)), style="bold")
-        head.append(f" · depth {report.depth} (+/-)")
+        head.append(
+            _("Impact of {what}").format(what=one_line(", ".join(report.roots))), style="bold"
+        )
+        head.append(_(" · depth {depth} (+/-)").format(depth=report.depth))
         if report.truncated:
             head.append(
-                f"\nWide outage: cut off at {report.upstream_count:,} CIs hit; "
-                "`itsm ci impact --all` walks them all",
+                "\n"
+                + _(
+                    "Wide outage: cut off at {count:,} CIs hit; `itsm ci impact --all` walks "
+                    "them all"
+                ).format(count=report.upstream_count),
                 style="bold yellow",
             )
         if report.major_suggested:
-            head.append("\nMAJOR INCIDENT SUGGESTED", style="bold white on red")
+            head.append("\n" + _("MAJOR INCIDENT SUGGESTED"), style="bold white on red")
             head.append(" " + one_line(report.reasons[0]) if report.reasons else "")
         self.query_one("#impact-head", Static).update(head)
         self.query_one("#impact-body", Static).update(self._body(report))
@@ -111,35 +117,48 @@ class ImpactScreen(ReportsFailures, Screen[None]):
         is hit, the business services first) and "Depends on" (what the CIs need); each
         service's chain reads as the relationships are recorded (``Affected.explanation``)."""
         text = Text()
-        _section(text, f"Business services at stake ({len(report.services)})")
+        _section(text, _("Business services at stake ({count})").format(count=len(report.services)))
         for s in report.services[:LISTED]:
             style = "bold red" if s.criticality == 1 else "bold"
             text.append(f"  {s.criticality} ", style=style)
             text.append(one_line(s.name), style=style)
-            text.append(f"  {status_label(s.status)}\n", style="dim")
-            chain = s.explanation if s.depth else "(one of the CIs analysed)"
+            text.append(f"  {status_text(s.status)}\n", style="dim")
+            chain = s.explanation if s.depth else _("(one of the CIs analysed)")
             text.append("    " + one_line(chain) + "\n", style="dim")
         others = [a for a in report.upstream if a.depth > 0 and a.ci_class != SERVICE]
         classes = {k: n for k, n in report.upstream_classes.items() if k != SERVICE}
         services_used = report.upstream_classes.get(SERVICE, 0)
-        _section(text, f"Used by, directly or not: hit too ({report.upstream_count:,})")
+        _section(
+            text,
+            _("Used by, directly or not: hit too ({count:,})").format(count=report.upstream_count),
+        )
         if services_used:
-            text.append(f"  {services_used:,} business service(s), above\n", style="dim")
+            line = ngettext(
+                "{n:,} business service, above", "{n:,} business services, above", services_used
+            ).format(n=services_used)
+            text.append(f"  {line}\n", style="dim")
         if len(classes) > 1:
             summary = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in classes.items())
             text.append(f"  {summary}\n", style="dim")
         if not report.upstream_count:
-            text.append("  nothing uses it\n", style="dim")
+            text.append("  " + _("nothing uses it") + "\n", style="dim")
         _affected(text, others, sum(classes.values()))
-        _section(text, f"Depends on, directly or not ({report.downstream_count:,})")
+        _section(
+            text, _("Depends on, directly or not ({count:,})").format(count=report.downstream_count)
+        )
         if not report.downstream_count:
-            text.append("  nothing\n", style="dim")
+            text.append("  " + _("nothing") + "\n", style="dim")
         _affected(text, report.downstream, report.downstream_count)
-        _section(text, f"Open incidents on all of it ({len(report.open_incidents)})")
+        _section(
+            text,
+            _("Open incidents on all of it ({count})").format(count=len(report.open_incidents)),
+        )
         for inc in report.open_incidents[:LISTED]:
-            text.append(f"  {inc.number} P{inc.priority} {status_label(inc.status)}  ")
+            text.append(f"  {inc.number} P{inc.priority} {status_text(inc.status)}  ")
             text.append(one_line(inc.title))
-            text.append(f"  on {one_line(', '.join(inc.cis))}\n", style="dim")
+            text.append(
+                "  " + _("on {cis}").format(cis=one_line(", ".join(inc.cis))) + "\n", style="dim"
+            )
         return text
 
 
@@ -157,4 +176,9 @@ def _affected(text: Text, rows: list[Affected], total: int) -> None:
         text.append(one_line(a.last_hop) + "\n")
     if total > min(len(rows), LISTED):
         more = total - min(len(rows), LISTED)
-        text.append(f"  … and {more:,} more, further away (itsm ci impact --all)\n", style="dim")
+        text.append(
+            "  "
+            + _("… and {count:,} more, further away (itsm ci impact --all)").format(count=more)
+            + "\n",
+            style="dim",
+        )

@@ -11,10 +11,11 @@ from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
-from itsm_tui.common.domain import TicketStatus, status_label
+from itsm_tui.common.domain import TicketStatus
+from itsm_tui.common.i18n import _, ngettext, status_text
 from itsm_tui.console.keymap import bind
 from itsm_tui.console.messages import OpenTicket, TicketChanged
-from itsm_tui.console.queue_titles import QUEUE_TITLES
+from itsm_tui.console.queue_titles import queue_title
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.widgets.ticket_table import TicketTable
 from itsm_tui.workflow.site import Actor, Site
@@ -53,7 +54,7 @@ class QueueScreen(Screen[None]):
         yield Header()
         yield Static("", id="queue-bar", markup=False)
         yield Input(
-            placeholder="Search number or title, Enter to apply, Esc to leave",
+            placeholder=_("Search number or title, Enter to apply, Esc to leave"),
             id="queue-search-input",
         )
         # Who holds each ticket matters in every queue but my own (Breached: whom to chase).
@@ -62,9 +63,9 @@ class QueueScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = QUEUE_TITLES[self.queue]
+        self.sub_title = queue_title(self.queue)
         self.query_one("#queue-search-input", Input).display = False
-        self._show_bar("loading …")
+        self._show_bar(_("loading …"))
         table = self.query_one(TicketTable)
         table.focus()
         table.reload()
@@ -84,19 +85,20 @@ class QueueScreen(Screen[None]):
         return list_tickets(self.site, self.actor, **kwargs)
 
     def _show_bar(self, extra: str) -> None:
-        parts = [QUEUE_TITLES[self.queue], f"sort: {self.sort}"]
+        parts = [queue_title(self.queue), _("sort: {sort}").format(sort=_(self.sort))]
         if self.status:
-            parts.append(f"status: {status_label(self.status)}")
+            parts.append(_("status: {status}").format(status=status_text(self.status)))
         if self.priority:
             parts.append(f"P{self.priority}")
         if self.text:
-            parts.append(f"search: {self.text}")
+            parts.append(_("search: {text}").format(text=self.text))
         self.query_one("#queue-bar", Static).update(" · ".join([*parts, extra]))
 
     def on_ticket_table_loaded(self, event: TicketTable.Loaded) -> None:
-        more = "" if event.at_end else ", more below"
-        above = "" if event.at_start else "more above, "
-        self._show_bar(f"{above}{event.rows} loaded{more}")
+        more = "" if event.at_end else _(", more below")
+        above = "" if event.at_start else _("more above, ")
+        loaded = ngettext("{n} loaded", "{n} loaded", event.rows).format(n=event.rows)
+        self._show_bar(f"{above}{loaded}{more}")
 
     def on_ticket_table_failed(self, event: TicketTable.Failed) -> None:
         self._show_bar(event.text)
@@ -108,7 +110,7 @@ class QueueScreen(Screen[None]):
         self.action_refresh()
 
     def _reload(self) -> None:
-        self._show_bar("loading …")
+        self._show_bar(_("loading …"))
         self.query_one(TicketTable).reload(self._fetch())
 
     def action_refresh(self) -> None:

@@ -14,13 +14,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
-from itsm_tui.common.domain import status_label
+from itsm_tui.common.i18n import N_, _, status_text
 from itsm_tui.common.textsafe import visible
 from itsm_tui.common.timefmt import local
 from itsm_tui.console.failures import background
 from itsm_tui.console.keymap import bind
 from itsm_tui.console.ticket_actions import TICKET_KEYS, TicketActions, TicketRef, op_bindings
 from itsm_tui.screens.impact import ImpactScreen
+from itsm_tui.widgets.cells import fit
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.widgets.sla_bar import SlaBar
 from itsm_tui.workflow.cmdb.impact import ServicesAtStake
@@ -29,6 +30,9 @@ from itsm_tui.workflow.history_text import HistoryLine
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.tickets.overview import TicketOverview, ticket_overview
 from itsm_tui.workflow.tickets.queries import TicketDetail
+
+#: The field labels' column, in cells (a Chinese label is two cells a character).
+LABEL_CELLS = 9
 
 
 class TicketScreen(TicketActions):
@@ -49,12 +53,14 @@ class TicketScreen(TicketActions):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(f"Loading {self.number} …", id="ticket-head", markup=False)
+        yield Static(
+            _("Loading {number} …").format(number=self.number), id="ticket-head", markup=False
+        )
         with Horizontal(id="ticket-body"):
             with Vertical(id="ticket-side"):
                 yield Static("", id="ticket-fields", markup=False)
-                yield SlaBar("Response", id="sla-response")
-                yield SlaBar("Resolution", id="sla-resolution")
+                yield SlaBar(_("Response"), id="sla-response")
+                yield SlaBar(_("Resolution"), id="sla-resolution")
                 yield Static("", id="sla-legend", markup=False)
             with VerticalScroll(id="ticket-timeline-box"):
                 yield Static("", id="ticket-timeline", markup=False)
@@ -132,13 +138,17 @@ class TicketScreen(TicketActions):
         head = Text()
         head.append(f"{v.number} ", style="bold")
         head.append(f"P{v.priority}{'*' if v.priority_overridden else ''} ", style="bold")
-        head.append(status_label(v.status))
+        head.append(status_text(v.status))
         if v.pending_reason:
-            head.append(f" ({status_label(v.pending_reason)})")
-        holder = v.assignee_name or "unassigned"
-        head.append(f" · tier {v.tier} · {v.group or '—'} / {holder}")
+            head.append(f" ({status_text(v.pending_reason)})")
+        holder = v.assignee_name or _("unassigned")
+        head.append(
+            _(" · tier {tier} · {group} / {holder}").format(
+                tier=v.tier, group=v.group or "—", holder=holder
+            )
+        )
         if v.flagged_at:
-            head.append(" · FLAGGED", style="bold red")
+            head.append(_(" · FLAGGED"), style="bold red")
         head.append("\n")
         head.append(visible(v.title), style="bold")
         self.query_one("#ticket-head", Static).update(head)
@@ -150,7 +160,9 @@ class TicketScreen(TicketActions):
             overview.resolution, v.resolution_due_at, v.resolved_at, now, zone, v.resolution_warn_at
         )
         calendar = overview.resolution.calendar
-        legend = f"left: business hours ({calendar})" if calendar else ""
+        legend = (
+            _("left: business hours ({calendar})").format(calendar=calendar) if calendar else ""
+        )
         self.query_one("#sla-legend", Static).update(Text(legend, style="dim"))
         self.query_one("#ticket-timeline", Static).update(self._timeline(zone))
         self.refresh_bindings()
@@ -158,24 +170,32 @@ class TicketScreen(TicketActions):
     def _fields(self, detail: TicketDetail, zone: Any, now: datetime) -> Text:
         v = detail.ticket
         rows = [
-            ("Type", v.type),
-            ("Caller", v.caller or "—"),
-            ("Dept", v.caller_department or ""),
-            ("Phone", v.caller_phone or ""),
-            ("Category", v.category or "—"),
-            ("CIs", ", ".join(v.cis) or "—"),
-            ("Impact", f"{v.impact}  urgency {v.urgency}"),
-            ("Opened", local(v.opened_at, zone)),
-            ("Updated", local(v.updated_at, zone)),
-            ("Moves", f"{v.reassignment_count} reassigned, {v.escalation_count} escalated"),
+            (N_("Type"), status_text(v.type)),
+            (N_("Caller"), v.caller or "—"),
+            (N_("Dept"), v.caller_department or ""),
+            (N_("Phone"), v.caller_phone or ""),
+            (N_("Category"), v.category or "—"),
+            (N_("CIs"), ", ".join(v.cis) or "—"),
+            (
+                N_("Impact"),
+                _("{impact}  urgency {urgency}").format(impact=v.impact, urgency=v.urgency),
+            ),
+            (N_("Opened"), local(v.opened_at, zone)),
+            (N_("Updated"), local(v.updated_at, zone)),
+            (
+                N_("Moves"),
+                _("{reassigned} reassigned, {escalated} escalated").format(
+                    reassigned=v.reassignment_count, escalated=v.escalation_count
+                ),
+            ),
         ]
         if v.resolution_code:
-            rows.append(("Resolved", f"{v.resolution_code}: {v.resolution_text or ''}"))
+            rows.append((N_("Resolved"), f"{v.resolution_code}: {v.resolution_text or ''}"))
         if v.related_number:
-            rows.append(("Related", v.related_number))
+            rows.append((N_("Related"), v.related_number))
         text = Text()
         for label, value in rows:
-            text.append(f"{label:<9}", style="dim")
+            text.append(fit(_(label), LABEL_CELLS), style="dim")
             text.append(visible(value) + "\n")
             if label == "CIs":
                 self._at_stake(text)
@@ -187,13 +207,13 @@ class TicketScreen(TicketActions):
         """The business services the linked CIs put at stake, under the CIs (m: the impact)."""
         if self.stake is None or not self.stake.cis:
             return
-        text.append(f"{'At stake':<9}", style="dim")
+        text.append(fit(_("At stake"), LABEL_CELLS), style="dim")
         services = [f"{s.name} ({s.criticality})" for s in self.stake.services]
-        text.append(visible(", ".join(services) or "no business service"))
+        text.append(visible(", ".join(services) or _("no business service")))
         # A core switch or machine room: the walk stopped at its limit (m shows the impact).
-        text.append(" … and maybe more (wide outage)\n" if self.stake.truncated else "\n")
+        text.append(_(" … and maybe more (wide outage)") + "\n" if self.stake.truncated else "\n")
         if self.stake.major_suggested:
-            text.append(" " * 9 + "major incident?\n", style="bold white on red")
+            text.append(" " * LABEL_CELLS + _("major incident?") + "\n", style="bold white on red")
 
     def _timeline(self, zone: Any) -> Text:
         """The events newest first, each one sentence as ``itsm ticket history`` prints it
@@ -205,4 +225,4 @@ class TicketScreen(TicketActions):
             if line.block:
                 text.append("\n  " + visible(line.block).replace("\n", "\n  "), style="italic")
             text.append("\n")
-        return text or Text("No history.")
+        return text or Text(_("No history."))

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from itsm_tui.common.i18n import _
 from itsm_tui.common.textsafe import visible
 from itsm_tui.common.timefmt import local
 from itsm_tui.console.failures import ReportsFailures, background
@@ -40,8 +41,8 @@ class AlertInbox(ReportsFailures, Static):
         self.failed = False  # the last read failed: what is shown may be out of date
 
     def on_mount(self) -> None:
-        self.border_title = "Alerts"
-        self.update(Text("Loading alerts …", style="dim"))
+        self.border_title = _("Alerts")
+        self.update(Text(_("Loading alerts …"), style="dim"))
         self.set_interval(self.POLL_SECONDS, self.poll)
 
     @background("read the alerts", retry=f"retrying every {POLL_SECONDS:g} s", group="alerts")
@@ -63,7 +64,9 @@ class AlertInbox(ReportsFailures, Static):
         """Until the database answers again: the alerts already shown stay, marked stale."""
         self.failed = True
         if self.alerts:
-            self.border_title = f"Alerts ({len(self.alerts)}) · not up to date"
+            self.border_title = _("Alerts ({count}) · not up to date").format(
+                count=len(self.alerts)
+            )
         else:
             self.update(Text(message, style="bold red"))
 
@@ -76,9 +79,11 @@ class AlertInbox(ReportsFailures, Static):
         elif not rows and not recovered:
             return
         self.alerts.extendleft(reversed(rows))
-        self.border_title = f"Alerts ({len(self.alerts)})" if self.alerts else "Alerts"
+        self.border_title = (
+            _("Alerts ({count})").format(count=len(self.alerts)) if self.alerts else _("Alerts")
+        )
         if not self.alerts:
-            self.update(Text("No alerts.", style="dim"))
+            self.update(Text(_("No alerts."), style="dim"))
             return
         text = Text()
         zone = self.site.settings.zone

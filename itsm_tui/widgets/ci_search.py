@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
-from itsm_tui.common.domain import status_label
+from itsm_tui.common.i18n import N_, _, status_text
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
 from itsm_tui.widgets.cells import one_line
@@ -24,7 +24,7 @@ from itsm_tui.workflow.site import Actor, Site
 
 LIMIT = 50
 #: Fixed columns; the name takes what the terminal has left.
-COLUMNS = (("Class", 16), ("Status", 10), ("Crit", 4), ("IP / tag", 15))
+COLUMNS = ((N_("Class"), 16), (N_("Status"), 10), (N_("Crit"), 4), (N_("IP / tag"), 15))
 
 
 class CISearch(ReportsFailures, Vertical):
@@ -50,9 +50,9 @@ class CISearch(ReportsFailures, Vertical):
         self.found: list[CIView] = []
 
     def compose(self) -> ComposeResult:
-        hint = "name, IP or asset tag (名称 / IP / 资产编号)"
+        hint = _("name, IP or asset tag (名称 / IP / 资产编号)")
         yield Input(placeholder=hint, id="ci-search-input")
-        yield Static("Type to search the CMDB.", id="ci-search-status", markup=False)
+        yield Static(_("Type to search the CMDB."), id="ci-search-status", markup=False)
         yield DataTable(id="ci-search-results", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
@@ -65,13 +65,13 @@ class CISearch(ReportsFailures, Vertical):
 
     def _columns(self) -> None:
         table = self.query_one(DataTable)
-        fixed = sum(width + 2 for _, width in COLUMNS)
+        fixed = sum(width + 2 for _label, width in COLUMNS)
         name_width = max(16, self.size.width - fixed - 4)
         table.clear(columns=True)
-        table.add_column("Class", width=16)
-        table.add_column("Name", width=name_width)
+        table.add_column(_("Class"), width=16)
+        table.add_column(_("Name"), width=name_width)
         for label, width in COLUMNS[1:]:
-            table.add_column(label, width=width)
+            table.add_column(_(label), width=width)
 
     @on(Input.Changed, "#ci-search-input")
     def _typed(self, event: Input.Changed) -> None:
@@ -89,12 +89,16 @@ class CISearch(ReportsFailures, Vertical):
     def _found(self, text: str, found: list[CIView]) -> None:
         self._show(found)
         if not text.strip():
-            self._status("Type to search the CMDB.")
+            self._status(_("Type to search the CMDB."))
         elif not found:
-            self._status(f"No CI matches '{one_line(text)}'.")
+            self._status(_("No CI matches '{text}'.").format(text=one_line(text)))
         else:
-            more = f" (first {LIMIT})" if len(found) == LIMIT else ""
-            self._status(f"{len(found)} found{more} · Enter opens · ↓ to the list")
+            more = _(" (first {limit})").format(limit=LIMIT) if len(found) == LIMIT else ""
+            self._status(
+                _("{count} found{more} · Enter opens · ↓ to the list").format(
+                    count=len(found), more=more
+                )
+            )
 
     def _show(self, found: list[CIView]) -> None:
         self.found = found
@@ -105,7 +109,7 @@ class CISearch(ReportsFailures, Vertical):
             table.add_row(
                 Text(ci.ci_class),
                 Text(one_line(ci.name)),
-                Text(status_label(ci.status)),
+                Text(status_text(ci.status)),
                 crit,
                 Text(one_line(ci.ip or ci.asset_tag or "")),
             )

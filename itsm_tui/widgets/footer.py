@@ -29,10 +29,11 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from itsm_tui.console.keymap import HELP_ID, rank
+from itsm_tui.common.i18n import N_, _, language
+from itsm_tui.console.keymap import HELP_ID, label, rank
 
-#: The help key's label when it stands for the keys that did not fit.
-MORE = "More"
+#: The help key's label when it stands for the keys that did not fit (translated where shown).
+MORE = N_("More")
 
 
 class KeyFooter(Footer):
@@ -43,6 +44,7 @@ class KeyFooter(Footer):
     def _keys(self) -> tuple[Any, ...]:
         """What ``compose`` reads: every active binding with its state, and the width."""
         return (
+            language(),
             self.compact,
             self.show_command_palette,
             self._width(),
@@ -84,28 +86,29 @@ class KeyFooter(Footer):
         palette = active.get(palette_key)
         with_palette = self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE
         if with_palette and palette is not None:
-            room -= self._cells(palette.binding, palette.binding.description) + 2
+            room -= self._cells(palette.binding, label(palette.binding)) + 2
+        more_label = _(MORE)
         fitting, more = fit(
-            [(item, self._cells(item[0], item[0].description)) for item in ordered],
+            [(item, self._cells(item[0], label(item[0]))) for item in ordered],
             room,
-            0 if help_item is None else self._cells(help_item[0], help_item[0].description),
-            0 if help_item is None else self._cells(help_item[0], MORE),
+            0 if help_item is None else self._cells(help_item[0], label(help_item[0])),
+            0 if help_item is None else self._cells(help_item[0], more_label),
         )
         for binding, enabled, tooltip in fitting:
-            yield self._key(binding, binding.description, enabled, tooltip)
+            yield self._key(binding, label(binding), enabled, tooltip)
         if help_item is not None:
             binding, enabled, tooltip = help_item
-            yield self._key(binding, MORE if more else binding.description, enabled, tooltip)
+            yield self._key(binding, more_label if more else label(binding), enabled, tooltip)
         if with_palette and palette is not None:
             _node, binding, enabled, tooltip = palette
             yield FooterKey(
                 binding.key,
                 self.app.get_key_display(binding),
-                binding.description,
+                label(binding),
                 binding.action,
                 classes="-command-palette",
                 disabled=not enabled,
-                tooltip=binding.tooltip or binding.description,
+                tooltip=_(binding.tooltip) if binding.tooltip else label(binding),
             )
 
     def _key(self, binding: Binding, description: str, enabled: bool, tooltip: str) -> FooterKey:

@@ -15,10 +15,14 @@ from rich.text import Text
 from textual.widgets import Static
 
 from itsm_tui.common.domain import ClockState
+from itsm_tui.common.i18n import _
 from itsm_tui.common.timefmt import business, local
+from itsm_tui.widgets.cells import fit
 from itsm_tui.workflow.sla.time_left import Progress
 from itsm_tui.workflow.tickets.risk import Risk, risk_of
 
+#: The label's column (Response, Resolution), in cells.
+LABEL_CELLS = 10
 _COLOUR = {Risk.BREACHED: "bold red", Risk.AT_RISK: "yellow", Risk.OK: "green"}
 WIDTH = 8
 
@@ -40,23 +44,35 @@ class SlaBar(Static):
         warn: datetime | None = None,
     ) -> None:
         """``clock``: the business time left; ``warn``: when the at-risk colour starts."""
-        text = Text(f"{self.label:<10} ")
+        text = Text(fit(self.label, LABEL_CELLS) + " ")
         if met_at is not None and due is not None:
-            state = "met" if met_at <= due else "missed"
-            text.append("█" * WIDTH, style="green" if state == "met" else "red")
+            met = met_at <= due
+            text.append("█" * WIDTH, style="green" if met else "red")
+            state = _("met") if met else _("missed")
             text.append(f" {state} {local(met_at, zone, '%m-%d %H:%M')}")
         elif clock.state == ClockState.PAUSED and clock.minutes_left is not None:
             self._bar(text, clock, "dim")
-            text.append(f" paused, {business(clock.minutes_left)} left", style="dim")
+            paused = _("paused, {time} left").format(time=business(clock.minutes_left))
+            text.append(f" {paused}", style="dim")
         elif due is None or clock.state != ClockState.RUNNING or clock.minutes_left is None:
-            text.append("no target yet" if due is None else f"due {local(due, zone)}", style="dim")
+            text.append(
+                _("no target yet")
+                if due is None
+                else _("due {when}").format(when=local(due, zone)),
+                style="dim",
+            )
         else:
             colour = _COLOUR.get(risk_of(due, warn, now), "green")
             self._bar(text, clock, colour)
             minutes = clock.minutes_left
-            left = f"{business(minutes)} left" if minutes >= 0 else f"{business(minutes)} overdue"
+            left = (
+                _("{time} left").format(time=business(minutes))
+                if minutes >= 0
+                else _("{time} overdue").format(time=business(minutes))
+            )
             text.append(f" {left}", style=colour)
-            text.append(f"\n{'':<11}due {local(due, zone, '%m-%d %H:%M')}", style="dim")
+            due_at = _("due {when}").format(when=local(due, zone, "%m-%d %H:%M"))
+            text.append("\n" + " " * (LABEL_CELLS + 1) + due_at, style="dim")
         self.update(text)
 
     @staticmethod

@@ -29,7 +29,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from itsm_tui.common.domain import OPEN_STATUSES, ClockState, status_label
+from itsm_tui.common.domain import OPEN_STATUSES, ClockState
+from itsm_tui.common.i18n import N_, _, status_text
 from itsm_tui.common.ticket_rows import TicketRow
 from itsm_tui.common.timefmt import business_left
 from itsm_tui.console.failures import ReportsFailures, background
@@ -58,16 +59,16 @@ class Column:
 #: In the order shown. A narrow table keeps the columns of the lowest rank that fit whole and
 #: drops the rest, instead of cutting every value short (``layout``).
 COLUMNS = (
-    Column("Number", 9),
-    Column("P", 2),
-    Column("SLA bus.", 8, right=True, rank=1),  # resolution time left, in business time
-    Column("Status", 6, rank=2),  # widened to the longest status on the page (``STATUS_MAX``)
-    Column("T", 1, rank=6),
-    Column("Holder", 8, rank=3),  # only where the queue's holder varies (``holder=True``)
-    Column("Caller", 8, rank=7),
-    Column("CI", 12, rank=8),
-    Column("Title", 0),
-    Column("Age", 4, right=True, rank=4),  # "45m", "23h", "11d": whole in four cells
+    Column(N_("Number"), 9),
+    Column(N_("P"), 2),
+    Column(N_("SLA bus."), 8, right=True, rank=1),  # resolution time left, in business time
+    Column(N_("Status"), 6, rank=2),  # widened to the longest status on the page (``STATUS_MAX``)
+    Column(N_("T"), 1, rank=6),
+    Column(N_("Holder"), 8, rank=3),  # only where the queue's holder varies (``holder=True``)
+    Column(N_("Caller"), 8, rank=7),
+    Column(N_("CI"), 12, rank=8),
+    Column(N_("Title"), 0),
+    Column(N_("Age"), 4, right=True, rank=4),  # "45m", "23h", "11d": whole in four cells
 )
 MIN_TITLE = 20
 STATUS_MAX = len("pending customer")
@@ -101,8 +102,8 @@ def layout(
 
 def status_cell(status: str, pending_reason: str | None) -> str:
     """A status as the queue shows it, whole: "in progress", "pending customer"."""
-    label = status_label(status)
-    return f"{label} {status_label(pending_reason)}" if pending_reason else label
+    label = status_text(status)
+    return f"{label} {status_text(pending_reason)}" if pending_reason else label
 
 
 def age(delta: timedelta) -> str:
@@ -252,7 +253,7 @@ class TicketTable(ReportsFailures, ScrollView, can_focus=True):
         longest = max(
             (cell_len(status_cell(r.status, r.pending_reason)) for r in self.rows), default=0
         )
-        self.status_width = min(STATUS_MAX, max(len("Status"), longest))
+        self.status_width = min(STATUS_MAX, max(cell_len(_("Status")), longest))
         self._resize()
         self._follow_cursor()
         self.refresh()
@@ -348,7 +349,7 @@ class TicketTable(ReportsFailures, ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self._width()
         if y == 0:
-            text = " ".join(fit(c.title, w, right=c.right) for c, w in self._columns())
+            text = " ".join(fit(_(c.title), w, right=c.right) for c, w in self._columns())
             return Strip([Segment(fit(text, width), self._style("header"))], width)
         index = int(self.scroll_y) + y - 1
         if index >= len(self.rows):
@@ -393,7 +394,7 @@ class TicketTable(ReportsFailures, ScrollView, can_focus=True):
         on the customer or a vendor), coloured by the risk rule (``tickets.risk``)."""
         now, clock = self.read_at, self.sla.get(row.id)
         if clock is not None and clock.state == ClockState.PAUSED and row.status in _OPEN:
-            return "paused", self._style("muted")
+            return _("paused"), self._style("muted")
         due = row.resolution_due_at
         if now is None or due is None or row.status not in _OPEN or clock is None:
             return "—", self._style("muted")

@@ -378,8 +378,13 @@ class ItsmApp(ReportsFailures, App[None]):
         load_database_code()  # at once, unless pressed in the first moment (see loading)
         from itsm_tui.screens.intake import IntakeScreen
 
-        if not isinstance(self.screen, IntakeScreen):
-            self.push_screen(IntakeScreen(self.site, self.actor))
+        # One call form per console: if one is open under other screens (a ticket looked up
+        # mid-call), go back to it rather than open a second that could log the call again.
+        if any(isinstance(screen, IntakeScreen) for screen in self.screen_stack):
+            while not isinstance(self.screen, IntakeScreen):
+                self.pop_screen()
+            return
+        self.push_screen(IntakeScreen(self.site, self.actor))
 
     def action_goto(self) -> None:
         """Ask for a number and open its ticket; the dialog finds the ticket first and says

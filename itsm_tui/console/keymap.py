@@ -111,7 +111,8 @@ KEYMAP: dict[str, Key] = {
     "save": Key("ctrl+s", N_("Save"), 2, "forms"),
     "intake-attach": Key("f4", N_("Attach to open ticket"), 3, "call form"),
     "intake-new-caller": Key("ctrl+n", N_("New caller"), 4, "call form"),
-    "intake-clear": Key("ctrl+l", N_("Clear"), 40, "call form"),
+    # Not Ctrl+L: terminal users press it by habit to redraw the screen.
+    "intake-clear": Key("f8", N_("Clear"), 40, "call form"),
     "intake-open-last": Key("ctrl+o", N_("Open saved"), 41, "call form"),
     "intake-reload": Key("ctrl+r", N_("Reload the lists"), 42, "call form"),
     "next-field": Key("down", N_("Next"), 90, "call form"),

@@ -13,7 +13,8 @@ are off and leaving asks first (``console.unsaved``).
 
 from __future__ import annotations
 
-from contextlib import suppress
+import asyncio
+import threading
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -26,7 +27,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Checkbox, Header, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from itsm_tui.common.domain import Channel, TicketType, status_label
 from itsm_tui.common.timefmt import local
@@ -131,6 +132,13 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         self._pending_draft: dict[str, Any] | None = None  # read before the choices came
         #: A call is being logged: no draft is written meanwhile (it would outlive the call).
         self._saving = False
+        #: Draft writes run one at a time, and only the newest asked for is written: a
+        #: cancelled worker's thread still runs, so without these an older save (or one begun
+        #: before the call was logged) could land after a newer one, or bring a logged call
+        #: back as a draft. Every request (and logging a call) takes the next generation; a
+        #: write whose generation is no longer the newest does nothing.
+        self._draft_lock = threading.Lock()
+        self._draft_generation = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -545,21 +553,34 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         fields = self.form_fields()
         if self.holds_unsaved_input():
             if fields != self._kept:
-                self.keep_draft(fields)
+                self._keep(fields)
         elif self._kept is not None:
-            self.keep_draft(None)  # emptied by hand: nothing left to offer back
+            self._keep(None)  # emptied by hand: nothing left to offer back
+
+    def _keep(self, fields: dict[str, Any] | None) -> Worker[None]:
+        """Ask for the draft to be saved (None: dropped) as the newest request."""
+        self._draft_generation += 1
+        return self.keep_draft(fields, self._draft_generation)
 
     @background("keep the call's draft", retry="it is tried again as you type", group="draft")
-    def keep_draft(self, fields: dict[str, Any] | None) -> None:
-        """Save the draft (or drop it, for a form emptied by hand) off the UI thread."""
+    def keep_draft(self, fields: dict[str, Any] | None, generation: int) -> None:
+        """Save the draft (or drop it, for a form emptied by hand) off the UI thread, unless
+        a newer request or a call being logged has overtaken this one."""
+        with self._draft_lock:
+            if generation != self._draft_generation:
+                return
+            self._write_draft(fields)
+        self.app.call_from_thread(self._draft_kept, fields, generation)
+
+    def _write_draft(self, fields: dict[str, Any] | None) -> None:
         if fields is None:
             discard_draft(self.site, self.actor)
         else:
             save_draft(self.site, self.actor, fields)
-        self.app.call_from_thread(self._draft_kept, fields)
 
-    def _draft_kept(self, fields: dict[str, Any] | None) -> None:
-        self._kept = fields
+    def _draft_kept(self, fields: dict[str, Any] | None, generation: int) -> None:
+        if generation == self._draft_generation:
+            self._kept = fields
 
     async def keep_input(self) -> bool:
         """Save the draft now, before the form goes (``console.unsaved``)."""
@@ -570,7 +591,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         if fields == self._kept:
             return True
         try:
-            await self.keep_draft(fields).wait()
+            await self._keep(fields).wait()
         except Exception:  # reported in place by ReportsFailures; the form stays
             return False
         return True
@@ -618,7 +639,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         def answered(answer: str | None) -> None:
             self._draft_known = True
             if answer == "discard":
-                self.keep_draft(None)
+                self._keep(None)
             elif self.choices is None:
                 self._pending_draft = f  # restored once the lists are there
             else:
@@ -711,10 +732,11 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         if self._draft_timer is not None:
             self._draft_timer.stop()
             self._draft_timer = None
-        for worker in list(self.workers):
-            if worker.node is self and worker.group == "draft" and worker.is_running:
-                with suppress(Exception):  # reported in place already; the call goes on
-                    await worker.wait()
+        self._draft_generation += 1  # every save asked for until now is overtaken
+        # A write under way finishes first (its thread runs on even if its worker was
+        # cancelled): wait for the lock off the UI thread, then let it go.
+        await asyncio.to_thread(self._draft_lock.acquire)
+        self._draft_lock.release()
 
     async def action_save(self) -> None:
         if not self._check_before_save():
@@ -796,9 +818,23 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         self.query_one("#intake-status", Static).update(f"{message}. Ctrl+O opens it.")
 
     def action_clear(self) -> None:
+        """Empty the form and drop its draft: asks first when it holds a call."""
+        if not self.holds_unsaved_input():
+            self._clear_now()
+            return
+        from itsm_tui.dialogs.form import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._clear_now()
+
+        question = ConfirmDialog(self.unsaved_input_note(), "Clear the form and discard it?")
+        self.app.push_screen(question, answered)
+
+    def _clear_now(self) -> None:
         self._clear_form()
         if self._kept is not None and self._draft_known:
-            self.keep_draft(None)
+            self._keep(None)
 
     def _clear_form(self) -> None:
         if self._draft_timer is not None:

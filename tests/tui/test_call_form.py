@@ -523,3 +523,68 @@ async def test_the_choice_and_confirm_dialogs_answer_on_their_keys(console: Cons
         await pilot.press("escape")
         await settle(pilot)
     assert answers == ["two", False]
+
+
+# --- one form, asked before clearing, draft writes in order -----------------------------------
+
+
+async def test_new_call_over_a_ticket_looked_up_mid_call_returns_to_the_form(
+    console: Console,
+) -> None:
+    """``i`` on a ticket opened over a half-filled form goes back to that form: a second form
+    would offer the first's draft and let the same call be logged twice."""
+    app = ItsmApp(console.site, console.desk.agent1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot)
+        await pilot.press(*"E001", "enter", *"第一通电话")
+        app.open_ticket("INC000001")
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        assert app.screen is form
+        assert sum(isinstance(s, IntakeScreen) for s in app.screen_stack) == 1
+        assert form.query_one("#title", Input).value == "第一通电话"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_clearing_a_form_that_holds_a_call_asks_first(
+    console: Console, size: tuple[int, int]
+) -> None:
+    site, agent = console.site, console.desk.agent1
+    app = ItsmApp(site, agent)
+    async with app.run_test(size=size) as pilot:
+        form = await open_form(pilot)
+        await pilot.press(*"E001", "enter", *"打印机卡纸")
+        assert await form.keep_input()  # the draft is stored
+        await pilot.press("ctrl+l")  # a terminal's redraw key: clears nothing
+        await settle(pilot)
+        assert form.query_one("#title", Input).value == "打印机卡纸"
+        await pilot.press("f8")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert form.query_one("#title", Input).value == "打印机卡纸"
+        assert drafts.load_draft(site, agent) is not None
+        await pilot.press("f8")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert form.query_one("#title", Input).value == ""
+    assert drafts.load_draft(site, agent) is None
+
+
+async def test_an_overtaken_draft_write_does_nothing(console: Console) -> None:
+    """A save asked for before a newer one (or before the call was logged) is not written when
+    its thread runs late: only the newest request reaches the database."""
+    site, agent = console.site, console.desk.agent1
+    app = ItsmApp(site, agent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot)
+        stale = form._draft_generation + 1
+        form._draft_generation += 2  # a newer request was made meanwhile
+        await form.keep_draft({"title": "旧的"}, stale).wait()
+        assert drafts.load_draft(site, agent) is None
+        await form.keep_draft({"title": "新的"}, form._draft_generation).wait()
+        kept = drafts.load_draft(site, agent)
+        assert kept is not None and kept.fields["title"] == "新的"

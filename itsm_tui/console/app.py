@@ -10,11 +10,13 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Callable
+from functools import partial
 from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.worker import get_current_worker
 
 from itsm_tui.common.collector import settle_collector
 from itsm_tui.common.config import read_console_file, save_console_setting
@@ -32,7 +34,9 @@ if TYPE_CHECKING:
     from textual.command import Provider
     from textual.theme import Theme
 
+    from itsm_tui.screens.ticket import TicketScreen
     from itsm_tui.workflow.dashboard_view import Dashboard
+    from itsm_tui.workflow.tickets.overview import TicketOverview
 
 
 #: The screens whose ``screens/<name>.tcss`` the app loads with its own.
@@ -259,10 +263,29 @@ class ItsmApp(ReportsFailures, App[None]):
         self.push_screen(ImpactPickDialog(self.site, self.actor, "Impact of …"), chosen)
 
     def open_ticket(self, number: str) -> None:
+        """Read the ticket first (in a worker), then push its screen with it: one compose and
+        one frame, and a read that does not share the interpreter with the building screen
+        (``TicketScreen.prefetch``). A newer open supersedes one still reading."""
         load_database_code()
+        self.run_worker(
+            partial(self._read_and_open_ticket, number),
+            thread=True,
+            exclusive=True,
+            group="ticket-open",
+            exit_on_error=False,
+        )
+
+    def _read_and_open_ticket(self, number: str) -> None:
         from itsm_tui.screens.ticket import TicketScreen
 
-        self.push_screen(TicketScreen(self.site, self.actor, number))
+        overview = TicketScreen.prefetch(self.site, self.actor, number)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._push_ticket, TicketScreen, number, overview)
+
+    def _push_ticket(
+        self, screen: type[TicketScreen], number: str, overview: TicketOverview | None
+    ) -> None:
+        self.push_screen(screen(self.site, self.actor, number, overview))
 
     def open_queue(self, queue: str) -> None:
         load_database_code()

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -39,9 +40,15 @@ class TicketScreen(TicketActions):
         *op_bindings(TICKET_KEYS),
     ]
 
-    def __init__(self, site: Site, actor: Actor, number: str) -> None:
+    def __init__(
+        self, site: Site, actor: Actor, number: str, overview: TicketOverview | None = None
+    ) -> None:
+        """``overview``: the ticket as :meth:`prefetch` read it before the screen was built,
+        shown in the screen's first frame; without it the screen reads it once mounted."""
         super().__init__()
         self.site, self.actor, self.number = site, actor, number
+        self._first = overview
+        self._resumed = False
         self.detail: TicketDetail | None = None
         self.timeline: list[HistoryLine] = []
         self.stake: ServicesAtStake | None = None
@@ -67,7 +74,30 @@ class TicketScreen(TicketActions):
 
     def on_mount(self) -> None:
         self.sub_title = self.number
-        self.load()
+        first, self._first = self._first, None
+        if first is None:
+            self.load()
+        else:  # before the first layout: the first frame painted is the ticket
+            self.show(first)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler. Pushing a screen resumes it with a restyle of all
+        # its widgets, which mounting has just styled (~a fifth of an open): not the first time.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
+
+    @staticmethod
+    def prefetch(site: Site, actor: Actor, number: str) -> TicketOverview | None:
+        """The ticket's read, run (in a worker) before the screen is built: the read then has
+        the interpreter to itself instead of sharing it with Textual building the screen, and
+        the screen composes once with the ticket in it, not once with "Loading …" and again.
+        None when it fails: the screen then reads again itself and reports the failure as
+        every read does (message in place, notification, log)."""
+        try:
+            return ticket_overview(site, actor, number)
+        except Exception:  # reported by the screen's own read, see above
+            return None
 
     def action_reload(self) -> None:
         self.load()

@@ -52,6 +52,9 @@ SCREEN_STYLES = (
 )
 
 
+#: Seconds an opened ticket's read may take before its screen shows "Loading …" instead.
+TICKET_READ_WAIT = 0.3
+
 _FUNCTION_KEY = re.compile(r"f\d{1,2}")
 
 
@@ -265,15 +268,26 @@ class ItsmApp(ReportsFailures, App[None]):
     def open_ticket(self, number: str) -> None:
         """Read the ticket first (in a worker), then push its screen with it: one compose and
         one frame, and a read that does not share the interpreter with the building screen
-        (``TicketScreen.prefetch``). A newer open supersedes one still reading."""
+        (``TicketScreen.prefetch``). A newer open supersedes one still reading. A read slower
+        than ``TICKET_READ_WAIT`` (a busy database) gives way to the screen's "Loading …"
+        and its own read, so that Enter never seems to do nothing."""
         load_database_code()
-        self.run_worker(
+        worker = self.run_worker(
             partial(self._read_and_open_ticket, number),
             thread=True,
             exclusive=True,
             group="ticket-open",
             exit_on_error=False,
         )
+
+        def slow() -> None:
+            if worker.is_running:
+                from itsm_tui.screens.ticket import TicketScreen
+
+                worker.cancel()
+                self._push_ticket(TicketScreen, number, None)
+
+        self.set_timer(TICKET_READ_WAIT, slow)
 
     def _read_and_open_ticket(self, number: str) -> None:
         from itsm_tui.screens.ticket import TicketScreen

@@ -99,7 +99,11 @@ def child(url: str, login: str, opens: int, profile: bool) -> None:
                 screen = app.screen
                 return isinstance(screen, QueueScreen) and bool(screen.query_one(TicketTable).rows)
 
-            await frames.after(pilot, ("o",), queue_shown)
+            from itsm_tui.console.keymap import keys_of, split_keys
+
+            # The All open queue's key as the key map has it now (it was "o", now "6").
+            open_key = split_keys(keys_of("queue-open"))[0]
+            await frames.after(pilot, (open_key,), queue_shown)
             table = app.screen.query_one(TicketTable)
 
             def opened() -> bool:

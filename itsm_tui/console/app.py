@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Callable
+from functools import partial
 from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -21,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandList, CommandPalette
 from textual.screen import Screen
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from itsm_tui.common import i18n
 from itsm_tui.common.collector import settle_collector
@@ -43,7 +45,9 @@ if TYPE_CHECKING:
     from textual.screen import Screen
     from textual.theme import Theme
 
+    from itsm_tui.screens.ticket import TicketScreen
     from itsm_tui.workflow.dashboard_view import Dashboard
+    from itsm_tui.workflow.tickets.overview import TicketOverview
 
 
 #: The screens whose ``screens/<name>.tcss`` the app loads with its own.
@@ -58,6 +62,9 @@ SCREEN_STYLES = (
     "help",
 )
 
+
+#: Seconds an opened ticket's read may take before its screen shows "Loading …" instead.
+TICKET_READ_WAIT = 0.3
 
 _FUNCTION_KEY = re.compile(r"f\d{1,2}")
 
@@ -418,10 +425,40 @@ class ItsmApp(ReportsFailures, App[None]):
         self.push_screen(ImpactPickDialog(self.site, self.actor, _("Impact of …")), chosen)
 
     def open_ticket(self, number: str) -> None:
+        """Read the ticket first (in a worker), then push its screen with it: one compose and
+        one frame, and a read that does not share the interpreter with the building screen
+        (``TicketScreen.prefetch``). A newer open supersedes one still reading. A read slower
+        than ``TICKET_READ_WAIT`` (a busy database) gives way to the screen's "Loading …"
+        and its own read, so that Enter never seems to do nothing."""
         load_database_code()
+        worker = self.run_worker(
+            partial(self._read_and_open_ticket, number),
+            thread=True,
+            exclusive=True,
+            group="ticket-open",
+            exit_on_error=False,
+        )
+
+        def slow() -> None:
+            if worker.is_running:
+                from itsm_tui.screens.ticket import TicketScreen
+
+                worker.cancel()
+                self._push_ticket(TicketScreen, number, None)
+
+        self.set_timer(TICKET_READ_WAIT, slow)
+
+    def _read_and_open_ticket(self, number: str) -> None:
         from itsm_tui.screens.ticket import TicketScreen
 
-        self.push_screen(TicketScreen(self.site, self.actor, number))
+        overview = TicketScreen.prefetch(self.site, self.actor, number)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._push_ticket, TicketScreen, number, overview)
+
+    def _push_ticket(
+        self, screen: type[TicketScreen], number: str, overview: TicketOverview | None
+    ) -> None:
+        self.push_screen(screen(self.site, self.actor, number, overview))
 
     def open_queue(self, queue: str) -> None:
         load_database_code()

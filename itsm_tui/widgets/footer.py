@@ -120,6 +120,10 @@ class KeyFooter(Footer):
             disabled=not enabled,
             tooltip=tooltip,
         )
+        # Born with the footer's compactness: FooterKey's default (True) and its watcher
+        # would otherwise restyle every key twice on mount (on, then off with the binding).
+        key.set_reactive(FooterKey.compact, self.compact)
+        key.set_class(self.compact, "-compact", update=False)
         return key.data_bind(compact=Footer.compact)
 
     def _cells(self, binding: Binding, description: str) -> int:

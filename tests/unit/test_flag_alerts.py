@@ -78,3 +78,22 @@ def test_a_refused_flag_raises_no_alert(desk: Desk) -> None:
     with pytest.raises(Invalid, match="reason"):
         t.flag(desk.site, desk.agent1, number, reason="  ")
     assert recent_alerts(desk.site, desk.sup) == []
+
+
+def test_a_flag_stays_in_sight_when_sla_alerts_pile_up_after_it(desk: Desk) -> None:
+    """Every breach alerts every manager too: the inbox shows a still-flagged ticket first,
+    however many SLA alerts came after it."""
+    from itsm_tui.workflow import sla_scan
+
+    flagged = _new(desk)
+    for _ in range(4):
+        _new(desk)
+    t.flag(desk.site, desk.agent1, flagged, reason="领导电话催办")
+    desk.site.clock.advance(days=10)  # type: ignore[attr-defined]
+    sla_scan.scan(desk.site)
+    every = list_alerts(desk.site, desk.sup, mine=True)  # oldest first
+    assert len(every) > 3 and every[0].kind.startswith("flag:")  # the flag came first
+    assert not any(a.kind.startswith("flag:") for a in every[1:])
+    shown = dashboard(desk.site, desk.sup, alerts=3).alerts
+    assert shown[0].ticket == flagged and shown[0].kind.startswith("flag:")
+    assert len(shown) == 3

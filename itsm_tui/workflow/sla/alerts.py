@@ -67,14 +67,23 @@ def newest_alerts(read: Read, limit: int) -> list[AlertRow]:
     figures, in one transaction)."""
     if not 1 <= limit <= MAX_ALERTS:
         raise Invalid(f"limit must be 1 to {MAX_ALERTS}.", field="limit")
-    rows = read.session.exec(
+    mine = (
         select(SlaAlert, Ticket.number, Staff.login)
         .join(Ticket, col(Ticket.id) == SlaAlert.ticket_id)
         .join(Staff, col(Staff.id) == SlaAlert.staff_id)
         .where(SlaAlert.staff_id == read.actor.id)
         .order_by(col(SlaAlert.id).desc())
-        .limit(limit)
+    )
+    # Flags first: a person asked for the supervisor, and a burst of SLA alerts (every breach
+    # goes to every manager) must not push that out of the inbox. Read from the few tickets
+    # still flagged (a partial index), not from all of the supervisor's alerts.
+    is_flag = col(SlaAlert.kind).startswith(f"{FLAG_KIND}:")
+    flags = read.session.exec(
+        mine.where(col(Ticket.flagged_at).is_not(None), is_flag).limit(limit)
     ).all()
+    shown = {a.id for a, _, _ in flags}
+    rest = read.session.exec(mine.limit(limit + len(flags))).all()
+    rows = [*flags, *(r for r in rest if r[0].id not in shown)][:limit]
     return [
         AlertRow(a.id or 0, num, a.kind, login, a.target, a.message, a.due_at, a.created_at)
         for a, num, login in rows

@@ -10,6 +10,7 @@ from itsm_tui.common.domain import DESCRIPTION_MAX
 from itsm_tui.common.errors import Conflict, Forbidden, Invalid, NotFound
 from itsm_tui.storage.tables import JournalEntry, Ticket
 from itsm_tui.workflow import tickets as t
+from itsm_tui.workflow.site import Actor
 from itsm_tui.workflow.site_settings import set_setting
 from itsm_tui.workflow.tickets import TicketDraft
 from tests.conftest import Desk
@@ -355,3 +356,19 @@ def test_queues_page_by_key(desk: Desk) -> None:
     ]
     with pytest.raises(Invalid, match="queues are: mine, group"):
         t.list_tickets(desk.site, desk.sup, "everything")
+
+
+def test_a_call_logged_by_someone_in_no_group_enters_through_the_service_desk(desk: Desk) -> None:
+    """A tier-2 supervisor who leads only tier-2 groups, and belongs to none, logs a call: it
+    goes to the tier-1 desk (the single point of contact), not to their tier-2 team."""
+    from itsm_tui.workflow import groups
+    from itsm_tui.workflow.staff import add_staff
+
+    view = add_staff(desk.site, desk.admin, "sup2", "钱主管", tier=2, roles=["supervisor"])
+    groups.add_group(desk.site, desk.admin, "net", "网络运维", tier=2, supervisor="sup2")
+    sup2 = Actor(view.id, view.login, view.display_name, view.tier, frozenset())
+    ticket = t.create_ticket(desk.site, sup2, TicketDraft(title="网络时断时续", caller="E001"))
+    assert ticket.group == "hotline"
+    # The desk's own supervisor, also in no group, gets the first desk group they lead.
+    mine = t.create_ticket(desk.site, desk.sup, TicketDraft(title="打印机", caller="E001"))
+    assert mine.group == "hotline"

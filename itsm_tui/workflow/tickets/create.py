@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import case
 from sqlmodel import Session, col, select
 
 from itsm_tui.common.domain import IMPACT_LEVELS, URGENCY_LEVELS, TicketStatus, TicketType
@@ -53,9 +54,11 @@ def parse_type(value: str) -> TicketType:
 
 def first_group(session: Session, staff_id: int | None) -> AssignmentGroup | None:
     """The group a ticket someone opens lands in when they name none: their own lowest-tier
-    group (a hotline agent's tickets land in the hotline); for someone in no group, the
-    lowest-tier group they supervise (a supervisor logs a call for their team). None: they
-    must name one (as the system, which belongs to no group, must)."""
+    group (a hotline agent's tickets land in the hotline); for someone in no group — a
+    supervisor, the first run's admin — the service desk: the lowest-tier group, one they
+    supervise first. A call enters through the desk (ITIL's single point of contact) even when
+    a tier-2 supervisor takes it; they choose another group on the form if they mean to. None:
+    they must name one (as the system, which belongs to no group, must)."""
     if staff_id is None:
         return None
     own = session.exec(
@@ -66,10 +69,11 @@ def first_group(session: Session, staff_id: int | None) -> AssignmentGroup | Non
     ).first()
     if own is not None:
         return own
+    theirs = case((col(AssignmentGroup.supervisor_id) == staff_id, 0), else_=1)
     return session.exec(
         select(AssignmentGroup)
-        .where(AssignmentGroup.supervisor_id == staff_id, AssignmentGroup.active)
-        .order_by(col(AssignmentGroup.tier), col(AssignmentGroup.id))
+        .where(AssignmentGroup.active)
+        .order_by(col(AssignmentGroup.tier), theirs, col(AssignmentGroup.id))
     ).first()
 
 

@@ -254,10 +254,10 @@ def sentence(
         verb = "linked" if action == "link_ci" else "unlinked"
         return f"{who} {verb} {', '.join(moved_cis) or 'a CI'}", ""
     if action == "sla_alert":
-        kind = status_label(str(c.get("kind") or "alert"))
+        kind = alert_kind_text(str(c.get("kind") or ""))
         due = shown("due_at", c.get("due_at"), zone, names)
         told = shown("notified", c.get("notified"), zone, names)
-        return f"{who} raised an SLA alert, {kind}: due {due}, told {told}", ""
+        return f"{who} raised an SLA alert ({kind}, due {due}), told {told}", ""
     if action == "update":
         return f"{who} changed " + "; ".join(describe(action, c, zone, names)), ""
     parts = describe(action, c, zone, names)
@@ -361,3 +361,19 @@ def readable_history(read: Read, number: str) -> list[HistoryLine]:
     ticket = find_ticket(read.session, number)
     assert ticket.id is not None
     return timeline_of(read, ticket.id)
+
+
+def alert_kind_text(kind: str) -> str:
+    """An alert's kind as words: ``resolution:100`` → "resolution time breached",
+    ``response:80`` → "80 % of the response time used", ``tier2_budget`` → "tier 2 time
+    budget ran out" (the codes the SLA clocks store; a history shows people words)."""
+    if kind.startswith("tier") and kind.endswith("_budget"):
+        return f"tier {kind[4:-7]} time budget ran out"
+    clock, _, level = kind.partition(":")
+    if clock == "flag":
+        return "flagged"
+    if not level.isdigit():
+        return f"{clock} time" if clock else "alert"
+    if int(level) >= 100:
+        return f"{clock} time breached"
+    return f"{level} % of the {clock} time used"

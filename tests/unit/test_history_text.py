@@ -108,3 +108,12 @@ def test_the_history_names_people_and_groups_as_they_are_known(desk: Desk) -> No
         "李工 flagged it to the supervisor, 赵主管: 多人受影响",
         "赵主管 set the priority by hand from P5 to P1: 领导关注",
     ]
+
+
+def test_an_sla_alerts_kind_reads_as_words() -> None:
+    from itsm_tui.workflow.history_text import alert_kind_text
+
+    assert alert_kind_text("resolution:100") == "resolution time breached"
+    assert alert_kind_text("response:80") == "80 % of the response time used"
+    assert alert_kind_text("tier2_budget") == "tier 2 time budget ran out"
+    assert alert_kind_text("flag:3") == "flagged"

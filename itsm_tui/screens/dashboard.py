@@ -1,7 +1,7 @@
 """The first screen: my queues' sizes (one key each to open them), my alert inbox, and for a
 supervisor every group's backlog and the tickets past their limits, with who holds them —
 reassign (a: a person picker, three keys in all), escalate (e) or flag (f) right from that
-list, which pages on as it scrolls and shows the supervisor's own groups unless ``w`` widens
+list, which pages on as it scrolls and shows the supervisor's own groups unless ``g`` widens
 it to every group.
 
 At 80 columns the overdue list cannot show every column: it drops whole columns by priority
@@ -127,7 +127,7 @@ class DashboardScreen(TicketActions):
         bind("assign", "reassign", _("Reassign")),
         bind("escalate", "op('escalate')"),
         bind("flag", "op('flag')"),
-        bind("all-groups", "overdue_scope", _("All groups")),
+        bind("all-groups", "overdue_scope"),
     ]
     #: The ticket actions come after the global keys here: the overdue panel's border lists
     #: them, and at 80 columns the footer keeps New call, Go to ticket and Quit in sight.
@@ -403,7 +403,7 @@ class DashboardScreen(TicketActions):
         self._title_overdue()
 
     def action_overdue_scope(self) -> None:
-        """``w``: every group's overdue tickets, or back to my groups'."""
+        """``g``: every group's overdue tickets, or back to my groups'."""
         self.all_groups = not self.all_groups
         self.overdue_next = None
         self.overdue_loading = False

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -56,10 +57,21 @@ class PersonPicker(ReportsFailures, ModalScreen[dict[str, str] | None]):
         bind("previous-field", "move(-1)", show=False),
     ]
 
-    def __init__(self, site: Site, actor: Actor, number: str, tier: int, group: str | None) -> None:
+    def __init__(
+        self,
+        site: Site,
+        actor: Actor,
+        number: str,
+        tier: int,
+        group: str | None,
+        holder: str | None = None,
+    ) -> None:
         super().__init__()
         self.site, self.actor = site, actor
         self.number, self.tier, self.group = number, tier, group
+        #: The login holding the ticket now: handing it to them again is no reassignment,
+        #: so they are not offered.
+        self.holder = holder
         self.people: list[Assignable] = []
         #: The option ids in the list's order: "group/login" or "group/" (the queue).
         self.shown: list[str] = []
@@ -89,7 +101,7 @@ class PersonPicker(ReportsFailures, ModalScreen[dict[str, str] | None]):
         people = [
             p
             for p in assignable_people(self.site, self.actor, tier=self.tier)
-            if tier_move_allowed("assign", self.tier, p.tier)
+            if tier_move_allowed("assign", self.tier, p.tier) and p.login != self.holder
         ]
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._arrived, people)
@@ -114,13 +126,19 @@ class PersonPicker(ReportsFailures, ModalScreen[dict[str, str] | None]):
         options.clear_options()
         self.shown = []
         groups: list[str] = []
+        # Columns padded by terminal cells, not characters: a CJK name takes two per glyph,
+        # so "韩文" and "刘雪兰" need different padding for the group and count to line up.
+        name_width = max((cell_len(one_line(p.display_name)) for p in self.people), default=0)
+        group_width = max((cell_len(one_line(p.group)) for p in self.people), default=0)
         for p in self.people:
             if p.group not in groups:
                 groups.append(p.group)
             haystack = f"{p.display_name} {p.login} {p.group} {p.group_name}".casefold()
             if all(w in haystack for w in words):
-                label = Text(one_line(p.display_name), style="bold")
-                label.append(f"  {one_line(p.group)}", style="")
+                name, code = one_line(p.display_name), one_line(p.group)
+                label = Text(name, style="bold")
+                label.append(" " * (name_width - cell_len(name)))
+                label.append(f"  {code}" + " " * (group_width - cell_len(code)), style="")
                 label.append("  " + _("{count} open").format(count=p.open_tickets), style="dim")
                 options.add_option(Option(label, id=f"{p.group}/{p.login}"))
                 self.shown.append(f"{p.group}/{p.login}")

@@ -447,7 +447,8 @@ class DashboardScreen(TicketActions):
     def action_reassign(self) -> None:
         """``a``: the person picker (names, groups, open-ticket counts), Enter assigns."""
         ref = self.ticket_ref()
-        if ref is None:
+        row = self._current_row()
+        if ref is None or row is None:
             return
         from itsm_tui.dialogs.person_picker import PersonPicker
 
@@ -456,7 +457,10 @@ class DashboardScreen(TicketActions):
                 self._perform("assign", ref, values)
 
         self.app.push_screen(
-            PersonPicker(self.site, self.actor, ref.number, ref.tier, ref.group), picked
+            PersonPicker(
+                self.site, self.actor, ref.number, ref.tier, ref.group, row.assignee_login
+            ),
+            picked,
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -118,9 +118,15 @@ class ImpactScreen(ReportsFailures, Screen[None]):
         service's chain reads as the relationships are recorded (``Affected.explanation``)."""
         text = Text()
         _section(text, _("Business services at stake ({count})").format(count=len(report.services)))
+        if report.services:
+            # The leading column is the criticality, written as the CLI writes it (C1..C4),
+            # so it is never read as a distance; the other sections' ↳n are hops away.
+            text.append("  " + _("C1 most critical … C4 least") + "\n", style="dim")
         for s in report.services[:LISTED]:
             style = "bold red" if s.criticality == 1 else "bold"
-            text.append(f"  {s.criticality} ", style=style)
+            text.append(
+                "  " + _("C{criticality}").format(criticality=s.criticality) + " ", style=style
+            )
             text.append(one_line(s.name), style=style)
             text.append(f"  {status_text(s.status)}\n", style="dim")
             chain = s.explanation if s.depth else _("(one of the CIs analysed)")
@@ -171,8 +177,10 @@ def _section(text: Text, title: str) -> None:
 def _affected(text: Text, rows: list[Affected], total: int) -> None:
     """The nearest CIs (the report lists a few hundred; a machine room hits thousands), each
     with the relationship that reached it, read as recorded."""
+    if rows:
+        text.append("  " + _("↳n: n hops away") + "\n", style="dim")
     for a in rows[:LISTED]:
-        text.append(f"  {a.depth} ", style="dim")
+        text.append("  " + _("↳{depth}").format(depth=a.depth) + " ", style="dim")
         text.append(one_line(a.last_hop) + "\n")
     if total > min(len(rows), LISTED):
         more = total - min(len(rows), LISTED)

@@ -25,6 +25,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Checkbox, Header, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
@@ -54,8 +55,10 @@ from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.sla.service import Deadline, deadline
 from itsm_tui.workflow.tickets import TicketDraft, TicketView, show_ticket
 
-IMPACTS = [("1 enterprise-wide", 1), ("2 department", 2), ("3 one person", 3)]
-URGENCIES = [("1 work stopped", 1), ("2 work impaired", 2), ("3 can wait", 3)]
+#: Short enough to be shown whole in a half-row select at 80 columns (12 cells at most: the
+#: row's label says which scale it is).
+IMPACTS = [("1 enterprise", 1), ("2 department", 2), ("3 one person", 3)]
+URGENCIES = [("1 stopped", 1), ("2 impaired", 2), ("3 can wait", 3)]
 CHANNELS = [
     ("phone", Channel.PHONE.value),
     ("walk-in", Channel.WALK_IN.value),
@@ -70,6 +73,8 @@ CALLER_EXAMPLES = ("王", "办公室", "010-6", "E0001")
 DRAFT_DELAY = 1.5
 #: The form's hint says how the focus moves; the keys below keep to it.
 HINT = "Enter/Tab: next field · 1-3: impact, urgency · Ctrl+S: save · Esc: back"
+#: In Details Enter starts a new line, so only Tab moves on: the hint says so while it has focus.
+DETAILS_HINT = "Tab: next field · Enter: new line · Ctrl+S: save · Esc: back"
 NO_CALLER = "Choose the caller: type, Enter picks the first match · Ctrl+N registers a new one."
 
 
@@ -213,8 +218,14 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         self._show_error("#caller-error", "")
         self._show_error("#group-error", "")
         self.query_one("#caller-search").focus()
+        self.watch(self, "focused", self._focus_moved)
         self.load_choices()
         self.find_draft()
+
+    def _focus_moved(self, focused: Widget | None) -> None:
+        """The hint follows the focus: Enter moves on everywhere but in Details."""
+        hint = DETAILS_HINT if focused is not None and focused.id == "description" else HINT
+        self.query_one("#intake-hint", Static).update(hint)
 
     # --- reference data and live priority -----------------------------------------------
 
@@ -256,7 +267,9 @@ class IntakeScreen(ReportsFailures, Screen[None]):
             category.value = chosen
         group = self.query_one("#group", Select)
         group.set_options(
-            (one_line(f"{g.name} ({g.code}, tier {g.tier})"), g.code) for g in choices.groups
+            # Name and code only: with the tier too it was cut at 80 columns.
+            (one_line(f"{g.name} ({g.code})"), g.code)
+            for g in choices.groups
         )
         if choices.default_group is not None:
             group.value = choices.default_group

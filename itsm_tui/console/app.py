@@ -302,8 +302,8 @@ class ItsmApp(ReportsFailures, App[None]):
         self.action_hide_help_panel()
 
     @background(
-        "prepare the screens and the SLA calendars",
-        retry="each loads when first used instead",
+        N_("prepare the screens and the SLA calendars"),
+        retry=N_("each loads when first used instead"),
         group="warm-up",
     )
     def warm_up(self) -> None:

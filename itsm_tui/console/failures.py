@@ -26,7 +26,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar, cast
@@ -36,6 +36,7 @@ from textual import work
 from textual.worker import Worker, WorkerState
 
 from itsm_tui.common.errors import DomainError
+from itsm_tui.common.i18n import _
 from itsm_tui.common.locations import console_log_path
 from itsm_tui.common.textsafe import mask_passwords
 
@@ -71,9 +72,25 @@ class Failed(Exception):
     """A worker's failure as the operator reads it; raised from the worker in place of the
     error (its ``__cause__``), which is already in the log."""
 
-    def __init__(self, what: str, retry: str, error: BaseException) -> None:
+    def __init__(
+        self,
+        what: str,
+        retry: str,
+        error: BaseException,
+        values: Mapping[str, object] | None = None,
+    ) -> None:
+        # ``what`` and ``retry`` are the English msgids the call site marked with ``N_``:
+        # translated here, when the failure is shown, in the language then in force.
         self.what, self.retry = what, retry
-        self.message = f"Could not {what}: {describe(error)}" + (f" — {retry}." if retry else ".")
+        doing, then = _(what), _(retry)
+        if values:
+            doing, then = doing.format(**values), then.format(**values)
+        why = describe(error)
+        self.message = (
+            _("Could not {what}: {why} — {retry}.").format(what=doing, why=why, retry=then)
+            if retry
+            else _("Could not {what}: {why}.").format(what=doing, why=why)
+        )
         super().__init__(self.message)
 
 
@@ -82,10 +99,10 @@ def describe(error: BaseException) -> str:
     detail = _first_line(getattr(error, "orig", None) or error)
     names = {cls.__name__ for cls in type(error).__mro__}
     if names & UNREACHABLE:
-        return f"database unreachable ({detail})"
+        return _("database unreachable ({detail})").format(detail=detail)
     if names & DATABASE:
-        return f"database error ({detail})"
-    return f"unexpected {type(error).__name__} ({detail})"
+        return _("database error ({detail})").format(detail=detail)
+    return _("unexpected {name} ({detail})").format(name=type(error).__name__, detail=detail)
 
 
 def _first_line(error: BaseException) -> str:
@@ -150,13 +167,20 @@ class WorkerMethod(Protocol):
 
 
 def background(
-    what: str | Callable[..., str], *, retry: str, group: str = "default"
+    what: str | Callable[..., str],
+    *,
+    retry: str,
+    group: str = "default",
+    values: Mapping[str, object] | None = None,
 ) -> WorkerMethod:
     """Run the decorated method in an exclusive thread worker (one per ``group`` and node)
     whose failure is logged and reported (see the module's docstring).
 
     ``what``: what the worker does, as in "Could not …" — or a function of the method's
-    arguments that says it ("claim INC000123"). ``retry``: what the operator can do.
+    arguments that says it ("claim INC000123"). ``retry``: what the operator can do. Both are
+    English marked with ``N_`` at the call site and translated when a failure is shown, so the
+    report follows the language in force; ``values`` are formatted into both after translating
+    (``retry=N_("retrying every {seconds} s")``, ``values={"seconds": 3}``).
     """
 
     def decorate(method: Callable[P, R]) -> Callable[P, Worker[R]]:
@@ -169,7 +193,7 @@ def background(
             except Exception as error:
                 doing = what if isinstance(what, str) else what(*args, **kwargs)
                 log_failure(doing, error)
-                raise Failed(doing, retry, error) from error
+                raise Failed(doing, retry, error, values) from error
 
         name = what if isinstance(what, str) else method.__name__
         return work(
@@ -199,13 +223,13 @@ def report(node: DOMNode, error: BaseException, what: str) -> None:
     if isinstance(error, DomainError | Failed):
         message = error.message
     else:  # a worker declared without ``background``: say it all the same
-        message = f"Could not finish: {describe(error)}."
+        message = _("Could not finish: {why}.").format(why=describe(error))
         log_failure("finish a background task", error)
     app = node.app
     if isinstance(error, DomainError):  # each refusal answers a key the operator pressed
-        app.notify(message, title="Refused", severity="error", timeout=8, markup=False)
+        app.notify(message, title=_("Refused"), severity="error", timeout=8, markup=False)
     elif _first_time(app, message):
-        title = f"Error · details in {_log_shown()}"
+        title = _("Error · details in {log}").format(log=_log_shown())
         app.notify(message, title=title, severity="error", timeout=NOTICE_SECONDS, markup=False)
     if isinstance(node, ReportsFailures):
         node.show_failure(message, what)
@@ -225,7 +249,7 @@ def _log_shown() -> str:
     try:
         path = console_log_path()
     except OSError:
-        return "the console log (not writable)"
+        return _("the console log (not writable)")
     try:
         return "~/" + str(path.relative_to(Path.home()))
     except ValueError:

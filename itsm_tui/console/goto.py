@@ -11,7 +11,7 @@ from __future__ import annotations
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
-from itsm_tui.common.i18n import _
+from itsm_tui.common.i18n import N_, _
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.dialogs.form import Field, FormDialog
 from itsm_tui.workflow.site import Actor, Site
@@ -34,7 +34,7 @@ class GoToDialog(ReportsFailures, FormDialog):
         self._say(_("Looking it up …"))
         self.find(ref)
 
-    @background("find the ticket", retry="Enter tries again", group="goto")
+    @background(N_("find the ticket"), retry=N_("Enter tries again"), group="goto")
     def find(self, ref: str) -> None:
         from itsm_tui.workflow.lookup import ticket_number
 

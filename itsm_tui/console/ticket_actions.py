@@ -371,7 +371,7 @@ def op_bindings(ids: dict[str, str]) -> list[Binding]:
 
 def _doing(screen: TicketActions, name: str, ref: TicketRef, values: Values) -> str:
     """What a failed ticket action was doing, as "Could not …" reads it: "claim INC000123"."""
-    label = OPS[name].label
+    label = _(OPS[name].label)  # Chinese has no capitals: only English is lowered
     return f"{label[0].lower()}{label[1:]} {ref.number}"
 
 
@@ -430,7 +430,9 @@ class TicketActions(ReportsFailures, Screen[None]):
                 dialog.AUTO_FOCUS = f"#field-{op.starts_in}"
         self.app.push_screen(dialog, submitted)
 
-    @background("read the assignment groups", retry="press the key again", group="ticket-groups")
+    @background(
+        N_("read the assignment groups"), retry=N_("press the key again"), group="ticket-groups"
+    )
     def _read_groups_then_ask(self, name: str, ref: TicketRef) -> None:
         load_database_code()
         from itsm_tui.workflow.groups import list_groups
@@ -442,7 +444,7 @@ class TicketActions(ReportsFailures, Screen[None]):
         self.groups = groups
         self._ask(name, ref)
 
-    @background(_doing, retry="reload the ticket and try again", group="ticket-op")
+    @background(_doing, retry=N_("reload the ticket and try again"), group="ticket-op")
     def _perform(self, name: str, ref: TicketRef, values: Values) -> None:
         load_database_code()
         try:

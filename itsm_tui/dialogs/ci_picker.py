@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from itsm_tui.common.i18n import _
 from itsm_tui.console.keymap import bind
 from itsm_tui.widgets.ci_search import CISearch
 from itsm_tui.workflow.site import Actor, Site
@@ -40,8 +41,9 @@ class CIPickDialog(ModalScreen[dict[str, str] | None]):
         with Vertical():
             yield Static(self.form_title, classes="form-title", markup=False)
             yield CISearch(self.site, self.actor, id="ci-pick")
-            yield Static("Enter: link the highlighted CI · ↓: the list · Esc: cancel",
-                         classes="form-hint")  # fmt: skip
+            yield Static(
+                _("Enter: link the highlighted CI · ↓: the list · Esc: cancel"), classes="form-hint"
+            )
 
     @on(CISearch.Picked)
     def _picked(self, event: CISearch.Picked) -> None:

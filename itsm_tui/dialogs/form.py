@@ -18,6 +18,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
+from itsm_tui.common.i18n import _
 from itsm_tui.console.keymap import bind
 from itsm_tui.dialogs.fields import ChoiceSelect
 
@@ -71,7 +72,7 @@ class FormDialog(ModalScreen[Any]):
                 else:
                     yield Input(f.value, id=f"field-{f.name}")
             yield Static("", classes="form-error", id="form-error", markup=False)
-            yield Static("Enter: next/save · Ctrl+S: save · Esc: cancel", classes="form-hint")
+            yield Static(_("Enter: next/save · Ctrl+S: save · Esc: cancel"), classes="form-hint")
 
     def values(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -92,7 +93,7 @@ class FormDialog(ModalScreen[Any]):
         values = self.values()
         missing = [f.label for f in self.fields if f.required and not values[f.name].strip()]
         if missing:
-            self.show_error(f"Required: {', '.join(missing)}")
+            self.show_error(_("Required: {fields}").format(fields=_(", ").join(missing)))
             return
         self.finish(values)
 
@@ -132,7 +133,9 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical():
             yield Static(self.message, markup=False)
             yield Static(
-                f"{self.question}  [y/Enter] yes  [n/Esc] no", classes="form-hint", markup=False
+                _("{question}  [y/Enter] yes  [n/Esc] no").format(question=self.question),
+                classes="form-hint",
+                markup=False,
             )
 
     def action_answer(self, yes: bool) -> None:

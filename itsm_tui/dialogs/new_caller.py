@@ -9,6 +9,7 @@ from typing import ClassVar
 
 from textual.binding import BindingType
 
+from itsm_tui.common.i18n import N_, _
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
 from itsm_tui.dialogs.form import Field, FormDialog
@@ -19,16 +20,16 @@ from itsm_tui.workflow.site import Actor, Site
 class NewCallerDialog(ReportsFailures, FormDialog):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("cancel", "cancel"),
-        bind("save", "submit", "Register", priority=True),
+        bind("save", "submit", N_("Register"), priority=True),
     ]
 
     def __init__(self, site: Site, actor: Actor, name: str = "") -> None:
         super().__init__(
-            "New caller",
+            _("New caller"),
             [
-                Field("name", "Name", value=name),
-                Field("department", "Department", required=False),
-                Field("phone", "Phone", required=False),
+                Field("name", _("Name"), value=name),
+                Field("department", _("Department"), required=False),
+                Field("phone", _("Phone"), required=False),
             ],
         )
         self.site, self.actor = site, actor
@@ -36,7 +37,7 @@ class NewCallerDialog(ReportsFailures, FormDialog):
     def finish(self, values: dict[str, str]) -> None:
         self.register(values["name"], values["department"], values["phone"])
 
-    @background("register the caller", retry="Ctrl+S retries", group="new-caller")
+    @background(N_("register the caller"), retry=N_("Ctrl+S retries"), group="new-caller")
     def register(self, name: str, department: str, phone: str) -> None:
         view = add_caller(
             self.site,

@@ -25,7 +25,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from itsm_tui.common.i18n import _
+from itsm_tui.common.i18n import N_, _
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
 from itsm_tui.console.loading import load_database_code
@@ -92,7 +92,9 @@ class PersonPicker(ReportsFailures, ModalScreen[dict[str, str] | None]):
         self.query_one("#person-filter", Input).focus()
         self._read()
 
-    @background("read who can take the ticket", retry="press a again", group="person-picker")
+    @background(
+        N_("read who can take the ticket"), retry=N_("press a again"), group="person-picker"
+    )
     def _read(self) -> None:
         load_database_code()
         from itsm_tui.workflow.staff import assignable_people

@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Header, Static, Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
-from itsm_tui.common.i18n import _, status_text
+from itsm_tui.common.i18n import N_, _, status_text
 from itsm_tui.common.textsafe import visible
 from itsm_tui.common.timefmt import local
 from itsm_tui.console.failures import ReportsFailures, background
@@ -103,7 +103,7 @@ class CIDetailScreen(ReportsFailures, Screen[None]):
     def on_ticket_changed(self, event: TicketChanged) -> None:
         self.load()
 
-    @background("load the CI", retry="r reloads", group="ci-load")
+    @background(N_("load the CI"), retry=N_("r reloads"), group="ci-load")
     def load(self) -> None:
         detail = show_ci(self.site, self.actor, self.ref)
         if not get_current_worker().is_cancelled:
@@ -193,7 +193,9 @@ class CIDetailScreen(ReportsFailures, Screen[None]):
         if data is not None and not data.loaded:
             self.expand_node(event.node)
 
-    @background("read the relationships", retry="collapse and expand it to retry", group="ci-tree")
+    @background(
+        N_("read the relationships"), retry=N_("collapse and expand it to retry"), group="ci-tree"
+    )
     def expand_node(self, node: TreeNode[Node]) -> None:
         assert node.data is not None
         relations = ci_relations(self.site, self.actor, f"#{node.data.ci_id}")

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 CARDS = {keys_of(f"queue-{queue.value}"): queue for queue in COUNTED}
 REFRESH_SECONDS = 60.0
 #: What the dashboard's read is called when it fails (a failed ticket action is not a read).
-READING = "read the dashboard"
+READING = N_("read the dashboard")
 #: The overdue list's columns: title, width (0: the rest, at least ``TITLE_MIN``), and the
 #: order in which they are dropped when the panel is too narrow (0: never).
 #: (The titles are the catalogue's ids, translated where shown: every width fits them in
@@ -209,7 +209,8 @@ class DashboardScreen(TicketActions):
 
     @background(
         READING,
-        retry=f"retrying every {REFRESH_SECONDS:g} s, Ctrl+R now",
+        retry=N_("retrying every {seconds:g} s, Ctrl+R now"),
+        values={"seconds": REFRESH_SECONDS},
         group="dashboard",
     )
     def load(self, alerts: int) -> None:
@@ -381,7 +382,7 @@ class DashboardScreen(TicketActions):
             self.overdue_loading = True
             self._more_overdue(self.overdue_next, self.all_groups)
 
-    @background("read more overdue tickets", retry="scroll again", group="dash-overdue")
+    @background(N_("read more overdue tickets"), retry=N_("scroll again"), group="dash-overdue")
     def _more_overdue(self, after: int, all_groups: bool) -> None:
         load_database_code()
         from itsm_tui.workflow.dashboard import overdue_page

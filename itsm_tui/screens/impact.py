@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
-from itsm_tui.common.i18n import _, ngettext, status_text
+from itsm_tui.common.i18n import N_, _, ngettext, status_text
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
 from itsm_tui.dialogs.ci_picker import CIPickDialog
@@ -81,7 +81,7 @@ class ImpactScreen(ReportsFailures, Screen[None]):
     def action_reload(self) -> None:
         self.load()
 
-    @background("walk the CMDB", retry="r retries", group="impact")
+    @background(N_("walk the CMDB"), retry=N_("r retries"), group="impact")
     def load(self) -> None:
         report = analyse(self.site, self.actor, self.refs, depth=self.depth)
         if not get_current_worker().is_cancelled:

@@ -30,7 +30,8 @@ from textual.widgets import Checkbox, Header, Input, Label, OptionList, Select, 
 from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
-from itsm_tui.common.domain import Channel, TicketType, status_label
+from itsm_tui.common.domain import Channel, TicketType
+from itsm_tui.common.i18n import N_, _, status_text
 from itsm_tui.common.timefmt import local
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind, key_text
@@ -57,25 +58,25 @@ from itsm_tui.workflow.tickets import TicketDraft, TicketView, show_ticket
 
 #: Short enough to be shown whole in a half-row select at 80 columns (12 cells at most: the
 #: row's label says which scale it is).
-IMPACTS = [("1 enterprise", 1), ("2 department", 2), ("3 one person", 3)]
-URGENCIES = [("1 stopped", 1), ("2 impaired", 2), ("3 can wait", 3)]
+IMPACTS = [(N_("1 enterprise"), 1), (N_("2 department"), 2), (N_("3 one person"), 3)]
+URGENCIES = [(N_("1 stopped"), 1), (N_("2 impaired"), 2), (N_("3 can wait"), 3)]
 CHANNELS = [
-    ("phone", Channel.PHONE.value),
-    ("walk-in", Channel.WALK_IN.value),
-    ("e-mail", Channel.EMAIL.value),
-    ("web", Channel.WEB.value),
-    ("monitoring", Channel.MONITORING.value),
+    (N_("phone"), Channel.PHONE.value),
+    (N_("walk-in"), Channel.WALK_IN.value),
+    (N_("e-mail"), Channel.EMAIL.value),
+    (N_("web"), Channel.WEB.value),
+    (N_("monitoring"), Channel.MONITORING.value),
 ]
-TYPES = [("incident", TicketType.INCIDENT.value), ("request", TicketType.REQUEST.value)]
+TYPES = [(N_("incident"), TicketType.INCIDENT.value), (N_("request"), TicketType.REQUEST.value)]
 #: What the caller box suggests typing; each finds a caller in the demo site (a test says so).
 CALLER_EXAMPLES = ("王", "办公室", "010-6", "E0001")
 #: Seconds after the last change before the draft is saved (a burst of typing saves once).
 DRAFT_DELAY = 1.5
 #: The form's hint says how the focus moves; the keys below keep to it.
-HINT = "Enter/Tab: next field · 1-3: impact, urgency · Ctrl+S: save · Esc: back"
+HINT = N_("Enter/Tab: next field · 1-3: impact, urgency · Ctrl+S: save · Esc: back")
 #: In Details Enter starts a new line, so only Tab moves on: the hint says so while it has focus.
-DETAILS_HINT = "Tab: next field · Enter: new line · Ctrl+S: save · Esc: back"
-NO_CALLER = "Choose the caller: type, Enter picks the first match · Ctrl+N registers a new one."
+DETAILS_HINT = N_("Tab: next field · Enter: new line · Ctrl+S: save · Esc: back")
+NO_CALLER = N_("Choose the caller: type, Enter picks the first match · Ctrl+N registers a new one.")
 
 
 class LookupInput(Input):
@@ -93,6 +94,11 @@ class LookupInput(Input):
 
     def action_move(self, step: int) -> None:
         self.post_message(self.Move(self, step))
+
+
+def _choices(pairs: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """A select's options in the language in force (the constants above hold the msgids)."""
+    return [(_(label), value) for label, value in pairs]
 
 
 def _row(label: str, *widgets: Any, row_id: str | None = None) -> Horizontal:
@@ -150,9 +156,11 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         with Horizontal(id="intake"):
             with VerticalScroll(id="intake-form"):
                 yield _row(
-                    "Caller",
+                    _("Caller"),
                     LookupInput(
-                        placeholder="e.g. " + ", ".join(CALLER_EXAMPLES),
+                        placeholder=_("e.g. {examples}").format(
+                            examples=", ".join(CALLER_EXAMPLES)
+                        ),
                         id="caller-search",
                         compact=True,
                     ),
@@ -160,58 +168,64 @@ class IntakeScreen(ReportsFailures, Screen[None]):
                 yield Static("", id="caller-error", classes="field-error", markup=False)
                 yield OptionList(id="caller-results", compact=True, markup=False)
                 yield _row(
-                    "Title",
+                    _("Title"),
                     Input(
-                        placeholder="what is wrong, in the caller's words",
+                        placeholder=_("what is wrong, in the caller's words"),
                         id="title",
                         compact=True,
                     ),
                 )
                 yield _row(
-                    "CI",
-                    LookupInput(placeholder="name, IP or asset tag", id="ci-search", compact=True),
+                    _("CI"),
+                    LookupInput(
+                        placeholder=_("name, IP or asset tag"), id="ci-search", compact=True
+                    ),
                 )
                 yield OptionList(id="ci-results", compact=True, markup=False)
                 yield _row(
-                    "Impact",
-                    ChoiceSelect(IMPACTS, value=3, allow_blank=False, id="impact", compact=True),
-                    Label("Urgency", classes="field-label inline", markup=False),
-                    ChoiceSelect(URGENCIES, value=3, allow_blank=False, id="urgency", compact=True),
+                    _("Impact"),
+                    ChoiceSelect(
+                        _choices(IMPACTS), value=3, allow_blank=False, id="impact", compact=True
+                    ),
+                    Label(_("Urgency"), classes="field-label inline", markup=False),
+                    ChoiceSelect(
+                        _choices(URGENCIES), value=3, allow_blank=False, id="urgency", compact=True
+                    ),
                 )
                 yield _row(
-                    "Category",
-                    ChoiceSelect[str]([], prompt="(none)", id="category", compact=True),
+                    _("Category"),
+                    ChoiceSelect[str]([], prompt=_("(none)"), id="category", compact=True),
                 )
                 yield _row(
-                    "Details",
+                    _("Details"),
                     TextArea(id="description", compact=True, soft_wrap=True),
                     row_id="description-row",
                 )
                 yield _row(
-                    "Channel",
-                    ChoiceSelect(CHANNELS, value="phone", allow_blank=False, id="channel",
+                    _("Channel"),
+                    ChoiceSelect(_choices(CHANNELS), value="phone", allow_blank=False, id="channel",
                                  compact=True),
-                    Label("Type", classes="field-label inline", markup=False),
-                    ChoiceSelect(TYPES, value="incident", allow_blank=False, id="type",
+                    Label(_("Type"), classes="field-label inline", markup=False),
+                    ChoiceSelect(_choices(TYPES), value="incident", allow_blank=False, id="type",
                                  compact=True),
                 )  # fmt: skip
                 yield _row(
-                    "Group",
-                    ChoiceSelect[str]([], prompt="(choose)", id="group", compact=True),
-                    Checkbox("Assign to me", id="assign-to-me", compact=True),
+                    _("Group"),
+                    ChoiceSelect[str]([], prompt=_("(choose)"), id="group", compact=True),
+                    Checkbox(_("Assign to me"), id="assign-to-me", compact=True),
                 )
                 yield Static("", id="group-error", classes="field-error", markup=False)
                 yield Static("", id="priority", markup=False)
-                yield Static(HINT, id="intake-hint", markup=False)
+                yield Static(_(HINT), id="intake-hint", markup=False)
             with Vertical(id="intake-side"):
-                yield Static("No caller chosen.", id="caller-card", markup=False)
+                yield Static(_("No caller chosen."), id="caller-card", markup=False)
                 yield OptionList(id="caller-tickets", compact=True, markup=False)
                 yield Static("", id="intake-status", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "New call"
-        self.query_one("#caller-tickets", OptionList).border_title = "Open tickets"
+        self.sub_title = _("New call")
+        self.query_one("#caller-tickets", OptionList).border_title = _("Open tickets")
         for selector in ("#caller-results", "#ci-results"):
             # Reached from the box above with ↑/↓: Tab and Enter go from field to field.
             self.query_one(selector, OptionList).can_focus = False
@@ -225,7 +239,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
     def _focus_moved(self, focused: Widget | None) -> None:
         """The hint follows the focus: Enter moves on everywhere but in Details."""
         hint = DETAILS_HINT if focused is not None and focused.id == "description" else HINT
-        self.query_one("#intake-hint", Static).update(hint)
+        self.query_one("#intake-hint", Static).update(_(hint))
 
     # --- reference data and live priority -----------------------------------------------
 
@@ -245,8 +259,8 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         self.load_choices()
 
     @background(
-        "load the categories and the priority matrix",
-        retry="Ctrl+R retries",
+        N_("load the categories and the priority matrix"),
+        retry=N_("Ctrl+R retries"),
         group="intake-choices",
     )
     def load_choices(self) -> None:
@@ -288,7 +302,9 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         self.find_deadline(priority, impact, urgency, self._value("#category"))
 
     @background(
-        "work out the SLA due times", retry="change impact or urgency to retry", group="deadline"
+        N_("work out the SLA due times"),
+        retry=N_("change impact or urgency to retry"),
+        group="deadline",
     )
     def find_deadline(self, priority: int, impact: int, urgency: int, category: str | None) -> None:
         """The SLA what-if for a ticket opened now: the due times the agent can promise."""
@@ -301,13 +317,19 @@ class IntakeScreen(ReportsFailures, Screen[None]):
     ) -> None:
         zone = self.site.settings.zone
         text = Text()
-        text.append(f"Priority P{priority}", style="bold")
-        text.append(f"  (impact {impact} × urgency {urgency})", style="dim")
+        text.append(_("Priority P{priority}").format(priority=priority), style="bold")
+        text.append(
+            _("  (impact {impact} × urgency {urgency})").format(impact=impact, urgency=urgency),
+            style="dim",
+        )
         if due is not None:
             text.append(
-                f"  respond by {local(due.response_due_at, zone, '%m-%d %H:%M')}"
-                f" · resolve by {local(due.resolution_due_at, zone, '%m-%d %H:%M')}"
-                f" ({due.policy}, {due.calendar})",
+                _("  respond by {respond} · resolve by {resolve} ({policy}, {calendar})").format(
+                    respond=local(due.response_due_at, zone, "%m-%d %H:%M"),
+                    resolve=local(due.resolution_due_at, zone, "%m-%d %H:%M"),
+                    policy=due.policy,
+                    calendar=due.calendar,
+                ),
                 style="dim",
             )
         self.query_one("#priority", Static).update(text)
@@ -336,13 +358,13 @@ class IntakeScreen(ReportsFailures, Screen[None]):
             # Typing over the chosen caller's name is looking for another: the call must
             # not go to the one still on the card.
             self.caller = None
-            self.query_one("#caller-card", Static).update("No caller chosen.")
+            self.query_one("#caller-card", Static).update(_("No caller chosen."))
             tickets = self.query_one("#caller-tickets", OptionList)
             tickets.clear_options()
-            tickets.border_title = "Open tickets"
+            tickets.border_title = _("Open tickets")
         self.find_callers(event.value)
 
-    @background("search the callers", retry="type on to retry", group="caller-search")
+    @background(N_("search the callers"), retry=N_("type on to retry"), group="caller-search")
     def find_callers(self, text: str) -> None:
         found = (
             search_callers(self.site, self.actor, text, limit=CALLER_MATCHES)
@@ -382,7 +404,8 @@ class IntakeScreen(ReportsFailures, Screen[None]):
                 self.query_one("#title", Input).focus()  # the caller chosen before stays
                 return
             self._show_error(
-                "#caller-error", "No caller matches: check the spelling, or Ctrl+N registers them."
+                "#caller-error",
+                _("No caller matches: check the spelling, or Ctrl+N registers them."),
             )
             return
         self._show_error("#caller-error", "")
@@ -394,7 +417,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         self.query_one("#caller-results", OptionList).highlighted = event.option_index
         self._pick_caller()
 
-    @background("read the caller", retry="Enter retries", group="caller")
+    @background(N_("read the caller"), retry=N_("Enter retries"), group="caller")
     def load_caller(self, caller_id: int) -> None:
         caller = show_caller(self.site, self.actor, f"#{caller_id}")
         if not get_current_worker().is_cancelled:
@@ -405,7 +428,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         self.caller = caller
         self._changed()
         card = Text()
-        card.append(one_line(caller.name) + ("  VIP" if caller.vip else ""), style="bold")
+        card.append(one_line(caller.name) + (_("  VIP") if caller.vip else ""), style="bold")
         for value in (caller.department, caller.phone, caller.location):
             if value:
                 card.append("\n" + one_line(value))
@@ -415,7 +438,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         open_ones = caller.open_tickets
         tickets.add_options(
             Option(
-                Text(one_line(f"{t.number} P{t.priority} {status_label(t.status)} {t.title}")),
+                Text(one_line(f"{t.number} P{t.priority} {status_text(t.status)} {t.title}")),
                 id=t.number,
             )
             for t in open_ones
@@ -423,9 +446,11 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         if open_ones:
             tickets.highlighted = 0
             attach = key_text(self.app, "intake-attach")
-            tickets.border_title = f"Open tickets ({len(open_ones)}) — {attach} attaches the call"
+            tickets.border_title = _("Open tickets ({count}) — {key} attaches the call").format(
+                count=len(open_ones), key=attach
+            )
         else:
-            tickets.border_title = "No open tickets"
+            tickets.border_title = _("No open tickets")
         # The list has gone: the box names the chosen caller.
         search = self.query_one("#caller-search", Input)
         with search.prevent(Input.Changed):
@@ -457,7 +482,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         self.ci = None
         self.find_cis(event.value)
 
-    @background("search the CIs", retry="type on to retry", group="ci-search")
+    @background(N_("search the CIs"), retry=N_("type on to retry"), group="ci-search")
     def find_cis(self, text: str) -> None:
         found = search_cis(self.site, self.actor, text, limit=CI_MATCHES) if text.strip() else []
         if not get_current_worker().is_cancelled:
@@ -486,7 +511,9 @@ class IntakeScreen(ReportsFailures, Screen[None]):
             self.suggest_category(self.ci.id)
         self.query_one("#impact", Select).focus()
 
-    @background("find the CI's category", retry="choose the category yourself", group="ci-cat")
+    @background(
+        N_("find the CI's category"), retry=N_("choose the category yourself"), group="ci-cat"
+    )
     def suggest_category(self, ci_id: int) -> None:
         found = category_for_ci(self.site, self.actor, ci_id)
         if found is not None and not get_current_worker().is_cancelled:
@@ -537,7 +564,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         )
 
     def unsaved_input_note(self) -> str:
-        return (
+        return _(
             "The New-call form holds a call you have not logged. It is kept as a draft and "
             "offered when you next open New call."
         )
@@ -575,7 +602,9 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         self._draft_generation += 1
         return self.keep_draft(fields, self._draft_generation)
 
-    @background("keep the call's draft", retry="it is tried again as you type", group="draft")
+    @background(
+        N_("keep the call's draft"), retry=N_("it is tried again as you type"), group="draft"
+    )
     def keep_draft(self, fields: dict[str, Any] | None, generation: int) -> None:
         """Save the draft (or drop it, for a form emptied by hand) off the UI thread, unless
         a newer request or a call being logged has overtaken this one."""
@@ -620,10 +649,14 @@ class IntakeScreen(ReportsFailures, Screen[None]):
                 self.app.pop_screen()
 
         self.app.push_screen(
-            ConfirmDialog(self.unsaved_input_note(), "Leave the call form?"), answered
+            ConfirmDialog(self.unsaved_input_note(), _("Leave the call form?")), answered
         )
 
-    @background("read your call draft", retry="it is kept; open New call again", group="draft-read")
+    @background(
+        N_("read your call draft"),
+        retry=N_("it is kept; open New call again"),
+        group="draft-read",
+    )
     def find_draft(self) -> None:
         draft = load_draft(self.site, self.actor)
         self.app.call_from_thread(self._draft_found, draft)
@@ -641,12 +674,11 @@ class IntakeScreen(ReportsFailures, Screen[None]):
 
         zone = self.site.settings.zone
         f = draft.fields
-        what = (
-            " — ".join(one_line(str(v)) for v in (f.get("caller_search"), f.get("title")) if v)
-            or "(no caller or title yet)"
-        )
-        message = (
-            f"You left a call unsaved at {local(draft.saved_at, zone, '%m-%d %H:%M')}:\n{what}"
+        what = " — ".join(
+            one_line(str(v)) for v in (f.get("caller_search"), f.get("title")) if v
+        ) or _("(no caller or title yet)")
+        message = _("You left a call unsaved at {time}:\n{what}").format(
+            time=local(draft.saved_at, zone, "%m-%d %H:%M"), what=what
         )
 
         def answered(answer: str | None) -> None:
@@ -661,8 +693,8 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         # Yes/no keys, as in every question (the key map's SHARED y and n): d and r would
         # read as Dashboard and Refresh, which they mean everywhere else.
         answers = [
-            ("enter,y,escape", "Enter/y: restore it", "restore"),
-            ("n", "n: discard it", "discard"),
+            ("enter,y,escape", _("Enter/y: restore it"), "restore"),
+            ("n", _("n: discard it"), "discard"),
         ]
         self.app.push_screen(ChoiceDialog(message, answers), answered)
 
@@ -722,16 +754,16 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         it) and a group to go to. The rest is the workflow's to refuse, in its words."""
         ok = True
         if self.caller is None and self._channel() != Channel.MONITORING.value:
-            self._show_error("#caller-error", NO_CALLER)
+            self._show_error("#caller-error", _(NO_CALLER))
             self.query_one("#caller-search").focus()
             ok = False
         if self._value("#group") is None:
             none_yet = self.choices is not None and not self.choices.groups
             self._show_error(
                 "#group-error",
-                "The site has no assignment group yet: a supervisor adds one (itsm group add)."
+                _("The site has no assignment group yet: a supervisor adds one (itsm group add).")
                 if none_yet
-                else "Choose the group the call goes to.",
+                else _("Choose the group the call goes to."),
             )
             if ok:
                 self.query_one("#group").focus()
@@ -765,13 +797,13 @@ class IntakeScreen(ReportsFailures, Screen[None]):
     def action_attach(self) -> None:
         tickets = self.query_one("#caller-tickets", OptionList)
         if self.caller is None or tickets.highlighted is None:
-            self.notify("Choose a caller with an open ticket first.", severity="warning")
+            self.notify(_("Choose a caller with an open ticket first."), severity="warning")
             return
         number = tickets.get_option_at_index(tickets.highlighted).id
         if number is not None:
             self.read_for_attach(number)
 
-    @background("read the ticket to attach to", retry="F4 retries", group="attach")
+    @background(N_("read the ticket to attach to"), retry=N_("F4 retries"), group="attach")
     def read_for_attach(self, number: str) -> None:
         view = show_ticket(self.site, self.actor, number).ticket
         self.app.call_from_thread(self._confirm_attach, view)
@@ -779,12 +811,12 @@ class IntakeScreen(ReportsFailures, Screen[None]):
     def _confirm_attach(self, ticket: TicketView) -> None:
         from itsm_tui.dialogs.form import ConfirmDialog
 
-        holder = ticket.assignee_name or "nobody yet"
+        holder = ticket.assignee_name or _("nobody yet")
         group = ticket.group_name or ticket.group or "-"
         message = (
-            f"{ticket.number} · {status_label(ticket.status)} · P{ticket.priority}\n"
+            f"{ticket.number} · {status_text(ticket.status)} · P{ticket.priority}\n"
             f"{one_line(ticket.title)}\n"
-            f"held by {one_line(holder)} ({one_line(group)})"
+            + _("held by {holder} ({group})").format(holder=one_line(holder), group=one_line(group))
         )
         caller = self.caller
 
@@ -792,12 +824,16 @@ class IntakeScreen(ReportsFailures, Screen[None]):
             if yes and caller is not None:
                 await self._before_logging()
                 title = self.query_one("#title", Input).value
-                summary = title[:SUMMARY_MAX] or "repeat call"
+                summary = title[:SUMMARY_MAX] or _("repeat call")
                 self.save(f"#{caller.id}", ticket.number, None, summary, False)
 
-        self.app.push_screen(ConfirmDialog(message, "Attach this call to this ticket?"), answered)
+        self.app.push_screen(
+            ConfirmDialog(message, _("Attach this call to this ticket?")), answered
+        )
 
-    @background("log the call", retry="the form is kept, Ctrl+S retries", group="intake-save")
+    @background(
+        N_("log the call"), retry=N_("the form is kept, Ctrl+S retries"), group="intake-save"
+    )
     def save(
         self,
         caller: str | None,
@@ -822,13 +858,19 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         self.failure_shown = False
         self._saving = False
         self.last_saved = view.ticket
-        verb = "opened" if view.new_ticket else "attached to"
-        message = f"Call logged, {verb} {view.ticket}" if view.ticket else "Call logged"
+        if not view.ticket:
+            message = _("Call logged")
+        elif view.new_ticket:
+            message = _("Call logged, opened {number}").format(number=view.ticket)
+        else:
+            message = _("Call logged, attached to {number}").format(number=view.ticket)
         self.notify(message, timeout=4, markup=False)
         self.app.post_message(TicketChanged(view.ticket or ""))
         self._clear_form()
         self._kept = None  # the draft went with the call (``log_call``)
-        self.query_one("#intake-status", Static).update(f"{message}. Ctrl+O opens it.")
+        self.query_one("#intake-status", Static).update(
+            _("{message}. Ctrl+O opens it.").format(message=message)
+        )
 
     def action_clear(self) -> None:
         """Empty the form and drop its draft: asks first when it holds a call."""
@@ -841,7 +883,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
             if yes:
                 self._clear_now()
 
-        question = ConfirmDialog(self.unsaved_input_note(), "Clear the form and discard it?")
+        question = ConfirmDialog(self.unsaved_input_note(), _("Clear the form and discard it?"))
         self.app.push_screen(question, answered)
 
     def _clear_now(self) -> None:
@@ -870,8 +912,8 @@ class IntakeScreen(ReportsFailures, Screen[None]):
             self.query_one("#group", Select).value = self.choices.default_group
         self.caller, self.callers, self.cis, self.ci = None, [], [], None
         self._restored_ci = None
-        self.query_one("#caller-card", Static).update("No caller chosen.")
-        self.query_one("#caller-tickets", OptionList).border_title = "Open tickets"
+        self.query_one("#caller-card", Static).update(_("No caller chosen."))
+        self.query_one("#caller-tickets", OptionList).border_title = _("Open tickets")
         self._show_error("#caller-error", "")
         self._show_error("#group-error", "")
         self.query_one("#intake-status", Static).update("")

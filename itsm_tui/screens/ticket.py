@@ -179,7 +179,7 @@ class TicketScreen(TicketActions):
             title = f"{self.number} ({', '.join(self.stake.cis)})"
             self.app.push_screen(ImpactScreen(self.site, self.actor, self.stake.cis, title))
 
-    @background("load the ticket", retry="r reloads", group="ticket-load")
+    @background(N_("load the ticket"), retry=N_("r reloads"), group="ticket-load")
     def load(self) -> None:
         overview = ticket_overview(self.site, self.actor, self.number)
         if not get_current_worker().is_cancelled:

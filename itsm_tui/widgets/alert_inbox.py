@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from itsm_tui.common.i18n import _
+from itsm_tui.common.i18n import N_, _
 from itsm_tui.common.textsafe import visible
 from itsm_tui.common.timefmt import local
 from itsm_tui.console.failures import ReportsFailures, background
@@ -45,7 +45,12 @@ class AlertInbox(ReportsFailures, Static):
         self.update(Text(_("Loading alerts …"), style="dim"))
         self.set_interval(self.POLL_SECONDS, self.poll)
 
-    @background("read the alerts", retry=f"retrying every {POLL_SECONDS:g} s", group="alerts")
+    @background(
+        N_("read the alerts"),
+        retry=N_("retrying every {seconds:g} s"),
+        group="alerts",
+        values={"seconds": POLL_SECONDS},
+    )
     def poll(self) -> None:
         load_database_code()
         from itsm_tui.workflow.sla.alerts import list_alerts, recent_alerts

@@ -77,7 +77,7 @@ class CISearch(ReportsFailures, Vertical):
     def _typed(self, event: Input.Changed) -> None:
         self.search(event.value)
 
-    @background("search the CMDB", retry="type on to retry", group="ci-search")
+    @background(N_("search the CMDB"), retry=N_("type on to retry"), group="ci-search")
     def search(self, text: str) -> None:
         found = lookup_cis(self.site, self.actor, text, limit=LIMIT) if text.strip() else []
         if not get_current_worker().is_cancelled:

@@ -208,7 +208,7 @@ class TicketTable(ReportsFailures, ScrollView, can_focus=True):
     def current(self) -> TicketRow | None:
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
-    @background("load the tickets", retry="Refresh retries", group="ticket-table")
+    @background(N_("load the tickets"), retry=N_("Refresh retries"), group="ticket-table")
     def _load(self, where: str, key: int | None) -> None:
         if self.fetch is None:
             return

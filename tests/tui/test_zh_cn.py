@@ -1,8 +1,9 @@
-"""The console in Simplified Chinese at 80×24 and 120×40: dashboard, queue, ticket, CI detail
-and impact read Chinese, the footer fits its row and the queue's columns line up.
+"""The console in Simplified Chinese at 80×24 and 120×40: dashboard, queue, ticket, new call,
+CI detail and impact read Chinese, the footer fits its row and the queue's columns line up;
+a failed read says so in Chinese.
 
 Chinese labels are two cells a character: widths are measured with ``rich.cells.cell_len``,
-never ``len``. (The call form is translated in the next part; its test comes with it.)
+never ``len``.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console as RichConsole
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Checkbox, Input, Select, Static
 from textual.widgets._footer import FooterKey
 
 from itsm_tui.common import i18n
 from itsm_tui.console.app import ItsmApp
+from itsm_tui.console.failures import Failed
 from itsm_tui.screens.ci_detail import CIDetailScreen
 from itsm_tui.screens.impact import ImpactScreen
+from itsm_tui.screens.intake import IntakeScreen
 from itsm_tui.screens.queue import QueueScreen
 from itsm_tui.screens.ticket import LABEL_CELLS, TicketScreen
 from itsm_tui.widgets.ticket_table import TicketTable
@@ -46,6 +49,11 @@ async def settle(pilot: Pilot[Any]) -> None:
 
 def text_of(app: ItsmApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
+
+
+def rows(app: ItsmApp) -> list[str]:
+    """The screen as the terminal shows it, one string per row."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
 def footer(app: ItsmApp, width: int) -> list[str]:
@@ -156,3 +164,59 @@ async def test_help_and_palette_in_chinese(console: Console) -> None:
         assert app.screen.query_one(CommandInput).placeholder == "搜索命令…"
         commands = [c.title for c in app.get_system_commands(app.screen)]
         assert "退出" in commands and "主题" in commands
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_call_form_in_chinese(console: Console, size: tuple[int, int]) -> None:
+    app = ItsmApp(console.site, console.desk.agent1)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, IntakeScreen)
+        assert screen.sub_title == "新来电"
+        labels = [str(label.render()) for label in screen.query(".field-label")]
+        assert labels == [
+            "来电人", "标题", "配置项", "影响", "紧急度", "类别", "详情", "渠道", "类型", "组",
+        ]  # fmt: skip
+        # Each label fits its column (9 cells) whole, measured in cells.
+        for label in screen.query(".field-label"):
+            assert cell_len(str(label.render())) <= label.region.width
+        assert str(screen.query_one(Checkbox).label) == "分派给我"
+        assert screen.query_one("#caller-search", Input).placeholder.startswith("例如 ")
+        # The choices read Chinese and are shown whole in their half-row selects.
+        shown = "\n".join(rows(app))
+        assert "电话" in shown and "事件" in shown
+        for chosen, impact, urgency in ((1, "1 全单位", "1 停工"), (2, "2 部门", "2 受影响"),
+                                        (3, "3 个人", "3 可以等待")):  # fmt: skip
+            screen.query_one("#impact", Select).value = chosen
+            screen.query_one("#urgency", Select).value = chosen
+            await settle(pilot)
+            shown = "\n".join(rows(app))
+            assert impact in shown and urgency in shown, shown
+        assert text_of(app, "#caller-card") == "未选择来电人。"
+        assert text_of(app, "#intake-hint").startswith("Enter/Tab：下一项")
+        assert text_of(app, "#priority").startswith("优先级 P")
+        assert screen.query_one("#caller-tickets").border_title == "未结工单"
+        labels = footer(app, size[0])
+        assert "返回" in labels or "更多" in labels
+        # Saving without a caller says what is missing, in Chinese.
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert text_of(app, "#caller-error").startswith("请选择来电人")
+
+
+def test_a_failed_read_is_reported_in_chinese() -> None:
+    class OperationalError(Exception):
+        pass
+
+    failed = Failed("load the ticket", "r reloads", OperationalError("connection refused"))
+    assert failed.message == "无法加载工单：数据库无法连接（connection refused）——按 r 重新加载。"
+    again = Failed(
+        "read the dashboard",
+        "retrying every {seconds:g} s, Ctrl+R now",
+        OperationalError("x"),
+        {"seconds": 60.0},
+    )
+    assert again.message.endswith("——每 60 秒重试，按 Ctrl+R 立即重试。")

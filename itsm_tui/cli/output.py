@@ -158,7 +158,7 @@ def report_error(exc: DomainError, as_json: bool) -> None:
         extra = {k: v for k, v in exc.to_dict().items() if k not in ("error", "message", "field")}
         _write(error_object(exc.kind, exc.message, exc.field, **extra))
     else:
-        complain(exc.message)
+        complain(exc.text())
 
 
 def print_error(data: dict[str, Any]) -> None:

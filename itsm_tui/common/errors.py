@@ -1,8 +1,17 @@
-"""Typed domain errors. Every front door turns them into one clear sentence for a person."""
+"""Typed domain errors. Every front door turns them into one clear sentence for a person.
+
+An error carries a message id and its arguments, not a finished sentence, so each front door
+shows it in its reader's language: ``Invalid("Ticket {number} is closed.", number=n)``. The
+message id is the English template (gettext's convention); ``make translations`` extracts the
+first argument of every error class named in its ``--keyword`` list. :attr:`DomainError.message`
+is the English sentence (logs, ``--json``: scripts read the same text in every language);
+:meth:`DomainError.text` is the sentence in the language in force (the console, the CLI's
+stderr).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 
 class DomainError(Exception):
@@ -10,10 +19,18 @@ class DomainError(Exception):
 
     kind = "error"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, *, field: str | None = None, **params: object) -> None:
+        self.template = message
+        self.params: Mapping[str, object] = params
+        self.message = _fill(message, params)
+        super().__init__(self.message)
         self.field = field
+
+    def text(self) -> str:
+        """The sentence in the language in force (English when no catalogue is installed)."""
+        from itsm_tui.common.i18n import _
+
+        return _fill(_(self.template), self.params)
 
     def to_dict(self) -> dict[str, object]:
         data: dict[str, object] = {"error": self.kind, "message": self.message}
@@ -28,12 +45,28 @@ class NotFound(DomainError):
     kind = "not_found"
 
     def __init__(
-        self, message: str, *, field: str | None = None, suggestions: Sequence[str] = ()
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        suggestions: Sequence[str] = (),
+        **params: object,
     ) -> None:
-        if suggestions:
-            message = f"{message} Did you mean: {', '.join(suggestions)}?"
-        super().__init__(message, field=field)
+        super().__init__(message, field=field, **params)
         self.suggestions = list(suggestions)
+        if self.suggestions:
+            names = ", ".join(self.suggestions)
+            self.message = f"{self.message} Did you mean: {names}?"
+            self.args = (self.message,)
+
+    def text(self) -> str:
+        from itsm_tui.common.i18n import _
+
+        if not self.suggestions:
+            return super().text()
+        names = ", ".join(self.suggestions)
+        hint = _("Did you mean: {names}?").format(names=names)
+        return f"{super().text()} {hint}"
 
     def to_dict(self) -> dict[str, object]:
         return {**super().to_dict(), "suggestions": self.suggestions}
@@ -75,3 +108,10 @@ class SchemaMismatch(DomainError):
     (run ``itsm db upgrade``) or newer (upgrade itsm). Nothing was changed."""
 
     kind = "schema"
+
+
+def _fill(template: str, params: Mapping[str, object]) -> str:
+    """``template`` with its ``{name}`` fields filled in; a template without arguments is left
+    as it is, so a literal brace in a sentence that takes none needs no escaping."""
+    return template.format_map(params) if params else template
+

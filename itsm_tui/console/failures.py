@@ -220,7 +220,9 @@ class ReportsFailures:
 
 def report(node: DOMNode, error: BaseException, what: str) -> None:
     """The one place a failed worker is shown: a notification and the node's placeholder."""
-    if isinstance(error, DomainError | Failed):
+    if isinstance(error, DomainError):
+        message = error.text()
+    elif isinstance(error, Failed):
         message = error.message
     else:  # a worker declared without ``background``: say it all the same
         message = _("Could not finish: {why}.").format(why=describe(error))

@@ -467,4 +467,4 @@ class TicketActions(ReportsFailures, Screen[None]):
             if reload:
                 self.after_change(ref.number)
 
-        self.app.push_screen(ConfirmDialog(error.message, _("Reload it?")), answered)
+        self.app.push_screen(ConfirmDialog(error.text(), _("Reload it?")), answered)

@@ -136,3 +136,24 @@ def test_json_output_is_the_same_in_both_languages(
     chinese = _cli_json(db_url, "zh_CN", monkeypatch)
     assert chinese == english
     assert english[2][1]["error"] == "not_found"  # the refusal's code, in English
+
+
+def test_a_refusal_is_shown_in_the_readers_language_and_stays_english_for_scripts() -> None:
+    from itsm_tui.common.errors import Invalid, NotFound
+
+    error = Invalid("Could not finish: {why}.", field="number", why="INC-1")
+    i18n.install("zh_CN")
+    assert error.text() == _("Could not finish: {why}.").format(why="INC-1")
+    assert "INC-1" in error.text() and error.text() != error.message
+    assert error.message == "Could not finish: INC-1."  # logs and --json read English
+    assert error.to_dict()["message"] == "Could not finish: INC-1."
+
+    missing = NotFound("Could not finish: {why}.", suggestions=["li.bin", "li.na"], why="x")
+    assert missing.message.endswith("Did you mean: li.bin, li.na?")
+    assert "li.bin, li.na" in missing.text() and "Did you mean" not in missing.text()
+
+
+def test_a_sentence_without_arguments_keeps_its_braces() -> None:
+    from itsm_tui.common.errors import Invalid
+
+    assert Invalid("Use {number} as written.").message == "Use {number} as written."

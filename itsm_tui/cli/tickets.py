@@ -147,7 +147,10 @@ def list_(
     priority: Annotated[int | None, typer.Option(min=1, max=5, help="Only this priority.")] = None,
     sort: Annotated[
         Sort,
-        typer.Option(help="Order: newest, oldest, or priority (most urgent first, then newest)."),
+        typer.Option(
+            help="Order: newest, oldest, priority (most urgent first, then newest), or due "
+            "(soonest resolution deadline first, overdue on top)."
+        ),
     ] = Sort.NEWEST,
     search: Annotated[
         str | None, typer.Option(help="Only tickets whose number or title contains this.")

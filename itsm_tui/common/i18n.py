@@ -170,6 +170,7 @@ CODE_WORDS = (
     N_("newest"),
     N_("oldest"),
     N_("priority"),
+    N_("due"),
 )
 
 

@@ -40,7 +40,15 @@ SORTS: dict[str, tuple[tuple[str, bool], ...]] = {
     "newest": (("id", False),),
     "oldest": (("id", True),),
     "priority": (("priority", True), ("id", False)),
+    # Soonest resolution deadline first (the overdue before the rest), the oldest first
+    # among equal deadlines; tickets without one (no SLA) last.
+    "due": (("resolution_due_at", True), ("id", True)),
 }
+
+#: Sort columns that may be NULL: a NULL comes after every value in the column's ascending
+#: order (and so first when read backwards), on both databases — SQLite puts NULLs first and
+#: PostgreSQL last, so the NULLs are read as a range of their own (:func:`_keyset`).
+NULLABLE = frozenset({"resolution_due_at"})
 
 
 def _reversed(sort: str) -> tuple[tuple[str, bool], ...]:
@@ -59,7 +67,7 @@ def _keyset(order: Order, cursor: Cursor | None) -> list[tuple[list[Any], Order]
     read every row of priority p before the cursor; one ``UNION`` of both PostgreSQL would
     sort, as it drops a column held equal from the order its range comes in."""
     if cursor is None:
-        return [([], order)]
+        return _from_the_start(order)
     *keys, cursor_id = cursor
     (_, id_asc) = order[-1]
     tie = col(Ticket.id) > cursor_id if id_asc else col(Ticket.id) < cursor_id
@@ -68,10 +76,29 @@ def _keyset(order: Order, cursor: Cursor | None) -> list[tuple[list[Any], Order]
     ((name, asc),) = order[:-1]
     column = getattr(Ticket, name)
     (value,) = keys
-    return [
+    if value is None:  # in the NULLs: the rest of them, then (backwards) every value
+        return [([column.is_(None), tie], order[-1:])] + (
+            [] if asc else [([column.is_not(None)], order)]
+        )
+    parts = [
         ([column == value, tie], order[-1:]),
         ([column > value if asc else column < value], order),
     ]
+    if name in NULLABLE and asc:
+        parts.append(([column.is_(None)], order[-1:]))
+    return parts
+
+
+def _from_the_start(order: Order) -> list[tuple[list[Any], Order]]:
+    """A whole order's parts: one, or for a nullable column its values and its NULLs, each
+    a range in the order read (the values in order, the NULLs by id)."""
+    if len(order) == 1 or order[0][0] not in NULLABLE:
+        return [([], order)]
+    name, asc = order[0]
+    column = getattr(Ticket, name)
+    values = ([column.is_not(None)], order)
+    nulls = ([column.is_(None)], order[-1:])
+    return [values, nulls] if asc else [nulls, values]
 
 
 def cursor_of(session: Session, sort: str, after: int) -> Cursor | None:
@@ -236,6 +263,8 @@ def plan(session: Session, stmt: Any) -> list[str]:
 def _sort_key(sort: str) -> Any:
     if sort == "priority":
         return lambda r: (r.priority, -r.id)
+    if sort == "due":
+        return lambda r: (r.resolution_due_at is None, r.resolution_due_at or 0, r.id)
     return (lambda r: r.id) if SORTS[sort][0][1] else (lambda r: -r.id)
 
 

@@ -144,6 +144,9 @@ def test_list_sorts_and_filters_like_the_console(as_: Callable[[str], Run]) -> N
     assert [r["number"] for r in first["items"]] + rest == by_priority
     assert numbers("--sort", "priority", "--search", "打印机") == ["INC000003", "INC000001"]
     assert numbers("--sort", "oldest", "--priority", "1") == ["INC000002", "INC000004"]
+    # Soonest resolution deadline first: the two P1s (the older first), the P3, the P5.
+    assert numbers("--sort", "due") == ["INC000002", "INC000004", "INC000003", "INC000001"]
+    assert numbers("--sort", "due", "--priority", "1") == ["INC000002", "INC000004"]
     assert numbers("--status", "closed") == []  # the group queue holds open work only
     row = first["items"][0]
     assert {"number", "priority", "status", "assignee", "assignee_name", "sla"} <= set(row)

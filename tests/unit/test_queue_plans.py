@@ -28,13 +28,14 @@ import itertools
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import pytest
 
 from itsm_tui.common.domain import TicketStatus
 from itsm_tui.storage import ticket_queries as q
 from itsm_tui.storage.engine import read_session
-from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Staff, StaffRole
+from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Staff, StaffRole, Ticket
 from itsm_tui.workflow.context import Read, load_actor
 from itsm_tui.workflow.demo import load_demo
 from itsm_tui.workflow.site import Actor, Site
@@ -42,16 +43,51 @@ from itsm_tui.workflow.tickets import Queue, list_tickets
 from itsm_tui.workflow.tickets.pages import SORTS
 from itsm_tui.workflow.tickets.queries import page_filter
 
-#: (queue, reader) → (index for newest/oldest, index for priority order or a priority filter).
-#: "pk": the table itself, in id order.
-INDEXES: dict[tuple[Queue, str], tuple[str, str]] = {
-    (Queue.MINE, "agent"): ("ix_ticket_assignee_status", "ix_ticket_assignee_by_priority"),
-    (Queue.GROUP, "agent"): ("ix_ticket_group_status", "ix_ticket_group_by_priority"),
-    (Queue.UNASSIGNED, "agent"): ("ix_ticket_unassigned", "ix_ticket_unassigned_by_priority"),
-    (Queue.UNASSIGNED, "sup"): ("ix_ticket_assignee_status", "ix_ticket_assignee_by_priority"),
-    (Queue.OPEN, "agent"): ("ix_ticket_status", "ix_ticket_status_by_priority"),
-    (Queue.FLAGGED, "agent"): ("ix_ticket_flagged", "ix_ticket_flagged_by_priority"),
-    (Queue.ALL, "agent"): ("pk", "ix_ticket_by_priority"),
+#: (queue, reader) → (index for newest/oldest, index for priority order or a priority filter,
+#: index for the deadline order, with or without a priority filter). "pk": the table itself,
+#: in id order.
+INDEXES: dict[tuple[Queue, str], tuple[str, str, str]] = {
+    (Queue.MINE, "agent"): (
+        "ix_ticket_assignee_status",
+        "ix_ticket_assignee_by_priority",
+        "ix_ticket_assignee_by_due",
+    ),
+    (Queue.GROUP, "agent"): (
+        "ix_ticket_group_status",
+        "ix_ticket_group_by_priority",
+        "ix_ticket_group_by_due",
+    ),
+    (Queue.UNASSIGNED, "agent"): (
+        "ix_ticket_unassigned",
+        "ix_ticket_unassigned_by_priority",
+        "ix_ticket_unassigned_by_due",
+    ),
+    (Queue.UNASSIGNED, "sup"): (
+        "ix_ticket_assignee_status",
+        "ix_ticket_assignee_by_priority",
+        "ix_ticket_assignee_by_due",
+    ),
+    (Queue.OPEN, "agent"): (
+        "ix_ticket_status",
+        "ix_ticket_status_by_priority",
+        "ix_ticket_status_due",
+    ),
+    (Queue.FLAGGED, "agent"): (
+        "ix_ticket_flagged",
+        "ix_ticket_flagged_by_priority",
+        "ix_ticket_flagged_by_due",
+    ),
+    (Queue.ALL, "agent"): ("pk", "ix_ticket_by_priority", "ix_ticket_by_due"),
+}
+#: The open queue's (or all with a status filter's) index, by the order's kind.
+BY_STATUS = INDEXES[Queue.OPEN, "agent"]
+#: A row's place in each order: for the deadline, one with a deadline and one without.
+DEADLINE = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
+CURSORS: dict[str, tuple[tuple[object, ...], ...]] = {
+    "newest": ((1234,),),
+    "oldest": ((1234,),),
+    "priority": ((3, 1234),),
+    "due": ((DEADLINE, 1234), (None, 1234)),
 }
 STATUSES: tuple[TicketStatus | None, ...] = (None, *TicketStatus)
 
@@ -133,21 +169,23 @@ def test_every_page_reads_its_order_from_an_index(site: Site, demo: dict[str, Ac
     for queue, who, sort, status, priority, text in _cases():
         with reading(site, demo[who]) as read:
             dialect = read.session.get_bind().dialect.name
-            page = page_filter(read, queue, status=status, priority=priority, text=text)
+            page = page_filter(read, queue, status=status, priority=priority, text=text, sort=sort)
             if not page.each:
                 continue  # an open-work queue filtered by a closed status: nothing to read
             # As list_tickets: one priority, priority order = newest first within it.
             order = "newest" if sort == "priority" and priority is not None else sort
-            by_priority = sort == "priority" or priority is not None
-            want = INDEXES[queue, who][1 if by_priority else 0]
+            by_priority = sort == "priority" or (priority is not None and sort != "due")
+            kind = 2 if sort == "due" else 1 if by_priority else 0
+            want = INDEXES[queue, who][kind]
             if queue is Queue.ALL and status is not None:
-                want = "ix_ticket_status_by_priority" if by_priority else "ix_ticket_status"
+                want = BY_STATUS[kind]
             # PostgreSQL's costs, unlike SQLite's, weigh the rows: a range of one status may
             # rightly beat the queue's own index (one "new" ticket among 3,000), and so may
             # walking the whole order and filtering when nearly every row matches (closed).
             also = {*INDEXES[Queue.OPEN, "agent"], *INDEXES[Queue.ALL, "agent"]}
-            cursor = (3, 1234) if order == "priority" else (1234,)  # a row's place in the order
-            for after, backwards in ((None, False), (cursor, False), (cursor, True)):
+            places = [(None, False)]
+            places += [(c, way) for c in CURSORS[order] for way in (False, True)]
+            for after, backwards in places:
                 parts = q.page_ids(
                     page.where,
                     each=page.each,
@@ -165,10 +203,19 @@ def test_every_page_reads_its_order_from_an_index(site: Site, demo: dict[str, Ac
                     assert not sorts, shown
                     if text is not None:
                         continue  # words are matched on the table's rows: any index in order
+                    # The tickets without a deadline are a range in id order: the
+                    # queue's id-order index reads it as well as its deadline index.
+                    fine = {want}
+                    if order == "due":
+                        fine.add(
+                            INDEXES[queue, who][0]
+                            if status is None or queue is not Queue.ALL
+                            else BY_STATUS[0]
+                        )
                     if dialect == "postgresql":
-                        assert used and used <= {want, *also}, shown
+                        assert used and used <= {*fine, *also}, shown
                     else:
-                        assert used == {want}, shown
+                        assert used and used <= fine, shown
                     checked += 1
     assert checked > 700
 
@@ -181,12 +228,12 @@ def test_risk_queues_never_scan_the_table(site: Site, demo: dict[str, Actor], qu
             wanted = TicketStatus(status) if status else None
             page = page_filter(read, queue, status=wanted)
             dialect = session.get_bind().dialect.name
-            (ids,) = q.page_ids(
+            for ids in q.page_ids(
                 page.where, each=page.each, after=None, limit=50, sort=sort, dialect=dialect
-            )
-            lines = q.plan(session, ids)
-            used, _ = _scans(lines, dialect)
-            assert used and not used & {"pk", "seq scan"}, "\n".join(lines)
+            ):
+                lines = q.plan(session, ids)
+                used, _ = _scans(lines, dialect)
+                assert used and not used & {"pk", "seq scan"}, "\n".join(lines)
 
 
 @pytest.mark.parametrize("queue", [Queue.OPEN, Queue.ALL])
@@ -197,10 +244,37 @@ def test_paging_by_key_both_ways_reads_each_row_once_in_order(
     """Page by page forwards (``after``) and backwards (``before``), a queue reads the rows
     one big page holds, in the same order — across the ranges merged for each status and,
     sorted by priority, across each change of priority."""
-    agent = demo["agent"]
     status = "resolved" if queue is Queue.ALL else None  # a few hundred of the demo's rows
-    whole = list_tickets(site, agent, queue, sort=sort, status=status, limit=500).rows
+    whole = list_tickets(site, demo["agent"], queue, sort=sort, status=status, limit=500).rows
     assert 20 < len(whole) < 500
+    assert _paged(site, demo["agent"], queue, sort, status) == [r.id for r in whole]
+
+
+@pytest.mark.parametrize("queue", [Queue.OPEN, Queue.ALL])
+def test_by_deadline_the_soonest_come_first_and_those_without_one_last(
+    site: Site, demo: dict[str, Actor], queue: Queue
+) -> None:
+    """Sorted by deadline, overdue tickets lead and tickets without a deadline (no SLA) close
+    the queue, in id order — paged either way across the step from one to the other (SQLite
+    and PostgreSQL put NULLs at opposite ends of an index)."""
+    status = "resolved" if queue is Queue.ALL else None
+    rows = list_tickets(site, demo["agent"], queue, sort="due", status=status, limit=500).rows
+    undated = sorted(r.id for r in rows[::3])
+    with site.engine.begin() as conn:
+        conn.execute(
+            q.sa.update(Ticket).where(Ticket.id.in_(undated)).values(resolution_due_at=None)
+        )
+    rows = list_tickets(site, demo["agent"], queue, sort="due", status=status, limit=500).rows
+    without = sorted(r.id for r in rows if r.resolution_due_at is None)
+    assert set(undated) <= set(without)
+    assert [r.id for r in rows[-len(without) :]] == without
+    dated = [r.resolution_due_at for r in rows[: -len(without)]]
+    assert None not in dated and dated == sorted(dated)  # type: ignore[type-var]
+    assert _paged(site, demo["agent"], queue, "due", status) == [r.id for r in rows]
+
+
+def _paged(site: Site, agent: Actor, queue: Queue, sort: str, status: str | None) -> list[int]:
+    """The queue's ids read 7 at a time forwards, checked against those read backwards."""
     forwards: list[int] = []
     after = None
     while True:
@@ -209,7 +283,6 @@ def test_paging_by_key_both_ways_reads_each_row_once_in_order(
         if page.next_after is None:
             break
         after = page.next_after
-    assert forwards == [r.id for r in whole]
     backwards: list[int] = []
     before = 0  # the last page
     while True:
@@ -219,3 +292,4 @@ def test_paging_by_key_both_ways_reads_each_row_once_in_order(
             break
         before = rows.rows[0].id
     assert backwards == forwards
+    return forwards

@@ -56,8 +56,9 @@ class Ticket(Table, table=True):
         # class, where a column can be named descending.
         # The SLA scan reads only what is due next (an index range, never all open tickets).
         Index("ix_ticket_next_sla", "next_sla_at"),
-        # Breached and at-risk counts and queues: open statuses × a time range.
-        Index("ix_ticket_status_due", "status", "resolution_due_at"),
+        # Breached and at-risk counts and queues: open statuses × a time range; and the open
+        # queue (all, with a status filter) by deadline.
+        Index("ix_ticket_status_due", "status", "resolution_due_at", "id"),
         Index("ix_ticket_status_warn", "status", "resolution_warn_at"),
         # Reports and the auto-close job read by time.
         Index("ix_ticket_opened_at", "opened_at"),
@@ -133,6 +134,28 @@ Index(
     **_where(UNASSIGNED),
 )
 Index("ix_ticket_flagged_by_priority", "status", "priority", _newest, **_where(FLAGGED))
+# By deadline: soonest first, then oldest (ticket_queries.SORTS["due"]); the open queue reads
+# ix_ticket_status_due. (Columns, not names: an index outside the class names its table so.)
+_c = Ticket.__table__.c  # type: ignore[attr-defined]
+Index("ix_ticket_assignee_by_due", _c.assignee_id, _c.status, _c.resolution_due_at, _c.id)
+Index("ix_ticket_group_by_due", _c.group_id, _c.status, _c.resolution_due_at, _c.id)
+Index("ix_ticket_by_due", _c.resolution_due_at, _c.id)  # all, by deadline
+Index(
+    "ix_ticket_unassigned_by_due",
+    _c.group_id,
+    _c.status,
+    _c.resolution_due_at,
+    _c.id,
+    _c.assignee_id,
+    **_where(UNASSIGNED),
+)
+Index(
+    "ix_ticket_flagged_by_due",
+    _c.status,
+    _c.resolution_due_at,
+    _c.id,
+    **_where(FLAGGED),
+)
 
 
 class TicketNote(Table, table=True):

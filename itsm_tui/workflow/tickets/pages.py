@@ -37,6 +37,7 @@ class Sort(StrEnum):
     NEWEST = "newest"  # by id, newest first
     OLDEST = "oldest"
     PRIORITY = "priority"  # most urgent first, newest first within a priority
+    DUE = "due"  # soonest resolution deadline first (overdue on top), none last
 
 
 #: What the console's ``s`` cycles through and ``itsm ticket list --sort`` accepts.

@@ -131,9 +131,11 @@ def page_filter(
     priority: int | None = None,
     text: str | None = None,
     groups: list[int] | None = None,
+    sort: str = "newest",
 ) -> PageFilter:
     """The conditions of a page of ``queue`` with its filters (rows: as :func:`queue_filter`,
-    which counts and the dashboard use); ``groups`` as there."""
+    which counts and the dashboard use); ``groups`` as there. ``sort``: the order it is read
+    in, as one filter is written so the database reads that order's index."""
     where: list[Any] = []
     statuses: list[str | None] = [s.value for s in OPEN_STATUSES]
     spans: list[int | None] = [None]  # the groups the queue is split over (None: any)
@@ -155,7 +157,11 @@ def page_filter(
             where.append(risk.breached_filter(read.now))
     elif queue is Queue.FLAGGED:
         where.append(col(Ticket.flagged_at).is_not(None))  # ix_ticket_flagged's condition
-    if priority is not None:
+    if priority is not None and sort == "due":
+        # Walk the deadline index and keep one priority (``+ 0``: no index of priority is an
+        # index of deadlines, and one chosen for the priority would need the rows sorted).
+        where.append(col(Ticket.priority) + 0 == priority)
+    elif priority is not None:
         where.append(col(Ticket.priority) == priority)
     if text and storable("text", text).strip():
         where.append(_text_filter(text))
@@ -194,8 +200,9 @@ def list_tickets(
 ) -> TicketPage:
     """A page of a queue, paged by key in both directions.
 
-    ``sort`` is one of :data:`SORTS`: newest (by id, the default), oldest or priority (most
-    urgent first, newest first within a priority). ``after`` = the id of the last row you
+    ``sort`` is one of :data:`SORTS`: newest (by id, the default), oldest, priority (most
+    urgent first, newest first within a priority) or due (soonest resolution deadline first,
+    tickets without one last). ``after`` = the id of the last row you
     saw: the page that follows it. ``before`` = the id of the first row you saw: the page
     that precedes it; ``before=0`` reads the last page (jump to the end). Rows come in
     ``sort`` order either way. ``text`` keeps tickets whose number or title matches.
@@ -227,7 +234,7 @@ def list_tickets(
         raise Invalid(
             f"priority must be {PRIORITY_LEVELS[0]} to {PRIORITY_LEVELS[-1]}.", field="priority"
         )
-    page = page_filter(read, queue, status=wanted, priority=priority, text=text)
+    page = page_filter(read, queue, status=wanted, priority=priority, text=text, sort=sort)
     if sort == "priority" and priority is not None:
         sort = "newest"  # one priority: the same order, read as one range rather than two
     if before is not None:

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -130,10 +132,19 @@ def run(site: Site, *, once: bool = False) -> None:
             job.func()
         return
     scheduler = build(site)
+    stopping: list[threading.Thread] = []
 
     def stop(signum: int, _frame: Any) -> None:
+        if stopping:
+            return  # a second signal while the running jobs finish: they are awaited already
+        if scheduler.state == STATE_STOPPED:
+            raise SystemExit(0)  # not started yet: nothing runs, nothing to wait for
         log.info("signal %d: stopping after the running jobs finish", signum)
-        scheduler.shutdown(wait=True)
+        # Not in the handler itself: the signal may interrupt the scheduler's own loop (it
+        # runs in this thread) while it holds a lock a finishing job needs, and waiting for
+        # that job here would wait forever.
+        stopping.append(threading.Thread(target=scheduler.shutdown, name="stop", daemon=False))
+        stopping[0].start()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -142,4 +153,6 @@ def run(site: Site, *, once: bool = False) -> None:
     # collections walk 100,000 objects (70-140 ms pauses), with start-up's objects frozen.
     settle_collector()
     scheduler.start()
+    for thread in stopping:
+        thread.join()  # the jobs that were running have finished
     log.info("scheduler stopped")

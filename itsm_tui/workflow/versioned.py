@@ -56,10 +56,18 @@ def apply_versioned(
     action: str,
     changes: dict[str, Any],
     extra: dict[str, Any] | None = None,
+    *,
+    unjournaled: frozenset[str] = frozenset(),
 ) -> None:
     """Write ``changes`` to ``row`` only if nobody changed it since it was read, bump its
-    version, and journal the fields that really changed (old → new) plus ``extra``."""
-    diff = {k: (getattr(row, k), v) for k, v in changes.items() if getattr(row, k) != v}
+    version, and journal the fields that really changed (old → new) plus ``extra``;
+    ``unjournaled`` fields (a long text kept elsewhere, such as an article's revisions) are
+    written but not copied into the journal."""
+    diff = {
+        k: (getattr(row, k), v)
+        for k, v in changes.items()
+        if getattr(row, k) != v and k not in unjournaled
+    }
     new_version = row.version + 1
     result = tx.session.execute(
         update(table)

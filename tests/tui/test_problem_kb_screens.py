@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import DataTable, Input, Markdown
+from textual.widgets import DataTable, Input, Markdown, Static
 
 from itsm_tui.console.app import ItsmApp
 from itsm_tui.screens.knowledge import KnowledgeScreen
@@ -99,3 +99,20 @@ async def test_knowledge_search_finds_two_characters_and_renders_markdown(
         app.screen.query_one("#kb-search", Input).value = "！！"
         await settle(pilot)
         assert hits.row_count == 0
+
+
+async def test_an_incident_shows_its_problems_workaround(console: Console) -> None:
+    number = seed_knowledge(console)
+    app = ItsmApp(console.site, console.desk.agent1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_ticket(console.numbers[0])
+        await settle(pilot)
+        box = app.screen.query_one("#ticket-problem", Static)
+        assert box.display
+        shown = text_of(app, "#ticket-problem")
+        assert number in shown and "清除浏览器缓存后重新登录" in shown
+        await pilot.press("escape")
+        app.open_ticket(console.numbers[5])  # linked to no problem
+        await settle(pilot)
+        assert not app.screen.query_one("#ticket-problem", Static).display

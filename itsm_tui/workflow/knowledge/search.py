@@ -8,8 +8,9 @@ PostgreSQL:
 - a term of two or more characters narrows the documents to those holding all its bigrams
   (one index range per bigram, counted per document), and is then checked literally on the
   document's folded text, so "打印机" never matches a text that has "打印" and "印机" apart;
-- a term of one character is checked literally (LIKE, metacharacters escaped) on those
-  candidates, or on the documents of the kind asked for when every term is that short;
+- a term of one character is checked literally (a plain substring search: ``%``, ``_`` and
+  ``\\`` are text) on those candidates, or on the documents of the kind asked for when every
+  term is that short;
 - terms are ANDed; Latin is folded (NFKC, then case-folded: ``VPN`` = ``vpn`` = ``ＶＰＮ``);
 - results rank by match quality (every term in the title first), then use count, then the
   most recently updated.
@@ -119,7 +120,9 @@ def matching(
         return []
     long_words = [w for w in words if len(w) >= 2]
     wanted = sorted(set().union(*(grams(w) for w in long_words))) if long_words else []
-    stmt = select(base, _title_hit(words).label("in_title")).join(
+    dialect = session.get_bind().dialect.name
+    title_hit = _title_hit(words, dialect)
+    stmt = select(base, title_hit.label("in_title")).join(
         _DOC, and_(_DOC.c.kind == kind, _DOC.c.ref_id == base.c.id)
     )
     if wanted:
@@ -130,10 +133,23 @@ def matching(
             .having(func.count() == literal(len(wanted)))
         )
         stmt = stmt.where(_DOC.c.id.in_(candidates))
-    stmt = stmt.where(base_filter, *(contains(_DOC.c.text, w) for w in words))
-    rows = session.execute(stmt.order_by(_title_hit(words).desc(), *order).limit(RESULTS_MAX)).all()
+    # A two-character word is one bigram: its posting list is already the literal match.
+    checked = [w for w in words if len(w) != 2 or not wanted]
+    stmt = stmt.where(base_filter, *(holds(_DOC.c.text, w, dialect) for w in checked))
+    rows = session.execute(stmt.order_by(title_hit.desc(), *order).limit(RESULTS_MAX)).all()
     return [(row, bool(row.in_title)) for row in rows]
 
 
-def _title_hit(words: Iterable[str]) -> Any:
-    return case((and_(*(contains(_DOC.c.title, w) for w in words)), 1), else_=0)
+def holds(column: Any, word: str, dialect: str) -> Any:
+    """``column`` holds ``word`` literally: ``instr`` (SQLite) or ``strpos`` (PostgreSQL), a
+    plain substring search — several times faster than LIKE's pattern matching over long
+    article texts, and with no metacharacters to escape (``%``, ``_``, ``\\`` are text)."""
+    if dialect == "postgresql":
+        return func.strpos(column, word) > 0
+    if dialect == "sqlite":
+        return func.instr(column, word) > 0
+    return contains(column, word)
+
+
+def _title_hit(words: Iterable[str], dialect: str) -> Any:
+    return case((and_(*(holds(_DOC.c.title, w, dialect) for w in words)), 1), else_=0)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, cast, func, literal, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlmodel import col
 from sqlmodel import select as model_select
 
@@ -81,59 +81,69 @@ class _Cluster:
     last_ticket_id: int
 
 
-def _window_incidents(since: datetime) -> Any:
-    """The conditions every cluster shares: an incident of the window, not cancelled, linked
-    to no problem."""
+def _window(since: datetime) -> Any:
+    """The window's incidents, not cancelled, linked to no problem: read first, as an index
+    range on ``opened_at`` (materialised, so neither database starts from ``ticket_ci`` and
+    looks up every ticket of the year), then joined to their CIs by the ``ticket_ci`` key."""
     unlinked = ~select(_PT.c.ticket_id).where(_PT.c.ticket_id == _T.c.id).exists()
-    return and_(
-        _T.c.opened_at >= since,
-        _T.c.type == TicketType.INCIDENT.value,
-        _T.c.status != TicketStatus.CANCELLED.value,
-        unlinked,
+    return (
+        select(_T.c.id, _T.c.category_id, _T.c.opened_at)
+        .where(
+            _T.c.opened_at >= since,
+            _T.c.type == TicketType.INCIDENT.value,
+            _T.c.status != TicketStatus.CANCELLED.value,
+            unlinked,
+        )
+        .cte("recent")
+        .prefix_with("MATERIALIZED")
     )
 
 
-def _not_dismissed(key: Any) -> Any:
-    """An incident counts unless a dismissal of its cluster came after it was opened."""
-    dismissed = (
-        select(_PC.c.dismissed_at)
-        .where(_PC.c.key == key, _PC.c.status == CandidateStatus.DISMISSED.value)
-        .scalar_subquery()
+def _dismissed(on_category: Any) -> Any:
+    """The dismissed candidate of a cluster, joined by its CI (and category, or none)."""
+    dismissed = _PC.alias("dismissed")
+    return dismissed, and_(
+        dismissed.c.ci_id == _TC.c.ci_id,
+        on_category(dismissed.c.category_id),
+        dismissed.c.status == CandidateStatus.DISMISSED.value,
     )
-    return or_(dismissed.is_(None), _T.c.opened_at > dismissed)
 
 
 def find_clusters(session: Any, now: datetime, threshold: int, days: int) -> list[_Cluster]:
-    """Every cluster of the window that reaches ``threshold``: two grouped queries."""
-    since = now - timedelta(days=days)
-    base = _TC.join(_T, _T.c.id == _TC.c.ticket_id).join(_CI, _CI.c.id == _TC.c.ci_id)
-    ci_key = literal("ci:") + cast(_TC.c.ci_id, String)
+    """Every cluster of the window that reaches ``threshold``: two grouped queries over the
+    window's incidents. An incident counts unless a dismissal of its cluster came after it
+    was opened."""
+    recent = _window(now - timedelta(days=days))
+
+    def counted(on_category: Any) -> tuple[Any, Any]:
+        dismissed, on = _dismissed(on_category)
+        joined = (
+            recent.join(_TC, _TC.c.ticket_id == recent.c.id)
+            .join(_CI, _CI.c.id == _TC.c.ci_id)
+            .outerjoin(dismissed, on)
+        )
+        still = or_(dismissed.c.id.is_(None), recent.c.opened_at > dismissed.c.dismissed_at)
+        return joined, still
+
+    joined, still = counted(lambda c: c.is_(None))
     on_ci = (
-        select(_TC.c.ci_id, func.count(), func.max(_T.c.id))
-        .select_from(base)
-        .where(_window_incidents(since), _CI.c.ci_class != SERVICE_CLASS, _not_dismissed(ci_key))
+        select(_TC.c.ci_id, func.count(), func.max(recent.c.id))
+        .select_from(joined)
+        .where(_CI.c.ci_class != SERVICE_CLASS, still)
         .group_by(_TC.c.ci_id)
         .having(func.count() >= threshold)
     )
-    service_key = (
-        literal("service:")
-        + cast(_TC.c.ci_id, String)
-        + literal("/category:")
-        + cast(_T.c.category_id, String)
-    )
+    joined, still = counted(lambda c: c == recent.c.category_id)
     on_service = (
-        select(_TC.c.ci_id, _T.c.category_id, func.count(), func.max(_T.c.id))
-        .select_from(base)
-        .where(
-            _window_incidents(since),
-            _CI.c.ci_class == SERVICE_CLASS,
-            _T.c.category_id.is_not(None),
-            _not_dismissed(service_key),
-        )
-        .group_by(_TC.c.ci_id, _T.c.category_id)
+        select(_TC.c.ci_id, recent.c.category_id, func.count(), func.max(recent.c.id))
+        .select_from(joined)
+        .where(_CI.c.ci_class == SERVICE_CLASS, recent.c.category_id.is_not(None), still)
+        .group_by(_TC.c.ci_id, recent.c.category_id)
         .having(func.count() >= threshold)
     )
-    clusters = [_Cluster(f"ci:{ci}", ci, None, n, last) for ci, n, last in session.execute(on_ci)]
+    clusters = [
+        _Cluster(f"ci:{ci}", ci, None, n, last) for ci, n, last in session.execute(on_ci)
+    ]
     clusters += [
         _Cluster(f"service:{ci}/category:{cat}", ci, cat, n, last)
         for ci, cat, n, last in session.execute(on_service)
@@ -212,7 +222,6 @@ def _handle(tx: Tx, cluster: _Cluster, days: int, report: RecurringReport) -> No
         "last_ticket_id": cluster.last_ticket_id,
         "last_seen_at": tx.now,
     }
-    message = _describe(tx, cluster, days)
     if row is None:
         candidate_id = tx.session.execute(
             _PC.insert()
@@ -256,7 +265,7 @@ def _handle(tx: Tx, cluster: _Cluster, days: int, report: RecurringReport) -> No
         {"key": cluster.key, "incidents": cluster.incidents, "round": round_},
     )
     report.new.append(cluster.key)
-    report.alerts += _alert(tx, candidate_id, round_, cluster, message)
+    report.alerts += _alert(tx, candidate_id, round_, cluster, _describe(tx, cluster, days))
 
 
 def detect_recurring(site: Site) -> RecurringReport:
@@ -291,10 +300,17 @@ class CandidateRow:
 def _cluster_tickets(read: Read, row: Any, days: int) -> list[str]:
     """The cluster's unlinked incidents of the window, newest first (at most 50)."""
     since = read.now - timedelta(days=days)
+    unlinked = ~select(_PT.c.ticket_id).where(_PT.c.ticket_id == _T.c.id).exists()
     stmt = (
         select(_T.c.number)
         .select_from(_TC.join(_T, _T.c.id == _TC.c.ticket_id))
-        .where(_window_incidents(since), _TC.c.ci_id == row.ci_id)
+        .where(
+            _TC.c.ci_id == row.ci_id,
+            _T.c.opened_at >= since,
+            _T.c.type == TicketType.INCIDENT.value,
+            _T.c.status != TicketStatus.CANCELLED.value,
+            unlinked,
+        )
     )
     if row.category_id is not None:
         stmt = stmt.where(_T.c.category_id == row.category_id)

@@ -70,7 +70,7 @@ class ProblemsScreen(ReportsFailures, Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = _("Problems")
         table = self.query_one("#problems-table", DataTable)
-        columns = ((_("Number"), 9), (_("Status"), 10), (_("P"), 1), (_("Incidents"), 4))
+        columns = ((_("Number"), 9), (_("Status"), 11), (_("P"), 1), (_("Incidents"), 9))
         fixed = sum(width + 2 for _label, width in columns) + 4
         for label, width in (*columns, (_("Title"), max(20, self.app.size.width - fixed - 2))):
             table.add_column(label, width=width)

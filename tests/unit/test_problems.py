@@ -159,3 +159,31 @@ def test_the_list_pages_newest_first_and_filters_open(desk: Desk) -> None:
     assert numbers[0] not in {r.number for r in open_ones}
     with pytest.raises(Invalid):
         list_problems(desk.site, desk.agent1, status="bogus")
+
+
+def test_every_step_is_journaled_on_the_problem_and_its_incidents(desk: Desk) -> None:
+    from sqlalchemy import select
+
+    from itsm_tui.storage.tables import JournalEntry
+
+    a = _incident(desk, "OA登录后白屏")
+    problem = create_problem(desk.site, desk.eng1, tickets=[a])
+    investigate(desk.site, desk.eng1, problem.number)
+    update_problem(desk.site, desk.eng1, problem.number, root_cause="脚本缺陷")
+    with desk.site.engine.connect() as conn:
+        entries = conn.execute(
+            select(JournalEntry.entity, JournalEntry.action, JournalEntry.changes).order_by(
+                JournalEntry.id
+            )
+        ).all()
+    on_problem = [(e.action, e.changes) for e in entries if e.entity == "problem"]
+    assert [action for action, _ in on_problem] == ["create", "investigate", "update"]
+    assert on_problem[1][1]["status"] == ["new", "investigating"]
+    assert on_problem[2][1]["root_cause"] == ["", "脚本缺陷"]
+    assert ("ticket", "link_problem") in {(e.entity, e.action) for e in entries}
+
+
+def test_a_title_on_two_lines_is_refused_and_nothing_is_written(desk: Desk) -> None:
+    with pytest.raises(Invalid, match="one line"):
+        create_problem(desk.site, desk.eng1, title="第一行\n第二行")
+    assert list_problems(desk.site, desk.eng1) == []

@@ -222,32 +222,31 @@ def _on_cis(session: Session, ci_ids: Sequence[int]) -> tuple[list[Any], list[An
 def suggest_in(
     session: Session, summary: str, cis: Sequence[str] = (), *, limit: int = 5
 ) -> Suggestions:
-    """:func:`suggest_for_call` inside a read already open."""
+    """:func:`suggest_for_call` inside a read already open. Each source is read only while
+    the list it fills is short: exact matches, then the CIs', then similar texts (the
+    costliest, a count over every bigram of the summary)."""
     words = search.terms(summary)
     exact = search_in(session, summary, limit=limit * 2) if words else []
-    ci_ids = [i for i in (find_ci(session, ref).id for ref in cis) if i is not None]
-    on_articles, on_problems = _on_cis(session, ci_ids)
-    similar_articles = similar_problems = []
-    if words:
-        folded = " ".join(words)
-        similar_articles = _similar(
-            session, ARTICLE_KIND, folded, ARTICLE, _article_filter(False, False)
-        )
-        similar_problems = _similar(
-            session,
-            PROBLEM_KIND,
-            folded,
-            PROBLEM,
-            PROBLEM.c.status == ProblemStatus.KNOWN_ERROR.value,
-        )
     known: dict[str, Hit] = {}
     articles: dict[str, Hit] = {}
     for hit in exact:
         (known if hit.kind == KNOWN_ERROR else articles).setdefault(hit.number, hit)
-    for row in [*on_problems, *similar_problems]:
-        known.setdefault(row.number, _problem_hit(row, False))
-    for row in [*on_articles, *similar_articles]:
-        articles.setdefault(row.number, _article_hit(row, False))
+    ci_ids = [i for i in (find_ci(session, ref).id for ref in cis) if i is not None]
+    if len(known) < limit or len(articles) < limit:
+        on_articles, on_problems = _on_cis(session, ci_ids)
+        for row in on_problems:
+            known.setdefault(row.number, _problem_hit(row, False))
+        for row in on_articles:
+            articles.setdefault(row.number, _article_hit(row, False))
+    folded = " ".join(words)
+    if words and len(known) < limit:
+        condition = PROBLEM.c.status == ProblemStatus.KNOWN_ERROR.value
+        for row in _similar(session, PROBLEM_KIND, folded, PROBLEM, condition):
+            known.setdefault(row.number, _problem_hit(row, False))
+    if words and len(articles) < limit:
+        condition = _article_filter(False, False)
+        for row in _similar(session, ARTICLE_KIND, folded, ARTICLE, condition):
+            articles.setdefault(row.number, _article_hit(row, False))
     return Suggestions(list(known.values())[:limit], list(articles.values())[:limit])
 
 

@@ -46,6 +46,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("db", "app"),
     "sla": ("sla", "app"),
     "alerts": ("sla", "alerts_app"),
+    "problem": ("problems", "app"),
+    "kb": ("kb", "app"),
 }
 
 

@@ -125,3 +125,44 @@ class CIStatus(StrEnum):
     IN_USE = "in_use"
     MAINTENANCE = "maintenance"
     RETIRED = "retired"
+
+
+class ProblemStatus(StrEnum):
+    """A problem's life: new → investigating → known error (cause and workaround known) →
+    resolved (the fix is in) → closed."""
+
+    NEW = "new"
+    INVESTIGATING = "investigating"
+    KNOWN_ERROR = "known_error"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+#: Problem numbers: PRB000012; knowledge articles: KB000034.
+PROBLEM_PREFIX = "PRB"
+ARTICLE_PREFIX = "KB"
+
+
+class ArticleStatus(StrEnum):
+    """A knowledge article's life: draft → reviewed (by a supervisor) → published → retired."""
+
+    DRAFT = "draft"
+    REVIEWED = "reviewed"
+    PUBLISHED = "published"
+    RETIRED = "retired"
+
+
+class Visibility(StrEnum):
+    """Who may read a published article: staff only, or also the self-service page."""
+
+    INTERNAL = "internal"
+    SELF_SERVICE = "self_service"
+
+
+class CandidateStatus(StrEnum):
+    """A suggested problem (recurring incidents): open until a person makes a problem of it or
+    dismisses it."""
+
+    OPEN = "open"
+    DISMISSED = "dismissed"
+    ACCEPTED = "accepted"

@@ -60,6 +60,8 @@ SCREEN_STYLES = (
     "ci_detail",
     "impact",
     "help",
+    "problems",
+    "knowledge",
 )
 
 
@@ -139,6 +141,8 @@ class ItsmApp(ReportsFailures, App[None]):
         bind("intake", "intake"),
         bind("goto", "goto"),
         bind("ci-lookup", "cis"),
+        bind("problems", "problems"),
+        bind("knowledge", "knowledge"),
         bind("dashboard", "dashboard"),
         bind("quit", "quit"),
         bind("help", "help"),
@@ -411,6 +415,18 @@ class ItsmApp(ReportsFailures, App[None]):
 
         if not isinstance(self.screen, CILookupScreen):
             self.push_screen(CILookupScreen(self.site, self.actor))
+
+    def action_problems(self) -> None:
+        from itsm_tui.screens.problems import ProblemsScreen
+
+        if not isinstance(self.screen, ProblemsScreen):
+            self.push_screen(ProblemsScreen(self.site, self.actor))
+
+    def action_knowledge(self) -> None:
+        from itsm_tui.screens.knowledge import KnowledgeScreen
+
+        if not isinstance(self.screen, KnowledgeScreen):
+            self.push_screen(KnowledgeScreen(self.site, self.actor))
 
     def action_impact_of(self) -> None:
         """Search the CMDB as the call form does and show the impact of the CI picked."""

@@ -59,6 +59,8 @@ KEYMAP: dict[str, Key] = {
     "ci-lookup": Key("l", N_("CI lookup"), 60, "all"),
     "dashboard": Key("d", N_("Dashboard"), 65, "all"),
     "quit": Key("q", N_("Quit"), 32, "all"),
+    "problems": Key("b", N_("Problems"), 66, "all"),
+    "knowledge": Key("K", N_("Knowledge base"), 67, "all"),
     "palette": Key("ctrl+p", N_("palette: every screen, queue and action by name"), 50, "all"),
     "keys-panel-close": Key("escape", N_("Close the keys panel"), 0, "keys panel"),
     # Moving around: the same on every screen.

@@ -49,6 +49,16 @@ class ConsoleCommands(Provider):
                 _("Look up a CI") + k("ci-lookup"),
             ),
             (_("cmdb: impact of …"), app.action_impact_of, _("What a CI's failure would hit")),
+            (
+                _("screen: problems"),
+                app.action_problems,
+                _("Problems and known errors") + k("problems"),
+            ),
+            (
+                _("screen: knowledge base"),
+                app.action_knowledge,
+                _("Search articles and known errors") + k("knowledge"),
+            ),
             (_("help: keys and how to …"), app.action_help, _("This screen's keys") + k("help")),
         ]
         commands += [

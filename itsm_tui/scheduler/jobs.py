@@ -33,6 +33,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from itsm_tui.common.collector import settle_collector
 from itsm_tui.scheduler.channels import channels_from
 from itsm_tui.workflow import sla_scan as scan
+from itsm_tui.workflow.problems import recurring
 from itsm_tui.workflow.site import Site
 from itsm_tui.workflow.sla import outbox
 
@@ -81,6 +82,19 @@ def auto_close() -> None:
         log.info("auto-closed %d tickets: %s", len(closed), ", ".join(closed))
 
 
+def recurring_incidents() -> None:
+    """Hourly: suggest a problem to tier-2 supervisors for each new cluster of recurring
+    incidents (``workflow.problems.recurring``)."""
+    report = recurring.detect_recurring(_current())
+    if report.new:
+        log.info(
+            "recurring incidents: %d clusters, suggested %s, %d alerts",
+            report.clusters,
+            ", ".join(report.new),
+            report.alerts,
+        )
+
+
 @dataclass(frozen=True)
 class Job:
     id: str
@@ -95,6 +109,12 @@ JOBS: list[Job] = [
     Job("sla_scan", sla_scan, IntervalTrigger(minutes=1), "SLA thresholds, alerts, escalation"),
     Job("notify", deliver_notifications, IntervalTrigger(minutes=1), "e-mail and webhooks"),
     Job("auto_close", auto_close, CronTrigger(minute=5), "close long-resolved tickets"),
+    Job(
+        "recurring_incidents",
+        recurring_incidents,
+        CronTrigger(minute=20),
+        "suggest problems for recurring incidents",
+    ),
 ]
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}

@@ -5,7 +5,7 @@ first), with every action one key away."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import events
@@ -20,6 +20,7 @@ from itsm_tui.common.textsafe import visible
 from itsm_tui.common.timefmt import local
 from itsm_tui.console.failures import background
 from itsm_tui.console.keymap import bind
+from itsm_tui.console.loading import load_database_code
 from itsm_tui.console.ticket_actions import TICKET_KEYS, TicketActions, TicketRef, op_bindings
 from itsm_tui.screens.impact import ImpactScreen
 from itsm_tui.widgets.cells import fit
@@ -31,6 +32,9 @@ from itsm_tui.workflow.history_text import HistoryLine
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.tickets.overview import TicketOverview, ticket_overview
 from itsm_tui.workflow.tickets.queries import TicketDetail
+
+if TYPE_CHECKING:
+    from itsm_tui.workflow.problems.queries import ProblemBrief
 
 #: The field labels' column, in cells (a Chinese label is two cells a character).
 LABEL_CELLS = 9
@@ -105,6 +109,8 @@ class TicketScreen(TicketActions):
                 yield SlaBar(_("Resolution"), id="sla-resolution")
                 yield Static("", id="sla-legend", markup=False)
             with VerticalScroll(id="ticket-timeline-box"):
+                # The linked problem's workaround, above the history (hidden when none).
+                yield Static("", id="ticket-problem", markup=False)
                 yield Static("", id="ticket-timeline", markup=False)
         yield KeyFooter()
 
@@ -231,6 +237,30 @@ class TicketScreen(TicketActions):
         self.query_one("#sla-legend", Static).update(Text(legend, style="dim"))
         self.query_one("#ticket-timeline", Static).update(self._timeline(zone))
         self.refresh_bindings()
+        self.load_problem(v.number)
+
+    @background(N_("read the ticket's problem"), retry=N_("r reloads"), group="ticket-problem")
+    def load_problem(self, number: str) -> None:
+        """The problem the incident is linked to, read after the ticket is shown: its
+        workaround is what the person at the desk can try now."""
+        load_database_code()
+        from itsm_tui.workflow.problems.queries import problem_of_ticket
+
+        brief = problem_of_ticket(self.site, self.actor, number)
+        if brief is not None and not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_problem, brief)
+
+    def _show_problem(self, brief: ProblemBrief) -> None:
+        line = Text()
+        line.append(_("Problem {number}").format(number=brief.number), style="bold")
+        line.append(f" ({status_text(brief.status)}): ")
+        line.append(visible(brief.title))
+        if brief.workaround.strip():
+            line.append("\n" + _("Workaround: "), style="bold")
+            line.append(visible(brief.workaround))
+        box = self.query_one("#ticket-problem", Static)
+        box.update(line)
+        box.display = True
 
     def _fields(self, detail: TicketDetail, zone: Any, now: datetime) -> Text:
         v = detail.ticket

@@ -17,7 +17,12 @@ def next_number(session: Session, ticket_type: TicketType) -> str:
     commit and SQLite's writer holds the database, so two creators never read the same value;
     a creation that rolls back takes its number back with it.
     """
-    prefix = NUMBER_PREFIX[ticket_type]
+    return next_in_series(session, NUMBER_PREFIX[ticket_type])
+
+
+def next_in_series(session: Session, prefix: str) -> str:
+    """The next number of any series (tickets, problems PRB, articles KB), as
+    :func:`next_number` takes it."""
     session.execute(
         text(
             "INSERT INTO number_series (prefix, last_value) VALUES (:p, 0) "
@@ -37,3 +42,15 @@ def next_number(session: Session, ticket_type: TicketType) -> str:
 
 def format_number(prefix: str, value: int) -> str:
     return f"{prefix}{value:0{DIGITS}d}"
+
+
+def series_number(ref: str, prefix: str) -> str:
+    """The number of series ``prefix`` that ``ref`` means: ``prb12``, ``PRB-000012`` and a bare
+    ``12`` all mean PRB000012 (as operators type ticket numbers, ``lookup.number_candidates``);
+    anything else is returned as typed (upper case), to be found or not."""
+    ref = "".join(ref.split()).upper()
+    head = ref.rstrip("0123456789")
+    digits = ref[len(head) :]
+    if digits and head.rstrip("-#_") in ("", prefix):
+        return format_number(prefix, int(digits))
+    return ref

@@ -32,6 +32,11 @@ class Action(StrEnum):
     MANAGE_SETTINGS = "change the site's settings (priority matrix, reopen and auto-close days)"
     ADMINISTER = "administer the database"
     ACT_AS_OTHER = "act as another staff member"
+    VIEW_PROBLEMS = "view problems and known errors"
+    MANAGE_PROBLEMS = "open, investigate and resolve problems"
+    VIEW_KNOWLEDGE = "read and search the knowledge base"
+    WRITE_KNOWLEDGE = "write knowledge articles and link them to tickets"
+    REVIEW_KNOWLEDGE = "review, publish and retire knowledge articles"
 
 
 _EVERYONE = frozenset(Role)
@@ -60,6 +65,15 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.INSPECT: frozenset({Role.INSPECTOR, Role.AGENT, Role.ENGINEER, Role.ADMIN}),
     Action.ADMINISTER: frozenset({Role.ADMIN}),
     Action.ACT_AS_OTHER: frozenset({Role.ADMIN}),
+    Action.VIEW_PROBLEMS: _EVERYONE,
+    # Problem management is tier 2's (and the developers' and supervisors'): the hotline
+    # reads known errors, it does not study causes.
+    Action.MANAGE_PROBLEMS: frozenset(
+        {Role.ENGINEER, Role.SPECIALIST, Role.SUPERVISOR, Role.ADMIN}
+    ),
+    Action.VIEW_KNOWLEDGE: _EVERYONE,
+    Action.WRITE_KNOWLEDGE: _DESK,
+    Action.REVIEW_KNOWLEDGE: frozenset({Role.SUPERVISOR, Role.ADMIN}),
 }
 
 

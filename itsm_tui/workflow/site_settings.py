@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from itsm_tui.common.domain import IMPACT_LEVELS, PRIORITY_LEVELS, URGENCY_LEVELS
 from itsm_tui.common.errors import Invalid
+from itsm_tui.common.i18n import N_
 from itsm_tui.storage.tables import SiteSetting
 from itsm_tui.workflow.context import Read, Tx, mutation, query
 from itsm_tui.workflow.permissions import Action
@@ -26,6 +27,22 @@ DEFAULTS: dict[str, Any] = {
     "reopen_window_days": 7,
     # The scheduler closes tickets resolved this many days ago (0: never, a person closes them).
     "auto_close_days": 3,
+    # Problem management: the root-cause codes a problem is classified by, and when incidents
+    # recur enough to suggest a problem (this many on one CI, or in one category on one
+    # business service, within this many days).
+    "problem_cause_codes": [
+        "hardware",
+        "software_defect",
+        "configuration",
+        "capacity",
+        "network",
+        "vendor",
+        "user_error",
+        "process",
+        "unknown",
+    ],
+    "recurring_incidents": 3,
+    "recurring_window_days": 14,
 }
 
 
@@ -49,6 +66,20 @@ def _validate(key: str, value: Any) -> Any:
         raise Invalid("auto_close_days must be a whole number from 0 to 365.", field=key)
     if key == "reopen_window_days" and not (isinstance(value, int) and 0 <= value <= 365):
         raise Invalid("reopen_window_days must be a whole number from 0 to 365.", field=key)
+    if key == "problem_cause_codes" and not (
+        isinstance(value, list)
+        and value
+        and all(isinstance(c, str) and 0 < len(c) <= 40 and c.strip() == c for c in value)
+        and len(set(value)) == len(value)
+    ):
+        raise Invalid(
+            N_("problem_cause_codes must be a list of distinct codes of 1 to 40 characters."),
+            field=key,
+        )
+    if key == "recurring_incidents" and not (isinstance(value, int) and 2 <= value <= 100):
+        raise Invalid(N_("recurring_incidents must be a whole number from 2 to 100."), field=key)
+    if key == "recurring_window_days" and not (isinstance(value, int) and 1 <= value <= 365):
+        raise Invalid(N_("recurring_window_days must be a whole number from 1 to 365."), field=key)
     return value
 
 

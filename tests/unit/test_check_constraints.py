@@ -12,7 +12,7 @@ from sqlmodel import Session, SQLModel
 
 from itsm_tui.common.domain import PRIORITY_LEVELS, TIERS, PendingReason, TicketStatus
 from itsm_tui.storage.tables import Ticket
-from itsm_tui.storage.tables.checks import CHECKS, full_name
+from itsm_tui.storage.tables.checks import CHECKS, NEWER_CHECKS, every_check, full_name
 from itsm_tui.workflow.tickets import TicketDraft, create_ticket
 from tests.conftest import T0, Desk
 
@@ -136,7 +136,7 @@ def test_a_migrated_database_holds_exactly_the_models_checks(engine: Engine) -> 
     for table in SQLModel.metadata.sorted_tables:
         held = {c["name"]: c["sqltext"] for c in inspector.get_check_constraints(table.name)}
         expected = {
-            full_name(table.name, name): sql for name, sql in CHECKS.get(table.name, {}).items()
+            full_name(table.name, name): sql for name, sql in every_check(table.name).items()
         }
         assert set(held) == set(expected), table.name
         if engine.dialect.name == "sqlite":
@@ -169,3 +169,37 @@ WRITTEN_BY_MIGRATIONS = {
 
 def test_a_vocabulary_change_comes_with_its_migration() -> None:
     assert CHECKS == WRITTEN_BY_MIGRATIONS
+
+
+#: The conditions migration 0010 wrote out when it created the problem and knowledge tables.
+WRITTEN_BY_0010 = {
+    "problem": {
+        "status": "status IN ('new', 'investigating', 'known_error', 'resolved', 'closed')",
+        "priority": "priority BETWEEN 1 AND 5",
+    },
+    "kb_article": {
+        "status": "status IN ('draft', 'reviewed', 'published', 'retired')",
+        "visibility": "visibility IN ('internal', 'self_service')",
+    },
+    "problem_candidate": {"status": "status IN ('open', 'dismissed', 'accepted')"},
+}
+
+
+def test_the_newer_tables_vocabulary_comes_with_its_migration() -> None:
+    assert NEWER_CHECKS == WRITTEN_BY_0010
+
+
+def test_a_problem_or_article_update_around_the_workflow_is_refused(desk: Desk) -> None:
+    engine = desk.site.engine
+    at = T0.replace(tzinfo=None)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO problem (number, title, description, priority, status, root_cause, "
+                "workaround, fix, opened_at, updated_at, version) VALUES ('PRB000001', '打印', '',"
+                " 3, 'new', '', '', '', :at, :at, 1)"
+            ),
+            {"at": at},
+        )
+    assert "ck_problem_status" in _refused(engine, "UPDATE problem SET status = 'fixed'")
+    assert "ck_problem_priority" in _refused(engine, "UPDATE problem SET priority = 0")

@@ -19,7 +19,17 @@ from itsm_tui.storage.tables.catalog import Category, Location
 from itsm_tui.storage.tables.cmdb import CIDocument, CIRelation, ConfigurationItem, TicketCI
 from itsm_tui.storage.tables.drafts import CallDraft
 from itsm_tui.storage.tables.journal import JournalEntry
+from itsm_tui.storage.tables.knowledge import (
+    KbArticle,
+    KbArticleCI,
+    KbRevision,
+    KbTag,
+    KbTicket,
+    SearchDoc,
+    SearchGram,
+)
 from itsm_tui.storage.tables.people import AssignmentGroup, Caller, GroupMember, Staff, StaffRole
+from itsm_tui.storage.tables.problems import Problem, ProblemCandidate, ProblemCI, ProblemTicket
 from itsm_tui.storage.tables.settings import SiteSetting
 from itsm_tui.storage.tables.sla import NotificationOutbox, SlaAlert, SlaEvent
 from itsm_tui.storage.tables.tickets import Contact, NumberSeries, Ticket, TicketNote
@@ -37,9 +47,20 @@ __all__ = [
     "Contact",
     "GroupMember",
     "JournalEntry",
+    "KbArticle",
+    "KbArticleCI",
+    "KbRevision",
+    "KbTag",
+    "KbTicket",
     "Location",
     "NotificationOutbox",
     "NumberSeries",
+    "Problem",
+    "ProblemCI",
+    "ProblemCandidate",
+    "ProblemTicket",
+    "SearchDoc",
+    "SearchGram",
     "SiteSetting",
     "SlaAlert",
     "SlaEvent",

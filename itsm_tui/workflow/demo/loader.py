@@ -25,6 +25,7 @@ from itsm_tui.storage import bulk
 from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.demo.catalog import Catalog, create_catalog
 from itsm_tui.workflow.demo.epoch import epoch_stamper
+from itsm_tui.workflow.demo.knowledge_load import load_knowledge
 from itsm_tui.workflow.demo.people import People, create_people
 from itsm_tui.workflow.demo.sla_start import start_clocks
 from itsm_tui.workflow.demo.tickets import Ids, TicketFactory, write_chunk
@@ -210,6 +211,7 @@ def load_demo(
         _set_number_series(conn, factory)
     reset_sequences(conn)
     join_group(tx, ADMIN_GROUP, tx.actor.login)
+    load_knowledge(tx, catalog, people, seed)
     start_clocks(tx.session, tx.now)
     if conn.dialect.name == "postgresql":
         # Fresh statistics, or the planner guesses on a million unseen rows until autovacuum

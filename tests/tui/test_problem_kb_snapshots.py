@@ -1,0 +1,45 @@
+"""The problem and knowledge screens at 80×24 and 120×40, against the seeded desk with a known
+error and two articles. (Recorded with ``pytest tests/tui/test_problem_kb_snapshots.py
+--snapshot-update``; read the SVGs before committing them.)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from itsm_tui.console.app import ItsmApp
+from tests.tui.conftest import Console
+from tests.tui.test_console import settle
+from tests.tui.test_problem_kb_screens import seed_knowledge
+
+SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_problems(snap_compare: Any, console: Console, size: tuple[int, int]) -> None:
+    seed_knowledge(console)
+    app = ItsmApp(console.site, console.desk.agent1)
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=steps)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_knowledge_article(snap_compare: Any, console: Console, size: tuple[int, int]) -> None:
+    seed_knowledge(console)
+    app = ItsmApp(console.site, console.desk.agent1)
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("K")
+        await settle(pilot)
+        await pilot.press(*"打印")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=steps)

@@ -32,6 +32,8 @@ class Action(StrEnum):
     MANAGE_SETTINGS = "change the site's settings (priority matrix, reopen and auto-close days)"
     ADMINISTER = "administer the database"
     ACT_AS_OTHER = "act as another staff member"
+    VIEW_INSPECTIONS = "view inspection checklists, rounds and readings"
+    MANAGE_INSPECTIONS = "edit inspection checklists and schedules"
 
 
 _EVERYONE = frozenset(Role)
@@ -60,6 +62,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.INSPECT: frozenset({Role.INSPECTOR, Role.AGENT, Role.ENGINEER, Role.ADMIN}),
     Action.ADMINISTER: frozenset({Role.ADMIN}),
     Action.ACT_AS_OTHER: frozenset({Role.ADMIN}),
+    # Inspections: inspectors (and the desk) run rounds and answer items (INSPECT, above);
+    # supervisors and admins keep the checklists and schedules.
+    Action.VIEW_INSPECTIONS: _EVERYONE,
+    Action.MANAGE_INSPECTIONS: frozenset({Role.SUPERVISOR, Role.ADMIN}),
 }
 
 

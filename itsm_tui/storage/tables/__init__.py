@@ -18,6 +18,14 @@ import gc
 from itsm_tui.storage.tables.catalog import Category, Location
 from itsm_tui.storage.tables.cmdb import CIDocument, CIRelation, ConfigurationItem, TicketCI
 from itsm_tui.storage.tables.drafts import CallDraft
+from itsm_tui.storage.tables.inspections import (
+    InspectionAnswer,
+    InspectionIncident,
+    InspectionItem,
+    InspectionRound,
+    InspectionSchedule,
+    InspectionTemplate,
+)
 from itsm_tui.storage.tables.journal import JournalEntry
 from itsm_tui.storage.tables.people import AssignmentGroup, Caller, GroupMember, Staff, StaffRole
 from itsm_tui.storage.tables.settings import SiteSetting
@@ -36,6 +44,12 @@ __all__ = [
     "ConfigurationItem",
     "Contact",
     "GroupMember",
+    "InspectionAnswer",
+    "InspectionIncident",
+    "InspectionItem",
+    "InspectionRound",
+    "InspectionSchedule",
+    "InspectionTemplate",
     "JournalEntry",
     "Location",
     "NotificationOutbox",

@@ -81,6 +81,24 @@ CLASSES: dict[str, CIClass] = {
         _c("machine_room", "机房", area_m2=_F, tier=_S),
         _c("rack", "机柜", units=Attr("int", minimum=1), row=_S),
         _c("software", "软件", vendor=_S, version=_S, licences=_I),
+        # What a machine-room inspection round checks besides the racks.
+        _c(
+            "facility",
+            "机房设施",
+            kind=Attr(
+                choices=(
+                    "ups",
+                    "precision_ac",
+                    "fire_suppression",
+                    "pdu",
+                    "generator",
+                    "water_leak",
+                    "access_control",
+                )
+            ),
+            model=_S,
+            rated_kva=_F,
+        ),
     )
 }
 

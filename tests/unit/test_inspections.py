@@ -56,11 +56,11 @@ def test_editing_a_checklist_makes_a_new_version_and_rounds_keep_theirs(room: De
     assert first.template_version == 1 and second.template_version == 2
     reopened = rounds.open_round(room.site, room.insp, first.number)
     assert reopened.template_version == 1
-    assert reopened.items[0].limits.normal_max == 27
+    assert reopened.checks[0].limits.normal_max == 27
     # One item's readings are one history across versions.
     rounds.answer(room.site, room.insp, first.number, "temp_a", "22")
     view = rounds.open_round(room.site, room.insp, second.number)
-    assert view.items[0].readings == (22.0,)
+    assert view.checks[0].readings == (22.0,)
 
 
 def test_a_bad_checklist_reports_every_problem_with_its_line(room: Desk) -> None:
@@ -113,7 +113,7 @@ def test_a_file_that_is_not_toml_names_its_line() -> None:
 
 def test_open_ranges_round_trip() -> None:
     spec = parse(SMALL.read_text())
-    assert spec.items[2].warn == (None, 80.0)
+    assert spec.checks[2].warn == (None, 80.0)
     assert parse(dump(spec)) == spec or parse(dump(spec)).same_content(spec)
 
 
@@ -137,7 +137,7 @@ def test_answers_are_judged_and_saved_at_once(room: Desk) -> None:
     ] == ["pass", "pass", "pass"]
     view = rounds.open_round(room.site, room.insp, rnd.number)
     assert view.first_unanswered() == 2  # resumes at ups_load
-    assert view.items[0].answer is not None and view.items[0].answer.value == 26.5
+    assert view.checks[0].answer is not None and view.checks[0].answer.value == 26.5
     assert _count(room, "SELECT COUNT(*) FROM journal_entry WHERE action = 'answer'") == 3
 
 

@@ -275,7 +275,7 @@ def round_view(session: Session, rnd: InspectionRound, *, section: str | None = 
         slot_at=rnd.slot_at,
         completed_at=rnd.completed_at,
         completed_by=completer.login if completer else None,
-        items=tuple(views),
+        checks=tuple(views),
         incidents=tuple(sorted(incidents)),
     )
 
@@ -622,6 +622,10 @@ def add_reading(
 ) -> AnswerResult:
     """A sensor's reading: answer item ``item`` on CI ``ci`` in the newest open round that has
     it (``itsm inspect reading add``). Only numeric items take readings this way."""
+    return _reading(tx, ci, item, value, note, replace)
+
+
+def _reading(tx: Tx, ci: str, item: str, value: str, note: str, replace: bool) -> AnswerResult:
     from itsm_tui.workflow.lookup import find_cis
 
     (found,) = find_cis(tx.session, [ci])
@@ -644,3 +648,35 @@ def add_reading(
     if target.kind != ItemKind.READING:
         raise Invalid(N_("Item {key} is not a reading."), field="item", key=item)
     return save_answer(tx, rnd, target, value, note, replace=replace)
+
+
+@dataclass(frozen=True)
+class ReadingRow:
+    """One line of a readings file: where it is, and what it says."""
+
+    line: int
+    ci: str
+    item: str
+    value: str
+    note: str = ""
+
+
+@mutation(Action.INSPECT)
+def add_readings(
+    tx: Tx, rows: Sequence[ReadingRow], *, file: str = "readings", replace: bool = False
+) -> list[AnswerResult]:
+    """Many sensor readings in one transaction, all or nothing: every bad line is reported
+    with its number (``itsm inspect reading import``)."""
+    from itsm_tui.common.errors import DomainError
+    from itsm_tui.workflow.inspections.spec import SpecError, SpecErrors, TemplateRejected
+
+    results: list[AnswerResult] = []
+    report = SpecErrors(file)
+    for row in rows:
+        try:
+            results.append(_reading(tx, row.ci, row.item, row.value, row.note, replace))
+        except DomainError as exc:
+            report.errors.append(SpecError(row.line, exc.field, exc.message))
+    if report.errors:
+        raise TemplateRejected(report)
+    return results

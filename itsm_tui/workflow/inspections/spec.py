@@ -77,11 +77,11 @@ class TemplateSpec:
     code: str
     name: str
     description: str = ""
-    items: tuple[ItemSpec, ...] = ()
+    checks: tuple[ItemSpec, ...] = ()
 
     def same_content(self, other: TemplateSpec) -> bool:
         """Equal but for where the items were in their files."""
-        strip = lambda s: tuple(_without_line(i) for i in s.items)  # noqa: E731
+        strip = lambda s: tuple(_without_line(i) for i in s.checks)  # noqa: E731
         return (self.code, self.name, self.description, strip(self)) == (
             other.code,
             other.name,
@@ -363,7 +363,7 @@ def parse(text: str, file: str = "template") -> TemplateSpec:
         report.add(0, Invalid(N_("More than {n} items."), field="items", n=MAX_ITEMS))
     if report.errors:
         raise TemplateRejected(report)
-    return TemplateSpec(code=code, name=name, description=description, items=tuple(items))
+    return TemplateSpec(code=code, name=name, description=description, checks=tuple(items))
 
 
 # ---------------------------------------------------------------------- writing
@@ -401,7 +401,7 @@ def dump(spec: TemplateSpec) -> str:
     if spec.description:
         out.append(f"description = {_value(spec.description)}")
     section: str | None = None
-    for item in spec.items:
+    for item in spec.checks:
         if item.section != section:
             section = item.section
             out += ["", "[[sections]]", f"title = {_value(section)}"]

@@ -35,7 +35,7 @@ from itsm_tui.workflow.permissions import Action
 class ImportResult:
     code: str
     version: int
-    items: int
+    item_count: int
     created: bool  # False: the file equals the current version, nothing was written
 
 
@@ -114,7 +114,7 @@ def spec_of(session: Session, template: InspectionTemplate) -> TemplateSpec:
         code=template.code,
         name=template.name,
         description=template.description,
-        items=tuple(
+        checks=tuple(
             ItemSpec(
                 key=i.key,
                 label=i.label,
@@ -150,7 +150,7 @@ def save(tx: Tx, spec: TemplateSpec, file: str = "template") -> ImportResult:
     session = tx.session
     report = SpecErrors(file)
     ci_ids: dict[str, int] = {}
-    for item in spec.items:
+    for item in spec.checks:
         if item.ci is None or item.ci in ci_ids:
             continue
         try:
@@ -170,7 +170,7 @@ def save(tx: Tx, spec: TemplateSpec, file: str = "template") -> ImportResult:
     ).first()
     if current is not None:
         stored = spec_of(session, current)
-        same_cis = [ci_ids.get(i.ci) if i.ci else None for i in spec.items] == [
+        same_cis = [ci_ids.get(i.ci) if i.ci else None for i in spec.checks] == [
             i.ci_id for i in items_of(session, current.id or 0)
         ]
         if same_cis and _same(stored, spec):
@@ -181,7 +181,7 @@ def save(tx: Tx, spec: TemplateSpec, file: str = "template") -> ImportResult:
                 "import_unchanged",
                 {"code": spec.code, "version": current.version, "file": file},
             )
-            return ImportResult(spec.code, current.version, len(spec.items), created=False)
+            return ImportResult(spec.code, current.version, len(spec.checks), created=False)
     version = current.version + 1 if current is not None else 1
     template = InspectionTemplate(
         code=spec.code,
@@ -213,16 +213,16 @@ def save(tx: Tx, spec: TemplateSpec, file: str = "template") -> ImportResult:
             failing=list(item.failing),
             severity=item.severity,
         )
-        for position, item in enumerate(spec.items)
+        for position, item in enumerate(spec.checks)
     )
     session.flush()
     tx.journal(
         "inspection_template",
         template.id,
         "create",
-        {"code": spec.code, "version": version, "items": len(spec.items), "file": file},
+        {"code": spec.code, "version": version, "items": len(spec.checks), "file": file},
     )
-    return ImportResult(spec.code, version, len(spec.items), created=True)
+    return ImportResult(spec.code, version, len(spec.checks), created=True)
 
 
 def _same(stored: TemplateSpec, new: TemplateSpec) -> bool:
@@ -231,7 +231,7 @@ def _same(stored: TemplateSpec, new: TemplateSpec) -> bool:
         spec.code,
         spec.name,
         spec.description,
-        tuple(ItemSpec(**{**i.__dict__, "ci": None, "line": 0}) for i in spec.items),
+        tuple(ItemSpec(**{**i.__dict__, "ci": None, "line": 0}) for i in spec.checks),
     )
     return strip(stored) == strip(new)
 

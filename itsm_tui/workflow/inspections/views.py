@@ -14,7 +14,7 @@ class TemplateRow:
     code: str
     version: int
     name: str
-    items: int
+    item_count: int
     created_at: datetime
 
 
@@ -62,12 +62,12 @@ class RoundView:
     slot_at: datetime | None
     completed_at: datetime | None
     completed_by: str | None
-    items: tuple[ItemView, ...] = ()
+    checks: tuple[ItemView, ...] = ()
     incidents: tuple[str, ...] = ()
 
     def first_unanswered(self) -> int:
         """Where the runner resumes: the first item without an answer (0 when all are)."""
-        return next((i for i, item in enumerate(self.items) if item.answer is None), 0)
+        return next((i for i, item in enumerate(self.checks) if item.answer is None), 0)
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class RoundRow:
     late: bool
     completed_at: datetime | None
     answered: int
-    items: int
+    item_count: int
 
 
 @dataclass(frozen=True)

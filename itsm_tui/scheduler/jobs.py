@@ -79,6 +79,22 @@ def auto_close() -> None:
         log.info("auto-closed %d tickets: %s", len(closed), ", ".join(closed))
 
 
+def inspection_rounds() -> None:
+    """Every minute: create the inspection rounds whose slots came (missed ones once, marked
+    late) and alert supervisors about rounds past their due time and grace."""
+    from itsm_tui.scheduler.cron import CRON
+    from itsm_tui.workflow.inspections import schedules
+
+    report = schedules.run_due(_current(), CRON)
+    if report.created or report.alerted:
+        log.info(
+            "inspections: %d rounds created (%d late), overdue alerted: %s",
+            len(report.created),
+            report.late,
+            ", ".join(report.alerted) or "none",
+        )
+
+
 @dataclass(frozen=True)
 class Job:
     id: str
@@ -93,6 +109,12 @@ JOBS: list[Job] = [
     Job("sla_scan", sla_scan, IntervalTrigger(minutes=1), "SLA thresholds, alerts, escalation"),
     Job("notify", deliver_notifications, IntervalTrigger(minutes=1), "e-mail and webhooks"),
     Job("auto_close", auto_close, CronTrigger(minute=5), "close long-resolved tickets"),
+    Job(
+        "inspection_rounds",
+        inspection_rounds,
+        IntervalTrigger(minutes=1),
+        "inspection rounds of their slots, overdue alerts",
+    ),
 ]
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}

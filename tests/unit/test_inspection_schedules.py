@@ -193,3 +193,31 @@ def test_a_year_of_slots_is_one_pass(room: Desk, clock: FrozenClock) -> None:
     report = schedules.create_due_rounds(room.site, CRON)
     assert len(report.created) == 730
     assert len(set(report.created)) == 730
+
+
+@pytest.mark.parametrize(
+    ("field", "names"),
+    [
+        ("1", "mon"),
+        ("1-5", "mon,tue,wed,thu,fri"),
+        ("0,6", "sun,sat"),
+        ("7", "sun"),
+        ("5-7", "sun,fri,sat"),
+        ("mon-fri/2", "mon,wed,fri"),
+        ("*", "*"),
+    ],
+)
+def test_crontab_weekdays_mean_what_crontab_says(field: str, names: str) -> None:
+    """APScheduler 3 numbers weekdays from Monday = 0; a crontab from Sunday = 0."""
+    from itsm_tui.scheduler.cron import weekdays
+
+    assert weekdays(field) == names
+
+
+def test_a_weekly_monday_schedule_fires_on_mondays() -> None:
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Asia/Shanghai")
+    start = datetime(2026, 11, 27, tzinfo=UTC)
+    fired = list(CRON.fire_times("0 10 * * 1", zone, start, start.replace(day=30, hour=23)))
+    assert [t.strftime("%a %H:%M") for t in fired] == ["Mon 10:00"]

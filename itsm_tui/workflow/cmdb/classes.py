@@ -133,12 +133,15 @@ ALLOWED_PAIRS: dict[RelationType, frozenset[tuple[str, str]]] = {
     RelationType.DEPENDS_ON: frozenset(
         {(s, t) for s in _HOSTED for t in _HOSTED | _INFRA}
         | {("server", t) for t in ("storage", "server")}
+        # Racks and rooms run on the room's power and cooling (UPS, precision AC).
+        | {("rack", "facility"), ("machine_room", "facility")}
     ),
     RelationType.CONNECTS_TO: frozenset(
         {(s, t) for s in _INFRA | {"desktop", "printer"} for t in _NET}
     ),
     RelationType.LOCATED_IN: frozenset(
-        {(s, t) for s in _INFRA for t in ("rack", "machine_room")} | {("rack", "machine_room")}
+        {(s, t) for s in _INFRA for t in ("rack", "machine_room")}
+        | {("rack", "machine_room"), ("facility", "machine_room")}
     ),
     RelationType.BACKED_UP_BY: frozenset(
         {

@@ -60,6 +60,8 @@ SCREEN_STYLES = (
     "ci_detail",
     "impact",
     "help",
+    "rounds",
+    "runner",
 )
 
 
@@ -142,6 +144,7 @@ class ItsmApp(ReportsFailures, App[None]):
         bind("dashboard", "dashboard"),
         bind("quit", "quit"),
         bind("help", "help"),
+        bind("inspections", "inspections"),
         # Textual's own palette binding reads "palette" in every language: this one, with
         # the same key and action, is the console's (Textual then adds none).
         bind("palette", "command_palette", show=False, priority=True),
@@ -411,6 +414,14 @@ class ItsmApp(ReportsFailures, App[None]):
 
         if not isinstance(self.screen, CILookupScreen):
             self.push_screen(CILookupScreen(self.site, self.actor))
+
+    def action_inspections(self) -> None:
+        """The inspection rounds (Enter on one opens the runner)."""
+        load_database_code()
+        from itsm_tui.screens.rounds import RoundsScreen
+
+        if not isinstance(self.screen, RoundsScreen):
+            self.push_screen(RoundsScreen(self.site, self.actor))
 
     def action_impact_of(self) -> None:
         """Search the CMDB as the call form does and show the impact of the CI picked."""

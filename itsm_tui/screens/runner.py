@@ -9,8 +9,8 @@ incident, and the note goes into it.
 
 Every answer is saved the moment it is given, in its own transaction; opening the round again
 (after a dropped SSH connection) resumes at the first unanswered item with the answers so far.
-The item's previous readings show as a sparkline under it. ``F`` completes (finishes) the round (asking a
-reason for the items left unanswered) and shows the summary.
+The item's previous readings show as a sparkline under it. ``F`` completes (finishes) the
+round, asking a reason for the items left unanswered, and shows the summary.
 """
 
 from __future__ import annotations

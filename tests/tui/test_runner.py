@@ -76,9 +76,9 @@ async def test_a_whole_round_by_keys(room: Console) -> None:
         keys = Counted(pilot)
         per_item = []
         for answer in (
-            list("23.5") + ["enter"],  # temp_a: a reading, in range
+            [*"23.5", "enter"],  # temp_a: a reading, in range
             ["p"],  # leak: pass
-            list("45") + ["enter"],  # ups_load
+            [*"45", "enter"],  # ups_load
             ["1"],  # ups_light: the first choice
         ):
             before = keys.count

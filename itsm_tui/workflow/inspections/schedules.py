@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,7 @@ from sqlmodel import col, select
 from itsm_tui.common.domain import RoundStatus
 from itsm_tui.common.errors import Invalid, NotFound
 from itsm_tui.common.i18n import N_
+from itsm_tui.storage.bulk import insert_sql, timestamp_adapter
 from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import (
     AssignmentGroup,
@@ -255,7 +256,11 @@ def slots(
     calendar: BusinessCalendar | None,
 ) -> list[datetime]:
     """The schedule's slots in ``(planned_until, until]``, working days only if it says so."""
-    times = list(cron.fire_times(schedule.cron, zone, schedule.planned_until, until))
+    # In UTC, as everything is stored: the driver-level insert takes UTC instants.
+    times = [
+        t.astimezone(UTC)
+        for t in cron.fire_times(schedule.cron, zone, schedule.planned_until, until)
+    ]
     if calendar is None:
         return times
     cache: dict[date, bool] = {}
@@ -281,6 +286,39 @@ class PlanReport:
     alerted: list[str] = field(default_factory=list)  # rounds whose overdue alert went out
 
 
+_ROUND_COLUMNS = (
+    "number", "template_id", "schedule_id", "slot_at", "group_id", "status", "reason",
+    "created_at", "due_at", "overdue_at", "late", "version",
+)  # fmt: skip
+_TIMES = frozenset({"slot_at", "created_at", "due_at", "overdue_at"})
+
+
+def _insert_rounds(tx: Tx, schedule: InspectionSchedule, rows: list[dict[str, Any]]) -> list[Any]:
+    """Insert the rounds of one schedule's slots, each unless it exists (another scheduler
+    made it), through the driver's executemany (a year of slots is 730 rows a schedule, and
+    SQLAlchemy's per-value processing of their four times was most of the cost); return the
+    rows this transaction made: those carrying the numbers it reserved."""
+    conn = tx.session.connection()
+    table = core_table(InspectionRound)
+    stamp = timestamp_adapter(conn)
+    values = [
+        tuple(stamp(row[c].astimezone(UTC)) if c in _TIMES else row[c] for c in _ROUND_COLUMNS)
+        for row in rows
+    ]
+    sql = insert_sql(conn, table, _ROUND_COLUMNS) + " ON CONFLICT DO NOTHING"
+    for start in range(0, len(values), 5000):
+        conn.exec_driver_sql(sql, values[start : start + 5000])
+    ours = {row["number"] for row in rows}
+    found = conn.execute(
+        select(table.c.id, table.c.number, table.c.late).where(
+            table.c.schedule_id == schedule.id,
+            table.c.slot_at.between(rows[0]["slot_at"], rows[-1]["slot_at"]),
+            table.c.created_at == tx.now,
+        )
+    ).all()
+    return [r for r in found if r.number in ours]
+
+
 def create_due_rounds(
     site: Site, cron: CronArithmetic, *, until: datetime | None = None
 ) -> PlanReport:
@@ -295,11 +333,17 @@ def create_due_rounds(
                 col(InspectionSchedule.active), col(InspectionSchedule.planned_until) < end
             )
         ).all()
-        table = core_table(InspectionRound)
+        # Schedules with the same expression, calendar and watermark have the same slots: after
+        # the first run every schedule's watermark is the last run's end, so this is the rule,
+        # and the cron arithmetic (most of the cost of a long catch-up) is done once for them.
+        known: dict[tuple[str, str | None, datetime], list[datetime]] = {}
         for schedule in schedules:
             assert schedule.id is not None
-            calendar = _calendar(tx, schedule.calendar) if schedule.calendar else None
-            due = slots(cron, schedule, zone, end, calendar)
+            key = (schedule.cron, schedule.calendar, schedule.planned_until)
+            if key not in known:
+                calendar = _calendar(tx, schedule.calendar) if schedule.calendar else None
+                known[key] = slots(cron, schedule, zone, end, calendar)
+            due = known[key]
             if due:
                 version = latest(tx.session, schedule.template_code)
                 assert version.id is not None
@@ -316,12 +360,7 @@ def create_due_rounds(
                     )
                     for slot in due
                 ]
-                made = tx.session.execute(
-                    _insert_ignoring(site.engine, table).returning(
-                        table.c.id, table.c.number, table.c.late
-                    ),
-                    round_rows(tx, rounds),
-                ).all()
+                made = _insert_rounds(tx, schedule, round_rows(tx, rounds))
                 tx.journal_many(
                     "inspection_round",
                     "create",

@@ -128,7 +128,7 @@ class TemplateRejected(Invalid):
             else N_("{file} {first}; nothing was imported."),
             field=first.field,
             file=report.file,
-            first=str(first),
+            first=str(first).rstrip('.'),
             more=more,
         )
         self.errors = report.errors

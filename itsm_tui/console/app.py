@@ -62,6 +62,7 @@ SCREEN_STYLES = (
     "help",
     "rounds",
     "runner",
+    "inspection_history",
 )
 
 

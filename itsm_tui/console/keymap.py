@@ -126,6 +126,7 @@ KEYMAP: dict[str, Key] = {
     "pass-item": Key("p", N_("Pass"), 10, "runner"),
     "fail-item": Key("f", N_("Fail"), 11, "runner"),
     "complete-round": Key("F", N_("Complete (finish) the round"), 20, "runner"),
+    "item-history": Key("h", N_("History of the item"), 21, "runner"),
 }
 
 #: The short labels ``bind`` takes from the descriptions above that have a second clause.

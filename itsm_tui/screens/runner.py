@@ -9,8 +9,9 @@ incident, and the note goes into it.
 
 Every answer is saved the moment it is given, in its own transaction; opening the round again
 (after a dropped SSH connection) resumes at the first unanswered item with the answers so far.
-The item's previous readings show as a sparkline under it. ``F`` completes (finishes) the
-round, asking a reason for the items left unanswered, and shows the summary.
+The item's previous readings show as a sparkline under it (``h``: all of them). ``F``
+completes (finishes) the round, asking a reason for the items left unanswered, and shows the
+summary.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ class RunnerScreen(ReportsFailures, Screen[None]):
         bind("cursor-down", "move(1)"),
         bind("cursor-up", "move(-1)"),
         bind("complete-round", "complete"),
+        bind("item-history", "history"),
         bind("refresh", "reload"),
     ]
 
@@ -481,6 +483,15 @@ class RunnerScreen(ReportsFailures, Screen[None]):
         add_note(self.site, self.actor, self.number, key, note)
         view = open_round(self.site, self.actor, self.number, section=self.section)
         self.app.call_from_thread(self.show, view)
+
+    def action_history(self) -> None:
+        """The item's readings over time, across the checklist's versions."""
+        item = self.current()
+        if item is not None and self.view is not None:
+            from itsm_tui.screens.inspection_history import InspectionHistoryScreen
+
+            ref = f"{self.view.template}.{item.key}"
+            self.app.push_screen(InspectionHistoryScreen(self.site, self.actor, ref))
 
     def action_complete(self) -> None:
         view = self.view

@@ -88,3 +88,10 @@ def test_runner_summary(snap_compare: Any, walked: Console, size: tuple[int, int
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_item_history(snap_compare: Any, walked: Console, size: tuple[int, int]) -> None:
+    """The reading's six answers (five rounds and today's warning) and their trend."""
+    app = ItsmApp(walked.site, walked.desk.insp)
+    assert snap_compare(app, terminal_size=size, run_before=_steps("enter", "k", "h"))

@@ -171,3 +171,22 @@ async def test_a_reading_that_is_not_a_number_is_refused_in_place(room: Console)
         assert screen.cursor == 0
         assert "not a number" in str(screen.query_one("#runner-entry").render())
     assert _scalar(room, "SELECT COUNT(*) FROM inspection_answer") == 0
+
+
+async def test_h_shows_the_items_history(room: Console) -> None:
+    number = rounds.list_rounds(room.site, room.desk.insp)[0].number
+    rounds.answer(room.site, room.desk.insp, number, "temp_a", "24.5")
+    rounds.answer(room.site, room.desk.insp, number, "leak", "f")
+    app = ItsmApp(room.site, room.desk.insp)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_runner(pilot)
+        await pilot.press("k", "k")  # back to the reading
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        from itsm_tui.screens.inspection_history import InspectionHistoryScreen
+
+        assert isinstance(app.screen, InspectionHistoryScreen)
+        head = str(app.screen.query_one("#history-head").render())
+        assert head.startswith("mr-daily.temp_a") and "1 answer " in head
+        assert app.screen.query_one("#history-table").row_count == 1  # type: ignore[attr-defined]

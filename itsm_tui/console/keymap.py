@@ -127,6 +127,7 @@ KEYMAP: dict[str, Key] = {
     "fail-item": Key("f", N_("Fail"), 11, "runner"),
     "complete-round": Key("F", N_("Complete (finish) the round"), 20, "runner"),
     "item-history": Key("h", N_("History of the item"), 21, "runner"),
+    "open-round": Key("I", N_("Open the inspection round"), 44, "ticket"),
 }
 
 #: The short labels ``bind`` takes from the descriptions above that have a second clause.

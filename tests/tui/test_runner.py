@@ -190,3 +190,20 @@ async def test_h_shows_the_items_history(room: Console) -> None:
         head = str(app.screen.query_one("#history-head").render())
         assert head.startswith("mr-daily.temp_a") and "1 answer " in head
         assert app.screen.query_one("#history-table").row_count == 1  # type: ignore[attr-defined]
+
+
+async def test_the_incident_links_back_to_its_round(room: Console) -> None:
+    number = rounds.list_rounds(room.site, room.desk.insp)[0].number
+    result = rounds.answer(room.site, room.desk.insp, number, "ups_light", "红", note="红灯常亮")
+    assert result.incident is not None
+    app = ItsmApp(room.site, room.desk.sup)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_ticket(result.incident)
+        await settle(pilot)
+        fields = str(app.screen.query_one("#ticket-fields").render())
+        assert number in fields and "红灯常亮" in fields  # the round, and the note in the text
+        await pilot.press("I")
+        await settle(pilot)
+        screen = runner(app)
+        assert screen.number == number

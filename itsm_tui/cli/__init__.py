@@ -48,6 +48,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "alerts": ("sla", "alerts_app"),
     "problem": ("problems", "app"),
     "kb": ("kb", "app"),
+    "inspect": ("inspect", "app"),
 }
 
 

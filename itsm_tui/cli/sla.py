@@ -336,7 +336,8 @@ def scheduler(
     ctx: typer.Context,
     once: Annotated[bool, typer.Option("--once", help="Run every job once and exit.")] = False,
 ) -> None:
-    """Run the periodic jobs (SLA scan, notifications, auto-close) until SIGTERM."""
+    """Run the periodic jobs (SLA scan, notifications, auto-close, inspection rounds) until
+    SIGTERM."""
     import logging
 
     from itsm_tui.scheduler import jobs as sched  # deferred: APScheduler only for this command

@@ -166,3 +166,30 @@ class CandidateStatus(StrEnum):
     OPEN = "open"
     DISMISSED = "dismissed"
     ACCEPTED = "accepted"
+
+
+class ItemKind(StrEnum):
+    """What an inspection item asks for (``workflow.inspections``)."""
+
+    PASS_FAIL = "pass_fail"  # look and judge: p or f
+    READING = "reading"  # a number with a unit, a normal range and an optional warning band
+    CHOICE = "choice"  # one of a list, some of which count as failed (red, amber …)
+    TEXT = "text"  # free text, never failed by itself
+
+
+class Outcome(StrEnum):
+    """How an answered inspection item came out."""
+
+    PASS = "pass"
+    WARN = "warn"  # a reading in the warning band: asks for a note, opens an incident
+    FAIL = "fail"
+    SKIPPED = "skipped"  # not answered when the round was completed, with a reason
+
+
+class RoundStatus(StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+
+
+#: 1 high · 2 medium · 3 low: an item's severity is the incident's urgency.
+SEVERITY_LEVELS = range(1, 4)

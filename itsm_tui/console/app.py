@@ -62,6 +62,9 @@ SCREEN_STYLES = (
     "help",
     "problems",
     "knowledge",
+    "rounds",
+    "runner",
+    "inspection_history",
 )
 
 
@@ -146,6 +149,7 @@ class ItsmApp(ReportsFailures, App[None]):
         bind("dashboard", "dashboard"),
         bind("quit", "quit"),
         bind("help", "help"),
+        bind("inspections", "inspections"),
         # Textual's own palette binding reads "palette" in every language: this one, with
         # the same key and action, is the console's (Textual then adds none).
         bind("palette", "command_palette", show=False, priority=True),
@@ -427,6 +431,14 @@ class ItsmApp(ReportsFailures, App[None]):
 
         if not isinstance(self.screen, KnowledgeScreen):
             self.push_screen(KnowledgeScreen(self.site, self.actor))
+
+    def action_inspections(self) -> None:
+        """The inspection rounds (Enter on one opens the runner)."""
+        load_database_code()
+        from itsm_tui.screens.rounds import RoundsScreen
+
+        if not isinstance(self.screen, RoundsScreen):
+            self.push_screen(RoundsScreen(self.site, self.actor))
 
     def action_impact_of(self) -> None:
         """Search the CMDB as the call form does and show the impact of the CI picked."""

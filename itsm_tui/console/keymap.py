@@ -123,6 +123,13 @@ KEYMAP: dict[str, Key] = {
     "cancel": Key("escape", N_("Cancel"), 1, "dialogs"),
     "yes": Key("y,enter", N_("Yes"), 1, "questions"),
     "no": Key("n,escape", N_("No"), 2, "questions"),
+    # Inspections: the rounds from anywhere; the runner's answers (n notes, j/k move as above).
+    "inspections": Key("w", N_("Inspection rounds"), 62, "all"),
+    "pass-item": Key("p", N_("Pass"), 10, "runner"),
+    "fail-item": Key("f", N_("Fail"), 11, "runner"),
+    "complete-round": Key("F", N_("Complete (finish) the round"), 20, "runner"),
+    "item-history": Key("h", N_("History of the item"), 21, "runner"),
+    "open-round": Key("I", N_("Open the inspection round"), 44, "ticket"),
 }
 
 #: The short labels ``bind`` takes from the descriptions above that have a second clause.
@@ -136,6 +143,8 @@ SHARED: dict[str, str] = {
     "down": "moves down: in a list, between fields, into the results",
     "y": "yes in a question; reply on a ticket (never both on one screen)",
     "n": "no in a question; note on a ticket (never both on one screen)",
+    "p": "pending on a ticket; pass on an inspection item (never both on one screen)",
+    "f": "flag on a ticket; fail on an inspection item (never both on one screen)",
 }
 
 #: The key the footer's last item shows, and the binding it stands for when keys do not fit.

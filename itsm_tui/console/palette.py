@@ -59,6 +59,11 @@ class ConsoleCommands(Provider):
                 app.action_knowledge,
                 _("Search articles and known errors") + k("knowledge"),
             ),
+            (
+                _("screen: inspection rounds"),
+                app.action_inspections,
+                _("Machine-room rounds: open one to run it") + k("inspections"),
+            ),
             (_("help: keys and how to …"), app.action_help, _("This screen's keys") + k("help")),
         ]
         commands += [

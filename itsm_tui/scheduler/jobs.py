@@ -95,6 +95,22 @@ def recurring_incidents() -> None:
         )
 
 
+def inspection_rounds() -> None:
+    """Every minute: create the inspection rounds whose slots came (missed ones once, marked
+    late) and alert supervisors about rounds past their due time and grace."""
+    from itsm_tui.scheduler.cron import CRON
+    from itsm_tui.workflow.inspections import schedules
+
+    report = schedules.run_due(_current(), CRON)
+    if report.created or report.alerted:
+        log.info(
+            "inspections: %d rounds created (%d late), overdue alerted: %s",
+            len(report.created),
+            report.late,
+            ", ".join(report.alerted) or "none",
+        )
+
+
 @dataclass(frozen=True)
 class Job:
     id: str
@@ -114,6 +130,12 @@ JOBS: list[Job] = [
         recurring_incidents,
         CronTrigger(minute=20),
         "suggest problems for recurring incidents",
+    ),
+    Job(
+        "inspection_rounds",
+        inspection_rounds,
+        IntervalTrigger(minutes=1),
+        "inspection rounds of their slots, overdue alerts",
     ),
 ]
 

@@ -80,6 +80,7 @@ class TicketScreen(TicketActions):
         bind("back", "app.pop_screen"),
         bind("refresh", "reload"),
         bind("impact", "impact"),
+        bind("open-round", "open_round"),
         *op_bindings(TICKET_KEYS),
     ]
 
@@ -95,6 +96,7 @@ class TicketScreen(TicketActions):
         self.detail: TicketDetail | None = None
         self.timeline: list[HistoryLine] = []
         self.stake: ServicesAtStake | None = None
+        self.rounds: list[str] = []  # the inspection rounds that raised it (I opens one)
         self.groups: list[GroupView] = []
 
     def compose(self) -> ComposeResult:
@@ -178,7 +180,16 @@ class TicketScreen(TicketActions):
             return self.op_offered(name)
         if action == "impact":
             return bool(self.stake and self.stake.cis)
+        if action == "open_round":
+            return bool(self.rounds)
         return True
+
+    def action_open_round(self) -> None:
+        """The inspection round that raised this incident (the newest, if several noted it)."""
+        if self.rounds:
+            from itsm_tui.screens.runner import RunnerScreen
+
+            self.app.push_screen(RunnerScreen(self.site, self.actor, self.rounds[-1]))
 
     def action_impact(self) -> None:
         if self.stake and self.stake.cis:
@@ -202,6 +213,7 @@ class TicketScreen(TicketActions):
     def _show(self, overview: TicketOverview) -> None:
         detail = overview.detail
         self.detail, self.timeline, self.stake = detail, overview.timeline, overview.stake
+        self.rounds = overview.rounds
         self.number = self.sub_title = detail.ticket.number
         zone = self.site.settings.zone
         now = overview.read_at  # the instant the clocks were measured at
@@ -288,6 +300,8 @@ class TicketScreen(TicketActions):
             rows.append((N_("Resolved"), f"{v.resolution_code}: {v.resolution_text or ''}"))
         if v.related_number:
             rows.append((N_("Related"), v.related_number))
+        if self.rounds:
+            rows.append((N_("Inspection"), ", ".join(self.rounds)))
         text = Text()
         for label, value in rows:
             text.append(fit(_(label), LABEL_CELLS), style="dim")

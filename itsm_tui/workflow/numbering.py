@@ -54,3 +54,26 @@ def series_number(ref: str, prefix: str) -> str:
     if digits and head.rstrip("-#_") in ("", prefix):
         return format_number(prefix, int(digits))
     return ref
+
+
+def reserve_numbers(session: Session, prefix: str, count: int) -> list[str]:
+    """``count`` consecutive numbers of the ``prefix`` series in one ``UPDATE … RETURNING``
+    (a batch of inspection rounds takes its numbers at once). Numbers of rows another writer
+    created first (an insert that conflicted) are not reused: the series may have gaps."""
+    if count <= 0:
+        return []
+    session.execute(
+        text(
+            "INSERT INTO number_series (prefix, last_value) VALUES (:p, 0) "
+            "ON CONFLICT (prefix) DO NOTHING"
+        ),
+        {"p": prefix},
+    )
+    last = session.execute(
+        text(
+            "UPDATE number_series SET last_value = last_value + :n WHERE prefix = :p "
+            "RETURNING last_value"
+        ),
+        {"p": prefix, "n": count},
+    ).scalar_one()
+    return [format_number(prefix, value) for value in range(last - count + 1, last + 1)]

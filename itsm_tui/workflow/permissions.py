@@ -37,6 +37,8 @@ class Action(StrEnum):
     VIEW_KNOWLEDGE = "read and search the knowledge base"
     WRITE_KNOWLEDGE = "write knowledge articles and link them to tickets"
     REVIEW_KNOWLEDGE = "review, publish and retire knowledge articles"
+    VIEW_INSPECTIONS = "view inspection checklists, rounds and readings"
+    MANAGE_INSPECTIONS = "edit inspection checklists and schedules"
 
 
 _EVERYONE = frozenset(Role)
@@ -74,6 +76,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_KNOWLEDGE: _EVERYONE,
     Action.WRITE_KNOWLEDGE: _DESK,
     Action.REVIEW_KNOWLEDGE: frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    # Inspections: inspectors (and the desk) run rounds and answer items (INSPECT, above);
+    # supervisors and admins keep the checklists and schedules.
+    Action.VIEW_INSPECTIONS: _EVERYONE,
+    Action.MANAGE_INSPECTIONS: frozenset({Role.SUPERVISOR, Role.ADMIN}),
 }
 
 

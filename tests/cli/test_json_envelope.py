@@ -26,6 +26,7 @@ Path_ = tuple[str, ...]
 NO_JSON: dict[Path_, str] = {
     ("scheduler",): "runs until stopped and logs what its jobs do",
     ("ci", "export"): "writes the CSV or JSON file format that ci import reads",
+    ("inspect", "template", "export"): "writes the TOML file that template import reads",
 }
 #: Commands whose JSON is a list: {"items": [...], "next": cursor or null}.
 LISTS = {"list", "search", "history"}
@@ -52,6 +53,17 @@ def walk(tmp: Path) -> list[tuple[str, list[str]]]:
     calendar = tmp / "cal.toml"
     calendar.write_text('[holidays]\n2026-12-01 = "机房断电"\n', encoding="utf-8")
     policies = tmp / "policies.toml"
+    checklist = tmp / "walk.toml"
+    checklist.write_text(
+        'code = "walk"\nname = "巡检"\n[[sections]]\ntitle = "机房"\n'
+        '[[sections.items]]\nkey = "temp"\nlabel = "温度"\nkind = "reading"\n'
+        'ci = "OA办公系统"\nunit = "°C"\nnormal = [18, 27]\n'
+        '[[sections.items]]\nkey = "door"\nlabel = "门禁"\nkind = "pass_fail"\n',
+        encoding="utf-8",
+    )
+    readings = tmp / "readings.csv"
+    readings.write_text("ci,item,value\nOA办公系统,temp,24\n", encoding="utf-8")
+    rnd = "RND000001"
     t = "INC000001"
     return [
         ("admin", ["init"]),
@@ -115,6 +127,32 @@ def walk(tmp: Path) -> list[tuple[str, list[str]]]:
         ("sup", ["sla", "policy", "set", "--priority", "P3", "--resolution", "900"]),
         ("sup", ["sla", "policy", "set", "--priority", "P3", "--file", str(policies)]),
         ("sup", ["alerts", "list"]),
+        ("sup", ["inspect", "template", "import", str(checklist)]),
+        ("sup", ["inspect", "template", "list"]),
+        ("sup", ["inspect", "template", "show", "walk"]),
+        (
+            "sup",
+            ["inspect", "schedule", "add", "walk-daily", "--template", "walk", "--group",
+             "hotline", "--cron", "0 9 * * *"],
+        ),
+        ("sup", ["inspect", "schedule", "list"]),
+        ("sup", ["inspect", "schedule", "pause", "walk-daily"]),
+        ("sup", ["inspect", "schedule", "resume", "walk-daily"]),
+        ("sup", ["inspect", "schedule", "run"]),
+        ("insp", ["inspect", "round", "start", "walk", "--group", "hotline"]),
+        ("insp", ["inspect", "round", "list"]),
+        ("insp", ["inspect", "round", "show", rnd]),
+        ("insp", ["inspect", "round", "answer", rnd, "temp", "22"]),
+        (
+            "insp",
+            ["inspect", "reading", "add", "--ci", "OA办公系统", "--item", "temp", "--value",
+             "23", "--replace"],
+        ),
+        ("insp", ["inspect", "reading", "import", str(readings), "--replace"]),
+        ("insp", ["inspect", "round", "complete", rnd, "--skip", "door=门禁维护"]),
+        ("sup", ["inspect", "history", "walk.temp"]),
+        ("sup", ["inspect", "failures", "OA办公系统"]),
+        ("sup", ["inspect", "punctuality"]),
         (NEW, ["demo", "--tickets", "20"]),  # the demo loads only into a new database
     ]
 

@@ -164,6 +164,13 @@ WRITTEN_BY_MIGRATIONS = {
     "assignment_group": {"tier": "tier BETWEEN 1 AND 3"},
     "ticket_note": {"kind": "kind IN ('work_note', 'public_reply')"},
     "contact": {"channel": "channel IN ('phone', 'walk_in', 'email', 'web', 'monitoring')"},
+    # 0011, with the inspection tables.
+    "inspection_item": {
+        "kind": "kind IN ('pass_fail', 'reading', 'choice', 'text')",
+        "severity": "severity BETWEEN 1 AND 3",
+    },
+    "inspection_round": {"status": "status IN ('open', 'completed')"},
+    "inspection_answer": {"outcome": "outcome IN ('pass', 'warn', 'fail', 'skipped')"},
 }
 
 

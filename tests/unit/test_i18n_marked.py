@@ -53,6 +53,9 @@ CONVERTED = (
     "console/failures.py",
     "screens/problems.py",
     "screens/knowledge.py",
+    "screens/rounds.py",
+    "screens/runner.py",
+    "screens/inspection_history.py",
 )
 #: Still English: the command line, and the workflow's refusals and journal sentences (the
 #: next part of the work).

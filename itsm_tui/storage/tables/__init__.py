@@ -18,6 +18,14 @@ import gc
 from itsm_tui.storage.tables.catalog import Category, Location
 from itsm_tui.storage.tables.cmdb import CIDocument, CIRelation, ConfigurationItem, TicketCI
 from itsm_tui.storage.tables.drafts import CallDraft
+from itsm_tui.storage.tables.inspections import (
+    InspectionAnswer,
+    InspectionIncident,
+    InspectionItem,
+    InspectionRound,
+    InspectionSchedule,
+    InspectionTemplate,
+)
 from itsm_tui.storage.tables.journal import JournalEntry
 from itsm_tui.storage.tables.knowledge import (
     KbArticle,
@@ -46,6 +54,12 @@ __all__ = [
     "ConfigurationItem",
     "Contact",
     "GroupMember",
+    "InspectionAnswer",
+    "InspectionIncident",
+    "InspectionItem",
+    "InspectionRound",
+    "InspectionSchedule",
+    "InspectionTemplate",
     "JournalEntry",
     "KbArticle",
     "KbArticleCI",

@@ -24,15 +24,19 @@ from sqlalchemy import CheckConstraint
 from itsm_tui.common.domain import (
     IMPACT_LEVELS,
     PRIORITY_LEVELS,
+    SEVERITY_LEVELS,
     TIERS,
     URGENCY_LEVELS,
     ArticleStatus,
     CandidateStatus,
     Channel,
+    ItemKind,
     NoteKind,
+    Outcome,
     PendingReason,
     ProblemStatus,
     Role,
+    RoundStatus,
     TicketStatus,
     TicketType,
     Visibility,
@@ -68,6 +72,12 @@ CHECKS: dict[str, dict[str, str]] = {
     "assignment_group": {"tier": within("tier", TIERS)},
     "ticket_note": {"kind": one_of("kind", NoteKind)},
     "contact": {"channel": one_of("channel", Channel)},
+    "inspection_item": {
+        "kind": one_of("kind", ItemKind),
+        "severity": within("severity", SEVERITY_LEVELS),
+    },
+    "inspection_round": {"status": one_of("status", RoundStatus)},
+    "inspection_answer": {"outcome": one_of("outcome", Outcome)},
 }
 
 #: The constraints of tables created after migration 0006, which reads :data:`CHECKS` to add

@@ -81,6 +81,24 @@ CLASSES: dict[str, CIClass] = {
         _c("machine_room", "机房", area_m2=_F, tier=_S),
         _c("rack", "机柜", units=Attr("int", minimum=1), row=_S),
         _c("software", "软件", vendor=_S, version=_S, licences=_I),
+        # What a machine-room inspection round checks besides the racks.
+        _c(
+            "facility",
+            "机房设施",
+            kind=Attr(
+                choices=(
+                    "ups",
+                    "precision_ac",
+                    "fire_suppression",
+                    "pdu",
+                    "generator",
+                    "water_leak",
+                    "access_control",
+                )
+            ),
+            model=_S,
+            rated_kva=_F,
+        ),
     )
 }
 
@@ -115,12 +133,15 @@ ALLOWED_PAIRS: dict[RelationType, frozenset[tuple[str, str]]] = {
     RelationType.DEPENDS_ON: frozenset(
         {(s, t) for s in _HOSTED for t in _HOSTED | _INFRA}
         | {("server", t) for t in ("storage", "server")}
+        # Racks and rooms run on the room's power and cooling (UPS, precision AC).
+        | {("rack", "facility"), ("machine_room", "facility")}
     ),
     RelationType.CONNECTS_TO: frozenset(
         {(s, t) for s in _INFRA | {"desktop", "printer"} for t in _NET}
     ),
     RelationType.LOCATED_IN: frozenset(
-        {(s, t) for s in _INFRA for t in ("rack", "machine_room")} | {("rack", "machine_room")}
+        {(s, t) for s in _INFRA for t in ("rack", "machine_room")}
+        | {("rack", "machine_room"), ("facility", "machine_room")}
     ),
     RelationType.BACKED_UP_BY: frozenset(
         {

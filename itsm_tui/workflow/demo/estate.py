@@ -99,6 +99,7 @@ OWNER = {
     "rack": "server",
     "machine_room": "server",
     "software": "desktop",
+    "facility": "mr-ops",
 }
 CI_COLUMNS = ("id", *CI_FIELDS, "created_at", "updated_at", "version")
 
@@ -184,6 +185,37 @@ class _Writer:
         self.relations.append((source, target, kind))
 
 
+#: The core machine room's power, cooling and safety plant: (name, kind, criticality, model,
+#: rated kVA). Inspection rounds check them (``demo.inspections``).
+FACILITIES: tuple[tuple[str, str, int, str, float | None], ...] = (
+    ("UPS-01", "ups", 1, "华为 UPS5000-E 200kVA", 200.0),
+    ("UPS-02", "ups", 1, "华为 UPS5000-E 200kVA", 200.0),
+    ("精密空调-01", "precision_ac", 1, "艾默生 Liebert PEX4", None),
+    ("精密空调-02", "precision_ac", 1, "艾默生 Liebert PEX4", None),
+    ("精密空调-03", "precision_ac", 2, "艾默生 Liebert PEX4", None),
+    ("精密空调-04", "precision_ac", 2, "艾默生 Liebert PEX4", None),
+    ("气体灭火系统", "fire_suppression", 1, "七氟丙烷 FM200", None),
+    ("漏水检测系统", "water_leak", 2, "TTDM-128", None),
+    ("门禁系统-核心机房A", "access_control", 3, "海康 DS-K1T", None),
+    ("柴油发电机-01", "generator", 1, "康明斯 C500D5", 500.0),
+)
+
+
+def _facilities(w: _Writer, room: int, racks: list[int]) -> None:
+    """The plant in the core room; every rack depends on both UPSs and the air conditioning."""
+    plant = []
+    for name, kind, criticality, model, kva in FACILITIES:
+        extra: dict[str, Any] = {"rated_kva": kva} if kva else {}
+        ci = w.ci("facility", name, criticality=criticality, location="MR-A", kind=kind,
+                  model=model, **extra)  # fmt: skip
+        w.rel(ci, "located_in", room)
+        plant.append((kind, ci))
+    for rack in racks:
+        for kind, ci in plant:
+            if kind in ("ups", "precision_ac"):
+                w.rel(rack, "depends_on", ci)
+
+
 def load_estate(
     conn: Connection,
     rng: random.Random,
@@ -226,6 +258,7 @@ def load_estate(
     for r, ids in racks.items():
         for rack in ids:
             w.rel(rack, "located_in", rooms[r])
+    _facilities(w, rooms["A"], racks["A"])
     core = [
         w.ci(
             "network_device",

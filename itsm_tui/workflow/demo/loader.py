@@ -25,6 +25,7 @@ from itsm_tui.storage import bulk
 from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.demo.catalog import Catalog, create_catalog
 from itsm_tui.workflow.demo.epoch import epoch_stamper
+from itsm_tui.workflow.demo.inspections import create_inspections
 from itsm_tui.workflow.demo.knowledge_load import load_knowledge
 from itsm_tui.workflow.demo.people import People, create_people
 from itsm_tui.workflow.demo.sla_start import start_clocks
@@ -60,6 +61,11 @@ class DemoSummary:
     ticket_notes: int = 0
     ticket_cis: int = 0
     journal_entries: int = 0
+    inspection_templates: int = 0
+    inspection_items: int = 0
+    inspection_schedules: int = 0
+    inspection_rounds: int = 0
+    inspection_answers: int = 0
 
     def __str__(self) -> str:
         return (
@@ -207,6 +213,17 @@ def load_demo(
         conn, people, catalog, seed=seed, now=now, count=tickets, zone=tx.site.settings.zone
     )
     counts = {**catalog.counts, **people.counts, **write_tickets(conn, factory, progress)}
+    counts |= create_inspections(
+        conn,
+        random.Random(f"itsm-demo:{seed}:inspections"),
+        now,
+        epoch_stamper(conn),
+        zone=tx.site.settings.zone,
+        groups=people.group,
+        inspectors=people.team["inspector"],
+        ci_ids={name: ci_id for ci_id, name in catalog.ci_name.items()},
+        history=tickets > 0,  # an empty desk: the checklists and schedules, no rounds yet
+    )
     if tickets:
         _set_number_series(conn, factory)
     reset_sequences(conn)

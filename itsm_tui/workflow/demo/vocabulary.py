@@ -135,6 +135,7 @@ GROUPS: tuple[tuple[str, str, int, str, str], ...] = (
     ("vendor-net", "厂商支持（网络设备）", 3, "sup3", "vendor-net"),
     ("vendor-srv", "厂商支持（服务器存储）", 3, "sup3", "vendor-srv"),
     ("vendor-db", "厂商支持（数据库）", 3, "sup3", "vendor-db"),
+    ("mr-ops", "机房运维", 1, "sup1", "inspector"),  # the machine-room inspection rounds
 )
 
 #: The group the admin who loads the demo joins, to take calls as themselves (the README's

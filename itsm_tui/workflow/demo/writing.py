@@ -30,6 +30,11 @@ ID_TABLES: tuple[str, ...] = (
     "contact",
     "ticket_note",
     "journal_entry",
+    "inspection_template",
+    "inspection_item",
+    "inspection_schedule",
+    "inspection_round",
+    "inspection_answer",
 )
 
 

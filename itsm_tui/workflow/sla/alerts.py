@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from itsm_tui.common.domain import Role
 from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import (
     AssignmentGroup,
+    InspectionRound,
     NotificationOutbox,
     SlaAlert,
     Staff,
@@ -28,6 +30,20 @@ from itsm_tui.workflow.sla.alert_rows import AlertRow
 
 MAX_ALERTS = 500
 
+#: What an alert is about, as the inbox names it: the ticket's number, or the inspection
+#: round's for a round not completed in time (``sla_alert.round_id``).
+_SUBJECT = func.coalesce(col(Ticket.number), col(InspectionRound.number))
+
+
+def _alerts() -> Any:
+    """Alerts with their subject's number and their person's login."""
+    return (
+        select(SlaAlert, _SUBJECT, Staff.login)
+        .outerjoin(Ticket, col(Ticket.id) == SlaAlert.ticket_id)
+        .outerjoin(InspectionRound, col(InspectionRound.id) == SlaAlert.round_id)
+        .join(Staff, col(Staff.id) == SlaAlert.staff_id)
+    )
+
 
 @query(Action.VIEW_TICKETS)
 def list_alerts(
@@ -40,12 +56,7 @@ def list_alerts(
         raise Invalid(f"limit must be 1 to {MAX_ALERTS}.", field="limit")
     if not mine and not allowed(read.actor.roles, Action.SUPERVISE):
         mine = True
-    stmt = (
-        select(SlaAlert, Ticket.number, Staff.login)
-        .join(Ticket, col(Ticket.id) == SlaAlert.ticket_id)
-        .join(Staff, col(Staff.id) == SlaAlert.staff_id)
-        .where(col(SlaAlert.id) > since_id)
-    )
+    stmt = _alerts().where(col(SlaAlert.id) > since_id)
     if mine:
         stmt = stmt.where(SlaAlert.staff_id == read.actor.id)
     rows = read.session.exec(stmt.order_by(col(SlaAlert.id)).limit(limit)).all()
@@ -67,13 +78,7 @@ def newest_alerts(read: Read, limit: int) -> list[AlertRow]:
     figures, in one transaction)."""
     if not 1 <= limit <= MAX_ALERTS:
         raise Invalid(f"limit must be 1 to {MAX_ALERTS}.", field="limit")
-    mine = (
-        select(SlaAlert, Ticket.number, Staff.login)
-        .join(Ticket, col(Ticket.id) == SlaAlert.ticket_id)
-        .join(Staff, col(Staff.id) == SlaAlert.staff_id)
-        .where(SlaAlert.staff_id == read.actor.id)
-        .order_by(col(SlaAlert.id).desc())
-    )
+    mine = _alerts().where(SlaAlert.staff_id == read.actor.id).order_by(col(SlaAlert.id).desc())
     # Flags first: a person asked for the supervisor, and a burst of SLA alerts (every breach
     # goes to every manager) must not push that out of the inbox. Read from the few tickets
     # still flagged (a partial index), not from all of the supervisor's alerts.
@@ -125,7 +130,12 @@ def flag_recipients(tx: Tx, ticket: Ticket) -> list[tuple[Staff, str]]:
     """Who a flag reaches, with the ladder target that names them: the supervisor of the
     ticket's group; if the group has none (or they are inactive), every active supervisor, so
     that a flag is never raised to nobody."""
-    group = tx.session.get(AssignmentGroup, ticket.group_id) if ticket.group_id else None
+    return group_recipients(tx, ticket.group_id)
+
+
+def group_recipients(tx: Tx, group_id: int | None) -> list[tuple[Staff, str]]:
+    """:func:`flag_recipients` for a group (an inspection round's, when it is overdue)."""
+    group = tx.session.get(AssignmentGroup, group_id) if group_id else None
     if group is not None and group.supervisor_id is not None:
         supervisor = tx.session.get(Staff, group.supervisor_id)
         if supervisor is not None and supervisor.active:

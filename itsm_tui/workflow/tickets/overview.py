@@ -7,11 +7,14 @@ opening a ticket from a queue is the console's most frequent wait.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+
+from sqlmodel import Session, col, select
 
 from itsm_tui.common.ticket_rows import HistoryEntry
 from itsm_tui.storage import ticket_queries as q
+from itsm_tui.storage.tables import InspectionIncident, InspectionRound
 from itsm_tui.workflow.cmdb.impact import ServicesAtStake, stake_of
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.history_text import HistoryLine, read_names, timeline
@@ -35,6 +38,19 @@ class TicketOverview:
     response: Progress
     resolution: Progress
     read_at: datetime
+    #: The inspection rounds that opened or noted this incident (its screen links back).
+    rounds: list[str] = field(default_factory=list)
+
+
+def _rounds(session: Session, ticket_id: int) -> list[str]:
+    """The rounds whose answers opened or noted the ticket (``ix_inspection_incident_ticket``)."""
+    numbers = session.exec(
+        select(InspectionRound.number)
+        .join(InspectionIncident, col(InspectionIncident.round_id) == InspectionRound.id)
+        .where(InspectionIncident.ticket_id == ticket_id)
+        .distinct()
+    ).all()
+    return sorted(numbers)
 
 
 @query(Action.VIEW_TICKETS)
@@ -55,4 +71,5 @@ def ticket_overview(read: Read, number: str) -> TicketOverview:
         measure.response(ticket),
         measure.resolution(ticket),
         read.now,
+        _rounds(read.session, ticket.id),
     )

@@ -1,0 +1,579 @@
+"""``itsm inspect``: machine-room inspections — checklists, schedules, rounds, history, and
+sensor readings.
+
+A sensor script answers the numeric items of the current round with ``itsm inspect reading add
+--ci UPS-01 --item battery_temp --value 31.5`` (or many at once from a CSV file with
+``reading import``); every read command takes ``--json``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from itsm_tui.cli.common import JsonOpt
+from itsm_tui.cli.output import (
+    err_console,
+    local,
+    print_fields,
+    print_list,
+    print_object,
+    print_table,
+    say,
+    shown,
+)
+from itsm_tui.cli.state import state
+from itsm_tui.common.errors import Invalid
+
+if TYPE_CHECKING:
+    from itsm_tui.workflow.inspections.views import AnswerResult, RoundView, Summary
+
+app = typer.Typer(help="Machine-room inspections: checklists, schedules, rounds, history.")
+template_app = typer.Typer(help="Checklists: import and export (TOML), list, show.")
+schedule_app = typer.Typer(help="When which checklist runs, for which group.")
+round_app = typer.Typer(help="Rounds: start, list, show, answer, complete.")
+reading_app = typer.Typer(help="Sensor readings into the current round.")
+app.add_typer(template_app, name="template")
+app.add_typer(schedule_app, name="schedule")
+app.add_typer(round_app, name="round")
+app.add_typer(reading_app, name="reading")
+
+RoundArg = Annotated[str, typer.Argument(metavar="ROUND", help="Round number (RND000012 or 12).")]
+
+
+def _zone(ctx: typer.Context) -> Any:
+    return state(ctx).site.settings.zone
+
+
+# ---------------------------------------------------------------------- templates
+@template_app.command("import")
+def template_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The checklist as TOML.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Import a checklist: a new version if it changed, nothing if not; all or nothing, every
+    problem reported with its line."""
+    from itsm_tui.workflow.inspections import templates
+
+    st = state(ctx)
+    result = templates.import_template(st.site, st.actor(), file)
+    if as_json:
+        print_object(result)
+    elif result.created:
+        say(f"{result.code} version {result.version}: {result.item_count} items")
+    else:
+        say(f"{result.code} version {result.version} unchanged")
+
+
+@template_app.command("export")
+def template_export(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The checklist's code.")],
+    version: Annotated[int | None, typer.Option(help="A version (default: the newest).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Write a checklist as the TOML file it is imported from."""
+    from itsm_tui.workflow.inspections import templates
+
+    st = state(ctx)
+    text = templates.export_template(st.site, st.actor(), code, version)
+    if output is None:
+        sys.stdout.write(shown(text) if sys.stdout.isatty() else text)
+        return
+    scratch = output.with_name(f".{output.name}.{os.getpid()}.partial")
+    try:
+        scratch.write_text(text, encoding="utf-8")
+        os.replace(scratch, output)
+    finally:
+        scratch.unlink(missing_ok=True)
+    err_console().print(shown(f"{code} written to {output}"), soft_wrap=True)
+
+
+@template_app.command("list")
+def template_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Every checklist, newest version."""
+    from itsm_tui.workflow.inspections import templates
+
+    st = state(ctx)
+    rows = templates.list_templates(st.site, st.actor())
+    if as_json:
+        print_list(rows)
+        return
+    zone = st.site.settings.zone
+    print_table(
+        ["code", "version", "items", "name", "since"],
+        [(r.code, r.version, r.item_count, r.name, local(r.created_at, zone)) for r in rows],
+    )
+
+
+@template_app.command("show")
+def template_show(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The checklist's code.")],
+    version: Annotated[int | None, typer.Option(help="A version (default: the newest).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A checklist's items, section by section."""
+    from itsm_tui.workflow.inspections import templates
+    from itsm_tui.workflow.inspections.judging import Limits, range_text
+
+    st = state(ctx)
+    spec = templates.show_template(st.site, st.actor(), code, version)
+    if as_json:
+        print_object(spec)
+        return
+    say(f"{spec.code}: {spec.name}")
+    rows = []
+    for i in spec.checks:
+        limits = Limits(i.kind, i.unit, *i.normal, *i.warn, i.choices, i.failing)
+        rows.append((i.section, i.key, i.kind.value, i.label, i.ci or "", range_text(limits)))
+    print_table(["section", "key", "kind", "label", "CI", "range"], rows)
+
+
+# ---------------------------------------------------------------------- schedules
+@schedule_app.command("add")
+def schedule_add(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The schedule's code.")],
+    template: Annotated[str, typer.Option(help="The checklist's code.")],
+    group: Annotated[str, typer.Option(help="The group that runs it.")],
+    cron: Annotated[str, typer.Option(help="When, in the site's zone: '0 9,16 * * *'.")],
+    calendar: Annotated[
+        str | None, typer.Option(help="Only on working days of this calendar (office).")
+    ] = None,
+    due_minutes: Annotated[int, typer.Option(help="Due this long after the slot.")] = 120,
+    grace_minutes: Annotated[int, typer.Option(help="Then alert after this grace.")] = 30,
+    as_json: JsonOpt = False,
+) -> None:
+    """Schedule a checklist (cron arithmetic by APScheduler's cron trigger)."""
+    from itsm_tui.scheduler.cron import CRON
+    from itsm_tui.workflow.inspections import schedules
+
+    st = state(ctx)
+    row = schedules.add_schedule(
+        st.site,
+        st.actor(),
+        CRON,
+        code,
+        template,
+        group,
+        cron,
+        calendar=calendar,
+        due_minutes=due_minutes,
+        grace_minutes=grace_minutes,
+    )
+    print_object(row) if as_json else say(f"{row.code}: {row.template} at '{row.cron}'")
+
+
+@schedule_app.command("list")
+def schedule_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Every schedule."""
+    from itsm_tui.workflow.inspections import schedules
+
+    st = state(ctx)
+    rows = schedules.list_schedules(st.site, st.actor())
+    if as_json:
+        print_list(rows)
+        return
+    print_table(
+        ["code", "template", "group", "cron", "calendar", "due", "grace", "active"],
+        [
+            (
+                r.code,
+                r.template,
+                r.group,
+                r.cron,
+                r.calendar or "",
+                r.due_minutes,
+                r.grace_minutes,
+                "yes" if r.active else "paused",
+            )
+            for r in rows
+        ],
+    )
+
+
+@schedule_app.command("pause")
+def schedule_pause(ctx: typer.Context, code: str, as_json: JsonOpt = False) -> None:
+    """Stop making rounds for a schedule."""
+    from itsm_tui.workflow.inspections import schedules
+
+    st = state(ctx)
+    row = schedules.pause_schedule(st.site, st.actor(), code)
+    print_object(row) if as_json else say(f"{row.code} paused")
+
+
+@schedule_app.command("resume")
+def schedule_resume(ctx: typer.Context, code: str, as_json: JsonOpt = False) -> None:
+    """Make rounds again, from now (the slots missed while paused are not made up)."""
+    from itsm_tui.workflow.inspections import schedules
+
+    st = state(ctx)
+    row = schedules.resume_schedule(st.site, st.actor(), code)
+    print_object(row) if as_json else say(f"{row.code} resumed")
+
+
+@schedule_app.command("run")
+def schedule_run(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Create the rounds whose slots have come and alert about overdue ones now (what the
+    scheduler does every minute)."""
+    from itsm_tui.scheduler.cron import CRON
+    from itsm_tui.workflow.inspections import schedules
+
+    st = state(ctx)
+    st.actor()  # an operator of this site, as the other commands need
+    report = schedules.run_due(st.site, CRON)
+    if as_json:
+        print_object(report)
+        return
+    say(
+        f"{len(report.created)} rounds created ({report.late} late), "
+        f"{len(report.alerted)} overdue alerted"
+    )
+
+
+# ---------------------------------------------------------------------- rounds
+def _round_lines(view: RoundView, zone: Any) -> None:
+    print_fields(
+        [
+            ("round", view.number),
+            ("checklist", f"{view.template} v{view.template_version} {view.template_name}"),
+            ("group", view.group),
+            ("status", view.status + (" (late)" if view.late else "")),
+            ("due", local(view.due_at, zone)),
+            ("completed", f"{local(view.completed_at, zone)} {view.completed_by or ''}".strip()),
+            ("incidents", ", ".join(view.incidents)),
+        ]
+    )
+    from itsm_tui.workflow.inspections.judging import range_text
+
+    rows = []
+    for item in view.checks:
+        a = item.answer
+        answer = "" if a is None else (f"{a.value:g}" if a.value is not None else a.text)
+        rows.append(
+            (
+                item.section,
+                item.key,
+                item.label,
+                item.ci or "",
+                range_text(item.limits),
+                a.outcome if a else "-",
+                answer,
+                a.note if a else "",
+            )
+        )
+    print_table(["section", "key", "item", "CI", "range", "outcome", "answer", "note"], rows)
+
+
+@round_app.command("start")
+def round_start(
+    ctx: typer.Context,
+    template: Annotated[str, typer.Argument(help="The checklist's code.")],
+    group: Annotated[str | None, typer.Option(help="Default: your first group.")] = None,
+    reason: Annotated[str, typer.Option(help="Why now (a power event, a holiday).")] = "",
+    due_minutes: Annotated[int, typer.Option(help="Due this long from now.")] = 120,
+    as_json: JsonOpt = False,
+) -> None:
+    """Start a round now, outside the schedule."""
+    from itsm_tui.workflow.inspections import rounds
+
+    st = state(ctx)
+    view = rounds.start_round(
+        st.site, st.actor(), template, group=group, reason=reason, due_minutes=due_minutes
+    )
+    if as_json:
+        print_object(view)
+    else:
+        say(f"{view.number}: {view.template_name}, {len(view.checks)} items")
+
+
+@round_app.command("list")
+def round_list(
+    ctx: typer.Context,
+    status: Annotated[str | None, typer.Option(help="open or completed.")] = None,
+    group: Annotated[str | None, typer.Option(help="Only this group's.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500, help="Rows per page.")] = 50,
+    before: Annotated[
+        str | None, typer.Option(metavar="ROUND", help="The page after this round.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Rounds, newest first, a page at a time."""
+    from itsm_tui.workflow.inspections import rounds
+
+    st = state(ctx)
+    found = rounds.list_rounds(
+        st.site, st.actor(), status=status, group=group, before=before, limit=limit + 1
+    )
+    rows, more = found[:limit], len(found) > limit
+    next_after = rows[-1].number if more else None
+    if as_json:
+        print_list(rows, next_after)
+        return
+    zone = st.site.settings.zone
+    print_table(
+        ["round", "checklist", "group", "status", "slot", "due", "answered", "late"],
+        [
+            (
+                r.number,
+                f"{r.template} v{r.version}",
+                r.group,
+                r.status,
+                local(r.slot_at, zone),
+                local(r.due_at, zone),
+                f"{r.answered}/{r.item_count}",
+                "late" if r.late else "",
+            )
+            for r in rows
+        ],
+    )
+    if next_after is not None:
+        say(f"{len(rows)} shown, more: --before {next_after}")
+
+
+@round_app.command("show")
+def round_show(
+    ctx: typer.Context,
+    number: RoundArg,
+    section: Annotated[str | None, typer.Option(help="Only this section.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A round's items with the answers so far."""
+    from itsm_tui.workflow.inspections import rounds
+
+    st = state(ctx)
+    view = rounds.open_round(st.site, st.actor(), number, section=section)
+    if as_json:
+        print_object(view)
+        return
+    _round_lines(view, st.site.settings.zone)
+
+
+def _answered(result: AnswerResult) -> str:
+    value = f" {result.value:g}" if result.value is not None else ""
+    tail = f" → {result.incident} ({result.incident_event})" if result.incident else ""
+    return f"{result.round} {result.item}:{value} {result.outcome}{tail}"
+
+
+@round_app.command("answer")
+def round_answer(
+    ctx: typer.Context,
+    number: RoundArg,
+    item: Annotated[str, typer.Argument(help="The item's key.")],
+    value: Annotated[str, typer.Argument(help="pass, fail, a reading (31.5), a choice, text.")],
+    note: Annotated[str, typer.Option(help="What you saw.")] = "",
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace an answer already given.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer one item (saved at once; a warn or fail opens or notes an incident)."""
+    from itsm_tui.workflow.inspections import rounds
+
+    st = state(ctx)
+    result = rounds.answer(st.site, st.actor(), number, item, value, note=note, replace=replace)
+    print_object(result) if as_json else say(_answered(result))
+
+
+def _skips(values: list[str]) -> dict[str, str]:
+    out = {}
+    for value in values:
+        key, sep, reason = value.partition("=")
+        if not sep or not key.strip():
+            raise Invalid(f"--skip '{value}' is not KEY=REASON.", field="skip")
+        out[key.strip()] = reason
+    return out
+
+
+def _summary_lines(summary: Summary, zone: Any) -> None:
+    say(
+        f"{summary.round} completed {local(summary.completed_at, zone)} by "
+        f"{summary.completed_by} ({'on time' if summary.on_time else 'late'}): "
+        f"{summary.answered} answered — {summary.passed} passed, {summary.warnings} warnings, "
+        f"{summary.failed} failed, {len(summary.skipped)} skipped"
+    )
+    for key, reason in summary.skipped.items():
+        say(f"  skipped {key}: {reason}")
+    if summary.incidents:
+        say(f"  incidents: {', '.join(summary.incidents)}")
+
+
+@round_app.command("complete")
+def round_complete(
+    ctx: typer.Context,
+    number: RoundArg,
+    skip: Annotated[
+        list[str], typer.Option("--skip", metavar="KEY=REASON", help="Per unanswered item.")
+    ] = [],  # noqa: B006
+    as_json: JsonOpt = False,
+) -> None:
+    """Complete a round; every unanswered item needs --skip KEY=REASON."""
+    from itsm_tui.workflow.inspections import rounds
+
+    st = state(ctx)
+    summary = rounds.complete_round(st.site, st.actor(), number, skipped=_skips(skip))
+    print_object(summary) if as_json else _summary_lines(summary, st.site.settings.zone)
+
+
+# ---------------------------------------------------------------------- history
+@app.command("history")
+def history(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="ITEM-or-CI", help="template.key, key or a CI.")],
+    since: Annotated[
+        datetime | None, typer.Option(help="From this day (site's zone).", formats=["%Y-%m-%d"])
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=5000, help="Readings at most.")] = 1000,
+    as_csv: Annotated[bool, typer.Option("--csv", help="The readings as CSV.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """An item's or a CI's readings over time (newest first) and failures per month."""
+    from itsm_tui.workflow.cmdb.exporting import neutralise as csv_cell
+    from itsm_tui.workflow.inspections import history as flow
+
+    st = state(ctx)
+    zone = st.site.settings.zone
+    start = since.replace(tzinfo=zone) if since is not None else None
+    found = flow.history(st.site, st.actor(), ref, since=start, limit=limit)
+    if as_json:
+        print_list(found.readings)
+        return
+    if as_csv:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["at", "round", "template", "item", "ci", "outcome", "value", "text"])
+        for r in found.readings:
+            writer.writerow(
+                [
+                    local(r.at, zone),
+                    r.round,
+                    r.template,
+                    r.item,
+                    csv_cell(r.ci or ""),
+                    r.outcome,
+                    "" if r.value is None else f"{r.value:g}",
+                    csv_cell(r.text),
+                ]
+            )
+        sys.stdout.write(out.getvalue())
+        return
+    say(f"{found.subject}: {len(found.readings)} readings")
+    print_table(
+        ["at", "round", "item", "CI", "outcome", "value"],
+        [
+            (
+                local(r.at, zone),
+                r.round,
+                f"{r.template}.{r.item}",
+                r.ci or "",
+                r.outcome,
+                f"{r.value:g}" if r.value is not None else r.text,
+            )
+            for r in found.readings
+        ],
+    )
+    if found.failures_by_month:
+        say(
+            "failures per month: "
+            + ", ".join(f"{m} {n}" for m, n in found.failures_by_month.items())
+        )
+
+
+@app.command("failures")
+def failures(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="ITEM-or-CI", help="template.key, key or a CI.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Warnings and failures per month of an item or a CI (its last 5000 answers)."""
+    from itsm_tui.workflow.inspections import history as flow
+
+    st = state(ctx)
+    found = flow.history(st.site, st.actor(), ref, limit=flow.MAX_READINGS)
+    if as_json:
+        print_object({"subject": found.subject, "failures_by_month": found.failures_by_month})
+        return
+    print_table(["month", "failures"], list(found.failures_by_month.items()))
+
+
+@app.command("punctuality")
+def punctuality(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Rounds completed on time and late, and still overdue, per group."""
+    from itsm_tui.workflow.inspections import history as flow
+
+    st = state(ctx)
+    rows = flow.punctuality(st.site, st.actor())
+    if as_json:
+        print_object({"groups": rows})
+        return
+    print_table(
+        ["group", "completed", "on time", "late", "overdue open"],
+        [(r.group, r.completed, r.on_time, r.late, r.open_overdue) for r in rows],
+    )
+
+
+# ---------------------------------------------------------------------- readings
+@reading_app.command("add")
+def reading_add(
+    ctx: typer.Context,
+    ci: Annotated[str, typer.Option(help="The CI read (UPS-01).")],
+    item: Annotated[str, typer.Option(help="The item's key (battery_temp).")],
+    value: Annotated[str, typer.Option(help="The reading (31.5 or '31.5 °C').")],
+    note: Annotated[str, typer.Option(help="A note.")] = "",
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace a reading already given.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer a numeric item of the newest open round that has it on that CI."""
+    from itsm_tui.workflow.inspections import rounds
+
+    st = state(ctx)
+    result = rounds.add_reading(st.site, st.actor(), ci, item, value, note=note, replace=replace)
+    print_object(result) if as_json else say(_answered(result))
+
+
+@reading_app.command("import")
+def reading_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV with columns ci,item,value[,note].")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace readings already given.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Many readings in one go, all or nothing; every bad line reported with its number."""
+    from itsm_tui.workflow.inspections import rounds
+
+    st = state(ctx)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise Invalid(f"Cannot read {file}: {exc}.", field="file") from None
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"ci", "item", "value"} - set(reader.fieldnames or [])
+    if missing:
+        raise Invalid(f"{file} lacks the columns: {', '.join(sorted(missing))}.", field="file")
+    rows = [
+        rounds.ReadingRow(
+            reader.line_num, r["ci"] or "", r["item"] or "", r["value"] or "", r.get("note") or ""
+        )
+        for r in reader
+    ]
+    results = rounds.add_readings(st.site, st.actor(), rows, file=str(file), replace=replace)
+    if as_json:
+        print_object({"file": str(file), "answers": results})
+        return
+    for result in results:
+        say(_answered(result))

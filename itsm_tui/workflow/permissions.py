@@ -32,6 +32,11 @@ class Action(StrEnum):
     MANAGE_SETTINGS = "change the site's settings (priority matrix, reopen and auto-close days)"
     ADMINISTER = "administer the database"
     ACT_AS_OTHER = "act as another staff member"
+    ANSWER_SURVEY = "key in satisfaction survey answers and make survey links"
+    LOG_COMPLAINT = "log complaints"
+    REVIEW_COMPLAINT = "review complaints (judge them valid or invalid, close them)"
+    VIEW_SCORES = "view scorecards (staff their own, supervisors their groups')"
+    MANAGE_SCORES = "import scoring schemes and close scorecard periods"
 
 
 _EVERYONE = frozenset(Role)
@@ -60,6 +65,12 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.INSPECT: frozenset({Role.INSPECTOR, Role.AGENT, Role.ENGINEER, Role.ADMIN}),
     Action.ADMINISTER: frozenset({Role.ADMIN}),
     Action.ACT_AS_OTHER: frozenset({Role.ADMIN}),
+    Action.ANSWER_SURVEY: frozenset({Role.AGENT, Role.ENGINEER, Role.SUPERVISOR, Role.ADMIN}),
+    # Hotline staff log a complaint for a caller; supervisors log and judge them.
+    Action.LOG_COMPLAINT: frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN}),
+    Action.REVIEW_COMPLAINT: frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    Action.VIEW_SCORES: _EVERYONE,
+    Action.MANAGE_SCORES: frozenset({Role.SUPERVISOR, Role.ADMIN}),
 }
 
 

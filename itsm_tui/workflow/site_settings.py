@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from itsm_tui.common.domain import IMPACT_LEVELS, PRIORITY_LEVELS, URGENCY_LEVELS
 from itsm_tui.common.errors import Invalid
+from itsm_tui.common.i18n import N_
 from itsm_tui.storage.tables import SiteSetting
 from itsm_tui.workflow.context import Read, Tx, mutation, query
 from itsm_tui.workflow.permissions import Action
@@ -26,6 +27,12 @@ DEFAULTS: dict[str, Any] = {
     "reopen_window_days": 7,
     # The scheduler closes tickets resolved this many days ago (0: never, a person closes them).
     "auto_close_days": 3,
+    # Satisfaction surveys (workflow/quality/surveys.py): how long a survey stays open; callers
+    # who answered one in the last N days are not asked again; the share (percent) of resolved
+    # tickets surveyed per channel of their first contact (a channel not listed: every one).
+    "survey_window_days": 7,
+    "survey_quiet_days": 30,
+    "survey_sample_percent": {},
 }
 
 
@@ -49,7 +56,41 @@ def _validate(key: str, value: Any) -> Any:
         raise Invalid("auto_close_days must be a whole number from 0 to 365.", field=key)
     if key == "reopen_window_days" and not (isinstance(value, int) and 0 <= value <= 365):
         raise Invalid("reopen_window_days must be a whole number from 0 to 365.", field=key)
+    if key in ("survey_window_days", "survey_quiet_days"):
+        low = 1 if key == "survey_window_days" else 0
+        if not (isinstance(value, int) and not isinstance(value, bool) and low <= value <= 365):
+            raise Invalid(
+                N_("{key} must be a whole number from {low} to 365."), field=key, key=key, low=low
+            )
+    if key == "survey_sample_percent":
+        _check_sample(value)
     return value
+
+
+def _check_sample(value: Any) -> None:
+    """``{"phone": 100, "web": 20}``: a known channel to a whole percent."""
+    from itsm_tui.common.domain import Channel
+
+    if not isinstance(value, dict):
+        raise Invalid(
+            N_("survey_sample_percent must map channels to percents, e.g. phone 100, web 20."),
+            field="survey_sample_percent",
+        )
+    channels = {c.value for c in Channel}
+    for channel, percent in value.items():
+        if channel not in channels:
+            raise Invalid(
+                N_("Unknown channel {channel} in survey_sample_percent; channels are: {known}."),
+                field="survey_sample_percent",
+                channel=channel,
+                known=", ".join(sorted(channels)),
+            )
+        if not (isinstance(percent, int) and not isinstance(percent, bool) and 0 <= percent <= 100):
+            raise Invalid(
+                N_("survey_sample_percent for {channel} must be a whole percent from 0 to 100."),
+                field="survey_sample_percent",
+                channel=channel,
+            )
 
 
 _ALL_SETTINGS = select(SiteSetting.key, SiteSetting.value)  # built once: every transaction reads it

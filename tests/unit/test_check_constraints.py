@@ -12,7 +12,7 @@ from sqlmodel import Session, SQLModel
 
 from itsm_tui.common.domain import PRIORITY_LEVELS, TIERS, PendingReason, TicketStatus
 from itsm_tui.storage.tables import Ticket
-from itsm_tui.storage.tables.checks import CHECKS, full_name
+from itsm_tui.storage.tables.checks import ALL_CHECKS, CHECKS, full_name
 from itsm_tui.workflow.tickets import TicketDraft, create_ticket
 from tests.conftest import T0, Desk
 
@@ -136,7 +136,7 @@ def test_a_migrated_database_holds_exactly_the_models_checks(engine: Engine) -> 
     for table in SQLModel.metadata.sorted_tables:
         held = {c["name"]: c["sqltext"] for c in inspector.get_check_constraints(table.name)}
         expected = {
-            full_name(table.name, name): sql for name, sql in CHECKS.get(table.name, {}).items()
+            full_name(table.name, name): sql for name, sql in ALL_CHECKS.get(table.name, {}).items()
         }
         assert set(held) == set(expected), table.name
         if engine.dialect.name == "sqlite":
@@ -167,5 +167,23 @@ WRITTEN_BY_MIGRATIONS = {
 }
 
 
+#: The service-quality tables' conditions, as migration 0010 wrote them.
+WRITTEN_BY_0010 = {
+    "survey": {
+        "status": "status IN ('open', 'answered', 'expired')",
+        "overall": "overall BETWEEN 1 AND 5",
+        "timeliness": "timeliness BETWEEN 1 AND 5",
+        "attitude": "attitude BETWEEN 1 AND 5",
+    },
+    "complaint": {
+        "status": "status IN ('received', 'under_review', 'valid', 'invalid', 'closed')",
+        "verdict": "verdict IN ('valid', 'invalid')",
+        "channel": "channel IN ('phone', 'walk_in', 'email', 'web', 'monitoring')",
+        "against": "ticket_id IS NOT NULL OR staff_id IS NOT NULL",
+    },
+}
+
+
 def test_a_vocabulary_change_comes_with_its_migration() -> None:
     assert CHECKS == WRITTEN_BY_MIGRATIONS
+    assert ALL_CHECKS == {**WRITTEN_BY_MIGRATIONS, **WRITTEN_BY_0010}

@@ -20,6 +20,7 @@ from itsm_tui.storage.tables.cmdb import CIDocument, CIRelation, ConfigurationIt
 from itsm_tui.storage.tables.drafts import CallDraft
 from itsm_tui.storage.tables.journal import JournalEntry
 from itsm_tui.storage.tables.people import AssignmentGroup, Caller, GroupMember, Staff, StaffRole
+from itsm_tui.storage.tables.quality import Complaint, FrozenScorecard, ScoreScheme, Survey
 from itsm_tui.storage.tables.settings import SiteSetting
 from itsm_tui.storage.tables.sla import NotificationOutbox, SlaAlert, SlaEvent
 from itsm_tui.storage.tables.tickets import Contact, NumberSeries, Ticket, TicketNote
@@ -33,18 +34,22 @@ __all__ = [
     "CallDraft",
     "Caller",
     "Category",
+    "Complaint",
     "ConfigurationItem",
     "Contact",
+    "FrozenScorecard",
     "GroupMember",
     "JournalEntry",
     "Location",
     "NotificationOutbox",
     "NumberSeries",
+    "ScoreScheme",
     "SiteSetting",
     "SlaAlert",
     "SlaEvent",
     "Staff",
     "StaffRole",
+    "Survey",
     "Ticket",
     "TicketCI",
     "TicketNote",

@@ -24,14 +24,18 @@ from sqlalchemy import CheckConstraint
 from itsm_tui.common.domain import (
     IMPACT_LEVELS,
     PRIORITY_LEVELS,
+    SURVEY_SCORES,
     TIERS,
     URGENCY_LEVELS,
     Channel,
+    ComplaintStatus,
     NoteKind,
     PendingReason,
     Role,
+    SurveyStatus,
     TicketStatus,
     TicketType,
+    Verdict,
 )
 
 
@@ -67,6 +71,27 @@ CHECKS: dict[str, dict[str, str]] = {
 }
 
 
+#: The service-quality tables' constraints (migration 0010 writes them as it creates the tables;
+#: apart from :data:`CHECKS`, which migration 0006 reads and applies to the tables it knew).
+QUALITY_CHECKS: dict[str, dict[str, str]] = {
+    "survey": {
+        "status": one_of("status", SurveyStatus),
+        "overall": within("overall", SURVEY_SCORES),
+        "timeliness": within("timeliness", SURVEY_SCORES),
+        "attitude": within("attitude", SURVEY_SCORES),
+    },
+    "complaint": {
+        "status": one_of("status", ComplaintStatus),
+        "verdict": one_of("verdict", Verdict),
+        "channel": one_of("channel", Channel),
+        "against": "ticket_id IS NOT NULL OR staff_id IS NOT NULL",
+    },
+}
+
+#: Every table's constraints, as the table classes declare them.
+ALL_CHECKS: dict[str, dict[str, str]] = {**CHECKS, **QUALITY_CHECKS}
+
+
 def full_name(table: str, name: str) -> str:
     """The constraint's name in the database (``ck_ticket_status``), as the naming convention
     in ``tables.base`` spells it."""
@@ -75,4 +100,4 @@ def full_name(table: str, name: str) -> str:
 
 def checks_for(table: str) -> tuple[CheckConstraint, ...]:
     """The table's CHECK constraints, for its ``__table_args__``."""
-    return tuple(CheckConstraint(sql, name=name) for name, sql in CHECKS[table].items())
+    return tuple(CheckConstraint(sql, name=name) for name, sql in ALL_CHECKS[table].items())

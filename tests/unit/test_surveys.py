@@ -14,8 +14,8 @@ from itsm_tui.workflow import site_settings
 from itsm_tui.workflow import tickets as t
 from itsm_tui.workflow.contacts import log_contact
 from itsm_tui.workflow.quality import surveys as sv
-from itsm_tui.workflow.sla.alerts import recent_alerts
 from itsm_tui.workflow.site import Actor
+from itsm_tui.workflow.sla.alerts import recent_alerts
 from itsm_tui.workflow.tickets import TicketDraft
 from tests.conftest import Desk
 

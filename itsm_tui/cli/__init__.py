@@ -46,6 +46,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("db", "app"),
     "sla": ("sla", "app"),
     "alerts": ("sla", "alerts_app"),
+    "survey": ("surveys", "app"),
+    "complaint": ("complaints", "app"),
+    "score": ("scores", "app"),
 }
 
 

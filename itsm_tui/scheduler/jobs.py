@@ -31,7 +31,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from itsm_tui.common.collector import settle_collector
 from itsm_tui.scheduler.channels import channels_from
 from itsm_tui.workflow import sla_scan as scan
-from itsm_tui.workflow.site import Site
+from itsm_tui.workflow.quality import surveys
+from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.sla import outbox
 
 log = logging.getLogger("itsm.scheduler")
@@ -79,6 +80,13 @@ def auto_close() -> None:
         log.info("auto-closed %d tickets: %s", len(closed), ", ".join(closed))
 
 
+def expire_surveys() -> None:
+    """Hourly: satisfaction surveys past their window expire unanswered."""
+    expired = surveys.expire_surveys(_current(), Actor.system())
+    if expired:
+        log.info("expired %d satisfaction surveys", expired)
+
+
 @dataclass(frozen=True)
 class Job:
     id: str
@@ -93,6 +101,7 @@ JOBS: list[Job] = [
     Job("sla_scan", sla_scan, IntervalTrigger(minutes=1), "SLA thresholds, alerts, escalation"),
     Job("notify", deliver_notifications, IntervalTrigger(minutes=1), "e-mail and webhooks"),
     Job("auto_close", auto_close, CronTrigger(minute=5), "close long-resolved tickets"),
+    Job("survey_expiry", expire_surveys, CronTrigger(minute=10), "expire unanswered surveys"),
 ]
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}

@@ -214,3 +214,17 @@ def test_inspectors_do_not_key_in_answers(desk: Desk) -> None:
 def sv_system() -> Actor:
     """The self-service page answers as the system (no staff member is at the keyboard)."""
     return Actor.system()
+
+
+def test_the_scheduler_job_expires_what_has_run_out(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from itsm_tui.scheduler import jobs
+
+    number = _resolved(desk)
+    monkeypatch.setattr(jobs, "_site", desk.site)
+    jobs.expire_surveys()
+    assert sv.show_survey(desk.site, desk.agent1, number).status == "open"
+    desk.site.clock.advance(days=7, minutes=1)  # type: ignore[attr-defined]
+    jobs.expire_surveys()
+    assert sv.show_survey(desk.site, desk.agent1, number).status == "expired"

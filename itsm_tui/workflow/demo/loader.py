@@ -26,12 +26,15 @@ from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.demo.catalog import Catalog, create_catalog
 from itsm_tui.workflow.demo.epoch import epoch_stamper
 from itsm_tui.workflow.demo.people import People, create_people
+from itsm_tui.workflow.demo.quality import write_quality
 from itsm_tui.workflow.demo.sla_start import start_clocks
 from itsm_tui.workflow.demo.tickets import Ids, TicketFactory, write_chunk
 from itsm_tui.workflow.demo.vocabulary import ADMIN_GROUP, DEMO_GROUP_CODES
 from itsm_tui.workflow.demo.writing import reset_sequences, table_of, write
 from itsm_tui.workflow.groups import join_group
 from itsm_tui.workflow.permissions import Action
+from itsm_tui.workflow.quality.scheme import DEFAULT_SCHEME_TOML
+from itsm_tui.workflow.quality.scorecards import store_scheme
 
 Progress = Callable[[int, int], None]
 
@@ -59,6 +62,8 @@ class DemoSummary:
     ticket_notes: int = 0
     ticket_cis: int = 0
     journal_entries: int = 0
+    surveys: int = 0
+    complaints: int = 0
 
     def __str__(self) -> str:
         return (
@@ -209,6 +214,10 @@ def load_demo(
     if tickets:
         _set_number_series(conn, factory)
     reset_sequences(conn)
+    quality = write_quality(conn, people, catalog, seed=seed, now=now)
+    counts["journal_entries"] += quality.pop("journal_entries")
+    counts.update(quality)
+    store_scheme(tx, DEFAULT_SCHEME_TOML)
     join_group(tx, ADMIN_GROUP, tx.actor.login)
     start_clocks(tx.session, tx.now)
     if conn.dialect.name == "postgresql":

@@ -169,6 +169,11 @@ def _scheme_for_staff(session: Session, staff_id: int) -> Scheme:
 @mutation(Action.MANAGE_SCORES)
 def import_scheme(tx: Tx, source: str) -> Scheme:
     """Load a scheme's TOML as the next version of its role's scheme."""
+    return store_scheme(tx, source)
+
+
+def store_scheme(tx: Tx, source: str) -> Scheme:
+    """:func:`import_scheme` inside a transaction already open (the demo loads the default)."""
     scheme = parse_scheme(source)
     last = tx.session.exec(
         select(func.max(ScoreScheme.version)).where(ScoreScheme.role == scheme.role)

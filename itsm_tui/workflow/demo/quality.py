@@ -211,5 +211,5 @@ def write_quality(
     return {
         "surveys": done.surveys,
         "complaints": done.complaints,
-        "journal_entries": len(done.journal),
+        "complaint_journal_entries": len(done.journal),
     }

@@ -60,6 +60,8 @@ SCREEN_STYLES = (
     "ci_detail",
     "impact",
     "help",
+    "callbacks",
+    "scorecard",
 )
 
 
@@ -142,6 +144,8 @@ class ItsmApp(ReportsFailures, App[None]):
         bind("dashboard", "dashboard"),
         bind("quit", "quit"),
         bind("help", "help"),
+        bind("callbacks", "callbacks"),
+        bind("scorecard", "scorecard"),
         # Textual's own palette binding reads "palette" in every language: this one, with
         # the same key and action, is the console's (Textual then adds none).
         bind("palette", "command_palette", show=False, priority=True),
@@ -411,6 +415,22 @@ class ItsmApp(ReportsFailures, App[None]):
 
         if not isinstance(self.screen, CILookupScreen):
             self.push_screen(CILookupScreen(self.site, self.actor))
+
+    def action_callbacks(self) -> None:
+        """Surveys to call back: the hotline's satisfaction callbacks."""
+        load_database_code()
+        from itsm_tui.screens.callbacks import CallbackScreen
+
+        if not isinstance(self.screen, CallbackScreen):
+            self.push_screen(CallbackScreen(self.site, self.actor))
+
+    def action_scorecard(self) -> None:
+        """The operator's own scorecard, this month."""
+        load_database_code()
+        from itsm_tui.screens.scorecard import ScorecardScreen
+
+        if not isinstance(self.screen, ScorecardScreen):
+            self.push_screen(ScorecardScreen(self.site, self.actor))
 
     def action_impact_of(self) -> None:
         """Search the CMDB as the call form does and show the impact of the CI picked."""

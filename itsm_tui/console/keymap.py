@@ -121,6 +121,13 @@ KEYMAP: dict[str, Key] = {
     "cancel": Key("escape", N_("Cancel"), 1, "dialogs"),
     "yes": Key("y,enter", N_("Yes"), 1, "questions"),
     "no": Key("n,escape", N_("No"), 2, "questions"),
+    # Service quality: satisfaction callbacks and scorecards.
+    "callbacks": Key("b", N_("Surveys to call back"), 62, "all"),
+    "scorecard": Key("K", N_("My scorecard"), 63, "all"),
+    "next-callback": Key("N", N_("Next caller"), 6, "callbacks"),
+    "period-previous": Key("less_than_sign", N_("Previous period"), 30, "scorecard"),
+    "period-next": Key("greater_than_sign", N_("Next period"), 31, "scorecard"),
+    "period-kind": Key("Y", N_("Month / year"), 32, "scorecard"),
 }
 
 #: The short labels ``bind`` takes from the descriptions above that have a second clause.

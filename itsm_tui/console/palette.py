@@ -50,6 +50,16 @@ class ConsoleCommands(Provider):
             ),
             (_("cmdb: impact of …"), app.action_impact_of, _("What a CI's failure would hit")),
             (_("help: keys and how to …"), app.action_help, _("This screen's keys") + k("help")),
+            (
+                _("screen: surveys to call back"),
+                app.action_callbacks,
+                _("Ring callers back and key in their answers") + k("callbacks"),
+            ),
+            (
+                _("screen: my scorecard"),
+                app.action_scorecard,
+                _("Indicators, bands, points; the tickets behind them") + k("scorecard"),
+            ),
         ]
         commands += [
             (

@@ -51,6 +51,8 @@ CONVERTED = (
     "dialogs/new_caller.py",
     "console/unsaved.py",
     "console/failures.py",
+    "screens/callbacks.py",
+    "screens/scorecard.py",
 )
 #: Still English: the command line, and the workflow's refusals and journal sentences (the
 #: next part of the work).

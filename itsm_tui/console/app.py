@@ -62,6 +62,7 @@ SCREEN_STYLES = (
     "help",
     "callbacks",
     "scorecard",
+    "complaints",
 )
 
 
@@ -146,6 +147,7 @@ class ItsmApp(ReportsFailures, App[None]):
         bind("help", "help"),
         bind("callbacks", "callbacks"),
         bind("scorecard", "scorecard"),
+        bind("complaints", "complaints"),
         # Textual's own palette binding reads "palette" in every language: this one, with
         # the same key and action, is the console's (Textual then adds none).
         bind("palette", "command_palette", show=False, priority=True),
@@ -431,6 +433,14 @@ class ItsmApp(ReportsFailures, App[None]):
 
         if not isinstance(self.screen, ScorecardScreen):
             self.push_screen(ScorecardScreen(self.site, self.actor))
+
+    def action_complaints(self) -> None:
+        """Complaints waiting for a supervisor's review."""
+        load_database_code()
+        from itsm_tui.screens.complaints import ComplaintReviewScreen
+
+        if not isinstance(self.screen, ComplaintReviewScreen):
+            self.push_screen(ComplaintReviewScreen(self.site, self.actor))
 
     def action_impact_of(self) -> None:
         """Search the CMDB as the call form does and show the impact of the CI picked."""

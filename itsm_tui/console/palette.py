@@ -60,6 +60,11 @@ class ConsoleCommands(Provider):
                 app.action_scorecard,
                 _("Indicators, bands, points; the tickets behind them") + k("scorecard"),
             ),
+            (
+                _("screen: complaints to review"),
+                app.action_complaints,
+                _("Judge complaints valid or invalid") + k("complaints"),
+            ),
         ]
         commands += [
             (

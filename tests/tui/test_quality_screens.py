@@ -102,3 +102,43 @@ def test_periods_step_across_the_year() -> None:
     assert shift("2026-12", 1) == "2027-01"
     assert shift("2026-01", -1) == "2025-12"
     assert shift("2026", -1) == "2025"
+
+
+async def test_complaints_are_judged_from_the_review_screen(console: Console) -> None:
+    from itsm_tui.screens.complaints import ComplaintReviewScreen
+    from itsm_tui.workflow.quality import complaints
+
+    first = complaints.add_complaint(
+        console.site, console.desk.agent1, text="工程师态度冷淡", staff="eng1"
+    )
+    complaints.add_complaint(
+        console.site, console.desk.agent1, text="等待太久", ticket=console.numbers[0]
+    )
+    app = ItsmApp(console.site, console.desk.sup)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("J")
+        await settle(pilot)
+        assert isinstance(app.screen, ComplaintReviewScreen)
+        assert "2 complaints wait for review" in text_of(app, "#complaint-head")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "工程师态度冷淡" in text_of(app, "#complaint-detail")
+        await pilot.press("V")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press(*"录音属实", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ComplaintReviewScreen)
+        assert "1 complaint waits for review" in text_of(app, "#complaint-head")
+    judged = complaints.show_complaint(console.site, console.desk.sup, str(first.id))
+    assert (judged.verdict, judged.reason, judged.reviewer) == ("valid", "录音属实", "sup")
+
+
+async def test_hotline_staff_are_told_they_may_not_review(console: Console) -> None:
+    app = ItsmApp(console.site, console.desk.agent1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("J")
+        await settle(pilot)
+        assert "may not review complaints" in text_of(app, "#complaint-head")

@@ -57,3 +57,12 @@ def test_scorecard_drill_down(snap_compare: Any, console: Console, size: tuple[i
     app = ItsmApp(console.site, console.desk.agent1)
     steps = _after("K", "down", "down", "enter")
     assert snap_compare(app, terminal_size=size, run_before=steps)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_complaints_to_review(snap_compare: Any, console: Console, size: tuple[int, int]) -> None:
+    from itsm_tui.workflow.quality import complaints
+
+    complaints.add_complaint(console.site, console.desk.agent1, text="工程师态度冷淡", staff="eng1")
+    app = ItsmApp(console.site, console.desk.sup)
+    assert snap_compare(app, terminal_size=size, run_before=_after("J", "enter"))

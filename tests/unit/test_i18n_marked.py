@@ -53,6 +53,7 @@ CONVERTED = (
     "console/failures.py",
     "screens/callbacks.py",
     "screens/scorecard.py",
+    "screens/complaints.py",
 )
 #: Still English: the command line, and the workflow's refusals and journal sentences (the
 #: next part of the work).

@@ -329,3 +329,25 @@ def list_complaints(
         _view(read.session, find_complaint(read.session, i), history=False) for i in ids[:limit]
     ]
     return views, (ids[limit - 1] if len(ids) > limit else None)
+
+
+#: What waits for a reviewer.
+TO_REVIEW = (C.RECEIVED.value, C.UNDER_REVIEW.value)
+
+
+@query(Action.REVIEW_COMPLAINT)
+def review_queue(
+    read: Read, *, after: int | None = None, limit: int = 50
+) -> tuple[list[ComplaintView], int | None]:
+    """Complaints received or under review, oldest first (``ix_complaint_status`` ranges),
+    a page at a time: the supervisors' review screen."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise Invalid(N_("limit must be 1 to {max}."), field="limit", max=MAX_PAGE)
+    stmt = core_select(_COMPLAINT.c.id).where(_COMPLAINT.c.status.in_(TO_REVIEW))
+    if after is not None:
+        stmt = stmt.where(_COMPLAINT.c.id > after)
+    ids = [r.id for r in read.session.execute(stmt.order_by(_COMPLAINT.c.id).limit(limit + 1))]
+    views = [
+        _view(read.session, find_complaint(read.session, i), history=False) for i in ids[:limit]
+    ]
+    return views, (ids[limit - 1] if len(ids) > limit else None)

@@ -145,9 +145,10 @@ class ItsmApp(ReportsFailures, App[None]):
         bind("dashboard", "dashboard"),
         bind("quit", "quit"),
         bind("help", "help"),
-        bind("callbacks", "callbacks"),
-        bind("scorecard", "scorecard"),
-        bind("complaints", "complaints"),
+        # The service-quality screens: in help and the palette, not in every footer.
+        bind("callbacks", "callbacks", show=False),
+        bind("scorecard", "scorecard", show=False),
+        bind("complaints", "complaints", show=False),
         # Textual's own palette binding reads "palette" in every language: this one, with
         # the same key and action, is the console's (Textual then adds none).
         bind("palette", "command_palette", show=False, priority=True),

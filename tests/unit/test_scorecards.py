@@ -249,3 +249,36 @@ def test_bad_periods_are_refused_by_name() -> None:
         with pytest.raises(Invalid) as refused:
             parse_period(text, ZONE)
         assert refused.value.field == "period"
+
+
+def test_staff_who_change_group_keep_their_whole_period(desk: Desk) -> None:
+    """Scores follow the person: agent2 took a call in the hotline, moved to the desktop group,
+    took another; November counts both, and the ranking lists agent2 with the group they are
+    in now, not with the one they left."""
+    from itsm_tui.workflow import groups
+
+    def take_and_resolve(title: str) -> str:
+        view = log_contact(
+            desk.site,
+            desk.agent2,
+            channel="phone",
+            caller="E001",
+            new_ticket=TicketDraft(title=title, caller="E001"),
+        )
+        assert view.ticket is not None
+        t.resolve(desk.site, desk.agent2, view.ticket, code="fixed", text="已解决")
+        return view.ticket
+
+    _at(desk, 2026, 11, 28, 10, 0)
+    before = take_and_resolve("电脑无法开机")
+    groups.remove_member(desk.site, desk.admin, "hotline", "agent2")
+    groups.add_member(desk.site, desk.admin, "desktop", "agent2")
+    _at(desk, 2026, 11, 29, 10, 0)
+    after = take_and_resolve("显示器闪烁")
+    rows, _ = sc.explain(desk.site, desk.sup, "agent2", "2026-11", "first_line_rate")
+    assert [r.ticket for r in rows] == [before, after]
+    assert [c.login for c in sc.rank_group(desk.site, desk.sup, "desktop", "2026-11")] == ["agent2"]
+    hotline = sc.rank_group(desk.site, desk.sup, "hotline", "2026-11")
+    assert [c.login for c in hotline] == ["agent1"]
+    card = sc.show_scorecard(desk.site, desk.sup, "agent2", "2026-11")
+    assert _by_formula(card)["call_volume"].value == 2

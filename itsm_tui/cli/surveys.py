@@ -101,8 +101,9 @@ def answer(
     survey: SurveyArg,
     overall: Annotated[int, typer.Option(min=1, max=5, help="Overall, 1 to 5.")],
     solved: Annotated[
-        bool, typer.Option("--solved/--not-solved", help="Was the problem solved?")
-    ] = True,
+        bool | None,
+        typer.Option("--solved/--not-solved", help="Was the problem solved? (if the site asks)"),
+    ] = None,
     timeliness: Score = None,
     attitude: Score = None,
     comment: Annotated[str, typer.Option(help="The caller's own words.")] = "",

@@ -22,7 +22,7 @@ from itsm_tui.console.keymap import bind
 from itsm_tui.dialogs.form import ConfirmDialog, Field, FormDialog
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
-from itsm_tui.workflow import tickets
+from itsm_tui.workflow import site_settings, tickets
 from itsm_tui.workflow.quality import surveys
 from itsm_tui.workflow.quality.surveys import Answer, SurveyView
 from itsm_tui.workflow.site import Actor, Site
@@ -48,6 +48,7 @@ class CallbackScreen(ReportsFailures, Screen[None]):
         super().__init__()
         self.site, self.actor = site, actor
         self.current: SurveyView | None = None
+        self.questions: tuple[str, ...] = surveys.QUESTIONS  # the site's, read with a caller
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -93,6 +94,8 @@ class CallbackScreen(ReportsFailures, Screen[None]):
     def take_next(self) -> None:
         view = surveys.take_next_callback(self.site, self.actor)
         count = surveys.callback_count(self.site, self.actor)
+        questions = site_settings.get_settings(self.site, self.actor)["survey_questions"]
+        self.questions = tuple(q for q in surveys.QUESTIONS if q in questions)
         self.app.call_from_thread(self.show_caller, view, count)
 
     def show_caller(self, view: SurveyView | None, count: int) -> None:
@@ -148,6 +151,7 @@ class CallbackScreen(ReportsFailures, Screen[None]):
             Field("solved", _("Was the problem solved?"), [(_("yes"), "y"), (_("no"), "n")]),
             Field("comment", _("Comment, in the caller's words"), required=False),
         ]
+        fields = [f for f in fields if f.name in self.questions]  # what this site asks
 
         def answered(values: dict[str, str] | None) -> None:
             if values:
@@ -159,10 +163,10 @@ class CallbackScreen(ReportsFailures, Screen[None]):
     def save(self, view: SurveyView, values: dict[str, str]) -> None:
         answer = Answer(
             overall=_score(values["overall"]) or 0,
-            solved=values["solved"] != "n",
-            timeliness=_score(values["timeliness"]),
-            attitude=_score(values["attitude"]),
-            comment=values["comment"],
+            solved=values["solved"] != "n" if "solved" in values else None,
+            timeliness=_score(values.get("timeliness", "")),
+            attitude=_score(values.get("attitude", "")),
+            comment=values.get("comment", ""),
         )
         saved = surveys.answer_survey(
             self.site, self.actor, f"#{view.id}", answer, via="console",

@@ -33,6 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "survey_window_days": 7,
     "survey_quiet_days": 30,
     "survey_sample_percent": {},
+    # The questions a survey asks (overall always; the others may be left out).
+    "survey_questions": ["overall", "timeliness", "attitude", "solved", "comment"],
 }
 
 
@@ -64,6 +66,18 @@ def _validate(key: str, value: Any) -> Any:
             )
     if key == "survey_sample_percent":
         _check_sample(value)
+    if key == "survey_questions":
+        known = DEFAULTS["survey_questions"]
+        if not (
+            isinstance(value, list)
+            and "overall" in value
+            and all(isinstance(q, str) and q in known for q in value)
+        ):
+            raise Invalid(
+                N_("survey_questions must list overall and any of: {known}."),
+                field=key,
+                known=", ".join(known),
+            )
     return value
 
 

@@ -121,7 +121,7 @@ def walk(tmp: Path) -> list[tuple[str, list[str]]]:
         ("agent1", ["survey", "list"]),
         ("agent1", ["survey", "show", t]),
         ("agent1", ["survey", "link", t]),
-        ("agent1", ["survey", "answer", t, "--overall", "4"]),
+        ("agent1", ["survey", "answer", t, "--overall", "4", "--solved"]),
         ("agent1", ["survey", "next"]),
         ("sup", ["survey", "expire"]),
         ("agent1", ["complaint", "add", "--staff", "agent2", "--text", "态度差"]),

@@ -45,6 +45,9 @@ def test_a_survey_answered_from_a_script(itsm: Run) -> None:
     listed = _json(itsm("survey", "list", "--status", "open", "--json"))
     assert [(s["ticket"], s["staff"]) for s in listed["items"]] == [(number, "agent1")]
     assert listed["next"] is None
+    unsolved = itsm("survey", "answer", number, "--overall", "4", "--json")
+    assert unsolved.exit_code == 1
+    assert json.loads(unsolved.stdout)["field"] == "solved"  # the site asks it
     out_of_range = itsm("survey", "answer", number, "--overall", "7", "--json")
     assert out_of_range.exit_code == 2
     assert json.loads(out_of_range.stdout)["field"] == "--overall"
@@ -54,7 +57,7 @@ def test_a_survey_answered_from_a_script(itsm: Run) -> None:
         True,
         True,
     )
-    again = itsm("survey", "answer", number, "--overall", "4")
+    again = itsm("survey", "answer", number, "--overall", "4", "--solved")
     assert again.exit_code == 1
     assert again.stderr.strip().endswith("is already answered.")
     alerts = _json(itsm("alerts", "list", "--json", login="sup"))

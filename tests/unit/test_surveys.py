@@ -228,3 +228,26 @@ def test_the_scheduler_job_expires_what_has_run_out(
     desk.site.clock.advance(days=7, minutes=1)  # type: ignore[attr-defined]
     jobs.expire_surveys()
     assert sv.show_survey(desk.site, desk.agent1, number).status == "expired"
+
+
+def test_a_site_may_ask_fewer_questions(desk: Desk) -> None:
+    site_settings.set_setting(desk.site, desk.admin, "survey_questions", ["overall", "comment"])
+    number = _resolved(desk)
+    with pytest.raises(Invalid, match="does not ask timeliness") as refused:
+        sv.answer_survey(
+            desk.site, desk.agent2, number, sv.Answer(overall=4, solved=None, timeliness=5)
+        )
+    assert refused.value.field == "timeliness"
+    view = sv.answer_survey(
+        desk.site, desk.agent2, number, sv.Answer(overall=4, solved=None, comment="还行")
+    )
+    assert (view.overall, view.solved, view.low_score) == (4, None, False)
+    with pytest.raises(Invalid, match="survey_questions must list overall"):
+        site_settings.set_setting(desk.site, desk.admin, "survey_questions", ["comment"])
+
+
+def test_the_default_survey_asks_whether_it_was_solved(desk: Desk) -> None:
+    number = _resolved(desk)
+    with pytest.raises(Invalid, match="solved is required") as refused:
+        sv.answer_survey(desk.site, desk.agent2, number, sv.Answer(overall=4, solved=None))
+    assert refused.value.field == "solved"

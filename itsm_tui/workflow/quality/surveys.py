@@ -8,7 +8,8 @@ Rules, each written once here:
   a ticket with a caller, sampled by the channel of its first contact (``survey_sample_percent``,
   a channel not listed: every ticket; the choice is a fixed function of the ticket id, so it can
   be re-checked), unless the caller answered a survey in the last ``survey_quiet_days`` days.
-- **Answers**: overall, timeliness and attitude 1–5, solved yes/no, a comment; once, before the
+- **Answers**: overall, timeliness and attitude 1–5, solved yes/no, a comment (a site may
+  ask fewer: ``survey_questions``; overall is always asked); once, before the
   survey expires, by hotline staff (the callback queue, ``itsm survey answer``) or by the caller
   through a signed link (``survey_links``).
 - **A low score** (overall ≤ 2, or not solved) alerts the resolver's group supervisor once, in
@@ -100,7 +101,7 @@ class Answer:
     """What the caller said. ``timeliness`` and ``attitude`` may be left unanswered."""
 
     overall: int
-    solved: bool
+    solved: bool | None  # None: the site does not ask it
     timeliness: int | None = None
     attitude: int | None = None
     comment: str = ""
@@ -308,8 +309,30 @@ def list_surveys(
 # Answering
 
 
-def check_answer(answer: Answer) -> Answer:
-    """Scores 1–5 (timeliness and attitude may be left out), a one-paragraph comment."""
+#: The questions a survey may ask; overall is always asked (the scorecards read it).
+QUESTIONS = ("overall", "timeliness", "attitude", "solved", "comment")
+
+
+def asked(session: Session) -> tuple[str, ...]:
+    """The questions this site asks (``survey_questions``), in the survey's order."""
+    chosen = set(read_setting(session, "survey_questions"))
+    return tuple(q for q in QUESTIONS if q in chosen)
+
+
+def check_answer(answer: Answer, questions: tuple[str, ...] = QUESTIONS) -> Answer:
+    """Scores 1–5 (timeliness and attitude may be left out), a one-paragraph comment; an
+    answer to a question the site does not ask is refused, naming it."""
+    given = {
+        "timeliness": answer.timeliness,
+        "attitude": answer.attitude,
+        "solved": answer.solved,
+        "comment": answer.comment or None,
+    }
+    for name, value in given.items():
+        if value is not None and name not in questions:
+            raise Invalid(N_("This site's survey does not ask {name}."), field=name, name=name)
+    if "solved" in questions and answer.solved is None:
+        raise Invalid(N_("solved is required (yes or no)."), field="solved")
     scores = {"overall": answer.overall, "timeliness": answer.timeliness}
     scores["attitude"] = answer.attitude
     for name, value in scores.items():
@@ -324,11 +347,12 @@ def check_answer(answer: Answer) -> Answer:
         raise Invalid(
             N_("comment is longer than {max} characters."), field="comment", max=COMMENT_MAX
         )
-    return Answer(answer.overall, bool(answer.solved), answer.timeliness, answer.attitude, comment)
+    solved = None if answer.solved is None else bool(answer.solved)
+    return Answer(answer.overall, solved, answer.timeliness, answer.attitude, comment)
 
 
 def is_low(answer: Answer) -> bool:
-    return answer.overall <= LOW_OVERALL or not answer.solved
+    return answer.overall <= LOW_OVERALL or answer.solved is False
 
 
 def _record(
@@ -337,7 +361,7 @@ def _record(
     """Store one answer (the survey must be open and in its window), journal it, and alert
     the group's supervisor once for a low score."""
     assert survey.id is not None
-    answer = check_answer(answer)
+    answer = check_answer(answer, asked(tx.session))
     if expected_version is not None and survey.version != expected_version:
         raise Conflict(
             N_("Survey #{id} changed meanwhile (version {now}, you had {had}); reload it."),
@@ -382,7 +406,7 @@ def _record(
 def _alert_low_score(tx: Tx, survey: Survey, answer: Answer) -> None:
     ticket = tx.session.get(Ticket, survey.ticket_id)
     assert ticket is not None and survey.id is not None
-    solved = "solved" if answer.solved else "NOT solved"
+    solved = {True: "solved", False: "NOT solved", None: "solved not asked"}[answer.solved]
     message = (
         f"{ticket.number} {ticket.title[:100]}: survey #{survey.id} scored "
         f"{answer.overall}/5, {solved}" + (f": {answer.comment[:200]}" if answer.comment else "")

@@ -128,6 +128,7 @@ KEYMAP: dict[str, Key] = {
     "period-previous": Key("less_than_sign", N_("Previous period"), 30, "scorecard"),
     "period-next": Key("greater_than_sign", N_("Next period"), 31, "scorecard"),
     "period-kind": Key("Y", N_("Month / year"), 32, "scorecard"),
+    "score-person": Key("W", N_("Whose scorecard"), 33, "scorecard"),
     "complaints": Key("J", N_("Complaints to review"), 64, "all"),
     "complaint-valid": Key("V", N_("Valid"), 10, "complaints"),
     "complaint-invalid": Key("I", N_("Invalid"), 11, "complaints"),

@@ -19,6 +19,7 @@ from itsm_tui.common.i18n import N_, _
 from itsm_tui.common.timefmt import local
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
+from itsm_tui.dialogs.form import Field, FormDialog
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.quality import scorecards
@@ -57,6 +58,7 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
         bind("period-previous", "period(-1)"),
         bind("period-next", "period(1)"),
         bind("period-kind", "toggle_kind"),
+        bind("score-person", "choose_person"),
         bind("refresh", "reload"),
     ]
 
@@ -97,6 +99,18 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
             now = self.site.clock.now().astimezone(self.site.settings.zone)
             self.period = f"{self.period}-{now.month:02d}"
         self.load()
+
+    def action_choose_person(self) -> None:
+        """Another staff member's card (supervisors: their groups'; admins: anyone's; the
+        workflow refuses the rest)."""
+
+        def chosen(values: dict[str, str] | None) -> None:
+            if values and values["login"].strip():
+                self.login = values["login"].strip()
+                self.load()
+
+        field = Field("login", _("Staff login"), value=self.login)
+        self.app.push_screen(FormDialog(_("Whose scorecard?"), [field]), chosen)
 
     @background(N_("read the scorecard"), retry=N_("r retries"), group="card")
     def load(self) -> None:

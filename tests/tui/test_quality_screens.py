@@ -96,6 +96,26 @@ async def test_the_scorecard_drills_down_to_the_tickets(console: Console) -> Non
         await pilot.press("Y")
         await settle(pilot)
         assert "2026  total" in text_of(app, "#score-head")
+        await pilot.press("W")  # another's card: agents may not, the workflow says so
+        await settle(pilot)
+        app.screen.query_one("#field-login", Input).value = "agent2"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "may see only their own scorecard" in text_of(app, "#score-head")
+
+
+async def test_a_supervisor_reads_a_group_members_scorecard(console: Console) -> None:
+    _resolve_two(console)
+    app = ItsmApp(console.site, console.desk.sup)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("K", "W")
+        await settle(pilot)
+        app.screen.query_one("#field-login", Input).value = "agent1"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ScorecardScreen)
+        assert "钱一 (agent1)  2026-11" in text_of(app, "#score-head")
 
 
 def test_periods_step_across_the_year() -> None:

@@ -282,3 +282,47 @@ def test_staff_who_change_group_keep_their_whole_period(desk: Desk) -> None:
     assert [c.login for c in hotline] == ["agent1"]
     card = sc.show_scorecard(desk.site, desk.sup, "agent2", "2026-11")
     assert _by_formula(card)["call_volume"].value == 2
+
+
+OPTIONAL = """\
+name = "optional indicators"
+role = "agent"
+
+[[indicator]]
+formula = "reopen_rate"
+weight = 40
+bands = [ { to = 10, points = 100 }, { from = 10, points = 50 } ]
+
+[[indicator]]
+formula = "response_rate"
+weight = 30
+bands = [
+  { from = 0, to = 100, linear = [0, 100] },
+  { from = 100, points = 100 },
+  { to = 0, points = 0 },
+]
+
+[[indicator]]
+formula = "sla_compliance"
+weight = 30
+bands = [ { from = 90, points = 100 }, { to = 90, points = 0 } ]
+"""
+
+
+def test_the_optional_indicators(desk: Desk, month: dict[str, str]) -> None:
+    """December by hand: agent1 resolved D and E, E had been reopened → reopen rate 1/2 = 50 %
+    → 50 points × 40 % = 20; D's and E's second surveys are still open: no response rate yet
+    → 0 points; both resolved within their due times → 100 % → 100 × 30 % = 30. Total 50.
+    November: A and C resolved, neither reopened (0 % → 100 × 40 % = 40); 2 of 3 settled
+    surveys answered (66.67 % → 66.67 × 30 % = 20.0); SLA 100 % → 30. Total 90."""
+    sc.import_scheme(desk.site, desk.sup, OPTIONAL)
+    december = _by_formula(sc.show_scorecard(desk.site, desk.sup, "agent1", "2026-12"))
+    assert (december["reopen_rate"].value, december["reopen_rate"].whole) == (50.0, 2)
+    assert december["response_rate"].value is None
+    assert (december["sla_compliance"].value, december["sla_compliance"].whole) == (100.0, 2)
+    assert sc.show_scorecard(desk.site, desk.sup, "agent1", "2026-12").total == 50.0
+    november = sc.show_scorecard(desk.site, desk.sup, "agent1", "2026-11")
+    assert _by_formula(november)["response_rate"].value == 66.67
+    assert november.total == 90.0
+    rows, _ = sc.explain(desk.site, desk.sup, "agent1", "2026-12", "reopen_rate")
+    assert [(r.ticket, r.counts) for r in rows] == [(month["E"], True), (month["D"], False)]

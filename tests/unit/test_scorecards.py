@@ -326,3 +326,29 @@ def test_the_optional_indicators(desk: Desk, month: dict[str, str]) -> None:
     assert november.total == 90.0
     rows, _ = sc.explain(desk.site, desk.sup, "agent1", "2026-12", "reopen_rate")
     assert [(r.ticket, r.counts) for r in rows] == [(month["E"], True), (month["D"], False)]
+
+
+HANDLING = """\
+name = "handling"
+role = "agent"
+
+[[indicator]]
+formula = "handling_minutes"
+weight = 100
+bands = [
+  { to = 60, points = 100 },
+  { from = 60, to = 6000, linear = [100, 0] },
+  { from = 6000, points = 0 },
+]
+"""
+
+
+def test_mean_handling_time(desk: Desk, month: dict[str, str]) -> None:
+    """December by hand: D opened and resolved at 00:30 on 1 Dec (0 minutes); E opened 10:00 on
+    29 Nov, last resolved 10:00 on 3 Dec (4 days, 5,760 minutes): mean 2,880 minutes →
+    100 − (2,880 − 60)/(6,000 − 60) × 100 = 52.53 points."""
+    sc.import_scheme(desk.site, desk.sup, HANDLING)
+    card = sc.show_scorecard(desk.site, desk.sup, "agent1", "2026-12")
+    handling = _by_formula(card)["handling_minutes"]
+    assert (handling.value, handling.part, handling.whole) == (2880.0, 5760.0, 2)
+    assert (handling.points, card.total) == (52.53, 52.53)

@@ -40,7 +40,7 @@ class Formula:
 
     key: str
     label: str  # marked with N_, translated where shown
-    unit: str  # "score" (1–5), "percent", "count"
+    unit: str  # "score" (1–5), "percent", "count", "minutes"
     meaning: str
 
 
@@ -87,6 +87,12 @@ FORMULAS: dict[str, Formula] = {
             N_("survey response rate"),
             "percent",
             N_("share of the person's settled surveys (answered or expired) that were answered"),
+        ),
+        Formula(
+            "handling_minutes",
+            N_("mean handling time"),
+            "minutes",
+            N_("mean minutes from opening to resolution of the tickets the person resolved"),
         ),
         Formula(
             "sla_compliance",

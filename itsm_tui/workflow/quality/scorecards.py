@@ -17,7 +17,8 @@ Attribution — who a row counts for; the one place these rules are written:
   settled yet).
 - **valid complaints**: complaints against the person received in the period and judged
   valid now (a re-judgement moves the figure; a closed period shows the difference).
-- **reopen rate** and **SLA compliance**: the tickets the person resolved (``assignee`` at
+- **reopen rate**, **SLA compliance** and **mean handling time** (opening to the last
+  resolution, in minutes of the clock): the tickets the person resolved (``assignee`` at
   resolution), by ``resolved_at``.
 - **Group changes**: scores follow the person, not the group: someone who moved groups in the
   middle of a period is scored on everything they did in it, and ranked with the group they are
@@ -249,6 +250,13 @@ def _in(column: Any, period: Period) -> Any:
     return and_(column >= period.start, column < period.end)
 
 
+def _minutes(session: Session, start: Any, end: Any) -> Any:
+    """Minutes from ``start`` to ``end`` in SQL, as each database counts them."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", end - start) / 60.0
+    return (func.julianday(end) - func.julianday(start)) * 1440.0
+
+
 def _percent(part: float, whole: int) -> Raw:
     return Raw(round(100.0 * part / whole, 2) if whole else None, part, whole)
 
@@ -315,7 +323,7 @@ def raw_figures(
         got_n = {r[0]: int(r[1]) for r in rows}
         for i in ids:
             out[i]["call_volume"] = Raw(float(got_n.get(i, 0)), got_n.get(i, 0), 0)
-    if formulas & {"reopen_rate", "sla_compliance"}:
+    if formulas & {"reopen_rate", "sla_compliance", "handling_minutes"}:
         due = _T.c.resolution_due_at
         rows = session.execute(
             core_select(
@@ -324,15 +332,20 @@ def raw_figures(
                 func.sum(case((_T.c.reopen_count > 0, 1), else_=0)),
                 func.sum(case((due.is_not(None), 1), else_=0)),
                 func.sum(case((_T.c.resolved_at <= due, 1), else_=0)),
+                func.sum(_minutes(session, _T.c.opened_at, _T.c.resolved_at)),
             )
             .where(_T.c.assignee_id.in_(ids), _in(_T.c.resolved_at, period))
             .group_by(_T.c.assignee_id)
         ).all()
-        got_four = {r[0]: tuple(int(v or 0) for v in r[1:]) for r in rows}
+        counted = {r[0]: (int(r[1]), int(r[2] or 0), int(r[3] or 0), int(r[4] or 0)) for r in rows}
+        spent = {r[0]: float(r[5] or 0) for r in rows}
         for i in ids:
-            whole, reopened, with_due, met = got_four.get(i, (0, 0, 0, 0))
+            whole, reopened, with_due, met = counted.get(i, (0, 0, 0, 0))
+            minutes = spent.get(i, 0.0)
             out[i]["reopen_rate"] = _percent(reopened, whole)
             out[i]["sla_compliance"] = _percent(met, with_due)
+            mean = round(minutes / whole, 1) if whole else None
+            out[i]["handling_minutes"] = Raw(mean, round(minutes, 1), whole)
     return out
 
 
@@ -615,6 +628,7 @@ def explain(
             "first_line_rate": _T.c.resolved_first_line,
             "reopen_rate": _T.c.reopen_count > 0,
             "sla_compliance": _T.c.resolved_at <= _T.c.resolution_due_at,
+            "handling_minutes": _T.c.resolved_at.is_not(None),
         }[formula]
         stmt = core_select(
             _T.c.id, _T.c.number, _T.c.resolved_at, counts.label("counts"), _T.c.tier, _T.c.title

@@ -38,10 +38,11 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, insert
 from sqlalchemy import select as core_select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from itsm_tui.common.domain import Role, SurveyStatus, Verdict
-from itsm_tui.common.errors import Forbidden, Invalid, NotFound
+from itsm_tui.common.errors import Conflict, Forbidden, Invalid, NotFound
 from itsm_tui.common.i18n import N_
 from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import (
@@ -189,7 +190,13 @@ def store_scheme(tx: Tx, source: str) -> Scheme:
         imported_by_id=tx.actor.id,
     )
     tx.session.add(row)
-    tx.session.flush()
+    try:
+        tx.session.flush()
+    except IntegrityError:  # uq_score_scheme_role_version: another import took this version
+        raise Conflict(
+            N_("Another scheme for {role} was imported at the same moment; import again."),
+            role=scheme.role,
+        ) from None
     assert row.id is not None
     tx.journal("score_scheme", row.id, "import", {"role": row.role, "version": row.version})
     return scheme_from_stored(row.id, row.version, row.name, row.role, row.indicators)
@@ -505,7 +512,13 @@ def close_period(tx: Tx, period: str) -> int:
             }
         )
     if rows:
-        tx.session.execute(insert(core_table(FrozenScorecard)), rows)
+        try:
+            tx.session.execute(insert(core_table(FrozenScorecard)), rows)
+        except IntegrityError:  # uq_frozen_scorecard_period_staff: closed at the same moment
+            raise Conflict(
+                N_("Period {period} was closed by someone else at the same moment."),
+                period=when.label,
+            ) from None
     tx.journal("scorecard", 0, "close", {"period": when.label, "staff": len(rows)})
     return len(rows)
 

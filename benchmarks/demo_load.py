@@ -10,6 +10,8 @@ synchronous=NORMAL):
 
 * ours — ``load_demo(site, admin, tickets=N)`` end to end: reference data, generating every
   ticket's rows (tickets, contacts, notes, CI links, journal), ``bulk.bulk_insert``, commit;
+  it also writes the satisfaction surveys and complaints (not on the raw side, and not in its
+  row count), so the ratio errs on the low side;
 * raw — the same reference data written first (untimed), then the very same rows (same seed,
   generated chunk by chunk, generation *not* timed) inserted with ``sqlite3.executemany`` in one
   transaction; only executemany and the commit are timed.

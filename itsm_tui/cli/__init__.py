@@ -49,6 +49,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "problem": ("problems", "app"),
     "kb": ("kb", "app"),
     "inspect": ("inspect", "app"),
+    "survey": ("surveys", "app"),
+    "complaint": ("complaints", "app"),
+    "score": ("scores", "app"),
 }
 
 

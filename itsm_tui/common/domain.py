@@ -193,3 +193,32 @@ class RoundStatus(StrEnum):
 
 #: 1 high · 2 medium · 3 low: an item's severity is the incident's urgency.
 SEVERITY_LEVELS = range(1, 4)
+class SurveyStatus(StrEnum):
+    """A satisfaction survey is open until answered or until its window runs out."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    EXPIRED = "expired"
+
+
+class ComplaintStatus(StrEnum):
+    """received → under review → valid / invalid (with a reason) → closed."""
+
+    RECEIVED = "received"
+    UNDER_REVIEW = "under_review"
+    VALID = "valid"
+    INVALID = "invalid"
+    CLOSED = "closed"
+
+
+class Verdict(StrEnum):
+    """A complaint's validity, as a supervisor judged it (only valid ones count in scores)."""
+
+    VALID = "valid"
+    INVALID = "invalid"
+
+
+#: A survey's scores run 1 (worst) to 5 (best); a complaint's and a comment's text limit.
+SURVEY_SCORES = range(1, 6)
+COMMENT_MAX = 2_000
+COMPLAINT_MAX = 5_000

@@ -65,6 +65,9 @@ SCREEN_STYLES = (
     "rounds",
     "runner",
     "inspection_history",
+    "callbacks",
+    "scorecard",
+    "complaints",
 )
 
 
@@ -150,6 +153,10 @@ class ItsmApp(ReportsFailures, App[None]):
         bind("quit", "quit"),
         bind("help", "help"),
         bind("inspections", "inspections"),
+        # The service-quality screens: in help and the palette, not in every footer.
+        bind("callbacks", "callbacks", show=False),
+        bind("scorecard", "scorecard", show=False),
+        bind("complaints", "complaints", show=False),
         # Textual's own palette binding reads "palette" in every language: this one, with
         # the same key and action, is the console's (Textual then adds none).
         bind("palette", "command_palette", show=False, priority=True),
@@ -439,6 +446,29 @@ class ItsmApp(ReportsFailures, App[None]):
 
         if not isinstance(self.screen, RoundsScreen):
             self.push_screen(RoundsScreen(self.site, self.actor))
+    def action_callbacks(self) -> None:
+        """Surveys to call back: the hotline's satisfaction callbacks."""
+        load_database_code()
+        from itsm_tui.screens.callbacks import CallbackScreen
+
+        if not isinstance(self.screen, CallbackScreen):
+            self.push_screen(CallbackScreen(self.site, self.actor))
+
+    def action_scorecard(self) -> None:
+        """The operator's own scorecard, this month."""
+        load_database_code()
+        from itsm_tui.screens.scorecard import ScorecardScreen
+
+        if not isinstance(self.screen, ScorecardScreen):
+            self.push_screen(ScorecardScreen(self.site, self.actor))
+
+    def action_complaints(self) -> None:
+        """Complaints waiting for a supervisor's review."""
+        load_database_code()
+        from itsm_tui.screens.complaints import ComplaintReviewScreen
+
+        if not isinstance(self.screen, ComplaintReviewScreen):
+            self.push_screen(ComplaintReviewScreen(self.site, self.actor))
 
     def action_impact_of(self) -> None:
         """Search the CMDB as the call form does and show the impact of the CI picked."""

@@ -59,7 +59,7 @@ KEYMAP: dict[str, Key] = {
     "ci-lookup": Key("l", N_("CI lookup"), 60, "all"),
     "dashboard": Key("d", N_("Dashboard"), 65, "all"),
     "quit": Key("q", N_("Quit"), 32, "all"),
-    "problems": Key("b", N_("Problems"), 66, "all"),
+    "problems": Key("B", N_("Problems"), 66, "all"),
     "knowledge": Key("K", N_("Knowledge base"), 67, "all"),
     "palette": Key("ctrl+p", N_("palette: every screen, queue and action by name"), 50, "all"),
     "keys-panel-close": Key("escape", N_("Close the keys panel"), 0, "keys panel"),
@@ -129,7 +129,18 @@ KEYMAP: dict[str, Key] = {
     "fail-item": Key("f", N_("Fail"), 11, "runner"),
     "complete-round": Key("F", N_("Complete (finish) the round"), 20, "runner"),
     "item-history": Key("h", N_("History of the item"), 21, "runner"),
-    "open-round": Key("I", N_("Open the inspection round"), 44, "ticket"),
+    "open-round": Key("Z", N_("Open the inspection round"), 44, "ticket"),
+    # Service quality: satisfaction callbacks and scorecards.
+    "callbacks": Key("b", N_("Surveys to call back"), 62, "all"),
+    "scorecard": Key("G", N_("My scorecard"), 63, "all"),
+    "next-callback": Key("N", N_("Next caller"), 6, "callbacks"),
+    "period-previous": Key("less_than_sign", N_("Previous period"), 30, "scorecard"),
+    "period-next": Key("greater_than_sign", N_("Next period"), 31, "scorecard"),
+    "period-kind": Key("Y", N_("Month / year"), 32, "scorecard"),
+    "score-person": Key("W", N_("Whose scorecard"), 33, "scorecard"),
+    "complaints": Key("J", N_("Complaints to review"), 64, "all"),
+    "complaint-valid": Key("V", N_("Valid"), 10, "complaints"),
+    "complaint-invalid": Key("I", N_("Invalid"), 11, "complaints"),
 }
 
 #: The short labels ``bind`` takes from the descriptions above that have a second clause.

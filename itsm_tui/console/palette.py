@@ -65,6 +65,21 @@ class ConsoleCommands(Provider):
                 _("Machine-room rounds: open one to run it") + k("inspections"),
             ),
             (_("help: keys and how to …"), app.action_help, _("This screen's keys") + k("help")),
+            (
+                _("screen: surveys to call back"),
+                app.action_callbacks,
+                _("Ring callers back and key in their answers") + k("callbacks"),
+            ),
+            (
+                _("screen: my scorecard"),
+                app.action_scorecard,
+                _("Indicators, bands, points; the tickets behind them") + k("scorecard"),
+            ),
+            (
+                _("screen: complaints to review"),
+                app.action_complaints,
+                _("Judge complaints valid or invalid") + k("complaints"),
+            ),
         ]
         commands += [
             (

@@ -34,7 +34,8 @@ from itsm_tui.common.collector import settle_collector
 from itsm_tui.scheduler.channels import channels_from
 from itsm_tui.workflow import sla_scan as scan
 from itsm_tui.workflow.problems import recurring
-from itsm_tui.workflow.site import Site
+from itsm_tui.workflow.quality import surveys
+from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.sla import outbox
 
 log = logging.getLogger("itsm.scheduler")
@@ -111,6 +112,13 @@ def inspection_rounds() -> None:
         )
 
 
+def expire_surveys() -> None:
+    """Hourly: satisfaction surveys past their window expire unanswered."""
+    expired = surveys.expire_surveys(_current(), Actor.system())
+    if expired:
+        log.info("expired %d satisfaction surveys", expired)
+
+
 @dataclass(frozen=True)
 class Job:
     id: str
@@ -119,8 +127,7 @@ class Job:
     description: str
 
 
-#: The periodic jobs. Slots for later issues: "kpi_report" (daily reports) and
-#: "inspection_rounds" (machine-room inspections) append here.
+#: The periodic jobs.
 JOBS: list[Job] = [
     Job("sla_scan", sla_scan, IntervalTrigger(minutes=1), "SLA thresholds, alerts, escalation"),
     Job("notify", deliver_notifications, IntervalTrigger(minutes=1), "e-mail and webhooks"),
@@ -137,6 +144,7 @@ JOBS: list[Job] = [
         IntervalTrigger(minutes=1),
         "inspection rounds of their slots, overdue alerts",
     ),
+    Job("survey_expiry", expire_surveys, CronTrigger(minute=10), "expire unanswered surveys"),
 ]
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}

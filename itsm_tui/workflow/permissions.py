@@ -39,6 +39,11 @@ class Action(StrEnum):
     REVIEW_KNOWLEDGE = "review, publish and retire knowledge articles"
     VIEW_INSPECTIONS = "view inspection checklists, rounds and readings"
     MANAGE_INSPECTIONS = "edit inspection checklists and schedules"
+    ANSWER_SURVEY = "key in satisfaction survey answers and make survey links"
+    LOG_COMPLAINT = "log complaints"
+    REVIEW_COMPLAINT = "review complaints (judge them valid or invalid, close them)"
+    VIEW_SCORES = "view scorecards (staff their own, supervisors their groups')"
+    MANAGE_SCORES = "import scoring schemes and close scorecard periods"
 
 
 _EVERYONE = frozenset(Role)
@@ -80,6 +85,12 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # supervisors and admins keep the checklists and schedules.
     Action.VIEW_INSPECTIONS: _EVERYONE,
     Action.MANAGE_INSPECTIONS: frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    Action.ANSWER_SURVEY: frozenset({Role.AGENT, Role.ENGINEER, Role.SUPERVISOR, Role.ADMIN}),
+    # Hotline staff log a complaint for a caller; supervisors log and judge them.
+    Action.LOG_COMPLAINT: frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN}),
+    Action.REVIEW_COMPLAINT: frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    Action.VIEW_SCORES: _EVERYONE,
+    Action.MANAGE_SCORES: frozenset({Role.SUPERVISOR, Role.ADMIN}),
 }
 
 

@@ -43,6 +43,14 @@ DEFAULTS: dict[str, Any] = {
     ],
     "recurring_incidents": 3,
     "recurring_window_days": 14,
+    # Satisfaction surveys (workflow/quality/surveys.py): how long a survey stays open; callers
+    # who answered one in the last N days are not asked again; the share (percent) of resolved
+    # tickets surveyed per channel of their first contact (a channel not listed: every one).
+    "survey_window_days": 7,
+    "survey_quiet_days": 30,
+    "survey_sample_percent": {},
+    # The questions a survey asks (overall always; the others may be left out).
+    "survey_questions": ["overall", "timeliness", "attitude", "solved", "comment"],
 }
 
 
@@ -80,7 +88,53 @@ def _validate(key: str, value: Any) -> Any:
         raise Invalid(N_("recurring_incidents must be a whole number from 2 to 100."), field=key)
     if key == "recurring_window_days" and not (isinstance(value, int) and 1 <= value <= 365):
         raise Invalid(N_("recurring_window_days must be a whole number from 1 to 365."), field=key)
+    if key in ("survey_window_days", "survey_quiet_days"):
+        low = 1 if key == "survey_window_days" else 0
+        if not (isinstance(value, int) and not isinstance(value, bool) and low <= value <= 365):
+            raise Invalid(
+                N_("{key} must be a whole number from {low} to 365."), field=key, key=key, low=low
+            )
+    if key == "survey_sample_percent":
+        _check_sample(value)
+    if key == "survey_questions":
+        known = DEFAULTS["survey_questions"]
+        if not (
+            isinstance(value, list)
+            and "overall" in value
+            and all(isinstance(q, str) and q in known for q in value)
+        ):
+            raise Invalid(
+                N_("survey_questions must list overall and any of: {known}."),
+                field=key,
+                known=", ".join(known),
+            )
     return value
+
+
+def _check_sample(value: Any) -> None:
+    """``{"phone": 100, "web": 20}``: a known channel to a whole percent."""
+    from itsm_tui.common.domain import Channel
+
+    if not isinstance(value, dict):
+        raise Invalid(
+            N_("survey_sample_percent must map channels to percents, e.g. phone 100, web 20."),
+            field="survey_sample_percent",
+        )
+    channels = {c.value for c in Channel}
+    for channel, percent in value.items():
+        if channel not in channels:
+            raise Invalid(
+                N_("Unknown channel {channel} in survey_sample_percent; channels are: {known}."),
+                field="survey_sample_percent",
+                channel=channel,
+                known=", ".join(sorted(channels)),
+            )
+        if not (isinstance(percent, int) and not isinstance(percent, bool) and 0 <= percent <= 100):
+            raise Invalid(
+                N_("survey_sample_percent for {channel} must be a whole percent from 0 to 100."),
+                field="survey_sample_percent",
+                channel=channel,
+            )
 
 
 _ALL_SETTINGS = select(SiteSetting.key, SiteSetting.value)  # built once: every transaction reads it

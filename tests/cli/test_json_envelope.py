@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from itsm_tui.cli import app
 from itsm_tui.workflow import staff as staff_flow
+from itsm_tui.workflow.quality.scheme import DEFAULT_SCHEME_TOML
 from tests.conftest import Desk
 
 runner = CliRunner()
@@ -27,9 +28,10 @@ NO_JSON: dict[Path_, str] = {
     ("scheduler",): "runs until stopped and logs what its jobs do",
     ("ci", "export"): "writes the CSV or JSON file format that ci import reads",
     ("inspect", "template", "export"): "writes the TOML file that template import reads",
+    ("score", "scheme", "export"): "writes the TOML file format that score scheme import reads",
 }
 #: Commands whose JSON is a list: {"items": [...], "next": cursor or null}.
-LISTS = {"list", "search", "history"}
+LISTS = {"list", "search", "history", "rows", "rank"}
 NEW = "new database"
 
 
@@ -64,6 +66,8 @@ def walk(tmp: Path) -> list[tuple[str, list[str]]]:
     readings = tmp / "readings.csv"
     readings.write_text("ci,item,value\nOA办公系统,temp,24\n", encoding="utf-8")
     rnd = "RND000001"
+    scheme = tmp / "scheme.toml"
+    scheme.write_text(DEFAULT_SCHEME_TOML, encoding="utf-8")
     t = "INC000001"
     return [
         ("admin", ["init"]),
@@ -126,6 +130,29 @@ def walk(tmp: Path) -> list[tuple[str, list[str]]]:
         ("sup", ["sla", "policy", "show"]),
         ("sup", ["sla", "policy", "set", "--priority", "P3", "--resolution", "900"]),
         ("sup", ["sla", "policy", "set", "--priority", "P3", "--file", str(policies)]),
+        ("agent1", ["survey", "list"]),
+        ("agent1", ["survey", "show", t]),
+        ("agent1", ["survey", "link", t]),
+        ("agent1", ["survey", "answer", t, "--overall", "4", "--solved"]),
+        ("agent1", ["survey", "next"]),
+        ("sup", ["survey", "expire"]),
+        ("agent1", ["complaint", "add", "--staff", "agent2", "--text", "态度差"]),
+        ("sup", ["complaint", "review", "#1"]),
+        ("sup", ["complaint", "review", "#1", "--verdict", "valid", "--reason", "属实"]),
+        ("sup", ["complaint", "follow-up", "#1", "--text", "已回访"]),
+        ("sup", ["complaint", "close", "#1"]),
+        ("sup", ["complaint", "list"]),
+        ("sup", ["complaint", "show", "#1"]),
+        ("sup", ["score", "scheme", "show"]),
+        ("sup", ["score", "scheme", "import", str(scheme)]),
+        ("agent1", ["score", "show", "agent1", "--period", "2026"]),
+        (
+            "agent1",
+            ["score", "rows", "agent1", "--period", "2026", "--indicator", "call_volume"],
+        ),
+        ("sup", ["score", "rank", "hotline", "--period", "2026"]),
+        ("sup", ["score", "close", "2025"]),
+        ("agent1", ["score", "history", "agent1"]),
         ("sup", ["alerts", "list"]),
         ("sup", ["inspect", "template", "import", str(checklist)]),
         ("sup", ["inspect", "template", "list"]),

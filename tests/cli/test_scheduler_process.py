@@ -29,7 +29,7 @@ def test_scheduler_registers_its_jobs_and_stops_on_sigterm(
     try:
         deadline = time.monotonic() + 30
         jobs: list[str] = []
-        while time.monotonic() < deadline and len(jobs) < 5:
+        while time.monotonic() < deadline and len(jobs) < 6:
             time.sleep(0.3)
             assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
             with engine.connect() as conn:
@@ -43,6 +43,7 @@ def test_scheduler_registers_its_jobs_and_stops_on_sigterm(
             "notify",
             "recurring_incidents",
             "sla_scan",
+            "survey_expiry",
         ]
         proc.send_signal(signal.SIGTERM)
         output, _ = proc.communicate(timeout=20)

@@ -56,7 +56,7 @@ async def test_problems_screen_shows_the_known_error_and_its_incidents(console: 
     app = ItsmApp(console.site, console.desk.agent1)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("b")
+        await pilot.press("B")
         await settle(pilot)
         assert isinstance(app.screen, ProblemsScreen)
         table = app.screen.query_one("#problems-table", DataTable)

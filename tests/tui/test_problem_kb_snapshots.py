@@ -24,7 +24,7 @@ def test_problems(snap_compare: Any, console: Console, size: tuple[int, int]) ->
 
     async def steps(pilot: Pilot[Any]) -> None:
         await settle(pilot)
-        await pilot.press("b")
+        await pilot.press("B")
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=steps)

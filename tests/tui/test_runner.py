@@ -203,7 +203,7 @@ async def test_the_incident_links_back_to_its_round(room: Console) -> None:
         await settle(pilot)
         fields = str(app.screen.query_one("#ticket-fields").render())
         assert number in fields and "红灯常亮" in fields  # the round, and the note in the text
-        await pilot.press("I")
+        await pilot.press("Z")
         await settle(pilot)
         screen = runner(app)
         assert screen.number == number

@@ -12,7 +12,14 @@ from sqlmodel import Session, SQLModel
 
 from itsm_tui.common.domain import PRIORITY_LEVELS, TIERS, PendingReason, TicketStatus
 from itsm_tui.storage.tables import Ticket
-from itsm_tui.storage.tables.checks import CHECKS, NEWER_CHECKS, every_check, full_name
+from itsm_tui.storage.tables.checks import (
+    ALL_CHECKS,
+    CHECKS,
+    NEWER_CHECKS,
+    QUALITY_CHECKS,
+    every_check,
+    full_name,
+)
 from itsm_tui.workflow.tickets import TicketDraft, create_ticket
 from tests.conftest import T0, Desk
 
@@ -174,8 +181,27 @@ WRITTEN_BY_MIGRATIONS = {
 }
 
 
+#: The service-quality tables' conditions, as migration 0012 wrote them.
+WRITTEN_BY_0012 = {
+    "survey": {
+        "status": "status IN ('open', 'answered', 'expired')",
+        "overall": "overall BETWEEN 1 AND 5",
+        "timeliness": "timeliness BETWEEN 1 AND 5",
+        "attitude": "attitude BETWEEN 1 AND 5",
+    },
+    "complaint": {
+        "status": "status IN ('received', 'under_review', 'valid', 'invalid', 'closed')",
+        "verdict": "verdict IN ('valid', 'invalid')",
+        "channel": "channel IN ('phone', 'walk_in', 'email', 'web', 'monitoring')",
+        "against": "ticket_id IS NOT NULL OR staff_id IS NOT NULL",
+    },
+}
+
+
 def test_a_vocabulary_change_comes_with_its_migration() -> None:
     assert CHECKS == WRITTEN_BY_MIGRATIONS
+    assert QUALITY_CHECKS == WRITTEN_BY_0012
+    assert ALL_CHECKS == {**WRITTEN_BY_MIGRATIONS, **WRITTEN_BY_0010, **WRITTEN_BY_0012}
 
 
 #: The conditions migration 0010 wrote out when it created the problem and knowledge tables.

@@ -31,6 +31,7 @@ from itsm_tui.storage.tables import (
     AssignmentGroup,
     Caller,
     Category,
+    Complaint,
     ConfigurationItem,
     Contact,
     GroupMember,
@@ -40,6 +41,7 @@ from itsm_tui.storage.tables import (
     SlaEvent,
     Staff,
     StaffRole,
+    Survey,
     Ticket,
     TicketCI,
     TicketNote,
@@ -219,6 +221,7 @@ def test_summary_counts_what_is_in_the_tables(demo: Loaded) -> None:
         "group_members": GroupMember, "callers": Caller, "locations": Location,
         "categories": Category, "configuration_items": ConfigurationItem, "tickets": Ticket,
         "contacts": Contact, "ticket_notes": TicketNote, "ticket_cis": TicketCI,
+        "surveys": Survey, "complaints": Complaint,
     }  # fmt: skip
     counts = asdict(demo.summary)
     engine = demo.site.engine
@@ -227,8 +230,8 @@ def test_summary_counts_what_is_in_the_tables(demo: Loaded) -> None:
         extra = {"staff": 1, "staff_roles": 2, "group_members": 1}.get(name, 0)
         assert scalar(engine, select(func.count()).select_from(table)) == counts[name] + extra
     journal = scalar(engine, select(func.count()).select_from(JournalEntry))
-    # the admin's creation, their joining the hotline and the demo_load
-    assert journal == counts["journal_entries"] + 3
+    # the admin's creation, their joining the hotline, the default scoring scheme, the demo_load
+    assert journal == counts["journal_entries"] + counts["complaint_journal_entries"] + 4
     assert counts["incidents"] + counts["requests"] == N
 
 
@@ -481,3 +484,40 @@ def test_the_workflow_carries_on_after_the_load(demo: Loaded) -> None:
     ticket_id = scalar(engine, select(Ticket.id).where(Ticket.number == logged.ticket))
     assert ticket_id == scalar(engine, select(func.max(Ticket.id)))
     assert logged.id == scalar(engine, select(func.max(Contact.id)))
+
+
+def test_surveys_and_complaints_give_the_scorecards_spread(demo: Loaded) -> None:
+    """Most answers good, some poor, clustered on a few staff; complaints some valid, some not;
+    every survey attributed to the ticket's resolver, none answered after it expired."""
+    engine = demo.site.engine
+    with engine.connect() as conn:
+        by_score = dict(
+            conn.execute(
+                text(
+                    "SELECT overall, COUNT(*) FROM survey "
+                    "WHERE overall IS NOT NULL GROUP BY overall"
+                )
+            ).all()
+        )
+        per_staff = conn.execute(
+            text(
+                "SELECT staff_id, AVG(overall) FROM survey WHERE overall IS NOT NULL "
+                "GROUP BY staff_id HAVING COUNT(*) >= 20"
+            )
+        ).all()
+        verdicts = dict(
+            conn.execute(text("SELECT verdict, COUNT(*) FROM complaint GROUP BY verdict")).all()
+        )
+        misattributed = conn.execute(
+            text(
+                "SELECT COUNT(*) FROM survey s JOIN ticket t ON t.id = s.ticket_id "
+                "WHERE s.staff_id <> t.assignee_id OR s.answered_at > s.expires_at"
+            )
+        ).scalar()
+    answered = sum(by_score.values())
+    assert answered > N * 0.2
+    assert by_score[5] > answered * 0.3 and by_score.get(1, 0) + by_score.get(2, 0) > 0
+    means = sorted(float(m) for _, m in per_staff)
+    assert means[0] < 4.0 < means[-1]  # the weak spots show
+    assert verdicts.get("valid", 0) > 0 and verdicts.get("invalid", 0) > 0
+    assert misattributed == 0

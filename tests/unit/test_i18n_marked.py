@@ -56,6 +56,9 @@ CONVERTED = (
     "screens/rounds.py",
     "screens/runner.py",
     "screens/inspection_history.py",
+    "screens/callbacks.py",
+    "screens/scorecard.py",
+    "screens/complaints.py",
 )
 #: Still English: the command line, and the workflow's refusals and journal sentences (the
 #: next part of the work).

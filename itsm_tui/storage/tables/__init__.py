@@ -38,6 +38,7 @@ from itsm_tui.storage.tables.knowledge import (
 )
 from itsm_tui.storage.tables.people import AssignmentGroup, Caller, GroupMember, Staff, StaffRole
 from itsm_tui.storage.tables.problems import Problem, ProblemCandidate, ProblemCI, ProblemTicket
+from itsm_tui.storage.tables.quality import Complaint, FrozenScorecard, ScoreScheme, Survey
 from itsm_tui.storage.tables.settings import SiteSetting
 from itsm_tui.storage.tables.sla import NotificationOutbox, SlaAlert, SlaEvent
 from itsm_tui.storage.tables.tickets import Contact, NumberSeries, Ticket, TicketNote
@@ -51,8 +52,10 @@ __all__ = [
     "CallDraft",
     "Caller",
     "Category",
+    "Complaint",
     "ConfigurationItem",
     "Contact",
+    "FrozenScorecard",
     "GroupMember",
     "InspectionAnswer",
     "InspectionIncident",
@@ -73,6 +76,7 @@ __all__ = [
     "ProblemCI",
     "ProblemCandidate",
     "ProblemTicket",
+    "ScoreScheme",
     "SearchDoc",
     "SearchGram",
     "SiteSetting",
@@ -80,6 +84,7 @@ __all__ = [
     "SlaEvent",
     "Staff",
     "StaffRole",
+    "Survey",
     "Ticket",
     "TicketCI",
     "TicketNote",

@@ -25,11 +25,13 @@ from itsm_tui.common.domain import (
     IMPACT_LEVELS,
     PRIORITY_LEVELS,
     SEVERITY_LEVELS,
+    SURVEY_SCORES,
     TIERS,
     URGENCY_LEVELS,
     ArticleStatus,
     CandidateStatus,
     Channel,
+    ComplaintStatus,
     ItemKind,
     NoteKind,
     Outcome,
@@ -37,8 +39,10 @@ from itsm_tui.common.domain import (
     ProblemStatus,
     Role,
     RoundStatus,
+    SurveyStatus,
     TicketStatus,
     TicketType,
+    Verdict,
     Visibility,
 )
 
@@ -96,9 +100,30 @@ NEWER_CHECKS: dict[str, dict[str, str]] = {
 }
 
 
+#: The service-quality tables' constraints (migration 0012 writes them as it creates the tables;
+#: apart from :data:`CHECKS`, which migration 0006 reads and applies to the tables it knew).
+QUALITY_CHECKS: dict[str, dict[str, str]] = {
+    "survey": {
+        "status": one_of("status", SurveyStatus),
+        "overall": within("overall", SURVEY_SCORES),
+        "timeliness": within("timeliness", SURVEY_SCORES),
+        "attitude": within("attitude", SURVEY_SCORES),
+    },
+    "complaint": {
+        "status": one_of("status", ComplaintStatus),
+        "verdict": one_of("verdict", Verdict),
+        "channel": one_of("channel", Channel),
+        "against": "ticket_id IS NOT NULL OR staff_id IS NOT NULL",
+    },
+}
+
+#: Every table's constraints, as the table classes declare them.
+ALL_CHECKS: dict[str, dict[str, str]] = {**CHECKS, **NEWER_CHECKS, **QUALITY_CHECKS}
+
+
 def every_check(table: str) -> dict[str, str]:
     """The table's constraints, whichever migration made them."""
-    return CHECKS.get(table) or NEWER_CHECKS.get(table, {})
+    return ALL_CHECKS.get(table, {})
 
 
 def full_name(table: str, name: str) -> str:

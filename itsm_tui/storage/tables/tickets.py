@@ -156,6 +156,18 @@ Index(
     _c.id,
     **_where(FLAGGED),
 )
+# Scorecards (workflow/quality): the tickets a staff member took (first-line resolution) and
+# resolved (reopen rate, SLA compliance) in a period, as index ranges.
+_columns = Ticket.__table__.c  # type: ignore[attr-defined]
+Index(
+    "ix_ticket_opener_resolved",
+    _columns.opened_by_id,
+    _columns.resolved_at,
+    _columns.resolved_first_line,
+)
+Index(
+    "ix_ticket_assignee_resolved", _columns.assignee_id, _columns.resolved_at, _columns.reopen_count
+)
 
 
 class TicketNote(Table, table=True):

@@ -28,12 +28,15 @@ from itsm_tui.workflow.demo.epoch import epoch_stamper
 from itsm_tui.workflow.demo.inspections import create_inspections
 from itsm_tui.workflow.demo.knowledge_load import load_knowledge
 from itsm_tui.workflow.demo.people import People, create_people
+from itsm_tui.workflow.demo.quality import write_quality
 from itsm_tui.workflow.demo.sla_start import start_clocks
 from itsm_tui.workflow.demo.tickets import Ids, TicketFactory, write_chunk
 from itsm_tui.workflow.demo.vocabulary import ADMIN_GROUP, DEMO_GROUP_CODES
 from itsm_tui.workflow.demo.writing import reset_sequences, table_of, write
 from itsm_tui.workflow.groups import join_group
 from itsm_tui.workflow.permissions import Action
+from itsm_tui.workflow.quality.scheme import DEFAULT_SCHEME_TOML
+from itsm_tui.workflow.quality.scorecards import store_scheme
 
 Progress = Callable[[int, int], None]
 
@@ -66,6 +69,9 @@ class DemoSummary:
     inspection_schedules: int = 0
     inspection_rounds: int = 0
     inspection_answers: int = 0
+    surveys: int = 0
+    complaints: int = 0
+    complaint_journal_entries: int = 0  # apart: the tickets' journal is compared with raw loads
 
     def __str__(self) -> str:
         return (
@@ -227,6 +233,8 @@ def load_demo(
     if tickets:
         _set_number_series(conn, factory)
     reset_sequences(conn)
+    counts.update(write_quality(conn, people, catalog, seed=seed, now=now))
+    store_scheme(tx, DEFAULT_SCHEME_TOML)
     join_group(tx, ADMIN_GROUP, tx.actor.login)
     load_knowledge(tx, catalog, people, seed)
     start_clocks(tx.session, tx.now)

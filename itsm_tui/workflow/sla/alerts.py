@@ -134,7 +134,9 @@ def flag_recipients(tx: Tx, ticket: Ticket) -> list[tuple[Staff, str]]:
 
 
 def group_recipients(tx: Tx, group_id: int | None) -> list[tuple[Staff, str]]:
-    """:func:`flag_recipients` for a group (an inspection round's, when it is overdue)."""
+    """The supervisor of a group (a flag's ticket's, a low survey score's resolver's, an
+    overdue inspection round's), else every active supervisor: :func:`flag_recipients` for a
+    group named directly."""
     group = tx.session.get(AssignmentGroup, group_id) if group_id else None
     if group is not None and group.supervisor_id is not None:
         supervisor = tx.session.get(Staff, group.supervisor_id)
@@ -158,9 +160,20 @@ def raise_flag_alert(tx: Tx, ticket: Ticket, reason: str) -> list[str]:
     message = (
         f"{ticket.number} (P{ticket.priority}) {ticket.title[:120]}: "
         f"flagged by {tx.actor.display_name}: {reason}"
-    )[:ALERT_MESSAGE_MAX]
+    )
+    return raise_alert(tx, ticket, kind, message, flag_recipients(tx, ticket))
+
+
+def raise_alert(
+    tx: Tx, ticket: Ticket, kind: str, message: str, recipients: list[tuple[Staff, str]]
+) -> list[str]:
+    """Put an alert about ``ticket`` into each recipient's inbox in this transaction and queue
+    their notifications; ``uq_sla_alert`` (ticket, kind, person) makes it once per kind.
+    Returns the logins alerted."""
+    assert ticket.id is not None
+    message = message[:ALERT_MESSAGE_MAX]
     alerted: list[str] = []
-    for person, target in flag_recipients(tx, ticket):
+    for person, target in recipients:
         assert person.id is not None
         alert = SlaAlert(
             ticket_id=ticket.id,

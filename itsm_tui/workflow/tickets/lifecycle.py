@@ -13,6 +13,7 @@ from itsm_tui.workflow import text_input
 from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.lookup import find_caller, find_category
 from itsm_tui.workflow.permissions import Action
+from itsm_tui.workflow.quality.surveys import offer_survey
 from itsm_tui.workflow.site_settings import priority_for, read_setting
 from itsm_tui.workflow.tickets.assignment import _reason
 from itsm_tui.workflow.tickets.core import apply, load, permit
@@ -89,6 +90,7 @@ def resolve(
     if ticket.first_response_at is None:
         changes["first_response_at"] = tx.now
     apply(tx, ticket, "resolve", changes)
+    offer_survey(tx, ticket)  # a satisfaction survey for the caller (workflow/quality)
     return ticket_view(tx.session, ticket, tx.actor)
 
 

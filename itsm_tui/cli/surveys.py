@@ -1,0 +1,166 @@
+"""``itsm survey``: satisfaction surveys — list, show, answer (scripts and IVR), the signed
+link, the callback queue's next caller, and expiry."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from itsm_tui.cli.common import JsonOpt
+from itsm_tui.cli.ids import AfterOpt
+from itsm_tui.cli.output import local, print_fields, print_list, print_object, print_table, say
+from itsm_tui.cli.state import state
+
+if TYPE_CHECKING:
+    from itsm_tui.workflow.quality.surveys import SurveyView
+
+app = typer.Typer(help="Satisfaction surveys: one per resolved ticket with a caller.")
+
+SurveyArg = Annotated[
+    str, typer.Argument(metavar="SURVEY", help="Survey id (#12) or ticket number (its latest).")
+]
+Score = Annotated[int | None, typer.Option(min=1, max=5, help="1 (worst) to 5 (best).")]
+
+
+def _fields(view: SurveyView, zone: object) -> None:
+    solved = "" if view.solved is None else ("yes" if view.solved else "no")
+    print_fields(
+        [
+            ("survey", f"#{view.id} ({view.status})"),
+            ("ticket", f"{view.ticket} {view.title}"),
+            ("caller", f"{view.caller} {view.caller_phone or ''}".strip()),
+            ("resolved by", f"{view.staff or ''} ({view.group or ''})"),
+            ("resolution", view.resolution),
+            ("expires", local(view.expires_at, zone)),
+            ("answered", local(view.answered_at, zone)),
+            ("overall", view.overall),
+            ("timeliness", view.timeliness),
+            ("attitude", view.attitude),
+            ("solved", solved),
+            ("comment", view.comment),
+            ("low score", "yes" if view.low_score else ""),
+        ]
+    )
+    if view.reopen_offer:
+        say(f"Low score: offer the caller to reopen it: itsm ticket reopen {view.ticket}")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    status: Annotated[str | None, typer.Option(help="open, answered or expired.")] = None,
+    staff: Annotated[str | None, typer.Option(help="The resolver's login.")] = None,
+    after: AfterOpt = None,
+    limit: Annotated[int, typer.Option(min=1, max=200, help="Page size.")] = 50,
+    as_json: JsonOpt = False,
+) -> None:
+    """List surveys, newest first."""
+    from itsm_tui.workflow.quality import surveys
+
+    st = state(ctx)
+    views, cursor = surveys.list_surveys(
+        st.site, st.actor(), status=status, staff=staff, after=after, limit=limit
+    )
+    if as_json:
+        print_list(views, cursor)
+        return
+    zone = st.settings.zone
+    print_table(
+        ["id", "ticket", "status", "resolver", "overall", "solved", "created"],
+        [
+            (
+                f"#{v.id}",
+                v.ticket,
+                v.status,
+                v.staff,
+                v.overall,
+                "" if v.solved is None else ("yes" if v.solved else "no"),
+                local(v.created_at, zone),
+            )
+            for v in views
+        ],
+    )
+    if cursor is not None:
+        say(f"more: --after {cursor}")
+
+
+@app.command("show")
+def show(ctx: typer.Context, survey: SurveyArg, as_json: JsonOpt = False) -> None:
+    """Show one survey, its answers and whether a reopen is offered."""
+    from itsm_tui.workflow.quality import surveys
+
+    st = state(ctx)
+    view = surveys.show_survey(st.site, st.actor(), survey)
+    print_object(view) if as_json else _fields(view, st.settings.zone)
+
+
+@app.command("answer")
+def answer(
+    ctx: typer.Context,
+    survey: SurveyArg,
+    overall: Annotated[int, typer.Option(min=1, max=5, help="Overall, 1 to 5.")],
+    solved: Annotated[
+        bool | None,
+        typer.Option("--solved/--not-solved", help="Was the problem solved? (if the site asks)"),
+    ] = None,
+    timeliness: Score = None,
+    attitude: Score = None,
+    comment: Annotated[str, typer.Option(help="The caller's own words.")] = "",
+    expect_version: Annotated[int | None, typer.Option(metavar="N")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Key in a caller's answers (for scripts and IVR integrations)."""
+    from itsm_tui.workflow.quality import surveys
+
+    st = state(ctx)
+    given = surveys.Answer(overall, solved, timeliness, attitude, comment)
+    view = surveys.answer_survey(
+        st.site, st.actor(), survey, given, via="cli", expected_version=expect_version
+    )
+    if as_json:
+        print_object(view)
+        return
+    say(f"survey #{view.id} of {view.ticket} answered: overall {view.overall}")
+    if view.low_score:
+        say(f"Low score: {view.group or 'the'} supervisor alerted.")
+    if view.reopen_offer:
+        say(f"Offer the caller to reopen it: itsm ticket reopen {view.ticket}")
+
+
+@app.command("link")
+def link(ctx: typer.Context, survey: SurveyArg, as_json: JsonOpt = False) -> None:
+    """Make the signed, single-use link for the self-service page (replaces older links)."""
+    from itsm_tui.workflow.quality import surveys
+
+    st = state(ctx)
+    made = surveys.make_link(st.site, st.actor(), survey)
+    if as_json:
+        print_object(made)
+    else:
+        say(f"{made.link}  (until {local(made.expires_at, st.settings.zone)})")
+
+
+@app.command("next")
+def next_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Take the next caller to ring back from the callback queue (held for you 15 minutes)."""
+    from itsm_tui.workflow.quality import surveys
+
+    st = state(ctx)
+    view = surveys.take_next_callback(st.site, st.actor())
+    if as_json:
+        print_object({"survey": view})
+    elif view is None:
+        say("No survey waits for a callback.")
+    else:
+        _fields(view, st.settings.zone)
+
+
+@app.command("expire")
+def expire(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Expire the surveys whose window has passed (the scheduler does this every hour)."""
+    from itsm_tui.workflow.quality import surveys
+
+    st = state(ctx)
+    count = surveys.expire_surveys(st.site, st.actor())
+    print_object({"expired": count}) if as_json else say(f"{count} surveys expired")

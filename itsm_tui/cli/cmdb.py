@@ -48,7 +48,7 @@ def _pairs(values: list[str]) -> dict[str, str]:
     for item in values:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise Invalid(f"--set '{item}' is not FIELD=VALUE.", field="set")
+            raise Invalid("--set '{item}' is not FIELD=VALUE.", field="set", item=item)
         out[key.strip()] = value
     return out
 

@@ -27,7 +27,7 @@ alerts_app = typer.Typer(help="The alert inbox: SLA warnings and breaches, and f
 def _priority(text: str) -> int:
     value = text.upper().removeprefix("P")
     if not value.isdigit() or int(value) not in PRIORITY_LEVELS:
-        raise Invalid(f"priority must be P1 … P5, not {text!r}.", field="priority")
+        raise Invalid("priority must be P1 … P5, not {text!r}.", field="priority", text=text)
     return int(value)
 
 
@@ -235,7 +235,9 @@ def _pairs(values: list[str], name: str) -> dict[str, Any]:
     for item in values:
         key, sep, value = item.partition("=")
         if not sep:
-            raise Invalid(f"--{name} takes TIER=VALUE, not {item!r}.", field=name)
+            raise Invalid(
+                "--{name} takes TIER=VALUE, not {item!r}.", field=name, name=name, item=item
+            )
         result[key.strip()] = int(value) if value.strip().isdigit() else value.strip()
     return result
 

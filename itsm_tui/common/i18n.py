@@ -133,6 +133,34 @@ def install_configured(environ: Mapping[str, str] | None = None) -> str:
     return install(choose(env, configured))
 
 
+class Phrase(str):
+    """A fixed English phrase given to a message as an argument (an action such as "claim",
+    "no role", a state's words): the English message (``DomainError.message``, logs,
+    ``--json``) reads it as it is, the shown one (``DomainError.text``) in the language in
+    force. Mark a literal one for the catalogue: ``Phrase(N_("no role"))``."""
+
+    __slots__ = ()
+
+    def text(self) -> str:
+        return _(self)
+
+
+class Phrases(tuple[str, ...]):
+    """A list of codes or phrases given to a message as one argument (the roles that may do
+    something): English joins them with ", ", the shown text translates each one and joins
+    them the way the language does ("、" in Chinese)."""
+
+    def __str__(self) -> str:
+        return ", ".join(self)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def text(self) -> str:
+        # TRANSLATORS: the separator between the items of a list in a sentence.
+        return _(", ").join(_(item) for item in self)
+
+
 #: The codes shown to people through :func:`status_text` (statuses, pending reasons, clock
 #: states, channels, CI statuses, roles, ticket types), as ``common.domain.status_label``
 #: words them. Stored values and ``--json`` keep the English codes.

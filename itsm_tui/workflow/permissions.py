@@ -7,31 +7,32 @@ from enum import StrEnum
 
 from itsm_tui.common.domain import Role
 from itsm_tui.common.errors import Forbidden
+from itsm_tui.common.i18n import N_, Phrase, Phrases
 
 
 class Action(StrEnum):
     """Every guarded operation. Workflow functions name one; the table below decides."""
 
-    VIEW_TICKETS = "view tickets"
-    LOG_CONTACT = "log contacts"
-    MANAGE_CALLERS = "register and edit callers"
-    CREATE_TICKET = "create tickets"
-    WORK_TICKET = "work tickets (claim, note, pending, resolve)"
-    ASSIGN_TICKET = "assign and reassign tickets"
-    ESCALATE_TICKET = "escalate and return tickets"
-    CLOSE_TICKET = "close, cancel and reopen tickets"
-    OVERRIDE_PRIORITY = "override a ticket's priority"
-    SUPERVISE = "supervise queues and intervene"
-    VIEW_STAFF = "view staff"
-    MANAGE_STAFF = "manage staff and roles"
-    MANAGE_REFERENCE = "manage groups, categories and locations"
-    MANAGE_CMDB = "manage configuration items"
-    VIEW_CMDB = "view configuration items"
-    INSPECT = "perform inspections"
-    MANAGE_SLA = "edit SLA policies and business calendars"
-    MANAGE_SETTINGS = "change the site's settings (priority matrix, reopen and auto-close days)"
-    ADMINISTER = "administer the database"
-    ACT_AS_OTHER = "act as another staff member"
+    VIEW_TICKETS = N_("view tickets")
+    LOG_CONTACT = N_("log contacts")
+    MANAGE_CALLERS = N_("register and edit callers")
+    CREATE_TICKET = N_("create tickets")
+    WORK_TICKET = N_("work tickets (claim, note, pending, resolve)")
+    ASSIGN_TICKET = N_("assign and reassign tickets")
+    ESCALATE_TICKET = N_("escalate and return tickets")
+    CLOSE_TICKET = N_("close, cancel and reopen tickets")
+    OVERRIDE_PRIORITY = N_("override a ticket's priority")
+    SUPERVISE = N_("supervise queues and intervene")
+    VIEW_STAFF = N_("view staff")
+    MANAGE_STAFF = N_("manage staff and roles")
+    MANAGE_REFERENCE = N_("manage groups, categories and locations")
+    MANAGE_CMDB = N_("manage configuration items")
+    VIEW_CMDB = N_("view configuration items")
+    INSPECT = N_("perform inspections")
+    MANAGE_SLA = N_("edit SLA policies and business calendars")
+    MANAGE_SETTINGS = N_("change the site's settings (priority matrix, reopen and auto-close days)")
+    ADMINISTER = N_("administer the database")
+    ACT_AS_OTHER = N_("act as another staff member")
 
 
 _EVERYONE = frozenset(Role)
@@ -73,6 +74,12 @@ def require(login: str, roles: Iterable[Role], action: Action) -> None:
     roles = frozenset(roles)
     if allowed(roles, action):
         return
-    may = ", ".join(sorted(PERMISSIONS[action]))
-    held = ", ".join(sorted(roles)) or "no role"
-    raise Forbidden(f"{login} ({held}) may not {action}; that needs one of: {may}.")
+    may = Phrases(sorted(PERMISSIONS[action]))
+    held = Phrases(sorted(roles)) or Phrase(N_("no role"))
+    raise Forbidden(
+        "{login} ({held}) may not {action}; that needs one of: {may}.",
+        login=login,
+        held=held,
+        action=Phrase(action),
+        may=may,
+    )

@@ -31,7 +31,12 @@ DEFAULTS: dict[str, Any] = {
 
 def _validate(key: str, value: Any) -> Any:
     if key not in DEFAULTS:
-        raise Invalid(f"Unknown setting '{key}'; settings are: {', '.join(DEFAULTS)}.", field=key)
+        raise Invalid(
+            "Unknown setting '{key}'; settings are: {names}.",
+            field=key,
+            key=key,
+            names=", ".join(DEFAULTS),
+        )
     if key == "priority_matrix":
         ok = (
             isinstance(value, list)
@@ -41,9 +46,13 @@ def _validate(key: str, value: Any) -> Any:
         )
         if not ok:
             raise Invalid(
-                f"priority_matrix must be {len(IMPACT_LEVELS)} rows of {len(URGENCY_LEVELS)} "
-                f"priorities from {PRIORITY_LEVELS[0]} to {PRIORITY_LEVELS[-1]}.",
+                "priority_matrix must be {count} rows of {count2} priorities from {lowest} to "
+                "{highest}.",
                 field=key,
+                count=len(IMPACT_LEVELS),
+                count2=len(URGENCY_LEVELS),
+                lowest=PRIORITY_LEVELS[0],
+                highest=PRIORITY_LEVELS[-1],
             )
     if key == "auto_close_days" and not (isinstance(value, int) and 0 <= value <= 365):
         raise Invalid("auto_close_days must be a whole number from 0 to 365.", field=key)
@@ -104,7 +113,14 @@ def matrix_priority(matrix: list[list[int]], impact: int, urgency: int) -> int:
     rated = (("impact", impact, IMPACT_LEVELS), ("urgency", urgency, URGENCY_LEVELS))
     for name, value, levels in rated:
         if value not in levels:
-            raise Invalid(f"{name} must be {levels[0]} to {levels[-1]}, not {value}.", field=name)
+            raise Invalid(
+                "{name} must be {lowest} to {highest}, not {value}.",
+                field=name,
+                name=name,
+                lowest=levels[0],
+                highest=levels[-1],
+                value=value,
+            )
     return int(matrix[impact - 1][urgency - 1])
 
 

@@ -197,7 +197,11 @@ def load_demo(
     be logged and worked as them on a fresh demo site.
     """
     if not 0 <= tickets <= MAX_TICKETS:
-        raise Invalid(f"tickets must be between 0 and {MAX_TICKETS:,}.", field="tickets")
+        raise Invalid(
+            "tickets must be between 0 and {max_tickets:,}.",
+            field="tickets",
+            max_tickets=MAX_TICKETS,
+        )
     conn = tx.session.connection()
     refuse_if_loaded(conn)
     now = int(tx.now.timestamp())

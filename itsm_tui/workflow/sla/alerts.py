@@ -37,7 +37,7 @@ def list_alerts(
     (``ix_sla_alert_staff`` for "mine"; the primary key for everyone's). Only supervisors may
     read other people's alerts."""
     if not 1 <= limit <= MAX_ALERTS:
-        raise Invalid(f"limit must be 1 to {MAX_ALERTS}.", field="limit")
+        raise Invalid("limit must be 1 to {max_alerts}.", field="limit", max_alerts=MAX_ALERTS)
     if not mine and not allowed(read.actor.roles, Action.SUPERVISE):
         mine = True
     stmt = (
@@ -66,7 +66,7 @@ def newest_alerts(read: Read, limit: int) -> list[AlertRow]:
     """:func:`recent_alerts` inside a read already open (the dashboard reads them with its
     figures, in one transaction)."""
     if not 1 <= limit <= MAX_ALERTS:
-        raise Invalid(f"limit must be 1 to {MAX_ALERTS}.", field="limit")
+        raise Invalid("limit must be 1 to {max_alerts}.", field="limit", max_alerts=MAX_ALERTS)
     mine = (
         select(SlaAlert, Ticket.number, Staff.login)
         .join(Ticket, col(Ticket.id) == SlaAlert.ticket_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from itsm_tui.common.domain import OPEN_STATUSES, PendingReason, TicketStatus, status_label
 from itsm_tui.common.errors import Invalid
+from itsm_tui.common.i18n import N_, Phrase, Phrases
 
 S = TicketStatus
 _OPEN = frozenset(OPEN_STATUSES)
@@ -31,6 +32,25 @@ OPERATIONS: dict[str, frozenset[TicketStatus]] = {
     "update": _OPEN,
     "priority": _OPEN,
 }
+
+#: The operations as a refusal names them ("Cannot claim …", "From there you can: …"), for
+#: the catalogue; the keys of OPERATIONS stay the codes the CLI and the journal use.
+OPERATION_WORDS = (
+    N_("claim"),
+    N_("assign"),
+    N_("escalate"),
+    N_("return"),
+    N_("flag"),
+    N_("pending"),
+    N_("resume"),
+    N_("resolve"),
+    N_("close"),
+    N_("reopen"),
+    N_("cancel"),
+    N_("note"),
+    N_("update"),
+    N_("priority"),
+)
 
 #: What a pending ticket may wait for, worded for the person choosing.
 PENDING_REASONS: dict[PendingReason, str] = {
@@ -62,9 +82,12 @@ def check(number: str, status: str, operation: str) -> None:
     current = TicketStatus(status)
     if current in OPERATIONS[operation]:
         return
-    options = ", ".join(allowed_operations(current)) or "nothing (it is final)"
+    options = Phrases(allowed_operations(current)) or Phrase(N_("nothing (it is final)"))
     raise Invalid(
-        f"Cannot {operation} {number}: it is {status_label(current)}. "
-        f"From there you can: {options}.",
+        "Cannot {operation} {number}: it is {state}. From there you can: {options}.",
         field="status",
+        operation=Phrase(operation),
+        number=number,
+        state=Phrase(status_label(current)),
+        options=options,
     )

@@ -30,6 +30,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from itsm_tui.common.errors import DomainError
+from itsm_tui.common.i18n import _
 from itsm_tui.common.textsafe import CONTROLS_BEYOND_C0, visible
 
 if TYPE_CHECKING:
@@ -169,7 +170,7 @@ def complain(message: str) -> None:
     """One line on stderr, prefixed with the command's name."""
     from rich.text import Text
 
-    err_console().print(Text(shown(f"itsm: {message}")), soft_wrap=True)
+    err_console().print(Text(shown(_("itsm: {message}").format(message=message))), soft_wrap=True)
 
 
 def local(value: datetime | None, zone: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:

@@ -63,13 +63,25 @@ CONVERTED = (
     "dialogs/new_caller.py",
     "console/unsaved.py",
     "console/failures.py",
+    "cli/__init__.py",
+    "cli/callers.py",
+    "cli/cmdb.py",
+    "cli/common.py",
+    "cli/db.py",
+    "cli/failure.py",
+    "cli/groups.py",
+    "cli/ids.py",
+    "cli/output.py",
+    "cli/settings.py",
+    "cli/setup.py",
+    "cli/sla.py",
+    "cli/staff.py",
+    "cli/tickets.py",
 )
-#: Still English: the command line, and the workflow's refusals and journal sentences (the
-#: next part of the work).
-NOT_YET = (
-    "cli/",
-    "workflow/",
-)
+#: Still English: the workflow's journal sentences (the next part of the work). The
+#: workflow's refusals are checked for every module below
+#: (test_no_error_message_is_formatted_before_it_is_raised).
+NOT_YET = ("workflow/",)
 
 #: Calls whose string arguments are shown (any position, and these keywords).
 SHOWN_CALLS = {
@@ -102,6 +114,10 @@ SHOWN_CALLS = {
     "Op",
     "Key",
     "Column",
+    "say",
+    "complain",
+    "echo",
+    "BadParameter",
 }
 SHOWN_KEYWORDS = {"title", "placeholder", "description", "help", "tooltip", "label", "message"}
 SHOWN_ATTRIBUTES = {"border_title", "border_subtitle", "sub_title", "title", "placeholder"}
@@ -110,7 +126,7 @@ NOT_SHOWN_FIRST = {"bind", "Binding", "Field", "Key", "Op", "update"}
 MARKERS = {"_", "N_", "ngettext"}
 #: Literals that are codes, ids, key names or CSS: shown as they are in every language.
 ALLOWED = re.compile(
-    r"^(P|P\d|#.*|[a-z0-9_-]+\(.*\)|app\.\w+|f\d+|ctrl\+\w|[a-z]+(_[a-z]+)+|[a-z]+(-[a-z]+)+|"
+    r"^(P|P\d|#.*|--[a-z][a-z-]*(/--[a-z-]+)?=?|[a-z0-9_-]+\(.*\)|app\.\w+|f\d+|ctrl\+\w|[a-z]+(_[a-z]+)+|[a-z]+(-[a-z]+)+|"
     r"bold|bold red|bold underline|bold yellow|bold white on red|dim|italic|green|red|yellow|"
     r"not bold|first|last|next|previous)$"
 )
@@ -218,7 +234,7 @@ def test_every_module_is_either_converted_or_listed_as_not_yet() -> None:
     """A new console module is translated from the start: it goes in CONVERTED."""
     front = [
         p.relative_to(PACKAGE).as_posix()
-        for folder in ("console", "screens", "widgets", "dialogs")
+        for folder in ("console", "screens", "widgets", "dialogs", "cli")
         for p in (PACKAGE / folder).glob("*.py")
         if p.name != "__init__.py"
     ]

@@ -58,6 +58,7 @@ from sqlmodel import Session, col, select
 
 from itsm_tui.common.domain import TicketStatus
 from itsm_tui.common.errors import DomainError
+from itsm_tui.common.i18n import _
 from itsm_tui.common.timefmt import local
 from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.engine import read_session, retry_locked, write_session
@@ -69,6 +70,7 @@ from itsm_tui.storage.tables import (
 )
 from itsm_tui.storage.tables.sla import ALERT_MESSAGE_MAX
 from itsm_tui.workflow.context import Tx
+from itsm_tui.workflow.history_text import CLOCK_WORDS
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.site_settings import read_setting
 from itsm_tui.workflow.sla import clock as sla_clock
@@ -328,12 +330,15 @@ def _escalate(tx: Tx, directory: Directory, firing: Sequence[_Due], report: Scan
 
 def describe(tx: Tx, ticket: Ticket, th: Threshold) -> str:
     when = local(th.at, tx.site.settings.zone)
+    clock = _(CLOCK_WORDS.get(th.clock, th.clock))
     if th.clock == "tier":
-        what = f"tier {ticket.tier} time budget ran out at {when}"
+        what = _("tier {tier} time budget ran out at {when}").format(tier=ticket.tier, when=when)
     elif th.percent >= 100:
-        what = f"{th.clock} time breached at {when}"
+        what = _("{clock} time breached at {when}").format(clock=clock, when=when)
     else:
-        what = f"{th.percent} % of its {th.clock} time used at {when}"
+        what = _("{percent} % of its {clock} time used at {when}").format(
+            percent=th.percent, clock=clock, when=when
+        )
     return f"{ticket.number} (P{ticket.priority}) {ticket.title[:120]}: {what}"
 
 

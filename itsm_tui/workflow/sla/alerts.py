@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from itsm_tui.common.domain import Role
 from itsm_tui.common.errors import Invalid
+from itsm_tui.common.i18n import _
 from itsm_tui.storage.tables import (
     AssignmentGroup,
     NotificationOutbox,
@@ -145,10 +146,9 @@ def raise_flag_alert(tx: Tx, ticket: Ticket, reason: str) -> list[str]:
     the next scan, or never, is no escalation. Returns the logins alerted."""
     assert ticket.id is not None
     kind = f"{FLAG_KIND}:{ticket.version}"
-    message = (
-        f"{ticket.number} (P{ticket.priority}) {ticket.title[:120]}: "
-        f"flagged by {tx.actor.display_name}: {reason}"
-    )[:ALERT_MESSAGE_MAX]
+    flagged = _("flagged by {who}: {reason}").format(who=tx.actor.display_name, reason=reason)
+    message = f"{ticket.number} (P{ticket.priority}) {ticket.title[:120]}: {flagged}"
+    message = message[:ALERT_MESSAGE_MAX]
     alerted: list[str] = []
     for person, target in flag_recipients(tx, ticket):
         assert person.id is not None

@@ -54,20 +54,20 @@ OPERATION_WORDS = (
 
 #: What a pending ticket may wait for, worded for the person choosing.
 PENDING_REASONS: dict[PendingReason, str] = {
-    PendingReason.CUSTOMER: "waiting for the caller",
-    PendingReason.VENDOR: "waiting for a vendor",
-    PendingReason.CHANGE: "waiting for a change to be implemented",
+    PendingReason.CUSTOMER: N_("waiting for the caller"),
+    PendingReason.VENDOR: N_("waiting for a vendor"),
+    PendingReason.CHANGE: N_("waiting for a change to be implemented"),
 }
 
 RESOLUTION_CODES = {
-    "fixed": "fixed permanently",
-    "workaround": "workaround applied",
-    "advice": "advice or how-to given",
-    "fulfilled": "request fulfilled",
-    "not_reproducible": "could not reproduce",
-    "duplicate": "duplicate of another ticket",
-    "withdrawn": "withdrawn by the caller",
-    "vendor": "resolved by the vendor",
+    "fixed": N_("fixed permanently"),
+    "workaround": N_("workaround applied"),
+    "advice": N_("advice or how-to given"),
+    "fulfilled": N_("request fulfilled"),
+    "not_reproducible": N_("could not reproduce"),
+    "duplicate": N_("duplicate of another ticket"),
+    "withdrawn": N_("withdrawn by the caller"),
+    "vendor": N_("resolved by the vendor"),
 }
 
 

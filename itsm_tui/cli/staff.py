@@ -35,6 +35,7 @@ def _show(view: StaffView, as_json: bool) -> None:
             (N_("active"), _("yes") if view.active else _("no")),
             (N_("email"), view.email),
             (N_("phone"), view.phone),
+            (N_("language"), view.language),
         ]
     )
 
@@ -77,7 +78,10 @@ def list_(
         return
     print_table(
         [N_("login"), N_("name"), N_("tier"), N_("roles"), N_("active")],
-        [(v.login, v.display_name, v.tier, v.roles, "yes" if v.active else "no") for v in views],
+        [
+            (v.login, v.display_name, v.tier, v.roles, _("yes") if v.active else _("no"))
+            for v in views
+        ],
     )
 
 
@@ -105,3 +109,23 @@ def whoami(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     st = state(ctx)
     _show(staff_flow.whoami(st.site, st.actor()), as_json)
+
+
+@app.command("set-language")
+def set_language(
+    ctx: typer.Context,
+    login: Annotated[str, typer.Argument(help=N_("The staff member's login (yours: any member)."))],
+    language: Annotated[
+        str,
+        typer.Argument(
+            metavar="LANGUAGE", help=N_("zh_CN or en; 'default' to follow the machine.")
+        ),
+    ],
+    as_json: JsonOpt = False,
+) -> None:
+    """Keep the language a staff member reads (their own: anyone; another's: admins)."""
+    from itsm_tui.workflow import staff as staff_flow
+
+    st = state(ctx)
+    wanted = None if language.strip().lower() == "default" else language
+    _show(staff_flow.set_language(st.site, st.actor(), login, wanted), as_json)

@@ -1,10 +1,19 @@
 """The language people read: English, or Simplified Chinese (zh_CN), with stdlib ``gettext``.
 
-Which language: ``ITSM_LANG``, then ``language = "…"`` in the console's settings file
-(``~/.config/itsm-tui/config.toml``, see ``common.config``), then the locale
-(``LC_ALL``, ``LC_MESSAGES``, ``LANG``, the first one set, as POSIX reads them), else English.
-A per-operator preference kept in the staff record is not there yet: it would be read after
-the operator is known, which is after the first frame.
+Which language, the first that names one:
+
+1. ``ITSM_LANG`` (this run, this shell);
+2. ``language = "…"`` in the console's settings file (``~/.config/itsm-tui/config.toml``, see
+   ``common.config``): this account on this machine;
+3. the operator's preference in their staff record (``itsm staff set-language LOGIN zh_CN``):
+   it follows the person to every machine, and an admin can set it for people who never edit
+   a file. Read once the operator is known (:func:`prefer`): the command line applies it before
+   it prints; the console does not wait for it (its first read runs beside the start), so it
+   takes effect in the console only when 1 and 2 name nothing and the locale agrees — see
+   README, "Language";
+4. the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, the first one set, as POSIX reads them),
+   the machine's default;
+5. else English.
 
 When: :func:`install_configured` runs before any console module is imported (``launch`` and
 ``console.start``), because Textual evaluates ``BINDINGS`` and ``TITLE`` when their modules are
@@ -44,6 +53,9 @@ _language = ENGLISH
 problem: str | None = None
 #: Whether :func:`install` has run in this process (the start runs it once, early).
 installed = False
+#: Whether ``ITSM_LANG`` or the settings file chose the language: then an operator's staff
+#: record does not change it (:func:`prefer`).
+decided = False
 
 
 def _(message: str) -> str:
@@ -124,13 +136,26 @@ def install(name: str) -> str:
 def install_configured(environ: Mapping[str, str] | None = None) -> str:
     """Choose the language (:func:`choose`, reading the settings file unless ``ITSM_LANG``
     decides) and install it; the language in force."""
+    global decided
     env = os.environ if environ is None else environ
     configured = None
     if normalise(env.get("ITSM_LANG")) is None:
         from itsm_tui.common.config import read_console_file
 
         configured = read_console_file().language
-    return install(choose(env, configured))
+    language = install(choose(env, configured))
+    decided = normalise(env.get("ITSM_LANG")) is not None or normalise(configured) is not None
+    return language
+
+
+def prefer(preference: str | None) -> str:
+    """The operator's own language (their staff record), once they are known: installed
+    unless ``ITSM_LANG`` or the settings file decided (:data:`decided`) or it names no
+    language; the language in force after it."""
+    found = normalise(preference)
+    if decided or found is None or found == _language:
+        return _language
+    return install(found)
 
 
 class Phrase(str):

@@ -33,6 +33,7 @@ class Action(StrEnum):
     MANAGE_SETTINGS = N_("change the site's settings (priority matrix, reopen and auto-close days)")
     ADMINISTER = N_("administer the database")
     ACT_AS_OTHER = N_("act as another staff member")
+    CHOOSE_LANGUAGE = N_("choose the language one reads")
 
 
 _EVERYONE = frozenset(Role)
@@ -61,6 +62,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.INSPECT: frozenset({Role.INSPECTOR, Role.AGENT, Role.ENGINEER, Role.ADMIN}),
     Action.ADMINISTER: frozenset({Role.ADMIN}),
     Action.ACT_AS_OTHER: frozenset({Role.ADMIN}),
+    # Their own; another member's needs MANAGE_STAFF too (workflow.staff.set_language).
+    Action.CHOOSE_LANGUAGE: _EVERYONE,
 }
 
 

@@ -55,6 +55,7 @@ class StaffView:
     email: str | None
     phone: str | None
     version: int
+    language: str | None = None
 
 
 def os_login() -> str:
@@ -117,6 +118,7 @@ def _view(session: Session, staff: Staff) -> StaffView:
         staff.email,
         staff.phone,
         staff.version,
+        staff.language,
     )
 
 
@@ -284,6 +286,45 @@ def set_roles(tx: Tx, login: str, roles: Iterable[str], *, tier: int | None = No
     )
     session.flush()
     return _view(session, staff)
+
+
+@mutation(Action.CHOOSE_LANGUAGE)
+def set_language(tx: Tx, login: str, language: str | None) -> StaffView:
+    """Keep the language ``login`` reads ("en", "zh_CN"; None: as their machine says). Anyone
+    sets their own; another member's is an admin's (``manage staff``). Journaled."""
+    from itsm_tui.common.i18n import LANGUAGES, normalise
+    from itsm_tui.workflow import permissions
+
+    wanted = None
+    if language is not None:
+        wanted = normalise(language)
+        if wanted not in LANGUAGES:
+            raise Invalid(
+                "Unknown language '{value}'; languages are: {names}.",
+                field="language",
+                value=visible(language),
+                names=", ".join(LANGUAGES),
+            )
+    session = tx.session
+    staff = _get_staff(session, login)
+    assert staff.id is not None
+    if staff.id != tx.actor.id and not tx.actor.is_system:
+        permissions.require(tx.actor.login, tx.actor.roles, Action.MANAGE_STAFF)
+    old = staff.language
+    staff.language = wanted
+    staff.version += 1
+    session.add(staff)
+    tx.journal("staff", staff.id, "set_language", {"language": (old, wanted)})
+    session.flush()
+    return _view(session, staff)
+
+
+def operator_language(site: Site) -> str | None:
+    """The language the operator at the keyboard keeps in their staff record (None: none, or
+    no such operator): one indexed read, for the front doors to apply once they know who it
+    is (``common.i18n.prefer``)."""
+    with Session(site.engine) as session:
+        return session.exec(select(Staff.language).where(Staff.login == os_login())).first()
 
 
 @query(Action.VIEW_STAFF)

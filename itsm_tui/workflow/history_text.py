@@ -105,7 +105,7 @@ class HistoryLine:
         """The sentence, with a one-line detail after a colon: "李彬 escalated to 应用运维
         (tier 2): 需要服务器组排查"."""
         if self.detail and "\n" not in self.detail:
-            return f"{self.text}: {self.detail}"
+            return _("{text}: {detail}").format(text=self.text, detail=self.detail)
         return self.text
 
     @property

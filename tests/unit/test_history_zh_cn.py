@@ -34,12 +34,12 @@ def test_the_history_reads_as_chinese_sentences(desk: Desk, chinese: None) -> No
     t.set_pending(desk.site, desk.eng1, number, reason="vendor")
     headings = [line.heading for line in readable_history(desk.site, desk.agent1, number)]
     assert headings == [
-        "钱一 新建了事件，组：服务热线（1线），P5，来电人：王小明: OA系统登录缓慢",
-        "钱一 把工单升级到 服务器运维（2线）: 需要服务器组排查",
+        "钱一 新建了事件，组：服务热线（1线），P5，来电人：王小明：OA系统登录缓慢",
+        "钱一 把工单升级到 服务器运维（2线）：需要服务器组排查",
         "赵主管 把工单分派给 李工（现为已分派）",
-        "李工 添加了工作备注: 正在查看日志",
-        "李工 把工单上报给主管 赵主管: 多人受影响",
-        "赵主管 手工把优先级从 P5 调整为 P1: 领导关注",
+        "李工 添加了工作备注：正在查看日志",
+        "李工 把工单上报给主管 赵主管：多人受影响",
+        "赵主管 手工把优先级从 P5 调整为 P1：领导关注",
         "李工 挂起了工单，等待厂商",
     ]
 

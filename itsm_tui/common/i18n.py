@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import gettext
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 #: The gettext domain: ``itsm_tui/locale/<language>/LC_MESSAGES/itsm.mo``.
@@ -131,6 +131,26 @@ def install(name: str) -> str:
         return _language
     _language = found
     return _language
+
+
+_catalogues: dict[str, gettext.NullTranslations] = {}
+
+
+def translator(name: str | None) -> Callable[[str], str]:
+    """``_`` for the language ``name`` (None, or one the console does not speak: the language
+    in force), without putting it in force: for text written for someone who is not at this
+    screen (an SLA e-mail in the site's language, while the console goes on in its own). A
+    missing catalogue gives English."""
+    found = normalise(name)
+    if found is None:
+        return _
+    if found not in _catalogues:
+        try:
+            with open(LOCALE_DIR / found / "LC_MESSAGES" / f"{DOMAIN}.mo", "rb") as catalogue:
+                _catalogues[found] = gettext.GNUTranslations(catalogue)
+        except OSError:
+            _catalogues[found] = gettext.NullTranslations()
+    return _catalogues[found].gettext
 
 
 def install_configured(environ: Mapping[str, str] | None = None) -> str:

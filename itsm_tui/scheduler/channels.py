@@ -14,7 +14,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from itsm_tui.common.config import Settings
-from itsm_tui.common.i18n import _
+from itsm_tui.common.i18n import translator
 from itsm_tui.common.textsafe import one_line, visible
 
 TIMEOUT = 10  # seconds; a hung server must not hold the delivery job
@@ -38,6 +38,7 @@ def smtp_sender(host: str, port: int, sender: str) -> Sender:
         message["From"] = sender
         message["To"] = address
         text = str(payload.get("message", ""))
+        _ = translator(payload.get("language"))  # the site's language (None: the scheduler's)
         message["Subject"] = f"[SLA] {one_line(text, SUBJECT_MAX)}"
         message.set_content(
             visible(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import Session, select
@@ -26,6 +27,9 @@ DEFAULTS: dict[str, Any] = {
     "reopen_window_days": 7,
     # The scheduler closes tickets resolved this many days ago (0: never, a person closes them).
     "auto_close_days": 3,
+    # The language of what the site writes for people away from a screen: SLA alert texts and
+    # their e-mails ("zh_CN", "en"; None: the language of the process that writes them).
+    "language": None,
 }
 
 
@@ -58,6 +62,17 @@ def _validate(key: str, value: Any) -> Any:
         raise Invalid("auto_close_days must be a whole number from 0 to 365.", field=key)
     if key == "reopen_window_days" and not (isinstance(value, int) and 0 <= value <= 365):
         raise Invalid("reopen_window_days must be a whole number from 0 to 365.", field=key)
+    if key == "language" and value is not None:
+        from itsm_tui.common.i18n import LANGUAGES, normalise
+
+        found = normalise(value) if isinstance(value, str) else None
+        if found not in LANGUAGES:
+            raise Invalid(
+                "language must be one of: {names} (or null: the scheduler's own).",
+                field=key,
+                names=", ".join(LANGUAGES),
+            )
+        return found
     return value
 
 
@@ -73,6 +88,14 @@ def stored_setting(session: Session, key: str) -> Any | None:
         rows = session.execute(_ALL_SETTINGS).all()
         cache = session.info["site_settings"] = {k: v for k, v in rows}
     return cache.get(key)
+
+
+def site_language(session: Session) -> Callable[[str], str]:
+    """``_`` in the site's language (the ``language`` setting; unset: the language in force),
+    for the alert texts and e-mails the site writes."""
+    from itsm_tui.common.i18n import translator
+
+    return translator(read_setting(session, "language"))
 
 
 def forget(session: Session) -> None:

@@ -71,3 +71,45 @@ def test_an_sla_e_mail_is_worded_in_the_language_in_force(
     assert "阈值：response:80，截止 2026-12-04T02:00:00+00:00" in body
     assert "通知您的身份：group_supervisor" in body
     assert "Ticket:" not in body and "Threshold" not in body
+
+
+def test_the_sites_language_words_its_alerts_and_e_mails_whatever_the_writer_speaks(
+    desk: Desk, smtp: tuple[int, list[Any]]
+) -> None:
+    """An agent's English console flags a ticket: the supervisor's alert and its e-mail are
+    in the site's language (the ``language`` setting), Chinese here."""
+    from sqlmodel import Session, col, select
+
+    from itsm_tui.common.config import Settings
+    from itsm_tui.storage.tables import NotificationOutbox, SlaAlert
+    from itsm_tui.workflow.site import Site
+    from itsm_tui.workflow.site_settings import set_setting
+
+    assert i18n.language() == "en"
+    assert set_setting(desk.site, desk.sup, "language", "zh-CN") == "zh_CN"
+    settings = Settings(
+        database_url=desk.site.settings.database_url, webhook_url="http://127.0.0.1:9/hook"
+    )
+    site = Site(desk.site.engine, clock=desk.site.clock, settings=settings)
+    draft = t.TicketDraft(title="OA系统登录缓慢", caller="E001")
+    number = t.create_ticket(site, desk.agent1, draft).number
+    t.flag(site, desk.agent1, number, reason="用户投诉处理太慢")
+    with Session(site.engine) as s:
+        alert = s.exec(select(SlaAlert).where(col(SlaAlert.kind).startswith("flag"))).one()
+        (queued,) = s.exec(select(NotificationOutbox)).all()
+    assert alert.message.endswith("由 钱一 上报：用户投诉处理太慢")
+    assert queued.payload["language"] == "zh_CN"
+
+    port, mails = smtp
+    smtp_sender("127.0.0.1", port, "itsm@example.gov.cn")("sup@example.gov.cn", queued.payload)
+    body = mails[0].get_payload(decode=True).decode("utf-8")
+    assert f"工单：{number}" in body and "Ticket:" not in body
+
+
+def test_the_sites_language_is_one_the_site_speaks(desk: Desk) -> None:
+    from itsm_tui.common.errors import Invalid
+    from itsm_tui.workflow.site_settings import set_setting
+
+    with pytest.raises(Invalid, match="language must be one of: en, zh_CN"):
+        set_setting(desk.site, desk.sup, "language", "fr")
+    assert set_setting(desk.site, desk.sup, "language", None) is None

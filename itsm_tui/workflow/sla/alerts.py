@@ -13,7 +13,6 @@ from sqlmodel import col, select
 
 from itsm_tui.common.domain import Role
 from itsm_tui.common.errors import Invalid
-from itsm_tui.common.i18n import _
 from itsm_tui.storage.tables import (
     AssignmentGroup,
     NotificationOutbox,
@@ -146,7 +145,11 @@ def raise_flag_alert(tx: Tx, ticket: Ticket, reason: str) -> list[str]:
     the next scan, or never, is no escalation. Returns the logins alerted."""
     assert ticket.id is not None
     kind = f"{FLAG_KIND}:{ticket.version}"
-    flagged = _("flagged by {who}: {reason}").format(who=tx.actor.display_name, reason=reason)
+    from itsm_tui.common.i18n import N_
+    from itsm_tui.workflow.site_settings import read_setting, site_language
+
+    say = site_language(tx.session)  # the alert text and e-mail: the site's language
+    flagged = say(N_("flagged by {who}: {reason}")).format(who=tx.actor.display_name, reason=reason)
     message = f"{ticket.number} (P{ticket.priority}) {ticket.title[:120]}: {flagged}"
     message = message[:ALERT_MESSAGE_MAX]
     alerted: list[str] = []
@@ -173,6 +176,7 @@ def raise_flag_alert(tx: Tx, ticket: Ticket, reason: str) -> list[str]:
             "staff": person.login,
             "target": target,
             "message": message,
+            "language": read_setting(tx.session, "language"),
         }
         for row in outbox_rows(tx, alert.id, person.email, payload):
             tx.session.add(NotificationOutbox(**row))

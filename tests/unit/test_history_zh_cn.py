@@ -113,3 +113,12 @@ def test_the_sites_language_is_one_the_site_speaks(desk: Desk) -> None:
     with pytest.raises(Invalid, match="language must be one of: en, zh_CN"):
         set_setting(desk.site, desk.sup, "language", "fr")
     assert set_setting(desk.site, desk.sup, "language", None) is None
+
+
+def test_the_demos_summary_reads_in_chinese(chinese: None) -> None:
+    from itsm_tui.workflow.demo.loader import DemoSummary
+
+    summary = DemoSummary(tickets=1300, incidents=900, requests=400, staff=44, callers=1000)
+    assert str(summary).startswith("1,300 个工单（事件 900 个，服务请求 400 个）")
+    i18n.install("en")
+    assert str(summary).startswith("1,300 tickets (900 incidents, 400 requests), 0 contacts")

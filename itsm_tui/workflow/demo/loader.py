@@ -61,12 +61,15 @@ class DemoSummary:
     journal_entries: int = 0
 
     def __str__(self) -> str:
-        return (
-            f"{self.tickets:,} tickets ({self.incidents:,} incidents, {self.requests:,} requests), "
-            f"{self.contacts:,} contacts, {self.journal_entries:,} journal entries, "
-            f"{self.staff} staff in {self.assignment_groups} groups, {self.callers:,} callers, "
-            f"{self.configuration_items} CIs"
-        )
+        """The counts in words, in the language in force (``itsm demo`` prints it)."""
+        from itsm_tui.common.i18n import _
+
+        return _(
+            "{tickets:,} tickets ({incidents:,} incidents, {requests:,} requests), "
+            "{contacts:,} contacts, {journal_entries:,} journal entries, "
+            "{staff} staff in {assignment_groups} groups, {callers:,} callers, "
+            "{configuration_items} CIs"
+        ).format(**asdict(self))
 
 
 @dataclass(frozen=True)

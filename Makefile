@@ -40,10 +40,16 @@ official-days: $(STAMP)
 ## language's .po (then fill in their msgstr), and compile the .mo the console reads.
 ## (A new language: `pybabel init -i itsm_tui/locale/itsm.pot -d itsm_tui/locale -D itsm -l xx`.)
 LOCALE := itsm_tui/locale
+## The typed errors (common/errors.py and their subclasses) and Phrase take a message id as
+## their first argument: extracted like _(), so `raise Invalid("… {name} …", name=n)` is marked.
+ERROR_KEYWORDS := --keyword=DomainError --keyword=Invalid --keyword=NotFound \
+	--keyword=Forbidden --keyword=Conflict --keyword=UnknownOperator \
+	--keyword=DatabaseUnavailable --keyword=SchemaMismatch --keyword=ImportRejected \
+	--keyword=Phrase
 translations: $(STAMP)
 	mkdir -p $(LOCALE)
 	$(BIN)/pybabel extract -F babel.cfg -o $(LOCALE)/itsm.pot --project=itsm-tui \
-		--version=0.1.0 --no-wrap --sort-by-file --add-comments=TRANSLATORS: itsm_tui
+		--version=0.1.0 --no-wrap --sort-by-file --add-comments=TRANSLATORS: $(ERROR_KEYWORDS) itsm_tui
 	test -f $(LOCALE)/zh_CN/LC_MESSAGES/itsm.po || $(BIN)/pybabel init -i $(LOCALE)/itsm.pot \
 		-d $(LOCALE) -D itsm -l zh_CN --no-wrap
 	$(BIN)/pybabel update -i $(LOCALE)/itsm.pot -d $(LOCALE) -D itsm --no-wrap \

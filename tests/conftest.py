@@ -154,3 +154,16 @@ def smtp() -> Iterator[tuple[int, list[Any]]]:
     controller.start()
     yield port, messages
     controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _language_kept() -> Iterator[None]:
+    """The language in force is the process's: a test that changes it (a command line run by
+    an operator whose staff record prefers another) puts it back, for the tests after it."""
+    from itsm_tui.common import i18n
+
+    language, decided = i18n.language(), i18n.decided
+    yield
+    if i18n.language() != language:
+        i18n.install(language)
+    i18n.decided = decided

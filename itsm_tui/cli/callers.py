@@ -18,21 +18,22 @@ from itsm_tui.cli.output import (
     say,
 )
 from itsm_tui.cli.state import state
-from itsm_tui.common.domain import Channel, status_label
+from itsm_tui.common.domain import Channel
+from itsm_tui.common.i18n import N_, _, status_text
 
-app = typer.Typer(help="Callers (end users): register, search, show with their tickets.")
-call_app = typer.Typer(help="Contacts: log a call, walk-in, e-mail, web request or event.")
+app = typer.Typer(help=N_("Callers (end users): register, search, show with their tickets."))
+call_app = typer.Typer(help=N_("Contacts: log a call, walk-in, e-mail, web request or event."))
 
 
 @app.command("add")
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Full name, e.g. 王小明.")],
-    department: Annotated[str | None, typer.Option(help="Department.")] = None,
-    phone: Annotated[str | None, typer.Option(help="Phone number.")] = None,
-    email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
-    employee_no: Annotated[str | None, typer.Option(help="Employee number.")] = None,
-    location: Annotated[str | None, typer.Option(help="Location code or name.")] = None,
+    name: Annotated[str, typer.Argument(help=N_("Full name, e.g. 王小明."))],
+    department: Annotated[str | None, typer.Option(help=N_("Department."))] = None,
+    phone: Annotated[str | None, typer.Option(help=N_("Phone number."))] = None,
+    email: Annotated[str | None, typer.Option(help=N_("E-mail address."))] = None,
+    employee_no: Annotated[str | None, typer.Option(help=N_("Employee number."))] = None,
+    location: Annotated[str | None, typer.Option(help=N_("Location code or name."))] = None,
     as_json: JsonOpt = False,
     only_ref: QuietOpt = False,
 ) -> None:
@@ -55,14 +56,14 @@ def add(
     elif as_json:
         print_object(view)
     else:
-        say(f"#{view.id} {view.name} registered")
+        say(_("#{id} {name} registered").format(id=view.id, name=view.name))
 
 
 @app.command("search")
 def search(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help="Start of a name, phone, department or number.")],
-    limit: Annotated[int, typer.Option(help="At most this many (1 to 200).")] = 20,
+    text: Annotated[str, typer.Argument(help=N_("Start of a name, phone, department or number."))],
+    limit: Annotated[int, typer.Option(help=N_("At most this many (1 to 200)."))] = 20,
     after: AfterOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -75,13 +76,17 @@ def search(
         print_list(page.items, page.next_after)
         return
     print_table(
-        ["id", "name", "department", "phone", "employee no"],
+        [N_("id"), N_("name"), N_("department"), N_("phone"), N_("employee no")],
         [(f"#{c.id}", c.name, c.department, c.phone, c.employee_no) for c in page.items],
     )
     if page.next_after is not None:
-        say(f"{len(page.items)} shown, more: --after {page.next_after}")
+        say(
+            _("{count} shown, more: --after {next_after}").format(
+                count=len(page.items), next_after=page.next_after
+            )
+        )
     elif not page.items:
-        say(f"no caller matches '{text}'")
+        say(_("no caller matches '{text}'").format(text=text))
 
 
 @app.command("show")
@@ -90,7 +95,9 @@ def show(
     ref: Annotated[
         str,
         typer.Argument(
-            parser=reference, metavar="CALLER", help="#id, employee number, phone or exact name."
+            parser=reference,
+            metavar="CALLER",
+            help=N_("#id, employee number, phone or exact name."),
         ),
     ],
     as_json: JsonOpt = False,
@@ -105,19 +112,19 @@ def show(
         return
     print_fields(
         [
-            ("caller", f"#{view.id} {view.name}" + (" (VIP)" if view.vip else "")),
-            ("department", view.department),
-            ("phone", view.phone),
-            ("email", view.email),
-            ("employee no", view.employee_no),
-            ("location", view.location),
+            (N_("caller"), f"#{view.id} {view.name}" + (" (VIP)" if view.vip else "")),
+            (N_("department"), view.department),
+            (N_("phone"), view.phone),
+            (N_("email"), view.email),
+            (N_("employee no"), view.employee_no),
+            (N_("location"), view.location),
         ]
     )
     zone = st.settings.zone
     print_table(
-        ["number", "P", "status", "opened", "title"],
+        [N_("number"), N_("P"), N_("status"), N_("opened"), N_("title")],
         [
-            (t.number, t.priority, status_label(t.status), local(t.opened_at, zone), t.title)
+            (t.number, t.priority, status_text(t.status), local(t.opened_at, zone), t.title)
             for t in view.recent_tickets
         ],
     )
@@ -128,32 +135,34 @@ def log(
     ctx: typer.Context,
     caller: Annotated[
         str | None,
-        typer.Option(parser=reference, help="Caller: #id, employee number, phone or exact name."),
+        typer.Option(
+            parser=reference, help=N_("Caller: #id, employee number, phone or exact name.")
+        ),
     ] = None,
-    channel: Annotated[Channel, typer.Option(help="How they reached us.")] = Channel.PHONE,
-    summary: Annotated[str, typer.Option(help="What the contact was about.")] = "",
+    channel: Annotated[Channel, typer.Option(help=N_("How they reached us."))] = Channel.PHONE,
+    summary: Annotated[str, typer.Option(help=N_("What the contact was about."))] = "",
     ticket: Annotated[
-        str | None, typer.Option(help="Attach to this existing ticket (a repeat call).")
+        str | None, typer.Option(help=N_("Attach to this existing ticket (a repeat call)."))
     ] = None,
     title: Annotated[
-        str | None, typer.Option(help="Open a new ticket with this title for the contact.")
+        str | None, typer.Option(help=N_("Open a new ticket with this title for the contact."))
     ] = None,
-    description: Annotated[str, typer.Option(help="The new ticket's description.")] = "",
+    description: Annotated[str, typer.Option(help=N_("The new ticket's description."))] = "",
     type_: Annotated[
-        str, typer.Option("--type", help="New ticket: incident or request.")
+        str, typer.Option("--type", help=N_("New ticket: incident or request."))
     ] = "incident",
-    category: Annotated[str | None, typer.Option(help="New ticket's category.")] = None,
-    impact: Annotated[int, typer.Option(min=1, max=3, help="New ticket's impact.")] = 3,
-    urgency: Annotated[int, typer.Option(min=1, max=3, help="New ticket's urgency.")] = 3,
-    group: Annotated[str | None, typer.Option(help="New ticket's group.")] = None,
-    ci: Annotated[list[str], typer.Option("--ci", help="New ticket's CI; repeatable.")] = [],  # noqa: B006
+    category: Annotated[str | None, typer.Option(help=N_("New ticket's category."))] = None,
+    impact: Annotated[int, typer.Option(min=1, max=3, help=N_("New ticket's impact."))] = 3,
+    urgency: Annotated[int, typer.Option(min=1, max=3, help=N_("New ticket's urgency."))] = 3,
+    group: Annotated[str | None, typer.Option(help=N_("New ticket's group."))] = None,
+    ci: Annotated[list[str], typer.Option("--ci", help=N_("New ticket's CI; repeatable."))] = [],  # noqa: B006
     as_json: JsonOpt = False,
     only_number: Annotated[
         bool,
         typer.Option(
             "--quiet",
             "-q",
-            help="Print only the ticket's number, opened or attached to (nothing if neither).",
+            help=N_("Print only the ticket's number, opened or attached to (nothing if neither)."),
         ),
     ] = False,
 ) -> None:
@@ -192,4 +201,7 @@ def log(
         print_object(view)
     else:
         opened = "opened" if view.new_ticket else "attached to"
-        say(f"contact #{view.id} logged" + (f", {opened} {view.ticket}" if view.ticket else ""))
+        say(
+            _("contact #{id} logged").format(id=view.id)
+            + (f", {opened} {view.ticket}" if view.ticket else "")
+        )

@@ -25,21 +25,21 @@ from itsm_tui.cli.output import (
     shown,
 )
 from itsm_tui.cli.state import state
-from itsm_tui.common.domain import status_label
 from itsm_tui.common.errors import Invalid
+from itsm_tui.common.i18n import N_, _, status_text
 
 if TYPE_CHECKING:
     from itsm_tui.workflow.cmdb import CIView
 
-app = typer.Typer(help="Configuration items: search, show, impact, link, import, export.")
+app = typer.Typer(help=N_("Configuration items: search, show, impact, link, import, export."))
 
 CIArg = Annotated[
     str,
-    typer.Argument(parser=reference, metavar="CI", help="Asset tag, #id, name or class:name."),
+    typer.Argument(parser=reference, metavar="CI", help=N_("Asset tag, #id, name or class:name.")),
 ]
 SetOpt = Annotated[
     list[str],
-    typer.Option("--set", metavar="FIELD=VALUE", help="A field or class attribute; repeat."),
+    typer.Option("--set", metavar="FIELD=VALUE", help=N_("A field or class attribute; repeat.")),
 ]
 
 
@@ -48,7 +48,7 @@ def _pairs(values: list[str]) -> dict[str, str]:
     for item in values:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise Invalid(f"--set '{item}' is not FIELD=VALUE.", field="set")
+            raise Invalid("--set '{item}' is not FIELD=VALUE.", field="set", item=item)
         out[key.strip()] = value
     return out
 
@@ -60,8 +60,8 @@ def _ci_line(v: CIView) -> str:
 @app.command("add")
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The CI's name.")],
-    ci_class: Annotated[str, typer.Option("--class", help="server, database, … (see docs).")],
+    name: Annotated[str, typer.Argument(help=N_("The CI's name."))],
+    ci_class: Annotated[str, typer.Option("--class", help=N_("server, database, … (see docs)."))],
     fields: SetOpt = [],  # noqa: B006
     as_json: JsonOpt = False,
     only_ref: QuietOpt = False,
@@ -90,7 +90,8 @@ def update(
     ci: CIArg,
     fields: SetOpt = [],  # noqa: B006
     expect_version: Annotated[
-        int | None, typer.Option(metavar="N", help="Refuse if the CI is no longer at version N.")
+        int | None,
+        typer.Option(metavar="N", help=N_("Refuse if the CI is no longer at version N.")),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -105,10 +106,10 @@ def update(
 @app.command("search")
 def search(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help="Name prefix, asset tag or IP.")] = "",
-    ci_class: Annotated[str | None, typer.Option("--class", help="Only this class.")] = None,
-    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=1000, help="Rows per page.")] = 50,
+    text: Annotated[str, typer.Argument(help=N_("Name prefix, asset tag or IP."))] = "",
+    ci_class: Annotated[str | None, typer.Option("--class", help=N_("Only this class."))] = None,
+    status: Annotated[str | None, typer.Option(help=N_("Only this status."))] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help=N_("Rows per page."))] = 50,
     after: AfterOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -125,14 +126,27 @@ def search(
         print_list(rows, next_after)
         return
     print_table(
-        ["id", "class", "name", "status", "C", "asset tag", "ip", "owner"],
+        [
+            N_("id"),
+            N_("class"),
+            N_("name"),
+            N_("status"),
+            N_("C"),
+            N_("asset tag"),
+            N_("ip"),
+            N_("owner"),
+        ],
         [
             (r.id, r.ci_class, r.name, r.status, r.criticality, r.asset_tag, r.ip, r.owner_group)
             for r in rows
         ],
     )
     if next_after is not None:
-        say(f"{len(rows)} shown, more: --after {next_after}")
+        say(
+            _("{count} shown, more: --after {next_after}").format(
+                count=len(rows), next_after=next_after
+            )
+        )
 
 
 @app.command("show")
@@ -151,12 +165,21 @@ def show(ctx: typer.Context, ci: CIArg, as_json: JsonOpt = False) -> None:
     v = d.ci
     print_fields(
         [
-            ("ci", f"#{v.id} {v.name} ({d.class_label} {v.ci_class}), version {v.version}"),
-            ("status", v.status),
-            ("criticality", f"{v.criticality} {d.criticality_label}"),
-            ("owner / location", f"{v.owner_group or '-'} / {v.location or '-'}"),
-            ("asset tag / serial", f"{v.asset_tag or '-'} / {v.serial or '-'}"),
-            ("ip", v.ip),
+            (
+                N_("ci"),
+                _("#{id} {name} ({class_label} {ci_class}), version {version}").format(
+                    id=v.id,
+                    name=v.name,
+                    class_label=d.class_label,
+                    ci_class=v.ci_class,
+                    version=v.version,
+                ),
+            ),
+            (N_("status"), v.status),
+            (N_("criticality"), f"{v.criticality} {d.criticality_label}"),
+            (N_("owner / location"), f"{v.owner_group or '-'} / {v.location or '-'}"),
+            (N_("asset tag / serial"), f"{v.asset_tag or '-'} / {v.serial or '-'}"),
+            (N_("ip"), v.ip),
             *((f"  {k}", val) for k, val in sorted(v.attributes.items())),
         ]
     )
@@ -169,24 +192,41 @@ def show(ctx: typer.Context, ci: CIArg, as_json: JsonOpt = False) -> None:
         side = "depends on" if needs_other(r.type, r.direction == "out") else "used by"
         say(f"{side}: {arrow}")
     for doc in d.documents:
-        say(f"doc {doc.kind}: {doc.title} {version_label(doc.version)} {doc.uri}")
+        say(
+            _("doc {kind}: {title} {version} {uri}").format(
+                kind=doc.kind, title=doc.title, version=version_label(doc.version), uri=doc.uri
+            )
+        )
     for t in d.tickets:
-        say(f"ticket {t.number} {t.type} P{t.priority} {status_label(t.status)} {t.title}")
+        say(
+            _("ticket {number} {type} P{priority} {state} {title}").format(
+                number=t.number,
+                type=t.type,
+                priority=t.priority,
+                state=status_text(t.status),
+                title=t.title,
+            )
+        )
     if d.ticket_count > len(d.tickets):
-        say(f"({d.ticket_count} tickets linked in all; the newest {len(d.tickets)} shown)")
+        say(
+            _("({ticket_count} tickets linked in all; the newest {count} shown)").format(
+                ticket_count=d.ticket_count, count=len(d.tickets)
+            )
+        )
 
 
 @app.command("impact")
 def impact(
     ctx: typer.Context,
     cis: Annotated[
-        list[str], typer.Argument(parser=reference, metavar="CI...", help="CIs down or changing.")
+        list[str],
+        typer.Argument(parser=reference, metavar="CI...", help=N_("CIs down or changing.")),
     ],
-    depth: Annotated[int, typer.Option(min=1, max=12, help="Hops to follow.")] = 6,
+    depth: Annotated[int, typer.Option(min=1, max=12, help=N_("Hops to follow."))] = 6,
     every: Annotated[
         bool,
         typer.Option(
-            "--all", help="List every CI hit, not only the nearest 200, and never cut off."
+            "--all", help=N_("List every CI hit, not only the nearest 200, and never cut off.")
         ),
     ] = False,
     as_json: JsonOpt = False,
@@ -202,33 +242,51 @@ def impact(
         return
     # The console's words and arrows: "used by" / "depends on" as the CI screen's tree, each
     # chain as the relationships are recorded (from what needs to what is needed).
-    say(f"business services at stake ({len(report.services)}):")
+    say(_("business services at stake ({count}):").format(count=len(report.services)))
     for s in report.services:
         say(f"  C{s.criticality} {s.name}: {s.explanation if s.depth else '(analysed)'}")
     classes = ", ".join(f"{n} {cls}" for cls, n in report.upstream_classes.items())
     say(
-        f"used by, directly or not: {report.upstream_count} CIs hit"
+        _("used by, directly or not: {upstream_count} CIs hit").format(
+            upstream_count=report.upstream_count
+        )
         + (f" ({classes})" if classes else "")
     )
-    say(f"depends on, directly or not: {report.downstream_count} CIs")
+    say(
+        _("depends on, directly or not: {downstream_count} CIs").format(
+            downstream_count=report.downstream_count
+        )
+    )
     for d in report.downstream:
-        say(f"  {d.last_hop} (depth {d.depth})")
+        say(_("  {last_hop} (depth {depth})").format(last_hop=d.last_hop, depth=d.depth))
     if len(report.downstream) < report.downstream_count:
-        say(f"  … and {report.downstream_count - len(report.downstream)} more (--all lists them)")
+        say(
+            _("  … and {more} more (--all lists them)").format(
+                more=report.downstream_count - len(report.downstream)
+            )
+        )
     for inc in report.open_incidents:
         on = ", ".join(inc.cis)
-        say(f"open {inc.number} P{inc.priority} {status_label(inc.status)} {inc.title} (on {on})")
+        say(
+            _("open {number} P{priority} {state} {title} (on {on})").format(
+                number=inc.number,
+                priority=inc.priority,
+                state=status_text(inc.status),
+                title=inc.title,
+                on=on,
+            )
+        )
     if report.major_suggested:
-        say("major incident suggested: " + "; ".join(report.reasons))
+        say(_("major incident suggested: {reasons}").format(reasons="; ".join(report.reasons)))
     if report.truncated:
-        say("(cut off: the walk reached too many CIs; --all walks them all, or lower --depth)")
+        say(_("(cut off: the walk reached too many CIs; --all walks them all, or lower --depth)"))
 
 
 @app.command("link")
 def link(
     ctx: typer.Context,
     source: CIArg,
-    kind: Annotated[str, typer.Argument(metavar="TYPE", help="runs_on, depends_on, …")],
+    kind: Annotated[str, typer.Argument(metavar="TYPE", help=N_("runs_on, depends_on, …"))],
     target: Annotated[str, typer.Argument(parser=reference, metavar="TARGET")],
     as_json: JsonOpt = False,
 ) -> None:
@@ -253,17 +311,23 @@ def unlink(
 
     st = state(ctx)
     view = cmdb.unlink(st.site, st.actor(), source, kind, target)
-    print_object(view) if as_json else say(f"removed {view.source} —{view.type}→ {view.target}")
+    print_object(view) if as_json else say(
+        _("removed {source} —{type}→ {target}").format(
+            source=view.source, type=view.type, target=view.target
+        )
+    )
 
 
 @app.command("attach")
 def attach(
     ctx: typer.Context,
     ci: CIArg,
-    kind: Annotated[str, typer.Option(help="manual, code_repository, contract, design, other.")],
-    title: Annotated[str, typer.Option(help="The document's title.")],
-    version: Annotated[str, typer.Option(help="Its version (a new version keeps the old).")],
-    uri: Annotated[str, typer.Option(help="Where it is (URL, path, repository).")] = "",
+    kind: Annotated[
+        str, typer.Option(help=N_("manual, code_repository, contract, design, other."))
+    ],
+    title: Annotated[str, typer.Option(help=N_("The document's title."))],
+    version: Annotated[str, typer.Option(help=N_("Its version (a new version keeps the old)."))],
+    uri: Annotated[str, typer.Option(help=N_("Where it is (URL, path, repository)."))] = "",
     as_json: JsonOpt = False,
 ) -> None:
     """Attach a version of a manual, code repository or contract to a CI (代码文档管理)."""
@@ -275,23 +339,27 @@ def attach(
     if as_json:
         print_object(doc)
     else:
-        say(f"attached {doc.kind} {doc.title} {version_label(doc.version)}")
+        say(
+            _("attached {kind} {title} {version}").format(
+                kind=doc.kind, title=doc.title, version=version_label(doc.version)
+            )
+        )
 
 
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="CSV or JSON file of CIs or relationships.")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report, write nothing.")] = False,
+    file: Annotated[Path, typer.Argument(help=N_("CSV or JSON file of CIs or relationships."))],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("Report, write nothing."))] = False,
     skip_invalid: Annotated[
-        bool, typer.Option("--skip-invalid", help="Import the good rows, report the bad.")
+        bool, typer.Option("--skip-invalid", help=N_("Import the good rows, report the bad."))
     ] = False,
     encoding: Annotated[
-        str | None, typer.Option(help="utf-8, utf-8-sig, gb18030 … (default: detected).")
+        str | None, typer.Option(help=N_("utf-8, utf-8-sig, gb18030 … (default: detected)."))
     ] = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="csv or json.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help=N_("csv or json."))] = None,
     kind: Annotated[
-        str | None, typer.Option(help="cis or relations (default: from the columns).")
+        str | None, typer.Option(help=N_("cis or relations (default: from the columns)."))
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -319,11 +387,23 @@ def import_(
     if as_json:
         print_object(summary)
         return
-    verb = "would be" if summary.dry_run else "were"
+    verb = _("would be") if summary.dry_run else _("were")
     say(
-        f"{summary.file} ({summary.kind}, {summary.format}, {summary.encoding}): "
-        f"{summary.rows} rows — {summary.created} created, {summary.updated} updated, "
-        f"{summary.unchanged} unchanged, {len(summary.errors)} invalid ({verb} skipped)"
+        _(
+            "{file} ({kind}, {format}, {encoding}): {rows} rows — {created} created, "
+            "{updated} updated, {unchanged} unchanged, {count} invalid ({verb} skipped)"
+        ).format(
+            file=summary.file,
+            kind=summary.kind,
+            format=summary.format,
+            encoding=summary.encoding,
+            rows=summary.rows,
+            created=summary.created,
+            updated=summary.updated,
+            unchanged=summary.unchanged,
+            count=len(summary.errors),
+            verb=verb,
+        )
     )
     for error in summary.errors:
         say(f"  {error}")
@@ -361,11 +441,11 @@ class _progress:
 def export(
     ctx: typer.Context,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+        Path | None, typer.Option("--output", "-o", help=N_("File to write (default: stdout)."))
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
-    kind: Annotated[str, typer.Option(help="cis or relations.")] = "cis",
-    ci_class: Annotated[str | None, typer.Option("--class", help="Only this class.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help=N_("csv or json."))] = "csv",
+    kind: Annotated[str, typer.Option(help=N_("cis or relations."))] = "cis",
+    ci_class: Annotated[str | None, typer.Option("--class", help=N_("Only this class."))] = None,
 ) -> None:
     """Write CIs or relationships as CSV (formula-safe) or JSON (the file formats ``ci import``
     reads, not the JSON envelope of the other commands)."""
@@ -389,7 +469,10 @@ def export(
             os.replace(scratch, output)
         finally:
             scratch.unlink(missing_ok=True)
-    err_console().print(shown(f"{count} rows written to {output}"), soft_wrap=True)
+    err_console().print(
+        shown(_("{count} rows written to {output}").format(count=count, output=output)),
+        soft_wrap=True,
+    )
 
 
 def _shown(out: TextIO) -> TextIO:

@@ -12,11 +12,13 @@ from typer._coercion import RuntimeParam
 from typer.core import TyperCommand, TyperGroup
 from typer.main import get_command_from_info, get_command_name
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+from itsm_tui.common.i18n import N_, _
+
+JsonOpt = Annotated[bool, typer.Option("--json", help=N_("Print JSON for scripts."))]
 QuietOpt = Annotated[
     bool,
     typer.Option(
-        "--quiet", "-q", help="Print only the new record's reference (for N=$(itsm … -q))."
+        "--quiet", "-q", help=N_("Print only the new record's reference (for N=$(itsm … -q)).")
     ),
 ]
 VersionOpt = Annotated[
@@ -24,10 +26,14 @@ VersionOpt = Annotated[
     typer.Option(
         "--expect-version",
         metavar="N",
-        help="Refuse (exit 1) if the ticket is no longer at version N: someone else changed it.",
+        help=N_(
+            "Refuse (exit 1) if the ticket is no longer at version N: someone else changed it."
+        ),
     ),
 ]
-NumberArg = Annotated[str, typer.Argument(metavar="NUMBER", help="Ticket number, e.g. INC000123.")]
+NumberArg = Annotated[
+    str, typer.Argument(metavar="NUMBER", help=N_("Ticket number, e.g. INC000123."))
+]
 
 
 @dataclass(frozen=True)
@@ -56,12 +62,33 @@ def take_as_typed(params: list[Any]) -> list[Any]:
     return params
 
 
+def localise(command: Any) -> Any:
+    """``command``'s help and its parameters' help in the language in force.
+
+    Why here and not where they are written: Typer reads a command's help (its docstring, or
+    ``help=``) when the command is defined, and the options' help when they are declared. They
+    are marked there (``N_()``; docstrings by ``make translations``, see babel.cfg) and each
+    is translated when the command is built for a run or a ``--help``: after the language is
+    installed, whatever the import order, and again if it changes (the tests switch)."""
+    for thing in (command, *getattr(command, "params", ())):
+        if not hasattr(thing, "help_id"):
+            thing.help_id = getattr(thing, "help", None)
+        if isinstance(thing.help_id, str) and thing.help_id:
+            thing.help = _(thing.help_id)
+    return command
+
+
 class LightGroup(TyperGroup):
     """A command group whose own options (``--help``; the root's ``--db``, ``--as`` and shell
-    completion) are taken as typed, so that ``itsm GROUP --help`` never imports pydantic."""
+    completion) are taken as typed, so that ``itsm GROUP --help`` never imports pydantic; its
+    help and its options' help read in the language in force (:func:`localise`)."""
 
     def get_params(self, ctx: Any) -> list[Any]:
-        return take_as_typed(super().get_params(ctx))
+        params = take_as_typed(super().get_params(ctx))
+        for param in params:
+            localise(param)
+        localise(self)
+        return params
 
 
 class LazyGroup(LightGroup):
@@ -93,20 +120,20 @@ class LazyGroup(LightGroup):
                     info, pretty_exceptions_short=True, rich_markup_mode=None
                 )
                 take_as_typed(command.params)
-                self.commands[cmd_name] = command
+                self.commands[cmd_name] = localise(command)
             elif cmd_name in self._groups:
                 self.commands[cmd_name] = LazyGroup(self._groups[cmd_name], cmd_name)
             else:
                 return None
         # The inherited ``commands`` is typed for any click Command; this group stores only
         # Typer's commands and groups in it (just above), which is what the signature promises.
-        return self.commands[cmd_name]  # type: ignore[return-value]
+        return localise(self.commands[cmd_name])
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         write_commands(
             formatter,
             {
-                **{n: _text(i.help) or summary(i.callback) for n, i in self._commands.items()},
+                **{n: _shown(i.help) or summary(i.callback) for n, i in self._commands.items()},
                 **{n: summary(app) for n, app in self._groups.items()},
             },
         )
@@ -115,8 +142,8 @@ class LazyGroup(LightGroup):
 def summary(target: Any) -> str:
     """The help text of a Typer app or a command function, without building either."""
     if isinstance(target, typer.Typer):
-        return _text(target.info.help)
-    return inspect.getdoc(target) or ""
+        return _shown(target.info.help)
+    return _shown(inspect.getdoc(target))
 
 
 def write_commands(formatter: Any, summaries: dict[str, str]) -> None:
@@ -124,8 +151,18 @@ def write_commands(formatter: Any, summaries: dict[str, str]) -> None:
     if not summaries:
         return
     limit = formatter.width - 6 - max(len(n) for n in summaries)
-    with formatter.section("Commands"):
+    # make_default_short_help counts characters: a Chinese one takes two columns.
+    if any(ord(c) >= 0x2E80 for h in summaries.values() for c in h):
+        limit //= 2
+    with formatter.section(_("Commands")):
         formatter.write_dl([(n, make_default_short_help(h, limit)) for n, h in summaries.items()])
+
+
+def _shown(value: object) -> str:
+    """A help text in the language in force (an empty one stays empty: gettext's empty
+    message id is the catalogue's header)."""
+    text = _text(value)
+    return _(text) if text else ""
 
 
 def _text(value: object) -> str:

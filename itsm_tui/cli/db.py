@@ -7,8 +7,9 @@ import typer
 from itsm_tui.cli.common import JsonOpt
 from itsm_tui.cli.output import print_fields, print_object, say
 from itsm_tui.cli.state import state
+from itsm_tui.common.i18n import N_, _
 
-app = typer.Typer(help="Database schema: show the revision, upgrade to the newest.")
+app = typer.Typer(help=N_("Database schema: show the revision, upgrade to the newest."))
 
 
 @app.command("current")
@@ -24,11 +25,11 @@ def current(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         return
     print_fields(
         [
-            ("database", status.url),
-            ("revision", status.revision or "(empty: run itsm init)"),
-            ("newest", status.head),
-            ("up to date", "yes" if status.up_to_date else "no"),
-            *((f"{k} rows", v) for k, v in status.counts.items()),
+            (N_("database"), status.url),
+            (N_("revision"), status.revision or _("(empty: run itsm init)")),
+            (N_("newest"), status.head),
+            (N_("up to date"), _("yes") if status.up_to_date else _("no")),
+            *((_("{k} rows").format(k=k), v) for k, v in status.counts.items()),
         ]
     )
 
@@ -43,4 +44,4 @@ def upgrade(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if as_json:  # the changed object: the database, as ``db current`` prints it
         print_object(database_status(st.site), previous_revision=before)
         return
-    say(f"schema {before or '(empty)'} → {after}")
+    say(_("schema {before} → {after}").format(before=before or _("(empty)"), after=after))

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from itsm_tui.cli.output import complain, error_object, print_error
+from itsm_tui.common.i18n import _
 from itsm_tui.common.locations import APP_NAME
 from itsm_tui.common.textsafe import PASSWORD_MASK, mask_passwords
 
@@ -35,12 +36,14 @@ def report_failure(exc: BaseException, as_json: bool) -> None:
     lines = str(exc).strip().splitlines()
     what = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
     if database:
-        message = f"the database could not be used ({what}); check --db or ITSM_DATABASE_URL"
+        message = _(
+            "the database could not be used ({what}); check --db or ITSM_DATABASE_URL"
+        ).format(what=what)
     else:
-        message = f"the command failed ({what})"
+        message = _("the command failed ({what})").format(what=what)
     logged = _log(exc)
     if logged is not None:
-        message += f"; details in {logged}"
+        message += _("; details in {logged}").format(logged=logged)
     if as_json:
         print_error(error_object("database" if database else "internal", message, None))
     else:

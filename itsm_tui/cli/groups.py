@@ -9,18 +9,19 @@ import typer
 from itsm_tui.cli.common import JsonOpt, QuietOpt
 from itsm_tui.cli.output import print_list, print_object, print_table, quiet, say
 from itsm_tui.cli.state import state
+from itsm_tui.common.i18n import N_, _
 
-app = typer.Typer(help="Assignment groups: their tier, supervisor and members.")
-category_app = typer.Typer(help="Ticket categories (two levels).")
+app = typer.Typer(help=N_("Assignment groups: their tier, supervisor and members."))
+category_app = typer.Typer(help=N_("Ticket categories (two levels)."))
 
 
 @app.command("add")
 def add(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="Short code, e.g. server.")],
-    name: Annotated[str, typer.Option(help="Display name, e.g. 服务器运维.")],
-    tier: Annotated[int, typer.Option(min=1, max=3, help="Support tier.")],
-    supervisor: Annotated[str | None, typer.Option(help="Supervisor's login.")] = None,
+    code: Annotated[str, typer.Argument(help=N_("Short code, e.g. server."))],
+    name: Annotated[str, typer.Option(help=N_("Display name, e.g. 服务器运维."))],
+    tier: Annotated[int, typer.Option(min=1, max=3, help=N_("Support tier."))],
+    supervisor: Annotated[str | None, typer.Option(help=N_("Supervisor's login."))] = None,
     as_json: JsonOpt = False,
     only_code: QuietOpt = False,
 ) -> None:
@@ -32,14 +33,16 @@ def add(
     if only_code:
         quiet(view.code)
     else:
-        print_object(view) if as_json else say(f"group {view.code} created at tier {view.tier}")
+        print_object(view) if as_json else say(
+            _("group {code} created at tier {tier}").format(code=view.code, tier=view.tier)
+        )
 
 
 @app.command("add-member")
 def add_member(
     ctx: typer.Context,
-    group: Annotated[str, typer.Argument(help="Group code or name.")],
-    login: Annotated[str, typer.Argument(help="Staff login.")],
+    group: Annotated[str, typer.Argument(help=N_("Group code or name."))],
+    login: Annotated[str, typer.Argument(help=N_("Staff login."))],
     as_json: JsonOpt = False,
 ) -> None:
     """Put a staff member in a group."""
@@ -47,14 +50,16 @@ def add_member(
 
     st = state(ctx)
     view = groups.add_member(st.site, st.actor(), group, login)
-    print_object(view) if as_json else say(f"{login} is now in {view.code}")
+    print_object(view) if as_json else say(
+        _("{login} is now in {code}").format(login=login, code=view.code)
+    )
 
 
 @app.command("remove-member")
 def remove_member(
     ctx: typer.Context,
-    group: Annotated[str, typer.Argument(help="Group code or name.")],
-    login: Annotated[str, typer.Argument(help="Staff login.")],
+    group: Annotated[str, typer.Argument(help=N_("Group code or name."))],
+    login: Annotated[str, typer.Argument(help=N_("Staff login."))],
     as_json: JsonOpt = False,
 ) -> None:
     """Take a staff member out of a group."""
@@ -62,7 +67,9 @@ def remove_member(
 
     st = state(ctx)
     view = groups.remove_member(st.site, st.actor(), group, login)
-    print_object(view) if as_json else say(f"{login} is no longer in {view.code}")
+    print_object(view) if as_json else say(
+        _("{login} is no longer in {code}").format(login=login, code=view.code)
+    )
 
 
 @app.command("list")
@@ -76,7 +83,7 @@ def list_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         print_list(views)
         return
     print_table(
-        ["code", "name", "tier", "supervisor", "members"],
+        [N_("code"), N_("name"), N_("tier"), N_("supervisor"), N_("members")],
         [(g.code, g.name, g.tier, g.supervisor, g.members) for g in views],
     )
 
@@ -84,9 +91,9 @@ def list_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 @category_app.command("add")
 def add_category(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="Short code.")],
-    name: Annotated[str, typer.Option(help="Name, e.g. 打印机.")],
-    parent: Annotated[str | None, typer.Option(help="Parent category (code or name).")] = None,
+    code: Annotated[str, typer.Argument(help=N_("Short code."))],
+    name: Annotated[str, typer.Option(help=N_("Name, e.g. 打印机."))],
+    parent: Annotated[str | None, typer.Option(help=N_("Parent category (code or name)."))] = None,
     as_json: JsonOpt = False,
     only_code: QuietOpt = False,
 ) -> None:
@@ -98,7 +105,7 @@ def add_category(
     if only_code:
         quiet(view.code)
     else:
-        print_object(view) if as_json else say(f"category {view.code} added")
+        print_object(view) if as_json else say(_("category {code} added").format(code=view.code))
 
 
 @category_app.command("list")
@@ -111,4 +118,4 @@ def list_categories(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if as_json:
         print_list(views)
         return
-    print_table(["code", "name", "parent"], [(c.code, c.name, c.parent) for c in views])
+    print_table([N_("code"), N_("name"), N_("parent")], [(c.code, c.name, c.parent) for c in views])

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from itsm_tui.common.i18n import N_, _
 from itsm_tui.common.ids import MAX_ID, is_id_ref, parse_id
 from itsm_tui.common.textsafe import one_line
 
@@ -20,7 +21,9 @@ def after_id(value: str) -> int:
     parsed = parse_id(value)
     if parsed is None:
         raise typer.BadParameter(
-            f"'{one_line(value, _ECHO)}' is not an id: ids are whole numbers 0 to {MAX_ID}."
+            _("'{value}' is not an id: ids are whole numbers 0 to {max_id}.").format(
+                value=one_line(value, _ECHO), max_id=MAX_ID
+            )
         )
     return parsed
 
@@ -30,7 +33,9 @@ def reference(value: str) -> str:
     (a name, a phone, an asset tag) goes on to the lookup as typed."""
     if is_id_ref(value) and parse_id(value.strip()[1:]) is None:
         raise typer.BadParameter(
-            f"'{one_line(value, _ECHO)}' is not an id: ids run from #0 to #{MAX_ID}."
+            _("'{value}' is not an id: ids run from #0 to #{max_id}.").format(
+                value=one_line(value, _ECHO), max_id=MAX_ID
+            )
         )
     return value
 
@@ -40,6 +45,6 @@ AfterOpt = Annotated[
     typer.Option(
         parser=after_id,
         metavar="ID",
-        help="Continue after this id (the previous page's next).",
+        help=N_("Continue after this id (the previous page's next)."),
     ),
 ]

@@ -58,9 +58,13 @@ class CliState:
 
     def actor(self) -> Actor:
         """The operator (from the OS account), or whom an admin acts for with ``--as``."""
-        from itsm_tui.workflow.staff import resolve_actor  # database code: only when used
+        from itsm_tui.common import i18n
+        from itsm_tui.workflow.staff import operator_language, resolve_actor
 
-        return resolve_actor(self.site, self.as_login)
+        actor = resolve_actor(self.site, self.as_login)  # database code: only when used
+        if not i18n.decided:  # the operator's own language, read once they are known
+            i18n.prefer(operator_language(self.site))
+        return actor
 
     def close(self) -> None:
         if self._site is not None:

@@ -30,6 +30,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from itsm_tui.common.errors import DomainError
+from itsm_tui.common.i18n import _
 from itsm_tui.common.textsafe import CONTROLS_BEYOND_C0, visible
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ def print_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     a start budgeted at 1.2× ``import sqlmodel``; Rich still measures the cells."""
     from rich.cells import cell_len, set_cell_size
 
-    table = [list(headers), *([_cell(v).replace("\n", " ") for v in row] for row in rows)]
+    table = [[_(h) for h in headers], *([_cell(v).replace("\n", " ") for v in row] for row in rows)]
     widths = [max(cell_len(row[i]) for row in table) for i in range(len(headers))]
     screen = shutil.get_terminal_size().columns if sys.stdout.isatty() else 0
     for row in table:
@@ -122,11 +123,14 @@ def print_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
 
 
 def print_fields(pairs: Iterable[tuple[str, Any]]) -> None:
-    """A record as aligned "label  value" lines."""
-    pairs = list(pairs)
-    width = max((len(k) for k, _ in pairs), default=0)
-    for key, value in pairs:
-        say(f"{key:<{width}}  {_cell(value)}")
+    """A record as aligned "label  value" lines, the labels in the language in force and padded
+    by terminal cells (a Chinese character takes two)."""
+    from rich.cells import cell_len
+
+    shown_pairs = [(_(key), value) for key, value in pairs]
+    width = max((cell_len(k) for k, _value in shown_pairs), default=0)
+    for key, value in shown_pairs:
+        say(f"{key}{' ' * (width - cell_len(key))}  {_cell(value)}")
 
 
 def _cell(value: Any) -> str:
@@ -169,7 +173,7 @@ def complain(message: str) -> None:
     """One line on stderr, prefixed with the command's name."""
     from rich.text import Text
 
-    err_console().print(Text(shown(f"itsm: {message}")), soft_wrap=True)
+    err_console().print(Text(shown(_("itsm: {message}").format(message=message))), soft_wrap=True)
 
 
 def local(value: datetime | None, zone: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:

@@ -10,8 +10,9 @@ import typer
 from itsm_tui.cli.common import JsonOpt
 from itsm_tui.cli.output import print_fields, print_object, say
 from itsm_tui.cli.state import state
+from itsm_tui.common.i18n import N_, _
 
-app = typer.Typer(help="Site settings: the priority matrix, the reopen window, auto-close.")
+app = typer.Typer(help=N_("Site settings: the priority matrix, the reopen window, auto-close."))
 
 
 @app.command("show")
@@ -30,9 +31,10 @@ def show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 @app.command("set")
 def set_(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="The setting, e.g. priority_matrix.")],
+    key: Annotated[str, typer.Argument(help=N_("The setting, e.g. priority_matrix."))],
     value: Annotated[
-        str, typer.Argument(help="Its new value as JSON, e.g. 14 or '[[1,2,3],[2,3,4],[3,4,5]]'.")
+        str,
+        typer.Argument(help=N_("Its new value as JSON, e.g. 14 or '[[1,2,3],[2,3,4],[3,4,5]]'.")),
     ],
     as_json: JsonOpt = False,
 ) -> None:
@@ -40,7 +42,9 @@ def set_(
     try:
         parsed = json.loads(value)
     except json.JSONDecodeError as exc:
-        raise typer.BadParameter(f"not JSON: {exc.msg}", param_hint="VALUE") from None
+        raise typer.BadParameter(
+            _("not JSON: {msg}").format(msg=exc.msg), param_hint="VALUE"
+        ) from None
     from itsm_tui.workflow import site_settings
 
     st = state(ctx)

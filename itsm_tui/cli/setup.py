@@ -10,6 +10,7 @@ from itsm_tui.cli.common import JsonOpt
 from itsm_tui.cli.invocation import CliState
 from itsm_tui.cli.output import err_console, print_object, say
 from itsm_tui.cli.state import state
+from itsm_tui.common.i18n import N_, _
 
 if TYPE_CHECKING:
     from itsm_tui.workflow.site import Actor
@@ -17,17 +18,19 @@ if TYPE_CHECKING:
 DEFAULT_DEMO_TICKETS = 50_000  # about a year at the customer's volume
 
 TicketsOpt = Annotated[
-    int, typer.Option("--tickets", min=0, help="How many demo tickets (a year is ~50,000).")
+    int, typer.Option("--tickets", min=0, help=N_("How many demo tickets (a year is ~50,000)."))
 ]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed: the same seed, the same data.")]
+SeedOpt = Annotated[
+    int, typer.Option("--seed", help=N_("Random seed: the same seed, the same data."))
+]
 
 
 def init(
     ctx: typer.Context,
-    demo: Annotated[bool, typer.Option("--demo", help="Also load demo data.")] = False,
+    demo: Annotated[bool, typer.Option("--demo", help=N_("Also load demo data."))] = False,
     admin: Annotated[
         str | None,
-        typer.Option("--admin", help="Login of the first admin (default: your OS account)."),
+        typer.Option("--admin", help=N_("Login of the first admin (default: your OS account).")),
     ] = None,
     tickets: TicketsOpt = DEFAULT_DEMO_TICKETS,
     seed: SeedOpt = 2026,
@@ -53,7 +56,11 @@ def init(
     if as_json:
         print_object(result)
     else:
-        say(f"database ready at revision {result['revision']}; admin: {view.login}")
+        say(
+            _("database ready at revision {revision}; admin: {login}").format(
+                revision=result["revision"], login=view.login
+            )
+        )
 
 
 def demo(
@@ -65,7 +72,9 @@ def demo(
     """Load a deterministic demo site: staff, groups, callers, CIs and a year of tickets."""
     st = state(ctx)
     summary = _load_demo(st, st.actor(), tickets, seed, quiet=as_json)
-    print_object(summary) if as_json else say(f"demo data loaded: {summary}")
+    print_object(summary) if as_json else say(
+        _("demo data loaded: {summary}").format(summary=summary)
+    )
 
 
 def _load_demo(st: CliState, actor: Actor, tickets: int, seed: int, quiet: bool = False) -> object:
@@ -112,7 +121,7 @@ def open_console(st: CliState) -> None:
     embedded = not st.settings.database_url
     site = st.open_site(create=embedded, older=embedded)
     if st.revision is None:
-        say("First run: creating the database with a year of demo data …")
+        say(_("First run: creating the database with a year of demo data …"))
         view = initialise(site, staff.os_login())
         actor = Actor(view.id, view.login, view.display_name, view.tier, frozenset())
         _load_demo(st, actor, DEFAULT_DEMO_TICKETS, 2026)

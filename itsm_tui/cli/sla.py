@@ -12,31 +12,36 @@ from itsm_tui.cli.output import local, print_fields, print_list, print_object, p
 from itsm_tui.cli.state import state
 from itsm_tui.common.domain import PRIORITY_LEVELS
 from itsm_tui.common.errors import Invalid
+from itsm_tui.common.i18n import N_, _
 
 if TYPE_CHECKING:
     from itsm_tui.workflow.sla.service import SlaStatus
 
-app = typer.Typer(help="Service levels: deadlines, business calendars, policies, ticket clocks.")
-calendar_app = typer.Typer(help="Business calendars: show hours and days off, import overrides.")
-policy_app = typer.Typer(help="SLA policies: targets, calendars, escalation ladders, budgets.")
+app = typer.Typer(
+    help=N_("Service levels: deadlines, business calendars, policies, ticket clocks.")
+)
+calendar_app = typer.Typer(
+    help=N_("Business calendars: show hours and days off, import overrides.")
+)
+policy_app = typer.Typer(help=N_("SLA policies: targets, calendars, escalation ladders, budgets."))
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(policy_app, name="policy")
-alerts_app = typer.Typer(help="The alert inbox: SLA warnings and breaches, and flags.")
+alerts_app = typer.Typer(help=N_("The alert inbox: SLA warnings and breaches, and flags."))
 
 
 def _priority(text: str) -> int:
     value = text.upper().removeprefix("P")
     if not value.isdigit() or int(value) not in PRIORITY_LEVELS:
-        raise Invalid(f"priority must be P1 … P5, not {text!r}.", field="priority")
+        raise Invalid("priority must be P1 … P5, not {text!r}.", field="priority", text=text)
     return int(value)
 
 
 @app.command("deadline")
 def deadline(
     ctx: typer.Context,
-    priority: Annotated[str, typer.Option("--priority", help="P1 … P5.")],
-    start: Annotated[str, typer.Option("--from", help="Opening time, ISO 8601.")],
-    category: Annotated[str | None, typer.Option(help="Category code (policy lookup).")] = None,
+    priority: Annotated[str, typer.Option("--priority", help=N_("P1 … P5."))],
+    start: Annotated[str, typer.Option("--from", help=N_("Opening time, ISO 8601."))],
+    category: Annotated[str | None, typer.Option(help=N_("Category code (policy lookup)."))] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """What-if: the response and resolution due times of a ticket opened at --from."""
@@ -50,12 +55,24 @@ def deadline(
     zone = st.settings.zone
     print_fields(
         [
-            ("policy", f"{d.policy} on the {d.calendar} calendar"),
-            ("opened", local(d.opened_at, zone)),
-            ("response due", f"{local(d.response_due_at, zone)}  ({d.response_minutes} min)"),
             (
-                "resolution due",
-                f"{local(d.resolution_due_at, zone)}  ({d.resolution_minutes} min)",
+                N_("policy"),
+                _("{policy} on the {calendar} calendar").format(
+                    policy=d.policy, calendar=d.calendar
+                ),
+            ),
+            (N_("opened"), local(d.opened_at, zone)),
+            (
+                N_("response due"),
+                _("{due}  ({response_minutes} min)").format(
+                    due=local(d.response_due_at, zone), response_minutes=d.response_minutes
+                ),
+            ),
+            (
+                N_("resolution due"),
+                _("{due}  ({resolution_minutes} min)").format(
+                    due=local(d.resolution_due_at, zone), resolution_minutes=d.resolution_minutes
+                ),
             ),
         ]
     )
@@ -64,10 +81,10 @@ def deadline(
 @app.command("calc")
 def calc(
     ctx: typer.Context,
-    start: Annotated[str, typer.Option("--from", help="ISO 8601; no offset: calendar zone.")],
-    calendar: Annotated[str, typer.Option(help="office or 24x7.")] = "office",
-    minutes: Annotated[int | None, typer.Option(help="Business minutes to add.")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Count business minutes to.")] = None,
+    start: Annotated[str, typer.Option("--from", help=N_("ISO 8601; no offset: calendar zone."))],
+    calendar: Annotated[str, typer.Option(help=N_("office or 24x7."))] = "office",
+    minutes: Annotated[int | None, typer.Option(help=N_("Business minutes to add."))] = None,
+    end: Annotated[str | None, typer.Option("--to", help=N_("Count business minutes to."))] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Business-calendar arithmetic: --from + --minutes, or minutes from --from to --to."""
@@ -79,9 +96,13 @@ def calc(
         print_object(c)
         return
     zone = st.settings.zone
-    say(f"{local(c.start, zone)} → {local(c.end, zone)}: {c.minutes} business minutes")
+    say(
+        _("{start} → {end}: {minutes} business minutes").format(
+            start=local(c.start, zone), end=local(c.end, zone), minutes=c.minutes
+        )
+    )
     print_table(
-        ["from", "to", "counted", "why"],
+        [N_("from"), N_("to"), N_("counted"), N_("why")],
         [(local(s.start, zone), local(s.end, zone), s.minutes, s.reason) for s in c.segments],
     )
 
@@ -90,35 +111,53 @@ def _print_status(status: SlaStatus, zone: Any, timeline: bool) -> None:
     budget = status.tier_budget_minutes
     print_fields(
         [
-            ("ticket", f"{status.number}  P{status.priority}  policy {status.policy}"),
-            ("calendar", status.calendar),
-            ("state", status.state),
             (
-                "tier",
-                f"{status.tier} since {local(status.tier_since, zone)}, "
-                f"{status.tier_elapsed_minutes} min" + (f" of {budget}" if budget else ""),
+                N_("ticket"),
+                _("{number}  P{priority}  policy {policy}").format(
+                    number=status.number, priority=status.priority, policy=status.policy
+                ),
+            ),
+            (N_("calendar"), status.calendar),
+            (N_("state"), status.state),
+            (
+                N_("tier"),
+                _("{tier} since {since}, {tier_elapsed_minutes} min").format(
+                    tier=status.tier,
+                    since=local(status.tier_since, zone),
+                    tier_elapsed_minutes=status.tier_elapsed_minutes,
+                )
+                + (_(" of {budget}").format(budget=budget) if budget else ""),
             ),
         ]
     )
     for clock in status.clocks:
         left = clock.target_minutes - clock.elapsed_minutes
         say(
-            f"\n{clock.name}: {clock.elapsed_minutes} of {clock.target_minutes} business min "
-            f"({left} left), due {local(clock.due_at, zone) or '— (paused)'}, {clock.state}"
+            _(
+                "\n{name}: {elapsed_minutes} of {target_minutes} business min ({left} left), "
+                "due {due}, {state}"
+            ).format(
+                name=clock.name,
+                elapsed_minutes=clock.elapsed_minutes,
+                target_minutes=clock.target_minutes,
+                left=left,
+                due=local(clock.due_at, zone) or _("— (paused)"),
+                state=clock.state,
+            )
         )
         if timeline:
             print_table(
-                ["from", "to", "counted", "why"],
+                [N_("from"), N_("to"), N_("counted"), N_("why")],
                 [
                     (local(r["start"], zone), local(r["end"], zone), r["counted"], r["why"])
                     for r in clock.segments
                 ],
             )
     if status.skipped_days:
-        say("\nholidays skipped: " + "; ".join(status.skipped_days))
+        say(_("\nholidays skipped: {days}").format(days="; ".join(status.skipped_days)))
     say("")
     print_table(
-        ["threshold", "at", "done", "notifies"],
+        [N_("threshold"), N_("at"), N_("done"), N_("notifies")],
         [
             (t.kind, local(t.at, zone), "yes" if t.fired else "", ", ".join(t.notifies))
             for t in status.thresholds
@@ -126,7 +165,11 @@ def _print_status(status: SlaStatus, zone: Any, timeline: bool) -> None:
     )
     nxt = status.next_threshold
     if nxt:
-        say(f"\nnext: {nxt.kind} at {local(nxt.at, zone)} → {', '.join(nxt.notifies) or 'nobody'}")
+        say(
+            _("\nnext: {kind} at {at} → {whom}").format(
+                kind=nxt.kind, at=local(nxt.at, zone), whom=", ".join(nxt.notifies) or _("nobody")
+            )
+        )
 
 
 @app.command("status")
@@ -158,8 +201,8 @@ def explain(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> 
 @calendar_app.command("show")
 def calendar_show(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="office or 24x7.")] = "office",
-    year: Annotated[int | None, typer.Option(help="Year of days off to list.")] = None,
+    name: Annotated[str, typer.Argument(help=N_("office or 24x7."))] = "office",
+    year: Annotated[int | None, typer.Option(help=N_("Year of days off to list."))] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Working hours, zone, the year's holidays and make-up days (site overrides applied)."""
@@ -178,13 +221,13 @@ def calendar_show(
     rows += [(d, "make-up working day", n) for d, n in info.workdays.items()]
     if rows:
         say(f"\n{info.year}:")
-        print_table(["date", "kind", "name"], sorted(rows))
+        print_table([N_("date"), N_("kind"), N_("name")], sorted(rows))
 
 
 @calendar_app.command("import")
 def calendar_import(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="TOML: [holidays], [workdays], not_holidays.")],
+    file: Annotated[str, typer.Argument(help=N_("TOML: [holidays], [workdays], not_holidays."))],
     as_json: JsonOpt = False,
 ) -> None:
     """Replace the site's holiday overrides from a TOML file; open tickets are recomputed."""
@@ -196,8 +239,14 @@ def calendar_import(
         print_object(value)
         return
     say(
-        f"Imported {len(value['holidays'])} holidays, {len(value['workdays'])} make-up days, "
-        f"{len(value['not_holidays'])} worked official holidays."
+        _(
+            "Imported {holidays} holidays, {workdays} make-up days, {not_holidays} worked "
+            "official holidays."
+        ).format(
+            holidays=len(value["holidays"]),
+            workdays=len(value["workdays"]),
+            not_holidays=len(value["not_holidays"]),
+        )
     )
 
 
@@ -226,8 +275,22 @@ def policy_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
                 budgets + (" auto" if p["auto_escalate"] and budgets else ""),
             )
         )
-    print_table(["policy", "response", "resolution", "calendar", "ladder", "tier budgets"], rows)
-    say(f"managers: {', '.join(data['managers']) or '(every supervisor)'}")
+    print_table(
+        [
+            N_("policy"),
+            N_("response"),
+            N_("resolution"),
+            N_("calendar"),
+            N_("ladder"),
+            N_("tier budgets"),
+        ],
+        rows,
+    )
+    say(
+        _("managers: {managers}").format(
+            managers=", ".join(data["managers"]) or _("(every supervisor)")
+        )
+    )
 
 
 def _pairs(values: list[str], name: str) -> dict[str, Any]:
@@ -235,7 +298,9 @@ def _pairs(values: list[str], name: str) -> dict[str, Any]:
     for item in values:
         key, sep, value = item.partition("=")
         if not sep:
-            raise Invalid(f"--{name} takes TIER=VALUE, not {item!r}.", field=name)
+            raise Invalid(
+                "--{name} takes TIER=VALUE, not {item!r}.", field=name, name=name, item=item
+            )
         result[key.strip()] = int(value) if value.strip().isdigit() else value.strip()
     return result
 
@@ -243,23 +308,23 @@ def _pairs(values: list[str], name: str) -> dict[str, Any]:
 @policy_app.command("set")
 def policy_set(
     ctx: typer.Context,
-    priority: Annotated[str, typer.Option("--priority", help="P1 … P5.")],
-    response: Annotated[int | None, typer.Option(help="Response target, minutes.")] = None,
-    resolution: Annotated[int | None, typer.Option(help="Resolution target, minutes.")] = None,
-    calendar: Annotated[str | None, typer.Option(help="office or 24x7.")] = None,
-    category: Annotated[str | None, typer.Option(help="Only for this category code.")] = None,
-    service: Annotated[str | None, typer.Option(help="Only for tickets on this CI.")] = None,
+    priority: Annotated[str, typer.Option("--priority", help=N_("P1 … P5."))],
+    response: Annotated[int | None, typer.Option(help=N_("Response target, minutes."))] = None,
+    resolution: Annotated[int | None, typer.Option(help=N_("Resolution target, minutes."))] = None,
+    calendar: Annotated[str | None, typer.Option(help=N_("office or 24x7."))] = None,
+    category: Annotated[str | None, typer.Option(help=N_("Only for this category code."))] = None,
+    service: Annotated[str | None, typer.Option(help=N_("Only for tickets on this CI."))] = None,
     budget: Annotated[
-        list[str], typer.Option("--tier-budget", help="TIER=MINUTES, e.g. 1=60; repeat.")
+        list[str], typer.Option("--tier-budget", help=N_("TIER=MINUTES, e.g. 1=60; repeat."))
     ] = [],  # noqa: B006
     auto_escalate: Annotated[
         bool | None, typer.Option("--auto-escalate/--no-auto-escalate")
     ] = None,
     group: Annotated[
-        list[str], typer.Option("--escalate-to", help="TIER=GROUP, e.g. 2=server; repeat.")
+        list[str], typer.Option("--escalate-to", help=N_("TIER=GROUP, e.g. 2=server; repeat."))
     ] = [],  # noqa: B006
     file: Annotated[
-        str | None, typer.Option("--file", help="Replace every policy from a TOML file.")
+        str | None, typer.Option("--file", help=N_("Replace every policy from a TOML file."))
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -272,7 +337,7 @@ def policy_set(
         if as_json:  # the changed object: every policy, as ``policy show`` prints them
             print_object(sla.show_policies(st.site, st.actor()))
         else:
-            say(f"Policies replaced; {count} open tickets recomputed.")
+            say(_("Policies replaced; {count} open tickets recomputed.").format(count=count))
         return
     changes: dict[str, Any] = {
         "response": response,
@@ -291,22 +356,28 @@ def policy_set(
         print_object(policy)
         return
     say(
-        f"P{policy['priority']}: response {policy['response']} min, resolution "
-        f"{policy['resolution']} min on {policy['calendar']}."
+        _(
+            "P{priority}: response {response} min, resolution {resolution} min on {calendar}."
+        ).format(
+            priority=policy["priority"],
+            response=policy["response"],
+            resolution=policy["resolution"],
+            calendar=policy["calendar"],
+        )
     )
 
 
 @alerts_app.command("list")
 def alerts_list(
     ctx: typer.Context,
-    mine: Annotated[bool, typer.Option("--mine", help="Only alerts addressed to me.")] = False,
+    mine: Annotated[bool, typer.Option("--mine", help=N_("Only alerts addressed to me."))] = False,
     after: Annotated[
         int,
         typer.Option(
-            "--after", "--since", help="Only alerts after this id (the previous page's next)."
+            "--after", "--since", help=N_("Only alerts after this id (the previous page's next).")
         ),
     ] = 0,
-    limit: Annotated[int, typer.Option(help="Rows per page (1 to 500).")] = 100,
+    limit: Annotated[int, typer.Option(help=N_("Rows per page (1 to 500)."))] = 100,
     as_json: JsonOpt = False,
 ) -> None:
     """Alerts (SLA thresholds and flags), oldest first (supervisors: everyone's unless --mine)."""
@@ -322,19 +393,23 @@ def alerts_list(
         return
     zone = st.settings.zone
     print_table(
-        ["id", "at", "ticket", "kind", "to", "as", "message"],
+        [N_("id"), N_("at"), N_("ticket"), N_("kind"), N_("to"), N_("as"), N_("message")],
         [
             (a.id, local(a.created_at, zone), a.ticket, a.kind, a.staff, a.target, a.message)
             for a in rows
         ],
     )
     if next_after is not None:
-        say(f"{len(rows)} shown, more: --after {next_after}")
+        say(
+            _("{count} shown, more: --after {next_after}").format(
+                count=len(rows), next_after=next_after
+            )
+        )
 
 
 def scheduler(
     ctx: typer.Context,
-    once: Annotated[bool, typer.Option("--once", help="Run every job once and exit.")] = False,
+    once: Annotated[bool, typer.Option("--once", help=N_("Run every job once and exit."))] = False,
 ) -> None:
     """Run the periodic jobs (SLA scan, notifications, auto-close, inspection rounds) until
     SIGTERM."""

@@ -19,7 +19,7 @@ from itsm_tui.cli.output import (
     say,
 )
 from itsm_tui.cli.state import state
-from itsm_tui.common.domain import status_label
+from itsm_tui.common.i18n import N_, _, status_text
 from itsm_tui.workflow import tickets as flow  # each operation loads when first called
 from itsm_tui.workflow.tickets.pages import Queue, Sort
 from itsm_tui.workflow.tickets.states import PENDING_REASONS, RESOLUTION_CODES
@@ -29,9 +29,9 @@ if TYPE_CHECKING:
     from itsm_tui.workflow.sla.time_left import Progress
     from itsm_tui.workflow.tickets import TicketView
 
-app = typer.Typer(help="Incidents and service requests: open, work, escalate, resolve, audit.")
+app = typer.Typer(help=N_("Incidents and service requests: open, work, escalate, resolve, audit."))
 
-ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (kept in the ticket's history).")]
+ReasonOpt = Annotated[str, typer.Option("--reason", help=N_("Why (kept in the ticket's history)."))]
 
 
 def _done(view: TicketView, as_json: bool) -> None:
@@ -39,33 +39,49 @@ def _done(view: TicketView, as_json: bool) -> None:
     if as_json:
         print_object(view)
         return
-    who = view.assignee_name or "unassigned"
+    who = view.assignee_name or _("unassigned")
     say(
-        f"{view.number} v{view.version}  {status_label(view.status)}  P{view.priority}  "
-        f"tier {view.tier}  {view.group or '-'} / {who}  {view.title}"
+        _(
+            "{number} v{version}  {state}  P{priority}  tier {tier}  {group} / {who}  {title}"
+        ).format(
+            number=view.number,
+            version=view.version,
+            state=status_text(view.status),
+            priority=view.priority,
+            tier=view.tier,
+            group=view.group or "-",
+            who=who,
+            title=view.title,
+        )
     )
 
 
 @app.command("create")
 def create(
     ctx: typer.Context,
-    title: Annotated[str, typer.Option(help="One line saying what is wrong or wanted.")],
-    description: Annotated[str, typer.Option(help="Details, stored exactly as given.")] = "",
-    type_: Annotated[str, typer.Option("--type", help="incident or request.")] = "incident",
+    title: Annotated[str, typer.Option(help=N_("One line saying what is wrong or wanted."))],
+    description: Annotated[str, typer.Option(help=N_("Details, stored exactly as given."))] = "",
+    type_: Annotated[str, typer.Option("--type", help=N_("incident or request."))] = "incident",
     caller: Annotated[
         str | None,
-        typer.Option(parser=reference, help="Caller: #id, employee number, phone or exact name."),
+        typer.Option(
+            parser=reference, help=N_("Caller: #id, employee number, phone or exact name.")
+        ),
     ] = None,
     category: Annotated[
-        str | None, typer.Option(help="Category code, name or 'parent/child'.")
+        str | None, typer.Option(help=N_("Category code, name or 'parent/child'."))
     ] = None,
-    impact: Annotated[int, typer.Option(min=1, max=3, help="1 many users … 3 one user.")] = 3,
-    urgency: Annotated[int, typer.Option(min=1, max=3, help="1 work stopped … 3 can wait.")] = 3,
+    impact: Annotated[int, typer.Option(min=1, max=3, help=N_("1 many users … 3 one user."))] = 3,
+    urgency: Annotated[
+        int, typer.Option(min=1, max=3, help=N_("1 work stopped … 3 can wait."))
+    ] = 3,
     group: Annotated[
-        str | None, typer.Option(help="Assignment group (default: your lowest-tier group).")
+        str | None, typer.Option(help=N_("Assignment group (default: your lowest-tier group)."))
     ] = None,
-    assignee: Annotated[str | None, typer.Option("--to", help="Assign to this login.")] = None,
-    ci: Annotated[list[str], typer.Option("--ci", help="Affected CI; repeat for several.")] = [],  # noqa: B006
+    assignee: Annotated[str | None, typer.Option("--to", help=N_("Assign to this login."))] = None,
+    ci: Annotated[
+        list[str], typer.Option("--ci", help=N_("Affected CI; repeat for several."))
+    ] = [],  # noqa: B006
     as_json: JsonOpt = False,
     only_number: QuietOpt = False,
 ) -> None:
@@ -98,64 +114,84 @@ def show(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> Non
     v, zone = detail.ticket, st.settings.zone
     print_fields(
         [
-            ("number", f"{v.number} ({v.type}), version {v.version}"),
-            ("title", v.title),
             (
-                "status",
-                status_label(v.status)
-                + (f" ({status_label(v.pending_reason)})" if v.pending_reason else ""),
+                N_("number"),
+                _("{number} ({type}), version {version}").format(
+                    number=v.number, type=v.type, version=v.version
+                ),
+            ),
+            (N_("title"), v.title),
+            (
+                N_("status"),
+                status_text(v.status)
+                + (f" ({status_text(v.pending_reason)})" if v.pending_reason else ""),
             ),
             (
-                "priority",
-                f"P{v.priority} (impact {v.impact}, urgency {v.urgency})"
+                N_("priority"),
+                _("P{priority} (impact {impact}, urgency {urgency})").format(
+                    priority=v.priority, impact=v.impact, urgency=v.urgency
+                )
                 + (" overridden" if v.priority_overridden else ""),
             ),
-            ("tier / group", f"{v.tier} / {v.group_name or '-'}"),
-            ("assignee", v.assignee_name),
-            ("caller", " · ".join(x for x in (v.caller, v.caller_department, v.caller_phone) if x)),
-            ("category", v.category),
-            ("CIs", v.cis),
-            ("opened", local(v.opened_at, zone)),
-            ("first response", local(v.first_response_at, zone)),
-            ("resolved", local(v.resolved_at, zone)),
-            ("closed", local(v.closed_at, zone)),
+            (N_("tier / group"), f"{v.tier} / {v.group_name or '-'}"),
+            (N_("assignee"), v.assignee_name),
             (
-                "resolution",
+                N_("caller"),
+                " · ".join(x for x in (v.caller, v.caller_department, v.caller_phone) if x),
+            ),
+            (N_("category"), v.category),
+            (N_("CIs"), v.cis),
+            (N_("opened"), local(v.opened_at, zone)),
+            (N_("first response"), local(v.first_response_at, zone)),
+            (N_("resolved"), local(v.resolved_at, zone)),
+            (N_("closed"), local(v.closed_at, zone)),
+            (
+                N_("resolution"),
                 f"{v.resolution_code}: {v.resolution_text}" if v.resolution_code else None,
             ),
-            ("related", v.related_number),
+            (N_("related"), v.related_number),
             (
-                "counts",
-                f"{v.reassignment_count} reassignments, {v.escalation_count} escalations, "
-                f"{v.reopen_count} reopens",
+                N_("counts"),
+                _(
+                    "{reassignment_count} reassignments, {escalation_count} escalations, "
+                    "{reopen_count} reopens"
+                ).format(
+                    reassignment_count=v.reassignment_count,
+                    escalation_count=v.escalation_count,
+                    reopen_count=v.reopen_count,
+                ),
             ),
-            ("you can", v.allowed),
+            (N_("you can"), v.allowed),
         ]
     )
     if v.description:
         say("\n" + v.description)
     for note in detail.notes:
-        kind = status_label(note.kind)
+        kind = status_text(note.kind)
         say(f"\n[{local(note.at, zone)}] {note.author} ({kind}):\n{note.body}")
 
 
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    queue: Annotated[Queue, typer.Option(help="Which queue.")] = Queue.OPEN,
-    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
-    priority: Annotated[int | None, typer.Option(min=1, max=5, help="Only this priority.")] = None,
+    queue: Annotated[Queue, typer.Option(help=N_("Which queue."))] = Queue.OPEN,
+    status: Annotated[str | None, typer.Option(help=N_("Only this status."))] = None,
+    priority: Annotated[
+        int | None, typer.Option(min=1, max=5, help=N_("Only this priority."))
+    ] = None,
     sort: Annotated[
         Sort,
         typer.Option(
-            help="Order: newest, oldest, priority (most urgent first, then newest), or due "
-            "(soonest resolution deadline first, overdue on top)."
+            help=N_(
+                "Order: newest, oldest, priority (most urgent first, then newest), or due "
+                "(soonest resolution deadline first, overdue on top)."
+            )
         ),
     ] = Sort.NEWEST,
     search: Annotated[
-        str | None, typer.Option(help="Only tickets whose number or title contains this.")
+        str | None, typer.Option(help=N_("Only tickets whose number or title contains this."))
     ] = None,
-    limit: Annotated[int, typer.Option(min=1, max=500, help="Rows per page.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, max=500, help=N_("Rows per page."))] = 50,
     after: AfterOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -178,12 +214,22 @@ def list_(
         return
     zone = st.settings.zone
     print_table(
-        ["number", "P", "status", "tier", "group", "assignee", "caller", "opened", "title"],
+        [
+            N_("number"),
+            N_("P"),
+            N_("status"),
+            N_("tier"),
+            N_("group"),
+            N_("assignee"),
+            N_("caller"),
+            N_("opened"),
+            N_("title"),
+        ],
         [
             (
                 r.number,
                 r.priority,
-                status_label(r.status),
+                status_text(r.status),
                 r.tier,
                 r.group,
                 r.assignee,
@@ -195,7 +241,11 @@ def list_(
         ],
     )
     if page.next_after is not None:
-        say(f"{len(page.rows)} shown, more: --after {page.next_after}")
+        say(
+            _("{count} shown, more: --after {next_after}").format(
+                count=len(page.rows), next_after=page.next_after
+            )
+        )
 
 
 def _row(row: TicketRow, sla: Progress | None) -> dict[str, Any]:
@@ -237,8 +287,8 @@ def claim(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> No
 def assign(
     ctx: typer.Context,
     number: NumberArg,
-    group: Annotated[str | None, typer.Option(help="A group of the same tier.")] = None,
-    to: Annotated[str | None, typer.Option("--to", help="A member's login.")] = None,
+    group: Annotated[str | None, typer.Option(help=N_("A group of the same tier."))] = None,
+    to: Annotated[str | None, typer.Option("--to", help=N_("A member's login."))] = None,
     expect_version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -254,7 +304,7 @@ def assign(
 def escalate(
     ctx: typer.Context,
     number: NumberArg,
-    group: Annotated[str, typer.Option(help="A group of the next tier.")],
+    group: Annotated[str, typer.Option(help=N_("A group of the next tier."))],
     reason: ReasonOpt,
     expect_version: VersionOpt = None,
     as_json: JsonOpt = False,
@@ -271,7 +321,7 @@ def escalate(
 def return_(
     ctx: typer.Context,
     number: NumberArg,
-    group: Annotated[str, typer.Option(help="A group of a lower tier.")],
+    group: Annotated[str, typer.Option(help=N_("A group of a lower tier."))],
     reason: ReasonOpt,
     expect_version: VersionOpt = None,
     as_json: JsonOpt = False,
@@ -304,8 +354,10 @@ def flag(
 def pending(
     ctx: typer.Context,
     number: NumberArg,
-    reason: Annotated[str, typer.Option(help=f"One of: {', '.join(PENDING_REASONS)}.")],
-    note: Annotated[str, typer.Option(help="What you are waiting for.")] = "",
+    reason: Annotated[
+        str, typer.Option(help=_("One of: {names}.").format(names=", ".join(PENDING_REASONS)))
+    ],
+    note: Annotated[str, typer.Option(help=N_("What you are waiting for."))] = "",
     expect_version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -333,8 +385,10 @@ def resume(
 def note(
     ctx: typer.Context,
     number: NumberArg,
-    text: Annotated[str, typer.Option("--text", help="The note, exactly as it should be kept.")],
-    public: Annotated[bool, typer.Option("--public", help="A reply the caller sees.")] = False,
+    text: Annotated[
+        str, typer.Option("--text", help=N_("The note, exactly as it should be kept."))
+    ],
+    public: Annotated[bool, typer.Option("--public", help=N_("A reply the caller sees."))] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Add a work note (internal) or, with --public, a reply to the caller."""
@@ -346,8 +400,10 @@ def note(
 def resolve(
     ctx: typer.Context,
     number: NumberArg,
-    code: Annotated[str, typer.Option(help=f"One of: {', '.join(RESOLUTION_CODES)}.")],
-    text: Annotated[str, typer.Option(help="What was done.")],
+    code: Annotated[
+        str, typer.Option(help=_("One of: {names}.").format(names=", ".join(RESOLUTION_CODES)))
+    ],
+    text: Annotated[str, typer.Option(help=N_("What was done."))],
     expect_version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -403,7 +459,7 @@ def cancel(
 def priority(
     ctx: typer.Context,
     number: NumberArg,
-    value: Annotated[int, typer.Option("--priority", min=1, max=5, help="The new priority.")],
+    value: Annotated[int, typer.Option("--priority", min=1, max=5, help=N_("The new priority."))],
     reason: ReasonOpt,
     expect_version: VersionOpt = None,
     as_json: JsonOpt = False,
@@ -420,14 +476,14 @@ def priority(
 def update(
     ctx: typer.Context,
     number: NumberArg,
-    title: Annotated[str | None, typer.Option(help="New title.")] = None,
-    description: Annotated[str | None, typer.Option(help="New description.")] = None,
+    title: Annotated[str | None, typer.Option(help=N_("New title."))] = None,
+    description: Annotated[str | None, typer.Option(help=N_("New description."))] = None,
     caller: Annotated[
-        str | None, typer.Option(parser=reference, help="Another caller (#id, number, name).")
+        str | None, typer.Option(parser=reference, help=N_("Another caller (#id, number, name)."))
     ] = None,
-    category: Annotated[str | None, typer.Option(help="Another category.")] = None,
-    impact: Annotated[int | None, typer.Option(min=1, max=3, help="New impact.")] = None,
-    urgency: Annotated[int | None, typer.Option(min=1, max=3, help="New urgency.")] = None,
+    category: Annotated[str | None, typer.Option(help=N_("Another category."))] = None,
+    impact: Annotated[int | None, typer.Option(min=1, max=3, help=N_("New impact."))] = None,
+    urgency: Annotated[int | None, typer.Option(min=1, max=3, help=N_("New urgency."))] = None,
     expect_version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:

@@ -78,7 +78,14 @@ def _checked(name: str, value: Any, kind: type) -> Any:
         return int(value)
     variable = f"{ENV_PREFIX}{name.upper()}"
     wanted = "a whole number" if kind is int else "text"
-    raise Invalid(f"{variable} ({name}) must be {wanted}, not {value!r}.", field=name)
+    raise Invalid(
+        "{variable} ({name}) must be {wanted}, not {value!r}.",
+        field=name,
+        variable=variable,
+        name=name,
+        wanted=wanted,
+        value=value,
+    )
 
 
 def _check_zone(name: str) -> None:
@@ -89,9 +96,10 @@ def _check_zone(name: str) -> None:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise Invalid(
-            f"ITSM_TIMEZONE (timezone) {name!r} is not a known time zone; use an IANA name "
+            "ITSM_TIMEZONE (timezone) {name!r} is not a known time zone; use an IANA name "
             "such as Asia/Shanghai or Europe/Paris.",
             field="timezone",
+            name=name,
         ) from None
 
 
@@ -191,7 +199,13 @@ def save_console_setting(name: str, value: str, path: Path | None = None) -> Pat
     try:
         tomllib.loads(old)
     except tomllib.TOMLDecodeError as exc:
-        raise Invalid(f"{path} is not valid TOML ({exc}): {name} not saved.", field=name) from None
+        raise Invalid(
+            "{path} is not valid TOML ({exc}): {name} not saved.",
+            field=name,
+            path=path,
+            exc=exc,
+            name=name,
+        ) from None
     line = f"{name} = {json.dumps(value, ensure_ascii=False)}\n"
     lines = old.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
@@ -204,7 +218,11 @@ def save_console_setting(name: str, value: str, path: Path | None = None) -> Pat
         lines.insert(end, line)
     new = "".join(lines)
     if tomllib.loads(new).get(name) != value:  # e.g. the name set in a form this edit misses
-        raise Invalid(f"{path}: could not set {name} without rewriting the file; edit it by hand.")
+        raise Invalid(
+            "{path}: could not set {name} without rewriting the file; edit it by hand.",
+            path=path,
+            name=name,
+        )
     _replace(path, new)
     return path
 

@@ -30,7 +30,7 @@ class DomainError(Exception):
         """The sentence in the language in force (English when no catalogue is installed)."""
         from itsm_tui.common.i18n import _
 
-        return _fill(_(self.template), self.params)
+        return _fill(_(self.template), _shown(self.params))
 
     def to_dict(self) -> dict[str, object]:
         data: dict[str, object] = {"error": self.kind, "message": self.message}
@@ -110,8 +110,18 @@ class SchemaMismatch(DomainError):
     kind = "schema"
 
 
+def _shown(params: Mapping[str, object]) -> Mapping[str, object]:
+    """The arguments as shown: a :class:`~itsm_tui.common.i18n.Phrase` (or ``Phrases``) in the
+    language in force, anything else (names, numbers, codes) as it is."""
+    from itsm_tui.common.i18n import Phrase, Phrases
+
+    return {
+        key: value.text() if isinstance(value, (Phrase, Phrases)) else value
+        for key, value in params.items()
+    }
+
+
 def _fill(template: str, params: Mapping[str, object]) -> str:
     """``template`` with its ``{name}`` fields filled in; a template without arguments is left
     as it is, so a literal brace in a sentence that takes none needs no escaping."""
     return template.format_map(params) if params else template
-

@@ -1,10 +1,19 @@
 """The language people read: English, or Simplified Chinese (zh_CN), with stdlib ``gettext``.
 
-Which language: ``ITSM_LANG``, then ``language = "…"`` in the console's settings file
-(``~/.config/itsm-tui/config.toml``, see ``common.config``), then the locale
-(``LC_ALL``, ``LC_MESSAGES``, ``LANG``, the first one set, as POSIX reads them), else English.
-A per-operator preference kept in the staff record is not there yet: it would be read after
-the operator is known, which is after the first frame.
+Which language, the first that names one:
+
+1. ``ITSM_LANG`` (this run, this shell);
+2. ``language = "…"`` in the console's settings file (``~/.config/itsm-tui/config.toml``, see
+   ``common.config``): this account on this machine;
+3. the operator's preference in their staff record (``itsm staff set-language LOGIN zh_CN``):
+   it follows the person to every machine, and an admin can set it for people who never edit
+   a file. Read once the operator is known (:func:`prefer`): the command line applies it before
+   it prints; the console does not wait for it (its first read runs beside the start), so it
+   takes effect in the console only when 1 and 2 name nothing and the locale agrees — see
+   README, "Language";
+4. the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, the first one set, as POSIX reads them),
+   the machine's default;
+5. else English.
 
 When: :func:`install_configured` runs before any console module is imported (``launch`` and
 ``console.start``), because Textual evaluates ``BINDINGS`` and ``TITLE`` when their modules are
@@ -25,7 +34,7 @@ from __future__ import annotations
 
 import gettext
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 #: The gettext domain: ``itsm_tui/locale/<language>/LC_MESSAGES/itsm.mo``.
@@ -44,6 +53,9 @@ _language = ENGLISH
 problem: str | None = None
 #: Whether :func:`install` has run in this process (the start runs it once, early).
 installed = False
+#: Whether ``ITSM_LANG`` or the settings file chose the language: then an operator's staff
+#: record does not change it (:func:`prefer`).
+decided = False
 
 
 def _(message: str) -> str:
@@ -121,16 +133,77 @@ def install(name: str) -> str:
     return _language
 
 
+_catalogues: dict[str, gettext.NullTranslations] = {}
+
+
+def translator(name: str | None) -> Callable[[str], str]:
+    """``_`` for the language ``name`` (None, or one the console does not speak: the language
+    in force), without putting it in force: for text written for someone who is not at this
+    screen (an SLA e-mail in the site's language, while the console goes on in its own). A
+    missing catalogue gives English."""
+    found = normalise(name)
+    if found is None:
+        return _
+    if found not in _catalogues:
+        try:
+            with open(LOCALE_DIR / found / "LC_MESSAGES" / f"{DOMAIN}.mo", "rb") as catalogue:
+                _catalogues[found] = gettext.GNUTranslations(catalogue)
+        except OSError:
+            _catalogues[found] = gettext.NullTranslations()
+    return _catalogues[found].gettext
+
+
 def install_configured(environ: Mapping[str, str] | None = None) -> str:
     """Choose the language (:func:`choose`, reading the settings file unless ``ITSM_LANG``
     decides) and install it; the language in force."""
+    global decided
     env = os.environ if environ is None else environ
     configured = None
     if normalise(env.get("ITSM_LANG")) is None:
         from itsm_tui.common.config import read_console_file
 
         configured = read_console_file().language
-    return install(choose(env, configured))
+    language = install(choose(env, configured))
+    decided = normalise(env.get("ITSM_LANG")) is not None or normalise(configured) is not None
+    return language
+
+
+def prefer(preference: str | None) -> str:
+    """The operator's own language (their staff record), once they are known: installed
+    unless ``ITSM_LANG`` or the settings file decided (:data:`decided`) or it names no
+    language; the language in force after it."""
+    found = normalise(preference)
+    if decided or found is None or found == _language:
+        return _language
+    return install(found)
+
+
+class Phrase(str):
+    """A fixed English phrase given to a message as an argument (an action such as "claim",
+    "no role", a state's words): the English message (``DomainError.message``, logs,
+    ``--json``) reads it as it is, the shown one (``DomainError.text``) in the language in
+    force. Mark a literal one for the catalogue: ``Phrase(N_("no role"))``."""
+
+    __slots__ = ()
+
+    def text(self) -> str:
+        return _(self)
+
+
+class Phrases(tuple[str, ...]):
+    """A list of codes or phrases given to a message as one argument (the roles that may do
+    something): English joins them with ", ", the shown text translates each one and joins
+    them the way the language does ("、" in Chinese)."""
+
+    def __str__(self) -> str:
+        return ", ".join(self)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def text(self) -> str:
+        # TRANSLATORS: the separator between the items of a list in a sentence.
+        return _(", ").join(_(item) for item in self)
 
 
 #: The codes shown to people through :func:`status_text` (statuses, pending reasons, clock

@@ -29,8 +29,10 @@ def make_data_dir() -> Path:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DatabaseUnavailable(
-            f"cannot create the data folder {path} ({exc.strerror or exc}): set XDG_DATA_HOME "
-            "to a folder you can write, or give --db."
+            "cannot create the data folder {path} ({reason}): set XDG_DATA_HOME to a folder "
+            "you can write, or give --db.",
+            path=path,
+            reason=exc.strerror or exc,
         ) from None
     return path
 

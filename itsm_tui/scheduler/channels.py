@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from itsm_tui.common.config import Settings
+from itsm_tui.common.i18n import translator
 from itsm_tui.common.textsafe import one_line, visible
 
 TIMEOUT = 10  # seconds; a hung server must not hold the delivery job
@@ -37,11 +38,19 @@ def smtp_sender(host: str, port: int, sender: str) -> Sender:
         message["From"] = sender
         message["To"] = address
         text = str(payload.get("message", ""))
+        _ = translator(payload.get("language"))  # the site's language (None: the scheduler's)
         message["Subject"] = f"[SLA] {one_line(text, SUBJECT_MAX)}"
         message.set_content(
-            f"{visible(text)}\n\nTicket: {payload.get('ticket')}\n"
-            f"Threshold: {payload.get('kind')}, due {payload.get('due_at')}\n"
-            f"You are notified as: {payload.get('target')}\n"
+            visible(text)
+            + "\n\n"
+            + _("Ticket: {ticket}").format(ticket=payload.get("ticket"))
+            + "\n"
+            + _("Threshold: {kind}, due {due}").format(
+                kind=payload.get("kind"), due=payload.get("due_at")
+            )
+            + "\n"
+            + _("You are notified as: {target}").format(target=payload.get("target"))
+            + "\n"
         )
         with smtplib.SMTP(host, port, timeout=TIMEOUT) as smtp:
             smtp.send_message(message)

@@ -22,6 +22,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlmodel import Session
 
 from itsm_tui.common.errors import DatabaseUnavailable, Invalid
+from itsm_tui.common.i18n import N_, Phrase
 
 T = TypeVar("T")
 
@@ -32,7 +33,7 @@ PG_CONNECT_TIMEOUT_S = 5
 #: The drivers itsm is built and tested with; any other URL is refused before it is used.
 SUPPORTED_DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-_FIX_URL = "check --db or ITSM_DATABASE_URL"
+_FIX_URL = Phrase(N_("check --db or ITSM_DATABASE_URL"))
 
 
 def parse_url(url: str) -> URL:
@@ -45,14 +46,17 @@ def parse_url(url: str) -> URL:
     except (ArgumentError, ValueError):
         raise Invalid(
             "the database URL cannot be read; give sqlite:///PATH or "
-            f"postgresql+psycopg://USER@HOST/DB ({_FIX_URL}).",
+            "postgresql+psycopg://USER@HOST/DB ({fix_url}).",
             field="database_url",
+            fix_url=_FIX_URL,
         ) from None
     if parsed.drivername not in SUPPORTED_DRIVERS:
         raise Invalid(
-            f"itsm works with SQLite (sqlite:///PATH) and PostgreSQL through psycopg 3 "
-            f"(postgresql+psycopg://…), not {parsed.drivername}; {_FIX_URL}.",
+            "itsm works with SQLite (sqlite:///PATH) and PostgreSQL through psycopg 3 "
+            "(postgresql+psycopg://…), not {drivername}; {fix_url}.",
             field="database_url",
+            drivername=parsed.drivername,
+            fix_url=_FIX_URL,
         )
     return parsed
 
@@ -74,9 +78,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # The driver is an extra (`itsm-tui[postgresql]`): a SQLite-only install has none, and a
         # traceback from inside SQLAlchemy's dialect loader would not say what to install.
         raise Invalid(
-            f"The driver for {url.split(':', 1)[0]} URLs is not installed (no module "
-            f"{exc.name}); for PostgreSQL: pip install 'itsm-tui[postgresql]'.",
+            "The driver for {scheme} URLs is not installed (no module {name}); for "
+            "PostgreSQL: pip install 'itsm-tui[postgresql]'.",
             field="database_url",
+            scheme=url.split(":", 1)[0],
+            name=exc.name,
         ) from None
 
 
@@ -105,9 +111,11 @@ def _access(path: Path) -> str:
     if index.is_file() and os.access(index, os.R_OK):
         return "ro"
     raise DatabaseUnavailable(
-        f"cannot read {path}: its folder {path.parent} is read-only for this account, and "
+        "cannot read {path}: its folder {parent} is read-only for this account, and "
         "SQLite's WAL needs the folder writable to read the database; make the folder "
-        "writable for this account, or copy the database to a folder you can write."
+        "writable for this account, or copy the database to a folder you can write.",
+        path=path,
+        parent=path.parent,
     )
 
 
@@ -187,8 +195,9 @@ def read_only_refusal(engine: Engine) -> DatabaseUnavailable:
     """A change refused because the database file (or its folder) may only be read."""
     where = sqlite_path(engine) or engine.url.database
     return DatabaseUnavailable(
-        f"the database {where} is read-only for this account: reading works, changes need "
-        "write access to the file and its folder; nothing was changed."
+        "the database {where} is read-only for this account: reading works, changes need "
+        "write access to the file and its folder; nothing was changed.",
+        where=where,
     )
 
 
@@ -218,30 +227,44 @@ def check_sqlite_file(engine: Engine, *, create: bool) -> bool:
     if path is None:
         return True
     if path.is_dir():
-        raise DatabaseUnavailable(f"{path} is a folder, not a database file; {_FIX_URL}.")
+        raise DatabaseUnavailable(
+            "{path} is a folder, not a database file; {fix_url}.", path=path, fix_url=_FIX_URL
+        )
     if path.exists():
         try:
             with path.open("rb") as file:
                 head = file.read(len(_SQLITE_MAGIC))
         except OSError as exc:
-            raise DatabaseUnavailable(f"cannot read {path} ({exc.strerror}); {_FIX_URL}.") from None
+            raise DatabaseUnavailable(
+                "cannot read {path} ({strerror}); {fix_url}.",
+                path=path,
+                strerror=exc.strerror,
+                fix_url=_FIX_URL,
+            ) from None
         if head == _SQLITE_MAGIC:
             return True
         if head:
             raise DatabaseUnavailable(
-                f"{path} is not a database (not a SQLite file); {_FIX_URL}, "
-                "or move that file away to start afresh."
+                "{path} is not a database (not a SQLite file); {fix_url}, or move that file away "
+                "to start afresh.",
+                path=path,
+                fix_url=_FIX_URL,
             )
     if not create:
         return False
     folder = path.parent
     if not folder.is_dir():
         raise DatabaseUnavailable(
-            f"cannot create {path}: the folder {folder} does not exist; create it first."
+            "cannot create {path}: the folder {folder} does not exist; create it first.",
+            path=path,
+            folder=folder,
         )
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise DatabaseUnavailable(
-            f"cannot create {path}: no permission to write in {folder}; {_FIX_URL}."
+            "cannot create {path}: no permission to write in {folder}; {fix_url}.",
+            path=path,
+            folder=folder,
+            fix_url=_FIX_URL,
         )
     return False
 
@@ -249,28 +272,61 @@ def check_sqlite_file(engine: Engine, *, create: bool) -> bool:
 def connection_problem(engine: Engine, exc: DBAPIError) -> DatabaseUnavailable:
     """The first connection's failure in one sentence: a server that refuses, does not answer
     or does not know the database or role (never the URL's password)."""
-    return DatabaseUnavailable(_connection_problem(engine.url, exc))
+    return _connection_problem(engine.url, exc)
 
 
-def _connection_problem(url: URL, exc: DBAPIError) -> str:
+def _connection_problem(url: URL, exc: DBAPIError) -> DatabaseUnavailable:
     text = str(exc.orig).lower()
     server = f"{url.host or 'localhost'}:{url.port or 5432}"
     if is_sqlite_url(url):
-        return f"cannot open the database {url.database} ({text.splitlines()[0]}); {_FIX_URL}."
+        return DatabaseUnavailable(
+            "cannot open the database {database} ({reason}); {fix_url}.",
+            database=url.database,
+            reason=text.splitlines()[0],
+            fix_url=_FIX_URL,
+        )
     if "could not translate host name" in text or "name or service not known" in text:
-        return f"unknown host {url.host!r}: check the host in --db or ITSM_DATABASE_URL."
+        return DatabaseUnavailable(
+            "unknown host {host!r}: check the host in --db or ITSM_DATABASE_URL.", host=url.host
+        )
     if "connection refused" in text:
-        return f"the PostgreSQL server at {server} refused the connection: is it running there?"
+        return DatabaseUnavailable(
+            "the PostgreSQL server at {server} refused the connection: is it running there?",
+            server=server,
+        )
     if "timeout" in text or "timed out" in text:
-        return f"no answer from the PostgreSQL server at {server} within {PG_CONNECT_TIMEOUT_S} s."
+        return DatabaseUnavailable(
+            "no answer from the PostgreSQL server at {server} within {seconds} s.",
+            server=server,
+            seconds=PG_CONNECT_TIMEOUT_S,
+        )
     if f'database "{url.database}" does not exist' in text:
-        return f"the database {url.database!r} does not exist on {server}: create it or {_FIX_URL}."
+        return DatabaseUnavailable(
+            "the database {database!r} does not exist on {server}: create it or {fix_url}.",
+            database=url.database,
+            server=server,
+            fix_url=_FIX_URL,
+        )
     if f'role "{url.username}" does not exist' in text:
-        return f"the role {url.username!r} does not exist on {server}: create it or {_FIX_URL}."
+        return DatabaseUnavailable(
+            "the role {role!r} does not exist on {server}: create it or {fix_url}.",
+            role=url.username,
+            server=server,
+            fix_url=_FIX_URL,
+        )
     if "authentication failed" in text or "no password supplied" in text:
-        return f"the PostgreSQL server at {server} refused the login of {url.username!r}."
+        return DatabaseUnavailable(
+            "the PostgreSQL server at {server} refused the login of {role!r}.",
+            server=server,
+            role=url.username,
+        )
     first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc).__name__
-    return f"cannot connect to the PostgreSQL server at {server} ({first}); {_FIX_URL}."
+    return DatabaseUnavailable(
+        "cannot connect to the PostgreSQL server at {server} ({reason}); {fix_url}.",
+        server=server,
+        reason=first,
+        fix_url=_FIX_URL,
+    )
 
 
 def is_sqlite_url(url: URL) -> bool:

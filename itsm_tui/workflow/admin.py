@@ -101,8 +101,10 @@ def initialise(
     elif revision != migrate.HEAD:
         if actor is None:
             raise SchemaMismatch(
-                f"the database is at revision {revision}, older than this itsm "
-                f"({migrate.HEAD}): an admin runs `itsm db upgrade`."
+                "the database is at revision {revision}, older than this itsm ({head}): an admin "
+                "runs `itsm db upgrade`.",
+                revision=revision,
+                head=migrate.HEAD,
             )
         upgrade_database(site, actor)
     return bootstrap_admin(site, admin_login, admin_name)

@@ -85,9 +85,9 @@ def _check(
     if not name.strip() or len(name) > 100:
         raise Invalid("name must be 1–100 characters.", field="name")
     if phone is not None and not _PHONE.match(phone):
-        raise Invalid(f"phone '{phone}' is not a phone number.", field="phone")
+        raise Invalid("phone '{phone}' is not a phone number.", field="phone", phone=phone)
     if email is not None and not _EMAIL.match(email):
-        raise Invalid(f"email '{email}' is not an e-mail address.", field="email")
+        raise Invalid("email '{email}' is not an e-mail address.", field="email", email=email)
     if department is not None and len(department) > 100:
         raise Invalid("department must be at most 100 characters.", field="department")
 
@@ -113,20 +113,29 @@ def add_caller(
         employee_no
         and session.exec(select(Caller.id).where(Caller.employee_no == employee_no)).first()
     ):
-        raise Conflict(f"Employee number {employee_no} is already registered.", field="employee_no")
+        raise Conflict(
+            "Employee number {employee_no} is already registered.",
+            field="employee_no",
+            employee_no=employee_no,
+        )
     if phone:
         same = session.exec(
             select(Caller).where(Caller.name == name.strip(), Caller.phone == phone)
         ).first()
         if same is not None:
-            raise Conflict(f"{same.name} ({phone}) is already registered as #{same.id}.")
+            raise Conflict(
+                "{name} ({phone}) is already registered as #{id}.",
+                name=same.name,
+                phone=phone,
+                id=same.id,
+            )
     location_id = None
     if location:
         row = session.exec(
             select(Location).where((Location.code == location) | (Location.name == location))
         ).first()
         if row is None:
-            raise NotFound(f"No location '{location}'.", field="location")
+            raise NotFound("No location '{location}'.", field="location", location=location)
         location_id = row.id
     caller = Caller(
         name=name.strip(),
@@ -162,9 +171,9 @@ class CallerPage:
 def _search(read: Read, text: str, limit: int, after: int | None) -> CallerPage:
     text_input.storable("text", text)
     if not 1 <= limit <= SEARCH_MAX:
-        raise Invalid(f"limit must be 1 to {SEARCH_MAX}.", field="limit")
+        raise Invalid("limit must be 1 to {search_max}.", field="limit", search_max=SEARCH_MAX)
     if after is not None and (not 0 <= after <= MAX_ID or read.session.get(Caller, after) is None):
-        raise NotFound(f"No caller #{after} to continue after.", field="after")
+        raise NotFound("No caller #{after} to continue after.", field="after", after=after)
     found = caller_queries.search(read.session, text, limit + 1, after)
     more = len(found) > limit
     items = [_view(read.session, c) for c in found[:limit]]

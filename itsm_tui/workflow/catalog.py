@@ -38,13 +38,13 @@ def add_category(tx: Tx, code: str, name: str, *, parent: str | None = None) -> 
             "Categories have two levels: a subcategory cannot have children.", field="parent"
         )
     if session.exec(select(Category.id).where(Category.code == code)).first():
-        raise Conflict(f"A category with code '{code}' already exists.", field="code")
+        raise Conflict("A category with code '{code}' already exists.", field="code", code=code)
     parent_id = parent_row.id if parent_row else None
     same = session.exec(
         select(Category.id).where(Category.name == name, Category.parent_id == parent_id)
     ).first()
     if same:
-        raise Conflict(f"Category '{name}' already exists there.", field="name")
+        raise Conflict("Category '{name}' already exists there.", field="name", name=name)
     row = Category(code=code, name=name, parent_id=parent_id)
     session.add(row)
     session.flush()

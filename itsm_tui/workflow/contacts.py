@@ -64,13 +64,16 @@ def record_contact(
         kind = Channel(channel)
     except ValueError:
         valid = ", ".join(c.value for c in Channel)
-        raise Invalid(f"channel must be one of: {valid}.", field="channel") from None
+        raise Invalid("channel must be one of: {valid}.", field="channel", valid=valid) from None
     if ticket and new_ticket:
         raise Invalid("Attach the contact to a ticket or open a new one, not both.", field="ticket")
     text_input.one_line("summary", summary, hint="; put the details in the ticket")
     if len(summary) > SUMMARY_MAX:
         raise Invalid(
-            f"summary is {len(summary):,} characters; the limit is {SUMMARY_MAX}.", field="summary"
+            "summary is {count:,} characters; the limit is {summary_max}.",
+            field="summary",
+            count=len(summary),
+            summary_max=SUMMARY_MAX,
         )
     session = tx.session
     caller_row = find_caller(session, caller) if caller else None

@@ -117,7 +117,7 @@ def load_actor(session: Session, actor: Actor) -> Actor:
         return actor
     rows = session.connection().execute(_ACTOR, {"staff_id": actor.id}).all()
     if not rows or not rows[0].active:
-        raise Forbidden(f"{actor.login} is not an active staff member.")
+        raise Forbidden("{login} is not an active staff member.", login=actor.login)
     first = rows[0]
     roles = frozenset(Role(r.role) for r in rows if r.role is not None)
     return Actor(actor.id, first.login, first.display_name, first.tier, roles)

@@ -50,7 +50,7 @@ def dashboard(
     limit, so the list does not shrink under the supervisor's cursor).
     """
     if not 1 <= overdue <= MAX_PAGE:
-        raise Invalid(f"overdue must be 1 to {MAX_PAGE}.", field="overdue")
+        raise Invalid("overdue must be 1 to {max_page}.", field="overdue", max_page=MAX_PAGE)
     groups = my_groups(read)
     counts = _counts(read, groups)
     newest = newest_alerts(read, alerts) if alerts else []
@@ -91,7 +91,7 @@ def overdue_page(
     of no group (there is nothing narrower to show them).
     """
     if not 1 <= limit <= MAX_PAGE:
-        raise Invalid(f"limit must be 1 to {MAX_PAGE}.", field="limit")
+        raise Invalid("limit must be 1 to {max_page}.", field="limit", max_page=MAX_PAGE)
     return _overdue(read, my_groups(read), all_groups=all_groups, after=after, limit=limit)
 
 

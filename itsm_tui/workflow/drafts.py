@@ -65,18 +65,28 @@ def _checked(fields: dict[str, Any]) -> dict[str, Any]:
     for name, value in fields.items():
         kind = DRAFT_FIELDS.get(name)
         if kind is None:
-            raise Invalid(f"A call draft has no field '{name}'.", field=name)
+            raise Invalid("A call draft has no field '{name}'.", field=name, name=name)
         if value is None:
             continue
         # bool is an int in Python: an int field refuses True, a bool field refuses 1.
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise Invalid(f"{name} must be {kind.__name__}, not {value!r}.", field=name)
+            raise Invalid(
+                "{name} must be {type_name}, not {value!r}.",
+                field=name,
+                name=name,
+                type_name=kind.__name__,
+                value=value,
+            )
         if isinstance(value, str):
             text_input.storable(name, value)
             limit = TEXT_MAX.get(name, OTHER_MAX)
             if len(value) > limit:
                 raise Invalid(
-                    f"{name} is {len(value):,} characters; the limit is {limit:,}.", field=name
+                    "{name} is {count:,} characters; the limit is {limit:,}.",
+                    field=name,
+                    name=name,
+                    count=len(value),
+                    limit=limit,
                 )
         out[name] = value
     return out

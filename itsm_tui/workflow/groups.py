@@ -56,10 +56,16 @@ def add_group(
     if not one_line("name", name).strip() or len(name) > 100:
         raise Invalid("name must be 1–100 characters.", field="name")
     if tier not in TIERS:
-        raise Invalid(f"tier must be {TIERS[0]} to {TIERS[-1]}, not {tier}.", field="tier")
+        raise Invalid(
+            "tier must be {lowest} to {highest}, not {tier}.",
+            field="tier",
+            lowest=TIERS[0],
+            highest=TIERS[-1],
+            tier=tier,
+        )
     session = tx.session
     if session.exec(select(AssignmentGroup.id).where(AssignmentGroup.code == code)).first():
-        raise Conflict(f"A group with code '{code}' already exists.", field="code")
+        raise Conflict("A group with code '{code}' already exists.", field="code", code=code)
     boss = find_staff(session, supervisor) if supervisor else None
     group = AssignmentGroup(
         code=code, name=name, tier=tier, supervisor_id=boss.id if boss else None
@@ -90,7 +96,7 @@ def join_group(tx: Tx, group: str, login: str) -> AssignmentGroup:
     person = find_staff(session, login)
     assert row.id is not None and person.id is not None
     if session.get(GroupMember, (row.id, person.id)) is not None:
-        raise Conflict(f"{login} is already a member of {row.code}.")
+        raise Conflict("{login} is already a member of {code}.", login=login, code=row.code)
     session.add(GroupMember(group_id=row.id, staff_id=person.id))
     session.flush()
     tx.journal("group", row.id, "add_member", {"member": login})
@@ -104,7 +110,9 @@ def remove_member(tx: Tx, group: str, login: str) -> GroupView:
     person = find_staff(session, login)
     member = session.get(GroupMember, (row.id, person.id))
     if member is None:
-        raise Invalid(f"{login} is not a member of {row.code}.", field="member")
+        raise Invalid(
+            "{login} is not a member of {code}.", field="member", login=login, code=row.code
+        )
     session.delete(member)
     session.flush()
     assert row.id is not None

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from itsm_tui.common.domain import NoteKind, status_label
+from itsm_tui.common.i18n import N_, _, status_text
 from itsm_tui.common.ticket_rows import ContactRow, HistoryEntry, NoteRow
 from itsm_tui.common.timefmt import local
 from itsm_tui.storage import ticket_queries
@@ -80,7 +81,7 @@ class Names:
         if not code:
             return NOTHING
         name, level = self.groups.get(str(code), (str(code), 0))
-        return f"{name} (tier {level})" if tier and level else name
+        return _("{name} (tier {tier})").format(name=name, tier=level) if tier and level else name
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class HistoryLine:
         """The sentence, with a one-line detail after a colon: "李彬 escalated to 应用运维
         (tier 2): 需要服务器组排查"."""
         if self.detail and "\n" not in self.detail:
-            return f"{self.text}: {self.detail}"
+            return _("{text}: {detail}").format(text=self.text, detail=self.detail)
         return self.text
 
     @property
@@ -121,7 +122,7 @@ def shown(key: str, value: Any, zone: ZoneInfo, names: Names | None = None) -> s
     if isinstance(value, list):
         return ", ".join(shown(key, v, zone, names) for v in value)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, str) and _INSTANT_KEY.fullmatch(key):
         return instant(value, zone)
     if key in ("assignee", "supervisor", "notified", "member"):
@@ -129,11 +130,11 @@ def shown(key: str, value: Any, zone: ZoneInfo, names: Names | None = None) -> s
     if key == "group":
         return names.group(value)
     if key == "pending_reason":
-        return PENDING_REASONS.get(value, status_label(str(value)))
+        return _(PENDING_REASONS.get(value, status_label(str(value))))
     if key == "resolution_code":
-        return RESOLUTION_CODES.get(value, status_label(str(value)))
+        return _(RESOLUTION_CODES.get(value, status_label(str(value))))
     if key in ("status", "type", "kind"):
-        return status_label(str(value))
+        return status_text(str(value))
     if key == "priority":
         return f"P{value}"
     return str(value)
@@ -160,7 +161,7 @@ def describe(
     for key, value in changes.items():
         if key in BOOKKEEPING:
             continue
-        label = status_label(key)
+        label = status_text(key)
         if action != "create" and isinstance(value, list) and len(value) == 2:
             old, new = (shown(key, v, zone, names) for v in value)
             parts.append(f"{label}: {old} → {new}")
@@ -181,7 +182,9 @@ def _old(changes: Mapping[str, Any], key: str) -> Any:
 
 
 def _now_status(changes: Mapping[str, Any]) -> str:
-    return f" (now {status_label(str(_new(changes, 'status')))})" if "status" in changes else ""
+    if "status" not in changes:
+        return ""
+    return _(" (now {state})").format(state=status_text(str(_new(changes, "status"))))
 
 
 def sentence(
@@ -191,77 +194,109 @@ def sentence(
     c = changes
     reason = str(c.get("reason") or "")
     if action == "create":
-        opened = [f"in {names.group(c.get('group'))}"]
-        if c.get("priority"):
-            opened.append(f"at P{c['priority']}")
-        if c.get("caller"):
-            opened.append(f"for {c['caller']}")
-        text = f"{who} opened the {status_label(str(c.get('type') or 'ticket'))} " + " ".join(
-            opened
+        text = _("{who} opened the {type}").format(
+            who=who, type=status_text(str(c.get("type") or "ticket"))
         )
+        text += _(" in {group}").format(group=names.group(c.get("group")))
+        if c.get("priority"):
+            text += _(" at P{priority}").format(priority=c["priority"])
+        if c.get("caller"):
+            text += _(" for {caller}").format(caller=c["caller"])
         if c.get("assignee"):
-            text += f", assigned to {names.person(c['assignee'])}"
+            text += _(", assigned to {person}").format(person=names.person(c["assignee"]))
         if c.get("cis"):
-            text += f", CIs {shown('cis', c['cis'], zone, names)}"
+            text += _(", CIs {cis}").format(cis=shown("cis", c["cis"], zone, names))
         return text, str(c.get("title") or "")
     if action == "claim":
-        return f"{who} claimed it", ""
+        return _("{who} claimed it").format(who=who), ""
     if action == "assign":
         person, group = _new(c, "assignee"), _new(c, "group")
-        if person:
-            where = f" in {names.group(group, tier=False)}" if "group" in c else ""
-            text = f"{who} assigned it to {names.person(person)}{where}"
+        if person and "group" in c:
+            text = _("{who} assigned it to {person} in {group}").format(
+                who=who, person=names.person(person), group=names.group(group, tier=False)
+            )
+        elif person:
+            text = _("{who} assigned it to {person}").format(who=who, person=names.person(person))
         elif "group" in c:
-            text = f"{who} assigned it to the {names.group(group)} queue"
+            text = _("{who} assigned it to the {group} queue").format(
+                who=who, group=names.group(group)
+            )
         else:
-            text = f"{who} put it back in the group queue"
+            text = _("{who} put it back in the group queue").format(who=who)
         return text + _now_status(c), ""
     if action in ("escalate", "return"):
-        verb = "escalated" if action == "escalate" else "returned"
-        return f"{who} {verb} it to {names.group(_new(c, 'group'))}", reason
+        group = names.group(_new(c, "group"))
+        if action == "escalate":
+            return _("{who} escalated it to {group}").format(who=who, group=group), reason
+        return _("{who} returned it to {group}").format(who=who, group=group), reason
     if action == "flag":
         supervisor = c.get("supervisor")
-        to = f" to the supervisor, {names.person(supervisor)}" if supervisor else ""
-        return f"{who} flagged it{to}", reason
+        if supervisor:
+            text = _("{who} flagged it to the supervisor, {person}").format(
+                who=who, person=names.person(supervisor)
+            )
+            return text, reason
+        return _("{who} flagged it").format(who=who), reason
     if action == "pending":
         why = shown("pending_reason", _new(c, "pending_reason"), zone, names)
-        return f"{who} set it pending, {why}", str(c.get("note") or "")
+        return _("{who} set it pending, {why}").format(who=who, why=why), str(c.get("note") or "")
     if action == "resume":
-        return f"{who} resumed it" + _now_status(c), ""
+        return _("{who} resumed it").format(who=who) + _now_status(c), ""
     if action == "resolve":
         how = shown("resolution_code", _new(c, "resolution_code"), zone, names)
-        first = " at first line" if _new(c, "resolved_first_line") else ""
-        by = f", assigned to {names.person(_new(c, 'assignee'))}" if "assignee" in c else ""
-        return f"{who} resolved it{first} ({how}){by}", str(_new(c, "resolution_text") or "")
+        if _new(c, "resolved_first_line"):
+            text = _("{who} resolved it at first line ({how})").format(who=who, how=how)
+        else:
+            text = _("{who} resolved it ({how})").format(who=who, how=how)
+        if "assignee" in c:
+            text += _(", assigned to {person}").format(person=names.person(_new(c, "assignee")))
+        return text, str(_new(c, "resolution_text") or "")
     if action == "close":
-        return f"{who} closed it", ""
+        return _("{who} closed it").format(who=who), ""
     if action == "reopen":
-        return f"{who} reopened it" + _now_status(c), reason
+        return _("{who} reopened it").format(who=who) + _now_status(c), reason
     if action == "follow_up":
-        return f"{who} opened the follow-up {c.get('follow_up')}", reason
+        text = _("{who} opened the follow-up {number}").format(who=who, number=c.get("follow_up"))
+        return text, reason
     if action == "cancel":
-        return f"{who} cancelled it", reason
+        return _("{who} cancelled it").format(who=who), reason
     if action == "override_priority":
         old, new = _old(c, "priority"), _new(c, "priority")
-        moved = f"from P{old} to P{new}" if old is not None else f"to P{new}"
-        return f"{who} set the priority by hand {moved}", reason
+        if old is not None:
+            text = _("{who} set the priority by hand from P{old} to P{new}").format(
+                who=who, old=old, new=new
+            )
+        else:
+            text = _("{who} set the priority by hand to P{new}").format(who=who, new=new)
+        return text, reason
     if action in ("note", "reply"):
-        said = "added a work note" if action == "note" else "replied to the caller"
-        return f"{who} {said}", f"({c['chars']} characters)" if "chars" in c else ""
+        if action == "note":
+            text = _("{who} added a work note").format(who=who)
+        else:
+            text = _("{who} replied to the caller").format(who=who)
+        size = _("({chars} characters)").format(chars=c["chars"]) if "chars" in c else ""
+        return text, size
     if action in ("link_ci", "unlink_ci"):
         before, after = (set(v or []) for v in (_old(c, "cis"), _new(c, "cis")))
         moved_cis = sorted(after - before) if action == "link_ci" else sorted(before - after)
-        verb = "linked" if action == "link_ci" else "unlinked"
-        return f"{who} {verb} {', '.join(moved_cis) or 'a CI'}", ""
+        cis = ", ".join(moved_cis) or _("a CI")
+        if action == "link_ci":
+            return _("{who} linked {cis}").format(who=who, cis=cis), ""
+        return _("{who} unlinked {cis}").format(who=who, cis=cis), ""
     if action == "sla_alert":
         kind = alert_kind_text(str(c.get("kind") or ""))
         due = shown("due_at", c.get("due_at"), zone, names)
         told = shown("notified", c.get("notified"), zone, names)
-        return f"{who} raised an SLA alert ({kind}, due {due}), told {told}", ""
+        text = _("{who} raised an SLA alert ({kind}, due {due}), told {told}").format(
+            who=who, kind=kind, due=due, told=told
+        )
+        return text, ""
     if action == "update":
-        return f"{who} changed " + "; ".join(describe(action, c, zone, names)), ""
+        changed = "; ".join(describe(action, c, zone, names))
+        return _("{who} changed {changes}").format(who=who, changes=changed), ""
     parts = describe(action, c, zone, names)
-    return f"{who} {status_label(action)}" + (f": {'; '.join(parts)}" if parts else ""), ""
+    text = f"{who} {status_text(action)}"
+    return text + (f": {'; '.join(parts)}" if parts else ""), ""
 
 
 def timeline(
@@ -283,13 +318,20 @@ def timeline(
                 detail = note.body
         out.append((1, HistoryLine(e.at, e.actor_name, e.action, text, detail)))
     for n in unmatched:  # a note without its journal entry (none today): still shown once
-        said = "replied to the caller" if n.kind == NoteKind.PUBLIC_REPLY else "added a work note"
-        action = "reply" if n.kind == NoteKind.PUBLIC_REPLY else "note"
-        out.append((1, HistoryLine(n.at, n.author, action, f"{n.author} {said}", n.body)))
+        if n.kind == NoteKind.PUBLIC_REPLY:
+            action, said = "reply", _("{who} replied to the caller").format(who=n.author)
+        else:
+            action, said = "note", _("{who} added a work note").format(who=n.author)
+        out.append((1, HistoryLine(n.at, n.author, action, said, n.body)))
     for c in contacts:
-        who = c.agent or "System"
-        source = f" from {c.caller}" if c.caller else ""
-        text = f"{who} took a call{source} ({status_label(c.channel)})"
+        who = c.agent or _("System")
+        channel = status_text(c.channel)
+        if c.caller:
+            text = _("{who} took a call from {caller} ({channel})").format(
+                who=who, caller=c.caller, channel=channel
+            )
+        else:
+            text = _("{who} took a call ({channel})").format(who=who, channel=channel)
         out.append((0, HistoryLine(c.at, who, "call", text, c.summary)))
     out.sort(key=lambda item: (item[1].at, item[0]))
     return [line for _, line in out]
@@ -368,12 +410,17 @@ def alert_kind_text(kind: str) -> str:
     ``response:80`` → "80 % of the response time used", ``tier2_budget`` → "tier 2 time
     budget ran out" (the codes the SLA clocks store; a history shows people words)."""
     if kind.startswith("tier") and kind.endswith("_budget"):
-        return f"tier {kind[4:-7]} time budget ran out"
-    clock, _, level = kind.partition(":")
+        return _("tier {tier} time budget ran out").format(tier=kind[4:-7])
+    clock, _sep, level = kind.partition(":")
     if clock == "flag":
-        return "flagged"
+        return _("flagged")
+    words = _(CLOCK_WORDS.get(clock, clock))
     if not level.isdigit():
-        return f"{clock} time" if clock else "alert"
+        return _("{clock} time").format(clock=words) if clock else _("alert")
     if int(level) >= 100:
-        return f"{clock} time breached"
-    return f"{level} % of the {clock} time used"
+        return _("{clock} time breached").format(clock=words)
+    return _("{level} % of the {clock} time used").format(level=level, clock=words)
+
+
+#: The SLA clocks an alert names, for the catalogue.
+CLOCK_WORDS = {"response": N_("response"), "resolution": N_("resolution")}

@@ -98,7 +98,7 @@ def category_for_ci(read: Read, ci_id: int) -> CategoryView | None:
     agent may still change it)."""
     ci = read.session.get(ConfigurationItem, ci_id)
     if ci is None:
-        raise NotFound(f"No configuration item #{ci_id}.", field="ci")
+        raise NotFound("No configuration item #{ci_id}.", field="ci", ci_id=ci_id)
     return ci_category(read.session, ci)
 
 

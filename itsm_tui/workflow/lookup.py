@@ -66,11 +66,17 @@ def find_caller(session: Session, ref: str) -> Caller:
             return matches[0]
         if len(matches) > 1:
             options = ", ".join(f"#{c.id} {c.name} ({c.department or '-'})" for c in matches[:5])
-            raise Invalid(f"'{ref}' matches several callers: {options}.", field="caller")
+            raise Invalid(
+                "'{ref}' matches several callers: {options}.",
+                field="caller",
+                ref=ref,
+                options=options,
+            )
     raise NotFound(
-        f"No caller '{ref}'; register them with `itsm caller add`.",
+        "No caller '{ref}'; register them with `itsm caller add`.",
         field="caller",
         suggestions=_suggest(session, Caller.name, ref.lstrip("#")),
+        ref=ref,
     )
 
 
@@ -86,7 +92,7 @@ def find_group(session: Session, ref: str) -> AssignmentGroup:
     if group is None:
         names = session.exec(select(AssignmentGroup.code).where(AssignmentGroup.active)).all()
         raise NotFound(
-            f"No assignment group '{ref}'.", field="group", suggestions=closest(ref, names)
+            "No assignment group '{ref}'.", field="group", suggestions=closest(ref, names), ref=ref
         )
     return group
 
@@ -112,9 +118,10 @@ def find_category(session: Session, ref: str) -> Category:
     if found is None:
         names = session.exec(select(Category.name).where(Category.active)).all()
         raise NotFound(
-            f"No category '{ref}'.",
+            "No category '{ref}'.",
             field="category",
             suggestions=closest(ref.split("/")[-1], names),
+            ref=ref,
         )
     return found
 
@@ -130,13 +137,19 @@ def find_cis(session: Session, refs: Sequence[str]) -> list[ConfigurationItem]:
         matches = session.exec(stmt.limit(5)).all()
         if not matches:
             raise NotFound(
-                f"No configuration item '{ref}'.",
+                "No configuration item '{ref}'.",
                 field="ci",
                 suggestions=_suggest(session, ConfigurationItem.name, name.strip()),
+                ref=ref,
             )
         if len(matches) > 1:
             options = ", ".join(f"{m.ci_class}:{m.name}" for m in matches)
-            raise Invalid(f"'{ref}' names several CIs; say which: {options}.", field="ci")
+            raise Invalid(
+                "'{ref}' names several CIs; say which: {options}.",
+                field="ci",
+                ref=ref,
+                options=options,
+            )
         found.append(matches[0])
     return found
 
@@ -147,9 +160,10 @@ def find_staff(session: Session, login: str) -> Staff:
     if staff is None:
         logins = session.exec(select(Staff.login).where(Staff.active)).all()
         raise NotFound(
-            f"No active staff member '{login}'.",
+            "No active staff member '{login}'.",
             field="assignee",
             suggestions=closest(login, logins),
+            login=login,
         )
     return staff
 
@@ -190,7 +204,7 @@ def find_ticket(session: Session, ref: str, *, for_update: bool = False) -> Tick
         stmt = _BY_NUMBER_FOR_UPDATE if for_update else _BY_NUMBER
         ticket = session.exec(stmt, params={"number": wanted[0]}).first()
         if ticket is None:
-            raise NotFound(f"No ticket {wanted[0]}.", field="ticket")
+            raise NotFound("No ticket {number}.", field="ticket", number=wanted[0])
         return ticket
     many = select(Ticket).where(col(Ticket.number).in_(wanted))
     if for_update:
@@ -198,9 +212,16 @@ def find_ticket(session: Session, ref: str, *, for_update: bool = False) -> Tick
     found = session.exec(many.limit(len(wanted) + 1)).all()
     if len(found) > 1:
         options = " or ".join(sorted(t.number for t in found))
-        raise Invalid(f"'{ref.strip()}' may be {options}: type the prefix too.", field="ticket")
+        raise Invalid(
+            "'{ref}' may be {options}: type the prefix too.",
+            field="ticket",
+            ref=ref.strip(),
+            options=options,
+        )
     if not found:
-        raise NotFound(f"No ticket {ref.strip()} ({' or '.join(wanted)}).", field="ticket")
+        raise NotFound(
+            "No ticket {ref} ({names}).", field="ticket", ref=ref.strip(), names=" or ".join(wanted)
+        )
     return found[0]
 
 

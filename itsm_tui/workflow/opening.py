@@ -26,7 +26,7 @@ def open_database(site: Site, *, create: bool = False, older: bool = False) -> s
     of the version table: the console's start-up and every command pay it.
     """
     if not check_sqlite_file(site.engine, create=create) and not create:
-        raise SchemaMismatch(f"no database here ({_where(site)}): run `itsm init`.")
+        raise SchemaMismatch("no database here ({where}): run `itsm init`.", where=_where(site))
     try:  # the first connection: for ``create``, SQLite makes the file here
         revision = migrate.current_revision(site.engine)
     except DBAPIError as exc:

@@ -7,43 +7,45 @@ from enum import StrEnum
 
 from itsm_tui.common.domain import Role
 from itsm_tui.common.errors import Forbidden
+from itsm_tui.common.i18n import N_, Phrase, Phrases
 
 
 class Action(StrEnum):
     """Every guarded operation. Workflow functions name one; the table below decides."""
 
-    VIEW_TICKETS = "view tickets"
-    LOG_CONTACT = "log contacts"
-    MANAGE_CALLERS = "register and edit callers"
-    CREATE_TICKET = "create tickets"
-    WORK_TICKET = "work tickets (claim, note, pending, resolve)"
-    ASSIGN_TICKET = "assign and reassign tickets"
-    ESCALATE_TICKET = "escalate and return tickets"
-    CLOSE_TICKET = "close, cancel and reopen tickets"
-    OVERRIDE_PRIORITY = "override a ticket's priority"
-    SUPERVISE = "supervise queues and intervene"
-    VIEW_STAFF = "view staff"
-    MANAGE_STAFF = "manage staff and roles"
-    MANAGE_REFERENCE = "manage groups, categories and locations"
-    MANAGE_CMDB = "manage configuration items"
-    VIEW_CMDB = "view configuration items"
-    INSPECT = "perform inspections"
-    MANAGE_SLA = "edit SLA policies and business calendars"
-    MANAGE_SETTINGS = "change the site's settings (priority matrix, reopen and auto-close days)"
-    ADMINISTER = "administer the database"
-    ACT_AS_OTHER = "act as another staff member"
-    VIEW_PROBLEMS = "view problems and known errors"
-    MANAGE_PROBLEMS = "open, investigate and resolve problems"
-    VIEW_KNOWLEDGE = "read and search the knowledge base"
-    WRITE_KNOWLEDGE = "write knowledge articles and link them to tickets"
-    REVIEW_KNOWLEDGE = "review, publish and retire knowledge articles"
-    VIEW_INSPECTIONS = "view inspection checklists, rounds and readings"
-    MANAGE_INSPECTIONS = "edit inspection checklists and schedules"
-    ANSWER_SURVEY = "key in satisfaction survey answers and make survey links"
-    LOG_COMPLAINT = "log complaints"
-    REVIEW_COMPLAINT = "review complaints (judge them valid or invalid, close them)"
-    VIEW_SCORES = "view scorecards (staff their own, supervisors their groups')"
-    MANAGE_SCORES = "import scoring schemes and close scorecard periods"
+    VIEW_TICKETS = N_("view tickets")
+    LOG_CONTACT = N_("log contacts")
+    MANAGE_CALLERS = N_("register and edit callers")
+    CREATE_TICKET = N_("create tickets")
+    WORK_TICKET = N_("work tickets (claim, note, pending, resolve)")
+    ASSIGN_TICKET = N_("assign and reassign tickets")
+    ESCALATE_TICKET = N_("escalate and return tickets")
+    CLOSE_TICKET = N_("close, cancel and reopen tickets")
+    OVERRIDE_PRIORITY = N_("override a ticket's priority")
+    SUPERVISE = N_("supervise queues and intervene")
+    VIEW_STAFF = N_("view staff")
+    MANAGE_STAFF = N_("manage staff and roles")
+    MANAGE_REFERENCE = N_("manage groups, categories and locations")
+    MANAGE_CMDB = N_("manage configuration items")
+    VIEW_CMDB = N_("view configuration items")
+    INSPECT = N_("perform inspections")
+    MANAGE_SLA = N_("edit SLA policies and business calendars")
+    MANAGE_SETTINGS = N_("change the site's settings (priority matrix, reopen and auto-close days)")
+    ADMINISTER = N_("administer the database")
+    ACT_AS_OTHER = N_("act as another staff member")
+    VIEW_PROBLEMS = N_("view problems and known errors")
+    MANAGE_PROBLEMS = N_("open, investigate and resolve problems")
+    VIEW_KNOWLEDGE = N_("read and search the knowledge base")
+    WRITE_KNOWLEDGE = N_("write knowledge articles and link them to tickets")
+    REVIEW_KNOWLEDGE = N_("review, publish and retire knowledge articles")
+    VIEW_INSPECTIONS = N_("view inspection checklists, rounds and readings")
+    MANAGE_INSPECTIONS = N_("edit inspection checklists and schedules")
+    ANSWER_SURVEY = N_("key in satisfaction survey answers and make survey links")
+    LOG_COMPLAINT = N_("log complaints")
+    REVIEW_COMPLAINT = N_("review complaints (judge them valid or invalid, close them)")
+    VIEW_SCORES = N_("view scorecards (staff their own, supervisors their groups')")
+    MANAGE_SCORES = N_("import scoring schemes and close scorecard periods")
+    CHOOSE_LANGUAGE = N_("choose the language one reads")
 
 
 _EVERYONE = frozenset(Role)
@@ -91,6 +93,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.REVIEW_COMPLAINT: frozenset({Role.SUPERVISOR, Role.ADMIN}),
     Action.VIEW_SCORES: _EVERYONE,
     Action.MANAGE_SCORES: frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    # Their own; another member's needs MANAGE_STAFF too (workflow.staff.set_language).
+    Action.CHOOSE_LANGUAGE: _EVERYONE,
 }
 
 
@@ -104,6 +108,12 @@ def require(login: str, roles: Iterable[Role], action: Action) -> None:
     roles = frozenset(roles)
     if allowed(roles, action):
         return
-    may = ", ".join(sorted(PERMISSIONS[action]))
-    held = ", ".join(sorted(roles)) or "no role"
-    raise Forbidden(f"{login} ({held}) may not {action}; that needs one of: {may}.")
+    may = Phrases(sorted(PERMISSIONS[action]))
+    held = Phrases(sorted(roles)) or Phrase(N_("no role"))
+    raise Forbidden(
+        "{login} ({held}) may not {action}; that needs one of: {may}.",
+        login=login,
+        held=held,
+        action=Phrase(action),
+        may=may,
+    )

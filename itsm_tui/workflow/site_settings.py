@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import Session, select
@@ -51,12 +52,20 @@ DEFAULTS: dict[str, Any] = {
     "survey_sample_percent": {},
     # The questions a survey asks (overall always; the others may be left out).
     "survey_questions": ["overall", "timeliness", "attitude", "solved", "comment"],
+    # The language of what the site writes for people away from a screen: SLA alert texts and
+    # their e-mails ("zh_CN", "en"; None: the language of the process that writes them).
+    "language": None,
 }
 
 
 def _validate(key: str, value: Any) -> Any:
     if key not in DEFAULTS:
-        raise Invalid(f"Unknown setting '{key}'; settings are: {', '.join(DEFAULTS)}.", field=key)
+        raise Invalid(
+            "Unknown setting '{key}'; settings are: {names}.",
+            field=key,
+            key=key,
+            names=", ".join(DEFAULTS),
+        )
     if key == "priority_matrix":
         ok = (
             isinstance(value, list)
@@ -66,9 +75,13 @@ def _validate(key: str, value: Any) -> Any:
         )
         if not ok:
             raise Invalid(
-                f"priority_matrix must be {len(IMPACT_LEVELS)} rows of {len(URGENCY_LEVELS)} "
-                f"priorities from {PRIORITY_LEVELS[0]} to {PRIORITY_LEVELS[-1]}.",
+                "priority_matrix must be {count} rows of {count2} priorities from {lowest} to "
+                "{highest}.",
                 field=key,
+                count=len(IMPACT_LEVELS),
+                count2=len(URGENCY_LEVELS),
+                lowest=PRIORITY_LEVELS[0],
+                highest=PRIORITY_LEVELS[-1],
             )
     if key == "auto_close_days" and not (isinstance(value, int) and 0 <= value <= 365):
         raise Invalid("auto_close_days must be a whole number from 0 to 365.", field=key)
@@ -108,6 +121,17 @@ def _validate(key: str, value: Any) -> Any:
                 field=key,
                 known=", ".join(known),
             )
+    if key == "language" and value is not None:
+        from itsm_tui.common.i18n import LANGUAGES, normalise
+
+        found = normalise(value) if isinstance(value, str) else None
+        if found not in LANGUAGES:
+            raise Invalid(
+                "language must be one of: {names} (or null: the scheduler's own).",
+                field=key,
+                names=", ".join(LANGUAGES),
+            )
+        return found
     return value
 
 
@@ -151,6 +175,14 @@ def stored_setting(session: Session, key: str) -> Any | None:
     return cache.get(key)
 
 
+def site_language(session: Session) -> Callable[[str], str]:
+    """``_`` in the site's language (the ``language`` setting; unset: the language in force),
+    for the alert texts and e-mails the site writes."""
+    from itsm_tui.common.i18n import translator
+
+    return translator(read_setting(session, "language"))
+
+
 def forget(session: Session) -> None:
     """Drop the transaction's cached settings (after writing one)."""
     session.info.pop("site_settings", None)
@@ -189,7 +221,14 @@ def matrix_priority(matrix: list[list[int]], impact: int, urgency: int) -> int:
     rated = (("impact", impact, IMPACT_LEVELS), ("urgency", urgency, URGENCY_LEVELS))
     for name, value, levels in rated:
         if value not in levels:
-            raise Invalid(f"{name} must be {levels[0]} to {levels[-1]}, not {value}.", field=name)
+            raise Invalid(
+                "{name} must be {lowest} to {highest}, not {value}.",
+                field=name,
+                name=name,
+                lowest=levels[0],
+                highest=levels[-1],
+                value=value,
+            )
     return int(matrix[impact - 1][urgency - 1])
 
 

@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -58,6 +58,7 @@ from sqlmodel import Session, col, select
 
 from itsm_tui.common.domain import TicketStatus
 from itsm_tui.common.errors import DomainError
+from itsm_tui.common.i18n import N_, _
 from itsm_tui.common.timefmt import local
 from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.engine import read_session, retry_locked, write_session
@@ -69,8 +70,9 @@ from itsm_tui.storage.tables import (
 )
 from itsm_tui.storage.tables.sla import ALERT_MESSAGE_MAX
 from itsm_tui.workflow.context import Tx
+from itsm_tui.workflow.history_text import CLOCK_WORDS
 from itsm_tui.workflow.site import Actor, Site
-from itsm_tui.workflow.site_settings import read_setting
+from itsm_tui.workflow.site_settings import read_setting, site_language
 from itsm_tui.workflow.sla import clock as sla_clock
 from itsm_tui.workflow.sla.alerts import outbox_rows
 from itsm_tui.workflow.sla.clock import Clocks, Threshold
@@ -269,11 +271,12 @@ def _alert(tx: Tx, directory: Directory, firing: Sequence[_Due], report: ScanRep
     alerts: list[dict[str, Any]] = []
     raised: dict[tuple[int, str, int], tuple[_Due, Person, str, str]] = {}
     journal: list[tuple[int, dict[str, Any]]] = []
+    say = site_language(tx.session)  # the alert texts and e-mails: the site's language
     for d in firing:
         ticket, th = d.ticket, d.threshold
         group = directory.escalation_group(d.clocks.policy, ticket.tier)
         people = directory.targets(ticket, th.targets, group)
-        message = describe(tx, ticket, th)
+        message = describe(tx, ticket, th, say)
         for person, target in people:
             alerts.append(_raise_alert(tx, ticket, th, person, target, message))
             raised[(d.ticket_id, th.kind, person.id)] = (d, person, target, message)
@@ -326,14 +329,20 @@ def _escalate(tx: Tx, directory: Directory, firing: Sequence[_Due], report: Scan
     return escalated
 
 
-def describe(tx: Tx, ticket: Ticket, th: Threshold) -> str:
+def describe(tx: Tx, ticket: Ticket, th: Threshold, say: Callable[[str], str] = _) -> str:
+    """The alert's text, in ``say``'s language (the site's: ``site_settings.site_language``)."""
     when = local(th.at, tx.site.settings.zone)
+    clock = say(CLOCK_WORDS.get(th.clock, th.clock))
     if th.clock == "tier":
-        what = f"tier {ticket.tier} time budget ran out at {when}"
+        what = say(N_("tier {tier} time budget ran out at {when}")).format(
+            tier=ticket.tier, when=when
+        )
     elif th.percent >= 100:
-        what = f"{th.clock} time breached at {when}"
+        what = say(N_("{clock} time breached at {when}")).format(clock=clock, when=when)
     else:
-        what = f"{th.percent} % of its {th.clock} time used at {when}"
+        what = say(N_("{percent} % of its {clock} time used at {when}")).format(
+            percent=th.percent, clock=clock, when=when
+        )
     return f"{ticket.number} (P{ticket.priority}) {ticket.title[:120]}: {what}"
 
 
@@ -366,6 +375,7 @@ def _notifications(
         "staff": person.login,
         "target": target,
         "message": message,
+        "language": read_setting(tx.session, "language"),
     }
     return outbox_rows(tx, alert_id, person.email, payload)
 

@@ -55,6 +55,7 @@ class StaffView:
     email: str | None
     phone: str | None
     version: int
+    language: str | None = None
 
 
 def os_login() -> str:
@@ -69,8 +70,9 @@ def resolve_actor(site: Site, as_login: str | None = None) -> Actor:
         staff = session.exec(select(Staff).where(Staff.login == login)).first()
         if staff is None or not staff.active:
             raise UnknownOperator(
-                f"The OS account '{login}' is not an active staff member. An admin can add it "
-                f"with: itsm staff add {login} --name 'Full Name' --role agent"
+                "The OS account '{login}' is not an active staff member. An admin can add it "
+                "with: itsm staff add {login} --name 'Full Name' --role agent",
+                login=login,
             )
         me = load_actor(session, _as_actor(staff))
         if as_login is None or as_login == login:
@@ -91,9 +93,10 @@ def _get_staff(session: Session, login: str) -> Staff:
     if staff is None:
         logins = session.exec(select(Staff.login)).all()
         raise NotFound(
-            f"No staff member with login '{login}'.",
+            "No staff member with login '{login}'.",
             field="login",
             suggestions=closest(login, logins),
+            login=login,
         )
     return staff
 
@@ -115,6 +118,7 @@ def _view(session: Session, staff: Staff) -> StaffView:
         staff.email,
         staff.phone,
         staff.version,
+        staff.language,
     )
 
 
@@ -126,7 +130,12 @@ def parse_roles(values: Iterable[str]) -> frozenset[Role]:
             roles.add(Role(value.strip().lower()))
         except ValueError:
             valid = ", ".join(r.value for r in Role)
-            raise Invalid(f"Unknown role '{value}'; roles are: {valid}.", field="role") from None
+            raise Invalid(
+                "Unknown role '{value}'; roles are: {valid}.",
+                field="role",
+                value=value,
+                valid=valid,
+            ) from None
     if not roles:
         raise Invalid("A staff member needs at least one role.", field="role")
     return frozenset(roles)
@@ -135,19 +144,29 @@ def parse_roles(values: Iterable[str]) -> frozenset[Role]:
 def _check_login(login: str) -> None:
     storable("login", login)
     if not login or len(login) > LOGIN_MAX or any(c.isspace() for c in login):
-        raise Invalid(f"login must be 1–{LOGIN_MAX} characters without spaces.", field="login")
+        raise Invalid(
+            "login must be 1–{login_max} characters without spaces.",
+            field="login",
+            login_max=LOGIN_MAX,
+        )
 
 
 def _check_name(display_name: str) -> str:
     name = one_line("name", display_name).strip()
     if not name or len(display_name) > NAME_MAX:
-        raise Invalid(f"name must be 1–{NAME_MAX} characters.", field="name")
+        raise Invalid("name must be 1–{name_max} characters.", field="name", name_max=NAME_MAX)
     return name
 
 
 def _check_tier(tier: int) -> None:
     if tier not in TIERS:
-        raise Invalid(f"tier must be {TIERS[0]} to {TIERS[-1]}, not {tier}.", field="tier")
+        raise Invalid(
+            "tier must be {lowest} to {highest}, not {tier}.",
+            field="tier",
+            lowest=TIERS[0],
+            highest=TIERS[-1],
+            tier=tier,
+        )
 
 
 def _check_email(email: str | None) -> str | None:
@@ -158,14 +177,17 @@ def _check_email(email: str | None) -> str | None:
         return None
     address = email.strip()
     if len(address) > EMAIL_MAX:
-        raise Invalid(f"email is longer than {EMAIL_MAX} characters.", field="email")
+        raise Invalid(
+            "email is longer than {email_max} characters.", field="email", email_max=EMAIL_MAX
+        )
     real_name, parsed = parseaddr(address)
     local, at, domain = parsed.rpartition("@")
     spaced = any(c.isspace() for c in address)
     if real_name or parsed != address or spaced or not (local and at and domain):
         raise Invalid(
-            f"email '{visible(address)}' is not one e-mail address (such as name@example.org).",
+            "email '{address}' is not one e-mail address (such as name@example.org).",
             field="email",
+            address=visible(address),
         )
     return address
 
@@ -175,7 +197,9 @@ def _check_phone(phone: str | None) -> str | None:
         return None
     number = phone.strip()
     if len(number) > PHONE_MAX:
-        raise Invalid(f"phone is longer than {PHONE_MAX} characters.", field="phone")
+        raise Invalid(
+            "phone is longer than {phone_max} characters.", field="phone", phone_max=PHONE_MAX
+        )
     return number
 
 
@@ -194,7 +218,9 @@ def _insert_staff(
     email, phone = _check_email(email), _check_phone(phone)
     session = tx.session
     if session.exec(select(Staff.id).where(Staff.login == login)).first() is not None:
-        raise Conflict(f"A staff member with login '{login}' already exists.", field="login")
+        raise Conflict(
+            "A staff member with login '{login}' already exists.", field="login", login=login
+        )
     staff = Staff(
         login=login,
         display_name=name,
@@ -260,6 +286,45 @@ def set_roles(tx: Tx, login: str, roles: Iterable[str], *, tier: int | None = No
     )
     session.flush()
     return _view(session, staff)
+
+
+@mutation(Action.CHOOSE_LANGUAGE)
+def set_language(tx: Tx, login: str, language: str | None) -> StaffView:
+    """Keep the language ``login`` reads ("en", "zh_CN"; None: as their machine says). Anyone
+    sets their own; another member's is an admin's (``manage staff``). Journaled."""
+    from itsm_tui.common.i18n import LANGUAGES, normalise
+    from itsm_tui.workflow import permissions
+
+    wanted = None
+    if language is not None:
+        wanted = normalise(language)
+        if wanted not in LANGUAGES:
+            raise Invalid(
+                "Unknown language '{value}'; languages are: {names}.",
+                field="language",
+                value=visible(language),
+                names=", ".join(LANGUAGES),
+            )
+    session = tx.session
+    staff = _get_staff(session, login)
+    assert staff.id is not None
+    if staff.id != tx.actor.id and not tx.actor.is_system:
+        permissions.require(tx.actor.login, tx.actor.roles, Action.MANAGE_STAFF)
+    old = staff.language
+    staff.language = wanted
+    staff.version += 1
+    session.add(staff)
+    tx.journal("staff", staff.id, "set_language", {"language": (old, wanted)})
+    session.flush()
+    return _view(session, staff)
+
+
+def operator_language(site: Site) -> str | None:
+    """The language the operator at the keyboard keeps in their staff record (None: none, or
+    no such operator): one indexed read, for the front doors to apply once they know who it
+    is (``common.i18n.prefer``)."""
+    with Session(site.engine) as session:
+        return session.exec(select(Staff.language).where(Staff.login == os_login())).first()
 
 
 @query(Action.VIEW_STAFF)

@@ -31,11 +31,13 @@ def storable(name: str, value: str) -> str:
     if bad is None:
         return value
     if bad.group() == "\x00":
-        raise Invalid(f"{name} holds a NUL character, which is not text.", field=name)
+        raise Invalid("{name} holds a NUL character, which is not text.", field=name, name=name)
     raise Invalid(
-        f"{name} holds bytes that are not UTF-8 (as {visible(repr(bad.group()))[1:-1]}); "
-        "check the encoding of the terminal or the file it came from.",
+        "{name} holds bytes that are not UTF-8 (as {sample}); check the encoding of the "
+        "terminal or the file it came from.",
         field=name,
+        name=name,
+        sample=visible(repr(bad.group()))[1:-1],
     )
 
 
@@ -56,5 +58,7 @@ def one_line(name: str, value: str, *, hint: str = "") -> str:
     saying where longer text belongs."""
     storable(name, value)
     if LINE_BREAK.search(value):
-        raise Invalid(f"{name} must be one line, without line breaks{hint}.", field=name)
+        raise Invalid(
+            "{name} must be one line, without line breaks{hint}.", field=name, name=name, hint=hint
+        )
     return value

@@ -77,6 +77,7 @@ def walk(tmp: Path) -> list[tuple[str, list[str]]]:
         ("admin", ["staff", "list"]),
         ("admin", ["staff", "set-role", "zhou.qi", "--role", "agent"]),
         ("agent1", ["staff", "whoami"]),
+        ("agent1", ["staff", "set-language", "agent1", "en"]),
         ("admin", ["group", "add", "network", "--name", "网络", "--tier", "2"]),
         ("admin", ["group", "add-member", "network", "zhou.qi"]),
         ("admin", ["group", "remove-member", "network", "zhou.qi"]),

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,10 +42,15 @@ def test_no_entry_is_untranslated_or_fuzzy() -> None:
 def test_every_marked_string_is_in_the_catalogue() -> None:
     """What the code marks (``_``, ``N_``, ``ngettext``) and what the catalogue has agree."""
     known = {_ids(m.id) for m in _catalogue() if m.id}
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as cfg:
+        method_map, _options = parse_mapping_cfg(cfg)  # the command line's docstrings too
+    keywords = dict(DEFAULT_KEYWORDS)
+    for name in re.findall(r"--keyword=(\w+)", (ROOT / "Makefile").read_text(encoding="utf-8")):
+        keywords[name] = None  # the typed errors: their first argument, like _()
     marked = {
         _ids(message)
         for _file, _line, message, _comments, _context in extract_from_dir(
-            str(ROOT / "itsm_tui"), method_map=[("**.py", "python")]
+            str(ROOT / "itsm_tui"), method_map=method_map, keywords=keywords
         )
     }
     missing = sorted(marked - known)

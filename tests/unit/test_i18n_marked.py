@@ -21,6 +21,18 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "itsm_tui"
+MAKEFILE = PACKAGE.parent / "Makefile"
+
+
+def error_keywords() -> set[str]:
+    """The calls ``make translations`` extracts like ``_()``: the typed errors (and Phrase),
+    named by ``--keyword=`` in the Makefile's ERROR_KEYWORDS."""
+    text = MAKEFILE.read_text(encoding="utf-8")
+    return set(re.findall(r"--keyword=(\w+)", text))
+
+
+#: Their first argument is a message id: a literal there is marked by being there.
+ERRORS = error_keywords()
 
 CONVERTED = (
     "console/app.py",
@@ -59,13 +71,25 @@ CONVERTED = (
     "screens/callbacks.py",
     "screens/scorecard.py",
     "screens/complaints.py",
+    "cli/__init__.py",
+    "cli/callers.py",
+    "cli/cmdb.py",
+    "cli/common.py",
+    "cli/db.py",
+    "cli/failure.py",
+    "cli/groups.py",
+    "cli/ids.py",
+    "cli/output.py",
+    "cli/settings.py",
+    "cli/setup.py",
+    "cli/sla.py",
+    "cli/staff.py",
+    "cli/tickets.py",
 )
-#: Still English: the command line, and the workflow's refusals and journal sentences (the
-#: next part of the work).
-NOT_YET = (
-    "cli/",
-    "workflow/",
-)
+#: Still English: the workflow's journal sentences (the next part of the work). The
+#: workflow's refusals are checked for every module below
+#: (test_no_error_message_is_formatted_before_it_is_raised).
+NOT_YET = ("workflow/",)
 
 #: Calls whose string arguments are shown (any position, and these keywords).
 SHOWN_CALLS = {
@@ -94,14 +118,14 @@ SHOWN_CALLS = {
     "SystemCommand",
     "_status",
     "_show_bar",
-    "Invalid",
-    "Forbidden",
-    "NotFound",
-    "Conflict",
-    "DomainError",
+    *ERRORS,
     "Op",
     "Key",
     "Column",
+    "say",
+    "complain",
+    "echo",
+    "BadParameter",
 }
 SHOWN_KEYWORDS = {"title", "placeholder", "description", "help", "tooltip", "label", "message"}
 SHOWN_ATTRIBUTES = {"border_title", "border_subtitle", "sub_title", "title", "placeholder"}
@@ -110,7 +134,7 @@ NOT_SHOWN_FIRST = {"bind", "Binding", "Field", "Key", "Op", "update"}
 MARKERS = {"_", "N_", "ngettext"}
 #: Literals that are codes, ids, key names or CSS: shown as they are in every language.
 ALLOWED = re.compile(
-    r"^(P|P\d|#.*|[a-z0-9_-]+\(.*\)|app\.\w+|f\d+|ctrl\+\w|[a-z]+(_[a-z]+)+|[a-z]+(-[a-z]+)+|"
+    r"^(P|P\d|#.*|--[a-z][a-z-]*(/--[a-z-]+)?=?|[a-z0-9_-]+\(.*\)|app\.\w+|f\d+|ctrl\+\w|[a-z]+(_[a-z]+)+|[a-z]+(-[a-z]+)+|"
     r"bold|bold red|bold underline|bold yellow|bold white on red|dim|italic|green|red|yellow|"
     r"not bold|first|last|next|previous)$"
 )
@@ -179,6 +203,8 @@ def unmarked(source: str) -> list[tuple[int, str]]:
                 args = node.args[1:2]
             if name == "Field":
                 args = node.args[1:2]
+            if name in ERRORS and args and isinstance(args[0], ast.Constant):
+                args = args[1:]  # the message id: extracted by its keyword
             for arg in args:
                 check(arg)
             for keyword in node.keywords:
@@ -216,7 +242,7 @@ def test_every_module_is_either_converted_or_listed_as_not_yet() -> None:
     """A new console module is translated from the start: it goes in CONVERTED."""
     front = [
         p.relative_to(PACKAGE).as_posix()
-        for folder in ("console", "screens", "widgets", "dialogs")
+        for folder in ("console", "screens", "widgets", "dialogs", "cli")
         for p in (PACKAGE / folder).glob("*.py")
         if p.name != "__init__.py"
     ]
@@ -230,3 +256,64 @@ def test_every_module_is_either_converted_or_listed_as_not_yet() -> None:
 
 def _has_shown(module: str) -> bool:
     return bool(unmarked((PACKAGE / module).read_text(encoding="utf-8")))
+
+
+#: Where the typed errors are raised: every module of the package.
+ERROR_MODULES = sorted(
+    p.relative_to(PACKAGE).as_posix()
+    for p in PACKAGE.rglob("*.py")
+    if "migrations" not in p.parts and "locale" not in p.parts
+)
+
+
+def formatted_errors(source: str) -> list[tuple[int, str]]:
+    """(line, code) of each typed error whose message is built before it is raised: an
+    f-string, a ``+`` or ``%`` of strings, or ``.format()``: its English would reach people
+    in every language (the catalogue holds templates, filled in by the error itself)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and _call_name(node) in ERRORS and node.args):
+            continue
+        first = node.args[0]
+        if isinstance(first, ast.Call) and _call_name(first) in MARKERS and first.args:
+            first = first.args[0]
+        built = (
+            isinstance(first, ast.JoinedStr)
+            or (isinstance(first, ast.BinOp) and isinstance(first.op, ast.Add | ast.Mod))
+            or (isinstance(first, ast.Call) and _call_name(first) in ("format", "join"))
+        )
+        if built:
+            found.append((node.lineno, ast.unparse(first)[:80]))
+    return found
+
+
+def test_the_makefile_extracts_every_typed_error() -> None:
+    from itsm_tui.common import errors
+
+    classes = {
+        name
+        for name, value in vars(errors).items()
+        if isinstance(value, type) and issubclass(value, errors.DomainError)
+    }
+    assert classes <= ERRORS, f"add --keyword= to ERROR_KEYWORDS: {sorted(classes - ERRORS)}"
+
+
+@pytest.mark.parametrize("module", ERROR_MODULES)
+def test_no_error_message_is_formatted_before_it_is_raised(module: str) -> None:
+    found = formatted_errors((PACKAGE / module).read_text(encoding="utf-8"))
+    assert not found, (
+        f"{module}: give a template and its arguments, "
+        'Invalid("Ticket {number} is closed.", number=n), not: '
+        + "; ".join(f"line {line}: {code}" for line, code in found)
+    )
+
+
+def test_the_error_scan_finds_an_f_string_and_passes_a_template() -> None:
+    source = (
+        "raise Invalid(f'Ticket {n} is closed.', field='ticket')\n"
+        "raise Invalid('Ticket {number} is closed.', field='ticket', number=n)\n"
+        "raise Forbidden('Refused ' + login)\n"
+        "raise NotFound(N_('No ticket {number}.'), number=n)\n"
+        "raise Conflict('{} was changed'.format(n))\n"
+    )
+    assert [line for line, _code in formatted_errors(source)] == [1, 3, 5]

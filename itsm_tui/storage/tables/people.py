@@ -26,6 +26,9 @@ class Staff(Table, table=True):
     active: bool = Field(default=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
     version: int = Field(default=1)
+    #: The language this person reads ("en", "zh_CN"); None: as the machine says (README,
+    #: "Language").
+    language: str | None = Field(default=None, max_length=10)
 
 
 class StaffRole(Table, table=True):

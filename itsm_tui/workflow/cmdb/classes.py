@@ -166,7 +166,12 @@ def class_of(value: str, *, field: str = "class") -> CIClass:
     code = ALIASES.get(code, code)
     found = CLASSES.get(code)
     if found is None:
-        raise Invalid(f"class '{value}' is not one of: {', '.join(CLASSES)}.", field=field)
+        raise Invalid(
+            "class '{value}' is not one of: {names}.",
+            field=field,
+            value=value,
+            names=", ".join(CLASSES),
+        )
     return found
 
 
@@ -181,7 +186,9 @@ def relation_type(value: str, *, field: str = "type") -> RelationType:
         return RelationType(value.strip().replace(" ", "_").replace("-", "_"))
     except ValueError:
         valid = ", ".join(t.value for t in RelationType)
-        raise Invalid(f"type '{value}' is not one of: {valid}.", field=field) from None
+        raise Invalid(
+            "type '{value}' is not one of: {valid}.", field=field, value=value, valid=valid
+        ) from None
 
 
 def check_pair(kind: RelationType, source_class: str, target_class: str) -> None:
@@ -193,7 +200,14 @@ def check_pair(kind: RelationType, source_class: str, target_class: str) -> None
         if targets
         else (f"a {source_class} may not {kind} anything")
     )
-    raise Invalid(f"{source_class} {kind} {target_class} is not allowed ({hint}).", field="type")
+    raise Invalid(
+        "{source_class} {kind} {target_class} is not allowed ({hint}).",
+        field="type",
+        source_class=source_class,
+        kind=kind,
+        target_class=target_class,
+        hint=hint,
+    )
 
 
 _STATUSES = frozenset(s.value for s in CIStatus)
@@ -210,7 +224,9 @@ def check_status(value: str, *, field: str = "status") -> str:
         return CIStatus(value).value
     except ValueError:
         valid = ", ".join(s.value for s in CIStatus)
-        raise Invalid(f"status '{value}' is not one of: {valid}.", field=field) from None
+        raise Invalid(
+            "status '{value}' is not one of: {valid}.", field=field, value=value, valid=valid
+        ) from None
 
 
 def check_criticality(value: Any, *, field: str = "criticality") -> int:
@@ -219,7 +235,9 @@ def check_criticality(value: Any, *, field: str = "criticality") -> int:
     except (TypeError, ValueError):
         level = 0
     if level not in CRITICALITY:
-        raise Invalid(f"criticality '{value}' must be 1 (critical) … 4 (low).", field=field)
+        raise Invalid(
+            "criticality '{value}' must be 1 (critical) … 4 (low).", field=field, value=value
+        )
     return level
 
 
@@ -229,7 +247,9 @@ def check_ip(value: str, *, field: str = "ip") -> str:
     try:
         return str(ipaddress.ip_address(value.strip()))
     except ValueError:
-        raise Invalid(f"ip '{value}' is not an IPv4 or IPv6 address.", field=field) from None
+        raise Invalid(
+            "ip '{value}' is not an IPv4 or IPv6 address.", field=field, value=value
+        ) from None
 
 
 def check_attributes(ci_class: CIClass, values: dict[str, Any]) -> dict[str, Any]:
@@ -243,12 +263,16 @@ def check_attributes(ci_class: CIClass, values: dict[str, Any]) -> dict[str, Any
         if coerce is None:
             known = ", ".join(ci_class.attributes) or "none"
             raise Invalid(
-                f"{ci_class.code} has no attribute '{name}' (it has: {known}).", field=name
+                "{code} has no attribute '{name}' (it has: {known}).",
+                field=name,
+                code=ci_class.code,
+                name=name,
+                known=known,
             )
         clean[name] = coerce(raw)
     for name in required:
         if name not in clean:
-            raise Invalid(f"a {ci_class.code} needs '{name}'.", field=name)
+            raise Invalid("a {code} needs '{name}'.", field=name, code=ci_class.code, name=name)
     return clean
 
 
@@ -279,7 +303,9 @@ def _coercer(name: str, spec: Attr) -> Any:
         def plain(raw: Any) -> Any:  # the common case: free text
             text = raw.strip() if raw.__class__ is str else str(raw).strip()
             if len(text) > limit:
-                raise Invalid(f"{name} is longer than {limit} characters.", field=name)
+                raise Invalid(
+                    "{name} is longer than {limit} characters.", field=name, name=name, limit=limit
+                )
             return text
 
         return plain
@@ -299,17 +325,40 @@ def _coerce(name: str, spec: Attr, raw: Any) -> Any:
     if spec.type == "bool":
         if isinstance(raw, bool) or text.lower() in ("true", "false", "yes", "no", "1", "0"):
             return raw if isinstance(raw, bool) else text.lower() in ("true", "yes", "1")
-        raise Invalid(f"{name} '{raw}' must be true or false.", field=name)
+        raise Invalid("{name} '{raw}' must be true or false.", field=name, name=name, raw=raw)
     if spec.type in ("int", "float"):
         try:
             number: float = int(text) if spec.type == "int" else float(text)
         except ValueError:
-            raise Invalid(f"{name} '{raw}' must be a number ({spec.type}).", field=name) from None
+            raise Invalid(
+                "{name} '{raw}' must be a number ({type}).",
+                field=name,
+                name=name,
+                raw=raw,
+                type=spec.type,
+            ) from None
         if spec.minimum is not None and number < spec.minimum:
-            raise Invalid(f"{name} {raw} must be at least {spec.minimum:g}.", field=name)
+            raise Invalid(
+                "{name} {raw} must be at least {minimum:g}.",
+                field=name,
+                name=name,
+                raw=raw,
+                minimum=spec.minimum,
+            )
         return number
     if spec.choices and text not in spec.choices:
-        raise Invalid(f"{name} '{raw}' is not one of: {', '.join(spec.choices)}.", field=name)
+        raise Invalid(
+            "{name} '{raw}' is not one of: {names}.",
+            field=name,
+            name=name,
+            raw=raw,
+            names=", ".join(spec.choices),
+        )
     if len(text) > spec.max_length:
-        raise Invalid(f"{name} is longer than {spec.max_length} characters.", field=name)
+        raise Invalid(
+            "{name} is longer than {max_length} characters.",
+            field=name,
+            name=name,
+            max_length=spec.max_length,
+        )
     return text

@@ -90,9 +90,10 @@ def _utf16_order(data: bytes) -> str | None:
 
 def _western(path: str) -> Invalid:
     return Invalid(
-        f"{path} looks like Latin-1/Windows-1252; give --encoding (cp1252 for a Western "
+        "{path} looks like Latin-1/Windows-1252; give --encoding (cp1252 for a Western "
         "Windows file, or gb18030 if it really is Chinese).",
         field="encoding",
+        path=path,
     )
 
 
@@ -107,13 +108,17 @@ def decode(data: bytes, path: str, encoding: str | None) -> tuple[str, str]:
         return _decode_as(data, path, "utf-16"), "utf-16"
     if data.startswith(b"PK\x03\x04"):
         raise Invalid(
-            f"{path} is a zip file (an Excel workbook?); save it as CSV or JSON.", field="file"
+            "{path} is a zip file (an Excel workbook?); save it as CSV or JSON.",
+            field="file",
+            path=path,
         )
     order = _utf16_order(data)
     if order:
         raise Invalid(
-            f"{path} looks like UTF-16 without a byte-order mark; give --encoding utf-16-{order}.",
+            "{path} looks like UTF-16 without a byte-order mark; give --encoding utf-16-{order}.",
             field="encoding",
+            path=path,
+            order=order,
         )
     try:
         return data.decode("utf-8"), "utf-8"
@@ -125,7 +130,7 @@ def decode(data: bytes, path: str, encoding: str | None) -> tuple[str, str]:
         if _western_letters(data):
             raise _western(path) from None
         raise Invalid(
-            f"{path} is neither UTF-8 nor GB18030; give --encoding.", field="encoding"
+            "{path} is neither UTF-8 nor GB18030; give --encoding.", field="encoding", path=path
         ) from None
     if looks_western(data):
         raise _western(path)
@@ -149,6 +154,10 @@ def _decode_as(data: bytes, path: str, name: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise Invalid(
-            f"{path} line {line}: bytes {data[exc.start : exc.start + 4]!r} are not valid {name}.",
+            "{path} line {line}: bytes {raw!r} are not valid {name}.",
             field="encoding",
+            path=path,
+            line=line,
+            raw=data[exc.start : exc.start + 4],
+            name=name,
         ) from None

@@ -97,9 +97,9 @@ def export(
 ) -> int:
     """Write every CI (or of one class), or every relationship, to ``out``; return the count."""
     if fmt not in ("csv", "json"):
-        raise Invalid(f"format '{fmt}' is not csv or json.", field="format")
+        raise Invalid("format '{fmt}' is not csv or json.", field="format", fmt=fmt)
     if kind not in ("cis", "relations"):
-        raise Invalid(f"kind '{kind}' is not cis or relations.", field="kind")
+        raise Invalid("kind '{kind}' is not cis or relations.", field="kind", kind=kind)
     conn = read.session.connection()
     rows = _relations(conn) if kind == "relations" else _cis(conn, ci_class)
     if fmt == "json":

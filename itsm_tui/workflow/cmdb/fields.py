@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from itsm_tui.common.errors import DomainError, Invalid, NotFound
+from itsm_tui.common.i18n import N_, Phrase
 from itsm_tui.storage.tables.cmdb import CI_ASSET_TAG_MAX, CI_IP_MAX, CI_NAME_MAX, CI_SERIAL_MAX
 from itsm_tui.workflow.cmdb.classes import (
     CIClass,
@@ -86,10 +87,10 @@ def _kind(value: Any) -> str:
     if isinstance(value, float):
         return f"the number {value!r}"
     if isinstance(value, list | tuple):
-        return "a list"
+        return Phrase(N_("a list"))
     if isinstance(value, dict):
-        return "an object"
-    return "text" if isinstance(value, str) else type(value).__name__
+        return Phrase(N_("an object"))
+    return Phrase(N_("text")) if isinstance(value, str) else type(value).__name__
 
 
 def _plain(raw: Any, name: str) -> str:
@@ -98,7 +99,7 @@ def _plain(raw: Any, name: str) -> str:
         return storable(name, raw)
     if isinstance(raw, int) and not isinstance(raw, bool):
         return str(raw)
-    raise Invalid(f"{name} must be text, not {_kind(raw)}.", field=name)
+    raise Invalid("{name} must be text, not {kind}.", field=name, name=name, kind=_kind(raw))
 
 
 def _text(values: Mapping[str, Any], name: str) -> str | None:
@@ -110,7 +111,9 @@ def _text(values: Mapping[str, Any], name: str) -> str | None:
         return None
     limit = LIMITS.get(name, _LOOKED_UP_MAX)
     if len(value) > limit:
-        raise Invalid(f"{name} is longer than {limit} characters.", field=name)
+        raise Invalid(
+            "{name} is longer than {limit} characters.", field=name, name=name, limit=limit
+        )
     return value
 
 
@@ -119,9 +122,11 @@ def _ref(table: dict[str, int], value: str | None, name: str) -> int | None:
         return None
     if value not in table:
         raise NotFound(
-            f"No {name.replace('_', ' ')} '{value}'.",
+            "No {what} '{value}'.",
             field=name,
             suggestions=closest(value, list(table)),
+            what=name.replace("_", " "),
+            value=value,
         )
     return table[value]
 
@@ -136,7 +141,9 @@ def check_ci(values: Mapping[str, Any], refs: References) -> dict[str, Any]:
     ci_class = class_of(_plain(written, "class"))
     nested = values.get("attributes") or {}
     if not isinstance(nested, dict):
-        raise Invalid(f"attributes must be an object, not {_kind(nested)}.", field="attributes")
+        raise Invalid(
+            "attributes must be an object, not {kind}.", field="attributes", kind=_kind(nested)
+        )
     attrs = dict(nested)
     for key, value in values.items():  # flat attributes after the nested ones
         if key not in _NOT_ATTRIBUTES:
@@ -149,9 +156,9 @@ def check_ci(values: Mapping[str, Any], refs: References) -> dict[str, Any]:
         isinstance(criticality, bool) or not isinstance(criticality, int | str)
     ):
         raise Invalid(
-            "criticality must be a whole number, 1 (critical) … 4 (low), "
-            f"not {_kind(criticality)}.",
+            "criticality must be a whole number, 1 (critical) … 4 (low), not {kind}.",
             field="criticality",
+            kind=_kind(criticality),
         )
     ip = _text(values, "ip")
     return {
@@ -177,7 +184,9 @@ def _finite(attributes: dict[str, Any]) -> dict[str, Any]:
     cannot hold them (SQLite's can), and no measure of a CI is either."""
     for name, value in attributes.items():
         if value.__class__ is float and not math.isfinite(value):
-            raise Invalid(f"{name} must be a finite number, not {value}.", field=name)
+            raise Invalid(
+                "{name} must be a finite number, not {value}.", field=name, name=name, value=value
+            )
     return attributes
 
 
@@ -198,9 +207,17 @@ def _check_value(ci_class: CIClass, name: str, value: Any) -> None:
         return
     takes = _TAKES.get(spec.type, (int,))  # text: a whole number's digits
     if isinstance(value, bool) != (spec.type == "bool") or not isinstance(value, takes):
-        want = {"bool": "true or false", "int": "a whole number", "float": "a number"}
+        want = {
+            "bool": N_("true or false"),
+            "int": N_("a whole number"),
+            "float": N_("a number"),
+        }
         raise Invalid(
-            f"{name} must be {want.get(spec.type, 'text')}, not {_kind(value)}.", field=name
+            "{name} must be {wanted}, not {kind}.",
+            field=name,
+            name=name,
+            wanted=Phrase(want.get(spec.type, N_("text"))),
+            kind=_kind(value),
         )
 
 

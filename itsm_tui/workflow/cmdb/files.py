@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from itsm_tui.common.errors import Invalid
+from itsm_tui.common.i18n import N_, Phrase
 from itsm_tui.workflow.cmdb.decoding import decode
 from itsm_tui.workflow.text_input import NOT_TEXT
 
@@ -32,7 +33,6 @@ NEUTRALISED = (*FORMULA_LEADS, "'")
 ECHO = 80
 
 Record = tuple[int, dict[str, Any]]  # (line, field → value)
-
 
 
 def cut(value: Any) -> Any:
@@ -71,17 +71,21 @@ def read_source(path: Path, *, encoding: str | None = None, fmt: str | None = No
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise Invalid(f"Cannot read {path}: {exc.strerror}.", field="file") from None
+        raise Invalid(
+            "Cannot read {path}: {strerror}.", field="file", path=path, strerror=exc.strerror
+        ) from None
     try:
         text, used = decode(data, str(path), encoding)
     except LookupError:
-        raise Invalid(f"Unknown encoding '{cut(encoding)}'.", field="encoding") from None
+        raise Invalid(
+            "Unknown encoding '{encoding}'.", field="encoding", encoding=cut(encoding)
+        ) from None
     fmt = (fmt or path.suffix.lstrip(".") or "csv").lower()
     if fmt == "json":
         return _json_source(str(path), text, used)
     if fmt in ("csv", "txt", "tsv"):
         return _csv_source(str(path), text, used)
-    raise Invalid(f"format '{cut(fmt)}' is not csv or json.", field="format")
+    raise Invalid("format '{fmt}' is not csv or json.", field="format", fmt=cut(fmt))
 
 
 def _header(path: str, cells: list[str]) -> list[str]:
@@ -92,9 +96,13 @@ def _header(path: str, cells: list[str]) -> list[str]:
     for n, name in enumerate(header, 1):
         if name in seen and name:
             raise Invalid(
-                f"{path} line 1: column '{cut(name)}' appears twice (columns {seen[name]} "
-                f"and {n}); which one is meant?",
+                "{path} line 1: column '{name}' appears twice (columns {first} and {n}); which "
+                "one is meant?",
                 field=name,
+                path=path,
+                name=cut(name),
+                first=seen[name],
+                n=n,
             )
         seen[name] = n
     return header
@@ -112,7 +120,7 @@ def _csv_source(path: str, text: str, encoding: str) -> Source:
         try:
             header = _header(path, next(reader))
         except StopIteration:
-            raise Invalid(f"{path} is empty.", field="file") from None
+            raise Invalid("{path} is empty.", field="file", path=path) from None
         records: list[Record] = []
         append, width = records.append, len(header)
         # Most files have no neutralised cell, no NUL and no multi-line cell: then no cell
@@ -128,14 +136,21 @@ def _csv_source(path: str, text: str, encoding: str) -> Source:
                 continue  # a blank row (the first cell settles it for nearly every row)
             if len(cells) > width:
                 raise Invalid(
-                    f"{path} line {start}: {len(cells)} cells but {width} columns.",
+                    "{path} line {start}: {count} cells but {width} columns.",
                     field="file",
+                    path=path,
+                    start=start,
+                    count=len(cells),
+                    width=width,
                 )
             for n in nameless:
                 if n < len(cells) and cells[n].strip():
                     raise Invalid(
-                        f"{path} line {start}: column {n + 1} has a value but no name on line 1.",
+                        "{path} line {start}: column {next_n} has a value but no name on line 1.",
                         field="file",
+                        path=path,
+                        start=start,
+                        next_n=n + 1,
                     )
             if quoted:
                 cells = [unneutralise(c) for c in cells]
@@ -160,7 +175,9 @@ def _csv_error(path: str, line: int, exc: csv.Error) -> Invalid:
         problem = "a quote opened in this row is never closed"
     elif "expected after" in problem:
         problem = 'a quoted field goes on after its closing quote (write a quote inside as "")'
-    return Invalid(f"{path} line {line}: {problem}.", field="file")
+    return Invalid(
+        "{path} line {line}: {problem}.", field="file", path=path, line=line, problem=problem
+    )
 
 
 def _check_spanning(
@@ -177,10 +194,15 @@ def _check_spanning(
             parts = next(csv.reader([taken], delimiter=delimiter), [])
             if len(parts) >= 2 and len(parts) * 2 > len(header):
                 raise Invalid(
-                    f"{path} line {line}: the quote opened in column {cut(column)} is not closed "
-                    f"on that line and takes in line {line + offset} ({cut(taken)!r}), which "
-                    "looks like a row of its own; close the quote.",
+                    "{path} line {line}: the quote opened in column {column} is not closed on that "
+                    "line and takes in line {next_line} ({taken!r}), which looks like a row of its "
+                    "own; close the quote.",
                     field=column,
+                    path=path,
+                    line=line,
+                    column=cut(column),
+                    next_line=line + offset,
+                    taken=cut(taken),
                 )
         line += len(lines) - 1
 
@@ -195,9 +217,14 @@ def _check_text(path: str, line: int, record: dict[str, Any]) -> None:
         if found:
             char = f"U+{ord(found.group()):04X}"
             raise Invalid(
-                f"{path} line {line}, column {cut(key)}: the value holds {char}, "
-                f"which is not text ({'a NUL' if char == 'U+0000' else 'a lone surrogate'}).",
+                "{path} line {line}, column {key}: the value holds {char}, which is not text "
+                "({what}).",
                 field=key,
+                path=path,
+                line=line,
+                key=cut(key),
+                char=char,
+                what=Phrase(N_("a NUL") if char == "U+0000" else N_("a lone surrogate")),
             )
 
 
@@ -259,37 +286,61 @@ def _json_source(path: str, text: str, encoding: str) -> Source:
         items = list(_json_items(text))
     except _Nested as exc:
         raise Invalid(
-            f"{path} line {exc.line}: the item is nested too deeply to be a CI.", field="file"
+            "{path} line {line}: the item is nested too deeply to be a CI.",
+            field="file",
+            path=path,
+            line=exc.line,
         ) from None
     except _Repeated as exc:
-        raise Invalid(f"{path} line {exc.line}: {exc.problem}.", field="file") from None
+        raise Invalid(
+            "{path} line {line}: {problem}.",
+            field="file",
+            path=path,
+            line=exc.line,
+            problem=exc.problem,
+        ) from None
     except (ValueError, IndexError) as exc:
         line = getattr(exc, "lineno", 1)
         raise Invalid(
-            f"{path} line {line}: not a JSON array of objects ({exc}).", field="file"
+            "{path} line {line}: not a JSON array of objects ({exc}).",
+            field="file",
+            path=path,
+            line=line,
+            exc=exc,
         ) from None
     records: list[Record] = []
     columns: dict[str, None] = {}
     check = "\x00" in text or "\\u" in text  # NUL or a surrogate can only come this way
     for line, item in items:
         if not isinstance(item, dict):
-            raise Invalid(f"{path} line {line}: each item must be an object.", field="file")
+            raise Invalid(
+                "{path} line {line}: each item must be an object.",
+                field="file",
+                path=path,
+                line=line,
+            )
         record = {k.lower(): v for k, v in item.items()}
         nested = record.get("attributes")
         if isinstance(nested, dict):
             both = sorted(set(nested) & set(record))
             if both:
                 raise Invalid(
-                    f"{path} line {line}: '{cut(both[0])}' is given both on its own and under "
-                    "attributes; which one is meant?",
+                    "{path} line {line}: '{name}' is given both on its own and under attributes; "
+                    "which one is meant?",
                     field=both[0],
+                    path=path,
+                    line=line,
+                    name=cut(both[0]),
                 )
         if check:
             try:
                 _check_text(path, line, record)
             except RecursionError:  # (the decoder's own limit leaves little stack to spare)
                 raise Invalid(
-                    f"{path} line {line}: the item is nested too deeply to be a CI.", field="file"
+                    "{path} line {line}: the item is nested too deeply to be a CI.",
+                    field="file",
+                    path=path,
+                    line=line,
                 ) from None
         columns.update(dict.fromkeys(record))
         records.append((line, record))

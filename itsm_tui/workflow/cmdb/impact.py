@@ -158,7 +158,9 @@ def impact_of(
     way). ``listed``: how many CIs to list each way; None lists all of them and walks on past
     the interactive limit (:data:`q.MAX_ROWS`), for a report that must be complete."""
     if not 1 <= depth <= MAX_DEPTH:
-        raise Invalid(f"depth must be between 1 and {MAX_DEPTH}.", field="depth")
+        raise Invalid(
+            "depth must be between 1 and {max_depth}.", field="depth", max_depth=MAX_DEPTH
+        )
     if listed is not None and listed < 0:
         raise Invalid("listed must not be negative.", field="listed")
     conn = read.session.connection()

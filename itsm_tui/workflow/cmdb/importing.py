@@ -22,6 +22,7 @@ from sqlalchemy import Connection, bindparam, text
 from sqlmodel import SQLModel
 
 from itsm_tui.common.errors import DomainError, Invalid
+from itsm_tui.common.i18n import N_
 from itsm_tui.storage import bulk, cmdb_bulk
 from itsm_tui.storage.tables.cmdb import CI_FIELDS
 from itsm_tui.workflow.cmdb.classes import (
@@ -84,12 +85,37 @@ class ImportRejected(Invalid):
     def __init__(self, summary: ImportSummary) -> None:
         first = summary.errors[0]
         more = len(summary.errors) - 1
-        tail = f" (and {more} more error{'s' * (more > 1)})" if more else ""
-        super().__init__(
-            f"{summary.file} {str(first).rstrip('.')}{tail}; nothing was imported "
-            "(fix the file, or --skip-invalid to import the rest).",
-            field=first.column,
-        )
+        if more == 1:
+            super().__init__(
+                N_(
+                    "{file} {first} (and 1 more error); nothing was imported "
+                    "(fix the file, or --skip-invalid to import the rest)."
+                ),
+                field=first.column,
+                file=summary.file,
+                first=str(first).rstrip("."),
+            )
+        elif more:
+            super().__init__(
+                N_(
+                    "{file} {first} (and {more} more errors); nothing was imported "
+                    "(fix the file, or --skip-invalid to import the rest)."
+                ),
+                field=first.column,
+                file=summary.file,
+                first=str(first).rstrip("."),
+                more=more,
+            )
+        else:
+            super().__init__(
+                N_(
+                    "{file} {first}; nothing was imported "
+                    "(fix the file, or --skip-invalid to import the rest)."
+                ),
+                field=first.column,
+                file=summary.file,
+                first=str(first).rstrip("."),
+            )
         self.summary = summary
 
     def to_dict(self) -> dict[str, object]:
@@ -415,7 +441,7 @@ class _Resolver:
     def _find(self, ref: str, column: str) -> dict[str, Any]:
         ref = ref.strip()
         if not ref:
-            raise Invalid(f"{column} must name a CI.", field=column)
+            raise Invalid("{column} must name a CI.", field=column, column=column)
         if self._classed(ref):
             head, name = ref.split(":", 1)
             code = ALIASES.get(head, head)
@@ -424,10 +450,15 @@ class _Resolver:
             tagged = self.by_tag.get(ref)
             hits = [tagged] if tagged else self.by_name.get(ref, [])
         if not hits:
-            raise Invalid(f"no CI '{ref}' (give an asset tag or class:name).", field=column)
+            raise Invalid("no CI '{ref}' (give an asset tag or class:name).", field=column, ref=ref)
         if len(hits) > 1:
             options = ", ".join(f"{h['ci_class']}:{h['name']}" for h in hits[:5])
-            raise Invalid(f"'{ref}' names several CIs; say which: {options}.", field=column)
+            raise Invalid(
+                "'{ref}' names several CIs; say which: {options}.",
+                field=column,
+                ref=ref,
+                options=options,
+            )
         return hits[0]
 
 
@@ -521,7 +552,7 @@ def write_relations(tx: Tx, creates: list[RelationKey], progress: Progress | Non
 def _kind(source: Source, kind: str | None) -> str:
     if kind:
         if kind not in ("cis", "relations"):
-            raise Invalid(f"kind '{kind}' is not cis or relations.", field="kind")
+            raise Invalid("kind '{kind}' is not cis or relations.", field="kind", kind=kind)
         return kind
     return "relations" if {"source", "target"} <= set(source.columns) else "cis"
 

@@ -118,7 +118,7 @@ def find_ci(session: Session, ref: str) -> ConfigurationItem:
     if ref.startswith("#") and ref[1:].isdigit():
         row = session.get(ConfigurationItem, int(ref[1:]))
         if row is None:
-            raise NotFound(f"No configuration item {ref}.", field="ci")
+            raise NotFound("No configuration item {ref}.", field="ci", ref=ref)
         return row
     tagged = session.exec(
         select(ConfigurationItem).where(ConfigurationItem.asset_tag == ref)
@@ -134,14 +134,22 @@ def _unique(session: Session, values: dict[str, Any], own_id: int | None) -> Non
         )
     ).first()
     if same and same != own_id:
-        raise Conflict(f"{values['ci_class']} '{values['name']}' already exists.", field="name")
+        raise Conflict(
+            "{ci_class} '{name}' already exists.",
+            field="name",
+            ci_class=values["ci_class"],
+            name=values["name"],
+        )
     if values["asset_tag"]:
         tagged = session.exec(
             select(ConfigurationItem.id).where(ConfigurationItem.asset_tag == values["asset_tag"])
         ).first()
         if tagged and tagged != own_id:
             raise Conflict(
-                f"Asset tag {values['asset_tag']} is on CI #{tagged}.", field="asset_tag"
+                "Asset tag {asset_tag} is on CI #{tagged}.",
+                field="asset_tag",
+                asset_tag=values["asset_tag"],
+                tagged=tagged,
             )
 
 
@@ -210,9 +218,13 @@ def update_ci(
     row = find_ci(tx.session, ref)
     if expect_version is not None and row.version != expect_version:
         raise Conflict(
-            f"{row.ci_class}:{row.name} is at version {row.version}, not {expect_version}: "
-            "someone else changed it.",
+            "{ci_class}:{name} is at version {version}, not {expect_version}: someone else "
+            "changed it.",
             field="version",
+            ci_class=row.ci_class,
+            name=row.name,
+            version=row.version,
+            expect_version=expect_version,
         )
     before = ci_view(tx.session, row)
     merged: dict[str, Any] = {**_public(before), "attributes": dict(before.attributes)}
@@ -352,16 +364,25 @@ def attach_document(
     """Attach a version of a manual, code repository, contract … to a CI. A new version is a
     new row: earlier versions stay."""
     if kind not in DOCUMENT_KINDS:
-        raise Invalid(f"kind '{kind}' is not one of: {', '.join(DOCUMENT_KINDS)}.", field="kind")
+        raise Invalid(
+            "kind '{kind}' is not one of: {names}.",
+            field="kind",
+            kind=kind,
+            names=", ".join(DOCUMENT_KINDS),
+        )
     for name, value, limit in (
         ("title", title, DOCUMENT_TITLE_MAX),
         ("version", version, DOCUMENT_VERSION_MAX),
     ):
         if not value.strip() or len(value) > limit:
-            raise Invalid(f"{name} must be 1–{limit} characters.", field=name)
+            raise Invalid(
+                "{name} must be 1–{limit} characters.", field=name, name=name, limit=limit
+            )
     for name, value, limit in (("uri", uri, DOCUMENT_URI_MAX), ("note", note, DOCUMENT_NOTE_MAX)):
         if len(value) > limit:
-            raise Invalid(f"{name} is limited to {limit} characters.", field=name)
+            raise Invalid(
+                "{name} is limited to {limit} characters.", field=name, name=name, limit=limit
+            )
     row = find_ci(tx.session, ref)
     exists = tx.session.exec(
         select(CIDocument.id).where(
@@ -372,7 +393,13 @@ def attach_document(
         )
     ).first()
     if exists:
-        raise Conflict(f"{kind} '{title}' version {version} is already attached.", field="version")
+        raise Conflict(
+            "{kind} '{title}' version {version} is already attached.",
+            field="version",
+            kind=kind,
+            title=title,
+            version=version,
+        )
     assert row.id is not None
     doc = CIDocument(
         ci_id=row.id, kind=kind, title=title, version=version, uri=uri, note=note, created_at=tx.now

@@ -39,7 +39,13 @@ def link(tx: Tx, source: str, kind: str, target: str) -> LinkView:
         )
     ).first()
     if exists:
-        raise Conflict(f"{src.name} {rel} {dst.name} is already recorded.", field="type")
+        raise Conflict(
+            "{name} {rel} {dst_name} is already recorded.",
+            field="type",
+            name=src.name,
+            rel=rel,
+            dst_name=dst.name,
+        )
     row = CIRelation(source_id=src.id, target_id=dst.id, type=rel.value, created_at=tx.now)
     tx.session.add(row)
     tx.session.flush()
@@ -63,7 +69,13 @@ def unlink(tx: Tx, source: str, kind: str, target: str) -> LinkView:
         )
     ).first()
     if row is None or row.id is None:
-        raise NotFound(f"No relationship {src.name} {rel} {dst.name}.", field="type")
+        raise NotFound(
+            "No relationship {name} {rel} {dst_name}.",
+            field="type",
+            name=src.name,
+            rel=rel,
+            dst_name=dst.name,
+        )
     view = LinkView(row.id, f"{src.ci_class}:{src.name}", rel.value, f"{dst.ci_class}:{dst.name}")
     tx.session.delete(row)
     tx.journal("ci_relation", row.id, "delete", {"source": view.source, "type": view.type,

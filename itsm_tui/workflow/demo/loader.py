@@ -74,12 +74,15 @@ class DemoSummary:
     complaint_journal_entries: int = 0  # apart: the tickets' journal is compared with raw loads
 
     def __str__(self) -> str:
-        return (
-            f"{self.tickets:,} tickets ({self.incidents:,} incidents, {self.requests:,} requests), "
-            f"{self.contacts:,} contacts, {self.journal_entries:,} journal entries, "
-            f"{self.staff} staff in {self.assignment_groups} groups, {self.callers:,} callers, "
-            f"{self.configuration_items} CIs"
-        )
+        """The counts in words, in the language in force (``itsm demo`` prints it)."""
+        from itsm_tui.common.i18n import _
+
+        return _(
+            "{tickets:,} tickets ({incidents:,} incidents, {requests:,} requests), "
+            "{contacts:,} contacts, {journal_entries:,} journal entries, "
+            "{staff} staff in {assignment_groups} groups, {callers:,} callers, "
+            "{configuration_items} CIs"
+        ).format(**asdict(self))
 
 
 @dataclass(frozen=True)
@@ -210,7 +213,11 @@ def load_demo(
     be logged and worked as them on a fresh demo site.
     """
     if not 0 <= tickets <= MAX_TICKETS:
-        raise Invalid(f"tickets must be between 0 and {MAX_TICKETS:,}.", field="tickets")
+        raise Invalid(
+            "tickets must be between 0 and {max_tickets:,}.",
+            field="tickets",
+            max_tickets=MAX_TICKETS,
+        )
     conn = tx.session.connection()
     refuse_if_loaded(conn)
     now = int(tx.now.timestamp())

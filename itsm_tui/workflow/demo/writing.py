@@ -70,9 +70,11 @@ def refuse_clashes(
     if found:
         shown = ", ".join(str(f) for f in found[:5])
         raise Invalid(
-            f"The database already has {name} rows the demo would create ({shown}); "
-            "load the demo into a new database.",
+            "The database already has {name} rows the demo would create ({shown}); load the "
+            "demo into a new database.",
             field=name,
+            name=name,
+            shown=shown,
         )
 
 

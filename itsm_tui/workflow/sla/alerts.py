@@ -53,7 +53,7 @@ def list_alerts(
     (``ix_sla_alert_staff`` for "mine"; the primary key for everyone's). Only supervisors may
     read other people's alerts."""
     if not 1 <= limit <= MAX_ALERTS:
-        raise Invalid(f"limit must be 1 to {MAX_ALERTS}.", field="limit")
+        raise Invalid("limit must be 1 to {max_alerts}.", field="limit", max_alerts=MAX_ALERTS)
     if not mine and not allowed(read.actor.roles, Action.SUPERVISE):
         mine = True
     stmt = _alerts().where(col(SlaAlert.id) > since_id)
@@ -77,7 +77,7 @@ def newest_alerts(read: Read, limit: int) -> list[AlertRow]:
     """:func:`recent_alerts` inside a read already open (the dashboard reads them with its
     figures, in one transaction)."""
     if not 1 <= limit <= MAX_ALERTS:
-        raise Invalid(f"limit must be 1 to {MAX_ALERTS}.", field="limit")
+        raise Invalid("limit must be 1 to {max_alerts}.", field="limit", max_alerts=MAX_ALERTS)
     mine = _alerts().where(SlaAlert.staff_id == read.actor.id).order_by(col(SlaAlert.id).desc())
     # Flags first: a person asked for the supervisor, and a burst of SLA alerts (every breach
     # goes to every manager) must not push that out of the inbox. Read from the few tickets
@@ -157,10 +157,12 @@ def raise_flag_alert(tx: Tx, ticket: Ticket, reason: str) -> list[str]:
     the next scan, or never, is no escalation. Returns the logins alerted."""
     assert ticket.id is not None
     kind = f"{FLAG_KIND}:{ticket.version}"
-    message = (
-        f"{ticket.number} (P{ticket.priority}) {ticket.title[:120]}: "
-        f"flagged by {tx.actor.display_name}: {reason}"
-    )
+    from itsm_tui.common.i18n import N_
+    from itsm_tui.workflow.site_settings import site_language
+
+    say = site_language(tx.session)  # the alert text and e-mail: the site's language
+    flagged = say(N_("flagged by {who}: {reason}")).format(who=tx.actor.display_name, reason=reason)
+    message = f"{ticket.number} (P{ticket.priority}) {ticket.title[:120]}: {flagged}"
     return raise_alert(tx, ticket, kind, message, flag_recipients(tx, ticket))
 
 
@@ -170,6 +172,8 @@ def raise_alert(
     """Put an alert about ``ticket`` into each recipient's inbox in this transaction and queue
     their notifications; ``uq_sla_alert`` (ticket, kind, person) makes it once per kind.
     Returns the logins alerted."""
+    from itsm_tui.workflow.site_settings import read_setting
+
     assert ticket.id is not None
     message = message[:ALERT_MESSAGE_MAX]
     alerted: list[str] = []
@@ -196,6 +200,7 @@ def raise_alert(
             "staff": person.login,
             "target": target,
             "message": message,
+            "language": read_setting(tx.session, "language"),
         }
         for row in outbox_rows(tx, alert.id, person.email, payload):
             tx.session.add(NotificationOutbox(**row))

@@ -169,7 +169,14 @@ DEFAULT_CONFIG = SlaConfig(_default_policies())
 def _int(data: Mapping[str, Any], key: str, where: str, lo: int, hi: int) -> int:
     value = data.get(key)
     if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
-        raise Invalid(f"{where}: {key} must be a whole number from {lo} to {hi}.", field=key)
+        raise Invalid(
+            "{where}: {key} must be a whole number from {lo} to {hi}.",
+            field=key,
+            where=where,
+            key=key,
+            lo=lo,
+            hi=hi,
+        )
     return value
 
 
@@ -178,11 +185,20 @@ _TIER_KEYS = frozenset(str(t) for t in TIERS)  # TOML and JSON table keys are st
 
 def _tiers(raw: Any, key: str, where: str, kind: type) -> dict[int, Any]:
     if not isinstance(raw, Mapping):
-        raise Invalid(f"{where}: {key} must be a table of tier = value.", field=key)
+        raise Invalid(
+            "{where}: {key} must be a table of tier = value.", field=key, where=where, key=key
+        )
     result: dict[int, Any] = {}
     for tier, value in raw.items():
         if str(tier) not in _TIER_KEYS or not isinstance(value, kind) or value in (0, ""):
-            raise Invalid(f"{where}: {key}.{tier} = {value!r} is not valid.", field=key)
+            raise Invalid(
+                "{where}: {key}.{tier} = {value!r} is not valid.",
+                field=key,
+                where=where,
+                key=key,
+                tier=tier,
+                value=value,
+            )
         result[int(tier)] = value
     return result
 
@@ -192,12 +208,19 @@ def parse_policy(data: Mapping[str, Any], where: str = "policy") -> Policy:
     known = set(Policy.__dataclass_fields__)
     unknown = sorted(set(data) - known)
     if unknown:
-        raise Invalid(f"{where}: unknown key {unknown[0]!r}.", field=unknown[0])
+        raise Invalid(
+            "{where}: unknown key {key!r}.", field=unknown[0], where=where, key=unknown[0]
+        )
     priority = _int(data, "priority", where, PRIORITY_LEVELS[0], PRIORITY_LEVELS[-1])
     where = f"{where} P{priority}"
     calendar = data.get("calendar", "office")
     if calendar not in CALENDARS:
-        raise Invalid(f"{where}: calendar must be one of {', '.join(CALENDARS)}.", field="calendar")
+        raise Invalid(
+            "{where}: calendar must be one of {names}.",
+            field="calendar",
+            where=where,
+            names=", ".join(CALENDARS),
+        )
     ladder = []
     for raw in data.get("ladder", [asdict(s) for s in DEFAULT_LADDER]):
         pct = _int(raw, "percent", f"{where} ladder", 1, 1000)
@@ -205,15 +228,20 @@ def parse_policy(data: Mapping[str, Any], where: str = "policy") -> Policy:
         bad = [t for t in targets if t not in TARGETS]
         if bad or not targets:
             raise Invalid(
-                f"{where}: ladder step {pct} %: targets must be some of {', '.join(TARGETS)}.",
+                "{where}: ladder step {pct} %: targets must be some of {names}.",
                 field="ladder",
+                where=where,
+                pct=pct,
+                names=", ".join(TARGETS),
             )
         ladder.append(Step(pct, targets))
     if len({s.percent for s in ladder}) != len(ladder):
-        raise Invalid(f"{where}: two ladder steps at the same percentage.", field="ladder")
+        raise Invalid(
+            "{where}: two ladder steps at the same percentage.", field="ladder", where=where
+        )
     for key in ("category", "service"):
         if data.get(key) is not None and not isinstance(data[key], str):
-            raise Invalid(f"{where}: {key} must be a code or name.", field=key)
+            raise Invalid("{where}: {key} must be a code or name.", field=key, where=where, key=key)
     return Policy(
         priority=priority,
         response=_int(data, "response", where, 1, 525_600),
@@ -234,23 +262,29 @@ def parse_config(data: Mapping[str, Any], source: str = "sla_policies") -> SlaCo
     """A whole configuration; every priority 1–5 needs a policy without qualifiers."""
     raw = data.get("policies", data.get("policy"))
     if not isinstance(raw, list) or not raw:
-        raise Invalid(f"{source}: expected a list of policies ([[policy]]).", field="policies")
+        raise Invalid(
+            "{source}: expected a list of policies ([[policy]]).", field="policies", source=source
+        )
     policies = tuple(parse_policy(p, f"{source} policy {i + 1}") for i, p in enumerate(raw))
     keys = [p.key for p in policies]
     dup = next((k for k in keys if keys.count(k) > 1), None)
     if dup:
-        raise Invalid(f"{source}: two policies for {dup}.", field="policies")
+        raise Invalid("{source}: two policies for {dup}.", field="policies", source=source, dup=dup)
     own = {p.priority for p in policies if p.key == f"P{p.priority}"}
     missing = sorted(set(PRIORITY_LEVELS) - own)
     if missing:
         raise Invalid(
-            f"{source}: priority {missing[0]} has no policy of its own (one without category "
-            "or service is needed for every priority 1–5).",
+            "{source}: priority {priority} has no policy of its own (one without category or "
+            "service is needed for every priority 1–5).",
             field="policies",
+            source=source,
+            priority=missing[0],
         )
     managers = data.get("managers", [])
     if not isinstance(managers, list) or not all(isinstance(m, str) for m in managers):
-        raise Invalid(f"{source}: managers must be a list of logins.", field="managers")
+        raise Invalid(
+            "{source}: managers must be a list of logins.", field="managers", source=source
+        )
     return SlaConfig(policies, tuple(managers))
 
 
@@ -299,7 +333,10 @@ def calendar(session: Session, name: str) -> BusinessCalendar:
     calendar's year blocks are what make deadline arithmetic cost microseconds."""
     if name not in CALENDARS:
         raise Invalid(
-            f"Unknown calendar '{name}'; calendars are: {', '.join(CALENDARS)}.", field="calendar"
+            "Unknown calendar '{name}'; calendars are: {names}.",
+            field="calendar",
+            name=name,
+            names=", ".join(CALENDARS),
         )
     value = _setting(session, OVERRIDES_KEY) if name == "office" else None
     key = (name, json.dumps(value, sort_keys=True))

@@ -40,15 +40,21 @@ def parse_instant(text: str, zone: ZoneInfo | str, field: str = "from") -> datet
         value = datetime.fromisoformat(text.strip())
     except ValueError:
         raise Invalid(
-            f"{field}: '{text}' is not an ISO 8601 time (e.g. 2026-09-30T16:00 or "
+            "{field_name}: '{text}' is not an ISO 8601 time (e.g. 2026-09-30T16:00 or "
             "2026-09-30T16:00+08:00).",
             field=field,
+            field_name=field,
+            text=text,
         ) from None
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise Invalid(
-            f"{field}: '{text}' lies outside the years {FIRST_YEAR}–{LAST_YEAR} that the "
+            "{field_name}: '{text}' lies outside the years {first_year}–{last_year} that the "
             "business calendars cover.",
             field=field,
+            field_name=field,
+            text=text,
+            first_year=FIRST_YEAR,
+            last_year=LAST_YEAR,
         )
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(zone) if isinstance(zone, str) else zone)
@@ -60,16 +66,22 @@ def _within_span(t1: datetime, t2: datetime, field: str) -> None:
     past the years the calendars cover."""
     if t2.year > LAST_YEAR:
         raise Invalid(
-            f"{field}: the result, {t2.date().isoformat()}, lies past {LAST_YEAR}, the last year "
-            "the business calendars cover.",
+            "{field_name}: the result, {date}, lies past {last_year}, the last year the "
+            "business calendars cover.",
             field=field,
+            field_name=field,
+            date=t2.date().isoformat(),
+            last_year=LAST_YEAR,
         )
     if t2 - t1 > MAX_SPAN:
         years = MAX_SPAN.days // 366
         raise Invalid(
-            f"{field}: a calculation covers at most {years} years of calendar time; "
-            f"this one ends {t2.date().isoformat()}.",
+            "{field_name}: a calculation covers at most {years} years of calendar time; this "
+            "one ends {date}.",
             field=field,
+            field_name=field,
+            years=years,
+            date=t2.date().isoformat(),
         )
 
 
@@ -92,8 +104,11 @@ def deadline(
     """When a ticket of ``priority`` opened at ``start`` would be due (nothing paused)."""
     if priority not in PRIORITY_LEVELS:
         raise Invalid(
-            f"priority must be {PRIORITY_LEVELS[0]} to {PRIORITY_LEVELS[-1]}, not {priority}.",
+            "priority must be {lowest} to {highest}, not {priority}.",
             field="priority",
+            lowest=PRIORITY_LEVELS[0],
+            highest=PRIORITY_LEVELS[-1],
+            priority=priority,
         )
     policy = cfg.read_config(read.session).match(priority, [category] if category else [])
     cal = cfg.calendar(read.session, policy.calendar)
@@ -136,9 +151,12 @@ def calc(
     if minutes is not None:
         if not 0 <= minutes <= MAX_SPAN_MINUTES:
             raise Invalid(
-                f"minutes must be from 0 to {MAX_SPAN_MINUTES:,} (the most any calendar counts "
-                f"in {MAX_SPAN.days // 366} years), not {minutes:,}.",
+                "minutes must be from 0 to {max_span_minutes:,} (the most any calendar counts in "
+                "{years} years), not {minutes:,}.",
                 field="minutes",
+                max_span_minutes=MAX_SPAN_MINUTES,
+                years=MAX_SPAN.days // 366,
+                minutes=minutes,
             )
         t2 = cal.add_minutes(t1, minutes)
         _within_span(t1, t2, "minutes")
@@ -338,10 +356,14 @@ def load_toml(path: str | Path, what: str) -> dict[str, Any]:
             return tomllib.load(handle)
     except OSError as exc:
         raise Invalid(
-            f"{path}: cannot read the {what} file: {exc.strerror}.", field="file"
+            "{path}: cannot read the {what} file: {strerror}.",
+            field="file",
+            path=path,
+            what=what,
+            strerror=exc.strerror,
         ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise Invalid(f"{path}: not valid TOML: {exc}.", field="file") from None
+        raise Invalid("{path}: not valid TOML: {exc}.", field="file", path=path, exc=exc) from None
 
 
 @mutation(Action.MANAGE_SLA)

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from itsm_tui.common.domain import OPEN_STATUSES, TOP_TIER, TicketStatus
 from itsm_tui.common.errors import Conflict, Invalid
+from itsm_tui.common.i18n import N_, Phrase
 from itsm_tui.storage.tables import AssignmentGroup, Staff
 from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.lookup import find_group, find_staff
@@ -41,7 +42,7 @@ def tier_move_allowed(operation: str, from_tier: int, to_tier: int) -> bool:
 
 def _reason(reason: str, doing: str) -> str:
     if not reason.strip():
-        raise Invalid(f"A reason is required to {doing}.", field="reason")
+        raise Invalid("A reason is required to {doing}.", field="reason", doing=Phrase(doing))
     return check_text("reason", reason)
 
 
@@ -56,8 +57,8 @@ def claim(tx: Tx, number: str) -> TicketView:
     ticket = load(tx, number, "claim", check_state=False)
     if ticket.assignee_id not in (None, tx.actor.id) and ticket.status in OPEN_STATUSES:
         holder = tx.session.get(Staff, ticket.assignee_id)
-        name = f"{holder.display_name} ({holder.login})" if holder else "someone else"
-        raise Conflict(f"{ticket.number} is already assigned to {name}.")
+        name = f"{holder.display_name} ({holder.login})" if holder else Phrase(N_("someone else"))
+        raise Conflict("{number} is already assigned to {name}.", number=ticket.number, name=name)
     states.check(ticket.number, ticket.status, "claim")
     permit(tx, ticket, "claim")
     changes: dict[str, Any] = {"assignee_id": tx.actor.id, "status": S.IN_PROGRESS.value}
@@ -90,13 +91,23 @@ def assign(
     if not tier_move_allowed("assign", ticket.tier, target.tier):
         verb = "escalate" if target.tier > ticket.tier else "return"
         raise Invalid(
-            f"{target.code} is a tier-{target.tier} group and {ticket.number} is at tier "
-            f"{ticket.tier}: {verb} it instead (with a reason).",
+            "{code} is a tier-{tier} group and {number} is at tier {ticket_tier}: {verb} it "
+            "instead (with a reason).",
             field="group",
+            code=target.code,
+            tier=target.tier,
+            number=ticket.number,
+            ticket_tier=ticket.tier,
+            verb=Phrase(verb),
         )
     person = find_staff(session, assignee) if assignee else None
     if person and not member_of(session, person.id, target.id):
-        raise Invalid(f"{person.login} is not a member of {target.code}.", field="assignee")
+        raise Invalid(
+            "{login} is not a member of {code}.",
+            field="assignee",
+            login=person.login,
+            code=target.code,
+        )
     changes: dict[str, Any] = {"group_id": target.id, "assignee_id": person.id if person else None}
     if target.id != ticket.group_id:
         changes["reassignment_count"] = ticket.reassignment_count + 1
@@ -120,19 +131,28 @@ def _move_tier(
     up = operation == "escalate"
     if up and ticket.tier >= TOP_TIER:
         raise Invalid(
-            f"{ticket.number} is already at tier {TOP_TIER}, the last one.", field="group"
+            "{number} is already at tier {top_tier}, the last one.",
+            field="group",
+            number=ticket.number,
+            top_tier=TOP_TIER,
         )
     if up and not tier_move_allowed(operation, ticket.tier, target.tier):
         raise Invalid(
-            f"Escalation goes to tier {ticket.tier + 1}; {target.code} is tier {target.tier}. "
-            f"Tier-{ticket.tier + 1} groups: {', '.join(_groups_of_tier(tx, ticket.tier + 1))}.",
+            "Escalation goes to tier {next_tier}; {code} is tier {tier}. Tier-{next_tier} "
+            "groups: {names}.",
             field="group",
+            next_tier=ticket.tier + 1,
+            code=target.code,
+            tier=target.tier,
+            names=", ".join(_groups_of_tier(tx, ticket.tier + 1)),
         )
     if not up and not tier_move_allowed(operation, ticket.tier, target.tier):
         raise Invalid(
-            f"A return goes to a lower tier than {ticket.tier}; {target.code} is tier "
-            f"{target.tier}.",
+            "A return goes to a lower tier than {tier}; {code} is tier {target_tier}.",
             field="group",
+            tier=ticket.tier,
+            code=target.code,
+            target_tier=target.tier,
         )
     changes: dict[str, Any] = {
         "group_id": target.id,
@@ -187,7 +207,7 @@ def flag(tx: Tx, number: str, *, reason: str, expected_version: int | None = Non
     """Hierarchical escalation: raise the ticket to its group's supervisor's attention."""
     ticket = load(tx, number, "flag", expected_version)
     permit(tx, ticket, "flag")
-    reason = _reason(reason, "flag a ticket to the supervisor")
+    reason = _reason(reason, N_("flag a ticket to the supervisor"))
     group = tx.session.get(AssignmentGroup, ticket.group_id)
     supervisor = (
         tx.session.get(Staff, group.supervisor_id) if group and group.supervisor_id else None

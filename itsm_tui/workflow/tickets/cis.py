@@ -36,7 +36,9 @@ def link_ci(tx: Tx, number: str, ci_ref: str, *, expected_version: int | None = 
     permit(tx, ticket, "update")
     ci = find_ci(tx.session, ci_ref)
     if tx.session.get(TicketCI, (ticket.id, ci.id)) is not None:
-        raise Conflict(f"{ticket.number} is already linked to {ci.name}.", field="ci")
+        raise Conflict(
+            "{number} is already linked to {name}.", field="ci", number=ticket.number, name=ci.name
+        )
     before = _linked(tx.session, ticket)
     assert ticket.id is not None and ci.id is not None  # both were read from the database
     tx.session.add(TicketCI(ticket_id=ticket.id, ci_id=ci.id))
@@ -55,7 +57,9 @@ def unlink_ci(
     ci = find_ci(tx.session, ci_ref)
     row = tx.session.get(TicketCI, (ticket.id, ci.id))
     if row is None:
-        raise NotFound(f"{ticket.number} is not linked to {ci.name}.", field="ci")
+        raise NotFound(
+            "{number} is not linked to {name}.", field="ci", number=ticket.number, name=ci.name
+        )
     before = _linked(tx.session, ticket)
     tx.session.delete(row)
     tx.session.flush()

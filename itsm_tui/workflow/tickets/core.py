@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from itsm_tui.common.domain import DESCRIPTION_MAX, NOTE_MAX, REASON_MAX, TITLE_MAX
 from itsm_tui.common.errors import Conflict
+from itsm_tui.common.i18n import N_, Phrase
 from itsm_tui.common.timefmt import local
 from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import (
@@ -64,15 +65,24 @@ def conflict(tx: Tx, ticket: Ticket, expected: int) -> Conflict:
         .order_by(col(JournalEntry.id).desc())
         .limit(1)
     ).first()
-    who = "someone"
-    when = ""
-    if last is not None:
-        entry, name, login = last
-        who = f"{name} ({login})" if login else "the system"
-        when = f" at {local(entry.at, tx.site.settings.zone)} ({entry.action})"
+    if last is None:
+        return Conflict(
+            "{number} was changed by someone: it is at version {version}, you had version "
+            "{expected}. Reload it and try again.",
+            number=ticket.number,
+            version=ticket.version,
+            expected=expected,
+        )
+    entry, name, login = last
     return Conflict(
-        f"{ticket.number} was changed by {who}{when}: it is at version {ticket.version}, "
-        f"you had version {expected}. Reload it and try again."
+        "{number} was changed by {who} at {at} ({action}): it is at version {version}, you "
+        "had version {expected}. Reload it and try again.",
+        number=ticket.number,
+        who=f"{name} ({login})" if login else Phrase(N_("the system")),
+        at=local(entry.at, tx.site.settings.zone),
+        action=entry.action,
+        version=ticket.version,
+        expected=expected,
     )
 
 

@@ -37,9 +37,15 @@ def check_text(name: str, value: str, *, required: bool = False) -> str:
     else:
         text_input.storable(name, value)
     if required and not value.strip():
-        raise Invalid(f"{name} must not be empty.", field=name)
+        raise Invalid("{name} must not be empty.", field=name, name=name)
     if len(value) > limit:
-        raise Invalid(f"{name} is {len(value):,} characters; the limit is {limit:,}.", field=name)
+        raise Invalid(
+            "{name} is {count:,} characters; the limit is {limit:,}.",
+            field=name,
+            name=name,
+            count=len(value),
+            limit=limit,
+        )
     return value
 
 
@@ -48,7 +54,9 @@ def parse_type(value: str) -> TicketType:
         return TicketType(value)
     except ValueError:
         raise Invalid(
-            f"type must be one of: {', '.join(t.value for t in TicketType)}.", field="type"
+            "type must be one of: {names}.",
+            field="type",
+            names=", ".join(t.value for t in TicketType),
         ) from None
 
 
@@ -114,7 +122,12 @@ def open_ticket(tx: Tx, draft: TicketDraft) -> Ticket:
     group = find_group(session, draft.group) if draft.group else default_group(tx)
     assignee = find_staff(session, draft.assignee) if draft.assignee else None
     if assignee and not member_of(session, assignee.id, group.id):
-        raise Invalid(f"{assignee.login} is not a member of {group.code}.", field="assignee")
+        raise Invalid(
+            "{login} is not a member of {code}.",
+            field="assignee",
+            login=assignee.login,
+            code=group.code,
+        )
     cis = find_cis(session, draft.cis)
     ticket = Ticket(
         number=next_number(session, kind),

@@ -8,6 +8,7 @@ from typing import Any
 
 from itsm_tui.common.domain import DESCRIPTION_MAX, PRIORITY_LEVELS, PendingReason, TicketStatus
 from itsm_tui.common.errors import Invalid
+from itsm_tui.common.i18n import N_
 from itsm_tui.storage.tables import AssignmentGroup, Ticket
 from itsm_tui.workflow import text_input
 from itsm_tui.workflow.context import Tx, mutation
@@ -37,7 +38,7 @@ def set_pending(
     the resolution clock; waiting for a change does not (that is our own work)."""
     if reason not in PENDING_REASONS:
         options = ", ".join(f"{k} ({v})" for k, v in PENDING_REASONS.items())
-        raise Invalid(f"Pending reason must be one of: {options}.", field="reason")
+        raise Invalid("Pending reason must be one of: {options}.", field="reason", options=options)
     ticket = load(tx, number, "pending", expected_version)
     permit(tx, ticket, "pending")
     check_text("note", note)
@@ -71,7 +72,9 @@ def resolve(
     """
     if code not in RESOLUTION_CODES:
         raise Invalid(
-            f"Resolution code must be one of: {', '.join(RESOLUTION_CODES)}.", field="code"
+            "Resolution code must be one of: {names}.",
+            field="code",
+            names=", ".join(RESOLUTION_CODES),
         )
     check_text("note", text, required=True)
     ticket = load(tx, number, "resolve", expected_version)
@@ -110,7 +113,7 @@ def reopen(tx: Tx, number: str, *, reason: str, expected_version: int | None = N
     Past the window, or once closed, the ticket stays as it was (its figures are final) and a
     follow-up ticket linked to it is opened instead; the view returned is then the new one.
     """
-    reason = _reason(reason, "reopen a ticket")
+    reason = _reason(reason, N_("reopen a ticket"))
     ticket = load(tx, number, "reopen", expected_version)
     permit(tx, ticket, "reopen")
     window = timedelta(days=int(read_setting(tx.session, "reopen_window_days")))
@@ -160,7 +163,7 @@ def _follow_up(tx: Tx, original: Ticket, reason: str) -> Ticket:
 @mutation(Action.CLOSE_TICKET)
 def cancel(tx: Tx, number: str, *, reason: str, expected_version: int | None = None) -> TicketView:
     """Cancel a ticket opened in error or duplicated; it leaves every queue and report."""
-    reason = _reason(reason, "cancel a ticket")
+    reason = _reason(reason, N_("cancel a ticket"))
     ticket = load(tx, number, "cancel", expected_version)
     permit(tx, ticket, "cancel")
     apply(
@@ -180,10 +183,13 @@ def override_priority(
     """Set a priority other than the matrix gives (engineers, supervisors); needs a reason."""
     if priority not in PRIORITY_LEVELS:
         raise Invalid(
-            f"priority must be {PRIORITY_LEVELS[0]} to {PRIORITY_LEVELS[-1]}, not {priority}.",
+            "priority must be {lowest} to {highest}, not {priority}.",
             field="priority",
+            lowest=PRIORITY_LEVELS[0],
+            highest=PRIORITY_LEVELS[-1],
+            priority=priority,
         )
-    reason = _reason(reason, "override the priority")
+    reason = _reason(reason, N_("override the priority"))
     ticket = load(tx, number, "priority", expected_version)
     permit(tx, ticket, "priority")
     apply(

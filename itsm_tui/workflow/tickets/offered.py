@@ -38,6 +38,7 @@ from sqlmodel import Session
 
 from itsm_tui.common.domain import OPEN_STATUSES, TOP_TIER
 from itsm_tui.common.errors import Conflict, DomainError, Forbidden, Invalid
+from itsm_tui.common.i18n import N_, Phrase, Phrases
 from itsm_tui.common.ticket_rows import TicketRow
 from itsm_tui.storage.tables import GroupMember, Ticket
 from itsm_tui.workflow.permissions import PERMISSIONS, Action, allowed
@@ -76,13 +77,13 @@ SERVICE_DESK_TIER = 1
 
 #: How a refusal names the operation: "may not <this> INC000123".
 _DOING = {
-    "return": "return",
-    "flag": "flag",
-    "pending": "set pending",
-    "note": "add a note to",
-    "reply": "reply publicly on",
-    "update": "update",
-    "priority": "override the priority of",
+    "return": N_("return"),
+    "flag": N_("flag"),
+    "pending": N_("set pending"),
+    "note": N_("add a note to"),
+    "reply": N_("reply publicly on"),
+    "update": N_("update"),
+    "priority": N_("override the priority of"),
 }
 
 
@@ -109,9 +110,15 @@ def refusal(operation: str, actor: Actor, ticket: Holding, in_group: bool) -> Do
     action = OPERATION_ACTIONS[operation]
     doing = _DOING.get(operation, operation)
     if not actor.is_system and not allowed(actor.roles, action):
-        may = ", ".join(sorted(PERMISSIONS[action]))
-        held = ", ".join(sorted(actor.roles)) or "no role"
-        return Forbidden(f"{actor.login} ({held}) may not {action}; that needs one of: {may}.")
+        may = Phrases(sorted(PERMISSIONS[action]))
+        held = Phrases(sorted(actor.roles)) or Phrase(N_("no role"))
+        return Forbidden(
+            "{login} ({held}) may not {action}; that needs one of: {may}.",
+            login=actor.login,
+            held=held,
+            action=Phrase(action),
+            may=may,
+        )
     state_op = _STATE_OP.get(operation, operation)
     try:
         states.check(ticket.number, ticket.status, state_op)
@@ -119,10 +126,15 @@ def refusal(operation: str, actor: Actor, ticket: Holding, in_group: bool) -> Do
         return error
     if operation == "escalate" and ticket.tier >= TOP_TIER:
         return Invalid(
-            f"{ticket.number} is already at tier {TOP_TIER}, the last one.", field="group"
+            "{number} is already at tier {top_tier}, the last one.",
+            field="group",
+            number=ticket.number,
+            top_tier=TOP_TIER,
         )
     if operation == "return" and ticket.tier <= 1:
-        return Invalid(f"{ticket.number} is at tier 1: there is no lower tier.", field="group")
+        return Invalid(
+            "{number} is at tier 1: there is no lower tier.", field="group", number=ticket.number
+        )
     if actor.is_system:
         return None
     if (
@@ -130,15 +142,25 @@ def refusal(operation: str, actor: Actor, ticket: Holding, in_group: bool) -> Do
         and ticket.assignee_id not in (None, actor.id)
         and ticket.status in OPEN_STATUSES
     ):
-        return Conflict(f"{ticket.number} is already assigned to someone else.")
+        return Conflict("{number} is already assigned to someone else.", number=ticket.number)
     if operation in _ANY_GROUP or _involved(actor, ticket, in_group):
         return None
     if operation in _SERVICE_DESK and actor.tier == SERVICE_DESK_TIER:
         return None
-    desk = " and the service desk (tier 1)" if operation in _SERVICE_DESK else ""
+    if operation in _SERVICE_DESK:
+        return Forbidden(
+            "{login} may not {doing} {number}: it belongs to another group (its assignee, "
+            "its group's members and the service desk (tier 1) and supervisors may).",
+            login=actor.login,
+            doing=Phrase(doing),
+            number=ticket.number,
+        )
     return Forbidden(
-        f"{actor.login} may not {doing} {ticket.number}: it belongs to another group "
-        f"(its assignee, its group's members{desk} and supervisors may)."
+        "{login} may not {doing} {number}: it belongs to another group (its assignee, "
+        "its group's members and supervisors may).",
+        login=actor.login,
+        doing=Phrase(doing),
+        number=ticket.number,
     )
 
 

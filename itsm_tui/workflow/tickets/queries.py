@@ -211,13 +211,20 @@ def list_tickets(
         queue = Queue(queue)
     except ValueError:
         raise Invalid(
-            f"Unknown queue '{queue}'; queues are: {', '.join(q.value for q in Queue)}.",
+            "Unknown queue '{queue}'; queues are: {names}.",
             field="queue",
+            queue=queue,
+            names=", ".join(q.value for q in Queue),
         ) from None
     if not 1 <= limit <= MAX_PAGE:
-        raise Invalid(f"limit must be 1 to {MAX_PAGE}.", field="limit")
+        raise Invalid("limit must be 1 to {max_page}.", field="limit", max_page=MAX_PAGE)
     if sort not in SORTS:
-        raise Invalid(f"Unknown sort '{sort}'; sorts are: {', '.join(SORTS)}.", field="sort")
+        raise Invalid(
+            "Unknown sort '{sort}'; sorts are: {names}.",
+            field="sort",
+            sort=sort,
+            names=", ".join(SORTS),
+        )
     if after is not None and before is not None:
         raise Invalid("Page after a row or before one, not both.", field="before")
     wanted: TicketStatus | None = None
@@ -228,11 +235,17 @@ def list_tickets(
         except ValueError:
             valid = ", ".join(s.value for s in TicketStatus)
             raise Invalid(
-                f"Unknown status '{status}'; statuses are: {valid}.", field="status"
+                "Unknown status '{status}'; statuses are: {valid}.",
+                field="status",
+                status=status,
+                valid=valid,
             ) from None
     if priority is not None and priority not in PRIORITY_LEVELS:
         raise Invalid(
-            f"priority must be {PRIORITY_LEVELS[0]} to {PRIORITY_LEVELS[-1]}.", field="priority"
+            "priority must be {lowest} to {highest}.",
+            field="priority",
+            lowest=PRIORITY_LEVELS[0],
+            highest=PRIORITY_LEVELS[-1],
         )
     page = page_filter(read, queue, status=wanted, priority=priority, text=text, sort=sort)
     if sort == "priority" and priority is not None:

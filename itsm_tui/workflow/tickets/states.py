@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from itsm_tui.common.domain import OPEN_STATUSES, PendingReason, TicketStatus, status_label
 from itsm_tui.common.errors import Invalid
+from itsm_tui.common.i18n import N_, Phrase, Phrases
 
 S = TicketStatus
 _OPEN = frozenset(OPEN_STATUSES)
@@ -32,22 +33,41 @@ OPERATIONS: dict[str, frozenset[TicketStatus]] = {
     "priority": _OPEN,
 }
 
+#: The operations as a refusal names them ("Cannot claim …", "From there you can: …"), for
+#: the catalogue; the keys of OPERATIONS stay the codes the CLI and the journal use.
+OPERATION_WORDS = (
+    N_("claim"),
+    N_("assign"),
+    N_("escalate"),
+    N_("return"),
+    N_("flag"),
+    N_("pending"),
+    N_("resume"),
+    N_("resolve"),
+    N_("close"),
+    N_("reopen"),
+    N_("cancel"),
+    N_("note"),
+    N_("update"),
+    N_("priority"),
+)
+
 #: What a pending ticket may wait for, worded for the person choosing.
 PENDING_REASONS: dict[PendingReason, str] = {
-    PendingReason.CUSTOMER: "waiting for the caller",
-    PendingReason.VENDOR: "waiting for a vendor",
-    PendingReason.CHANGE: "waiting for a change to be implemented",
+    PendingReason.CUSTOMER: N_("waiting for the caller"),
+    PendingReason.VENDOR: N_("waiting for a vendor"),
+    PendingReason.CHANGE: N_("waiting for a change to be implemented"),
 }
 
 RESOLUTION_CODES = {
-    "fixed": "fixed permanently",
-    "workaround": "workaround applied",
-    "advice": "advice or how-to given",
-    "fulfilled": "request fulfilled",
-    "not_reproducible": "could not reproduce",
-    "duplicate": "duplicate of another ticket",
-    "withdrawn": "withdrawn by the caller",
-    "vendor": "resolved by the vendor",
+    "fixed": N_("fixed permanently"),
+    "workaround": N_("workaround applied"),
+    "advice": N_("advice or how-to given"),
+    "fulfilled": N_("request fulfilled"),
+    "not_reproducible": N_("could not reproduce"),
+    "duplicate": N_("duplicate of another ticket"),
+    "withdrawn": N_("withdrawn by the caller"),
+    "vendor": N_("resolved by the vendor"),
 }
 
 
@@ -62,9 +82,12 @@ def check(number: str, status: str, operation: str) -> None:
     current = TicketStatus(status)
     if current in OPERATIONS[operation]:
         return
-    options = ", ".join(allowed_operations(current)) or "nothing (it is final)"
+    options = Phrases(allowed_operations(current)) or Phrase(N_("nothing (it is final)"))
     raise Invalid(
-        f"Cannot {operation} {number}: it is {status_label(current)}. "
-        f"From there you can: {options}.",
+        "Cannot {operation} {number}: it is {state}. From there you can: {options}.",
         field="status",
+        operation=Phrase(operation),
+        number=number,
+        state=Phrase(status_label(current)),
+        options=options,
     )

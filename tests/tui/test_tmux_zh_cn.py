@@ -1,0 +1,139 @@
+"""The console in Chinese in a real terminal: tmux at 80×24, read back with ``capture-pane``.
+
+Why besides the Pilot and snapshot tests: Textual's SVG snapshots draw CJK glyphs overlapping,
+so they cannot show whether a Chinese label really takes its two cells. A terminal multiplexer
+lays the text out as a terminal does; what it captures is what an agent sees. Needs ``tmux``
+(skipped without it: ``apt-get install tmux``)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("tmux") is None, reason="tmux is not installed (apt-get install tmux)"
+)
+
+WIDTH, HEIGHT = 80, 24
+ITSM = [sys.executable, "-m", "itsm_tui"]
+
+
+class Terminal:
+    """One tmux server of this test's own (its own socket: never the user's sessions)."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.socket = f"itsm-test-{uuid.uuid4().hex[:8]}"
+        self.env = env
+
+    def tmux(self, *args: str) -> str:
+        done = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True
+        )
+        return done.stdout
+
+    def start(self, command: list[str]) -> None:
+        exports = " ".join(f"{k}={v}" for k, v in self.env.items())
+        line = f"env {exports} " + " ".join(command)
+        self.tmux("new-session", "-d", "-s", "t", "-x", str(WIDTH), "-y", str(HEIGHT), line)
+
+    def screen(self) -> list[str]:
+        return self.tmux("capture-pane", "-p", "-t", "t").rstrip("\n").split("\n")
+
+    def wait_for(self, text: str, footer: str = "", timeout: float = 30.0) -> list[str]:
+        """The screen once ``text`` is on it and its last line (the footer, drawn last)
+        holds ``footer``."""
+        end = time.monotonic() + timeout
+        while True:
+            lines = self.screen()
+            done = any(text in line for line in lines) and footer in lines[-1]
+            if done or time.monotonic() > end:
+                assert done, "\n".join(lines)
+                return lines
+            time.sleep(0.2)
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "t", *keys)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    """The console on a small demo database, in Chinese, in an 80×24 tmux window."""
+    env = {
+        "ITSM_LANG": "zh_CN",
+        "TERM": "xterm-256color",
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "ITSM_DATABASE_URL": f"sqlite:///{tmp_path / 'itsm.db'}",
+        "PATH": os.environ.get("PATH", ""),
+    }
+    for args in (["init"], ["demo", "--tickets", "300"]):
+        subprocess.run([*ITSM, *args], env={**os.environ, **env}, check=True, capture_output=True)
+    term = Terminal(env)
+    term.start(ITSM)
+    yield term
+    term.close()
+
+
+def _columns(line: str, chars: str) -> set[int]:
+    """The cell columns at which ``line`` holds one of ``chars``."""
+    found, at = set(), 0
+    for char in line:
+        if char in chars:
+            found.add(at)
+        at += cell_len(char)
+    return found
+
+
+def _fits(lines: list[str]) -> None:
+    """Every line within the 80 cells, and every panel's right border in the column its
+    corners are in: a CJK label drawn one cell wide instead of two (or overlapping the next)
+    would shift the border out of line."""
+    assert len(lines) <= HEIGHT
+    corners = set().union(*(_columns(line, "╮╯") for line in lines))
+    for line in lines:
+        assert cell_len(line) <= WIDTH, line
+        framed = line.rstrip()
+        if framed[:1] == "│" and framed[-1:] == "│":
+            assert cell_len(framed) - 1 in corners, line
+    assert not any("\ufffd" in line for line in lines)
+
+
+def _footer(lines: list[str]) -> str:
+    footer = lines[-1]
+    assert cell_len(footer) <= WIDTH
+    return footer
+
+
+def test_the_console_reads_chinese_in_a_real_terminal(terminal: Terminal) -> None:
+    board = terminal.wait_for("各组积压", footer="命令")
+    _fits(board)
+    for label in ("我的", "本组", "未分派", "即将超时", "已超时", "提醒", "各组积压"):
+        assert any(label in line for line in board), label
+    footer = _footer(board)
+    assert "新来电" in footer and "退出" in footer and "命令" in footer
+    assert "palette" not in footer and "Quit" not in footer
+
+    terminal.keys("6")  # all open tickets
+    queue = terminal.wait_for("已读取", footer="返回")  # the page of rows is in
+    _fits(queue)
+    assert any("编号" in line and "状态" in line and "标题" in line for line in queue)
+    assert "返回" in _footer(queue) and "打开" in _footer(queue)
+
+    time.sleep(1)  # the table has the focus
+    terminal.keys("Enter")  # the newest ticket, its history in Chinese sentences
+    ticket = terminal.wait_for("新建了事件", footer="备注")
+    _fits(ticket)
+    assert any("新建了事件" in line for line in ticket), "\n".join(ticket)
+    assert "备注" in _footer(ticket) and "解决" in _footer(ticket)

@@ -39,17 +39,22 @@ class SlaEvent(Table, table=True):
 
 
 class SlaAlert(Table, table=True):
-    """One alert in one staff member's inbox ("INC000012 is at 75 % of its resolution time")."""
+    """One alert in one staff member's inbox ("INC000012 is at 75 % of its resolution time").
+
+    About a ticket, or about a change (``change_id``: an approval request, an overrun, a
+    review that is late), never both."""
 
     __tablename__ = "sla_alert"
     __table_args__ = (
         UniqueConstraint("ticket_id", "kind", "staff_id", name="uq_sla_alert"),
+        UniqueConstraint("change_id", "kind", "staff_id", name="uq_sla_alert_change"),
         # The console's live inbox: "alerts for me since id N".
         Index("ix_sla_alert_staff", "staff_id", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    ticket_id: int = Field(foreign_key="ticket.id", ondelete="CASCADE")
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id", ondelete="CASCADE")
+    change_id: int | None = Field(default=None, foreign_key="change_request.id", ondelete="CASCADE")
     kind: str = Field(max_length=40)
     staff_id: int = Field(foreign_key="staff.id")
     target: str = Field(max_length=20)  # the ladder target that named them: assignee, manager …

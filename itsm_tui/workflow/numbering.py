@@ -17,7 +17,11 @@ def next_number(session: Session, ticket_type: TicketType) -> str:
     commit and SQLite's writer holds the database, so two creators never read the same value;
     a creation that rolls back takes its number back with it.
     """
-    prefix = NUMBER_PREFIX[ticket_type]
+    return next_in_series(session, NUMBER_PREFIX[ticket_type])
+
+
+def next_in_series(session: Session, prefix: str) -> str:
+    """The next number of the series ``prefix`` (INC, REQ, CHG …), by the rule above."""
     session.execute(
         text(
             "INSERT INTO number_series (prefix, last_value) VALUES (:p, 0) "

@@ -32,6 +32,14 @@ class Action(StrEnum):
     MANAGE_SETTINGS = "change the site's settings (priority matrix, reopen and auto-close days)"
     ADMINISTER = "administer the database"
     ACT_AS_OTHER = "act as another staff member"
+    VIEW_CHANGES = "view changes"
+    REQUEST_CHANGE = "request, edit and cancel changes"
+    ASSESS_CHANGE = "assess and schedule changes"
+    APPROVE_CHANGE = "approve or reject changes as a CAB member"
+    IMPLEMENT_CHANGE = "start and finish implementing changes"
+    REVIEW_CHANGE = "review and close changes"
+    OVERRIDE_CHANGE = "schedule a change into a conflict"
+    MANAGE_FREEZES = "manage freeze windows"
 
 
 _EVERYONE = frozenset(Role)
@@ -60,6 +68,17 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.INSPECT: frozenset({Role.INSPECTOR, Role.AGENT, Role.ENGINEER, Role.ADMIN}),
     Action.ADMINISTER: frozenset({Role.ADMIN}),
     Action.ACT_AS_OTHER: frozenset({Role.ADMIN}),
+    # Change management: tier 2 runs the change process; the CAB is whoever its groups hold.
+    Action.VIEW_CHANGES: _EVERYONE,
+    Action.REQUEST_CHANGE: _DESK,
+    Action.ASSESS_CHANGE: frozenset({Role.ENGINEER, Role.SUPERVISOR, Role.ADMIN}),
+    Action.APPROVE_CHANGE: _DESK,
+    Action.IMPLEMENT_CHANGE: frozenset(
+        {Role.ENGINEER, Role.SPECIALIST, Role.SUPERVISOR, Role.ADMIN}
+    ),
+    Action.REVIEW_CHANGE: frozenset({Role.ENGINEER, Role.SUPERVISOR, Role.ADMIN}),
+    Action.OVERRIDE_CHANGE: frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    Action.MANAGE_FREEZES: frozenset({Role.SUPERVISOR, Role.ADMIN}),
 }
 
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from itsm_tui.common.domain import IMPACT_LEVELS, PRIORITY_LEVELS, URGENCY_LEVELS
 from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import SiteSetting
+from itsm_tui.workflow.changes import settings as change_settings
 from itsm_tui.workflow.context import Read, Tx, mutation, query
 from itsm_tui.workflow.permissions import Action
 
@@ -26,6 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "reopen_window_days": 7,
     # The scheduler closes tickets resolved this many days ago (0: never, a person closes them).
     "auto_close_days": 3,
+    # Change management's settings: the CAB, the risk, templates (workflow/changes/settings.py).
+    **change_settings.DEFAULTS,
 }
 
 
@@ -49,6 +52,8 @@ def _validate(key: str, value: Any) -> Any:
         raise Invalid("auto_close_days must be a whole number from 0 to 365.", field=key)
     if key == "reopen_window_days" and not (isinstance(value, int) and 0 <= value <= 365):
         raise Invalid("reopen_window_days must be a whole number from 0 to 365.", field=key)
+    if key in change_settings.DEFAULTS:
+        return change_settings.validate(key, value)
     return value
 
 

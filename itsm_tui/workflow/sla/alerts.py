@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from itsm_tui.common.domain import Role
 from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import (
     AssignmentGroup,
+    ChangeRequest,
     NotificationOutbox,
     SlaAlert,
     Staff,
@@ -28,6 +30,13 @@ from itsm_tui.workflow.sla.alert_rows import AlertRow
 
 MAX_ALERTS = 500
 
+#: An alert with the number of what it is about: a ticket, or a change (an approval request).
+_ALERTS = (
+    select(SlaAlert, func.coalesce(Ticket.number, ChangeRequest.number), Staff.login)
+    .outerjoin(Ticket, col(Ticket.id) == SlaAlert.ticket_id)
+    .outerjoin(ChangeRequest, col(ChangeRequest.id) == SlaAlert.change_id)
+)
+
 
 @query(Action.VIEW_TICKETS)
 def list_alerts(
@@ -40,11 +49,8 @@ def list_alerts(
         raise Invalid(f"limit must be 1 to {MAX_ALERTS}.", field="limit")
     if not mine and not allowed(read.actor.roles, Action.SUPERVISE):
         mine = True
-    stmt = (
-        select(SlaAlert, Ticket.number, Staff.login)
-        .join(Ticket, col(Ticket.id) == SlaAlert.ticket_id)
-        .join(Staff, col(Staff.id) == SlaAlert.staff_id)
-        .where(col(SlaAlert.id) > since_id)
+    stmt = _ALERTS.join(Staff, col(Staff.id) == SlaAlert.staff_id).where(
+        col(SlaAlert.id) > since_id
     )
     if mine:
         stmt = stmt.where(SlaAlert.staff_id == read.actor.id)
@@ -68,9 +74,7 @@ def newest_alerts(read: Read, limit: int) -> list[AlertRow]:
     if not 1 <= limit <= MAX_ALERTS:
         raise Invalid(f"limit must be 1 to {MAX_ALERTS}.", field="limit")
     mine = (
-        select(SlaAlert, Ticket.number, Staff.login)
-        .join(Ticket, col(Ticket.id) == SlaAlert.ticket_id)
-        .join(Staff, col(Staff.id) == SlaAlert.staff_id)
+        _ALERTS.join(Staff, col(Staff.id) == SlaAlert.staff_id)
         .where(SlaAlert.staff_id == read.actor.id)
         .order_by(col(SlaAlert.id).desc())
     )

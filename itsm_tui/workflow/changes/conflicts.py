@@ -19,6 +19,8 @@ from itsm_tui.common.changes import HOLDING_WINDOW
 from itsm_tui.storage import cmdb_queries
 from itsm_tui.storage.tables import ChangeCI, ChangeRequest, ConfigurationItem
 from itsm_tui.workflow.cmdb.impact import DEPTH, DOWNSTREAM, UPSTREAM, Affected
+from itsm_tui.workflow.context import Read, query
+from itsm_tui.workflow.permissions import Action
 
 
 @dataclass(frozen=True)
@@ -117,3 +119,17 @@ def _why(
                 )
                 return chain.explanation
     return ""
+
+
+@query(Action.VIEW_CHANGES)
+def change_conflicts(read: Read, number: str) -> list[ChangeConflict]:
+    """The scheduled changes that conflict with this one: shown on both, since the walks go
+    both ways from whichever change is asked about."""
+    from itsm_tui.workflow.changes.core import find_change
+
+    change = find_change(read.session, number)
+    assert change.id is not None
+    ci_ids = list(
+        read.session.exec(select(ChangeCI.ci_id).where(ChangeCI.change_id == change.id)).all()
+    )
+    return find(read.session, change.id, ci_ids, change.window_start, change.window_end)

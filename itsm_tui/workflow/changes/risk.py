@@ -23,14 +23,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from itsm_tui.common.changes import ChangeType, RiskLevel
 from itsm_tui.common.i18n import N_
 from itsm_tui.storage import change_queries, cmdb_queries
 from itsm_tui.storage.tables import ChangeCI, ChangeRequest
+from itsm_tui.workflow.changes.settings import RISK_WEIGHTS
 from itsm_tui.workflow.cmdb.impact import DEPTH, SERVICE, UPSTREAM
-from itsm_tui.workflow.context import Tx
+from itsm_tui.workflow.context import Read, Tx, query
+from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.site_settings import read_setting
 from itsm_tui.workflow.sla.config import calendar
 
@@ -91,7 +93,8 @@ def level_for(score: int, thresholds: dict[str, int]) -> RiskLevel:
 
 
 def compute(
-    tx: Tx,
+    session: Session,
+    now: datetime,
     change_id: int | None,
     change_type: str,
     ci_ids: list[int],
@@ -99,10 +102,10 @@ def compute(
     window_end: datetime | None,
 ) -> Risk:
     """The risk of a change of ``change_type`` on ``ci_ids`` in the window given."""
-    setting = read_setting(tx.session, "change_risk")
-    weights = {**setting["weights"]}
+    setting = read_setting(session, "change_risk")
+    weights = {**RISK_WEIGHTS, **setting["weights"]}  # a weight left out keeps its default
     counted: dict[str, tuple[int, list[str]]] = {}
-    conn = tx.session.connection()
+    conn = session.connection()
     truncated = False
     if ci_ids:
         walk = cmdb_queries.walk(conn, ci_ids, UPSTREAM, max_depth=DEPTH)
@@ -123,7 +126,7 @@ def compute(
             counted[key] = (len(names), names)
         reached = walk.count(min_depth=1)
         counted["ci_reach"] = (-(-reached // CI_UNIT), [str(reached)])
-        since = tx.now - timedelta(days=RECENT_DAYS)
+        since = now - timedelta(days=RECENT_DAYS)
         incidents = sorted(
             {n for n, _ in change_queries.incidents_since(conn, list(walk.found), since)}
         )
@@ -136,7 +139,7 @@ def compute(
     if change_type in (ChangeType.NORMAL, ChangeType.EMERGENCY):
         counted[f"type_{change_type}"] = (1, [])
     if window_start and window_end:
-        office = calendar(tx.session, "office")
+        office = calendar(session, "office")
         if office.minutes_between(window_start, window_end) > 0:
             counted["business_hours"] = (1, [])
     factors = []
@@ -150,7 +153,7 @@ def compute(
     return Risk(score, level_for(score, setting["thresholds"]), factors, truncated)
 
 
-def change_ci_ids(tx: Tx, change_id: int) -> list[int]:
+def change_ci_ids(tx: Tx | Read, change_id: int) -> list[int]:
     return list(tx.session.exec(select(ChangeCI.ci_id).where(ChangeCI.change_id == change_id)))
 
 
@@ -158,7 +161,8 @@ def assessed_values(tx: Tx, change: ChangeRequest) -> dict[str, Any]:
     """The columns an assessment writes: score, level, factors, when."""
     assert change.id is not None
     risk = compute(
-        tx,
+        tx.session,
+        tx.now,
         change.id,
         change.type,
         change_ci_ids(tx, change.id),
@@ -171,6 +175,46 @@ def assessed_values(tx: Tx, change: ChangeRequest) -> dict[str, Any]:
         "risk_factors": [f.as_dict() for f in risk.factors],
         "assessed_at": tx.now,
     }
+
+
+@dataclass(frozen=True)
+class RiskReport:
+    """A change's risk as assessed (stored) and as it would be computed now."""
+
+    number: str
+    assessed: Risk | None
+    assessed_at: datetime | None
+    now: Risk
+
+
+def _stored(change: ChangeRequest) -> Risk | None:
+    if change.risk_score is None or change.risk_level is None:
+        return None
+    factors = [
+        Factor(f["factor"], f["count"], f["weight"], f["points"], list(f["detail"]))
+        for f in change.risk_factors or []
+    ]
+    return Risk(change.risk_score, RiskLevel(change.risk_level), factors, False)
+
+
+@query(Action.VIEW_CHANGES)
+def explain(read: Read, number: str) -> RiskReport:
+    """The risk with each factor's contribution: as assessed, and as the CMDB, the incidents
+    and the window would make it now (a what-if before assessing, or after the estate moved)."""
+    from itsm_tui.workflow.changes.core import find_change
+
+    change = find_change(read.session, number)
+    assert change.id is not None
+    fresh = compute(
+        read.session,
+        read.now,
+        change.id,
+        change.type,
+        change_ci_ids(read, change.id),
+        change.window_start,
+        change.window_end,
+    )
+    return RiskReport(change.number, _stored(change), change.assessed_at, fresh)
 
 
 def is_high(level: str | None) -> bool:

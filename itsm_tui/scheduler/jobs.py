@@ -79,6 +79,20 @@ def auto_close() -> None:
         log.info("auto-closed %d tickets: %s", len(closed), ", ".join(closed))
 
 
+def change_watch() -> None:
+    """Every five minutes: alert on changes that overrun their window and on emergency
+    changes the CAB has not reviewed in time."""
+    from itsm_tui.workflow.changes import watch
+
+    report = watch.watch(_current())
+    if report.overruns or report.reviews_due:
+        log.info(
+            "changes: overrunning %s; review due %s",
+            ", ".join(report.overruns) or "none",
+            ", ".join(report.reviews_due) or "none",
+        )
+
+
 @dataclass(frozen=True)
 class Job:
     id: str
@@ -93,6 +107,7 @@ JOBS: list[Job] = [
     Job("sla_scan", sla_scan, IntervalTrigger(minutes=1), "SLA thresholds, alerts, escalation"),
     Job("notify", deliver_notifications, IntervalTrigger(minutes=1), "e-mail and webhooks"),
     Job("auto_close", auto_close, CronTrigger(minute=5), "close long-resolved tickets"),
+    Job("change_watch", change_watch, IntervalTrigger(minutes=5), "change overruns, late reviews"),
 ]
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}

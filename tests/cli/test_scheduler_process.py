@@ -29,7 +29,7 @@ def test_scheduler_registers_its_jobs_and_stops_on_sigterm(
     try:
         deadline = time.monotonic() + 30
         jobs: list[str] = []
-        while time.monotonic() < deadline and len(jobs) < 3:
+        while time.monotonic() < deadline and len(jobs) < 4:
             time.sleep(0.3)
             assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
             with engine.connect() as conn:
@@ -37,7 +37,7 @@ def test_scheduler_registers_its_jobs_and_stops_on_sigterm(
                     jobs = list(conn.execute(text("SELECT id FROM apscheduler_jobs")).scalars())
                 except Exception:
                     conn.rollback()  # the job store's table is not there yet
-        assert sorted(jobs) == ["auto_close", "notify", "sla_scan"]
+        assert sorted(jobs) == ["auto_close", "change_watch", "notify", "sla_scan"]
         proc.send_signal(signal.SIGTERM)
         output, _ = proc.communicate(timeout=20)
     finally:

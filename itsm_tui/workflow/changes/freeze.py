@@ -89,7 +89,7 @@ def freezes_between(session: Session, start: datetime, end: datetime) -> list[Fr
     return [_view(r) for r in rows]
 
 
-def _day_off(office: BusinessCalendar, day: date) -> bool:
+def day_off(office: BusinessCalendar, day: date) -> bool:
     zone = ZoneInfo(office.tz)
     start = datetime.combine(day, time(), zone)
     return office.minutes_between(start, start + timedelta(days=1)) == 0
@@ -109,9 +109,9 @@ def holiday_break(office: BusinessCalendar, holiday: str, year: int) -> tuple[da
             names=", ".join(HOLIDAY_NAMES),
         )
     first = last = days[0]
-    while _day_off(office, first - timedelta(days=1)) and (days[0] - first).days < MAX_BREAK_DAYS:
+    while day_off(office, first - timedelta(days=1)) and (days[0] - first).days < MAX_BREAK_DAYS:
         first -= timedelta(days=1)
-    while _day_off(office, last + timedelta(days=1)) and (last - days[0]).days < MAX_BREAK_DAYS:
+    while day_off(office, last + timedelta(days=1)) and (last - days[0]).days < MAX_BREAK_DAYS:
         last += timedelta(days=1)
     return first, last
 

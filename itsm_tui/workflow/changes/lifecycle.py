@@ -265,6 +265,15 @@ def review(
         raise Invalid(N_("A review records the lessons learned."), field="lessons")
     change = load(tx, number, "review", expected_version)
     assert change.id is not None
+    if change.type == ChangeType.EMERGENCY:  # reviewed afterwards by the full CAB
+        full = cab.board(tx.session, "normal").groups
+        members = {s.id for s, _ in cab.members(tx.session, full)}
+        if full and tx.actor.id not in members:
+            raise Forbidden(
+                N_("An emergency change is reviewed by the full CAB ({groups})."),
+                field="reviewer",
+                groups=", ".join(full),
+            )
     from itsm_tui.storage.tables import ChangeLink
 
     numbers = []

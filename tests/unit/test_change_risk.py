@@ -71,7 +71,7 @@ def test_recent_incidents_and_failed_changes_add_to_the_risk(
     lifecycle.finish(desk.site, desk.eng1, failed.number, outcome="backed_out", note="回退")
 
     report = risk.explain(desk.site, desk.sup, failed.number)
-    counted = {f.key: f for f in report.now.factors}
+    counted = {f.factor: f for f in report.now.factors}
     assert counted["recent_incident"].detail == [recent.number]  # not the 100-day-old one
     assert counted["recent_incident"].points == 3
     assert "failed_change" not in counted  # a change is not its own history

@@ -141,6 +141,21 @@ def check_window(tx: Tx, change_type: str, start: datetime | None, end: datetime
             )
 
 
+def parse_local(value: str, zone: Any, name: str) -> datetime:
+    """A time a person typed ("2026-12-01 09:00", ISO 8601; without an offset, in the site's
+    zone), refused naming the field."""
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise Invalid(
+            N_("{name} '{value}' is not a time: write it as YYYY-MM-DD HH:MM."),
+            field=name,
+            name=name,
+            value=value,
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+
+
 def _people(tx: Tx, implementer: str | None, group: str | None) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if implementer is not None:

@@ -58,7 +58,7 @@ FACTOR_LABELS: dict[str, str] = {
 class Factor:
     """One factor: what it is, how many, the weight, the points it adds, and what it saw."""
 
-    key: str
+    factor: str
     count: int
     weight: int
     points: int
@@ -66,7 +66,7 @@ class Factor:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "factor": self.key,
+            "factor": self.factor,
             "count": self.count,
             "weight": self.weight,
             "points": self.points,

@@ -138,19 +138,37 @@ def compute(
         )
     if change_type in (ChangeType.NORMAL, ChangeType.EMERGENCY):
         counted[f"type_{change_type}"] = (1, [])
-    if window_start and window_end:
-        office = calendar(session, "office")
-        if office.minutes_between(window_start, window_end) > 0:
-            counted["business_hours"] = (1, [])
     factors = []
     for key, (count, detail) in counted.items():
         units = min(count, CAPS.get(key, count))
         weight = int(weights.get(key, 0))
         if count:
             factors.append(Factor(key, count, weight, weight * units, detail))
-    factors.sort(key=lambda f: -f.points)
+    return with_window(
+        _scored(factors, setting["thresholds"], truncated), session, window_start, window_end
+    )
+
+
+def _scored(factors: list[Factor], thresholds: dict[str, int], truncated: bool) -> Risk:
+    factors = sorted(factors, key=lambda f: -f.points)
     score = sum(f.points for f in factors)
-    return Risk(score, level_for(score, setting["thresholds"]), factors, truncated)
+    return Risk(score, level_for(score, thresholds), factors, truncated)
+
+
+def with_window(
+    risk: Risk, session: Session, window_start: datetime | None, window_end: datetime | None
+) -> Risk:
+    """``risk`` with the window's factor: in business hours on the site's office calendar.
+    Apart so a load that computes many changes on the same CIs walks the CMDB once for them
+    (``workflow.demo.changes``)."""
+    if not (window_start and window_end):
+        return risk
+    if calendar(session, "office").minutes_between(window_start, window_end) <= 0:
+        return risk
+    setting = read_setting(session, "change_risk")
+    weight = int({**RISK_WEIGHTS, **setting["weights"]}["business_hours"])
+    hours = Factor("business_hours", 1, weight, weight, [])
+    return _scored([*risk.factors, hours], setting["thresholds"], risk.truncated)
 
 
 def change_ci_ids(tx: Tx | Read, change_id: int) -> list[int]:

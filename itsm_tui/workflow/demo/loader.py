@@ -24,6 +24,7 @@ from itsm_tui.common.errors import Invalid
 from itsm_tui.storage import bulk
 from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.demo.catalog import Catalog, create_catalog
+from itsm_tui.workflow.demo.changes import load_changes
 from itsm_tui.workflow.demo.epoch import epoch_stamper
 from itsm_tui.workflow.demo.people import People, create_people
 from itsm_tui.workflow.demo.sla_start import start_clocks
@@ -59,6 +60,10 @@ class DemoSummary:
     ticket_notes: int = 0
     ticket_cis: int = 0
     journal_entries: int = 0
+    changes: int = 0
+    change_approvals: int = 0
+    change_links: int = 0
+    change_freezes: int = 0
 
     def __str__(self) -> str:
         return (
@@ -208,6 +213,9 @@ def load_demo(
     counts = {**catalog.counts, **people.counts, **write_tickets(conn, factory, progress)}
     if tickets:
         _set_number_series(conn, factory)
+    if tickets:  # a year of history: its changes too (without it, the estate alone)
+        for key, written in load_changes(tx, people, catalog, seed=seed).items():
+            counts[key] = counts.get(key, 0) + written
     reset_sequences(conn)
     join_group(tx, ADMIN_GROUP, tx.actor.login)
     start_clocks(tx.session, tx.now)

@@ -433,9 +433,9 @@ def link(
 @app.command("risk")
 def risk(ctx: typer.Context, number: ChangeArg, as_json: JsonOpt = False) -> None:
     """The risk with each factor's contribution: as assessed and as it stands now."""
+    from itsm_tui.common.changes import FACTOR_LABELS
     from itsm_tui.common.i18n import _
     from itsm_tui.workflow.changes import risk as risks
-    from itsm_tui.workflow.changes.risk import FACTOR_LABELS
 
     st = state(ctx)
     report = risks.explain(st.site, st.actor(), number)

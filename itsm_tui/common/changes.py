@@ -98,3 +98,16 @@ RISK_LABELS: dict[str, str] = {
     RiskLevel.HIGH: N_("high"),
     RiskLevel.VERY_HIGH: N_("very high"),
 }
+
+#: How each factor of a change's risk reads (translated where shown; ``workflow.changes.risk``).
+FACTOR_LABELS: dict[str, str] = {
+    "service_critical": N_("critical business services at stake"),
+    "service_major": N_("major business services at stake"),
+    "service_other": N_("other business services at stake"),
+    "ci_reach": N_("CIs reached by the impact walk (per 10)"),
+    "recent_incident": N_("incidents on these CIs in the last 90 days"),
+    "failed_change": N_("past changes on these CIs that failed or caused incidents"),
+    "type_normal": N_("a normal change"),
+    "type_emergency": N_("an emergency change"),
+    "business_hours": N_("the window falls in business hours"),
+}

@@ -60,6 +60,9 @@ SCREEN_STYLES = (
     "ci_detail",
     "impact",
     "help",
+    "changes",
+    "change",
+    "approvals",
 )
 
 
@@ -146,6 +149,9 @@ class ItsmApp(ReportsFailures, App[None]):
         # the same key and action, is the console's (Textual then adds none).
         bind("palette", "command_palette", show=False, priority=True),
         bind("keys-panel-close", "hide_keys_panel", show=False, priority=True),
+        # Not in the footer (it has no room on every screen for two more): keys and palette.
+        bind("changes", "changes", show=False),
+        bind("approvals", "approvals", show=False),
     ]
 
     def __init__(
@@ -411,6 +417,20 @@ class ItsmApp(ReportsFailures, App[None]):
 
         if not isinstance(self.screen, CILookupScreen):
             self.push_screen(CILookupScreen(self.site, self.actor))
+
+    def action_changes(self) -> None:
+        load_database_code()
+        from itsm_tui.screens.changes import ChangeListScreen
+
+        if not isinstance(self.screen, ChangeListScreen):
+            self.push_screen(ChangeListScreen(self.site, self.actor))
+
+    def action_approvals(self) -> None:
+        load_database_code()
+        from itsm_tui.screens.approvals import ApprovalsScreen
+
+        if not isinstance(self.screen, ApprovalsScreen):
+            self.push_screen(ApprovalsScreen(self.site, self.actor))
 
     def action_impact_of(self) -> None:
         """Search the CMDB as the call form does and show the impact of the CI picked."""

@@ -61,6 +61,9 @@ KEYMAP: dict[str, Key] = {
     "quit": Key("q", N_("Quit"), 32, "all"),
     "palette": Key("ctrl+p", N_("palette: every screen, queue and action by name"), 50, "all"),
     "keys-panel-close": Key("escape", N_("Close the keys panel"), 0, "keys panel"),
+    # Change management: the list and my approvals from anywhere (the palette names them).
+    "changes": Key("B", N_("Changes"), 62, "all"),  # B: 变更 (biàngēng)
+    "approvals": Key("W", N_("My approvals"), 63, "all"),
     # Moving around: the same on every screen.
     "back": Key("escape", N_("Back"), 1, "screens"),
     "close": Key("escape", N_("Close"), 1, "help"),
@@ -107,6 +110,9 @@ KEYMAP: dict[str, Key] = {
     # Impact report.
     "deeper": Key("plus,equals_sign", N_("Deeper"), 20, "impact"),
     "shallower": Key("minus", N_("Shallower"), 21, "impact"),
+    # A change (the CAB's decision).
+    "change-approve": Key("Y", N_("Approve"), 10, "change"),
+    "change-reject": Key("N", N_("Reject"), 11, "change"),
     # The call form and dialogs (text boxes have focus: control keys that no text box uses).
     "save": Key("ctrl+s", N_("Save"), 2, "forms"),
     "intake-attach": Key("f4", N_("Attach to open ticket"), 3, "call form"),

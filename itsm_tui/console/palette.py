@@ -50,6 +50,12 @@ class ConsoleCommands(Provider):
             ),
             (_("cmdb: impact of …"), app.action_impact_of, _("What a CI's failure would hit")),
             (_("help: keys and how to …"), app.action_help, _("This screen's keys") + k("help")),
+            (_("screen: changes"), app.action_changes, _("Requests for change") + k("changes")),
+            (
+                _("screen: my approvals"),
+                app.action_approvals,
+                _("Changes waiting for your CAB decision") + k("approvals"),
+            ),
         ]
         commands += [
             (

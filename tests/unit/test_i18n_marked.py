@@ -51,6 +51,9 @@ CONVERTED = (
     "dialogs/new_caller.py",
     "console/unsaved.py",
     "console/failures.py",
+    "screens/changes.py",
+    "screens/change.py",
+    "screens/approvals.py",
 )
 #: Still English: the command line, and the workflow's refusals and journal sentences (the
 #: next part of the work).

@@ -42,6 +42,7 @@ from itsm_tui.workflow.changes.risk import is_high
 from itsm_tui.workflow.changes.views import ChangeView, change_view
 from itsm_tui.workflow.context import Read, Tx, mutation, query
 from itsm_tui.workflow.permissions import Action
+from itsm_tui.workflow.site import Actor
 from itsm_tui.workflow.site_settings import read_setting
 from itsm_tui.workflow.sla.alerts import outbox_rows
 
@@ -127,6 +128,21 @@ def tally(session: Session, change: ChangeRequest) -> Tally:
         of=len(main),
         high_risk_need=boards[1].approvals if len(boards) > 1 else 0,
         high_risk_approved=len(approved_by & high),
+    )
+
+
+def may_decide(session: Session, change: ChangeRequest, actor: Actor) -> bool:
+    """Whether ``actor`` is an approver of ``change`` who has not decided on it yet."""
+    groups = [g for b in boards_for(session, change) for g in b.groups]
+    if actor.id not in {s.id for s, _ in members(session, groups)}:
+        return False
+    return (
+        session.exec(
+            select(ChangeApproval.id).where(
+                ChangeApproval.change_id == change.id, ChangeApproval.staff_id == actor.id
+            )
+        ).first()
+        is None
     )
 
 

@@ -26,7 +26,6 @@ from typing import Any
 from sqlmodel import Session, select
 
 from itsm_tui.common.changes import ChangeType, RiskLevel
-from itsm_tui.common.i18n import N_
 from itsm_tui.storage import change_queries, cmdb_queries
 from itsm_tui.storage.tables import ChangeCI, ChangeRequest
 from itsm_tui.workflow.changes.settings import RISK_WEIGHTS
@@ -39,19 +38,6 @@ from itsm_tui.workflow.sla.config import calendar
 RECENT_DAYS = 90
 CI_UNIT = 10  # CIs reached are counted per ten
 CAPS = {"ci_reach": 10, "recent_incident": 10, "failed_change": 5}
-
-#: How each factor reads (translated where shown); ``{detail}`` says what was counted.
-FACTOR_LABELS: dict[str, str] = {
-    "service_critical": N_("critical business services at stake"),
-    "service_major": N_("major business services at stake"),
-    "service_other": N_("other business services at stake"),
-    "ci_reach": N_("CIs reached by the impact walk (per 10)"),
-    "recent_incident": N_("incidents on these CIs in the last 90 days"),
-    "failed_change": N_("past changes on these CIs that failed or caused incidents"),
-    "type_normal": N_("a normal change"),
-    "type_emergency": N_("an emergency change"),
-    "business_hours": N_("the window falls in business hours"),
-}
 
 
 @dataclass(frozen=True)

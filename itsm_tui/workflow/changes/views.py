@@ -207,5 +207,17 @@ def change_view(session: Session, change: ChangeRequest, actor: Actor) -> Change
         cis=ci_labels(session, change.id),
         links=_links(session, change.id),
         approvals=approvals_of(session, change.id),
-        allowed=offered(actor, change.status),
+        allowed=_allowed(session, change, actor),
     )
+
+
+def _allowed(session: Session, change: ChangeRequest, actor: Actor) -> list[str]:
+    """:func:`offered`, and a CAB decision only for a member of the change's approver groups
+    who has not decided yet: what is offered is what the workflow would accept."""
+    allowed = offered(actor, change.status)
+    if "approve" in allowed:
+        from itsm_tui.workflow.changes import cab  # cab builds on this module
+
+        if not cab.may_decide(session, change, actor):
+            allowed = [op for op in allowed if op not in ("approve", "reject")]
+    return allowed

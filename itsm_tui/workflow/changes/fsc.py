@@ -14,11 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlmodel import col, select
+from sqlalchemy import select as core_select
 
 from itsm_tui.common.changes import ChangeStatus
 from itsm_tui.common.errors import Invalid
 from itsm_tui.common.i18n import N_
+from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import ChangeCI, ChangeRequest
 from itsm_tui.workflow.changes.freeze import FreezeView, freezes_between
 from itsm_tui.workflow.context import Read, query
@@ -69,48 +70,70 @@ def forward_schedule(read: Read, *, days: int = 30, start: datetime | None = Non
         raise Invalid(N_("days must be 1 to {most}."), field="days", most=MAX_DAYS)
     begin = start or read.now
     end = begin + timedelta(days=days)
-    rows = read.session.exec(
-        select(ChangeRequest)
-        .where(
-            col(ChangeRequest.status).in_([s.value for s in SHOWN]),
-            col(ChangeRequest.window_start) < end,
-            col(ChangeRequest.window_end) > begin,
+    c = core_table(ChangeRequest)
+    rows = read.session.execute(
+        core_select(
+            c.c.id,
+            c.c.number,
+            c.c.type,
+            c.c.status,
+            c.c.title,
+            c.c.window_start,
+            c.c.window_end,
+            c.c.risk_level,
+            c.c.risk_factors,
         )
-        .order_by(col(ChangeRequest.window_start), col(ChangeRequest.id))
+        .where(
+            c.c.status.in_([s.value for s in SHOWN]),
+            c.c.window_start < end,
+            c.c.window_end > begin,
+        )
+        .order_by(c.c.window_start, c.c.id)
     ).all()
     freezes = freezes_between(read.session, begin, end)
     planned: dict[int, Planned] = {}
-    for c in rows:
-        assert c.id is not None and c.window_start and c.window_end
+    for row in rows:  # plain rows: a month of a large site's changes is hundreds of them
         hit = next(
-            (f.name for f in freezes if f.starts_at < c.window_end and f.ends_at > c.window_start),
+            (
+                f.name
+                for f in freezes
+                if f.starts_at < row.window_end and f.ends_at > row.window_start
+            ),
             None,
         )
-        planned[c.id] = Planned(
-            c.number,
-            c.type,
-            c.status,
-            c.title,
-            c.window_start,
-            c.window_end,
-            c.risk_level,
-            _services(c.risk_factors),
+        planned[row.id] = Planned(
+            row.number,
+            row.type,
+            row.status,
+            row.title,
+            row.window_start,
+            row.window_end,
+            row.risk_level,
+            _services(row.risk_factors),
             freeze=hit,
         )
     cis: dict[int, set[int]] = {}
-    if planned:
-        for change_id, ci_id in read.session.exec(
-            select(ChangeCI.change_id, ChangeCI.ci_id).where(
-                col(ChangeCI.change_id).in_(list(planned))
+    if planned:  # the same range joined, not hundreds of ids bound one by one
+        link = core_table(ChangeCI)
+        for change_id, ci_id in read.session.execute(
+            core_select(link.c.change_id, link.c.ci_id)
+            .join(c, c.c.id == link.c.change_id)
+            .where(
+                c.c.status.in_([s.value for s in SHOWN]),
+                c.c.window_start < end,
+                c.c.window_end > begin,
             )
         ).all():
             cis.setdefault(change_id, set()).add(ci_id)
     ordered = list(planned.items())
+    none: set[int] = set()
     for i, (a_id, a) in enumerate(ordered):  # by start: stop at the first that starts later
-        for b_id, b in ordered[i + 1 :]:
+        mine = cis.get(a_id, none)
+        for j in range(i + 1, len(ordered)):
+            b_id, b = ordered[j]
             if b.window_start >= a.window_end:
                 break
-            if cis.get(a_id, set()) & cis.get(b_id, set()):
+            if not mine.isdisjoint(cis.get(b_id, none)):
                 a.conflicts.append(b.number)
                 b.conflicts.append(a.number)
     by_service: dict[str, list[str]] = {}

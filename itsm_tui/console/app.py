@@ -63,6 +63,7 @@ SCREEN_STYLES = (
     "changes",
     "change",
     "approvals",
+    "fsc",
 )
 
 
@@ -431,6 +432,13 @@ class ItsmApp(ReportsFailures, App[None]):
 
         if not isinstance(self.screen, ApprovalsScreen):
             self.push_screen(ApprovalsScreen(self.site, self.actor))
+
+    def action_change_calendar(self) -> None:
+        load_database_code()
+        from itsm_tui.screens.fsc import ScheduleScreen
+
+        if not isinstance(self.screen, ScheduleScreen):
+            self.push_screen(ScheduleScreen(self.site, self.actor))
 
     def action_impact_of(self) -> None:
         """Search the CMDB as the call form does and show the impact of the CI picked."""

@@ -110,6 +110,8 @@ KEYMAP: dict[str, Key] = {
     # Impact report.
     "deeper": Key("plus,equals_sign", N_("Deeper"), 20, "impact"),
     "shallower": Key("minus", N_("Shallower"), 21, "impact"),
+    # The change list: the calendar of what is planned.
+    "change-calendar": Key("F", N_("Change calendar"), 30, "changes"),
     # A change (the CAB's decision).
     "change-approve": Key("Y", N_("Approve"), 10, "change"),
     "change-reject": Key("N", N_("Reject"), 11, "change"),

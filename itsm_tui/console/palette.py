@@ -52,6 +52,11 @@ class ConsoleCommands(Provider):
             (_("help: keys and how to …"), app.action_help, _("This screen's keys") + k("help")),
             (_("screen: changes"), app.action_changes, _("Requests for change") + k("changes")),
             (
+                _("screen: change calendar"),
+                app.action_change_calendar,
+                _("The next 30 days' changes per service, conflicts and freezes marked"),
+            ),
+            (
                 _("screen: my approvals"),
                 app.action_approvals,
                 _("Changes waiting for your CAB decision") + k("approvals"),

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from itsm_tui.common.changes import RISK_LABELS, STATUS_LABELS, TYPE_LABELS
-from itsm_tui.common.i18n import N_, _
+from itsm_tui.common.i18n import N_, _, ngettext
 from itsm_tui.common.timefmt import local
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
@@ -49,6 +49,7 @@ class ChangeListScreen(ReportsFailures, Screen[None]):
         bind("back", "app.pop_screen"),
         bind("open", "open"),
         bind("refresh", "reload"),
+        bind("change-calendar", "app.change_calendar"),
     ]
 
     def __init__(self, site: Site, actor: Actor) -> None:
@@ -84,7 +85,11 @@ class ChangeListScreen(ReportsFailures, Screen[None]):
 
     def show(self, rows: list[ChangeRow]) -> None:
         zone = self.site.settings.zone
-        head = _("{count} newest changes · Enter opens one").format(count=len(rows))
+        head = ngettext(
+            "{count} change · Enter opens it",
+            "{count} newest changes · Enter opens one",
+            len(rows),
+        ).format(count=len(rows))
         self.query_one("#changes-head", Static).update(head)
         table = self.query_one("#changes-table", DataTable)
         table.clear()

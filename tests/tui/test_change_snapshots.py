@@ -49,3 +49,10 @@ def test_approvals(snap_compare: Any, console: Console, size: tuple[int, int]) -
     seed_changes(console)
     app = ItsmApp(console.site, console.desk.sup)
     assert snap_compare(app, terminal_size=size, run_before=_keys("W"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_change_calendar(snap_compare: Any, console: Console, size: tuple[int, int]) -> None:
+    seed_changes(console)
+    app = ItsmApp(console.site, console.desk.agent1)
+    assert snap_compare(app, terminal_size=size, run_before=_keys("B", "F"))

@@ -153,3 +153,30 @@ async def test_the_screens_are_in_the_palette(console: Console, change: str) -> 
         callback()
         await settle(pilot)
         assert isinstance(app.screen, ApprovalsScreen)
+
+
+async def test_the_change_calendar_per_service_with_its_freezes(
+    console: Console, change: str
+) -> None:
+    from itsm_tui.screens.fsc import ScheduleScreen
+    from itsm_tui.workflow.changes import freeze
+
+    freeze.add_freeze(
+        console.site,
+        console.desk.sup,
+        "年终结算",
+        T0 + timedelta(days=20),
+        T0 + timedelta(days=25),
+    )
+    app = ItsmApp(console.site, console.desk.agent1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("B")
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        assert isinstance(app.screen, ScheduleScreen)
+        assert "1 change in the next 30 days" in text_of(app, "#fsc-head")
+        body = text_of(app, "#fsc-body")
+        assert "年终结算" in body
+        assert "OA办公系统" in body and change in body

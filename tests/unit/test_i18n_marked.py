@@ -54,6 +54,7 @@ CONVERTED = (
     "screens/changes.py",
     "screens/change.py",
     "screens/approvals.py",
+    "screens/fsc.py",
 )
 #: Still English: the command line, and the workflow's refusals and journal sentences (the
 #: next part of the work).

@@ -15,6 +15,7 @@ from textual.worker import get_current_worker
 from itsm_tui.common.changes import RISK_LABELS, STATUS_LABELS, TYPE_LABELS
 from itsm_tui.common.i18n import N_, _, ngettext
 from itsm_tui.common.timefmt import local
+from itsm_tui.console.change_form import RaisesChanges
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
 from itsm_tui.widgets.cells import one_line
@@ -44,12 +45,13 @@ def risk_text(level: str | None) -> Text:
     return Text(_(RISK_LABELS[level]), style=style.get(level, ""))
 
 
-class ChangeListScreen(ReportsFailures, Screen[None]):
+class ChangeListScreen(ReportsFailures, RaisesChanges, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("back", "app.pop_screen"),
         bind("open", "open"),
         bind("refresh", "reload"),
         bind("change-calendar", "app.change_calendar"),
+        bind("change-new", "new_change"),
     ]
 
     def __init__(self, site: Site, actor: Actor) -> None:

@@ -180,3 +180,32 @@ async def test_the_change_calendar_per_service_with_its_freezes(
         body = text_of(app, "#fsc-body")
         assert "年终结算" in body
         assert "OA办公系统" in body and change in body
+
+
+async def test_a_change_raised_from_a_ci_screen_is_about_that_ci(console: Console) -> None:
+    from itsm_tui.screens.ci_detail import CIDetailScreen
+
+    app = ItsmApp(console.site, console.desk.eng1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(CIDetailScreen(console.site, console.desk.eng1, "OA-APP-01"))
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        form = app.screen
+        form.query_one("#field-title", Input).value = "OA应用服务器扩容内存"
+        form.query_one("#field-window_start", Input).value = "2026-12-05 20:00"
+        form.query_one("#field-window_end", Input).value = "2026-12-05 19:00"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CIDetailScreen)  # refused: the window ends first
+        assert records.list_changes(console.site, console.desk.eng1) == []
+        await pilot.press("A")
+        await settle(pilot)
+        app.screen.query_one("#field-title", Input).value = "OA应用服务器扩容内存"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ChangeScreen)
+        view = records.show_change(console.site, console.desk.eng1, "CHG000001")
+        assert view.cis == ["server:OA-APP-01"] and view.status == "draft"

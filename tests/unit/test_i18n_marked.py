@@ -55,6 +55,7 @@ CONVERTED = (
     "screens/change.py",
     "screens/approvals.py",
     "screens/fsc.py",
+    "console/change_form.py",
 )
 #: Still English: the command line, and the workflow's refusals and journal sentences (the
 #: next part of the work).

@@ -4,9 +4,11 @@ thresholds, recomputed when the window changes, and the extra approver group a h
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
 from itsm_tui.common.clock import FrozenClock
 from itsm_tui.common.errors import Invalid
@@ -107,6 +109,16 @@ def test_the_risk_is_computed_again_when_the_window_changes(board: Desk) -> None
     )
     assert "business_hours" not in _points(view)
     assert view.risk_score == 32
+    with desk.site.engine.connect() as conn:  # the window's change is journaled, old → new
+        changes = conn.execute(
+            text(
+                "SELECT changes FROM journal_entry WHERE entity = 'change' AND action = 'update' "
+                "ORDER BY id DESC LIMIT 1"
+            )
+        ).scalar_one()
+    logged = changes if isinstance(changes, dict) else json.loads(changes)
+    assert logged["window_start"] == [WINDOW[0].isoformat(), NIGHT[0].isoformat()]
+    assert logged["risk_score"] == [42, 32]
     view = records.update_change(desk.site, desk.eng1, view.number, {}, cis=["oa01"])
     assert _points(view) == {"service_other": 4, "ci_reach": 2, "type_normal": 5}
 

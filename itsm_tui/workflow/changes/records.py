@@ -295,9 +295,11 @@ def update_change(
         if after != before:
             extra["cis"] = [before, after]
     if change.status == ChangeStatus.ASSESSED and (window_changed or "cis" in extra):
-        for key, value in values.items():  # the risk reads the window being written
-            setattr(change, key, value)
-        values.update(risk.assessed_values(tx, change))
+        window = (
+            values.get("window_start", change.window_start),
+            values.get("window_end", change.window_end),
+        )  # the risk reads the window being written
+        values.update(risk.assessed_values(tx, change, window))
     apply(tx, change, "update", values, extra)
     return change_view(tx.session, change, tx.actor)
 

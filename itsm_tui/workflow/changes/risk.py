@@ -161,17 +161,15 @@ def change_ci_ids(tx: Tx | Read, change_id: int) -> list[int]:
     return list(tx.session.exec(select(ChangeCI.ci_id).where(ChangeCI.change_id == change_id)))
 
 
-def assessed_values(tx: Tx, change: ChangeRequest) -> dict[str, Any]:
-    """The columns an assessment writes: score, level, factors, when."""
+def assessed_values(
+    tx: Tx, change: ChangeRequest, window: tuple[datetime | None, datetime | None] | None = None
+) -> dict[str, Any]:
+    """The columns an assessment writes: score, level, factors, when. ``window``: the one
+    being written with it, if the window changes (else the change's own)."""
     assert change.id is not None
+    start, end = window if window is not None else (change.window_start, change.window_end)
     risk = compute(
-        tx.session,
-        tx.now,
-        change.id,
-        change.type,
-        change_ci_ids(tx, change.id),
-        change.window_start,
-        change.window_end,
+        tx.session, tx.now, change.id, change.type, change_ci_ids(tx, change.id), start, end
     )
     return {
         "risk_score": risk.score,

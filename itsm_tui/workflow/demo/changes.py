@@ -361,9 +361,6 @@ def load_changes(tx: Tx, people: People, catalog: Catalog, *, seed: int) -> dict
     conn.execute(insert(table_of("change_ci")), cis)
     if approvals:
         conn.execute(insert(table_of("change_approval")), approvals)
-    requests = _requests(changes, approvals, members)
-    if requests:
-        conn.execute(insert(table_of("sla_alert")), requests)
     links = _caused(conn, changes, cis, rng, now)
     if links:
         conn.execute(insert(table_of("change_link")), links)
@@ -396,38 +393,6 @@ def load_changes(tx: Tx, people: People, catalog: Catalog, *, seed: int) -> dict
         "change_freezes": len(freezes),
         "journal_entries": len(journal),
     }
-
-
-def _requests(
-    changes: list[dict[str, Any]],
-    approvals: list[dict[str, Any]],
-    members: dict[str, list[int]],
-) -> list[dict[str, Any]]:
-    """The approval requests still open: in the inbox of each CAB member who has not decided
-    on a normal change awaiting approval (as ``changes.cab.ask`` puts them there)."""
-    decided = {(a["change_id"], a["staff_id"]) for a in approvals}
-    out = []
-    for c in changes:
-        if c["status"] != S.AWAITING_APPROVAL.value or c["approved_at"] is not None:
-            continue
-        message = (
-            f"{c['number']} ({c['type']}, risk {c['risk_level'] or '-'}) {c['title'][:120]}: "
-            "your approval is asked"
-        )
-        out += [
-            {
-                "change_id": c["id"],
-                "kind": "approval:2",
-                "staff_id": staff,
-                "target": "cab",
-                "message": message,
-                "due_at": c["window_start"],
-                "created_at": c["created_at"],
-            }
-            for staff in members["cab"]
-            if (c["id"], staff) not in decided
-        ]
-    return out
 
 
 def _lessons(rng: random.Random, outcome: ChangeOutcome | None) -> str:

@@ -110,6 +110,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "survey": ("surveys", "app"),
     "complaint": ("complaints", "app"),
     "score": ("scores", "app"),
+    "change": ("changes", "app"),
 }
 
 

@@ -68,6 +68,10 @@ SCREEN_STYLES = (
     "callbacks",
     "scorecard",
     "complaints",
+    "changes",
+    "change",
+    "approvals",
+    "fsc",
 )
 
 
@@ -161,6 +165,9 @@ class ItsmApp(ReportsFailures, App[None]):
         # the same key and action, is the console's (Textual then adds none).
         bind("palette", "command_palette", show=False, priority=True),
         bind("keys-panel-close", "hide_keys_panel", show=False, priority=True),
+        # Not in the footer (it has no room on every screen for two more): keys and palette.
+        bind("changes", "changes", show=False),
+        bind("approvals", "approvals", show=False),
     ]
 
     def __init__(
@@ -469,6 +476,27 @@ class ItsmApp(ReportsFailures, App[None]):
 
         if not isinstance(self.screen, ComplaintReviewScreen):
             self.push_screen(ComplaintReviewScreen(self.site, self.actor))
+
+    def action_changes(self) -> None:
+        load_database_code()
+        from itsm_tui.screens.changes import ChangeListScreen
+
+        if not isinstance(self.screen, ChangeListScreen):
+            self.push_screen(ChangeListScreen(self.site, self.actor))
+
+    def action_approvals(self) -> None:
+        load_database_code()
+        from itsm_tui.screens.approvals import ApprovalsScreen
+
+        if not isinstance(self.screen, ApprovalsScreen):
+            self.push_screen(ApprovalsScreen(self.site, self.actor))
+
+    def action_change_calendar(self) -> None:
+        load_database_code()
+        from itsm_tui.screens.fsc import ScheduleScreen
+
+        if not isinstance(self.screen, ScheduleScreen):
+            self.push_screen(ScheduleScreen(self.site, self.actor))
 
     def action_impact_of(self) -> None:
         """Search the CMDB as the call form does and show the impact of the CI picked."""

@@ -63,6 +63,9 @@ KEYMAP: dict[str, Key] = {
     "knowledge": Key("K", N_("Knowledge base"), 67, "all"),
     "palette": Key("ctrl+p", N_("palette: every screen, queue and action by name"), 50, "all"),
     "keys-panel-close": Key("escape", N_("Close the keys panel"), 0, "keys panel"),
+    # Change management: the list and my approvals from anywhere (the palette names them).
+    "changes": Key("C", N_("Changes"), 62, "all"),
+    "approvals": Key("M", N_("My approvals"), 63, "all"),
     # Moving around: the same on every screen.
     "back": Key("escape", N_("Back"), 1, "screens"),
     "close": Key("escape", N_("Close"), 1, "help"),
@@ -109,6 +112,12 @@ KEYMAP: dict[str, Key] = {
     # Impact report.
     "deeper": Key("plus,equals_sign", N_("Deeper"), 20, "impact"),
     "shallower": Key("minus", N_("Shallower"), 21, "impact"),
+    # The change list: the calendar of what is planned.
+    "change-calendar": Key("H", N_("Change calendar"), 30, "changes"),
+    "change-new": Key("A", N_("New change"), 31, "changes, CI"),
+    # A change (the CAB's decision).
+    "change-approve": Key("Y", N_("Approve"), 10, "change"),
+    "change-reject": Key("D", N_("Reject"), 11, "change"),
     # The call form and dialogs (text boxes have focus: control keys that no text box uses).
     "save": Key("ctrl+s", N_("Save"), 2, "forms"),
     "intake-attach": Key("f4", N_("Attach to open ticket"), 3, "call form"),
@@ -136,7 +145,7 @@ KEYMAP: dict[str, Key] = {
     "next-callback": Key("N", N_("Next caller"), 6, "callbacks"),
     "period-previous": Key("less_than_sign", N_("Previous period"), 30, "scorecard"),
     "period-next": Key("greater_than_sign", N_("Next period"), 31, "scorecard"),
-    "period-kind": Key("Y", N_("Month / year"), 32, "scorecard"),
+    "period-kind": Key("T", N_("Month / year"), 32, "scorecard"),
     "score-person": Key("W", N_("Whose scorecard"), 33, "scorecard"),
     "complaints": Key("J", N_("Complaints to review"), 64, "all"),
     "complaint-valid": Key("V", N_("Valid"), 10, "complaints"),

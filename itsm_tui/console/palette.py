@@ -80,6 +80,17 @@ class ConsoleCommands(Provider):
                 app.action_complaints,
                 _("Judge complaints valid or invalid") + k("complaints"),
             ),
+            (_("screen: changes"), app.action_changes, _("Requests for change") + k("changes")),
+            (
+                _("screen: change calendar"),
+                app.action_change_calendar,
+                _("The next 30 days' changes per service, conflicts and freezes marked"),
+            ),
+            (
+                _("screen: my approvals"),
+                app.action_approvals,
+                _("Changes waiting for your CAB decision") + k("approvals"),
+            ),
         ]
         commands += [
             (

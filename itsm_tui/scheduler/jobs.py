@@ -119,6 +119,20 @@ def expire_surveys() -> None:
         log.info("expired %d satisfaction surveys", expired)
 
 
+def change_watch() -> None:
+    """Every five minutes: alert on changes that overrun their window and on emergency
+    changes the CAB has not reviewed in time."""
+    from itsm_tui.workflow.changes import watch
+
+    report = watch.watch(_current())
+    if report.overruns or report.reviews_due:
+        log.info(
+            "changes: overrunning %s; review due %s",
+            ", ".join(report.overruns) or "none",
+            ", ".join(report.reviews_due) or "none",
+        )
+
+
 @dataclass(frozen=True)
 class Job:
     id: str
@@ -145,6 +159,7 @@ JOBS: list[Job] = [
         "inspection rounds of their slots, overdue alerts",
     ),
     Job("survey_expiry", expire_surveys, CronTrigger(minute=10), "expire unanswered surveys"),
+    Job("change_watch", change_watch, IntervalTrigger(minutes=5), "change overruns, late reviews"),
 ]
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}

@@ -25,6 +25,7 @@ from textual.worker import get_current_worker
 from itsm_tui.common.i18n import N_, _, status_text
 from itsm_tui.common.textsafe import visible
 from itsm_tui.common.timefmt import local
+from itsm_tui.console.change_form import RaisesChanges
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
 from itsm_tui.console.messages import OpenTicket, TicketChanged
@@ -57,12 +58,14 @@ class Node:
     loaded: bool = False
 
 
-class CIDetailScreen(ReportsFailures, Screen[None]):
+class CIDetailScreen(ReportsFailures, RaisesChanges, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("back", "app.pop_screen"),
         bind("impact", "impact"),
         bind("open", "open"),
         bind("refresh", "reload"),
+        # Out of the footer (whose screenshots other work records); key, help and palette.
+        bind("change-new", "new_change", show=False),
     ]
 
     def __init__(self, site: Site, actor: Actor, ref: str) -> None:
@@ -96,6 +99,10 @@ class CIDetailScreen(ReportsFailures, Screen[None]):
             table.add_column(label, width=width)
         self.query_one(Tree).focus()
         self.load()
+
+    def change_ci(self) -> str:
+        """A change raised from here is about this CI."""
+        return self.ref
 
     def action_reload(self) -> None:
         self.load()

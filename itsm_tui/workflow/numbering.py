@@ -21,8 +21,8 @@ def next_number(session: Session, ticket_type: TicketType) -> str:
 
 
 def next_in_series(session: Session, prefix: str) -> str:
-    """The next number of any series (tickets, problems PRB, articles KB), as
-    :func:`next_number` takes it."""
+    """The next number of any series (tickets INC/REQ, problems PRB, articles KB, changes CHG),
+    as :func:`next_number` takes it."""
     session.execute(
         text(
             "INSERT INTO number_series (prefix, last_value) VALUES (:p, 0) "

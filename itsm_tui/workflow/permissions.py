@@ -46,6 +46,14 @@ class Action(StrEnum):
     VIEW_SCORES = N_("view scorecards (staff their own, supervisors their groups')")
     MANAGE_SCORES = N_("import scoring schemes and close scorecard periods")
     CHOOSE_LANGUAGE = N_("choose the language one reads")
+    VIEW_CHANGES = N_("view changes")
+    REQUEST_CHANGE = N_("request, edit and cancel changes")
+    ASSESS_CHANGE = N_("assess and schedule changes")
+    APPROVE_CHANGE = N_("approve or reject changes as a CAB member")
+    IMPLEMENT_CHANGE = N_("start and finish implementing changes")
+    REVIEW_CHANGE = N_("review and close changes")
+    OVERRIDE_CHANGE = N_("schedule a change into a conflict")
+    MANAGE_FREEZES = N_("manage freeze windows")
 
 
 _EVERYONE = frozenset(Role)
@@ -95,6 +103,17 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_SCORES: frozenset({Role.SUPERVISOR, Role.ADMIN}),
     # Their own; another member's needs MANAGE_STAFF too (workflow.staff.set_language).
     Action.CHOOSE_LANGUAGE: _EVERYONE,
+    # Change management: tier 2 runs the change process; the CAB is whoever its groups hold.
+    Action.VIEW_CHANGES: _EVERYONE,
+    Action.REQUEST_CHANGE: _DESK,
+    Action.ASSESS_CHANGE: frozenset({Role.ENGINEER, Role.SUPERVISOR, Role.ADMIN}),
+    Action.APPROVE_CHANGE: _DESK,
+    Action.IMPLEMENT_CHANGE: frozenset(
+        {Role.ENGINEER, Role.SPECIALIST, Role.SUPERVISOR, Role.ADMIN}
+    ),
+    Action.REVIEW_CHANGE: frozenset({Role.ENGINEER, Role.SUPERVISOR, Role.ADMIN}),
+    Action.OVERRIDE_CHANGE: frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    Action.MANAGE_FREEZES: frozenset({Role.SUPERVISOR, Role.ADMIN}),
 }
 
 

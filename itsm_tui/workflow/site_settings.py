@@ -11,6 +11,7 @@ from itsm_tui.common.domain import IMPACT_LEVELS, PRIORITY_LEVELS, URGENCY_LEVEL
 from itsm_tui.common.errors import Invalid
 from itsm_tui.common.i18n import N_
 from itsm_tui.storage.tables import SiteSetting
+from itsm_tui.workflow.changes import settings as change_settings
 from itsm_tui.workflow.context import Read, Tx, mutation, query
 from itsm_tui.workflow.permissions import Action
 
@@ -55,6 +56,8 @@ DEFAULTS: dict[str, Any] = {
     # The language of what the site writes for people away from a screen: SLA alert texts and
     # their e-mails ("zh_CN", "en"; None: the language of the process that writes them).
     "language": None,
+    # Change management's settings: the CAB, the risk, templates (workflow/changes/settings.py).
+    **change_settings.DEFAULTS,
 }
 
 
@@ -132,6 +135,8 @@ def _validate(key: str, value: Any) -> Any:
                 names=", ".join(LANGUAGES),
             )
         return found
+    if key in change_settings.DEFAULTS:
+        return change_settings.validate(key, value)
     return value
 
 

@@ -31,7 +31,7 @@ NO_JSON: dict[Path_, str] = {
     ("score", "scheme", "export"): "writes the TOML file format that score scheme import reads",
 }
 #: Commands whose JSON is a list: {"items": [...], "next": cursor or null}.
-LISTS = {"list", "search", "history", "rows", "rank"}
+LISTS = {"list", "search", "history", "rows", "rank", "approvals", "conflicts", "suspects"}
 NEW = "new database"
 
 
@@ -181,7 +181,72 @@ def walk(tmp: Path) -> list[tuple[str, list[str]]]:
         ("sup", ["inspect", "history", "walk.temp"]),
         ("sup", ["inspect", "failures", "OA办公系统"]),
         ("sup", ["inspect", "punctuality"]),
+        *_changes(tmp),
         (NEW, ["demo", "--tickets", "20"]),  # the demo loads only into a new database
+    ]
+
+
+def _changes(tmp: Path) -> list[tuple[str, list[str]]]:
+    """The change commands, a normal change from create to close and one rejected, on a CAB of
+    one (times ahead of the wall clock the command line runs on)."""
+    freezes = tmp / "freeze.toml"
+    freezes.write_text(
+        '[[freeze]]\nname = "全国两会"\nstart = "2027-03-04 00:00"\nend = "2027-03-12 00:00"\n',
+        encoding="utf-8",
+    )
+    cab = '{"normal": {"groups": ["cab"], "approvals": 1}}'
+    create = [
+        "change", "create", "--type", "normal", "--title", "OA补丁", "--reason", "补丁",
+        "--plan", "打补丁", "--backout", "回滚", "--test", "登录OA",
+        "--start", "2027-03-01 09:00", "--end", "2027-03-01 11:00",
+        "--implementer", "eng1", "--group", "server", "--ci", "OA办公系统",
+    ]  # fmt: skip
+    c = "CHG000001"
+    return [
+        ("admin", ["group", "add", "cab", "--name", "变更咨询委员会", "--tier", "2"]),
+        ("admin", ["group", "add-member", "cab", "sup"]),
+        ("sup", ["settings", "set", "change_cab", cab]),
+        ("eng1", create),
+        ("eng1", ["change", "update", c, "--description", "升级OA补丁"]),
+        ("eng1", ["change", "link", c, "INC000001"]),
+        ("eng1", ["change", "submit", c]),
+        ("sup", ["change", "assess", c]),
+        ("sup", ["change", "risk", c]),
+        ("sup", ["change", "request", c]),
+        ("sup", ["change", "approvals"]),
+        ("sup", ["change", "approve", c, "--comment", "同意"]),
+        ("sup", ["change", "schedule", c]),
+        ("sup", ["change", "conflicts", c]),
+        ("agent1", ["change", "calendar", "--days", "92"]),
+        ("agent1", ["change", "list"]),
+        ("agent1", ["change", "show", c]),
+        ("eng1", ["change", "start", c]),
+        ("eng1", ["change", "finish", c]),
+        ("eng1", ["change", "suspects", c]),
+        ("sup", ["change", "review", c, "--lessons", "顺利"]),
+        ("sup", ["change", "close", c]),
+        ("eng1", create),
+        ("eng1", ["change", "cancel", "CHG000002", "--reason", "重复"]),
+        ("eng1", create),
+        ("eng1", ["change", "submit", "CHG000003"]),
+        ("sup", ["change", "assess", "CHG000003"]),
+        ("sup", ["change", "request", "CHG000003"]),
+        ("sup", ["change", "reject", "CHG000003", "--comment", "时机不对"]),
+        (
+            "sup",
+            [
+                "change",
+                "freeze",
+                "add",
+                "年终结算",
+                "--start",
+                "2027-12-25 00:00",
+                "--end",
+                "2028-01-05 00:00",
+            ],
+        ),
+        ("sup", ["change", "freeze", "import", str(freezes)]),
+        ("sup", ["change", "freeze", "list"]),
     ]
 
 

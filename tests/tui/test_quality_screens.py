@@ -93,7 +93,7 @@ async def test_the_scorecard_drills_down_to_the_tickets(console: Console) -> Non
         await pilot.press("less_than_sign")
         await settle(pilot)
         assert "2026-10" in text_of(app, "#score-head")
-        await pilot.press("Y")
+        await pilot.press("T")
         await settle(pilot)
         assert "2026  total" in text_of(app, "#score-head")
         await pilot.press("W")  # another's card: agents may not, the workflow says so

@@ -15,6 +15,7 @@ from itsm_tui.storage.tables import Ticket
 from itsm_tui.storage.tables.checks import (
     ALL_CHECKS,
     CHECKS,
+    NEW_TABLE_CHECKS,
     NEWER_CHECKS,
     QUALITY_CHECKS,
     every_check,
@@ -198,10 +199,31 @@ WRITTEN_BY_0012 = {
 }
 
 
+#: The conditions of the tables created after 0006, as their own migrations wrote them
+#: (0014: change management).
+NEW_TABLES_WRITTEN_BY_MIGRATIONS = {
+    "change_request": {
+        "type": "type IN ('standard', 'normal', 'emergency')",
+        "status": "status IN ('draft', 'submitted', 'assessed', 'awaiting_approval', "
+        "'scheduled', 'implementing', 'implemented', 'in_review', 'closed', 'rejected', "
+        "'cancelled', 'failed')",
+        "outcome": "outcome IN ('success', 'failed', 'backed_out')",
+        "risk_level": "risk_level IN ('low', 'medium', 'high', 'very_high')",
+    },
+    "change_approval": {"decision": "decision IN ('approved', 'rejected')"},
+}
+
+
 def test_a_vocabulary_change_comes_with_its_migration() -> None:
     assert CHECKS == WRITTEN_BY_MIGRATIONS
     assert QUALITY_CHECKS == WRITTEN_BY_0012
-    assert ALL_CHECKS == {**WRITTEN_BY_MIGRATIONS, **WRITTEN_BY_0010, **WRITTEN_BY_0012}
+    assert NEW_TABLE_CHECKS == NEW_TABLES_WRITTEN_BY_MIGRATIONS
+    assert ALL_CHECKS == {
+        **WRITTEN_BY_MIGRATIONS,
+        **WRITTEN_BY_0010,
+        **WRITTEN_BY_0012,
+        **NEW_TABLES_WRITTEN_BY_MIGRATIONS,
+    }
 
 
 #: The conditions migration 0010 wrote out when it created the problem and knowledge tables.

@@ -85,6 +85,11 @@ CONVERTED = (
     "cli/sla.py",
     "cli/staff.py",
     "cli/tickets.py",
+    "screens/changes.py",
+    "screens/change.py",
+    "screens/approvals.py",
+    "screens/fsc.py",
+    "console/change_form.py",
 )
 #: Still English: the workflow's journal sentences (the next part of the work). The
 #: workflow's refusals are checked for every module below

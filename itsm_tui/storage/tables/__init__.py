@@ -16,6 +16,13 @@ this point finds no garbage.
 import gc
 
 from itsm_tui.storage.tables.catalog import Category, Location
+from itsm_tui.storage.tables.changes import (
+    ChangeApproval,
+    ChangeCI,
+    ChangeFreeze,
+    ChangeLink,
+    ChangeRequest,
+)
 from itsm_tui.storage.tables.cmdb import CIDocument, CIRelation, ConfigurationItem, TicketCI
 from itsm_tui.storage.tables.drafts import CallDraft
 from itsm_tui.storage.tables.inspections import (
@@ -52,6 +59,11 @@ __all__ = [
     "CallDraft",
     "Caller",
     "Category",
+    "ChangeApproval",
+    "ChangeCI",
+    "ChangeFreeze",
+    "ChangeLink",
+    "ChangeRequest",
     "Complaint",
     "ConfigurationItem",
     "Contact",

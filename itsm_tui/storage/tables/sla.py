@@ -41,14 +41,16 @@ class SlaEvent(Table, table=True):
 class SlaAlert(Table, table=True):
     """One alert in one staff member's inbox ("INC000012 is at 75 % of its resolution time").
 
-    An alert is about a ticket or, for an inspection round not completed in time, about the
-    round (``round_id``; ``ticket_id`` is then None): each unique per kind and person.
+    An alert is about a ticket, about an inspection round not completed in time
+    (``round_id``), or about a change (``change_id``: an approval request, an overrun, a review
+    that is late), never two of them: each unique per kind and person.
     """
 
     __tablename__ = "sla_alert"
     __table_args__ = (
         UniqueConstraint("ticket_id", "kind", "staff_id", name="uq_sla_alert"),
         UniqueConstraint("round_id", "kind", "staff_id", name="uq_sla_alert_round"),
+        UniqueConstraint("change_id", "kind", "staff_id", name="uq_sla_alert_change"),
         # The console's live inbox: "alerts for me since id N".
         Index("ix_sla_alert_staff", "staff_id", "id"),
     )
@@ -58,6 +60,7 @@ class SlaAlert(Table, table=True):
     round_id: int | None = Field(
         default=None, foreign_key="inspection_round.id", ondelete="CASCADE"
     )
+    change_id: int | None = Field(default=None, foreign_key="change_request.id", ondelete="CASCADE")
     kind: str = Field(max_length=40)
     staff_id: int = Field(foreign_key="staff.id")
     target: str = Field(max_length=20)  # the ladder target that named them: assignee, manager …

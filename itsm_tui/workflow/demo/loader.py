@@ -24,6 +24,7 @@ from itsm_tui.common.errors import Invalid
 from itsm_tui.storage import bulk
 from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.demo.catalog import Catalog, create_catalog
+from itsm_tui.workflow.demo.changes import load_changes
 from itsm_tui.workflow.demo.epoch import epoch_stamper
 from itsm_tui.workflow.demo.inspections import create_inspections
 from itsm_tui.workflow.demo.knowledge_load import load_knowledge
@@ -72,6 +73,10 @@ class DemoSummary:
     surveys: int = 0
     complaints: int = 0
     complaint_journal_entries: int = 0  # apart: the tickets' journal is compared with raw loads
+    changes: int = 0
+    change_approvals: int = 0
+    change_links: int = 0
+    change_freezes: int = 0
 
     def __str__(self) -> str:
         """The counts in words, in the language in force (``itsm demo`` prints it)."""
@@ -239,6 +244,9 @@ def load_demo(
     )
     if tickets:
         _set_number_series(conn, factory)
+    if tickets:  # a year of history: its changes too (without it, the estate alone)
+        for key, written in load_changes(tx, people, catalog, seed=seed).items():
+            counts[key] = counts.get(key, 0) + written
     reset_sequences(conn)
     counts.update(write_quality(conn, people, catalog, seed=seed, now=now))
     store_scheme(tx, DEFAULT_SCHEME_TOML)

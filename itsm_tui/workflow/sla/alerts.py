@@ -16,6 +16,7 @@ from itsm_tui.common.domain import Role
 from itsm_tui.common.errors import Invalid
 from itsm_tui.storage.tables import (
     AssignmentGroup,
+    ChangeRequest,
     InspectionRound,
     NotificationOutbox,
     SlaAlert,
@@ -30,9 +31,12 @@ from itsm_tui.workflow.sla.alert_rows import AlertRow
 
 MAX_ALERTS = 500
 
-#: What an alert is about, as the inbox names it: the ticket's number, or the inspection
-#: round's for a round not completed in time (``sla_alert.round_id``).
-_SUBJECT = func.coalesce(col(Ticket.number), col(InspectionRound.number))
+#: What an alert is about, as the inbox names it: the ticket's number, the inspection round's
+#: for a round not completed in time (``sla_alert.round_id``), or the change's for an approval
+#: request, an overrun or a late review (``sla_alert.change_id``).
+_SUBJECT = func.coalesce(
+    col(Ticket.number), col(InspectionRound.number), col(ChangeRequest.number)
+)
 
 
 def _alerts() -> Any:
@@ -41,6 +45,7 @@ def _alerts() -> Any:
         select(SlaAlert, _SUBJECT, Staff.login)
         .outerjoin(Ticket, col(Ticket.id) == SlaAlert.ticket_id)
         .outerjoin(InspectionRound, col(InspectionRound.id) == SlaAlert.round_id)
+        .outerjoin(ChangeRequest, col(ChangeRequest.id) == SlaAlert.change_id)
         .join(Staff, col(Staff.id) == SlaAlert.staff_id)
     )
 

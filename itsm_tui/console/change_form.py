@@ -1,0 +1,80 @@
+"""Raising a change from the console: one form (type, title, template, plans, window, CI),
+from the change list or from a CI's screen with that CI filled in. The change is created as a
+draft by the workflow, which names any field it refuses; then its screen opens."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from itsm_tui.common.changes import TYPE_LABELS, ChangeType
+from itsm_tui.common.i18n import N_, _
+from itsm_tui.console.failures import background
+from itsm_tui.dialogs.form import Field, FormDialog
+
+if TYPE_CHECKING:
+    from itsm_tui.workflow.site import Actor, Site
+
+
+def change_fields(ci: str) -> list[Field]:
+    """The form's fields; ``ci`` prefilled (a CI's screen), times in the site's zone."""
+    return [
+        Field("type", _("Type"), [(_(TYPE_LABELS[t]), t.value) for t in ChangeType], "normal"),
+        Field("title", _("Title"), required=False),
+        Field("template", _("Template (standard change)"), required=False),
+        Field("reason", _("Reason"), required=False),
+        Field("implementation_plan", _("Implementation plan"), required=False),
+        Field("backout_plan", _("Back-out plan"), required=False),
+        Field("test_plan", _("Test plan"), required=False),
+        Field("window_start", _("Window start (YYYY-MM-DD HH:MM)"), required=False),
+        Field("window_end", _("Window end (YYYY-MM-DD HH:MM)"), required=False),
+        Field("ci", _("CI"), value=ci, required=False),
+    ]
+
+
+class RaisesChanges:
+    """Mixed into a screen (after ``ReportsFailures``): ``action_new_change`` opens the form,
+    ``change_ci`` says which CI to fill in."""
+
+    site: Site
+    actor: Actor
+    app: Any
+
+    def change_ci(self) -> str:
+        return ""
+
+    def action_new_change(self) -> None:
+        def answered(values: dict[str, str] | None) -> None:
+            if values is not None:
+                self.create_change(values)
+
+        self.app.push_screen(FormDialog(_("New change"), change_fields(self.change_ci())), answered)
+
+    @background(N_("create the change"), retry=N_("try again"), group="change-create")
+    def create_change(self, values: dict[str, str]) -> None:
+        from itsm_tui.workflow.changes.records import ChangeDraft, create_change, parse_local
+
+        zone = self.site.settings.zone
+        start, end = (
+            parse_local(values[name], zone, name) if values[name].strip() else None
+            for name in ("window_start", "window_end")
+        )
+        draft = ChangeDraft(
+            type=values["type"],
+            title=values["title"],
+            template=values["template"].strip() or None,
+            reason=values["reason"],
+            implementation_plan=values["implementation_plan"],
+            backout_plan=values["backout_plan"],
+            test_plan=values["test_plan"],
+            cis=[values["ci"]] if values["ci"].strip() else [],
+            window_start=start,
+            window_end=end,
+        )
+        view = create_change(self.site, self.actor, draft)
+        self.app.call_from_thread(self._open_created, view.number)
+
+    def _open_created(self, number: str) -> None:
+        from itsm_tui.screens.change import ChangeScreen
+
+        self.app.notify(_("{number} created as a draft.").format(number=number), markup=False)
+        self.app.push_screen(ChangeScreen(self.site, self.actor, number))

@@ -1,0 +1,143 @@
+"""The forward schedule of change (FSC): the next days' changes per business service, with
+conflicts and freezes marked.
+
+The services of each change are the ones its assessment found at stake (kept with its risk
+factors), so the schedule reads stored rows and walks nothing: one indexed range of changes
+holding a window, one read of their CIs, one of the freezes. Conflicts are marked where two
+changes in the schedule overlap and share a CI; a conflict through the impact graph is
+checked, and shown, when a change is scheduled and on the change itself
+(``changes.conflicts``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select as core_select
+
+from itsm_tui.common.changes import ChangeStatus
+from itsm_tui.common.errors import Invalid
+from itsm_tui.common.i18n import N_
+from itsm_tui.storage.core_tables import core_table
+from itsm_tui.storage.tables import ChangeCI, ChangeRequest
+from itsm_tui.workflow.changes.freeze import FreezeView, freezes_between
+from itsm_tui.workflow.context import Read, query
+from itsm_tui.workflow.permissions import Action
+
+#: What the schedule shows: what is planned, from asking the CAB to implementing.
+SHOWN = (ChangeStatus.AWAITING_APPROVAL, ChangeStatus.SCHEDULED, ChangeStatus.IMPLEMENTING)
+NO_SERVICE = "-"
+MAX_DAYS = 92
+
+
+@dataclass
+class Planned:
+    number: str
+    type: str
+    status: str
+    title: str
+    window_start: datetime
+    window_end: datetime
+    risk_level: str | None
+    services: list[str]
+    conflicts: list[str] = field(default_factory=list)  # numbers of changes in the way
+    freeze: str | None = None  # the freeze its window falls in
+
+
+@dataclass(frozen=True)
+class Schedule:
+    start: datetime
+    end: datetime
+    changes: list[Planned]  # by window start
+    by_service: dict[str, list[str]]  # service → change numbers ("-": none at stake)
+    freezes: list[FreezeView]
+
+
+def _services(factors: list[dict[str, object]] | None) -> list[str]:
+    names: list[str] = []
+    for f in factors or []:
+        if str(f.get("factor", "")).startswith("service_"):
+            detail = f.get("detail")
+            names += [str(n) for n in detail] if isinstance(detail, list) else []
+    return names
+
+
+@query(Action.VIEW_CHANGES)
+def forward_schedule(read: Read, *, days: int = 30, start: datetime | None = None) -> Schedule:
+    """The changes planned in ``days`` days from ``start`` (now by default)."""
+    if not 1 <= days <= MAX_DAYS:
+        raise Invalid(N_("days must be 1 to {most}."), field="days", most=MAX_DAYS)
+    begin = start or read.now
+    end = begin + timedelta(days=days)
+    c = core_table(ChangeRequest)
+    rows = read.session.execute(
+        core_select(
+            c.c.id,
+            c.c.number,
+            c.c.type,
+            c.c.status,
+            c.c.title,
+            c.c.window_start,
+            c.c.window_end,
+            c.c.risk_level,
+            c.c.risk_factors,
+        )
+        .where(
+            c.c.status.in_([s.value for s in SHOWN]),
+            c.c.window_start < end,
+            c.c.window_end > begin,
+        )
+        .order_by(c.c.window_start, c.c.id)
+    ).all()
+    freezes = freezes_between(read.session, begin, end)
+    planned: dict[int, Planned] = {}
+    for row in rows:  # plain rows: a month of a large site's changes is hundreds of them
+        hit = next(
+            (
+                f.name
+                for f in freezes
+                if f.starts_at < row.window_end and f.ends_at > row.window_start
+            ),
+            None,
+        )
+        planned[row.id] = Planned(
+            row.number,
+            row.type,
+            row.status,
+            row.title,
+            row.window_start,
+            row.window_end,
+            row.risk_level,
+            _services(row.risk_factors),
+            freeze=hit,
+        )
+    cis: dict[int, set[int]] = {}
+    if planned:  # the same range joined, not hundreds of ids bound one by one
+        link = core_table(ChangeCI)
+        for change_id, ci_id in read.session.execute(
+            core_select(link.c.change_id, link.c.ci_id)
+            .join(c, c.c.id == link.c.change_id)
+            .where(
+                c.c.status.in_([s.value for s in SHOWN]),
+                c.c.window_start < end,
+                c.c.window_end > begin,
+            )
+        ).all():
+            cis.setdefault(change_id, set()).add(ci_id)
+    ordered = list(planned.items())
+    none: set[int] = set()
+    for i, (a_id, a) in enumerate(ordered):  # by start: stop at the first that starts later
+        mine = cis.get(a_id, none)
+        for j in range(i + 1, len(ordered)):
+            b_id, b = ordered[j]
+            if b.window_start >= a.window_end:
+                break
+            if not mine.isdisjoint(cis.get(b_id, none)):
+                a.conflicts.append(b.number)
+                b.conflicts.append(a.number)
+    by_service: dict[str, list[str]] = {}
+    for p in planned.values():
+        for name in p.services or [NO_SERVICE]:
+            by_service.setdefault(name, []).append(p.number)
+    return Schedule(begin, end, list(planned.values()), by_service, freezes)

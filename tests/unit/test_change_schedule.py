@@ -1,0 +1,217 @@
+"""Scheduling changes: conflicts through the impact graph (a cycle included), the supervisor's
+override, freeze windows taken from the holiday calendar around make-up working days (调休),
+their TOML import, and the forward schedule of change."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import text
+
+from itsm_tui.common.clock import FrozenClock
+from itsm_tui.common.errors import Forbidden, Invalid
+from itsm_tui.workflow import cmdb
+from itsm_tui.workflow.changes import cab, conflicts, freeze, fsc, lifecycle, records
+from itsm_tui.workflow.changes.records import ChangeDraft, create_change
+from tests.conftest import T0, Desk
+from tests.unit.change_fixtures import NIGHT, WINDOW, estate, normal
+from tests.unit.change_fixtures import cab as make_cab
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def board(desk: Desk) -> Desk:
+    estate(desk)
+    make_cab(desk)
+    return desk
+
+
+def _ready(desk: Desk, number: str) -> None:
+    """Submitted, assessed and approved: ready to schedule."""
+    lifecycle.submit(desk.site, desk.eng1, number)
+    lifecycle.assess(desk.site, desk.sup, number)
+    lifecycle.request_approval(desk.site, desk.sup, number)
+    cab.approve(desk.site, desk.sup, number)
+    cab.approve(desk.site, desk.eng1, number)
+
+
+def _scheduled(desk: Desk, **fields: object) -> str:
+    number = normal(desk, **fields).number
+    _ready(desk, number)
+    lifecycle.schedule(desk.site, desk.sup, number)
+    return number
+
+
+def test_changes_on_the_same_ci_in_overlapping_windows_conflict(board: Desk) -> None:
+    desk = board
+    first = _scheduled(desk)
+    second = normal(desk, window_start=WINDOW[0] + timedelta(hours=1), window_end=WINDOW[1])
+    _ready(desk, second.number)
+    with pytest.raises(Forbidden) as refused:  # an engineer may schedule, not override
+        lifecycle.schedule(desk.site, desk.eng1, second.number)
+    assert refused.value.field == "window_start" and first in refused.value.message
+    with pytest.raises(Invalid) as refused:  # a supervisor must say why
+        lifecycle.schedule(desk.site, desk.sup, second.number)
+    assert refused.value.field == "reason"
+    view = lifecycle.schedule(desk.site, desk.sup, second.number, reason="两项可同时进行")
+    assert view.status == "scheduled" and view.override_reason == "两项可同时进行"
+    # shown on both changes
+    assert [c.number for c in conflicts.change_conflicts(desk.site, desk.sup, first)] == [
+        second.number
+    ]
+    shown = conflicts.change_conflicts(desk.site, desk.sup, second.number)
+    assert [(c.number, c.why) for c in shown] == [(first, "both change database:db01")]
+
+
+def test_a_conflict_through_the_impact_graph_and_none_without_it(board: Desk) -> None:
+    desk = board
+    service = _scheduled(desk, cis=["网上办事大厅"])
+    on_db = normal(desk)  # 网上办事大厅 depends on db01: in db01's impact set
+    found = conflicts.change_conflicts(desk.site, desk.sup, on_db.number)
+    assert [c.number for c in found] == [service]
+    assert "depends_on" in found[0].why and "db01" in found[0].why
+    elsewhere = normal(desk, cis=["oa01"])  # unrelated
+    assert conflicts.change_conflicts(desk.site, desk.sup, elsewhere.number) == []
+    later = normal(desk, window_start=NIGHT[0], window_end=NIGHT[1])  # no overlap
+    assert conflicts.change_conflicts(desk.site, desk.sup, later.number) == []
+
+
+def test_a_cycle_in_the_graph_still_ends_and_still_conflicts(board: Desk) -> None:
+    desk = board
+    for name in ("x1", "x2", "x3"):
+        cmdb.add_ci(desk.site, desk.admin, name, "server", attributes={"kind": "virtual"})
+    cmdb.link(desk.site, desk.admin, "x1", "depends_on", "x2")
+    cmdb.link(desk.site, desk.admin, "x2", "depends_on", "x3")
+    cmdb.link(desk.site, desk.admin, "x3", "depends_on", "x1")
+    first = _scheduled(desk, cis=["x1"])
+    second = normal(desk, cis=["x3"])
+    found = conflicts.change_conflicts(desk.site, desk.sup, second.number)
+    assert [c.number for c in found] == [first]
+
+
+FREEZES = """\
+[[freeze]]
+name = "春节封网"
+holiday = "春节"
+year = 2026
+reason = "春节长假"
+
+[[freeze]]
+name = "国庆节封网"
+holiday = "国庆节"
+year = 2026
+
+[[freeze]]
+name = "全国两会"
+start = "2026-03-04 00:00"
+end = "2026-03-12 00:00"
+reason = "重要会议保障"
+"""
+
+
+def _local(day: str, hour: int = 0) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=SHANGHAI)
+
+
+def test_freezes_from_the_holiday_calendar_end_at_make_up_working_days(
+    board: Desk, clock: FrozenClock
+) -> None:
+    desk = board
+    clock.set(datetime(2026, 1, 5, 1, 0, tzinfo=UTC))
+    imported = freeze.import_freezes(desk.site, desk.sup, "freeze.toml", FREEZES)
+    spans = {f.name: (f.starts_at, f.ends_at) for f in imported}
+    # Spring Festival: Saturday 14 February is worked (调休), Sunday 15 is the first day off,
+    # Monday 23 the last (a day off for Saturday 28 February).
+    assert spans["春节封网"] == (_local("2026-02-15"), _local("2026-02-24"))
+    # National Day: 1–7 October; Saturday 10 October is worked instead.
+    assert spans["国庆节封网"] == (_local("2026-10-01"), _local("2026-10-08"))
+    assert spans["全国两会"] == (_local("2026-03-04"), _local("2026-03-12"))
+
+    def window(day: str) -> dict[str, datetime]:
+        return {"window_start": _local(day, 10), "window_end": _local(day, 12)}
+
+    with pytest.raises(Invalid) as refused:
+        normal(desk, **window("2026-10-07"))
+    assert refused.value.field == "window_start" and "国庆节封网" in refused.value.message
+    with pytest.raises(Invalid):
+        normal(desk, **window("2026-02-15"))
+    assert normal(desk, **window("2026-10-10")).status == "draft"  # the make-up Saturday
+    assert normal(desk, **window("2026-02-14")).status == "draft"
+
+
+def test_an_emergency_change_may_enter_a_freeze_with_a_reason(board: Desk) -> None:
+    desk = board
+    freeze.add_freeze(desk.site, desk.sup, "年终结算", WINDOW[0] - timedelta(days=1), WINDOW[1])
+    with pytest.raises(Invalid) as refused:
+        normal(desk)
+    assert refused.value.field == "window_start"
+    emergency = create_change(
+        desk.site,
+        desk.eng1,
+        ChangeDraft(
+            type="emergency",
+            title="紧急修复数据库漏洞",
+            reason="高危漏洞",
+            implementation_plan="打补丁",
+            backout_plan="回滚",
+            test_plan="验证业务",
+            window_start=WINDOW[0],
+            window_end=WINDOW[1],
+            implementer="eng1",
+            group="server",
+            cis=["db01"],
+        ),
+    )
+    lifecycle.submit(desk.site, desk.eng1, emergency.number)
+    lifecycle.assess(desk.site, desk.sup, emergency.number)
+    lifecycle.request_approval(desk.site, desk.sup, emergency.number)
+    cab.approve(desk.site, desk.sup, emergency.number)  # the emergency CAB: one approval …
+    cab.approve(desk.site, desk.admin, emergency.number)  # … and its high risk's lead
+    with pytest.raises(Invalid) as refused:
+        lifecycle.schedule(desk.site, desk.sup, emergency.number)
+    assert refused.value.field == "reason" and "年终结算" in refused.value.message
+    view = lifecycle.schedule(desk.site, desk.sup, emergency.number, reason="漏洞正被利用")
+    assert view.status == "scheduled" and view.override_reason == "漏洞正被利用"
+
+
+def test_a_bad_freeze_file_names_the_line_and_imports_nothing(board: Desk) -> None:
+    desk = board
+    bad = FREEZES + '\n[[freeze]]\nname = "错的"\nstart = "明天"\nend = "2026-12-31"\n'
+    with pytest.raises(Invalid) as refused:
+        freeze.import_freezes(desk.site, desk.sup, "freeze.toml", bad)
+    assert refused.value.message.startswith("freeze.toml:18:") and refused.value.field == "start"
+    with desk.site.engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM change_freeze")).scalar() == 0
+    with pytest.raises(Invalid) as refused:
+        freeze.import_freezes(desk.site, desk.sup, "x.toml", "[[freeze]\n")
+    assert refused.value.field == "file"
+    with pytest.raises(Forbidden):
+        freeze.import_freezes(desk.site, desk.eng1, "freeze.toml", FREEZES)
+
+
+def test_the_forward_schedule_marks_conflicts_and_freezes_per_service(board: Desk) -> None:
+    desk = board
+    first = _scheduled(desk)
+    second = normal(desk, window_start=WINDOW[0] + timedelta(minutes=30), window_end=WINDOW[1])
+    _ready(desk, second.number)
+    lifecycle.schedule(desk.site, desk.sup, second.number, reason="同一维护窗口")
+    other = _scheduled(desk, cis=["oa01"], window_start=NIGHT[0], window_end=NIGHT[1])
+    freeze.add_freeze(
+        desk.site, desk.sup, "元旦封网", T0 + timedelta(days=34), T0 + timedelta(days=36)
+    )
+    schedule = fsc.forward_schedule(desk.site, desk.agent1, days=30)
+    by_number = {p.number: p for p in schedule.changes}
+    assert [p.number for p in schedule.changes] == [other, first, second.number]
+    assert by_number[first].conflicts == [second.number]
+    assert by_number[second.number].conflicts == [first]
+    assert by_number[other].conflicts == []
+    assert schedule.by_service["网上办事大厅"] == [first, second.number]
+    assert schedule.by_service["OA办公系统"] == [other]
+    assert schedule.freezes == []  # New Year's freeze is beyond 30 days
+    assert [f.name for f in fsc.forward_schedule(desk.site, desk.agent1, days=40).freezes] == [
+        "元旦封网"
+    ]
+    assert records.show_change(desk.site, desk.agent1, first).status == "scheduled"

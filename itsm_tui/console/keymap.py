@@ -12,7 +12,7 @@ A site or an operator remaps keys by binding id in the XDG config file, as Posti
 do (``~/.config/itsm-tui/config.toml``, or ``/etc/xdg/itsm-tui/config.toml`` for every user)::
 
     [keys]
-    claim = "C"
+    claim = "Q"
     refresh = "r,f5"
 
 The overrides go to Textual's ``App.set_keymap``, which rebinds every binding with that id on

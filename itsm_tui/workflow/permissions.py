@@ -32,6 +32,7 @@ class Action(StrEnum):
     MANAGE_SETTINGS = "change the site's settings (priority matrix, reopen and auto-close days)"
     ADMINISTER = "administer the database"
     ACT_AS_OTHER = "act as another staff member"
+    VIEW_REPORTS = "render and read KPI reports"
 
 
 _EVERYONE = frozenset(Role)
@@ -60,6 +61,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.INSPECT: frozenset({Role.INSPECTOR, Role.AGENT, Role.ENGINEER, Role.ADMIN}),
     Action.ADMINISTER: frozenset({Role.ADMIN}),
     Action.ACT_AS_OTHER: frozenset({Role.ADMIN}),
+    Action.VIEW_REPORTS: frozenset({Role.SUPERVISOR, Role.ADMIN}),
 }
 
 

@@ -46,6 +46,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("db", "app"),
     "sla": ("sla", "app"),
     "alerts": ("sla", "alerts_app"),
+    "report": ("report", "app"),
 }
 
 

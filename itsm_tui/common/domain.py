@@ -125,3 +125,10 @@ class CIStatus(StrEnum):
     IN_USE = "in_use"
     MAINTENANCE = "maintenance"
     RETIRED = "retired"
+
+
+class ReportSchedule(StrEnum):
+    """The KPI reports the scheduler renders by itself, one per period."""
+
+    MONTHLY = "monthly"
+    WEEKLY = "weekly"

@@ -9,7 +9,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from itsm_tui.common.i18n import _, language, ngettext
+from itsm_tui.common.errors import Invalid
+from itsm_tui.common.i18n import N_, _, language, ngettext
 from itsm_tui.reports import charts
 from itsm_tui.reports.labels import CHANNELS, TYPES, WEEKDAYS, word
 from itsm_tui.workflow.kpi.registry import SECTIONS
@@ -133,15 +134,20 @@ def render_html(data: dict[str, Any], *, progress: Progress | None = None) -> st
     return html
 
 
-def render_pdf(html: str) -> bytes:
-    """The HTML printed to PDF by WeasyPrint (``pip install 'itsm-tui[pdf]'``)."""
-    from itsm_tui.common.errors import Invalid
-    from itsm_tui.common.i18n import N_
+def check_pdf() -> None:
+    """Refuse, saying what to install, when WeasyPrint (the ``pdf`` extra) is missing."""
+    import importlib.util
 
-    try:
-        import weasyprint  # type: ignore[import-not-found, unused-ignore]  # an optional extra
-    except ImportError:
+    if importlib.util.find_spec("weasyprint") is None:
         raise Invalid(
             N_("PDF output needs WeasyPrint: pip install 'itsm-tui[pdf]'."), field="pdf"
-        ) from None
+        )
+
+
+def render_pdf(html: str) -> bytes:
+    """The HTML printed to PDF by WeasyPrint (``pip install 'itsm-tui[pdf]'``), with the CJK
+    fonts the machine has (the README names them)."""
+    check_pdf()
+    import weasyprint  # type: ignore[import-not-found, unused-ignore]  # an optional extra
+
     return bytes(weasyprint.HTML(string=html).write_pdf())

@@ -79,6 +79,15 @@ def auto_close() -> None:
         log.info("auto-closed %d tickets: %s", len(closed), ", ".join(closed))
 
 
+def kpi_reports() -> None:
+    """Every 5 minutes: render and mail the monthly and weekly KPI reports that are due
+    (``report_monthly_at``, ``report_weekly_at``), each period once."""
+    from itsm_tui.reports.scheduled import render_due
+
+    for path in render_due(_current()):
+        log.info("KPI report rendered: %s", path)
+
+
 @dataclass(frozen=True)
 class Job:
     id: str
@@ -93,6 +102,7 @@ JOBS: list[Job] = [
     Job("sla_scan", sla_scan, IntervalTrigger(minutes=1), "SLA thresholds, alerts, escalation"),
     Job("notify", deliver_notifications, IntervalTrigger(minutes=1), "e-mail and webhooks"),
     Job("auto_close", auto_close, CronTrigger(minute=5), "close long-resolved tickets"),
+    Job("kpi_reports", kpi_reports, IntervalTrigger(minutes=5), "monthly and weekly KPI reports"),
 ]
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}

@@ -26,6 +26,10 @@ DEFAULTS: dict[str, Any] = {
     "reopen_window_days": 7,
     # The scheduler closes tickets resolved this many days ago (0: never, a person closes them).
     "auto_close_days": 3,
+    # When the scheduler renders and mails the KPI reports, in the site's zone: the monthly one
+    # on a day of the month ("1 08:00"), the weekly one on a weekday ("mon 08:00"); "" is off.
+    "report_monthly_at": "1 08:00",
+    "report_weekly_at": "mon 08:00",
 }
 
 
@@ -49,6 +53,10 @@ def _validate(key: str, value: Any) -> Any:
         raise Invalid("auto_close_days must be a whole number from 0 to 365.", field=key)
     if key == "reopen_window_days" and not (isinstance(value, int) and 0 <= value <= 365):
         raise Invalid("reopen_window_days must be a whole number from 0 to 365.", field=key)
+    if key in ("report_monthly_at", "report_weekly_at"):
+        from itsm_tui.workflow.kpi.schedules import parse_schedule
+
+        parse_schedule(key, value)  # refuses naming the setting
     return value
 
 

@@ -20,6 +20,7 @@ from itsm_tui.storage.tables.cmdb import CIDocument, CIRelation, ConfigurationIt
 from itsm_tui.storage.tables.drafts import CallDraft
 from itsm_tui.storage.tables.journal import JournalEntry
 from itsm_tui.storage.tables.people import AssignmentGroup, Caller, GroupMember, Staff, StaffRole
+from itsm_tui.storage.tables.reports import StoredReport
 from itsm_tui.storage.tables.settings import SiteSetting
 from itsm_tui.storage.tables.sla import NotificationOutbox, SlaAlert, SlaEvent
 from itsm_tui.storage.tables.tickets import Contact, NumberSeries, Ticket, TicketNote
@@ -45,6 +46,7 @@ __all__ = [
     "SlaEvent",
     "Staff",
     "StaffRole",
+    "StoredReport",
     "Ticket",
     "TicketCI",
     "TicketNote",

@@ -107,6 +107,13 @@ KEYMAP: dict[str, Key] = {
     # Impact report.
     "deeper": Key("plus,equals_sign", N_("Deeper"), 20, "impact"),
     "shallower": Key("minus", N_("Shallower"), 21, "impact"),
+    # KPI reports (the dashboard opens them).
+    "reports": Key("K", N_("KPI reports"), 70, "dashboard"),
+    "report-render": Key("w", N_("Write HTML"), 10, "reports"),
+    "report-mail": Key("M", N_("Mail"), 11, "reports"),
+    "report-earlier": Key("left_square_bracket", N_("Earlier"), 20, "reports"),
+    "report-later": Key("right_square_bracket", N_("Later"), 21, "reports"),
+    "report-kind": Key("W", N_("Month / week"), 22, "reports"),
     # The call form and dialogs (text boxes have focus: control keys that no text box uses).
     "save": Key("ctrl+s", N_("Save"), 2, "forms"),
     "intake-attach": Key("f4", N_("Attach to open ticket"), 3, "call form"),

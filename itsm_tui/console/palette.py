@@ -49,6 +49,11 @@ class ConsoleCommands(Provider):
                 _("Look up a CI") + k("ci-lookup"),
             ),
             (_("cmdb: impact of …"), app.action_impact_of, _("What a CI's failure would hit")),
+            (
+                _("screen: KPI reports"),
+                app.action_reports,
+                _("Headline figures; write and mail the report") + k("reports"),
+            ),
             (_("help: keys and how to …"), app.action_help, _("This screen's keys") + k("help")),
         ]
         commands += [

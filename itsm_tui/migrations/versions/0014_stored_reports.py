@@ -4,7 +4,9 @@ Revision ID: 0014
 Revises: 0009
 Create Date: 2026-12-05
 
-``stored_report`` keeps each rendered report; ``uq_stored_report_period`` makes a scheduled
+The ticket's two time indexes become covering ones for the KPI report's period ranges
+(``ix_ticket_opened_kpi``, ``ix_ticket_resolved_kpi``: same leading column, so every query
+that read the old ones reads these), and the contacts' time index carries the channel. ``stored_report`` keeps each rendered report; ``uq_stored_report_period`` makes a scheduled
 period render and mail once. ``notification_outbox`` gains ``report_id`` (its own uniqueness,
 ``uq_outbox_report``) and its ``alert_id`` becomes optional: a row names an alert or a report.
 """
@@ -20,7 +22,30 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+#: name → columns, as ``storage/tables/tickets.py`` declares them.
+KPI_INDEXES: dict[str, list[str]] = {
+    "ix_ticket_opened_kpi": [
+        "opened_at", "status", "type", "group_id", "tier", "category_id", "left_first_line",
+        "priority", "first_response_at", "resolution_elapsed_min", "id",
+    ],
+    "ix_ticket_resolved_kpi": [
+        "resolved_at", "status", "priority", "group_id", "tier", "resolved_first_line",
+        "reassignment_count", "reopen_count", "resolution_elapsed_min", "resolution_due_at",
+        "response_due_at", "first_response_at",
+    ],
+}
+#: The indexes they replace, and their column.
+OLD_INDEXES = {"ix_ticket_opened_at": "opened_at", "ix_ticket_resolved_at": "resolved_at"}
+
+
 def upgrade() -> None:
+    # Plain CREATE INDEX, not batch mode: SQLite need not copy the ticket table for an index.
+    for name, columns in KPI_INDEXES.items():
+        op.create_index(name, "ticket", columns)
+    for name in OLD_INDEXES:
+        op.drop_index(name, table_name="ticket")
+    op.create_index("ix_contact_at_channel", "contact", ["occurred_at", "channel"])
+    op.drop_index("ix_contact_at", table_name="contact")
     op.create_table(
         "stored_report",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -62,3 +87,9 @@ def downgrade() -> None:
         batch.alter_column("alert_id", existing_type=sa.Integer(), nullable=False)
     op.drop_index("ix_stored_report_created", table_name="stored_report")
     op.drop_table("stored_report")
+    op.create_index("ix_contact_at", "contact", ["occurred_at"])
+    op.drop_index("ix_contact_at_channel", table_name="contact")
+    for name, column in OLD_INDEXES.items():
+        op.create_index(name, "ticket", [column])
+    for name in KPI_INDEXES:
+        op.drop_index(name, table_name="ticket")

@@ -10,6 +10,7 @@ from sqlalchemy import and_, case, func, or_, select
 
 from itsm_tui.common.domain import TicketStatus
 from itsm_tui.common.i18n import N_
+from itsm_tui.storage.kpi_queries import not_indexed
 from itsm_tui.workflow.context import Read
 from itsm_tui.workflow.kpi.base import T, Window, rate
 
@@ -31,8 +32,8 @@ def compute(read: Read, window: Window, detail: bool) -> dict[str, Any]:
     by then (as far as the ticket says: a ticket resolved later counts; a cancelled one is left
     out, its cancellation time is its ``closed_at``); ``reopen_rate``: the share of the tickets
     resolved in the period that had been reopened at least once."""
-    before_end = [T.opened_at < window.end, *window.scope()]
-    # Two index ranges of ix_ticket_resolved_at, never the whole table: resolved after the
+    before_end = [not_indexed(T.opened_at) < window.end, *window.scope()]
+    # Two index ranges of ix_ticket_resolved_kpi, never the whole table: resolved after the
     # end, or not resolved (open, or cancelled: then closed_at says when).
     where = or_(
         and_(T.resolved_at >= window.end, *before_end),

@@ -42,11 +42,11 @@ class Window:
         return where
 
     def opened(self) -> ColumnElement[bool]:
-        """Tickets opened in the window (an ``ix_ticket_opened_at`` range)."""
+        """Tickets opened in the window (an ``ix_ticket_opened_kpi`` range)."""
         return and_(T.opened_at >= self.start, T.opened_at < self.end, *self.scope())
 
     def resolved(self) -> ColumnElement[bool]:
-        """Tickets resolved in the window and not reopened since (``ix_ticket_resolved_at``)."""
+        """Tickets resolved in the window and not reopened since (``ix_ticket_resolved_kpi``)."""
         return and_(
             T.resolved_at >= self.start,
             T.resolved_at < self.end,

@@ -29,13 +29,14 @@ def compute(read: Read, window: Window, detail: bool) -> dict[str, Any]:
         for level in PRIORITY_LEVELS
     }
     response: dict[int, list[int]] = defaultdict(list)
-    for priority, opened, first in rows(
-        read,
-        select(T.priority, T.opened_at, T.first_response_at).where(
+    if detail:
+        # Measured ticket by ticket on the calendar (the database cannot): for the period
+        # itself only, not for the comparisons (about a second per 100,000 tickets).
+        answered = select(T.priority, T.opened_at, T.first_response_at).where(
             window.opened(), T.first_response_at.is_not(None)
-        ),
-    ):
-        response[priority].append(calendars[priority].minutes_between(opened, first))
+        )
+        for priority, opened, first in rows(read, answered):
+            response[priority].append(calendars[priority].minutes_between(opened, first))
     resolution: dict[int, list[int]] = defaultdict(list)
     for priority, minutes in rows(
         read,
@@ -47,7 +48,7 @@ def compute(read: Read, window: Window, detail: bool) -> dict[str, Any]:
     every_response = sorted(m for ms in response.values() for m in ms)
     every_resolution = sorted(m for ms in resolution.values() for m in ms)
     out: dict[str, Any] = {
-        "response_median_min": percentile(every_response, 50),
+        "response_median_min": percentile(every_response, 50) if detail else None,
         "resolution_median_min": percentile(every_resolution, 50),
         "resolution_p90_min": percentile(every_resolution, 90),
     }

@@ -89,6 +89,10 @@ def test_each_headline_figure_matches_its_plain_recomputation(seeded: Site, admi
     now, before = _expected(seeded, period), _expected(seeded, period.previous())
     assert {k: got[k]["current"] for k in now} == now
     assert {k: got[k]["previous"] for k in before} == before
+    # An early month (the backlog then read from the tickets opened before its end).
+    early = parse_period("2026-01")
+    got_early = {h["key"]: h["current"] for h in kpi_report(seeded, admin, early).headlines}
+    assert got_early == _expected(seeded, early)
     # The demo's year ends now: a year ago nothing had been received yet.
     assert got["received"]["last_year"] == 0
     assert now["received"] and now["backlog"] and now["resolution_compliance"] is not None

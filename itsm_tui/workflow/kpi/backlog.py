@@ -32,17 +32,22 @@ def compute(read: Read, window: Window, detail: bool) -> dict[str, Any]:
     by then (as far as the ticket says: a ticket resolved later counts; a cancelled one is left
     out, its cancellation time is its ``closed_at``); ``reopen_rate``: the share of the tickets
     resolved in the period that had been reopened at least once."""
-    before_end = [not_indexed(T.opened_at) < window.end, *window.scope()]
-    # Two index ranges of ix_ticket_resolved_kpi, never the whole table: resolved after the
-    # end, or not resolved (open, or cancelled: then closed_at says when).
-    where = or_(
-        and_(T.resolved_at >= window.end, *before_end),
-        and_(
-            T.resolved_at.is_(None),
-            or_(T.status != TicketStatus.CANCELLED.value, T.closed_at >= window.end),
-            *before_end,
-        ),
-    )
+    # One definition, two ways to read it, each an index range: the tickets resolved after the
+    # end plus the unresolved (ix_ticket_resolved_kpi) are few for a recent end and nearly
+    # all for an old one, where the tickets opened before it (ix_ticket_opened_kpi) are few.
+    if _recent(read, window):
+        before_end = [not_indexed(T.opened_at) < window.end, *window.scope()]
+        where = or_(
+            and_(T.resolved_at >= window.end, *before_end),
+            and_(T.resolved_at.is_(None), _not_cancelled_by(window), *before_end),
+        )
+    else:
+        where = and_(
+            T.opened_at < window.end,
+            *window.scope(),
+            or_(T.resolved_at.is_(None), not_indexed(T.resolved_at) >= window.end),
+            _not_cancelled_by(window),
+        )
     bands = [func.sum(case((and_(*_band(window, lo, hi)), 1), else_=0)) for lo, hi, _ in AGE_BANDS]
     found = read.session.execute(select(func.count(), *bands).where(where)).one()
     resolved, reopened = read.session.execute(
@@ -60,6 +65,23 @@ def compute(read: Read, window: Window, detail: bool) -> dict[str, Any]:
             [label, int(n or 0)] for (_, _, label), n in zip(AGE_BANDS, counts, strict=True)
         ]
     return out
+
+
+def _not_cancelled_by(window: Window) -> Any:
+    """Not cancelled before the end (a cancelled ticket's ``closed_at`` is when)."""
+    return or_(
+        T.status != TicketStatus.CANCELLED.value,
+        T.closed_at.is_(None),
+        T.closed_at >= window.end,
+    )
+
+
+def _recent(read: Read, window: Window) -> bool:
+    """Whether the end lies in the later half of the site's history (first ticket to now)."""
+    first = read.session.execute(select(func.min(T.opened_at))).scalar_one()
+    if first is None:
+        return True
+    return window.end - first >= read.now - window.end
 
 
 def _band(window: Window, lo: int, hi: int | None) -> list[Any]:

@@ -132,12 +132,16 @@ def kpi_report(
         for h in HEADLINES
         if SUMMARY in chosen
     ]
+    past: dict[str, Any] = {}
+    if history:
+        known = {
+            period.key: {s: figures[s]["current"] for s in figures},
+            period.previous().key: {s: figures[s]["previous"] for s in figures},
+        }
+        past = _history(read, period, history, group_id, tier, known)
     for key in list(figures):
         if key not in chosen:
             del figures[key]
-    past: dict[str, Any] = {}
-    if history:
-        past = _history(read, period, history, group_id, tier)
     return KpiReport(
         period,
         read.site.settings.timezone,
@@ -152,8 +156,15 @@ def kpi_report(
 
 
 def _history(
-    read: Read, period: Period, count: int, group_id: int | None, tier: int | None
+    read: Read,
+    period: Period,
+    count: int,
+    group_id: int | None,
+    tier: int | None,
+    known: dict[str, dict[str, dict[str, Any]]],
 ) -> dict[str, Any]:
+    """The headline figures of ``count`` periods up to ``period``; those already read for the
+    report's own columns (``known``, by period key) are not read again."""
     zone = read.site.settings.zone
     periods = period.back(count)
     out: dict[str, Any] = {"periods": [p.key for p in periods]}
@@ -162,7 +173,11 @@ def _history(
     for p in periods:
         start, end = p.bounds(zone)
         window = Window(start, end, group_id, tier)
-        computed = {s: SECTIONS[s].compute(read, window, False) for s in sections}
+        have = known.get(p.key, {})
+        computed = {
+            s: have[s] if s in have else SECTIONS[s].compute(read, window, False)
+            for s in sections
+        }
         for h in HEADLINES:
             values[h.key].append(computed[h.section].get(h.figure))
     out.update(values)

@@ -21,6 +21,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -105,6 +106,14 @@ def screen(site: Site) -> None:
     from itsm_tui.screens.reports import ReportsScreen
 
     actor = supervisor(site)
+    load = ReportsScreen.load
+    marks: list[float] = []
+
+    def marked(self: ReportsScreen) -> Any:
+        marks.append(time.perf_counter())  # the screen starts its read after its first frame
+        return load(self)
+
+    ReportsScreen.load = marked  # type: ignore[assignment, method-assign]
 
     async def run() -> tuple[float, float]:
         app = ItsmApp(site, actor)
@@ -115,10 +124,9 @@ def screen(site: Site) -> None:
             app.action_reports()
             await pilot.pause()
             assert isinstance(app.screen, ReportsScreen)
-            painted = time.perf_counter() - start
             await app.workers.wait_for_complete()
             await pilot.pause()
-            return painted, time.perf_counter() - start
+            return marks[0] - start, time.perf_counter() - start
 
     painted, figures = asyncio.run(run())
     print(

@@ -90,7 +90,9 @@ class ReportsScreen(ReportsFailures, Screen[None]):
         self.sub_title = _("KPI reports")
         self.query_one("#reports-progress").display = False
         self.query_one("#reports-box").focus()
-        self.load()
+        # After the first frame: the read's thread would otherwise share the interpreter with
+        # the screen being built, and the placeholder would paint late.
+        self.call_after_refresh(self.load)
 
     def action_reload(self) -> None:
         self.load()

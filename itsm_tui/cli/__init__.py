@@ -111,6 +111,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "complaint": ("complaints", "app"),
     "score": ("scores", "app"),
     "change": ("changes", "app"),
+    "report": ("report", "app"),
 }
 
 

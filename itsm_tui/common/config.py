@@ -43,6 +43,8 @@ class Settings:
     smtp_sender: str = "itsm@localhost"
     #: URL that receives every SLA alert as a JSON POST (unset: no webhook).
     webhook_url: str | None = None
+    #: Folder the KPI reports are kept in (unset: ``reports`` in the user's XDG data folder).
+    reports_dir: str | None = None
 
     def __init__(self, /, environ: Mapping[str, str] | None = None, **given: Any) -> None:
         unknown = sorted(set(given) - set(_NAMES))
@@ -60,6 +62,13 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{locations.default_database_path()}"
+
+    @property
+    def reports_path(self) -> Path:
+        """The folder the KPI reports are kept in (not created here)."""
+        if self.reports_dir:
+            return Path(self.reports_dir).expanduser()
+        return locations.data_dir() / "reports"
 
     @cached_property
     def zone(self) -> ZoneInfo:

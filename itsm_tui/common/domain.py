@@ -222,3 +222,10 @@ class Verdict(StrEnum):
 SURVEY_SCORES = range(1, 6)
 COMMENT_MAX = 2_000
 COMPLAINT_MAX = 5_000
+
+
+class ReportSchedule(StrEnum):
+    """The KPI reports the scheduler renders by itself, one per period."""
+
+    MONTHLY = "monthly"
+    WEEKLY = "weekly"

@@ -72,6 +72,7 @@ SCREEN_STYLES = (
     "change",
     "approvals",
     "fsc",
+    "reports",
 )
 
 
@@ -509,6 +510,13 @@ class ItsmApp(ReportsFailures, App[None]):
                 self.push_screen(ImpactScreen(self.site, self.actor, refs, values["name"]))
 
         self.push_screen(ImpactPickDialog(self.site, self.actor, _("Impact of …")), chosen)
+
+    def action_reports(self) -> None:
+        """The KPI reports: headline figures, and the printable report written and mailed."""
+        from itsm_tui.screens.reports import ReportsScreen
+
+        if not isinstance(self.screen, ReportsScreen):
+            self.push_screen(ReportsScreen(self.site, self.actor))
 
     def open_ticket(self, number: str) -> None:
         """Read the ticket first (in a worker), then push its screen with it: one compose and

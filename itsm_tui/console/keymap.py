@@ -118,6 +118,10 @@ KEYMAP: dict[str, Key] = {
     # A change (the CAB's decision).
     "change-approve": Key("Y", N_("Approve"), 10, "change"),
     "change-reject": Key("D", N_("Reject"), 11, "change"),
+    # KPI reports (the dashboard opens them; the period keys are the scorecard's).
+    "reports": Key("f9", N_("KPI reports"), 70, "dashboard"),
+    "report-render": Key("f6", N_("Write HTML"), 10, "reports"),
+    "report-mail": Key("f7", N_("Mail"), 11, "reports"),
     # The call form and dialogs (text boxes have focus: control keys that no text box uses).
     "save": Key("ctrl+s", N_("Save"), 2, "forms"),
     "intake-attach": Key("f4", N_("Attach to open ticket"), 3, "call form"),
@@ -143,9 +147,9 @@ KEYMAP: dict[str, Key] = {
     "callbacks": Key("b", N_("Surveys to call back"), 62, "all"),
     "scorecard": Key("G", N_("My scorecard"), 63, "all"),
     "next-callback": Key("N", N_("Next caller"), 6, "callbacks"),
-    "period-previous": Key("less_than_sign", N_("Previous period"), 30, "scorecard"),
-    "period-next": Key("greater_than_sign", N_("Next period"), 31, "scorecard"),
-    "period-kind": Key("T", N_("Month / year"), 32, "scorecard"),
+    "period-previous": Key("less_than_sign", N_("Previous period"), 30, "scorecard, reports"),
+    "period-next": Key("greater_than_sign", N_("Next period"), 31, "scorecard, reports"),
+    "period-kind": Key("T", N_("Month / year / week"), 32, "scorecard, reports"),
     "score-person": Key("W", N_("Whose scorecard"), 33, "scorecard"),
     "complaints": Key("J", N_("Complaints to review"), 64, "all"),
     "complaint-valid": Key("V", N_("Valid"), 10, "complaints"),

@@ -64,6 +64,11 @@ class ConsoleCommands(Provider):
                 app.action_inspections,
                 _("Machine-room rounds: open one to run it") + k("inspections"),
             ),
+            (
+                _("screen: KPI reports"),
+                app.action_reports,
+                _("Headline figures; write and mail the report") + k("reports"),
+            ),
             (_("help: keys and how to …"), app.action_help, _("This screen's keys") + k("help")),
             (
                 _("screen: surveys to call back"),

@@ -11,6 +11,7 @@ import smtplib
 import urllib.request
 from collections.abc import Callable, Mapping
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from itsm_tui.common.config import Settings
@@ -34,6 +35,9 @@ def smtp_sender(host: str, port: int, sender: str) -> Sender:
     its controls escaped."""
 
     def send(address: str, payload: Mapping[str, Any]) -> None:
+        if payload.get("kind") == "report":
+            _send_report(host, port, sender, address, payload)
+            return
         message = EmailMessage()
         message["From"] = sender
         message["To"] = address
@@ -56,6 +60,25 @@ def smtp_sender(host: str, port: int, sender: str) -> Sender:
             smtp.send_message(message)
 
     return send
+
+
+def _send_report(
+    host: str, port: int, sender: str, address: str, payload: Mapping[str, Any]
+) -> None:
+    """A KPI report: subject "[KPI] KPI report 2026-11", the HTML file attached (a report
+    missing from the folder fails the send, which the outbox retries and then gives up)."""
+    path = Path(str(payload.get("path", "")))
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = address
+    message["Subject"] = f"[KPI] {one_line(str(payload.get('message', '')), SUBJECT_MAX)}"
+    message.set_content(
+        f"The KPI report for {visible(str(payload.get('period')))} is attached.\n"
+        f"It is kept at {visible(str(path))}.\n"
+    )
+    message.add_attachment(path.read_bytes(), maintype="text", subtype="html", filename=path.name)
+    with smtplib.SMTP(host, port, timeout=TIMEOUT) as smtp:
+        smtp.send_message(message)
 
 
 def webhook_sender() -> Sender:

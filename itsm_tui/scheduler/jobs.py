@@ -133,6 +133,15 @@ def change_watch() -> None:
         )
 
 
+def kpi_reports() -> None:
+    """Every 5 minutes: render and mail the monthly and weekly KPI reports that are due
+    (``report_monthly_at``, ``report_weekly_at``), each period once."""
+    from itsm_tui.reports.scheduled import render_due
+
+    for path in render_due(_current()):
+        log.info("KPI report rendered: %s", path)
+
+
 @dataclass(frozen=True)
 class Job:
     id: str
@@ -160,6 +169,7 @@ JOBS: list[Job] = [
     ),
     Job("survey_expiry", expire_surveys, CronTrigger(minute=10), "expire unanswered surveys"),
     Job("change_watch", change_watch, IntervalTrigger(minutes=5), "change overruns, late reviews"),
+    Job("kpi_reports", kpi_reports, IntervalTrigger(minutes=5), "monthly and weekly KPI reports"),
 ]
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}

@@ -128,6 +128,7 @@ class DashboardScreen(TicketActions):
         bind("escalate", "op('escalate')"),
         bind("flag", "op('flag')"),
         bind("all-groups", "overdue_scope"),
+        bind("reports", "app.reports"),
     ]
     #: The ticket actions come after the global keys here: the overdue panel's border lists
     #: them, and at 80 columns the footer keeps New call, Go to ticket and Quit in sight.

@@ -54,6 +54,7 @@ class Action(StrEnum):
     REVIEW_CHANGE = N_("review and close changes")
     OVERRIDE_CHANGE = N_("schedule a change into a conflict")
     MANAGE_FREEZES = N_("manage freeze windows")
+    VIEW_REPORTS = N_("render and read KPI reports")
 
 
 _EVERYONE = frozenset(Role)
@@ -114,6 +115,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.REVIEW_CHANGE: frozenset({Role.ENGINEER, Role.SUPERVISOR, Role.ADMIN}),
     Action.OVERRIDE_CHANGE: frozenset({Role.SUPERVISOR, Role.ADMIN}),
     Action.MANAGE_FREEZES: frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    Action.VIEW_REPORTS: frozenset({Role.SUPERVISOR, Role.ADMIN}),
 }
 
 

@@ -58,6 +58,10 @@ DEFAULTS: dict[str, Any] = {
     "language": None,
     # Change management's settings: the CAB, the risk, templates (workflow/changes/settings.py).
     **change_settings.DEFAULTS,
+    # When the scheduler renders and mails the KPI reports, in the site's zone: the monthly one
+    # on a day of the month ("1 08:00"), the weekly one on a weekday ("mon 08:00"); "" is off.
+    "report_monthly_at": "1 08:00",
+    "report_weekly_at": "mon 08:00",
 }
 
 
@@ -137,6 +141,10 @@ def _validate(key: str, value: Any) -> Any:
         return found
     if key in change_settings.DEFAULTS:
         return change_settings.validate(key, value)
+    if key in ("report_monthly_at", "report_weekly_at"):
+        from itsm_tui.workflow.kpi.schedules import parse_schedule
+
+        parse_schedule(key, value)  # refuses naming the setting
     return value
 
 

@@ -385,7 +385,7 @@ def auto_close(site: Site, days: int | None = None, *, limit: int = BATCH) -> li
     """Close tickets resolved more than ``days`` days ago (through ``close``, as the system);
     ``days`` defaults to the site's ``auto_close_days`` setting, 0 meaning never.
 
-    Reads ``ix_ticket_resolved_at``; a ticket reopened or closed meanwhile is skipped.
+    Reads ``ix_ticket_resolved_kpi``; a ticket reopened or closed meanwhile is skipped.
     """
     with read_session(site.engine) as session:
         if days is None:

@@ -46,6 +46,7 @@ CONVERTED = (
     "screens/dashboard.py",
     "screens/help.py",
     "screens/impact.py",
+    "screens/reports.py",
     "screens/queue.py",
     "screens/ticket.py",
     "widgets/alert_inbox.py",

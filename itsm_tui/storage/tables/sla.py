@@ -79,11 +79,17 @@ class NotificationOutbox(Table, table=True):
     __tablename__ = "notification_outbox"
     __table_args__ = (
         UniqueConstraint("alert_id", "channel", "address", name="uq_outbox"),
+        # A KPI report is mailed once per supervisor and channel, like an alert.
+        UniqueConstraint("report_id", "channel", "address", name="uq_outbox_report"),
         Index("ix_outbox_next", "next_attempt_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    alert_id: int = Field(foreign_key="sla_alert.id", ondelete="CASCADE")
+    # What the message is about: an alert, or (alert None) a stored KPI report.
+    alert_id: int | None = Field(default=None, foreign_key="sla_alert.id", ondelete="CASCADE")
+    report_id: int | None = Field(
+        default=None, foreign_key="stored_report.id", ondelete="CASCADE"
+    )
     channel: str = Field(max_length=20)  # email | webhook
     address: str = Field(max_length=500)
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)

@@ -1,0 +1,165 @@
+"""The whole monthly KPI report — every section's figures for the month, the month before and
+the same month last year, the charts and the HTML — on a large site, and what each part costs.
+
+    python benchmarks/reports.py                   # 1,000,000 tickets, SQLite (cached site)
+    python benchmarks/reports.py --db postgresql+psycopg://postgres@127.0.0.1:5432/test
+    python benchmarks/reports.py --tickets 20000   # a smaller cached site
+
+The site is the demo's year of tickets up to now, loaded once and kept (in
+/tmp/itsm-bench-reports, or the PostgreSQL schema ``bench_reports_<tickets>``) for later runs.
+The month reported is the last complete one. It prints the figures' read per section, the
+charts and template, the whole report (median of ``--reps`` runs, the first run apart: it pays
+matplotlib's import), and the console's headline read with twelve months of history (what the
+Reports screen shows). Target: the whole report ≤ 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import create_engine, text
+from sqlmodel import Session, select
+
+from benchmarks.queues import build
+from itsm_tui.common.domain import Role
+from itsm_tui.storage.tables import Staff, StaffRole
+from itsm_tui.workflow.kpi.base import Window
+from itsm_tui.workflow.kpi.periods import PeriodKind, current
+from itsm_tui.workflow.kpi.registry import SECTIONS
+from itsm_tui.workflow.kpi.report import kpi_report
+from itsm_tui.workflow.site import Actor, Site
+
+TARGET_S = 2.0
+BENCH_DIR = Path("/tmp/itsm-bench-reports")
+
+
+def supervisor(site: Site) -> Actor:
+    with Session(site.engine) as s:
+        staff = s.exec(
+            select(Staff)
+            .join(StaffRole, StaffRole.staff_id == Staff.id)  # type: ignore[arg-type]
+            .where(StaffRole.role == Role.ADMIN.value)
+        ).first()
+    assert staff is not None and staff.id is not None
+    return Actor(staff.id, staff.login, staff.display_name, staff.tier, frozenset())
+
+
+def timed(fn: object, reps: int) -> tuple[float, float]:
+    """The first run's seconds and the median of the next ``reps``."""
+    start = time.perf_counter()
+    fn()  # type: ignore[operator]
+    first = time.perf_counter() - start
+    runs = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        fn()  # type: ignore[operator]
+        runs.append(time.perf_counter() - start)
+    return first, statistics.median(runs)
+
+
+def run(site: Site, reps: int) -> None:
+    from itsm_tui.reports.render import render_html
+    from itsm_tui.storage.engine import read_session
+    from itsm_tui.workflow.context import Read, load_actor
+
+    actor = supervisor(site)
+    today = site.clock.now().astimezone(site.settings.zone).date()
+    period = current(PeriodKind.MONTH, date(today.year, today.month, 1)).previous()
+    print(f"month {period.key}, site zone {site.settings.timezone}")
+    zone = site.settings.zone
+    with read_session(site.engine) as session:
+        read = Read(site, session, load_actor(session, actor), site.clock.now())
+        for key, module in SECTIONS.items():
+            start, end = period.bounds(zone)
+            window = Window(start, end)
+            first, median = timed(lambda m=module, w=window: m.compute(read, w, True), reps)
+            print(f"  {key:<13} detail {median * 1000:8.1f} ms (first {first * 1000:.1f})")
+    data = kpi_report(site, actor, period).to_json()
+    first, median = timed(lambda: render_html(data), reps)
+    print(f"charts and HTML: {median:.2f} s (first, with matplotlib's import: {first:.2f} s)")
+    first, median = timed(lambda: render_html(kpi_report(site, actor, period).to_json()), reps)
+    verdict = "ok" if median <= TARGET_S else "OVER"
+    print(
+        f"whole monthly report: {median:.2f} s (first {first:.2f} s), "
+        f"target ≤ {TARGET_S} s: {verdict}"
+    )
+    first, median = timed(
+        lambda: kpi_report(site, actor, period, sections=["summary"], history=12), reps
+    )
+    print(f"Reports screen read (headlines, 12 months of history): {median:.2f} s")
+
+
+def screen(site: Site) -> None:
+    """The Reports screen at 80×24: from the key to its first paint (the placeholder, before
+    the figures), and to the figures painted (twelve periods of headlines, read in a worker)."""
+    import asyncio
+
+    from itsm_tui.console.app import ItsmApp
+    from itsm_tui.screens.reports import ReportsScreen
+
+    actor = supervisor(site)
+    load = ReportsScreen.load
+    marks: list[float] = []
+
+    def marked(self: ReportsScreen) -> Any:
+        marks.append(time.perf_counter())  # the screen starts its read after its first frame
+        return load(self)
+
+    ReportsScreen.load = marked  # type: ignore[assignment, method-assign]
+
+    async def run() -> tuple[float, float]:
+        app = ItsmApp(site, actor)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            start = time.perf_counter()
+            app.action_reports()
+            await pilot.pause()
+            assert isinstance(app.screen, ReportsScreen)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            return marks[0] - start, time.perf_counter() - start
+
+    painted, figures = asyncio.run(run())
+    print(
+        f"Reports screen: first paint {painted * 1000:.0f} ms (target ≤ 300 ms), "
+        f"figures painted {figures:.2f} s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--tickets", type=int, help="default 1,000,000 (SQLite), 200,000 (PG)")
+    parser.add_argument("--db", help="a PostgreSQL URL (default: a cached SQLite file)")
+    parser.add_argument("--reps", type=int, default=3, help="timed runs after the first")
+    args = parser.parse_args()
+    if args.db:
+        tickets = args.tickets or 200_000
+        schema = f"bench_reports_{tickets}"
+        admin = create_engine(args.db)
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
+        admin.dispose()
+        sep = "&" if "?" in args.db else "?"
+        site, _ = build(f"{args.db}{sep}options=-csearch_path%3D{schema}", tickets)
+    else:
+        tickets = args.tickets or 1_000_000
+        BENCH_DIR.mkdir(exist_ok=True)
+        site, _ = build(f"sqlite:///{BENCH_DIR / f'tickets-{tickets}.db'}", tickets)
+    run(site, args.reps)
+    screen(site)
+    site.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""KPI reports kept in the reports folder: the scheduler's monthly and weekly ones, and those
+rendered from the console.
+
+Exactly once per scheduled period is enforced here, by ``uq_stored_report_period``: the
+scheduler claims a period by inserting its row, so two schedulers, or one restarted, cannot
+render or mail it twice (a report rendered by hand has no schedule: NULLs never clash).
+"""
+
+from datetime import datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field
+
+from itsm_tui.storage.tables.base import Table
+from itsm_tui.storage.types import UTCDateTime
+
+#: Longest path kept for a report file.
+REPORT_PATH_MAX = 1000
+
+
+class StoredReport(Table, table=True):
+    """One rendered report: its period, file, who or what asked for it, and when it was sent.
+
+    ``rendered_at`` is None while a claimed scheduled period is still to be rendered (a
+    scheduler that died mid-render leaves it so, and the next run finishes it)."""
+
+    __tablename__ = "stored_report"
+    __table_args__ = (
+        UniqueConstraint("schedule", "period_key", name="uq_stored_report_period"),
+        Index("ix_stored_report_created", "created_at", "id"),  # itsm report list: newest first
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # common.domain.ReportSchedule, or None: rendered by hand. (No CHECK constraint: migration
+    # 0006 adds every entry of checks.CHECKS to a table that exists before this one does.)
+    schedule: str | None = Field(default=None, max_length=20)
+    period_key: str = Field(max_length=40)  # 2026-11, 2026-W48, 2026-11-01..2026-11-15
+    path: str = Field(default="", max_length=REPORT_PATH_MAX)
+    created_by_id: int | None = Field(default=None, foreign_key="staff.id")  # None: the system
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    rendered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    mailed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,0 +1,102 @@
+"""``itsm report``: the KPI report as a script and a supervisor drive it — JSON with the same
+figures the page prints, the HTML file, the stored reports, and the refusals (exit 1)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from itsm_tui.cli import app
+from itsm_tui.common.clock import FrozenClock
+from itsm_tui.workflow import staff as staff_flow
+from itsm_tui.workflow.kpi import stored
+from itsm_tui.workflow.kpi.periods import parse_period
+from itsm_tui.workflow.kpi.report import kpi_report
+from itsm_tui.workflow.site import Actor, Site
+from itsm_tui.workflow.staff import add_staff
+from tests.unit.reporting_site import seed_site
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(datetime(2026, 12, 2, 1, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def itsm(
+    site: Site, admin: Actor, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Any]:
+    seed_site(site, admin)
+
+    def run(*args: str, login: str = "admin") -> Any:
+        monkeypatch.setattr(staff_flow, "os_login", lambda: login)
+        return runner.invoke(app, ["--db", db_url, *args])
+
+    return run
+
+
+def test_json_carries_the_same_figures_as_the_report(
+    itsm: Callable[..., Any], site: Site, admin: Actor
+) -> None:
+    result = itsm("report", "kpi", "--period", "2026-11", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    expected = kpi_report(site, admin, parse_period("2026-11")).to_json()
+    assert data["headlines"] == json.loads(json.dumps(expected["headlines"]))
+    assert data["period"] == {"key": "2026-11", "kind": "month", "start": "2026-11-01",
+                              "end": "2026-12-01"}  # fmt: skip
+    assert data["figures"]["inspections"]["current"] == {"available": False}
+    only = json.loads(itsm("report", "kpi", "--period", "2026-11", "--sections", "sla",
+                           "--json").stdout)  # fmt: skip
+    assert list(only["figures"]) == ["sla"]
+
+
+def test_the_page_is_written_where_asked(itsm: Callable[..., Any], tmp_path: Path) -> None:
+    out = tmp_path / "nov.html"
+    result = itsm("report", "kpi", "--period", "2026-11", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert str(out) in result.stdout
+    assert out.read_text("utf-8").startswith("<!DOCTYPE html>")
+    ranged = tmp_path / "half.html"
+    result = itsm("report", "kpi", "--from", "2026-11-01", "--to", "2026-11-15", "-o", str(ranged))
+    assert result.exit_code == 0 and "2026-11-01..2026-11-15" in ranged.read_text("utf-8")
+
+
+def test_refusals_name_what_is_wrong(itsm: Callable[..., Any], site: Site, admin: Actor) -> None:
+    bad = itsm("report", "kpi", "--period", "November", "--json")
+    assert bad.exit_code == 1 and json.loads(bad.stdout)["field"] == "period"
+    both = itsm("report", "kpi", "--period", "2026-11", "--from", "2026-11-01")
+    assert both.exit_code == 1 and "--from" in both.stderr
+    add_staff(site, admin, "agent9", "钱九", tier=1, roles=["agent"])
+    denied = itsm("report", "kpi", "--period", "2026-11", login="agent9")
+    assert denied.exit_code == 1
+    try:
+        import weasyprint  # noqa: F401
+    except ImportError:
+        missing = itsm("report", "kpi", "--period", "2026-11", "--pdf")
+        assert missing.exit_code == 1 and "itsm-tui[pdf]" in missing.stderr
+
+
+def test_list_and_open_the_stored_reports(
+    itsm: Callable[..., Any], site: Site, admin: Actor, tmp_path: Path
+) -> None:
+    assert json.loads(itsm("report", "list", "--json").stdout) == {"items": [], "next": None}
+    page = tmp_path / "kpi-2026-11.html"
+    page.write_text("<!DOCTYPE html><title>t</title>", "utf-8")
+    kept = stored.record_report(site, admin, "2026-11", str(page))
+    listed = json.loads(itsm("report", "list", "--json").stdout)["items"]
+    assert [(r["id"], r["period"], r["path"]) for r in listed] == [(kept.id, "2026-11", str(page))]
+    shown = itsm("report", "list")
+    assert "2026-11" in shown.stdout
+    opened = json.loads(itsm("report", "open", str(kept.id), "--json").stdout)
+    assert opened == {"id": kept.id, "path": str(page), "opened": False}
+    missing = itsm("report", "open", "999")
+    assert missing.exit_code == 1

@@ -348,7 +348,10 @@ def import_(
             cis=doc.cis,
         )
         added.append(view.number)
-    print_list(added) if as_json else say(f"added {len(added)}: {', '.join(added)}")
+    if as_json:  # a record, as other imports print: not a list command
+        print_object({"imported": len(added), "articles": added})
+        return
+    say(f"added {len(added)}: {', '.join(added)}")
 
 
 @app.command("export")
@@ -386,4 +389,7 @@ def export(
         if len(rows) < 200:
             break
         after = rows[-1].id
-    print_list(written) if as_json else say(f"wrote {len(written)} files to {folder}")
+    if as_json:  # a record of what was written: not a list command
+        print_object({"folder": str(folder), "exported": len(written), "articles": written})
+        return
+    say(f"wrote {len(written)} files to {folder}")

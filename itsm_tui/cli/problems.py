@@ -415,4 +415,5 @@ def causes(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     st = state(ctx)
     codes = list_cause_codes(st.site, st.actor())
-    print_list(codes) if as_json else say("\n".join(codes))
+    # One record, keyed as in itsm settings show: not a list command, and its codes are not records.
+    print_object({"problem_cause_codes": codes}) if as_json else say("\n".join(codes))

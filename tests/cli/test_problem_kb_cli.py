@@ -99,10 +99,10 @@ def test_kb_write_review_publish_search_suggest(itsm: Callable[..., Any]) -> Non
 def test_kb_export_and_import_round_trip(itsm: Callable[..., Any], tmp_path: Path) -> None:
     body = "## 处理\n取出卡纸。"
     _json(itsm("kb", "add", "--title", "打印机卡纸", "--body", body, "--tag", "打印机", "--json"))
-    assert _json(itsm("kb", "export", str(tmp_path), "--json"))["items"] == ["KB000001"]
+    assert _json(itsm("kb", "export", str(tmp_path), "--json"))["articles"] == ["KB000001"]
     text = (tmp_path / "KB000001.md").read_text(encoding="utf-8")
     assert text.startswith("---\nnumber: KB000001\ntitle: 打印机卡纸\n")
-    added = _json(itsm("kb", "import", str(tmp_path / "KB000001.md"), "--json"))["items"]
+    added = _json(itsm("kb", "import", str(tmp_path / "KB000001.md"), "--json"))["articles"]
     assert added == ["KB000002"]
     copy = _json(itsm("kb", "show", "KB2", "--json"))
     assert (copy["body"], copy["tags"]) == ("## 处理\n取出卡纸。", ["打印机"])

@@ -589,7 +589,7 @@ def freeze_import(
     try:
         content = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise Invalid(f"{path}: cannot read it: {exc}", field="file") from None
+        raise Invalid("{path}: cannot read it: {error}", field="file", path=str(path), error=exc) from None
     rows = freeze.import_freezes(st.site, st.actor(), str(path), content)
     if as_json:  # what an import did, as the other imports print it: an object
         print_object({"imported": len(rows), "freezes": rows})

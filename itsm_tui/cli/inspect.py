@@ -391,7 +391,7 @@ def _skips(values: list[str]) -> dict[str, str]:
     for value in values:
         key, sep, reason = value.partition("=")
         if not sep or not key.strip():
-            raise Invalid(f"--skip '{value}' is not KEY=REASON.", field="skip")
+            raise Invalid("--skip '{value}' is not KEY=REASON.", field="skip", value=value)
         out[key.strip()] = reason
     return out
 
@@ -560,11 +560,16 @@ def reading_import(
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise Invalid(f"Cannot read {file}: {exc}.", field="file") from None
+        raise Invalid("Cannot read {file}: {error}.", field="file", file=str(file), error=exc) from None
     reader = csv.DictReader(io.StringIO(text))
     missing = {"ci", "item", "value"} - set(reader.fieldnames or [])
     if missing:
-        raise Invalid(f"{file} lacks the columns: {', '.join(sorted(missing))}.", field="file")
+        raise Invalid(
+            "{file} lacks the columns: {columns}.",
+            field="file",
+            file=str(file),
+            columns=", ".join(sorted(missing)),
+        )
     rows = [
         rounds.ReadingRow(
             reader.line_num, r["ci"] or "", r["item"] or "", r["value"] or "", r.get("note") or ""

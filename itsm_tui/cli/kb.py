@@ -51,7 +51,7 @@ def _text(body: str | None, file: Path | None) -> str | None:
     try:
         return file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise Invalid(f"{file}: {exc}", field="file") from None
+        raise Invalid("{file}: {error}", field="file", file=str(file), error=exc) from None
 
 
 @app.command("add")

@@ -19,26 +19,31 @@ from itsm_tui.cli.output import (
     say,
 )
 from itsm_tui.cli.state import state
+from itsm_tui.common.i18n import N_, _
 
 if TYPE_CHECKING:
     from itsm_tui.cli.invocation import CliState
     from itsm_tui.workflow.changes.views import ChangeView
 
-app = typer.Typer(help="Changes: raise, assess, approve, schedule, implement, review.")
-freeze_app = typer.Typer(help="Freeze windows (封网期): list, add, import.")
+app = typer.Typer(help=N_("Changes: raise, assess, approve, schedule, implement, review."))
+freeze_app = typer.Typer(help=N_("Freeze windows (封网期): list, add, import."))
 app.add_typer(freeze_app, name="freeze")
 
-ChangeArg = Annotated[str, typer.Argument(metavar="NUMBER", help="Change number, e.g. CHG000012.")]
+ChangeArg = Annotated[
+    str, typer.Argument(metavar="NUMBER", help=N_("Change number, e.g. CHG000012."))
+]
 VersionOpt = Annotated[
     int | None,
     typer.Option(
         "--expect-version",
         metavar="N",
-        help="Refuse (exit 1) if the change is no longer at version N: someone else changed it.",
+        help=N_(
+            "Refuse (exit 1) if the change is no longer at version N: someone else changed it."
+        ),
     ),
 ]
 TimeOpt = Annotated[
-    str | None, typer.Option(metavar="'YYYY-MM-DD HH:MM'", help="In the site's time zone.")
+    str | None, typer.Option(metavar="'YYYY-MM-DD HH:MM'", help=N_("In the site's time zone."))
 ]
 
 
@@ -71,19 +76,19 @@ def _times(st: CliState, start: str | None, end: str | None) -> dict[str, Any]:
 @app.command("create")
 def create(
     ctx: typer.Context,
-    change_type: Annotated[str, typer.Option("--type", help="standard, normal or emergency.")],
-    title: Annotated[str, typer.Option(help="One line.")] = "",
-    template: Annotated[str | None, typer.Option(help="A standard change's template.")] = None,
-    reason: Annotated[str, typer.Option(help="Why the change is needed.")] = "",
-    description: Annotated[str, typer.Option(help="What changes.")] = "",
-    plan: Annotated[str, typer.Option("--plan", help="The implementation plan.")] = "",
-    backout: Annotated[str, typer.Option("--backout", help="The back-out plan.")] = "",
-    test: Annotated[str, typer.Option("--test", help="The test plan.")] = "",
+    change_type: Annotated[str, typer.Option("--type", help=N_("standard, normal or emergency."))],
+    title: Annotated[str, typer.Option(help=N_("One line."))] = "",
+    template: Annotated[str | None, typer.Option(help=N_("A standard change's template."))] = None,
+    reason: Annotated[str, typer.Option(help=N_("Why the change is needed."))] = "",
+    description: Annotated[str, typer.Option(help=N_("What changes."))] = "",
+    plan: Annotated[str, typer.Option("--plan", help=N_("The implementation plan."))] = "",
+    backout: Annotated[str, typer.Option("--backout", help=N_("The back-out plan."))] = "",
+    test: Annotated[str, typer.Option("--test", help=N_("The test plan."))] = "",
     start: TimeOpt = None,
     end: TimeOpt = None,
-    implementer: Annotated[str | None, typer.Option(help="Login.")] = None,
-    group: Annotated[str | None, typer.Option(help="Group code.")] = None,
-    ci: Annotated[list[str], typer.Option("--ci", help="A CI it changes; repeat.")] = [],  # noqa: B006
+    implementer: Annotated[str | None, typer.Option(help=N_("Login."))] = None,
+    group: Annotated[str | None, typer.Option(help=N_("Group code."))] = None,
+    ci: Annotated[list[str], typer.Option("--ci", help=N_("A CI it changes; repeat."))] = [],  # noqa: B006
     as_json: JsonOpt = False,
     only_ref: QuietOpt = False,
 ) -> None:
@@ -128,7 +133,7 @@ def update(
     implementer: Annotated[str | None, typer.Option()] = None,
     group: Annotated[str | None, typer.Option()] = None,
     ci: Annotated[
-        list[str] | None, typer.Option("--ci", help="Replace the CIs with these; repeat.")
+        list[str] | None, typer.Option("--ci", help=N_("Replace the CIs with these; repeat."))
     ] = None,
     expect_version: VersionOpt = None,
     as_json: JsonOpt = False,
@@ -201,12 +206,12 @@ def show(ctx: typer.Context, number: ChangeArg, as_json: JsonOpt = False) -> Non
 @app.command("list")
 def list_changes(
     ctx: typer.Context,
-    status: Annotated[list[str], typer.Option(help="Only these states; repeat.")] = [],  # noqa: B006
-    change_type: Annotated[str | None, typer.Option("--type", help="Only this type.")] = None,
-    mine: Annotated[bool, typer.Option("--mine", help="Only what I implement.")] = False,
-    limit: Annotated[int, typer.Option(min=1, max=500, help="Rows per page.")] = 50,
+    status: Annotated[list[str], typer.Option(help=N_("Only these states; repeat."))] = [],  # noqa: B006
+    change_type: Annotated[str | None, typer.Option("--type", help=N_("Only this type."))] = None,
+    mine: Annotated[bool, typer.Option("--mine", help=N_("Only what I implement."))] = False,
+    limit: Annotated[int, typer.Option(min=1, max=500, help=N_("Rows per page."))] = 50,
     before: Annotated[
-        int | None, typer.Option(metavar="ID", help="The page after this id (--json: next).")
+        int | None, typer.Option(metavar="ID", help=N_("The page after this id (--json: next)."))
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -245,7 +250,11 @@ def list_changes(
         ],
     )
     if next_before is not None:
-        say(f"{len(rows)} shown, more: --before {next_before}")
+        say(
+            _("{count} shown, more: --before {next_before}").format(
+                count=len(rows), next_before=next_before
+            )
+        )
 
 
 def _step(name: str, function: str, doc: str) -> None:
@@ -289,7 +298,7 @@ def schedule(
     ctx: typer.Context,
     number: ChangeArg,
     reason: Annotated[
-        str, typer.Option(help="Why, when overriding a conflict or entering a freeze.")
+        str, typer.Option(help=N_("Why, when overriding a conflict or entering a freeze."))
     ] = "",
     expect_version: VersionOpt = None,
     as_json: JsonOpt = False,
@@ -308,8 +317,8 @@ def schedule(
 def finish(
     ctx: typer.Context,
     number: ChangeArg,
-    outcome: Annotated[str, typer.Option(help="success, failed or backed_out.")] = "success",
-    note: Annotated[str, typer.Option(help="What happened (needed unless success).")] = "",
+    outcome: Annotated[str, typer.Option(help=N_("success, failed or backed_out."))] = "success",
+    note: Annotated[str, typer.Option(help=N_("What happened (needed unless success)."))] = "",
     expect_version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -327,9 +336,11 @@ def finish(
 def review(
     ctx: typer.Context,
     number: ChangeArg,
-    lessons: Annotated[str, typer.Option(help="Lessons learned.")],
-    success: Annotated[bool, typer.Option("--success/--failure", help="Did it succeed?")] = True,
-    caused: Annotated[list[str], typer.Option(help="An incident it caused; repeat.")] = [],  # noqa: B006
+    lessons: Annotated[str, typer.Option(help=N_("Lessons learned."))],
+    success: Annotated[
+        bool, typer.Option("--success/--failure", help=N_("Did it succeed?"))
+    ] = True,
+    caused: Annotated[list[str], typer.Option(help=N_("An incident it caused; repeat."))] = [],  # noqa: B006
     expect_version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -353,7 +364,7 @@ def review(
 def cancel(
     ctx: typer.Context,
     number: ChangeArg,
-    reason: Annotated[str, typer.Option(help="Why it is withdrawn.")],
+    reason: Annotated[str, typer.Option(help=N_("Why it is withdrawn."))],
     expect_version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -371,7 +382,7 @@ def cancel(
 def approve(
     ctx: typer.Context,
     number: ChangeArg,
-    comment: Annotated[str, typer.Option(help="Your comment.")] = "",
+    comment: Annotated[str, typer.Option(help=N_("Your comment."))] = "",
     as_json: JsonOpt = False,
 ) -> None:
     """Approve as a member of the change's approver groups."""
@@ -385,7 +396,7 @@ def approve(
 def reject(
     ctx: typer.Context,
     number: ChangeArg,
-    comment: Annotated[str, typer.Option(help="Why (required).")],
+    comment: Annotated[str, typer.Option(help=N_("Why (required)."))],
     as_json: JsonOpt = False,
 ) -> None:
     """Reject, saying why."""
@@ -419,8 +430,8 @@ def approvals(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 def link(
     ctx: typer.Context,
     number: ChangeArg,
-    ticket: Annotated[str, typer.Argument(help="Ticket number.")],
-    relation: Annotated[str, typer.Option(help="related, caused or fixes.")] = "related",
+    ticket: Annotated[str, typer.Argument(help=N_("Ticket number."))],
+    relation: Annotated[str, typer.Option(help=N_("related, caused or fixes."))] = "related",
     as_json: JsonOpt = False,
 ) -> None:
     """Link an incident to the change."""
@@ -442,13 +453,15 @@ def risk(ctx: typer.Context, number: ChangeArg, as_json: JsonOpt = False) -> Non
     if as_json:
         print_object(report)
         return
-    for title, found in (("assessed", report.assessed), ("now", report.now)):
+    for title, found in ((N_("assessed"), report.assessed), (N_("now"), report.now)):
         if found is None:
-            say(f"{title}: not assessed")
+            say(_("{title}: not assessed").format(title=_(title)))
             continue
         say(
-            f"{title}: {found.level} ({found.score})"
-            + (" — walk cut off" if found.truncated else "")
+            _("{title}: {level} ({score})").format(
+                title=_(title), level=found.level, score=found.score
+            )
+            + (_(" — walk cut off") if found.truncated else "")
         )
         print_table(
             ["points", "factor", "count", "weight", "what"],
@@ -495,7 +508,7 @@ def suspects(ctx: typer.Context, number: ChangeArg, as_json: JsonOpt = False) ->
 @app.command("calendar")
 def calendar(
     ctx: typer.Context,
-    days: Annotated[int, typer.Option(min=1, max=92, help="How many days ahead.")] = 30,
+    days: Annotated[int, typer.Option(min=1, max=92, help=N_("How many days ahead."))] = 30,
     as_json: JsonOpt = False,
 ) -> None:
     """The forward schedule of change: the next days' changes per service, conflicts and
@@ -510,7 +523,11 @@ def calendar(
     zone = st.settings.zone
     by_number = {p.number: p for p in schedule.changes}
     for f in schedule.freezes:
-        say(f"freeze {f.name}: {local(f.starts_at, zone)} – {local(f.ends_at, zone)}")
+        say(
+            _("freeze {name}: {start} – {end}").format(
+                name=f.name, start=local(f.starts_at, zone), end=local(f.ends_at, zone)
+            )
+        )
     for service, numbers in schedule.by_service.items():
         say(f"\n{service}")
         print_table(
@@ -536,7 +553,7 @@ def calendar(
 @freeze_app.command("list")
 def freeze_list(
     ctx: typer.Context,
-    days: Annotated[int, typer.Option(min=1, max=3660, help="How many days ahead.")] = 366,
+    days: Annotated[int, typer.Option(min=1, max=3660, help=N_("How many days ahead."))] = 366,
     as_json: JsonOpt = False,
 ) -> None:
     """The freeze windows from now on."""
@@ -577,7 +594,7 @@ def freeze_add(
 @freeze_app.command("import")
 def freeze_import(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="A TOML file of [[freeze]] tables.")],
+    path: Annotated[Path, typer.Argument(help=N_("A TOML file of [[freeze]] tables."))],
     as_json: JsonOpt = False,
 ) -> None:
     """Import freeze windows from TOML (all or nothing); a holiday's span comes from the
@@ -589,7 +606,9 @@ def freeze_import(
     try:
         content = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise Invalid(f"{path}: cannot read it: {exc}", field="file") from None
+        raise Invalid(
+            "{path}: cannot read it: {error}", field="file", path=str(path), error=exc
+        ) from None
     rows = freeze.import_freezes(st.site, st.actor(), str(path), content)
     if as_json:  # what an import did, as the other imports print it: an object
         print_object({"imported": len(rows), "freezes": rows})

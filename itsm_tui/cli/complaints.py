@@ -21,13 +21,14 @@ from itsm_tui.cli.output import (
 )
 from itsm_tui.cli.state import state
 from itsm_tui.common.errors import Invalid
+from itsm_tui.common.i18n import N_, _
 
 if TYPE_CHECKING:
     from itsm_tui.workflow.quality.complaints import ComplaintView
 
-app = typer.Typer(help="Complaints: logged, reviewed (valid or invalid), followed up, closed.")
+app = typer.Typer(help=N_("Complaints: logged, reviewed (valid or invalid), followed up, closed."))
 
-ComplaintArg = Annotated[str, typer.Argument(metavar="ID", help="Complaint number, e.g. #12.")]
+ComplaintArg = Annotated[str, typer.Argument(metavar="ID", help=N_("Complaint number, e.g. #12."))]
 VersionOpt = Annotated[int | None, typer.Option("--expect-version", metavar="N")]
 
 
@@ -69,13 +70,17 @@ def _show(view: ComplaintView, zone: Any, as_json: bool) -> None:
 @app.command("add")
 def add(
     ctx: typer.Context,
-    text: Annotated[str, typer.Option(help="What the caller complained of.")],
-    ticket: Annotated[str | None, typer.Option(help="The ticket complained about.")] = None,
-    staff: Annotated[str | None, typer.Option(help="The staff member complained about.")] = None,
-    group: Annotated[str | None, typer.Option(help="Their group (default: the ticket's).")] = None,
-    channel: Annotated[str, typer.Option(help="phone, walk_in, email, web.")] = "phone",
+    text: Annotated[str, typer.Option(help=N_("What the caller complained of."))],
+    ticket: Annotated[str | None, typer.Option(help=N_("The ticket complained about."))] = None,
+    staff: Annotated[
+        str | None, typer.Option(help=N_("The staff member complained about."))
+    ] = None,
+    group: Annotated[
+        str | None, typer.Option(help=N_("Their group (default: the ticket's)."))
+    ] = None,
+    channel: Annotated[str, typer.Option(help=N_("phone, walk_in, email, web."))] = "phone",
     received: Annotated[
-        str | None, typer.Option(help="When it was received (default now), ISO 8601.")
+        str | None, typer.Option(help=N_("When it was received (default now), ISO 8601."))
     ] = None,
     as_json: JsonOpt = False,
     only_id: QuietOpt = False,
@@ -97,7 +102,7 @@ def add(
     if only_id:
         quiet(f"#{view.id}")
     else:
-        print_object(view) if as_json else say(f"complaint #{view.id} received")
+        print_object(view) if as_json else say(_("complaint #{id} received").format(id=view.id))
 
 
 @app.command("review")
@@ -105,9 +110,9 @@ def review(
     ctx: typer.Context,
     complaint: ComplaintArg,
     verdict: Annotated[
-        str | None, typer.Option(help="valid or invalid; without it: take it under review.")
+        str | None, typer.Option(help=N_("valid or invalid; without it: take it under review."))
     ] = None,
-    reason: Annotated[str, typer.Option(help="Why (required with --verdict).")] = "",
+    reason: Annotated[str, typer.Option(help=N_("Why (required with --verdict)."))] = "",
     expect_version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -128,14 +133,16 @@ def review(
             reason=reason,
             expected_version=expect_version,
         )
-    print_object(view) if as_json else say(f"complaint #{view.id} is {view.status}")
+    print_object(view) if as_json else say(
+        _("complaint #{id} is {status}").format(id=view.id, status=view.status)
+    )
 
 
 @app.command("follow-up")
 def follow_up(
     ctx: typer.Context,
     complaint: ComplaintArg,
-    text: Annotated[str, typer.Option(help="What was done about it.")],
+    text: Annotated[str, typer.Option(help=N_("What was done about it."))],
     expect_version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -146,7 +153,7 @@ def follow_up(
     view = complaints.follow_up(
         st.site, st.actor(), complaint, text=text, expected_version=expect_version
     )
-    print_object(view) if as_json else say(f"complaint #{view.id} followed up")
+    print_object(view) if as_json else say(_("complaint #{id} followed up").format(id=view.id))
 
 
 @app.command("close")
@@ -163,14 +170,14 @@ def close(
     view = complaints.close_complaint(
         st.site, st.actor(), complaint, expected_version=expect_version
     )
-    print_object(view) if as_json else say(f"complaint #{view.id} closed")
+    print_object(view) if as_json else say(_("complaint #{id} closed").format(id=view.id))
 
 
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    status: Annotated[str | None, typer.Option(help="received, under_review, …")] = None,
-    staff: Annotated[str | None, typer.Option(help="Against this login.")] = None,
+    status: Annotated[str | None, typer.Option(help=N_("received, under_review, …"))] = None,
+    staff: Annotated[str | None, typer.Option(help=N_("Against this login."))] = None,
     after: AfterOpt = None,
     limit: Annotated[int, typer.Option(min=1, max=200)] = 50,
     as_json: JsonOpt = False,
@@ -202,7 +209,7 @@ def list_(
         ],
     )
     if cursor is not None:
-        say(f"more: --after {cursor}")
+        say(_("more: --after {cursor}").format(cursor=cursor))
 
 
 @app.command("show")

@@ -31,21 +31,24 @@ from itsm_tui.cli.output import (
 )
 from itsm_tui.cli.state import state
 from itsm_tui.common.errors import Invalid
+from itsm_tui.common.i18n import N_, _
 
 if TYPE_CHECKING:
     from itsm_tui.workflow.inspections.views import AnswerResult, RoundView, Summary
 
-app = typer.Typer(help="Machine-room inspections: checklists, schedules, rounds, history.")
-template_app = typer.Typer(help="Checklists: import and export (TOML), list, show.")
-schedule_app = typer.Typer(help="When which checklist runs, for which group.")
-round_app = typer.Typer(help="Rounds: start, list, show, answer, complete.")
-reading_app = typer.Typer(help="Sensor readings into the current round.")
+app = typer.Typer(help=N_("Machine-room inspections: checklists, schedules, rounds, history."))
+template_app = typer.Typer(help=N_("Checklists: import and export (TOML), list, show."))
+schedule_app = typer.Typer(help=N_("When which checklist runs, for which group."))
+round_app = typer.Typer(help=N_("Rounds: start, list, show, answer, complete."))
+reading_app = typer.Typer(help=N_("Sensor readings into the current round."))
 app.add_typer(template_app, name="template")
 app.add_typer(schedule_app, name="schedule")
 app.add_typer(round_app, name="round")
 app.add_typer(reading_app, name="reading")
 
-RoundArg = Annotated[str, typer.Argument(metavar="ROUND", help="Round number (RND000012 or 12).")]
+RoundArg = Annotated[
+    str, typer.Argument(metavar="ROUND", help=N_("Round number (RND000012 or 12)."))
+]
 
 
 def _zone(ctx: typer.Context) -> Any:
@@ -56,7 +59,7 @@ def _zone(ctx: typer.Context) -> Any:
 @template_app.command("import")
 def template_import(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="The checklist as TOML.")],
+    file: Annotated[Path, typer.Argument(help=N_("The checklist as TOML."))],
     as_json: JsonOpt = False,
 ) -> None:
     """Import a checklist: a new version if it changed, nothing if not; all or nothing, every
@@ -68,18 +71,26 @@ def template_import(
     if as_json:
         print_object(result)
     elif result.created:
-        say(f"{result.code} version {result.version}: {result.item_count} items")
+        say(
+            _("{code} version {version}: {count} items").format(
+                code=result.code, version=result.version, count=result.item_count
+            )
+        )
     else:
-        say(f"{result.code} version {result.version} unchanged")
+        say(
+            _("{code} version {version} unchanged").format(code=result.code, version=result.version)
+        )
 
 
 @template_app.command("export")
 def template_export(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="The checklist's code.")],
-    version: Annotated[int | None, typer.Option(help="A version (default: the newest).")] = None,
+    code: Annotated[str, typer.Argument(help=N_("The checklist's code."))],
+    version: Annotated[
+        int | None, typer.Option(help=N_("A version (default: the newest)."))
+    ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+        Path | None, typer.Option("--output", "-o", help=N_("File to write (default: stdout)."))
     ] = None,
 ) -> None:
     """Write a checklist as the TOML file it is imported from."""
@@ -119,8 +130,10 @@ def template_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 @template_app.command("show")
 def template_show(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="The checklist's code.")],
-    version: Annotated[int | None, typer.Option(help="A version (default: the newest).")] = None,
+    code: Annotated[str, typer.Argument(help=N_("The checklist's code."))],
+    version: Annotated[
+        int | None, typer.Option(help=N_("A version (default: the newest)."))
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """A checklist's items, section by section."""
@@ -144,15 +157,15 @@ def template_show(
 @schedule_app.command("add")
 def schedule_add(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="The schedule's code.")],
-    template: Annotated[str, typer.Option(help="The checklist's code.")],
-    group: Annotated[str, typer.Option(help="The group that runs it.")],
-    cron: Annotated[str, typer.Option(help="When, in the site's zone: '0 9,16 * * *'.")],
+    code: Annotated[str, typer.Argument(help=N_("The schedule's code."))],
+    template: Annotated[str, typer.Option(help=N_("The checklist's code."))],
+    group: Annotated[str, typer.Option(help=N_("The group that runs it."))],
+    cron: Annotated[str, typer.Option(help=N_("When, in the site's zone: '0 9,16 * * *'."))],
     calendar: Annotated[
-        str | None, typer.Option(help="Only on working days of this calendar (office).")
+        str | None, typer.Option(help=N_("Only on working days of this calendar (office)."))
     ] = None,
-    due_minutes: Annotated[int, typer.Option(help="Due this long after the slot.")] = 120,
-    grace_minutes: Annotated[int, typer.Option(help="Then alert after this grace.")] = 30,
+    due_minutes: Annotated[int, typer.Option(help=N_("Due this long after the slot."))] = 120,
+    grace_minutes: Annotated[int, typer.Option(help=N_("Then alert after this grace."))] = 30,
     as_json: JsonOpt = False,
 ) -> None:
     """Schedule a checklist (cron arithmetic by APScheduler's cron trigger)."""
@@ -172,7 +185,11 @@ def schedule_add(
         due_minutes=due_minutes,
         grace_minutes=grace_minutes,
     )
-    print_object(row) if as_json else say(f"{row.code}: {row.template} at '{row.cron}'")
+    print_object(row) if as_json else say(
+        _("{code}: {template} at '{cron}'").format(
+            code=row.code, template=row.template, cron=row.cron
+        )
+    )
 
 
 @schedule_app.command("list")
@@ -210,7 +227,7 @@ def schedule_pause(ctx: typer.Context, code: str, as_json: JsonOpt = False) -> N
 
     st = state(ctx)
     row = schedules.pause_schedule(st.site, st.actor(), code)
-    print_object(row) if as_json else say(f"{row.code} paused")
+    print_object(row) if as_json else say(_("{code} paused").format(code=row.code))
 
 
 @schedule_app.command("resume")
@@ -220,7 +237,7 @@ def schedule_resume(ctx: typer.Context, code: str, as_json: JsonOpt = False) -> 
 
     st = state(ctx)
     row = schedules.resume_schedule(st.site, st.actor(), code)
-    print_object(row) if as_json else say(f"{row.code} resumed")
+    print_object(row) if as_json else say(_("{code} resumed").format(code=row.code))
 
 
 @schedule_app.command("run")
@@ -237,8 +254,9 @@ def schedule_run(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         print_object(report)
         return
     say(
-        f"{len(report.created)} rounds created ({report.late} late), "
-        f"{len(report.alerted)} overdue alerted"
+        _("{created} rounds created ({late} late), {alerted} overdue alerted").format(
+            created=len(report.created), late=report.late, alerted=len(report.alerted)
+        )
     )
 
 
@@ -279,10 +297,10 @@ def _round_lines(view: RoundView, zone: Any) -> None:
 @round_app.command("start")
 def round_start(
     ctx: typer.Context,
-    template: Annotated[str, typer.Argument(help="The checklist's code.")],
-    group: Annotated[str | None, typer.Option(help="Default: your first group.")] = None,
-    reason: Annotated[str, typer.Option(help="Why now (a power event, a holiday).")] = "",
-    due_minutes: Annotated[int, typer.Option(help="Due this long from now.")] = 120,
+    template: Annotated[str, typer.Argument(help=N_("The checklist's code."))],
+    group: Annotated[str | None, typer.Option(help=N_("Default: your first group."))] = None,
+    reason: Annotated[str, typer.Option(help=N_("Why now (a power event, a holiday)."))] = "",
+    due_minutes: Annotated[int, typer.Option(help=N_("Due this long from now."))] = 120,
     as_json: JsonOpt = False,
 ) -> None:
     """Start a round now, outside the schedule."""
@@ -295,17 +313,21 @@ def round_start(
     if as_json:
         print_object(view)
     else:
-        say(f"{view.number}: {view.template_name}, {len(view.checks)} items")
+        say(
+            _("{number}: {template}, {count} items").format(
+                number=view.number, template=view.template_name, count=len(view.checks)
+            )
+        )
 
 
 @round_app.command("list")
 def round_list(
     ctx: typer.Context,
-    status: Annotated[str | None, typer.Option(help="open or completed.")] = None,
-    group: Annotated[str | None, typer.Option(help="Only this group's.")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=500, help="Rows per page.")] = 50,
+    status: Annotated[str | None, typer.Option(help=N_("open or completed."))] = None,
+    group: Annotated[str | None, typer.Option(help=N_("Only this group's."))] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500, help=N_("Rows per page."))] = 50,
     before: Annotated[
-        str | None, typer.Option(metavar="ROUND", help="The page after this round.")
+        str | None, typer.Option(metavar="ROUND", help=N_("The page after this round."))
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -339,14 +361,18 @@ def round_list(
         ],
     )
     if next_after is not None:
-        say(f"{len(rows)} shown, more: --before {next_after}")
+        say(
+            _("{count} shown, more: --before {next_after}").format(
+                count=len(rows), next_after=next_after
+            )
+        )
 
 
 @round_app.command("show")
 def round_show(
     ctx: typer.Context,
     number: RoundArg,
-    section: Annotated[str | None, typer.Option(help="Only this section.")] = None,
+    section: Annotated[str | None, typer.Option(help=N_("Only this section."))] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """A round's items with the answers so far."""
@@ -370,11 +396,11 @@ def _answered(result: AnswerResult) -> str:
 def round_answer(
     ctx: typer.Context,
     number: RoundArg,
-    item: Annotated[str, typer.Argument(help="The item's key.")],
-    value: Annotated[str, typer.Argument(help="pass, fail, a reading (31.5), a choice, text.")],
-    note: Annotated[str, typer.Option(help="What you saw.")] = "",
+    item: Annotated[str, typer.Argument(help=N_("The item's key."))],
+    value: Annotated[str, typer.Argument(help=N_("pass, fail, a reading (31.5), a choice, text."))],
+    note: Annotated[str, typer.Option(help=N_("What you saw."))] = "",
     replace: Annotated[
-        bool, typer.Option("--replace", help="Replace an answer already given.")
+        bool, typer.Option("--replace", help=N_("Replace an answer already given."))
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -391,22 +417,32 @@ def _skips(values: list[str]) -> dict[str, str]:
     for value in values:
         key, sep, reason = value.partition("=")
         if not sep or not key.strip():
-            raise Invalid(f"--skip '{value}' is not KEY=REASON.", field="skip")
+            raise Invalid("--skip '{value}' is not KEY=REASON.", field="skip", value=value)
         out[key.strip()] = reason
     return out
 
 
 def _summary_lines(summary: Summary, zone: Any) -> None:
     say(
-        f"{summary.round} completed {local(summary.completed_at, zone)} by "
-        f"{summary.completed_by} ({'on time' if summary.on_time else 'late'}): "
-        f"{summary.answered} answered — {summary.passed} passed, {summary.warnings} warnings, "
-        f"{summary.failed} failed, {len(summary.skipped)} skipped"
+        _(
+            "{round} completed {at} by {by} ({timing}): {answered} answered — {passed} passed, "
+            "{warnings} warnings, {failed} failed, {skipped} skipped"
+        ).format(
+            round=summary.round,
+            at=local(summary.completed_at, zone),
+            by=summary.completed_by,
+            timing=_("on time") if summary.on_time else _("late"),
+            answered=summary.answered,
+            passed=summary.passed,
+            warnings=summary.warnings,
+            failed=summary.failed,
+            skipped=len(summary.skipped),
+        )
     )
     for key, reason in summary.skipped.items():
-        say(f"  skipped {key}: {reason}")
+        say(_("  skipped {key}: {reason}").format(key=key, reason=reason))
     if summary.incidents:
-        say(f"  incidents: {', '.join(summary.incidents)}")
+        say(_("  incidents: {numbers}").format(numbers=", ".join(summary.incidents)))
 
 
 @round_app.command("complete")
@@ -414,7 +450,7 @@ def round_complete(
     ctx: typer.Context,
     number: RoundArg,
     skip: Annotated[
-        list[str], typer.Option("--skip", metavar="KEY=REASON", help="Per unanswered item.")
+        list[str], typer.Option("--skip", metavar="KEY=REASON", help=N_("Per unanswered item."))
     ] = [],  # noqa: B006
     as_json: JsonOpt = False,
 ) -> None:
@@ -430,12 +466,14 @@ def round_complete(
 @app.command("history")
 def history(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="ITEM-or-CI", help="template.key, key or a CI.")],
+    ref: Annotated[
+        str, typer.Argument(metavar="ITEM-or-CI", help=N_("template.key, key or a CI."))
+    ],
     since: Annotated[
-        datetime | None, typer.Option(help="From this day (site's zone).", formats=["%Y-%m-%d"])
+        datetime | None, typer.Option(help=N_("From this day (site's zone)."), formats=["%Y-%m-%d"])
     ] = None,
-    limit: Annotated[int, typer.Option(min=1, max=5000, help="Readings at most.")] = 1000,
-    as_csv: Annotated[bool, typer.Option("--csv", help="The readings as CSV.")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=5000, help=N_("Readings at most."))] = 1000,
+    as_csv: Annotated[bool, typer.Option("--csv", help=N_("The readings as CSV."))] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """An item's or a CI's readings over time (newest first) and failures per month."""
@@ -468,7 +506,7 @@ def history(
             )
         sys.stdout.write(out.getvalue())
         return
-    say(f"{found.subject}: {len(found.readings)} readings")
+    say(_("{subject}: {count} readings").format(subject=found.subject, count=len(found.readings)))
     print_table(
         ["at", "round", "item", "CI", "outcome", "value"],
         [
@@ -485,15 +523,18 @@ def history(
     )
     if found.failures_by_month:
         say(
-            "failures per month: "
-            + ", ".join(f"{m} {n}" for m, n in found.failures_by_month.items())
+            _("failures per month: {months}").format(
+                months=", ".join(f"{m} {n}" for m, n in found.failures_by_month.items())
+            )
         )
 
 
 @app.command("failures")
 def failures(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="ITEM-or-CI", help="template.key, key or a CI.")],
+    ref: Annotated[
+        str, typer.Argument(metavar="ITEM-or-CI", help=N_("template.key, key or a CI."))
+    ],
     as_json: JsonOpt = False,
 ) -> None:
     """Warnings and failures per month of an item or a CI (its last 5000 answers)."""
@@ -527,12 +568,12 @@ def punctuality(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 @reading_app.command("add")
 def reading_add(
     ctx: typer.Context,
-    ci: Annotated[str, typer.Option(help="The CI read (UPS-01).")],
-    item: Annotated[str, typer.Option(help="The item's key (battery_temp).")],
-    value: Annotated[str, typer.Option(help="The reading (31.5 or '31.5 °C').")],
-    note: Annotated[str, typer.Option(help="A note.")] = "",
+    ci: Annotated[str, typer.Option(help=N_("The CI read (UPS-01)."))],
+    item: Annotated[str, typer.Option(help=N_("The item's key (battery_temp)."))],
+    value: Annotated[str, typer.Option(help=N_("The reading (31.5 or '31.5 °C')."))],
+    note: Annotated[str, typer.Option(help=N_("A note."))] = "",
     replace: Annotated[
-        bool, typer.Option("--replace", help="Replace a reading already given.")
+        bool, typer.Option("--replace", help=N_("Replace a reading already given."))
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -547,9 +588,9 @@ def reading_add(
 @reading_app.command("import")
 def reading_import(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="CSV with columns ci,item,value[,note].")],
+    file: Annotated[Path, typer.Argument(help=N_("CSV with columns ci,item,value[,note]."))],
     replace: Annotated[
-        bool, typer.Option("--replace", help="Replace readings already given.")
+        bool, typer.Option("--replace", help=N_("Replace readings already given."))
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -560,11 +601,18 @@ def reading_import(
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise Invalid(f"Cannot read {file}: {exc}.", field="file") from None
+        raise Invalid(
+            "Cannot read {file}: {error}.", field="file", file=str(file), error=exc
+        ) from None
     reader = csv.DictReader(io.StringIO(text))
     missing = {"ci", "item", "value"} - set(reader.fieldnames or [])
     if missing:
-        raise Invalid(f"{file} lacks the columns: {', '.join(sorted(missing))}.", field="file")
+        raise Invalid(
+            "{file} lacks the columns: {columns}.",
+            field="file",
+            file=str(file),
+            columns=", ".join(sorted(missing)),
+        )
     rows = [
         rounds.ReadingRow(
             reader.line_num, r["ci"] or "", r["item"] or "", r["value"] or "", r.get("note") or ""

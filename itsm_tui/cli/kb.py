@@ -22,19 +22,21 @@ from itsm_tui.cli.output import (
 from itsm_tui.cli.state import state
 from itsm_tui.common.domain import status_label
 from itsm_tui.common.errors import Invalid
+from itsm_tui.common.i18n import N_, _
 
 if TYPE_CHECKING:
     from itsm_tui.workflow.knowledge.articles import ArticleView
     from itsm_tui.workflow.knowledge.finding import Hit
 
-app = typer.Typer(help="Knowledge articles: add, edit, review, publish, search, suggest.")
+app = typer.Typer(help=N_("Knowledge articles: add, edit, review, publish, search, suggest."))
 
-NumberArg = Annotated[str, typer.Argument(metavar="ARTICLE", help="KB000012, kb12 or 12.")]
+NumberArg = Annotated[str, typer.Argument(metavar="ARTICLE", help=N_("KB000012, kb12 or 12."))]
 ExpectOpt = Annotated[
-    int | None, typer.Option(metavar="N", help="Refuse if the article is no longer at version N.")
+    int | None,
+    typer.Option(metavar="N", help=N_("Refuse if the article is no longer at version N.")),
 ]
-TagOpt = Annotated[list[str], typer.Option("--tag", help="A tag; repeat.")]
-CIOpt = Annotated[list[str], typer.Option("--ci", help="A CI or business service; repeat.")]
+TagOpt = Annotated[list[str], typer.Option("--tag", help=N_("A tag; repeat."))]
+CIOpt = Annotated[list[str], typer.Option("--ci", help=N_("A CI or business service; repeat."))]
 
 
 def _line(v: ArticleView) -> str:
@@ -51,17 +53,19 @@ def _text(body: str | None, file: Path | None) -> str | None:
     try:
         return file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise Invalid(f"{file}: {exc}", field="file") from None
+        raise Invalid("{file}: {error}", field="file", file=str(file), error=exc) from None
 
 
 @app.command("add")
 def add(
     ctx: typer.Context,
-    title: Annotated[str, typer.Option(help="One line.")],
-    body: Annotated[str | None, typer.Option(help="Markdown.")] = None,
-    file: Annotated[Path | None, typer.Option(help="Read the Markdown body from a file.")] = None,
+    title: Annotated[str, typer.Option(help=N_("One line."))],
+    body: Annotated[str | None, typer.Option(help=N_("Markdown."))] = None,
+    file: Annotated[
+        Path | None, typer.Option(help=N_("Read the Markdown body from a file."))
+    ] = None,
     category: Annotated[str | None, typer.Option()] = None,
-    visibility: Annotated[str, typer.Option(help="internal or self_service.")] = "internal",
+    visibility: Annotated[str, typer.Option(help=N_("internal or self_service."))] = "internal",
     tags: TagOpt = [],  # noqa: B006
     cis: CIOpt = [],  # noqa: B006
     as_json: JsonOpt = False,
@@ -89,12 +93,14 @@ def edit(
     ctx: typer.Context,
     number: NumberArg,
     title: Annotated[str | None, typer.Option()] = None,
-    body: Annotated[str | None, typer.Option(help="Markdown.")] = None,
-    file: Annotated[Path | None, typer.Option(help="Read the Markdown body from a file.")] = None,
+    body: Annotated[str | None, typer.Option(help=N_("Markdown."))] = None,
+    file: Annotated[
+        Path | None, typer.Option(help=N_("Read the Markdown body from a file."))
+    ] = None,
     category: Annotated[str | None, typer.Option()] = None,
     visibility: Annotated[str | None, typer.Option()] = None,
-    tags: Annotated[list[str] | None, typer.Option("--tag", help="Replaces the tags.")] = None,
-    cis: Annotated[list[str] | None, typer.Option("--ci", help="Replaces the CIs.")] = None,
+    tags: Annotated[list[str] | None, typer.Option("--tag", help=N_("Replaces the tags."))] = None,
+    cis: Annotated[list[str] | None, typer.Option("--ci", help=N_("Replaces the CIs."))] = None,
     expect_version: ExpectOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -148,7 +154,9 @@ def show(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> Non
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    status: Annotated[str | None, typer.Option(help="draft, reviewed, published, retired.")] = None,
+    status: Annotated[
+        str | None, typer.Option(help=N_("draft, reviewed, published, retired."))
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=500)] = 50,
     after: AfterOpt = None,
     as_json: JsonOpt = False,
@@ -167,7 +175,11 @@ def list_(
         [(r.number, status_label(r.status), r.visibility, r.use_count, r.title) for r in rows],
     )
     if next_after is not None:
-        say(f"{len(rows)} shown, more: --after {next_after}")
+        say(
+            _("{count} shown, more: --after {next_after}").format(
+                count=len(rows), next_after=next_after
+            )
+        )
 
 
 def _print_hits(hits: list[Hit], as_json: bool) -> None:
@@ -183,10 +195,10 @@ def _print_hits(hits: list[Hit], as_json: bool) -> None:
 @app.command("search")
 def search(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help="Terms, all of which must match (打印 网络).")],
-    drafts: Annotated[bool, typer.Option("--drafts", help="Drafts and reviewed too.")] = False,
+    text: Annotated[str, typer.Argument(help=N_("Terms, all of which must match (打印 网络)."))],
+    drafts: Annotated[bool, typer.Option("--drafts", help=N_("Drafts and reviewed too."))] = False,
     self_service: Annotated[
-        bool, typer.Option("--self-service", help="Only what the self-service page shows.")
+        bool, typer.Option("--self-service", help=N_("Only what the self-service page shows."))
     ] = False,
     limit: Annotated[int, typer.Option(min=1, max=100)] = 20,
     as_json: JsonOpt = False,
@@ -204,7 +216,7 @@ def search(
 @app.command("suggest")
 def suggest(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help='What the caller says, e.g. "VPN 证书过期".')],
+    text: Annotated[str, typer.Argument(help=N_('What the caller says, e.g. "VPN 证书过期".'))],
     cis: CIOpt = [],  # noqa: B006
     limit: Annotated[int, typer.Option(min=1, max=100)] = 5,
     as_json: JsonOpt = False,
@@ -270,9 +282,11 @@ def retire(
 def history(
     ctx: typer.Context,
     number: NumberArg,
-    diff: Annotated[bool, typer.Option("--diff", help="Print the last change as a diff.")] = False,
-    old: Annotated[int | None, typer.Option("--from", help="Diff from this revision.")] = None,
-    new: Annotated[int | None, typer.Option("--to", help="Diff to this revision.")] = None,
+    diff: Annotated[
+        bool, typer.Option("--diff", help=N_("Print the last change as a diff."))
+    ] = False,
+    old: Annotated[int | None, typer.Option("--from", help=N_("Diff from this revision."))] = None,
+    new: Annotated[int | None, typer.Option("--to", help=N_("Diff to this revision."))] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """An article's revisions; with --diff (or --from/--to), the change between two."""
@@ -351,14 +365,14 @@ def import_(
     if as_json:  # a record, as other imports print: not a list command
         print_object({"imported": len(added), "articles": added})
         return
-    say(f"added {len(added)}: {', '.join(added)}")
+    say(_("added {count}: {numbers}").format(count=len(added), numbers=", ".join(added)))
 
 
 @app.command("export")
 def export(
     ctx: typer.Context,
-    folder: Annotated[Path, typer.Argument(help="Where to write NUMBER.md files.")],
-    status: Annotated[str | None, typer.Option(help="Only articles in this state.")] = None,
+    folder: Annotated[Path, typer.Argument(help=N_("Where to write NUMBER.md files."))],
+    status: Annotated[str | None, typer.Option(help=N_("Only articles in this state."))] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Write every article as a Markdown file with front matter, one per article."""
@@ -392,4 +406,4 @@ def export(
     if as_json:  # a record of what was written: not a list command
         print_object({"folder": str(folder), "exported": len(written), "articles": written})
         return
-    say(f"wrote {len(written)} files to {folder}")
+    say(_("wrote {count} files to {folder}").format(count=len(written), folder=folder))

@@ -20,19 +20,21 @@ from itsm_tui.cli.output import (
 )
 from itsm_tui.cli.state import state
 from itsm_tui.common.domain import status_label
+from itsm_tui.common.i18n import N_, _
 
 if TYPE_CHECKING:
     from itsm_tui.workflow.problems.records import ProblemView
 
 app = typer.Typer(
-    help="Problems: open from incidents, link, investigate, known errors, resolve, candidates."
+    help=N_("Problems: open from incidents, link, investigate, known errors, resolve, candidates.")
 )
 
-NumberArg = Annotated[str, typer.Argument(metavar="PROBLEM", help="PRB000012, prb12 or 12.")]
+NumberArg = Annotated[str, typer.Argument(metavar="PROBLEM", help=N_("PRB000012, prb12 or 12."))]
 ExpectOpt = Annotated[
-    int | None, typer.Option(metavar="N", help="Refuse if the problem is no longer at version N.")
+    int | None,
+    typer.Option(metavar="N", help=N_("Refuse if the problem is no longer at version N.")),
 ]
-TicketsOpt = Annotated[list[str], typer.Option("--ticket", "-t", help="An incident; repeat.")]
+TicketsOpt = Annotated[list[str], typer.Option("--ticket", "-t", help=N_("An incident; repeat."))]
 
 
 def _line(v: ProblemView) -> str:
@@ -50,15 +52,15 @@ def _done(v: ProblemView, as_json: bool) -> None:
 def create(
     ctx: typer.Context,
     tickets: TicketsOpt = [],  # noqa: B006
-    title: Annotated[str | None, typer.Option(help="Default: the first incident's.")] = None,
-    description: Annotated[str, typer.Option(help="What is known so far.")] = "",
-    category: Annotated[str | None, typer.Option(help="Code or name.")] = None,
+    title: Annotated[str | None, typer.Option(help=N_("Default: the first incident's."))] = None,
+    description: Annotated[str, typer.Option(help=N_("What is known so far."))] = "",
+    category: Annotated[str | None, typer.Option(help=N_("Code or name."))] = None,
     priority: Annotated[int | None, typer.Option(min=1, max=5, help="1-5.")] = None,
-    group: Annotated[str | None, typer.Option(help="Default: a tier-2 group.")] = None,
-    owner: Annotated[str | None, typer.Option(help="Login; default: you.")] = None,
-    cis: Annotated[list[str], typer.Option("--ci", help="An affected CI; repeat.")] = [],  # noqa: B006
+    group: Annotated[str | None, typer.Option(help=N_("Default: a tier-2 group."))] = None,
+    owner: Annotated[str | None, typer.Option(help=N_("Login; default: you."))] = None,
+    cis: Annotated[list[str], typer.Option("--ci", help=N_("An affected CI; repeat."))] = [],  # noqa: B006
     candidate: Annotated[
-        int | None, typer.Option(help="The suggestion (itsm problem candidates) it answers.")
+        int | None, typer.Option(help=N_("The suggestion (itsm problem candidates) it answers."))
     ] = None,
     as_json: JsonOpt = False,
     only_ref: QuietOpt = False,
@@ -87,7 +89,7 @@ def create(
 def link(
     ctx: typer.Context,
     number: NumberArg,
-    tickets: Annotated[list[str], typer.Argument(metavar="INCIDENT...", help="Incidents.")],
+    tickets: Annotated[list[str], typer.Argument(metavar="INCIDENT...", help=N_("Incidents."))],
     expect_version: ExpectOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -161,9 +163,10 @@ def show(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> Non
 def list_(
     ctx: typer.Context,
     status: Annotated[
-        str | None, typer.Option(help="open, new, investigating, known_error, resolved, closed.")
+        str | None,
+        typer.Option(help=N_("open, new, investigating, known_error, resolved, closed.")),
     ] = None,
-    limit: Annotated[int, typer.Option(min=1, max=500, help="Rows per page.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, max=500, help=N_("Rows per page."))] = 50,
     after: AfterOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -184,7 +187,11 @@ def list_(
         ],
     )
     if next_after is not None:
-        say(f"{len(found)} shown, more: --after {next_after}")
+        say(
+            _("{count} shown, more: --after {next_after}").format(
+                count=len(found), next_after=next_after
+            )
+        )
 
 
 @app.command("update")
@@ -197,11 +204,11 @@ def update(
     priority: Annotated[int | None, typer.Option(min=1, max=5)] = None,
     group: Annotated[str | None, typer.Option()] = None,
     owner: Annotated[str | None, typer.Option()] = None,
-    cause_code: Annotated[str | None, typer.Option(help="See itsm problem causes.")] = None,
+    cause_code: Annotated[str | None, typer.Option(help=N_("See itsm problem causes."))] = None,
     root_cause: Annotated[str | None, typer.Option()] = None,
     workaround: Annotated[str | None, typer.Option()] = None,
-    fix: Annotated[str | None, typer.Option(help="The permanent fix.")] = None,
-    fix_change: Annotated[str | None, typer.Option(help="The change carrying the fix.")] = None,
+    fix: Annotated[str | None, typer.Option(help=N_("The permanent fix."))] = None,
+    fix_change: Annotated[str | None, typer.Option(help=N_("The change carrying the fix."))] = None,
     expect_version: ExpectOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -247,7 +254,7 @@ def investigate(
 def known_error(
     ctx: typer.Context,
     number: NumberArg,
-    cause_code: Annotated[str | None, typer.Option(help="See itsm problem causes.")] = None,
+    cause_code: Annotated[str | None, typer.Option(help=N_("See itsm problem causes."))] = None,
     root_cause: Annotated[str | None, typer.Option()] = None,
     workaround: Annotated[str | None, typer.Option()] = None,
     expect_version: ExpectOpt = None,
@@ -274,15 +281,15 @@ def resolve(
     ctx: typer.Context,
     number: NumberArg,
     fix: Annotated[
-        str | None, typer.Option(help="The permanent fix (default: as recorded).")
+        str | None, typer.Option(help=N_("The permanent fix (default: as recorded)."))
     ] = None,
     with_incidents: Annotated[
-        bool, typer.Option("--with-incidents", help="Resolve its open incidents with the fix.")
+        bool, typer.Option("--with-incidents", help=N_("Resolve its open incidents with the fix."))
     ] = False,
     preview: Annotated[
-        bool, typer.Option("--preview", help="Only list the incidents it would resolve.")
+        bool, typer.Option("--preview", help=N_("Only list the incidents it would resolve."))
     ] = False,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=N_("Do not ask."))] = False,
     expect_version: ExpectOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -323,9 +330,9 @@ def resolve(
         return
     say(_line(result.problem))
     if result.resolved:
-        say(f"resolved: {', '.join(result.resolved)}")
+        say(_("resolved: {numbers}").format(numbers=", ".join(result.resolved)))
     for skipped in result.skipped:
-        say(f"left open: {skipped.number}: {skipped.reason}")
+        say(_("left open: {number}: {reason}").format(number=skipped.number, reason=skipped.reason))
 
 
 @app.command("close")
@@ -346,7 +353,7 @@ def close(
 def reopen(
     ctx: typer.Context,
     number: NumberArg,
-    reason: Annotated[str, typer.Option(help="Why the fix did not hold.")],
+    reason: Annotated[str, typer.Option(help=N_("Why the fix did not hold."))],
     expect_version: ExpectOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -363,7 +370,7 @@ def reopen(
 @app.command("candidates")
 def candidates(
     ctx: typer.Context,
-    status: Annotated[str, typer.Option(help="open, dismissed or accepted.")] = "open",
+    status: Annotated[str, typer.Option(help=N_("open, dismissed or accepted."))] = "open",
     limit: Annotated[int, typer.Option(min=1, max=500)] = 50,
     as_json: JsonOpt = False,
 ) -> None:
@@ -394,8 +401,10 @@ def candidates(
 @app.command("dismiss")
 def dismiss(
     ctx: typer.Context,
-    candidate: Annotated[int, typer.Argument(metavar="ID", help="From itsm problem candidates.")],
-    reason: Annotated[str, typer.Option(help="Why it is not a problem.")] = "",
+    candidate: Annotated[
+        int, typer.Argument(metavar="ID", help=N_("From itsm problem candidates."))
+    ],
+    reason: Annotated[str, typer.Option(help=N_("Why it is not a problem."))] = "",
     as_json: JsonOpt = False,
 ) -> None:
     """Not a problem: the suggestion stays dismissed."""
@@ -404,7 +413,7 @@ def dismiss(
     st = state(ctx)
     dismiss_candidate(st.site, st.actor(), candidate, reason=reason)
     print_object({"candidate": candidate, "status": "dismissed"}) if as_json else say(
-        f"candidate {candidate} dismissed"
+        _("candidate {candidate} dismissed").format(candidate=candidate)
     )
 
 

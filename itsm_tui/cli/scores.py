@@ -13,17 +13,20 @@ from itsm_tui.cli.common import JsonOpt
 from itsm_tui.cli.ids import AfterOpt
 from itsm_tui.cli.output import local, print_list, print_object, print_table, say
 from itsm_tui.cli.state import state
+from itsm_tui.common.i18n import N_, _
 
 if TYPE_CHECKING:
     from itsm_tui.workflow.quality.scheme import Scheme
     from itsm_tui.workflow.quality.scorecards import Scorecard
 
-app = typer.Typer(help="Staff scorecards: weighted indicators per period, explained.")
-scheme_app = typer.Typer(help="The scoring scheme: indicators, weights and bands (TOML).")
+app = typer.Typer(help=N_("Staff scorecards: weighted indicators per period, explained."))
+scheme_app = typer.Typer(help=N_("The scoring scheme: indicators, weights and bands (TOML)."))
 app.add_typer(scheme_app, name="scheme")
 
-PeriodOpt = Annotated[str, typer.Option(help="2026 (year), 2026-Q4 (quarter) or 2026-11 (month).")]
-RoleOpt = Annotated[str, typer.Option(help="The role the scheme scores.")]
+PeriodOpt = Annotated[
+    str, typer.Option(help=N_("2026 (year), 2026-Q4 (quarter) or 2026-11 (month)."))
+]
+RoleOpt = Annotated[str, typer.Option(help=N_("The role the scheme scores."))]
 
 
 def _figure(value: float | None, unit: str) -> str:
@@ -33,7 +36,15 @@ def _figure(value: float | None, unit: str) -> str:
 
 
 def _card(card: Scorecard) -> None:
-    say(f"{card.name} ({card.login})  {card.period}  scheme: {card.scheme} v{card.scheme_version}")
+    say(
+        _("{name} ({login})  {period}  scheme: {scheme} v{version}").format(
+            name=card.name,
+            login=card.login,
+            period=card.period,
+            scheme=card.scheme,
+            version=card.scheme_version,
+        )
+    )
     print_table(
         ["indicator", "value", "of", "band", "points", "weight", "weighted"],
         [
@@ -49,11 +60,12 @@ def _card(card: Scorecard) -> None:
             for i in card.indicators
         ],
     )
-    say(f"total {card.total:.2f}")
+    say(_("total {total}").format(total=f"{card.total:.2f}"))
     if card.frozen_total is not None:
         say(
-            f"frozen at close: {card.frozen_total:.2f}; correction since: "
-            f"{card.difference or 0:+.2f}"
+            _("frozen at close: {frozen}; correction since: {correction}").format(
+                frozen=f"{card.frozen_total:.2f}", correction=f"{card.difference or 0:+.2f}"
+            )
         )
 
 
@@ -72,7 +84,7 @@ def explain(
     ctx: typer.Context,
     login: str,
     period: PeriodOpt,
-    indicator: Annotated[str, typer.Option(help="satisfaction, first_line_rate, …")],
+    indicator: Annotated[str, typer.Option(help=N_("satisfaction, first_line_rate, …"))],
     after: AfterOpt = None,
     limit: Annotated[int, typer.Option(min=1, max=500)] = 100,
     as_json: JsonOpt = False,
@@ -96,7 +108,7 @@ def explain(
         ],
     )
     if cursor is not None:
-        say(f"more: --after {cursor}")
+        say(_("more: --after {cursor}").format(cursor=cursor))
 
 
 @app.command("rank")
@@ -134,7 +146,7 @@ def close(ctx: typer.Context, period: str, as_json: JsonOpt = False) -> None:
     if as_json:
         print_object({"period": period, "scorecards": count})
     else:
-        say(f"{period} closed: {count} scorecards frozen")
+        say(_("{period} closed: {count} scorecards frozen").format(period=period, count=count))
 
 
 @app.command("history")
@@ -173,7 +185,7 @@ def _scheme(scheme: Scheme) -> dict[str, Any]:
 def scheme_import(
     ctx: typer.Context,
     file: Annotated[
-        Path, typer.Argument(help="The scheme's TOML file.", exists=True, dir_okay=False)
+        Path, typer.Argument(help=N_("The scheme's TOML file."), exists=True, dir_okay=False)
     ],
     as_json: JsonOpt = False,
 ) -> None:
@@ -195,7 +207,11 @@ def scheme_import(
     if as_json:
         print_object(_scheme(scheme))
     else:
-        say(f"scheme {scheme.name} for {scheme.role}: version {scheme.version}")
+        say(
+            _("scheme {name} for {role}: version {version}").format(
+                name=scheme.name, role=scheme.role, version=scheme.version
+            )
+        )
 
 
 @scheme_app.command("export")
@@ -218,7 +234,11 @@ def scheme_show(ctx: typer.Context, role: RoleOpt = "agent", as_json: JsonOpt = 
     if as_json:
         print_object(_scheme(scheme))
         return
-    say(f"{scheme.name} (role {scheme.role}, version {scheme.version})")
+    say(
+        _("{name} (role {role}, version {version})").format(
+            name=scheme.name, role=scheme.role, version=scheme.version
+        )
+    )
     rows = []
     for ind in scheme.indicators:
         for band in ind.bands:

@@ -11,16 +11,17 @@ from itsm_tui.cli.common import JsonOpt
 from itsm_tui.cli.ids import AfterOpt
 from itsm_tui.cli.output import local, print_fields, print_list, print_object, print_table, say
 from itsm_tui.cli.state import state
+from itsm_tui.common.i18n import N_, _
 
 if TYPE_CHECKING:
     from itsm_tui.workflow.quality.surveys import SurveyView
 
-app = typer.Typer(help="Satisfaction surveys: one per resolved ticket with a caller.")
+app = typer.Typer(help=N_("Satisfaction surveys: one per resolved ticket with a caller."))
 
 SurveyArg = Annotated[
-    str, typer.Argument(metavar="SURVEY", help="Survey id (#12) or ticket number (its latest).")
+    str, typer.Argument(metavar="SURVEY", help=N_("Survey id (#12) or ticket number (its latest)."))
 ]
-Score = Annotated[int | None, typer.Option(min=1, max=5, help="1 (worst) to 5 (best).")]
+Score = Annotated[int | None, typer.Option(min=1, max=5, help=N_("1 (worst) to 5 (best)."))]
 
 
 def _fields(view: SurveyView, zone: object) -> None:
@@ -43,16 +44,20 @@ def _fields(view: SurveyView, zone: object) -> None:
         ]
     )
     if view.reopen_offer:
-        say(f"Low score: offer the caller to reopen it: itsm ticket reopen {view.ticket}")
+        say(
+            _("Low score: offer the caller to reopen it: itsm ticket reopen {ticket}").format(
+                ticket=view.ticket
+            )
+        )
 
 
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    status: Annotated[str | None, typer.Option(help="open, answered or expired.")] = None,
-    staff: Annotated[str | None, typer.Option(help="The resolver's login.")] = None,
+    status: Annotated[str | None, typer.Option(help=N_("open, answered or expired."))] = None,
+    staff: Annotated[str | None, typer.Option(help=N_("The resolver's login."))] = None,
     after: AfterOpt = None,
-    limit: Annotated[int, typer.Option(min=1, max=200, help="Page size.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, max=200, help=N_("Page size."))] = 50,
     as_json: JsonOpt = False,
 ) -> None:
     """List surveys, newest first."""
@@ -82,7 +87,7 @@ def list_(
         ],
     )
     if cursor is not None:
-        say(f"more: --after {cursor}")
+        say(_("more: --after {cursor}").format(cursor=cursor))
 
 
 @app.command("show")
@@ -99,14 +104,16 @@ def show(ctx: typer.Context, survey: SurveyArg, as_json: JsonOpt = False) -> Non
 def answer(
     ctx: typer.Context,
     survey: SurveyArg,
-    overall: Annotated[int, typer.Option(min=1, max=5, help="Overall, 1 to 5.")],
+    overall: Annotated[int, typer.Option(min=1, max=5, help=N_("Overall, 1 to 5."))],
     solved: Annotated[
         bool | None,
-        typer.Option("--solved/--not-solved", help="Was the problem solved? (if the site asks)"),
+        typer.Option(
+            "--solved/--not-solved", help=N_("Was the problem solved? (if the site asks)")
+        ),
     ] = None,
     timeliness: Score = None,
     attitude: Score = None,
-    comment: Annotated[str, typer.Option(help="The caller's own words.")] = "",
+    comment: Annotated[str, typer.Option(help=N_("The caller's own words."))] = "",
     expect_version: Annotated[int | None, typer.Option(metavar="N")] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -121,11 +128,23 @@ def answer(
     if as_json:
         print_object(view)
         return
-    say(f"survey #{view.id} of {view.ticket} answered: overall {view.overall}")
+    say(
+        _("survey #{id} of {ticket} answered: overall {overall}").format(
+            id=view.id, ticket=view.ticket, overall=view.overall
+        )
+    )
     if view.low_score:
-        say(f"Low score: {view.group or 'the'} supervisor alerted.")
+        say(
+            _("Low score: {group} supervisor alerted.").format(group=view.group)
+            if view.group
+            else _("Low score: the supervisor alerted.")
+        )
     if view.reopen_offer:
-        say(f"Offer the caller to reopen it: itsm ticket reopen {view.ticket}")
+        say(
+            _("Offer the caller to reopen it: itsm ticket reopen {ticket}").format(
+                ticket=view.ticket
+            )
+        )
 
 
 @app.command("link")
@@ -138,7 +157,11 @@ def link(ctx: typer.Context, survey: SurveyArg, as_json: JsonOpt = False) -> Non
     if as_json:
         print_object(made)
     else:
-        say(f"{made.link}  (until {local(made.expires_at, st.settings.zone)})")
+        say(
+            _("{link}  (until {until})").format(
+                link=made.link, until=local(made.expires_at, st.settings.zone)
+            )
+        )
 
 
 @app.command("next")
@@ -151,7 +174,7 @@ def next_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if as_json:
         print_object({"survey": view})
     elif view is None:
-        say("No survey waits for a callback.")
+        say(_("No survey waits for a callback."))
     else:
         _fields(view, st.settings.zone)
 
@@ -163,4 +186,6 @@ def expire(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     st = state(ctx)
     count = surveys.expire_surveys(st.site, st.actor())
-    print_object({"expired": count}) if as_json else say(f"{count} surveys expired")
+    print_object({"expired": count}) if as_json else say(
+        _("{count} surveys expired").format(count=count)
+    )

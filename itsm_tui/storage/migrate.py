@@ -89,18 +89,22 @@ def check_revision(revision: str | None, where: str, *, older: bool = False) -> 
     ``db current``, ``db upgrade`` and ``init``) older — where a command would read columns
     that are not there, or write rows the old schema's rules never meant."""
     if revision is None:
-        raise SchemaMismatch(f"no database here ({where}): run `itsm init`.")
+        raise SchemaMismatch("no database here ({where}): run `itsm init`.", where=where)
     if revision == HEAD:
         return
     if revision not in KNOWN:
         raise SchemaMismatch(
-            f"this database is newer than this itsm (revision {revision}; this itsm knows up "
-            f"to {HEAD}): upgrade itsm."
+            "this database is newer than this itsm (revision {revision}; this itsm knows up "
+            "to {head}): upgrade itsm.",
+            revision=revision,
+            head=HEAD,
         )
     if not older:
         raise SchemaMismatch(
-            f"this database's schema is at revision {revision}, older than this itsm's {HEAD}: "
-            "run `itsm db upgrade` (an admin), then try again; nothing was changed."
+            "this database's schema is at revision {revision}, older than this itsm's {head}: "
+            "run `itsm db upgrade` (an admin), then try again; nothing was changed.",
+            revision=revision,
+            head=HEAD,
         )
 
 

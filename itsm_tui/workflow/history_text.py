@@ -419,7 +419,7 @@ def alert_kind_text(kind: str) -> str:
         return _("{clock} time").format(clock=words) if clock else _("alert")
     if int(level) >= 100:
         return _("{clock} time breached").format(clock=words)
-    return _("{level} % of the {clock} time used").format(level=level, clock=words)
+    return _("{level} per cent of the {clock} time used").format(level=level, clock=words)
 
 
 #: The SLA clocks an alert names, for the catalogue.

@@ -340,7 +340,7 @@ def describe(tx: Tx, ticket: Ticket, th: Threshold, say: Callable[[str], str] = 
     elif th.percent >= 100:
         what = say(N_("{clock} time breached at {when}")).format(clock=clock, when=when)
     else:
-        what = say(N_("{percent} % of its {clock} time used at {when}")).format(
+        what = say(N_("{percent} per cent of its {clock} time used at {when}")).format(
             percent=th.percent, clock=clock, when=when
         )
     return f"{ticket.number} (P{ticket.priority}) {ticket.title[:120]}: {what}"

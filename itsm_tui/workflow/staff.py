@@ -323,8 +323,16 @@ def operator_language(site: Site) -> str | None:
     """The language the operator at the keyboard keeps in their staff record (None: none, or
     no such operator): one indexed read, for the front doors to apply once they know who it
     is (``common.i18n.prefer``)."""
+    from sqlalchemy.exc import DBAPIError
+
     with Session(site.engine) as session:
-        return session.exec(select(Staff.language).where(Staff.login == os_login())).first()
+        try:
+            return session.exec(select(Staff.language).where(Staff.login == os_login())).first()
+        except DBAPIError:
+            # A schema older than the column (0013), opened to be upgraded (``db current``,
+            # ``db upgrade``, ``init``): the language is the machine's, the command goes on
+            # to say what the schema needs.
+            return None
 
 
 @query(Action.VIEW_STAFF)

@@ -29,7 +29,7 @@ def test_scheduler_registers_its_jobs_and_stops_on_sigterm(
     try:
         deadline = time.monotonic() + 30
         jobs: list[str] = []
-        while time.monotonic() < deadline and len(jobs) < 7:
+        while time.monotonic() < deadline and len(jobs) < 8:
             time.sleep(0.3)
             assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
             with engine.connect() as conn:
@@ -41,6 +41,7 @@ def test_scheduler_registers_its_jobs_and_stops_on_sigterm(
             "auto_close",
             "change_watch",
             "inspection_rounds",
+            "kpi_reports",
             "notify",
             "recurring_incidents",
             "sla_scan",

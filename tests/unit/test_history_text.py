@@ -114,6 +114,6 @@ def test_an_sla_alerts_kind_reads_as_words() -> None:
     from itsm_tui.workflow.history_text import alert_kind_text
 
     assert alert_kind_text("resolution:100") == "resolution time breached"
-    assert alert_kind_text("response:80") == "80 % of the response time used"
+    assert alert_kind_text("response:80") == "80 per cent of the response time used"
     assert alert_kind_text("tier2_budget") == "tier 2 time budget ran out"
     assert alert_kind_text("flag:3") == "flagged"

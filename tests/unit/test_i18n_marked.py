@@ -91,6 +91,13 @@ CONVERTED = (
     "screens/approvals.py",
     "screens/fsc.py",
     "console/change_form.py",
+    "cli/inspect.py",
+    "cli/kb.py",
+    "cli/problems.py",
+    "cli/surveys.py",
+    "cli/complaints.py",
+    "cli/scores.py",
+    "cli/changes.py",
 )
 #: Still English: the workflow's journal sentences (the next part of the work). The
 #: workflow's refusals are checked for every module below

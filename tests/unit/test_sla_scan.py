@@ -62,7 +62,7 @@ def test_warning_fires_once_and_reaches_the_supervisor_of_an_unassigned_ticket(
     assert scan.scan(desk.site).alerts == 0  # again: nothing new
     inbox = alerts.list_alerts(desk.site, desk.sup)
     assert [a.kind for a in inbox] == ["response:50"]
-    assert "50 % of its response time" in inbox[0].message
+    assert "50 per cent of its response time" in inbox[0].message
     assert alerts.list_alerts(desk.site, desk.sup, since_id=inbox[0].id) == []
     assert alerts.list_alerts(desk.site, desk.agent1, mine=False) == []  # not a supervisor
 

@@ -13,6 +13,7 @@ import pwd
 from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import parseaddr
+from typing import Any
 
 import sqlalchemy
 from sqlalchemy import func, inspect
@@ -67,7 +68,9 @@ def resolve_actor(site: Site, as_login: str | None = None) -> Actor:
     """The staff member at the keyboard; with ``as_login``, whom an admin acts for."""
     login = os_login()
     with Session(site.engine) as session:
-        staff = session.exec(select(Staff).where(Staff.login == login)).first()
+        # The columns an actor needs, not the whole record: ``db current`` and ``init`` run
+        # this on a schema older than the newest columns, to say what it needs.
+        staff = session.exec(_actor_columns().where(Staff.login == login)).first()
         if staff is None or not staff.active:
             raise UnknownOperator(
                 "The OS account '{login}' is not an active staff member. An admin can add it "
@@ -80,10 +83,18 @@ def resolve_actor(site: Site, as_login: str | None = None) -> Actor:
         from itsm_tui.workflow import permissions
 
         permissions.require(me.login, me.roles, Action.ACT_AS_OTHER)
-        return load_actor(session, _as_actor(_get_staff(session, as_login)))
+        other = session.exec(_actor_columns().where(Staff.login == as_login)).first()
+        if other is None:
+            _get_staff(session, as_login)  # refuses, with the closest logins
+        assert other is not None
+        return load_actor(session, _as_actor(other))
 
 
-def _as_actor(staff: Staff) -> Actor:
+def _actor_columns() -> Any:
+    return select(Staff.id, Staff.login, Staff.display_name, Staff.tier, Staff.active)
+
+
+def _as_actor(staff: Any) -> Actor:
     assert staff.id is not None
     return Actor(staff.id, staff.login, staff.display_name, staff.tier, frozenset())
 

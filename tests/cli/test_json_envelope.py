@@ -31,6 +31,11 @@ NO_JSON: dict[Path_, str] = {
     ("inspect", "template", "export"): "writes the TOML file that template import reads",
     ("score", "scheme", "export"): "writes the TOML file format that score scheme import reads",
 }
+#: Commands with ``--json`` that the walk cannot reach on its fresh desk, and where their JSON
+#: is checked instead.
+NOT_WALKED: dict[Path_, str] = {
+    ("report", "open"): "needs a stored report: tests/cli/test_report_cli.py reads its --json",
+}
 #: Commands whose JSON is a list: {"items": [...], "next": cursor or null}.
 LISTS = {"list", "search", "history", "rows", "rank", "approvals", "conflicts", "suspects"}
 LISTS |= {"candidates"}
@@ -186,6 +191,8 @@ def walk(tmp: Path) -> list[tuple[str, list[str]]]:
         *_changes(tmp),
         *_problems(),
         *_knowledge(tmp),
+        ("sup", ["report", "kpi", "--period", "2026-11"]),
+        ("sup", ["report", "list"]),
         (NEW, ["demo", "--tickets", "20"]),  # the demo loads only into a new database
     ]
 
@@ -331,7 +338,7 @@ def itsm(
 def test_every_command_is_walked(tmp_path: Path) -> None:
     paths = set(command_paths())
     walked = {path_of(args, paths) for _, args in walk(tmp_path)}
-    assert paths - walked - set(NO_JSON) == set()
+    assert paths - walked - set(NO_JSON) - set(NOT_WALKED) == set()
 
 
 def test_every_command_prints_the_envelope(

@@ -70,7 +70,7 @@ def resolve_actor(site: Site, as_login: str | None = None) -> Actor:
     with Session(site.engine) as session:
         # The columns an actor needs, not the whole record: ``db current`` and ``init`` run
         # this on a schema older than the newest columns, to say what it needs.
-        staff = session.exec(_actor_columns().where(Staff.login == login)).first()
+        staff = session.execute(_actor_columns().where(Staff.login == login)).first()
         if staff is None or not staff.active:
             raise UnknownOperator(
                 "The OS account '{login}' is not an active staff member. An admin can add it "
@@ -83,7 +83,7 @@ def resolve_actor(site: Site, as_login: str | None = None) -> Actor:
         from itsm_tui.workflow import permissions
 
         permissions.require(me.login, me.roles, Action.ACT_AS_OTHER)
-        other = session.exec(_actor_columns().where(Staff.login == as_login)).first()
+        other = session.execute(_actor_columns().where(Staff.login == as_login)).first()
         if other is None:
             _get_staff(session, as_login)  # refuses, with the closest logins
         assert other is not None
@@ -91,7 +91,10 @@ def resolve_actor(site: Site, as_login: str | None = None) -> Actor:
 
 
 def _actor_columns() -> Any:
-    return select(Staff.id, Staff.login, Staff.display_name, Staff.tier, Staff.active)
+    # SQLAlchemy's select: SQLModel's types at most four columns (fastapi/sqlmodel#271).
+    return sqlalchemy.select(
+        col(Staff.id), col(Staff.login), col(Staff.display_name), col(Staff.tier), col(Staff.active)
+    )
 
 
 def _as_actor(staff: Any) -> Actor:

@@ -26,24 +26,28 @@ def kpi(
     period: Annotated[
         str | None,
         typer.Option(
-            help="2026-11 (month), 2026-W48, 2026-Q4, 2026 or 2026-11-05; "
-            "default: the last complete month."
+            help=N_(
+                "2026-11 (month), 2026-W48, 2026-Q4, 2026 or 2026-11-05; "
+                "default: the last complete month."
+            )
         ),
     ] = None,
-    first: Annotated[str | None, typer.Option("--from", help="First day, 2026-11-01.")] = None,
-    last: Annotated[str | None, typer.Option("--to", help="Last day (included).")] = None,
-    group: Annotated[str | None, typer.Option(help="Only this group (its code).")] = None,
-    tier: Annotated[int | None, typer.Option(min=1, max=3, help="Only this tier.")] = None,
+    first: Annotated[str | None, typer.Option("--from", help=N_("First day, 2026-11-01."))] = None,
+    last: Annotated[str | None, typer.Option("--to", help=N_("Last day (included)."))] = None,
+    group: Annotated[str | None, typer.Option(help=N_("Only this group (its code)."))] = None,
+    tier: Annotated[int | None, typer.Option(min=1, max=3, help=N_("Only this tier."))] = None,
     sections: Annotated[
         str | None,
-        typer.Option(help="Comma-separated sections to include (default: all), e.g. summary,sla."),
+        typer.Option(
+            help=N_("Comma-separated sections to include (default: all), e.g. summary,sla.")
+        ),
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="HTML file to write (default: kpi-PERIOD.html)."),
+        typer.Option("--out", "-o", help=N_("HTML file to write (default: kpi-PERIOD.html).")),
     ] = None,
     pdf: Annotated[
-        bool, typer.Option("--pdf", help="Also write a PDF beside it (needs itsm-tui[pdf]).")
+        bool, typer.Option("--pdf", help=N_("Also write a PDF beside it (needs itsm-tui[pdf])."))
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -120,7 +124,7 @@ class _Progress:
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option(min=1, max=500, help="Rows per page.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, max=500, help=N_("Rows per page."))] = 50,
     after: AfterOpt = None,
     as_json: JsonOpt = False,
 ) -> None:

@@ -86,6 +86,7 @@ CONVERTED = (
     "cli/sla.py",
     "cli/staff.py",
     "cli/tickets.py",
+    "cli/report.py",
     "screens/changes.py",
     "screens/change.py",
     "screens/approvals.py",

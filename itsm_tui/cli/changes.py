@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from itsm_tui.workflow.changes.views import ChangeView
 
 app = typer.Typer(help=N_("Changes: raise, assess, approve, schedule, implement, review."))
-freeze_app = typer.Typer(help=N_("Freeze windows (封网期): list, add, import."))
+freeze_app = typer.Typer(help=N_("Freeze windows (封网期): list, add, remove, import."))
 app.add_typer(freeze_app, name="freeze")
 
 ChangeArg = Annotated[
@@ -589,6 +589,31 @@ def freeze_add(
         st.site, st.actor(), name, times["window_start"], times["window_end"], reason=reason
     )
     print_object(row) if as_json else say(f"#{row.id} {row.name}")
+
+
+@freeze_app.command("remove")
+def freeze_remove(
+    ctx: typer.Context,
+    freeze_id: Annotated[
+        int,
+        typer.Argument(metavar="ID", help=N_("The freeze's number, as freeze list shows it.")),
+    ],
+    as_json: JsonOpt = False,
+) -> None:
+    """Remove a freeze window (a supervisor's step, journaled)."""
+    from itsm_tui.workflow.changes import freeze
+
+    st = state(ctx)
+    row = freeze.remove_freeze(st.site, st.actor(), freeze_id)
+    if as_json:
+        print_object(row)
+        return
+    zone = st.settings.zone
+    say(
+        _("Removed freeze #{id} {name}: {start} – {end}").format(
+            id=row.id, name=row.name, start=local(row.starts_at, zone), end=local(row.ends_at, zone)
+        )
+    )
 
 
 @freeze_app.command("import")

@@ -258,6 +258,7 @@ def _changes(tmp: Path) -> list[tuple[str, list[str]]]:
         ),
         ("sup", ["change", "freeze", "import", str(freezes)]),
         ("sup", ["change", "freeze", "list"]),
+        ("sup", ["change", "freeze", "remove", "1"]),
     ]
 
 

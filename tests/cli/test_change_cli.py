@@ -128,3 +128,29 @@ def test_a_freeze_is_removed_by_a_supervisor_and_journaled(
         ).all()
     assert [action for action, _changes in journal] == ["set", "remove"]
     assert journal[-1][1]["name"] == "全国两会"
+
+
+def test_a_change_raised_from_a_problem_and_linked_to_it(itsm: Callable[..., Any]) -> None:
+    assert (
+        _json(
+            itsm(
+                "eng1", "problem", "create", "--title", "数据库连接池耗尽", "--ci", "db01", "--json"
+            )
+        )["number"]
+        == "PRB000001"
+    )
+    made = _json(
+        itsm("eng1", "change", "create", "--type", "normal", "--problem", "PRB1", "--json")
+    )
+    assert made["title"] == "数据库连接池耗尽" and made["cis"] == ["database:db01"]
+    assert made["links"] == [{"relation": "fixes", "entity": "problem", "number": "PRB000001"}]
+    shown = itsm("eng1", "problem", "show", "PRB000001")
+    assert made["number"] in shown.stdout
+    refused = itsm("agent1", "change", "fixes", made["number"], "PRB000001", "--unlink")
+    assert refused.exit_code == 1  # the hotline does not manage problems
+    gone = _json(itsm("eng1", "change", "fixes", made["number"], "PRB000001", "--unlink", "--json"))
+    assert gone["links"] == []
+    again = _json(itsm("eng1", "change", "fixes", made["number"], "PRB1", "--json"))
+    assert [x["number"] for x in again["links"]] == ["PRB000001"]
+    twice = itsm("eng1", "change", "fixes", made["number"], "PRB1")
+    assert twice.exit_code == 1 and "PRB000001" in twice.stderr

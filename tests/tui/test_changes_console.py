@@ -209,3 +209,49 @@ async def test_a_change_raised_from_a_ci_screen_is_about_that_ci(console: Consol
         assert isinstance(app.screen, ChangeScreen)
         view = records.show_change(console.site, console.desk.eng1, "CHG000001")
         assert view.cis == ["server:OA-APP-01"] and view.status == "draft"
+
+
+async def test_a_change_raised_from_a_problem_starts_from_it_and_fixes_it(
+    console: Console,
+) -> None:
+    from itsm_tui.screens.problems import ProblemsScreen
+    from itsm_tui.workflow.problems.operations import create_problem, update_problem
+    from itsm_tui.workflow.problems.queries import show_problem
+
+    desk = console.desk
+    problem = create_problem(desk.site, desk.eng1, title="OA 会话超时", cis=["OA-APP-01"])
+    update_problem(desk.site, desk.eng1, problem.number, root_cause="中间件会话缺陷")
+    app = ItsmApp(console.site, desk.agent1)  # the hotline reads problems but raises no fix
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("B")
+        await settle(pilot)
+        assert isinstance(app.screen, ProblemsScreen)
+        await pilot.press("A")
+        await settle(pilot)
+        assert isinstance(app.screen, ProblemsScreen)  # not offered: nothing opened
+    app = ItsmApp(console.site, desk.eng1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("B")
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        form = app.screen
+        assert form.query_one("#field-title", Input).value == "OA 会话超时"
+        assert form.query_one("#field-reason", Input).value == "中间件会话缺陷"
+        assert form.query_one("#field-ci", Input).value == "OA-APP-01"
+        assert problem.number in text_of(app, ".form-title")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ChangeScreen)
+        assert problem.number in text_of(app, "#change-body")  # the change names what it fixes
+        view = records.show_change(console.site, desk.eng1, "CHG000001")
+        assert view.cis == ["server:OA-APP-01"] and view.title == "OA 会话超时"
+        assert show_problem(console.site, desk.eng1, problem.number).fix_change == view.number
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert view.number in text_of(app, "#problem-detail")  # the problem shows its fix

@@ -17,7 +17,7 @@ reaches over a thousand CIs), each a few index range scans.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
@@ -273,6 +273,49 @@ def _walk(reader: _Reader, roots: Sequence[int], edges: Edges, max_depth: int, l
         levels.pop()
     details.update(_by_id(reader.rows(_DETAILS, [i for i in found if i not in details])))
     return Walk(levels, found, depth_of, details, len(found) >= limit)
+
+
+def reach_by_source(
+    conn: Connection,
+    sources: Mapping[int, Iterable[int]],
+    edges: Edges,
+    *,
+    max_depth: int,
+    limit: int = MAX_ROWS,
+) -> dict[int, set[int]]:
+    """For many sources at once — each a key (a change's id, say) and its root CIs — every CI
+    each one reaches over ``edges`` within ``max_depth`` hops: CI id → the keys reaching it.
+
+    The same breadth-first steps as :func:`walk`, but one walk for all the sources: each depth
+    is one read of the edges of every CI that some source reached first at the previous depth,
+    and a CI goes on only with the sources new to it, so a cycle or two sources meeting end as
+    they do in a single walk. Hundreds of sources cost the queries of one walk, not hundreds
+    of walks. It stops going deeper once ``limit`` CIs are reached.
+    """
+    reached: dict[int, set[int]] = {}
+    for key, roots in sources.items():
+        for ci in roots:
+            reached.setdefault(ci, set()).add(key)
+    frontier = {ci: set(keys) for ci, keys in reached.items()}
+    step = _step_sql(edges, "{ids}")
+    branches = bool(edges.to_source) + bool(edges.to_target)
+    reader = _Reader(conn)
+    try:
+        for _depth in range(max_depth):
+            if not frontier or len(reached) >= limit:
+                break
+            following: dict[int, set[int]] = {}
+            for rows in reader.chunks(step, sorted(frontier), repeat=branches):
+                for origin, _kind, ci in rows:
+                    known = reached.setdefault(ci, set())
+                    new = frontier[origin] - known
+                    if new:
+                        known |= new
+                        following.setdefault(ci, set()).update(new)
+            frontier = following
+    finally:
+        reader.close()
+    return reached
 
 
 def _by_id(rows: Sequence[Any]) -> dict[int, Any]:

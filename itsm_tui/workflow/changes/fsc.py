@@ -4,9 +4,9 @@ conflicts and freezes marked.
 The services of each change are the ones its assessment found at stake (kept with its risk
 factors), so the schedule reads stored rows and walks nothing: one indexed range of changes
 holding a window, one read of their CIs, one of the freezes. Conflicts are marked where two
-changes in the schedule overlap and share a CI; a conflict through the impact graph is
-checked, and shown, when a change is scheduled and on the change itself
-(``changes.conflicts``).
+changes in the schedule overlap and share a CI or are related through the impact graph, as
+the check made when a change is scheduled (``changes.conflicts``) decides; the graph is walked
+once for all the overlapping changes together, one read per depth in each direction.
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ from sqlalchemy import select as core_select
 from itsm_tui.common.changes import ChangeStatus
 from itsm_tui.common.errors import Invalid
 from itsm_tui.common.i18n import N_
+from itsm_tui.storage import cmdb_queries
 from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import ChangeCI, ChangeRequest
 from itsm_tui.workflow.changes.freeze import FreezeView, freezes_between
+from itsm_tui.workflow.cmdb.impact import DEPTH, DOWNSTREAM, UPSTREAM
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.permissions import Action
 
@@ -125,19 +127,47 @@ def forward_schedule(read: Read, *, days: int = 30, start: datetime | None = Non
             )
         ).all():
             cis.setdefault(change_id, set()).add(ci_id)
-    ordered = list(planned.items())
-    none: set[int] = set()
-    for i, (a_id, a) in enumerate(ordered):  # by start: stop at the first that starts later
-        mine = cis.get(a_id, none)
-        for j in range(i + 1, len(ordered)):
-            b_id, b = ordered[j]
-            if b.window_start >= a.window_end:
-                break
-            if not mine.isdisjoint(cis.get(b_id, none)):
-                a.conflicts.append(b.number)
-                b.conflicts.append(a.number)
+    _mark_conflicts(read, planned, cis)
     by_service: dict[str, list[str]] = {}
     for p in planned.values():
         for name in p.services or [NO_SERVICE]:
             by_service.setdefault(name, []).append(p.number)
     return Schedule(begin, end, list(planned.values()), by_service, freezes)
+
+
+def _overlapping_pairs(planned: dict[int, Planned]) -> list[tuple[int, int]]:
+    """The pairs of changes whose windows overlap (``planned`` is by start: each scan stops at
+    the first change that starts after the window ends)."""
+    ordered = list(planned.items())
+    pairs = []
+    for i, (a_id, a) in enumerate(ordered):
+        for b_id, b in ordered[i + 1 :]:
+            if b.window_start >= a.window_end:
+                break
+            pairs.append((a_id, b_id))
+    return pairs
+
+
+def _mark_conflicts(read: Read, planned: dict[int, Planned], cis: dict[int, set[int]]) -> None:
+    """Mark each overlapping pair that shares a CI or is related through the impact graph,
+    as the scheduling check decides (``changes.conflicts``): one CI of either change in the
+    other's upstream or downstream set. The graph is walked twice for every change of every
+    overlapping pair together (``cmdb_queries.reach_by_source``), not once per change."""
+    pairs = [(a, b) for a, b in _overlapping_pairs(planned) if cis.get(a) and cis.get(b)]
+    if not pairs:
+        return
+    sources = {i: cis[i] for pair in pairs for i in pair}
+    conn = read.session.connection()
+    up = cmdb_queries.reach_by_source(conn, sources, UPSTREAM, max_depth=DEPTH)
+    down = cmdb_queries.reach_by_source(conn, sources, DOWNSTREAM, max_depth=DEPTH)
+    nobody: set[int] = set()
+
+    def reaches(source: int, target: int) -> bool:
+        return any(
+            source in up.get(ci, nobody) or source in down.get(ci, nobody) for ci in cis[target]
+        )
+
+    for a_id, b_id in pairs:
+        if reaches(a_id, b_id) or reaches(b_id, a_id):  # a shared CI is a root of both
+            planned[a_id].conflicts.append(planned[b_id].number)
+            planned[b_id].conflicts.append(planned[a_id].number)

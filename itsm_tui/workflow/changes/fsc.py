@@ -23,7 +23,7 @@ from itsm_tui.storage import cmdb_queries
 from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import ChangeCI, ChangeRequest
 from itsm_tui.workflow.changes.freeze import FreezeView, freezes_between
-from itsm_tui.workflow.cmdb.impact import DEPTH, DOWNSTREAM, UPSTREAM
+from itsm_tui.workflow.cmdb.impact import DEPTH, DOWNSTREAM
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.permissions import Action
 
@@ -150,24 +150,39 @@ def _overlapping_pairs(planned: dict[int, Planned]) -> list[tuple[int, int]]:
 
 def _mark_conflicts(read: Read, planned: dict[int, Planned], cis: dict[int, set[int]]) -> None:
     """Mark each overlapping pair that shares a CI or is related through the impact graph,
-    as the scheduling check decides (``changes.conflicts``): one CI of either change in the
-    other's upstream or downstream set. The graph is walked twice for every change of every
-    overlapping pair together (``cmdb_queries.reach_by_source``), not once per change."""
+    as the scheduling check decides (``changes.conflicts``): a CI of one change within
+    ``DEPTH`` hops of the other's, upstream or downstream.
+
+    One direction is enough for a pair: the upstream edges walked backward are among the
+    downstream ones, so "one change's CI upstream of the other's" is "the other's downstream
+    of the first's", and a pair conflicts when either reaches the other downstream.
+    Set-based, for all the overlapping changes together (``cmdb_queries.reach_by_source``),
+    and met in the middle: a path of up to ``DEPTH`` hops from one change's CIs to another's
+    is half of it walked forward from the first and the rest walked backward from the second,
+    meeting at a CI both reach. Half walks reach a small part of what whole ones do on a graph
+    whose shared infrastructure fans out to most of the estate."""
     pairs = [(a, b) for a, b in _overlapping_pairs(planned) if cis.get(a) and cis.get(b)]
     if not pairs:
         return
-    sources = {i: cis[i] for pair in pairs for i in pair}
+    ids = sorted({i for pair in pairs for i in pair})
+    bit = {change_id: n for n, change_id in enumerate(ids)}
+    sources = [cis[i] for i in ids]
     conn = read.session.connection()
-    up = cmdb_queries.reach_by_source(conn, sources, UPSTREAM, max_depth=DEPTH)
-    down = cmdb_queries.reach_by_source(conn, sources, DOWNSTREAM, max_depth=DEPTH)
-    nobody: set[int] = set()
-
-    def reaches(source: int, target: int) -> bool:
-        return any(
-            source in up.get(ci, nobody) or source in down.get(ci, nobody) for ci in cis[target]
-        )
-
-    for a_id, b_id in pairs:
-        if reaches(a_id, b_id) or reaches(b_id, a_id):  # a shared CI is a root of both
+    near_depth = (DEPTH + 1) // 2
+    met = [0] * len(ids)  # per change: the changes one of its paths meets
+    forward = cmdb_queries.reach_by_source(conn, sources, DOWNSTREAM, max_depth=near_depth)
+    backward = cmdb_queries.reach_by_source(
+        conn, sources, cmdb_queries.reversed_edges(DOWNSTREAM), max_depth=DEPTH - near_depth
+    )
+    for ci, starts in forward.items():
+        ends = backward.get(ci)
+        if ends:
+            while starts:
+                low = starts & -starts
+                met[low.bit_length() - 1] |= ends
+                starts ^= low
+    for a_id, b_id in pairs:  # a shared CI is met at once: a root of both
+        a, b = bit[a_id], bit[b_id]
+        if met[a] >> b & 1 or met[b] >> a & 1:
             planned[a_id].conflicts.append(planned[b_id].number)
             planned[b_id].conflicts.append(planned[a_id].number)

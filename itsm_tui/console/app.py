@@ -68,9 +68,8 @@ SCREEN_STYLES = (
     "callbacks",
     "scorecard",
     "complaints",
-    "changes",
+    "change_table",
     "change",
-    "approvals",
     "fsc",
     "reports",
 )

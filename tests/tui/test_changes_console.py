@@ -255,3 +255,35 @@ async def test_a_change_raised_from_a_problem_starts_from_it_and_fixes_it(
         await pilot.press("r")
         await settle(pilot)
         assert view.number in text_of(app, "#problem-detail")  # the problem shows its fix
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+async def test_at_80_by_24_the_change_lists_show_the_whole_title(
+    console: Console, change: str, language: str
+) -> None:
+    from rich.cells import cell_len
+
+    from itsm_tui.common import i18n
+
+    assert i18n.install(language) == language, i18n.problem
+    try:
+        app = ItsmApp(console.site, console.desk.sup)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            for key, screen in (("C", ChangeListScreen), ("M", ApprovalsScreen)):
+                await pilot.press(key)
+                await settle(pilot)
+                assert isinstance(app.screen, screen)
+                table = app.screen.query_one(DataTable)
+                widths = [c.width for c in table.columns.values()]
+                assert widths[-1] >= 24  # the title keeps its room
+                assert sum(w + 2 for w in widths) <= 80 - 2  # nothing past the right edge
+                assert table.virtual_size.width <= table.size.width
+                title = str(table.get_row_at(0)[-1])
+                assert title == "OA应用服务器补丁升级" and cell_len(title) <= widths[-1]
+                screen_rows = [s.text for s in app.screen._compositor.render_strips()]
+                assert any("OA应用服务器补丁升级" in r for r in screen_rows)
+                await pilot.press("escape")
+                await settle(pilot)
+    finally:
+        i18n.install("en")

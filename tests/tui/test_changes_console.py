@@ -287,3 +287,23 @@ async def test_at_80_by_24_the_change_lists_show_the_whole_title(
                 await settle(pilot)
     finally:
         i18n.install("en")
+
+
+async def test_the_alert_inbox_opens_the_change_an_approval_request_is_about(
+    console: Console, change: str
+) -> None:
+    from itsm_tui.widgets.alert_inbox import AlertInbox
+
+    app = ItsmApp(console.site, console.desk.eng1)  # a CAB member: asked to approve
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        inbox = app.screen.query_one("#dash-alerts", AlertInbox)
+        assert [a.ticket for a in inbox.alerts] == [change]
+        assert not inbox.has_focus  # my tickets keep the focus the dashboard opens with
+        await pilot.press("shift+tab")
+        await settle(pilot)
+        assert inbox.has_focus
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ChangeScreen)
+        assert change in text_of(app, "#change-head")

@@ -46,17 +46,18 @@ def risk_text(level: str | None, width: int | None = None) -> Text:
     return Text(clip(label, width) if width else label, style=style.get(level, ""))
 
 
-def labels_column(label: str, values: dict[str, str], least: int) -> Column:
+def labels_column(label: str, values: dict[str, str], least: int, rank: int) -> Column:
     """A column of translated labels, as wide as the widest of them or its heading."""
-    return Column(label, widest(_(label), *(_(v) for v in values.values())), least)
+    return Column(label, widest(_(label), *(_(v) for v in values.values())), least, rank=rank)
 
 
 def number_column() -> Column:
-    return Column(N_("Number"), max(NUMBER_CELLS, widest(_("Number"))), NUMBER_CELLS)
+    return Column(N_("Number"), max(NUMBER_CELLS, widest(_("Number"))), NUMBER_CELLS, rank=9)
 
 
 def window_column() -> Column:
-    return Column(N_("Window"), len("2026-12-05 09:00"), len("12-05 09:00"))
+    # Squeezed first: it loses only the year.
+    return Column(N_("Window"), len("2026-12-05 09:00"), len("12-05 09:00"), rank=0)
 
 
 class ChangeTableScreen(ReportsFailures, Screen[None], Generic[Row]):

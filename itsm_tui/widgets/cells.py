@@ -42,13 +42,15 @@ def clip(text: str | None, width: int) -> str:
 class Column:
     """A fixed column of a table whose last column (a title) takes the rest of the width:
     ``natural`` cells show its widest value, ``least`` is as narrow as it may be squeezed
-    (values then cut with an ellipsis), and a ``droppable`` column is left out when even
-    squeezed the title would get less than its least."""
+    (values then cut with an ellipsis), columns of a lower ``rank`` are squeezed first (those
+    of one rank evenly), and a ``droppable`` column is left out when even squeezed the title
+    would get less than its least."""
 
     label: str
     natural: int
     least: int
     droppable: bool = False
+    rank: int = 0
 
 
 #: Cells a table keeps besides its columns' content: the vertical scrollbar and the border.
@@ -64,8 +66,8 @@ def widest(*texts: str) -> int:
 
 def fit_columns(columns: Sequence[Column], total: int, title_least: int) -> list[int | None]:
     """Widths for ``columns`` then the title, in ``total`` cells: each column's natural width
-    while the title keeps ``title_least``; otherwise the widest-over-least columns squeezed
-    first, then droppable columns left out (``None``) from the last. The title gets the rest."""
+    while the title keeps ``title_least``; otherwise columns squeezed by rank, then droppable
+    columns left out (``None``) from the last. The title gets the rest."""
     droppable = [i for i in reversed(range(len(columns))) if columns[i].droppable]
     widths: list[int | None] = []
     for dropped in range(len(droppable) + 1):
@@ -74,18 +76,18 @@ def fit_columns(columns: Sequence[Column], total: int, title_least: int) -> list
         room = total - TABLE_RESERVE - CELL_PADDING  # the title's own padding
         room -= sum(w + CELL_PADDING for w in widths if w is not None)
         need = title_least - room
-        while need > 0:
-            slack = [
-                (w - columns[i].least, i)
-                for i, w in enumerate(widths)
-                if w is not None and w > columns[i].least
-            ]
-            if not slack:
-                break
-            spare, i = max(slack)
-            cut = min(need, max(1, spare // 2) if len(slack) > 1 else spare)
-            widths[i] = (widths[i] or 0) - cut
-            need -= cut
+        for rank in sorted({c.rank for c in columns}):
+            while need > 0:
+                slack = [
+                    (w - columns[i].least, i)
+                    for i, w in enumerate(widths)
+                    if w is not None and columns[i].rank == rank and w > columns[i].least
+                ]
+                if not slack:
+                    break
+                _spare, i = max(slack)  # one cell at a time from the widest: evenly
+                widths[i] = (widths[i] or 0) - 1
+                need -= 1
         if need <= 0:
             break
     used = sum(w + CELL_PADDING for w in widths if w is not None)

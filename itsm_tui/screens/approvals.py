@@ -34,7 +34,12 @@ class ApprovalsScreen(ChangeTableScreen["PendingApproval"]):
             labels_column(N_("Type"), TYPE_LABELS, 4, rank=2),
             labels_column(N_("Risk"), RISK_LABELS, 4, rank=2),
             window_column(),
-            Column(N_("Approvals"), max(10, widest(_("Approvals"))), 8, rank=1),  # "1/2 of 3"
+            Column(
+                N_("Approvals"),
+                max(8, widest(_("Approvals"))),
+                max(8, widest(_("Approvals"))),
+                rank=1,
+            ),  # "1/2 of 3"
         ]
 
     def on_screen_resume(self) -> None:

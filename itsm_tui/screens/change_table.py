@@ -31,7 +31,7 @@ from itsm_tui.workflow.site import Actor, Site
 Row = TypeVar("Row")
 
 #: The title keeps at least this many cells before other columns are squeezed or left out.
-TITLE_LEAST = 24
+TITLE_LEAST = 22
 #: A window's start in full, and without its year when the column is squeezed.
 WINDOW_FULL, WINDOW_SHORT = "%Y-%m-%d %H:%M", "%m-%d %H:%M"
 NUMBER_CELLS = 9  # CHG000012

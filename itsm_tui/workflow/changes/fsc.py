@@ -30,6 +30,9 @@ from itsm_tui.workflow.permissions import Action
 #: What the schedule shows: what is planned, from asking the CAB to implementing.
 SHOWN = (ChangeStatus.AWAITING_APPROVAL, ChangeStatus.SCHEDULED, ChangeStatus.IMPLEMENTING)
 NO_SERVICE = "-"
+#: Of a conflict's path of up to ``DEPTH`` hops, how many are walked downstream from one
+#: change; the rest are walked back from the other change (see ``_mark_conflicts``).
+FORWARD_DEPTH = (DEPTH + 1) // 2
 MAX_DAYS = 92
 
 
@@ -168,7 +171,7 @@ def _mark_conflicts(read: Read, planned: dict[int, Planned], cis: dict[int, set[
     bit = {change_id: n for n, change_id in enumerate(ids)}
     sources = [cis[i] for i in ids]
     conn = read.session.connection()
-    near_depth = (DEPTH + 1) // 2
+    near_depth = FORWARD_DEPTH
     met = [0] * len(ids)  # per change: the changes one of its paths meets
     forward = cmdb_queries.reach_by_source(conn, sources, DOWNSTREAM, max_depth=near_depth)
     backward = cmdb_queries.reach_by_source(

@@ -1,5 +1,5 @@
 """``itsm change``: requests for change from draft to closed, the CAB's approvals, risk,
-conflicts, the forward schedule and freeze windows."""
+conflicts, the forward schedule, freeze windows and the problems changes fix."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from itsm_tui.workflow.changes.views import ChangeView
 
 app = typer.Typer(help=N_("Changes: raise, assess, approve, schedule, implement, review."))
-freeze_app = typer.Typer(help=N_("Freeze windows (封网期): list, add, import."))
+freeze_app = typer.Typer(help=N_("Freeze windows (封网期): list, add, remove, import."))
 app.add_typer(freeze_app, name="freeze")
 
 ChangeArg = Annotated[
@@ -89,10 +89,22 @@ def create(
     implementer: Annotated[str | None, typer.Option(help=N_("Login."))] = None,
     group: Annotated[str | None, typer.Option(help=N_("Group code."))] = None,
     ci: Annotated[list[str], typer.Option("--ci", help=N_("A CI it changes; repeat."))] = [],  # noqa: B006
+    problem: Annotated[
+        str | None,
+        typer.Option(
+            metavar="PROBLEM",
+            help=N_(
+                "The problem this change fixes: linked, and its title, CIs and root cause "
+                "fill what you leave out."
+            ),
+        ),
+    ] = None,
     as_json: JsonOpt = False,
     only_ref: QuietOpt = False,
 ) -> None:
-    """Raise a change as a draft (a standard change from --template)."""
+    """Raise a change as a draft (a standard change from --template, the fix of a problem
+    from --problem)."""
+    from itsm_tui.workflow.changes.fixes import change_from_problem
     from itsm_tui.workflow.changes.records import ChangeDraft, create_change
 
     st = state(ctx)
@@ -111,7 +123,11 @@ def create(
         cis=list(ci),
         **times,
     )
-    view = create_change(st.site, st.actor(), draft)
+    view = (
+        change_from_problem(st.site, st.actor(), problem, draft)
+        if problem
+        else create_change(st.site, st.actor(), draft)
+    )
     if only_ref:
         quiet(view.number)
     else:
@@ -441,6 +457,29 @@ def link(
     _done(st, records.link(st.site, st.actor(), number, ticket, relation=relation), as_json)
 
 
+ProblemArg = Annotated[
+    str, typer.Argument(metavar="PROBLEM", help=N_("Problem number, e.g. PRB000003."))
+]
+
+
+@app.command("fixes")
+def fixes(
+    ctx: typer.Context,
+    number: ChangeArg,
+    problem: ProblemArg,
+    unlink: Annotated[
+        bool, typer.Option("--unlink", help=N_("It does not fix it after all: remove the link."))
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Link the change to the problem it fixes (the problem names it as its fix)."""
+    from itsm_tui.workflow.changes.fixes import link_problem, unlink_problem
+
+    st = state(ctx)
+    step = unlink_problem if unlink else link_problem
+    _done(st, step(st.site, st.actor(), number, problem), as_json)
+
+
 @app.command("risk")
 def risk(ctx: typer.Context, number: ChangeArg, as_json: JsonOpt = False) -> None:
     """The risk with each factor's contribution: as assessed and as it stands now."""
@@ -589,6 +628,31 @@ def freeze_add(
         st.site, st.actor(), name, times["window_start"], times["window_end"], reason=reason
     )
     print_object(row) if as_json else say(f"#{row.id} {row.name}")
+
+
+@freeze_app.command("remove")
+def freeze_remove(
+    ctx: typer.Context,
+    freeze_id: Annotated[
+        int,
+        typer.Argument(metavar="ID", help=N_("The freeze's number, as freeze list shows it.")),
+    ],
+    as_json: JsonOpt = False,
+) -> None:
+    """Remove a freeze window (a supervisor's step, journaled)."""
+    from itsm_tui.workflow.changes import freeze
+
+    st = state(ctx)
+    row = freeze.remove_freeze(st.site, st.actor(), freeze_id)
+    if as_json:
+        print_object(row)
+        return
+    zone = st.settings.zone
+    say(
+        _("Removed freeze #{id} {name}: {start} – {end}").format(
+            id=row.id, name=row.name, start=local(row.starts_at, zone), end=local(row.ends_at, zone)
+        )
+    )
 
 
 @freeze_app.command("import")

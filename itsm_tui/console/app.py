@@ -32,7 +32,7 @@ from itsm_tui.common.i18n import N_, _
 from itsm_tui.console.failures import ReportsFailures, background, log_failure
 from itsm_tui.console.keymap import bind, check_overrides
 from itsm_tui.console.loading import load_database_code
-from itsm_tui.console.messages import OpenQueue, OpenTicket, TicketChanged
+from itsm_tui.console.messages import OpenChange, OpenQueue, OpenTicket, TicketChanged
 from itsm_tui.console.unsaved import HoldsInput
 from itsm_tui.screens.dashboard import DashboardScreen
 from itsm_tui.workflow.site import Actor, Site
@@ -68,9 +68,8 @@ SCREEN_STYLES = (
     "callbacks",
     "scorecard",
     "complaints",
-    "changes",
+    "change_table",
     "change",
-    "approvals",
     "fsc",
     "reports",
 )
@@ -454,6 +453,7 @@ class ItsmApp(ReportsFailures, App[None]):
 
         if not isinstance(self.screen, RoundsScreen):
             self.push_screen(RoundsScreen(self.site, self.actor))
+
     def action_callbacks(self) -> None:
         """Surveys to call back: the hotline's satisfaction callbacks."""
         load_database_code()
@@ -562,6 +562,12 @@ class ItsmApp(ReportsFailures, App[None]):
 
     def on_open_ticket(self, message: OpenTicket) -> None:
         self.open_ticket(message.number)
+
+    def on_open_change(self, message: OpenChange) -> None:
+        load_database_code()
+        from itsm_tui.screens.change import ChangeScreen
+
+        self.push_screen(ChangeScreen(self.site, self.actor, message.number))
 
     def on_ticket_changed(self, message: TicketChanged) -> None:
         # Screens below the one that changed the ticket refresh their counts and rows.

@@ -1,9 +1,11 @@
-"""Raising a change from the console: one form (type, title, template, plans, window, CI),
-from the change list or from a CI's screen with that CI filled in. The change is created as a
-draft by the workflow, which names any field it refuses; then its screen opens."""
+"""Raising a change from the console: one form (type, title, template, plans, window, CIs),
+from the change list, from a CI's screen with that CI filled in, or from a problem's with its
+title, root cause and CIs filled in (the change is then linked as the problem's fix). The change
+is created as a draft by the workflow, which names any field it refuses; then its screen opens."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from itsm_tui.common.changes import TYPE_LABELS, ChangeType
@@ -15,25 +17,36 @@ if TYPE_CHECKING:
     from itsm_tui.workflow.site import Actor, Site
 
 
-def change_fields(ci: str) -> list[Field]:
-    """The form's fields; ``ci`` prefilled (a CI's screen), times in the site's zone."""
+def change_fields(ci: str = "", *, title: str = "", reason: str = "") -> list[Field]:
+    """The form's fields; ``ci`` prefilled (a CI's screen; several, comma-separated, from a
+    problem), and a problem's title and root cause; times in the site's zone."""
     return [
         Field("type", _("Type"), [(_(TYPE_LABELS[t]), t.value) for t in ChangeType], "normal"),
-        Field("title", _("Title"), required=False),
+        Field("title", _("Title"), value=title, required=False),
         Field("template", _("Template (standard change)"), required=False),
-        Field("reason", _("Reason"), required=False),
+        Field("reason", _("Reason"), value=reason, required=False),
         Field("implementation_plan", _("Implementation plan"), required=False),
         Field("backout_plan", _("Back-out plan"), required=False),
         Field("test_plan", _("Test plan"), required=False),
         Field("window_start", _("Window start (YYYY-MM-DD HH:MM)"), required=False),
         Field("window_end", _("Window end (YYYY-MM-DD HH:MM)"), required=False),
-        Field("ci", _("CI"), value=ci, required=False),
+        Field("ci", _("CIs (comma-separated)"), value=ci, required=False),
     ]
+
+
+@dataclass(frozen=True)
+class ProblemSource:
+    """The problem a new change fixes, as its screen shows it: what the form starts with."""
+
+    number: str
+    title: str
+    root_cause: str
+    cis: str  # the CI field as prefilled; left as it is, the problem's own CIs are taken
 
 
 class RaisesChanges:
     """Mixed into a screen (after ``ReportsFailures``): ``action_new_change`` opens the form,
-    ``change_ci`` says which CI to fill in."""
+    ``change_ci`` says which CI to fill in, ``change_problem`` which problem it fixes."""
 
     site: Site
     actor: Actor
@@ -42,15 +55,26 @@ class RaisesChanges:
     def change_ci(self) -> str:
         return ""
 
+    def change_problem(self) -> ProblemSource | None:
+        return None
+
     def action_new_change(self) -> None:
+        problem = self.change_problem()
+
         def answered(values: dict[str, str] | None) -> None:
             if values is not None:
-                self.create_change(values)
+                self.create_change(values, problem)
 
-        self.app.push_screen(FormDialog(_("New change"), change_fields(self.change_ci())), answered)
+        if problem is None:
+            fields, title = change_fields(self.change_ci()), _("New change")
+        else:
+            fields = change_fields(problem.cis, title=problem.title, reason=problem.root_cause)
+            title = _("New change to fix {problem}").format(problem=problem.number)
+        self.app.push_screen(FormDialog(title, fields), answered)
 
     @background(N_("create the change"), retry=N_("try again"), group="change-create")
-    def create_change(self, values: dict[str, str]) -> None:
+    def create_change(self, values: dict[str, str], problem: ProblemSource | None = None) -> None:
+        from itsm_tui.workflow.changes.fixes import change_from_problem
         from itsm_tui.workflow.changes.records import ChangeDraft, create_change, parse_local
 
         zone = self.site.settings.zone
@@ -58,6 +82,9 @@ class RaisesChanges:
             parse_local(values[name], zone, name) if values[name].strip() else None
             for name in ("window_start", "window_end")
         )
+        cis = [ref.strip() for ref in values["ci"].split(",") if ref.strip()]
+        if problem is not None and values["ci"] == problem.cis:
+            cis = []  # untouched: the workflow takes the problem's CIs exactly
         draft = ChangeDraft(
             type=values["type"],
             title=values["title"],
@@ -66,11 +93,15 @@ class RaisesChanges:
             implementation_plan=values["implementation_plan"],
             backout_plan=values["backout_plan"],
             test_plan=values["test_plan"],
-            cis=[values["ci"]] if values["ci"].strip() else [],
+            cis=cis,
             window_start=start,
             window_end=end,
         )
-        view = create_change(self.site, self.actor, draft)
+        view = (
+            create_change(self.site, self.actor, draft)
+            if problem is None
+            else change_from_problem(self.site, self.actor, problem.number, draft)
+        )
         self.app.call_from_thread(self._open_created, view.number)
 
     def _open_created(self, number: str) -> None:

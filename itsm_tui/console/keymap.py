@@ -114,7 +114,7 @@ KEYMAP: dict[str, Key] = {
     "shallower": Key("minus", N_("Shallower"), 21, "impact"),
     # The change list: the calendar of what is planned.
     "change-calendar": Key("H", N_("Change calendar"), 30, "changes"),
-    "change-new": Key("A", N_("New change"), 31, "changes, CI"),
+    "change-new": Key("A", N_("New change"), 31, "changes, CI, problems"),
     # A change (the CAB's decision).
     "change-approve": Key("Y", N_("Approve"), 10, "change"),
     "change-reject": Key("D", N_("Reject"), 11, "change"),

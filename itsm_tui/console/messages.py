@@ -1,4 +1,5 @@
-"""Messages that cross screens: "open this ticket", "open that queue", "a ticket changed"."""
+"""Messages that cross screens: "open this ticket", "open that queue", "open this change",
+"a ticket changed"."""
 
 from __future__ import annotations
 
@@ -10,6 +11,13 @@ from textual.message import Message
 @dataclass
 class OpenTicket(Message):
     """Show a ticket (from a queue, the dashboard, intake or the command palette)."""
+
+    number: str
+
+
+@dataclass
+class OpenChange(Message):
+    """Show a change (from the alert inbox: an approval request, an overrun, a late review)."""
 
     number: str
 

@@ -19,7 +19,7 @@ from itsm_tui.common.timefmt import local
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
 from itsm_tui.dialogs.form import Field, FormDialog
-from itsm_tui.screens.changes import risk_text
+from itsm_tui.screens.change_table import risk_text
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.site import Actor, Site

@@ -130,6 +130,8 @@ class DashboardScreen(TicketActions):
         bind("all-groups", "overdue_scope"),
         bind("reports", "app.reports"),
     ]
+    #: My tickets have the focus first; the alert inbox before them takes it with Tab.
+    AUTO_FOCUS = "#dash-mine"
     #: The ticket actions come after the global keys here: the overdue panel's border lists
     #: them, and at 80 columns the footer keeps New call, Go to ticket and Quit in sight.
     FOOTER_RANKS: ClassVar[dict[str, int]] = {

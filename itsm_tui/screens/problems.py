@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 from itsm_tui.common.i18n import N_, _, ngettext, status_text
 from itsm_tui.common.textsafe import visible
 from itsm_tui.common.timefmt import local
+from itsm_tui.console.change_form import ProblemSource, RaisesChanges
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
 from itsm_tui.console.loading import load_database_code
@@ -44,12 +45,13 @@ FILTERS: tuple[str | None, ...] = (
 PAGE = 200
 
 
-class ProblemsScreen(ReportsFailures, Screen[None]):
+class ProblemsScreen(ReportsFailures, RaisesChanges, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("back", "app.pop_screen"),
         bind("open", "open"),
         bind("status-filter", "status"),
         bind("refresh", "reload"),
+        bind("change-new", "new_change"),
     ]
 
     def __init__(self, site: Site, actor: Actor) -> None:
@@ -138,6 +140,7 @@ class ProblemsScreen(ReportsFailures, Screen[None]):
             (_("Root cause"), v.root_cause or "—"),
             (_("Workaround"), v.workaround or "—"),
             (_("Fix"), v.fix or "—"),
+            (_("Fixing change"), v.fix_change or "—"),
         ]
         for label, value in fields:
             out.append(f"\n{label}: ", style="bold")
@@ -149,6 +152,7 @@ class ProblemsScreen(ReportsFailures, Screen[None]):
         if not v.incidents:
             out.append("  —\n")
         self.query_one("#problem-detail", Static).update(out)
+        self.refresh_bindings()  # A (new change) and Enter depend on the problem shown
 
     def action_open(self) -> None:
         """Open the highlighted problem's newest incident (its ticket screen)."""
@@ -162,7 +166,17 @@ class ProblemsScreen(ReportsFailures, Screen[None]):
     def action_reload(self) -> None:
         self.load()
 
+    def change_problem(self) -> ProblemSource | None:
+        """A new change (A) fixes the highlighted problem and starts from what it says."""
+        v = self.shown
+        if v is None:
+            return None
+        return ProblemSource(v.number, v.title, v.root_cause, ", ".join(v.cis))
+
     def check_action(self, action: str, parameters: tuple[Any, ...]) -> bool | None:
         if action == "open":
             return self.shown is not None and bool(self.shown.incidents)
+        if action == "new_change":  # an open problem without a fix yet, for its managers
+            v = self.shown
+            return v is not None and "link" in v.allowed and not v.fix_change
         return True

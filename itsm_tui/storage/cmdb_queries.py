@@ -275,6 +275,57 @@ def _walk(reader: _Reader, roots: Sequence[int], edges: Edges, max_depth: int, l
     return Walk(levels, found, depth_of, details, len(found) >= limit)
 
 
+def reach_by_source(
+    conn: Connection,
+    sources: Sequence[Iterable[int]],
+    edges: Edges,
+    *,
+    max_depth: int,
+    limit: int = MAX_ROWS,
+) -> dict[int, int]:
+    """For many sources at once — each a set of root CIs, such as a change's — every CI each
+    one reaches over ``edges`` within ``max_depth`` hops: CI id → a bit mask of the sources
+    reaching it (bit ``i`` for ``sources[i]``).
+
+    The same breadth-first steps as :func:`walk`, but one walk for all the sources: each depth
+    is one read of the edges of every CI that some source reached first at the previous depth,
+    and a CI goes on only with the sources new to it, so a cycle or two sources meeting end as
+    they do in a single walk. Hundreds of sources cost the queries of one walk, not hundreds
+    of walks; the masks are Python ints, so meeting sources are merged in C. It stops going
+    deeper once ``limit`` CIs are reached.
+    """
+    reached: dict[int, int] = {}
+    for bit, roots in enumerate(sources):
+        for ci in roots:
+            reached[ci] = reached.get(ci, 0) | (1 << bit)
+    frontier = dict(reached)
+    step = _step_sql(edges, "{ids}")
+    branches = bool(edges.to_source) + bool(edges.to_target)
+    reader = _Reader(conn)
+    try:
+        for _depth in range(max_depth):
+            if not frontier or len(reached) >= limit:
+                break
+            following: dict[int, int] = {}
+            for rows in reader.chunks(step, sorted(frontier), repeat=branches):
+                for origin, _kind, ci in rows:
+                    known = reached.get(ci, 0)
+                    new = frontier[origin] & ~known
+                    if new:
+                        reached[ci] = known | new
+                        following[ci] = following.get(ci, 0) | new
+            frontier = following
+    finally:
+        reader.close()
+    return reached
+
+
+def reversed_edges(edges: Edges) -> Edges:
+    """The same relationships walked the other way: what reaches a CI instead of what it
+    reaches."""
+    return Edges(to_source=edges.to_target, to_target=edges.to_source)
+
+
 def _by_id(rows: Sequence[Any]) -> dict[int, Any]:
     """Rows keyed by their first column (the id), built in C: a wide walk has 10,000."""
     return dict(zip(map(_FIRST, rows), rows, strict=True))

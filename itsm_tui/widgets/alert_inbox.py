@@ -3,31 +3,56 @@
 It opens with my newest alerts and then, every ``POLL_SECONDS``, asks only for alerts after the
 newest id it holds (``list_alerts(since_id=…)``, an index range on ``ix_sla_alert_staff``):
 a new alert shows within a few seconds and nothing is ever reloaded in full.
+
+Focused (Tab), it has a cursor: up and down move it, and Enter opens what the alert is about,
+a ticket or a change (an approval request, an overrun, a late review). An inspection round's
+alert opens nothing here: its round has its own screen.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from typing import Any, ClassVar
 
 from rich.text import Text
+from textual.binding import BindingType
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from itsm_tui.common.changes import CHANGE_PREFIX
+from itsm_tui.common.domain import NUMBER_PREFIX
 from itsm_tui.common.i18n import N_, _
 from itsm_tui.common.textsafe import visible
 from itsm_tui.common.timefmt import local
 from itsm_tui.console.failures import ReportsFailures, background
+from itsm_tui.console.keymap import bind
 from itsm_tui.console.loading import load_database_code
+from itsm_tui.console.messages import OpenChange, OpenTicket
 from itsm_tui.console.sizes import ALERTS_SHOWN
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.sla.alert_rows import AlertRow
 
 
-class AlertInbox(ReportsFailures, Static):
+def subject_kind(number: str) -> str | None:
+    """What an alert's subject number names: ``"change"``, ``"ticket"``, or None (a round)."""
+    if number.startswith(CHANGE_PREFIX):
+        return "change"
+    if number.startswith(tuple(NUMBER_PREFIX.values())):
+        return "ticket"
+    return None
+
+
+class AlertInbox(ReportsFailures, Static, can_focus=True):
     DEFAULT_CSS = """
     AlertInbox { border: round $warning; height: auto; min-height: 3; max-height: 8;
                  padding: 0 1; }
+    AlertInbox:focus { border: round $accent; }
     """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("open", "open"),
+        bind("cursor-up", "cursor(-1)", show=False),
+        bind("cursor-down", "cursor(1)", show=False),
+    ]
     POLL_SECONDS = 3.0
 
     def __init__(self, site: Site, actor: Actor, *, id: str | None = None) -> None:
@@ -39,6 +64,7 @@ class AlertInbox(ReportsFailures, Static):
         self.alerts: deque[AlertRow] = deque(maxlen=ALERTS_SHOWN)  # newest first
         self.loaded = False
         self.failed = False  # the last read failed: what is shown may be out of date
+        self.cursor = 0  # the alert Enter opens, counted from the newest
 
     def on_mount(self) -> None:
         self.border_title = _("Alerts")
@@ -90,13 +116,51 @@ class AlertInbox(ReportsFailures, Static):
         if not self.alerts:
             self.update(Text(_("No alerts."), style="dim"))
             return
+        self.cursor = 0 if fresh else min(self.cursor + len(rows), len(self.alerts) - 1)
+        self.render_alerts()
+
+    def render_alerts(self) -> None:
         text = Text()
         zone = self.site.settings.zone
-        for alert in self.alerts:
-            text.append(local(alert.created_at, zone, "%m-%d %H:%M"), style="dim")
-            text.append(f" {alert.ticket} ", style="bold")
+        for n, alert in enumerate(self.alerts):
+            line = Text()
+            line.append(local(alert.created_at, zone, "%m-%d %H:%M"), style="dim")
+            line.append(f" {alert.ticket} ", style="bold")
             # The message names its ticket first (for e-mail); the number is already in bold.
             message = alert.message.removeprefix(f"{alert.ticket} ")
-            text.append(visible(message) + "\n")
+            line.append(visible(message) + "\n")
+            if self.has_focus and n == self.cursor:
+                line.stylize("reverse")
+            text.append_text(line)
         text.rstrip()
         self.update(text)
+        self.refresh_bindings()
+
+    def on_focus(self) -> None:
+        if self.alerts:
+            self.render_alerts()
+
+    def on_blur(self) -> None:
+        if self.alerts:
+            self.render_alerts()
+
+    def action_cursor(self, step: int) -> None:
+        if self.alerts:
+            self.cursor = max(0, min(len(self.alerts) - 1, self.cursor + step))
+            self.render_alerts()
+
+    def action_open(self) -> None:
+        """Open the ticket or change the alert under the cursor is about."""
+        if not self.alerts:
+            return
+        number = self.alerts[self.cursor].ticket
+        kind = subject_kind(number)
+        if kind == "change":
+            self.post_message(OpenChange(number))
+        elif kind == "ticket":
+            self.post_message(OpenTicket(number))
+
+    def check_action(self, action: str, parameters: tuple[Any, ...]) -> bool | None:
+        if action == "open":
+            return bool(self.alerts) and subject_kind(self.alerts[self.cursor].ticket) is not None
+        return True

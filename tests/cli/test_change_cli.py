@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from itsm_tui.cli import app
+from itsm_tui.storage.tables import JournalEntry
 from itsm_tui.workflow import staff as staff_flow
 from tests.conftest import Desk
 from tests.unit.change_fixtures import cab, estate
@@ -97,3 +99,58 @@ def test_freezes_import_and_the_calendar(itsm: Callable[..., Any], tmp_path: Pat
     assert "全国两会" in listed.stdout
     schedule = _json(itsm("agent1", "change", "calendar", "--json"))
     assert schedule["changes"] == []
+
+
+def test_a_freeze_is_removed_by_a_supervisor_and_journaled(
+    itsm: Callable[..., Any], desk: Desk
+) -> None:
+    added = _json(
+        itsm(
+            "sup", "change", "freeze", "add", "全国两会",
+            "--start", "2027-03-04 00:00", "--end", "2027-03-12 00:00", "--json",
+        )
+    )  # fmt: skip
+    freeze_id = str(added["id"])
+    refused = itsm("eng1", "change", "freeze", "remove", freeze_id)
+    assert refused.exit_code == 1  # not a supervisor; the freeze stays
+    assert "全国两会" in itsm("sup", "change", "freeze", "list", "--days", "3660").stdout
+    removed = _json(itsm("sup", "change", "freeze", "remove", freeze_id, "--json"))
+    assert removed["name"] == "全国两会" and removed["id"] == added["id"]
+    assert "全国两会" not in itsm("sup", "change", "freeze", "list", "--days", "3660").stdout
+    again = itsm("sup", "change", "freeze", "remove", freeze_id)
+    assert again.exit_code == 1 and f"#{freeze_id}" in again.stderr
+    assert itsm("sup", "change", "freeze", "remove", "not-a-number").exit_code == 2
+    with Session(desk.site.engine) as s:
+        journal = s.exec(
+            select(JournalEntry.action, JournalEntry.changes).where(
+                JournalEntry.entity == "change_freeze"
+            )
+        ).all()
+    assert [action for action, _changes in journal] == ["set", "remove"]
+    assert journal[-1][1]["name"] == "全国两会"
+
+
+def test_a_change_raised_from_a_problem_and_linked_to_it(itsm: Callable[..., Any]) -> None:
+    assert (
+        _json(
+            itsm(
+                "eng1", "problem", "create", "--title", "数据库连接池耗尽", "--ci", "db01", "--json"
+            )
+        )["number"]
+        == "PRB000001"
+    )
+    made = _json(
+        itsm("eng1", "change", "create", "--type", "normal", "--problem", "PRB1", "--json")
+    )
+    assert made["title"] == "数据库连接池耗尽" and made["cis"] == ["database:db01"]
+    assert made["links"] == [{"relation": "fixes", "entity": "problem", "number": "PRB000001"}]
+    shown = itsm("eng1", "problem", "show", "PRB000001")
+    assert made["number"] in shown.stdout
+    refused = itsm("agent1", "change", "fixes", made["number"], "PRB000001", "--unlink")
+    assert refused.exit_code == 1  # the hotline does not manage problems
+    gone = _json(itsm("eng1", "change", "fixes", made["number"], "PRB000001", "--unlink", "--json"))
+    assert gone["links"] == []
+    again = _json(itsm("eng1", "change", "fixes", made["number"], "PRB1", "--json"))
+    assert [x["number"] for x in again["links"]] == ["PRB000001"]
+    twice = itsm("eng1", "change", "fixes", made["number"], "PRB1")
+    assert twice.exit_code == 1 and "PRB000001" in twice.stderr

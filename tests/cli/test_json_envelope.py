@@ -258,6 +258,7 @@ def _changes(tmp: Path) -> list[tuple[str, list[str]]]:
         ),
         ("sup", ["change", "freeze", "import", str(freezes)]),
         ("sup", ["change", "freeze", "list"]),
+        ("sup", ["change", "freeze", "remove", "1"]),
     ]
 
 
@@ -282,6 +283,9 @@ def _problems() -> list[tuple[str, list[str]]]:
         ("eng1", ["problem", "link", p, "INC000004", "INC000005"]),
         ("eng1", ["problem", "unlink", p, "INC000005"]),
         ("eng1", ["problem", "update", p, "--workaround", "重启应用"]),
+        ("eng1", ["change", "create", "--type", "normal", "--problem", p]),  # CHG000004
+        ("eng1", ["change", "fixes", "CHG000004", p, "--unlink"]),
+        ("eng1", ["change", "fixes", "CHG000004", p]),
         ("eng1", ["problem", "investigate", p]),
         ("eng1", known),
         ("eng1", ["problem", "show", p]),

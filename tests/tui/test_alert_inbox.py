@@ -51,3 +51,30 @@ async def test_inbox_shows_only_my_alerts(console: Console) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert number not in _inbox_text(app)
+
+
+async def test_enter_on_the_inbox_opens_the_ticket_under_its_cursor(console: Console) -> None:
+    from itsm_tui.screens.ticket import TicketScreen
+
+    site, desk = console.site, console.desk
+    numbers = [
+        create_ticket(site, desk.agent2, TicketDraft(title=title, impact=1, urgency=1)).number
+        for title in ("核心交换机故障", "数据库连接超时")
+    ]
+    for number in numbers:
+        claim(site, desk.agent2, number)
+    site.clock.advance(hours=3)  # type: ignore[attr-defined]
+    scan.scan(site)
+    app = ItsmApp(site, desk.sup)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        inbox = app.screen.query_one(AlertInbox)
+        inbox.focus()
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+        wanted = inbox.alerts[1].ticket
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+        assert app.screen.number == wanted

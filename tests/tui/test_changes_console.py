@@ -209,3 +209,101 @@ async def test_a_change_raised_from_a_ci_screen_is_about_that_ci(console: Consol
         assert isinstance(app.screen, ChangeScreen)
         view = records.show_change(console.site, console.desk.eng1, "CHG000001")
         assert view.cis == ["server:OA-APP-01"] and view.status == "draft"
+
+
+async def test_a_change_raised_from_a_problem_starts_from_it_and_fixes_it(
+    console: Console,
+) -> None:
+    from itsm_tui.screens.problems import ProblemsScreen
+    from itsm_tui.workflow.problems.operations import create_problem, update_problem
+    from itsm_tui.workflow.problems.queries import show_problem
+
+    desk = console.desk
+    problem = create_problem(desk.site, desk.eng1, title="OA 会话超时", cis=["OA-APP-01"])
+    update_problem(desk.site, desk.eng1, problem.number, root_cause="中间件会话缺陷")
+    app = ItsmApp(console.site, desk.agent1)  # the hotline reads problems but raises no fix
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("B")
+        await settle(pilot)
+        assert isinstance(app.screen, ProblemsScreen)
+        await pilot.press("A")
+        await settle(pilot)
+        assert isinstance(app.screen, ProblemsScreen)  # not offered: nothing opened
+    app = ItsmApp(console.site, desk.eng1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("B")
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        form = app.screen
+        assert form.query_one("#field-title", Input).value == "OA 会话超时"
+        assert form.query_one("#field-reason", Input).value == "中间件会话缺陷"
+        assert form.query_one("#field-ci", Input).value == "OA-APP-01"
+        assert problem.number in text_of(app, ".form-title")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ChangeScreen)
+        assert problem.number in text_of(app, "#change-body")  # the change names what it fixes
+        view = records.show_change(console.site, desk.eng1, "CHG000001")
+        assert view.cis == ["server:OA-APP-01"] and view.title == "OA 会话超时"
+        assert show_problem(console.site, desk.eng1, problem.number).fix_change == view.number
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert view.number in text_of(app, "#problem-detail")  # the problem shows its fix
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+async def test_at_80_by_24_the_change_lists_show_the_whole_title(
+    console: Console, change: str, language: str
+) -> None:
+    from rich.cells import cell_len
+
+    from itsm_tui.common import i18n
+
+    assert i18n.install(language) == language, i18n.problem
+    try:
+        app = ItsmApp(console.site, console.desk.sup)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            for key, screen in (("C", ChangeListScreen), ("M", ApprovalsScreen)):
+                await pilot.press(key)
+                await settle(pilot)
+                assert isinstance(app.screen, screen)
+                table = app.screen.query_one(DataTable)
+                widths = [c.width for c in table.columns.values()]
+                assert widths[-1] >= 22  # the title keeps its room
+                assert sum(w + 2 for w in widths) <= 80 - 2  # nothing past the right edge
+                assert table.virtual_size.width <= table.size.width
+                title = str(table.get_row_at(0)[-1])
+                assert title == "OA应用服务器补丁升级" and cell_len(title) <= widths[-1]
+                screen_rows = [s.text for s in app.screen._compositor.render_strips()]
+                assert any("OA应用服务器补丁升级" in r for r in screen_rows)
+                await pilot.press("escape")
+                await settle(pilot)
+    finally:
+        i18n.install("en")
+
+
+async def test_the_alert_inbox_opens_the_change_an_approval_request_is_about(
+    console: Console, change: str
+) -> None:
+    from itsm_tui.widgets.alert_inbox import AlertInbox
+
+    app = ItsmApp(console.site, console.desk.eng1)  # a CAB member: asked to approve
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        inbox = app.screen.query_one("#dash-alerts", AlertInbox)
+        assert [a.ticket for a in inbox.alerts] == [change]
+        assert not inbox.has_focus  # my tickets keep the focus the dashboard opens with
+        await pilot.press("shift+tab")
+        await settle(pilot)
+        assert inbox.has_focus
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ChangeScreen)
+        assert change in text_of(app, "#change-head")

@@ -215,3 +215,38 @@ def test_the_forward_schedule_marks_conflicts_and_freezes_per_service(board: Des
         "元旦封网"
     ]
     assert records.show_change(desk.site, desk.agent1, first).status == "scheduled"
+
+
+def _awaiting(desk: Desk, **fields: object) -> str:
+    """Waiting for the CAB: on the forward schedule, not yet checked by scheduling."""
+    number = normal(desk, **fields).number
+    lifecycle.submit(desk.site, desk.eng1, number)
+    lifecycle.assess(desk.site, desk.sup, number)
+    lifecycle.request_approval(desk.site, desk.sup, number)
+    return number
+
+
+def test_the_forward_schedule_marks_conflicts_through_the_impact_graph(board: Desk) -> None:
+    desk = board
+    for name in ("x1", "x2", "x3"):
+        cmdb.add_ci(desk.site, desk.admin, name, "server", attributes={"kind": "virtual"})
+    cmdb.link(desk.site, desk.admin, "x1", "depends_on", "x2")
+    cmdb.link(desk.site, desk.admin, "x2", "depends_on", "x3")
+    cmdb.link(desk.site, desk.admin, "x3", "depends_on", "x1")  # a cycle
+    service = _scheduled(desk, cis=["网上办事大厅"])
+    on_db = _awaiting(desk)  # 网上办事大厅 depends on db01: no CI shared, related by the graph
+    unrelated = _awaiting(desk, cis=["oa01"])
+    on_x1 = _awaiting(desk, cis=["x1"])
+    on_x3 = _awaiting(desk, cis=["x3"])
+    later = _awaiting(desk, window_start=NIGHT[0], window_end=NIGHT[1])  # db01, no overlap
+    by_number = {
+        p.number: sorted(p.conflicts)
+        for p in fsc.forward_schedule(desk.site, desk.agent1, days=30).changes
+    }
+    assert by_number[service] == [on_db]
+    assert by_number[on_db] == [service]
+    assert by_number[unrelated] == []
+    assert by_number[on_x1] == [on_x3] and by_number[on_x3] == [on_x1]
+    assert by_number[later] == []
+    # The schedule agrees with the check made on the change itself.
+    assert [c.number for c in conflicts.change_conflicts(desk.site, desk.sup, on_db)] == [service]

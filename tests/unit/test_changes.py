@@ -209,10 +209,12 @@ def test_a_stale_version_is_refused_and_nothing_is_overwritten(board: Desk) -> N
     records.update_change(
         desk.site, desk.eng1, change.number, {"title": "补丁升级（改）"}, expected_version=1
     )
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as stale:
         records.update_change(
             desk.site, desk.sup, change.number, {"title": "另一个标题"}, expected_version=1
         )
+    # The refusal names who changed it, as for tickets, problems and articles.
+    assert desk.eng1.login in stale.value.message
     assert records.show_change(desk.site, desk.eng1, change.number).title == "补丁升级（改）"
 
 

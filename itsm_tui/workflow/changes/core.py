@@ -1,17 +1,15 @@
-"""Finding a change, locking it for a step and writing the step: version check, one conditional
-UPDATE, one journal entry — the discipline tickets follow (``workflow.tickets.core``), so two
+"""Finding a change, locking it for a step and writing the step: the version check, conditional
+UPDATE and journal entry of ``workflow.versioned``, which problems and articles share, so two
 people working one change never overwrite each other."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import CursorResult, update
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from itsm_tui.common.changes import CHANGE_PREFIX
-from itsm_tui.common.errors import Conflict, NotFound
+from itsm_tui.common.errors import NotFound
 from itsm_tui.common.i18n import N_
 from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import AssignmentGroup, ChangeRequest, Staff
@@ -19,6 +17,7 @@ from itsm_tui.workflow.changes import states
 from itsm_tui.workflow.context import Tx
 from itsm_tui.workflow.numbering import DIGITS, format_number
 from itsm_tui.workflow.text_input import storable
+from itsm_tui.workflow.versioned import apply_versioned, check_version
 
 _CHANGE = core_table(ChangeRequest)
 
@@ -47,22 +46,9 @@ def find_change(session: Session, ref: str, *, for_update: bool = False) -> Chan
 def load(tx: Tx, number: str, operation: str, expected_version: int | None = None) -> ChangeRequest:
     """The change, locked, checked against the caller's version and the state machine."""
     change = find_change(tx.session, number, for_update=True)
-    if expected_version is not None and change.version != expected_version:
-        raise conflict(change, expected_version)
+    check_version(tx, "change", change, expected_version)
     states.check(change.number, change.status, operation)
     return change
-
-
-def conflict(change: ChangeRequest, expected: int) -> Conflict:
-    return Conflict(
-        N_(
-            "{number} was changed by someone else: it is at version {version}, you had "
-            "version {expected}. Reload it and try again."
-        ),
-        number=change.number,
-        version=change.version,
-        expected=expected,
-    )
 
 
 #: Reference columns are journaled by what a person recognises, not by id.
@@ -71,9 +57,12 @@ _LABELS: dict[str, tuple[str, Any, Any]] = {
     "group_id": ("group", AssignmentGroup, AssignmentGroup.code),
 }
 
+#: Written but not journaled: the risk factors are journaled by ``assess`` as the score.
+_UNJOURNALED = frozenset({*_LABELS, "risk_factors"})
+
 
 def _label(session: Session, key: str, value: Any) -> Any:
-    if key not in _LABELS or value is None:
+    if value is None:
         return value
     _, table, column = _LABELS[key]
     found = session.exec(select(column).where(col(table.id) == value)).first()
@@ -87,27 +76,21 @@ def apply(
     changes: dict[str, Any],
     extra: dict[str, Any] | None = None,
 ) -> ChangeRequest:
-    """Write ``changes`` with ``version = version + 1`` only if nobody changed the change
-    meanwhile, and journal one entry with the fields that really changed (old → new)."""
-    assert change.id is not None
-    diff = {
-        _LABELS.get(k, (k,))[0]: (
-            _label(tx.session, k, getattr(change, k)),
-            _label(tx.session, k, v),
-        )
+    """Write ``changes`` under the shared version rule (``workflow.versioned``), journaling
+    the implementer and group by login and code rather than by id, so the history reads."""
+    labelled = {
+        _LABELS[k][0]: (_label(tx.session, k, getattr(change, k)), _label(tx.session, k, v))
         for k, v in changes.items()
-        if getattr(change, k) != v and k != "risk_factors"
+        if k in _LABELS and getattr(change, k) != v
     }
-    new_version = change.version + 1
-    result = tx.session.execute(
-        update(_CHANGE)
-        .where(_CHANGE.c.id == change.id, _CHANGE.c.version == change.version)
-        .values(**changes, version=new_version, updated_at=tx.now)
+    apply_versioned(
+        tx,
+        _CHANGE,
+        "change",
+        change,
+        action,
+        changes,
+        {**labelled, **(extra or {})},
+        unjournaled=_UNJOURNALED,
     )
-    assert isinstance(result, CursorResult)
-    if result.rowcount != 1:
-        raise conflict(change, change.version)
-    for key, value in {**changes, "version": new_version, "updated_at": tx.now}.items():
-        set_committed_value(change, key, value)
-    tx.journal("change", change.id, action, {**diff, **(extra or {})})
     return change

@@ -166,12 +166,26 @@ def add_freeze(
 
 
 @mutation(Action.MANAGE_FREEZES)
-def remove_freeze(tx: Tx, freeze_id: int) -> None:
+def remove_freeze(tx: Tx, freeze_id: int) -> FreezeView:
+    """Remove a freeze window (entered by mistake, or the holiday moved); the journal keeps
+    what it was, and the removed window is returned so the caller can say which it was."""
     row = tx.session.get(ChangeFreeze, freeze_id)
     if row is None:
         raise NotFound(N_("No freeze #{id}."), field="freeze", id=freeze_id)
-    tx.journal("change_freeze", freeze_id, "remove", {"name": row.name})
+    removed = _view(row)
+    tx.journal(
+        "change_freeze",
+        freeze_id,
+        "remove",
+        {
+            "name": row.name,
+            "starts_at": row.starts_at,
+            "ends_at": row.ends_at,
+            "reason": row.reason,
+        },
+    )
     tx.session.delete(row)
+    return removed
 
 
 @query(Action.VIEW_CHANGES)

@@ -4,9 +4,9 @@ conflicts and freezes marked.
 The services of each change are the ones its assessment found at stake (kept with its risk
 factors), so the schedule reads stored rows and walks nothing: one indexed range of changes
 holding a window, one read of their CIs, one of the freezes. Conflicts are marked where two
-changes in the schedule overlap and share a CI; a conflict through the impact graph is
-checked, and shown, when a change is scheduled and on the change itself
-(``changes.conflicts``).
+changes in the schedule overlap and share a CI or are related through the impact graph, as
+the check made when a change is scheduled (``changes.conflicts``) decides; the graph is walked
+once for all the overlapping changes together, one read per depth in each direction.
 """
 
 from __future__ import annotations
@@ -19,15 +19,20 @@ from sqlalchemy import select as core_select
 from itsm_tui.common.changes import ChangeStatus
 from itsm_tui.common.errors import Invalid
 from itsm_tui.common.i18n import N_
+from itsm_tui.storage import cmdb_queries
 from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import ChangeCI, ChangeRequest
 from itsm_tui.workflow.changes.freeze import FreezeView, freezes_between
+from itsm_tui.workflow.cmdb.impact import DEPTH, DOWNSTREAM
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.permissions import Action
 
 #: What the schedule shows: what is planned, from asking the CAB to implementing.
 SHOWN = (ChangeStatus.AWAITING_APPROVAL, ChangeStatus.SCHEDULED, ChangeStatus.IMPLEMENTING)
 NO_SERVICE = "-"
+#: Of a conflict's path of up to ``DEPTH`` hops, how many are walked downstream from one
+#: change; the rest are walked back from the other change (see ``_mark_conflicts``).
+FORWARD_DEPTH = (DEPTH + 1) // 2
 MAX_DAYS = 92
 
 
@@ -125,19 +130,62 @@ def forward_schedule(read: Read, *, days: int = 30, start: datetime | None = Non
             )
         ).all():
             cis.setdefault(change_id, set()).add(ci_id)
-    ordered = list(planned.items())
-    none: set[int] = set()
-    for i, (a_id, a) in enumerate(ordered):  # by start: stop at the first that starts later
-        mine = cis.get(a_id, none)
-        for j in range(i + 1, len(ordered)):
-            b_id, b = ordered[j]
-            if b.window_start >= a.window_end:
-                break
-            if not mine.isdisjoint(cis.get(b_id, none)):
-                a.conflicts.append(b.number)
-                b.conflicts.append(a.number)
+    _mark_conflicts(read, planned, cis)
     by_service: dict[str, list[str]] = {}
     for p in planned.values():
         for name in p.services or [NO_SERVICE]:
             by_service.setdefault(name, []).append(p.number)
     return Schedule(begin, end, list(planned.values()), by_service, freezes)
+
+
+def _overlapping_pairs(planned: dict[int, Planned]) -> list[tuple[int, int]]:
+    """The pairs of changes whose windows overlap (``planned`` is by start: each scan stops at
+    the first change that starts after the window ends)."""
+    ordered = list(planned.items())
+    pairs = []
+    for i, (a_id, a) in enumerate(ordered):
+        for b_id, b in ordered[i + 1 :]:
+            if b.window_start >= a.window_end:
+                break
+            pairs.append((a_id, b_id))
+    return pairs
+
+
+def _mark_conflicts(read: Read, planned: dict[int, Planned], cis: dict[int, set[int]]) -> None:
+    """Mark each overlapping pair that shares a CI or is related through the impact graph,
+    as the scheduling check decides (``changes.conflicts``): a CI of one change within
+    ``DEPTH`` hops of the other's, upstream or downstream.
+
+    One direction is enough for a pair: the upstream edges walked backward are among the
+    downstream ones, so "one change's CI upstream of the other's" is "the other's downstream
+    of the first's", and a pair conflicts when either reaches the other downstream.
+    Set-based, for all the overlapping changes together (``cmdb_queries.reach_by_source``),
+    and met in the middle: a path of up to ``DEPTH`` hops from one change's CIs to another's
+    is half of it walked forward from the first and the rest walked backward from the second,
+    meeting at a CI both reach. Half walks reach a small part of what whole ones do on a graph
+    whose shared infrastructure fans out to most of the estate."""
+    pairs = [(a, b) for a, b in _overlapping_pairs(planned) if cis.get(a) and cis.get(b)]
+    if not pairs:
+        return
+    ids = sorted({i for pair in pairs for i in pair})
+    bit = {change_id: n for n, change_id in enumerate(ids)}
+    sources = [cis[i] for i in ids]
+    conn = read.session.connection()
+    near_depth = FORWARD_DEPTH
+    met = [0] * len(ids)  # per change: the changes one of its paths meets
+    forward = cmdb_queries.reach_by_source(conn, sources, DOWNSTREAM, max_depth=near_depth)
+    backward = cmdb_queries.reach_by_source(
+        conn, sources, cmdb_queries.reversed_edges(DOWNSTREAM), max_depth=DEPTH - near_depth
+    )
+    for ci, starts in forward.items():
+        ends = backward.get(ci)
+        if ends:
+            while starts:
+                low = starts & -starts
+                met[low.bit_length() - 1] |= ends
+                starts ^= low
+    for a_id, b_id in pairs:  # a shared CI is met at once: a root of both
+        a, b = bit[a_id], bit[b_id]
+        if met[a] >> b & 1 or met[b] >> a & 1:
+            planned[a_id].conflicts.append(planned[b_id].number)
+            planned[b_id].conflicts.append(planned[a_id].number)

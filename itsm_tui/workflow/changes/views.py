@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import and_
 from sqlalchemy import select as core_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -17,6 +18,7 @@ from itsm_tui.storage.tables import (
     ChangeLink,
     ChangeRequest,
     ConfigurationItem,
+    Problem,
     Staff,
     Ticket,
 )
@@ -117,15 +119,25 @@ def ci_labels(session: Session, change_id: int) -> list[str]:
 
 
 def _links(session: Session, change_id: int) -> list[LinkView]:
+    """The change's links with the linked record's number: a ticket's or a problem's."""
     rows = session.exec(
-        select(ChangeLink.relation, ChangeLink.entity, Ticket.number)
-        .join(Ticket, col(Ticket.id) == ChangeLink.entity_id, isouter=True)
+        select(ChangeLink.relation, ChangeLink.entity, Ticket.number, Problem.number)
+        .join(
+            Ticket,
+            and_(col(Ticket.id) == ChangeLink.entity_id, col(ChangeLink.entity) == "ticket"),
+            isouter=True,
+        )
+        .join(
+            Problem,
+            and_(col(Problem.id) == ChangeLink.entity_id, col(ChangeLink.entity) == "problem"),
+            isouter=True,
+        )
         .where(ChangeLink.change_id == change_id)
         .order_by(col(ChangeLink.created_at))
     ).all()
     return [
-        LinkView(relation, entity, number if entity == "ticket" and number else entity)
-        for relation, entity, number in rows
+        LinkView(relation, entity, ticket or problem or entity)
+        for relation, entity, ticket, problem in rows
     ]
 
 

@@ -297,11 +297,14 @@ def update_problem(
         changes["owner_id"] = find_staff(tx.session, owner).id
     if cause_code is not None:
         changes["cause_code"] = _cause_code(tx, cause_code)
-    if fix_change is not None:
-        changes["fix_change"] = check_text("title", fix_change)[:40] or None
-    if not changes:
+    if not changes and fix_change is None:
         raise Invalid(N_("Nothing to change."), field="problem")
-    apply(tx, problem, "update", changes)
+    if changes:
+        apply(tx, problem, "update", changes)
+    if fix_change is not None:  # a real change, linked on both sides ("" unlinks it)
+        from itsm_tui.workflow.changes.fixes import set_fix
+
+        set_fix(tx, problem, fix_change)
     return problem_view(tx.session, problem, tx.actor.roles)
 
 
@@ -414,12 +417,13 @@ def resolve_problem(
         problem,
         "resolve",
         {"status": S.RESOLVED.value, "resolved_at": tx.now, "fix": text},
-        {"resolve_incidents": resolve_incidents},
+        {"resolve_incidents": resolve_incidents, "fix_change": problem.fix_change},
     )
     resolved: list[str] = []
     skipped: list[IncidentOutcome] = []
-    if resolve_incidents:
-        resolution = f"{problem.number}: {text}"[:20_000]
+    if resolve_incidents:  # the incidents' resolution names the change that fixed them
+        fixed_by = f" ({problem.fix_change})" if problem.fix_change else ""
+        resolution = f"{problem.number}{fixed_by}: {text}"[:20_000]
         for outcome in open_incidents(tx.session, tx.actor, problem):
             if not outcome.resolvable:
                 skipped.append(outcome)

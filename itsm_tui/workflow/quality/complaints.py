@@ -44,6 +44,12 @@ _FROM: dict[str, tuple[ComplaintStatus, ...]] = {
 }
 
 
+def can(step: str, status: str) -> bool:
+    """Whether a complaint in ``status`` may take ``step`` (review, judge, follow_up, close):
+    what a front door offers is what the lifecycle allows."""
+    return status in {s.value for s in _FROM[step]}
+
+
 @dataclass(frozen=True)
 class ComplaintEvent:
     action: str

@@ -269,3 +269,27 @@ async def test_staff_are_told_a_ranking_is_for_supervisors(console: Console) -> 
         await pilot.press("G", "f11")
         await settle(pilot)
         assert "You supervise no group" in text_of(app, "#ranking-head")
+
+
+async def test_the_callback_form_asks_in_the_sites_words(console: Console) -> None:
+    from textual.widgets import Label
+
+    from itsm_tui.workflow import site_settings
+
+    wording = {"overall": {"zh_CN": "您对这次服务满意吗？", "en": "Happy with us today?"}}
+    site_settings.set_setting(console.site, console.desk.sup, "survey_wording", wording)
+    site_settings.set_setting(
+        console.site, console.desk.sup, "survey_questions", ["overall", "solved"]
+    )
+    _resolve_two(console)
+    app = ItsmApp(console.site, console.desk.agent2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("b", "N")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        labels = [str(label.render()) for label in app.screen.query(Label)]
+        assert labels == [
+            "Happy with us today?  (1 (poor) to 5 (very good))",
+            "Was your problem solved?",
+        ]

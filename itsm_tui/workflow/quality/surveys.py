@@ -9,7 +9,8 @@ Rules, each written once here:
   a channel not listed: every ticket; the choice is a fixed function of the ticket id, so it can
   be re-checked), unless the caller answered a survey in the last ``survey_quiet_days`` days.
 - **Answers**: overall, timeliness and attitude 1–5, solved yes/no, a comment (a site may
-  ask fewer: ``survey_questions``; overall is always asked); once, before the
+  ask fewer: ``survey_questions``, and word them itself: ``survey_wording``, in
+  ``survey_wording.py``; overall is always asked); once, before the
   survey expires, by hotline staff (the callback queue, ``itsm survey answer``) or by the caller
   through a signed link (``survey_links``).
 - **A low score** (overall ≤ 2, or not solved) alerts the resolver's group supervisor once, in
@@ -45,6 +46,7 @@ from itsm_tui.workflow.context import Read, Tx, mutation, query
 from itsm_tui.workflow.lookup import find_staff, find_ticket
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.quality import survey_links
+from itsm_tui.workflow.quality.survey_wording import QUESTIONS, SurveyQuestion, wording
 from itsm_tui.workflow.site_settings import read_setting
 from itsm_tui.workflow.sla.alerts import group_recipients, raise_alert
 
@@ -91,10 +93,14 @@ class SurveyView:
 
 @dataclass(frozen=True)
 class SurveyLink:
+    """The signed link, and what the self-service page asks with it (the site's questions in
+    its words, each language)."""
+
     survey: int
     token: str
     link: str
     expires_at: datetime
+    questions: list[SurveyQuestion]
 
 
 @dataclass(frozen=True)
@@ -310,14 +316,22 @@ def list_surveys(
 # Answering
 
 
-#: The questions a survey may ask; overall is always asked (the scorecards read it).
-QUESTIONS = ("overall", "timeliness", "attitude", "solved", "comment")
-
-
 def asked(session: Session) -> tuple[str, ...]:
     """The questions this site asks (``survey_questions``), in the survey's order."""
     chosen = set(read_setting(session, "survey_questions"))
     return tuple(q for q in QUESTIONS if q in chosen)
+
+
+def questions_of(session: Session) -> list[SurveyQuestion]:
+    """The questions this site asks, in its words (``survey_wording``) in each language."""
+    return wording(asked(session), read_setting(session, "survey_wording"))
+
+
+@query(Action.VIEW_TICKETS)
+def survey_questions(read: Read) -> list[SurveyQuestion]:
+    """What a survey asks here and how it says it: the callback screen's form, ``itsm survey
+    next`` and ``questions`` read it (the link carries it too: :func:`make_link`)."""
+    return questions_of(read.session)
 
 
 def check_answer(answer: Answer, questions: tuple[str, ...] = QUESTIONS) -> Answer:
@@ -510,7 +524,13 @@ def make_link(tx: Tx, ref: str) -> SurveyLink:
     )
     tx.journal("survey", survey.id, "link", {"expires_at": survey.expires_at})
     token = survey_links.sign(secret, survey.id, survey.expires_at, nonce)
-    return SurveyLink(survey.id, token, survey_links.LINK_PATH + token, survey.expires_at)
+    return SurveyLink(
+        survey.id,
+        token,
+        survey_links.LINK_PATH + token,
+        survey.expires_at,
+        questions_of(tx.session),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

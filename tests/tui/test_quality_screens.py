@@ -293,3 +293,25 @@ async def test_the_callback_form_asks_in_the_sites_words(console: Console) -> No
             "Happy with us today?  (1 (poor) to 5 (very good))",
             "Was your problem solved?",
         ]
+
+
+async def test_the_palettes_ranking_opens_a_persons_scorecard(console: Console) -> None:
+    from itsm_tui.screens.ranking import RankingScreen
+
+    _resolve_two(console)
+    app = ItsmApp(console.site, console.desk.sup)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_ranking()  # what the palette's "screen: group ranking" runs
+        await settle(pilot)
+        assert isinstance(app.screen, RankingScreen)
+        assert "2026-11" in text_of(app, "#ranking-head")
+        await pilot.press("f12")
+        await settle(pilot)
+        app.screen.query_one("#field-group", ChoiceSelect).value = "hotline"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ScorecardScreen)
+        assert "钱一 (agent1)  2026-11" in text_of(app, "#score-head")

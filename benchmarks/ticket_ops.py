@@ -235,9 +235,11 @@ def main() -> None:
     def both(site: Site) -> None:
         run(site, args.ops, lists=not args.skip_lists)
         if args.callers:
-            callers = quiet_callers(site, args.ops)
-            if len(callers) < args.ops:
-                raise SystemExit(f"only {len(callers)} callers without a recent answer")
+            quiet = quiet_callers(site, args.ops)
+            if not quiet:
+                raise SystemExit("no caller without a recent answer: no survey would open")
+            # An open survey does not quieten its caller (only an answer does): taken in turn.
+            callers = [quiet[i % len(quiet)] for i in range(args.ops)]
             run(site, args.ops, lists=False, callers=callers)
 
     if args.db:

@@ -5,7 +5,9 @@ The lists used to read each complaint and then each of its five references separ
 six statements a row, 1,200 for a page of 200. One keyset-paged ``SELECT`` with outer joins on
 primary keys reads the page whatever its length: the filtering index picks the ids
 (``ix_complaint_status`` for a status, ``ix_complaint_staff_id`` for a person, the primary key
-otherwise) and the joins look up only those rows.
+otherwise) and the joins look up only those rows. A page over several statuses (the review
+queue: everything not yet closed) reads each status's index range and sorts what it finds by
+id: the complaints still open, never the closed history.
 """
 
 from __future__ import annotations

@@ -677,7 +677,10 @@ def explain(
         key, kind = _T.c.id, "ticket"
     if after is not None:
         stmt = stmt.where(key > after)
-    rows = read.session.execute(stmt.order_by(key).limit(limit + 1)).all()
+    # Ordered by ``key + 0``: the person's rows are found through their covering index and the
+    # few found sorted. Ordered by the bare key, PostgreSQL walked the primary key in order and
+    # filtered every row until a page was full: 1.1 s for a month's first page at 1M tickets.
+    rows = read.session.execute(stmt.order_by(key + 0).limit(limit + 1)).all()
     out = [
         ExplainRow(
             kind, r[0], r[1], r[2], bool(r[3]), " ".join(str(v) for v in r[4:] if v is not None)

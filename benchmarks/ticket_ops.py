@@ -11,6 +11,11 @@ read — the ticket, its notes, calls, journal, services at stake and SLA clocks
 page should cost what the first costs; ``--skip-lists`` leaves the lists out). Targets: every
 operation p99 under 20 ms on SQLite, every first page under 50 ms.
 
+``--callers`` runs the operations a second time on tickets that have a caller (a different one
+each, from the demo's callers): resolving such a ticket also opens its satisfaction survey in
+the same transaction (the quiet-days check, the sample, the survey row and its journal entry),
+so "resolve, with a caller" against "resolve" is what the survey hook costs.
+
 The SQLite database is kept in /tmp/itsm-bench (``--dir`` names another) and reused by later
 runs with the same ``--tickets`` (loading a million tickets takes a while); ``--fresh`` rebuilds
 it. On PostgreSQL the run uses a schema of its own, dropped at the end.
@@ -24,6 +29,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -32,7 +38,7 @@ from sqlalchemy import create_engine, text
 from sqlmodel import Session, col, func, select
 
 from itsm_tui.storage.engine import make_engine
-from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Staff, Ticket
+from itsm_tui.storage.tables import AssignmentGroup, Caller, GroupMember, Staff, Survey, Ticket
 from itsm_tui.workflow import tickets as t
 from itsm_tui.workflow.admin import ensure_schema, initialise
 from itsm_tui.workflow.demo import load_demo
@@ -110,18 +116,38 @@ def build(url: str, tickets: int) -> Site:
     return site
 
 
-def run(site: Site, ops: int, *, lists: bool = True) -> None:
+def quiet_callers(site: Site, count: int) -> list[str]:
+    """``count`` callers (as ``#id``) who answered no survey in the last 30 days (the default
+    ``survey_quiet_days``), so resolving their tickets opens a survey rather than skipping it:
+    the hook's whole path."""
+    since = site.clock.now() - timedelta(days=30)
+    with Session(site.engine) as s:
+        answered = select(Survey.caller_id).where(col(Survey.answered_at) >= since)
+        ids = s.exec(
+            select(Caller.id)
+            .where(col(Caller.id).not_in(answered))
+            .order_by(col(Caller.id))
+            .limit(count)
+        ).all()
+    return [f"#{i}" for i in ids]
+
+
+def run(site: Site, ops: int, *, lists: bool = True, callers: list[str] | None = None) -> None:
     hotline, agent_login = member_of_tier(site, 1)
     tier2, engineer_login = member_of_tier(site, 2)
     agent, engineer = actor(site, agent_login), actor(site, engineer_login)
-    print(f"\noperations ({ops} each; agent {agent_login} in {hotline}, engineer in {tier2}):")
+    with_caller = ", with a caller" if callers else ""
+    who = f"agent {agent_login} in {hotline}, engineer in {tier2}"
+    print(f"\noperations{with_caller} ({ops} each; {who}):")
     numbers: list[str] = []
 
     def create() -> None:
-        view = t.create_ticket(site, agent, TicketDraft(title="基准测试工单", impact=2, urgency=2))
+        caller = callers[len(numbers)] if callers else None
+        draft = TicketDraft(title="基准测试工单", impact=2, urgency=2, caller=caller)
+        view = t.create_ticket(site, agent, draft)
         numbers.append(view.number)
 
-    report("create", [timed(create) for _ in range(ops)], 20)
+    report("create" + with_caller, [timed(create) for _ in range(ops)], 20)
     report("claim", [timed(lambda n=n: t.claim(site, agent, n)) for n in numbers], 20)
     report(
         "escalate",
@@ -132,7 +158,7 @@ def run(site: Site, ops: int, *, lists: bool = True) -> None:
         20,
     )
     report(
-        "resolve",
+        "resolve" + with_caller,
         [
             timed(lambda n=n: t.resolve(site, engineer, n, code="fixed", text="基准"))
             for n in numbers
@@ -145,6 +171,15 @@ def run(site: Site, ops: int, *, lists: bool = True) -> None:
         20,
     )
 
+    if callers:
+        with Session(site.engine) as s:
+            opened = s.exec(
+                select(func.count())
+                .select_from(Survey)
+                .join(Ticket, col(Ticket.id) == Survey.ticket_id)
+                .where(col(Ticket.number).in_(numbers))
+            ).one()
+        print(f"  surveys opened by those resolves: {opened} of {len(numbers)}")
     if not lists:
         return
     with Session(site.engine) as s:
@@ -190,7 +225,22 @@ def main() -> None:
     parser.add_argument(
         "--skip-lists", action="store_true", help="time the operations only, not the queue pages"
     )
+    parser.add_argument(
+        "--callers",
+        action="store_true",
+        help="also time the operations on tickets with a caller (resolve opens their surveys)",
+    )
     args = parser.parse_args()
+
+    def both(site: Site) -> None:
+        run(site, args.ops, lists=not args.skip_lists)
+        if args.callers:
+            quiet = quiet_callers(site, args.ops)
+            if not quiet:
+                raise SystemExit("no caller without a recent answer: no survey would open")
+            # An open survey does not quieten its caller (only an answer does): taken in turn.
+            callers = [quiet[i % len(quiet)] for i in range(args.ops)]
+            run(site, args.ops, lists=False, callers=callers)
 
     if args.db:
         schema = f"bench_{uuid.uuid4().hex[:8]}"
@@ -201,7 +251,7 @@ def main() -> None:
         url = f"{args.db}{sep}options=-csearch_path%3D{schema}"
         try:
             site = build(url, args.tickets)
-            run(site, args.ops, lists=not args.skip_lists)
+            both(site)
             site.close()
         finally:
             with admin.begin() as conn:
@@ -213,7 +263,7 @@ def main() -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     site = build(f"sqlite:///{path}", args.tickets)
-    run(site, args.ops, lists=not args.skip_lists)
+    both(site)
     site.close()
 
 

@@ -1,5 +1,5 @@
 """``itsm survey``: satisfaction surveys — list, show, answer (scripts and IVR), the signed
-link, the callback queue's next caller, and expiry."""
+link, the callback queue's next caller, the questions in the site's words, and expiry."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from itsm_tui.cli.state import state
 from itsm_tui.common.i18n import N_, _
 
 if TYPE_CHECKING:
+    from itsm_tui.workflow.quality.survey_wording import SurveyQuestion
     from itsm_tui.workflow.quality.surveys import SurveyView
 
 app = typer.Typer(help=N_("Satisfaction surveys: one per resolved ticket with a caller."))
@@ -88,6 +89,31 @@ def list_(
     )
     if cursor is not None:
         say(_("more: --after {cursor}").format(cursor=cursor))
+
+
+def _ask(questions: list[SurveyQuestion]) -> None:
+    """The questions to read the caller, in the operator's language, as the site words them."""
+    from itsm_tui.common.i18n import language
+
+    say(_("Ask:"))
+    for number, q in enumerate(questions, start=1):
+        say(f"  {number}. {q.in_language(language())}  (--{q.name})")
+
+
+@app.command("questions")
+def questions(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """The questions a survey asks here, in the site's words (setting survey_wording)."""
+    from itsm_tui.workflow.quality import surveys
+
+    st = state(ctx)
+    asked = surveys.survey_questions(st.site, st.actor())
+    if as_json:
+        print_object({"questions": asked})
+        return
+    print_table(
+        [N_("question"), N_("answered as"), "en", "zh_CN"],
+        [[q.name, q.kind, q.text.get("en", ""), q.text.get("zh_CN", "")] for q in asked],
+    )
 
 
 @app.command("show")
@@ -171,12 +197,14 @@ def next_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     st = state(ctx)
     view = surveys.take_next_callback(st.site, st.actor())
+    asked = surveys.survey_questions(st.site, st.actor())  # what to ask them, in the site's words
     if as_json:
-        print_object({"survey": view})
+        print_object({"survey": view, "questions": asked})
     elif view is None:
         say(_("No survey waits for a callback."))
     else:
         _fields(view, st.settings.zone)
+        _ask(asked)
 
 
 @app.command("expire")

@@ -470,6 +470,24 @@ class ItsmApp(ReportsFailures, App[None]):
         if not isinstance(self.screen, ScorecardScreen):
             self.push_screen(ScorecardScreen(self.site, self.actor))
 
+    def action_ranking(self) -> None:
+        """A group's ranking this month (the palette; F11 on a scorecard); Enter on a person
+        opens their scorecard."""
+        load_database_code()
+        from itsm_tui.screens.ranking import RankingScreen
+        from itsm_tui.screens.scorecard import ScorecardScreen
+
+        now = self.site.clock.now().astimezone(self.site.settings.zone)
+
+        def chosen(login: str | None) -> None:
+            if login:
+                self.push_screen(ScorecardScreen(self.site, self.actor, login))
+
+        if not isinstance(self.screen, RankingScreen):
+            self.push_screen(
+                RankingScreen(self.site, self.actor, f"{now.year}-{now.month:02d}"), chosen
+            )
+
     def action_complaints(self) -> None:
         """Complaints waiting for a supervisor's review."""
         load_database_code()

@@ -147,13 +147,19 @@ KEYMAP: dict[str, Key] = {
     "callbacks": Key("b", N_("Surveys to call back"), 62, "all"),
     "scorecard": Key("G", N_("My scorecard"), 63, "all"),
     "next-callback": Key("N", N_("Next caller"), 6, "callbacks"),
-    "period-previous": Key("less_than_sign", N_("Previous period"), 30, "scorecard, reports"),
-    "period-next": Key("greater_than_sign", N_("Next period"), 31, "scorecard, reports"),
-    "period-kind": Key("T", N_("Month / year / week"), 32, "scorecard, reports"),
+    "period-previous": Key(
+        "less_than_sign", N_("Previous period"), 30, "scorecard, ranking, reports"
+    ),
+    "period-next": Key("greater_than_sign", N_("Next period"), 31, "scorecard, ranking, reports"),
+    "period-kind": Key("T", N_("Month / year / week"), 32, "scorecard, ranking, reports"),
     "score-person": Key("W", N_("Whose scorecard"), 33, "scorecard"),
+    "group-ranking": Key("f11", N_("Group ranking"), 34, "scorecard"),
+    "ranking-group": Key("f12", N_("Which group"), 35, "ranking"),
     "complaints": Key("J", N_("Complaints to review"), 64, "all"),
     "complaint-valid": Key("V", N_("Valid"), 10, "complaints"),
     "complaint-invalid": Key("I", N_("Invalid"), 11, "complaints"),
+    "complaint-follow-up": Key("ctrl+f", N_("Follow up"), 12, "complaints"),
+    "complaint-close": Key("ctrl+d", N_("Close the complaint"), 13, "complaints"),
 }
 
 #: The short labels ``bind`` takes from the descriptions above that have a second clause.

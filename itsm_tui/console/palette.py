@@ -81,9 +81,15 @@ class ConsoleCommands(Provider):
                 _("Indicators, bands, points; the tickets behind them") + k("scorecard"),
             ),
             (
+                _("screen: group ranking"),
+                app.action_ranking,
+                _("Your groups' staff by scorecard total, this month; on a scorecard")
+                + k("group-ranking"),
+            ),
+            (
                 _("screen: complaints to review"),
                 app.action_complaints,
-                _("Judge complaints valid or invalid") + k("complaints"),
+                _("Judge complaints, follow them up and close them") + k("complaints"),
             ),
             (_("screen: changes"), app.action_changes, _("Requests for change") + k("changes")),
             (

@@ -1,7 +1,9 @@
 """Surveys to call back: the hotline rings each caller whose ticket was resolved and keys in
 their answers. One key (N) takes the next caller — the open survey nearest its expiry, held
 for this operator a quarter of an hour — and opens the answer form with the ticket's summary;
-Enter opens it again for the caller on screen. A low score offers to reopen the ticket."""
+Enter opens it again for the caller on screen. Each question is worded as the site words it
+(``survey_wording``), in the operator's language, so the hotline reads the caller the same
+words the self-service page shows. A low score offers to reopen the ticket."""
 
 from __future__ import annotations
 
@@ -15,17 +17,51 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
-from itsm_tui.common.i18n import N_, _, ngettext
+from itsm_tui.common.i18n import N_, _, language, ngettext
 from itsm_tui.common.timefmt import local
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
 from itsm_tui.dialogs.form import ConfirmDialog, Field, FormDialog
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
-from itsm_tui.workflow import site_settings, tickets
+from itsm_tui.workflow import tickets
 from itsm_tui.workflow.quality import surveys
+from itsm_tui.workflow.quality.survey_wording import SurveyQuestion
 from itsm_tui.workflow.quality.surveys import Answer, SurveyView
 from itsm_tui.workflow.site import Actor, Site
+
+#: What the operator keys in for each question, after the question's words.
+HINTS = {
+    "overall": N_("1 (poor) to 5 (very good)"),
+    "timeliness": N_("1 to 5, blank: not asked"),
+    "attitude": N_("1 to 5, blank: not asked"),
+    "comment": N_("in the caller's words"),
+}
+
+
+class AnswerForm(FormDialog):
+    """The answer form, whose labels are the site's questions: a long question wraps onto a
+    second line instead of losing its end (and the hint after it) at the dialog's edge, and
+    on a 24-line terminal the form scrolls to the field in focus."""
+
+    DEFAULT_CSS = """
+    AnswerForm Label { width: 100%; }
+    AnswerForm > Vertical { overflow-y: auto; }
+    """
+
+
+def answer_fields(questions: list[SurveyQuestion]) -> list[Field]:
+    """The answer form: one field per question the site asks, labelled with its words in the
+    language in force and what to key in."""
+    fields = []
+    for q in questions:
+        words = q.in_language(language())
+        label = f"{words}  ({_(HINTS[q.name])})" if q.name in HINTS else words
+        if q.kind == "yes_no":
+            fields.append(Field(q.name, label, [(_("yes"), "y"), (_("no"), "n")]))
+        else:
+            fields.append(Field(q.name, label, required=q.name == "overall"))
+    return fields
 
 
 def _score(text: str) -> int | None:
@@ -48,7 +84,7 @@ class CallbackScreen(ReportsFailures, Screen[None]):
         super().__init__()
         self.site, self.actor = site, actor
         self.current: SurveyView | None = None
-        self.questions: tuple[str, ...] = surveys.QUESTIONS  # the site's, read with a caller
+        self.questions: list[SurveyQuestion] = []  # the site's, read with each caller
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -94,8 +130,7 @@ class CallbackScreen(ReportsFailures, Screen[None]):
     def take_next(self) -> None:
         view = surveys.take_next_callback(self.site, self.actor)
         count = surveys.callback_count(self.site, self.actor)
-        questions = site_settings.get_settings(self.site, self.actor)["survey_questions"]
-        self.questions = tuple(q for q in surveys.QUESTIONS if q in questions)
+        self.questions = surveys.survey_questions(self.site, self.actor)
         self.app.call_from_thread(self.show_caller, view, count)
 
     def show_caller(self, view: SurveyView | None, count: int) -> None:
@@ -144,20 +179,13 @@ class CallbackScreen(ReportsFailures, Screen[None]):
         title = _("{caller} about {number}: {title}").format(
             caller=one_line(view.caller), number=view.ticket, title=one_line(view.title)
         )
-        fields = [
-            Field("overall", _("Overall, 1 (poor) to 5 (very good)")),
-            Field("timeliness", _("Timeliness, 1 to 5 (blank: not asked)"), required=False),
-            Field("attitude", _("Attitude, 1 to 5 (blank: not asked)"), required=False),
-            Field("solved", _("Was the problem solved?"), [(_("yes"), "y"), (_("no"), "n")]),
-            Field("comment", _("Comment, in the caller's words"), required=False),
-        ]
-        fields = [f for f in fields if f.name in self.questions]  # what this site asks
+        fields = answer_fields(self.questions)  # what this site asks, in its words
 
         def answered(values: dict[str, str] | None) -> None:
             if values:
                 self.save(view, values)
 
-        self.app.push_screen(FormDialog(title, fields), answered)
+        self.app.push_screen(AnswerForm(title, fields), answered)
 
     @background(N_("save the survey's answers"), retry=N_("Enter keys them in again"), group="save")
     def save(self, view: SurveyView, values: dict[str, str]) -> None:

@@ -1,7 +1,7 @@
 """My scorecard (绩效考评): each indicator's raw value, the band it fell in, its points, its
 weight and weighted points for a month or a year; Enter drills down to the tickets, surveys,
-complaints or contacts behind the highlighted figure. ``<``/``>`` move a period, ``Y`` switches
-between months and years."""
+complaints or contacts behind the highlighted figure. ``<``/``>`` move a period, ``T`` switches
+between months and years, F11 ranks a group's staff for the period (``screens.ranking``)."""
 
 from __future__ import annotations
 
@@ -59,6 +59,7 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
         bind("period-next", "period(1)"),
         bind("period-kind", "toggle_kind"),
         bind("score-person", "choose_person"),
+        bind("group-ranking", "ranking"),
         bind("refresh", "reload"),
     ]
 
@@ -111,6 +112,17 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
 
         field = Field("login", _("Staff login"), value=self.login)
         self.app.push_screen(FormDialog(_("Whose scorecard?"), [field]), chosen)
+
+    def action_ranking(self) -> None:
+        """The group ranking for this period; Enter there brings back that person's card."""
+        from itsm_tui.screens.ranking import RankingScreen
+
+        def chosen(login: str | None) -> None:
+            if login:
+                self.login = login
+                self.load()
+
+        self.app.push_screen(RankingScreen(self.site, self.actor, self.period, self.login), chosen)
 
     @background(N_("read the scorecard"), retry=N_("r retries"), group="card")
     def load(self) -> None:

@@ -53,6 +53,9 @@ DEFAULTS: dict[str, Any] = {
     "survey_sample_percent": {},
     # The questions a survey asks (overall always; the others may be left out).
     "survey_questions": ["overall", "timeliness", "attitude", "solved", "comment"],
+    # How the site words them, per question and language (workflow/quality/survey_wording.py;
+    # a question not worded here says the built-in wording).
+    "survey_wording": {},
     # The language of what the site writes for people away from a screen: SLA alert texts and
     # their e-mails ("zh_CN", "en"; None: the language of the process that writes them).
     "language": None,
@@ -128,6 +131,10 @@ def _validate(key: str, value: Any) -> Any:
                 field=key,
                 known=", ".join(known),
             )
+    if key == "survey_wording":
+        from itsm_tui.workflow.quality import survey_wording
+
+        return survey_wording.validate(value)
     if key == "language" and value is not None:
         from itsm_tui.common.i18n import LANGUAGES, normalise
 

@@ -143,6 +143,7 @@ def walk(tmp: Path) -> list[tuple[str, list[str]]]:
         ("agent1", ["survey", "link", t]),
         ("agent1", ["survey", "answer", t, "--overall", "4", "--solved"]),
         ("agent1", ["survey", "next"]),
+        ("agent1", ["survey", "questions"]),
         ("sup", ["survey", "expire"]),
         ("agent1", ["complaint", "add", "--staff", "agent2", "--text", "态度差"]),
         ("sup", ["complaint", "review", "#1"]),

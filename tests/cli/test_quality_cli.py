@@ -136,3 +136,28 @@ def test_a_bad_scheme_names_the_file_key_and_line(itsm: Run, tmp_path: Path) -> 
     good.write_text(exported.stdout, encoding="utf-8")
     imported = _json(itsm("score", "scheme", "import", str(good), "--json", login="sup"))
     assert imported["version"] == 1
+
+
+def test_the_site_wording_is_set_listed_and_read_out_with_the_next_caller(itsm: Run) -> None:
+    wording = {"overall": {"zh_CN": "您对这次服务满意吗？", "en": "Happy with us today?"}}
+    bad = itsm("settings", "set", "survey_wording", json.dumps({"overall": {"en": "x"}}), "--json",
+               login="sup")  # fmt: skip
+    assert bad.exit_code == 1 and json.loads(bad.stdout)["field"] == "survey_wording"
+    assert "no wording in zh_CN" in json.loads(bad.stdout)["message"]
+    done = itsm("settings", "set", "survey_wording", json.dumps(wording, ensure_ascii=False),
+                login="sup")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    listed = _json(itsm("survey", "questions", "--json"))["questions"]
+    assert listed[0] == {"name": "overall", "kind": "score", "text": wording["overall"]}
+    assert [q["name"] for q in listed] == ["overall", "timeliness", "attitude", "solved", "comment"]
+    table = itsm("survey", "questions")
+    assert "Happy with us today?" in table.stdout and "您对这次服务满意吗？" in table.stdout
+    number = _resolved(itsm)
+    made = _json(itsm("survey", "link", number, "--json"))
+    assert made["questions"] == listed
+    taken = itsm("survey", "next", login="agent2")
+    assert taken.exit_code == 0, taken.output
+    assert "1. Happy with us today?  (--overall)" in taken.stdout
+    assert "4. Was your problem solved?  (--solved)" in taken.stdout
+    empty = _json(itsm("survey", "next", "--json", login="agent2"))  # the one survey is held
+    assert empty == {"survey": None, "questions": listed}

@@ -4,8 +4,10 @@ is not the person complained about, every step journaled, a re-judgement allowed
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from itsm_tui.common.errors import Conflict, Forbidden, Invalid
 from itsm_tui.workflow import staff as staff_flow
@@ -102,3 +104,48 @@ def test_listing_pages_newest_first(desk: Desk) -> None:
     assert [v.id for v in page] == ids[:0:-1] and cursor == ids[1]
     rest, end = cp.list_complaints(desk.site, desk.sup, limit=2, after=cursor)
     assert [v.id for v in rest] == [ids[0]] and end is None
+
+
+def test_a_page_of_complaints_is_one_statement_with_every_name(desk: Desk) -> None:
+    number = _ticket(desk)
+    for i in range(4):
+        cp.add_complaint(desk.site, desk.agent2, text=f"第{i}次", ticket=number)
+    first = cp.add_complaint(desk.site, desk.agent2, text="拖延", staff="eng1").id
+    cp.judge(desk.site, desk.sup, str(first), verdict="invalid", reason="不成立")
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(desk.site.engine, "before_cursor_execute", count)
+    try:
+        page, _more = cp.list_complaints(desk.site, desk.sup, limit=50)
+    finally:
+        event.remove(desk.site.engine, "before_cursor_execute", count)
+    reads = [s for s in statements if s.startswith("SELECT") and "staff_role" not in s]
+    assert len(reads) == 1 and "FROM complaint" in reads[0]
+    judged = page[0]
+    assert (judged.staff, judged.staff_name, judged.reviewer, judged.logged_by) == (
+        "eng1", "李工", "sup", "agent2",
+    )  # fmt: skip
+    assert {(v.ticket, v.staff, v.group) for v in page[1:]} == {(number, "agent1", "hotline")}
+
+
+def test_a_persons_complaints_page_by_id(desk: Desk) -> None:
+    ids = [cp.add_complaint(desk.site, desk.sup, text=f"{i}", staff="eng1").id for i in range(3)]
+    cp.add_complaint(desk.site, desk.sup, text="别人", staff="agent1")
+    page, cursor = cp.list_complaints(desk.site, desk.sup, staff="eng1", limit=2)
+    assert [v.id for v in page] == ids[:0:-1] and cursor == ids[1]
+    rest, end = cp.list_complaints(desk.site, desk.sup, staff="eng1", limit=2, after=cursor)
+    assert [v.id for v in rest] == [ids[0]] and end is None
+
+
+def test_the_review_queue_with_judged_ones_holds_what_is_not_closed(desk: Desk) -> None:
+    a, b, c = (cp.add_complaint(desk.site, desk.sup, text=f"{i}", staff="eng1").id for i in "abc")
+    cp.judge(desk.site, desk.sup, str(b), verdict="valid", reason="属实")
+    cp.judge(desk.site, desk.sup, str(c), verdict="invalid", reason="不成立")
+    cp.close_complaint(desk.site, desk.sup, str(c))
+    waiting, _ = cp.review_queue(desk.site, desk.sup)
+    assert [v.id for v in waiting] == [a]
+    open_, _ = cp.review_queue(desk.site, desk.sup, judged=True)
+    assert [(v.id, v.status) for v in open_] == [(a, "received"), (b, "valid")]

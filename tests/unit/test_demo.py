@@ -521,3 +521,25 @@ def test_surveys_and_complaints_give_the_scorecards_spread(demo: Loaded) -> None
     assert means[0] < 4.0 < means[-1]  # the weak spots show
     assert verdicts.get("valid", 0) > 0 and verdicts.get("invalid", 0) > 0
     assert misattributed == 0
+
+
+def test_the_historys_low_scores_alerted_the_supervisors_once_each(demo: Loaded) -> None:
+    """A low score in the demo's history is in its group supervisor's inbox, as a live answer's
+    would be: one alert per survey, dated when it was answered."""
+    with demo.site.engine.connect() as conn:
+        low = conn.execute(
+            text(
+                "SELECT s.id, s.answered_at, g.supervisor_id FROM survey s "
+                "JOIN assignment_group g ON g.id = s.group_id "
+                "WHERE s.status = 'answered' AND s.low_score"
+            )
+        ).all()
+        alerts = conn.execute(
+            text("SELECT kind, staff_id, created_at FROM sla_alert WHERE kind LIKE 'survey:%'")
+        ).all()
+    assert low and len(alerts) == len({a.kind for a in alerts}) == len(low)
+    expected = {f"survey:{s.id}": s for s in low}
+    for a in alerts:
+        survey = expected[a.kind]
+        assert survey.supervisor_id is None or a.staff_id == survey.supervisor_id
+    assert demo.summary.low_score_alerts == len(low)

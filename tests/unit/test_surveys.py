@@ -13,6 +13,8 @@ from itsm_tui.storage.tables import JournalEntry, SlaAlert, Survey
 from itsm_tui.workflow import site_settings
 from itsm_tui.workflow import tickets as t
 from itsm_tui.workflow.contacts import log_contact
+from itsm_tui.workflow.context import Tx, mutation
+from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.quality import surveys as sv
 from itsm_tui.workflow.site import Actor
 from itsm_tui.workflow.sla.alerts import recent_alerts
@@ -251,3 +253,80 @@ def test_the_default_survey_asks_whether_it_was_solved(desk: Desk) -> None:
     with pytest.raises(Invalid, match="solved is required") as refused:
         sv.answer_survey(desk.site, desk.agent2, number, sv.Answer(overall=4, solved=None))
     assert refused.value.field == "solved"
+
+
+@mutation(Action.ADMINISTER, journaled=False)
+def _catch_up(tx: Tx) -> int:
+    return sv.alert_low_scores(tx)
+
+
+def test_low_scores_written_in_bulk_alert_once_through_the_same_rule(desk: Desk) -> None:
+    """Answers that did not come through ``answer_survey`` (the demo's history) get the alert
+    a live answer gets, dated when answered; one already alerted, or a second run, adds none."""
+    live, bulk_low, bulk_good = _resolved(desk), _resolved(desk), _resolved(desk)
+    sv.answer_survey(desk.site, desk.agent2, live, sv.Answer(overall=1, solved=False))
+    answered_at = desk.site.clock.now() - timedelta(hours=3)
+    with Session(desk.site.engine) as s:
+        for survey in s.exec(select(Survey).where(col(Survey.id) > 1)).all():
+            low = survey.id == 2
+            survey.status, survey.answered_at = "answered", answered_at
+            survey.overall, survey.solved, survey.low_score = (2 if low else 5), True, low
+            s.add(survey)
+        s.commit()
+    assert _catch_up(desk.site, desk.admin) == 1
+    assert _catch_up(desk.site, desk.admin) == 0
+    inbox = recent_alerts(desk.site, desk.sup)
+    assert sorted((a.ticket, a.target) for a in inbox) == sorted(
+        [(live, "group_supervisor"), (bulk_low, "group_supervisor")]
+    )
+    caught_up = next(a for a in inbox if a.ticket == bulk_low)
+    assert "scored 2/5, solved" in caught_up.message and caught_up.created_at == answered_at
+    assert bulk_good not in {a.ticket for a in inbox}
+
+
+WORDING = {
+    "overall": {"zh_CN": "您对这次服务总体满意吗？", "en": "All in all, were you happy with us?"},
+    "solved": {"en": "Is it fixed?", "zh_CN": "问题解决了吗？"},
+}
+
+
+def test_a_site_words_its_questions_in_both_languages(desk: Desk) -> None:
+    site_settings.set_setting(desk.site, desk.sup, "survey_questions", ["overall", "solved"])
+    site_settings.set_setting(desk.site, desk.sup, "survey_wording", WORDING)
+    asked = sv.survey_questions(desk.site, desk.agent2)
+    assert [(q.name, q.kind) for q in asked] == [("overall", "score"), ("solved", "yes_no")]
+    assert asked[0].in_language("zh_CN") == "您对这次服务总体满意吗？"
+    assert asked[1].in_language("en") == "Is it fixed?"
+    # The link carries the same questions in the same words, for the self-service page.
+    link = sv.make_link(desk.site, desk.agent2, _resolved(desk))
+    assert link.questions == asked
+
+
+def test_an_unworded_question_says_the_built_in_words_translated(desk: Desk) -> None:
+    site_settings.set_setting(desk.site, desk.sup, "survey_wording", WORDING)
+    by_name = {q.name: q for q in sv.survey_questions(desk.site, desk.agent2)}
+    assert list(by_name) == ["overall", "timeliness", "attitude", "solved", "comment"]
+    assert by_name["timeliness"].in_language("en") == (
+        "How satisfied are you with how quickly it was handled?"
+    )
+    assert by_name["timeliness"].in_language("zh_CN") == "您对处理速度满意吗？"
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        (["overall"], "must map each question to its wording in: en, zh_CN"),
+        ({"speed": {"en": "x", "zh_CN": "x"}}, "names no question speed"),
+        ({"overall": {"en": "How was it?"}}, "for overall has no wording in zh_CN"),
+        ({"overall": {"en": "a", "zh_CN": "b", "fr": "c"}}, "names the language fr"),
+        ({"overall": {"en": "  ", "zh_CN": "好吗"}}, "overall in en must be 1 to 200"),
+        ({"overall": {"en": "x" * 201, "zh_CN": "好吗"}}, "overall in en must be 1 to 200"),
+        ({"attitude": {"en": "one\ntwo", "zh_CN": "好吗"}}, "must be one line"),
+        ({"attitude": "How was the staff?"}, "for attitude must give its wording in"),
+    ],
+)
+def test_wording_is_refused_naming_the_setting(desk: Desk, value: object, says: str) -> None:
+    with pytest.raises(Invalid, match=says) as refused:
+        site_settings.set_setting(desk.site, desk.sup, "survey_wording", value)
+    assert refused.value.field == "survey_wording"
+    assert site_settings.get_settings(desk.site, desk.sup)["survey_wording"] == {}

@@ -68,6 +68,8 @@ class Complaint(Table, table=True):
         # Scorecards: valid complaints against a staff member in a period.
         Index("ix_complaint_staff_received", "staff_id", "received_at", "verdict"),
         Index("ix_complaint_status", "status", "id"),
+        # A person's complaints, a page at a time (``complaint list --staff``).
+        Index("ix_complaint_staff_id", "staff_id", "id"),
         Index("ix_complaint_ticket", "ticket_id"),
         *checks_for("complaint"),
     )

@@ -38,6 +38,7 @@ from itsm_tui.workflow.groups import join_group
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.quality.scheme import DEFAULT_SCHEME_TOML
 from itsm_tui.workflow.quality.scorecards import store_scheme
+from itsm_tui.workflow.quality.surveys import alert_low_scores
 
 Progress = Callable[[int, int], None]
 
@@ -73,6 +74,7 @@ class DemoSummary:
     surveys: int = 0
     complaints: int = 0
     complaint_journal_entries: int = 0  # apart: the tickets' journal is compared with raw loads
+    low_score_alerts: int = 0  # the history's low survey scores, alerted as live ones are
     changes: int = 0
     change_approvals: int = 0
     change_links: int = 0
@@ -249,6 +251,8 @@ def load_demo(
             counts[key] = counts.get(key, 0) + written
     reset_sequences(conn)
     counts.update(write_quality(conn, people, catalog, seed=seed, now=now))
+    # The history's low scores reach the supervisors as a live answer's would: the same rule.
+    counts["low_score_alerts"] = alert_low_scores(tx)
     store_scheme(tx, DEFAULT_SCHEME_TOML)
     join_group(tx, ADMIN_GROUP, tx.actor.login)
     load_knowledge(tx, catalog, people, seed)

@@ -17,12 +17,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import CursorResult, update
-from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from itsm_tui.common.domain import COMPLAINT_MAX, Channel, ComplaintStatus, Verdict
 from itsm_tui.common.errors import Conflict, Forbidden, Invalid, NotFound
 from itsm_tui.common.i18n import N_
+from itsm_tui.storage.complaint_queries import complaint_page
 from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import AssignmentGroup, Complaint, JournalEntry, Staff, Ticket
 from itsm_tui.workflow import text_input
@@ -42,6 +42,12 @@ _FROM: dict[str, tuple[ComplaintStatus, ...]] = {
     "follow_up": (C.UNDER_REVIEW, C.VALID, C.INVALID),
     "close": (C.VALID, C.INVALID),
 }
+
+
+def can(step: str, status: str) -> bool:
+    """Whether a complaint in ``status`` may take ``step`` (review, judge, follow_up, close):
+    what a front door offers is what the lifecycle allows."""
+    return status in {s.value for s in _FROM[step]}
 
 
 @dataclass(frozen=True)
@@ -309,45 +315,76 @@ def list_complaints(
     after: int | None = None,
     limit: int = 50,
 ) -> tuple[list[ComplaintView], int | None]:
-    """Complaints newest first, a page at a time (keyset on id)."""
-    if not 1 <= limit <= MAX_PAGE:
-        raise Invalid(N_("limit must be 1 to {max}."), field="limit", max=MAX_PAGE)
-    stmt = core_select(_COMPLAINT.c.id)
-    if status is not None:
-        if status not in {s.value for s in C}:
-            known = ", ".join(s.value for s in C)
-            raise Invalid(N_("status must be one of: {known}."), field="status", known=known)
-        stmt = stmt.where(_COMPLAINT.c.status == status)
-    if staff is not None:
-        stmt = stmt.where(_COMPLAINT.c.staff_id == find_staff(read.session, staff).id)
-    if after is not None:
-        stmt = stmt.where(_COMPLAINT.c.id < after)
-    ids = [
-        r.id for r in read.session.execute(stmt.order_by(_COMPLAINT.c.id.desc()).limit(limit + 1))
-    ]
-    views = [
-        _view(read.session, find_complaint(read.session, i), history=False) for i in ids[:limit]
-    ]
-    return views, (ids[limit - 1] if len(ids) > limit else None)
+    """Complaints newest first, a page at a time (keyset on id, one statement a page)."""
+    _check_limit(limit)
+    if status is not None and status not in {s.value for s in C}:
+        known = ", ".join(s.value for s in C)
+        raise Invalid(N_("status must be one of: {known}."), field="status", known=known)
+    staff_id = find_staff(read.session, staff).id if staff is not None else None
+    rows = complaint_page(
+        read.session,
+        statuses=None if status is None else (status,),
+        staff_id=staff_id,
+        after=after,
+        limit=limit + 1,
+    )
+    return _paged(rows, limit)
 
 
 #: What waits for a reviewer.
 TO_REVIEW = (C.RECEIVED.value, C.UNDER_REVIEW.value)
+#: What a supervisor still has to act on: judge, follow up or close (everything not closed).
+OPEN = (*TO_REVIEW, C.VALID.value, C.INVALID.value)
 
 
 @query(Action.REVIEW_COMPLAINT)
 def review_queue(
-    read: Read, *, after: int | None = None, limit: int = 50
+    read: Read, *, after: int | None = None, limit: int = 50, judged: bool = False
 ) -> tuple[list[ComplaintView], int | None]:
-    """Complaints received or under review, oldest first (``ix_complaint_status`` ranges),
-    a page at a time: the supervisors' review screen."""
+    """Complaints received or under review (with ``judged``, also those judged and not yet
+    closed, which wait for a follow-up and closing), oldest first (``ix_complaint_status``
+    ranges), a page at a time: the supervisors' review screen."""
+    _check_limit(limit)
+    rows = complaint_page(
+        read.session,
+        statuses=OPEN if judged else TO_REVIEW,
+        after=after,
+        oldest_first=True,
+        limit=limit + 1,
+    )
+    return _paged(rows, limit)
+
+
+def _check_limit(limit: int) -> None:
     if not 1 <= limit <= MAX_PAGE:
         raise Invalid(N_("limit must be 1 to {max}."), field="limit", max=MAX_PAGE)
-    stmt = core_select(_COMPLAINT.c.id).where(_COMPLAINT.c.status.in_(TO_REVIEW))
-    if after is not None:
-        stmt = stmt.where(_COMPLAINT.c.id > after)
-    ids = [r.id for r in read.session.execute(stmt.order_by(_COMPLAINT.c.id).limit(limit + 1))]
-    views = [
-        _view(read.session, find_complaint(read.session, i), history=False) for i in ids[:limit]
-    ]
-    return views, (ids[limit - 1] if len(ids) > limit else None)
+
+
+def _paged(rows: list[Any], limit: int) -> tuple[list[ComplaintView], int | None]:
+    """The page's views and the id to continue after (None on the last page)."""
+    views = [_row_view(r) for r in rows[:limit]]
+    return views, (views[-1].id if len(rows) > limit else None)
+
+
+def _row_view(row: Any) -> ComplaintView:
+    """A list row as a view, without its history (``show_complaint`` reads that)."""
+    return ComplaintView(
+        id=row.id,
+        ticket=row.ticket_number,
+        staff=row.staff_login,
+        staff_name=row.staff_name,
+        group=row.group_code,
+        channel=row.channel,
+        text=row.text,
+        received_at=row.received_at,
+        logged_by=row.logger_login,
+        status=row.status,
+        verdict=row.verdict,
+        reason=row.reason,
+        reviewer=row.reviewer_login,
+        reviewed_at=row.reviewed_at,
+        follow_up=row.follow_up,
+        closed_at=row.closed_at,
+        version=row.version,
+        history=[],
+    )

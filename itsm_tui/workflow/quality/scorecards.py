@@ -466,6 +466,32 @@ def rank_group(read: Read, group: str, period: str) -> list[Scorecard]:
     return sorted(cards, key=lambda c: (-c.total, c.login))
 
 
+@query(Action.VIEW_SCORES)
+def rankable_groups(read: Read, *, first_for: str | None = None) -> list[str]:
+    """The codes of the groups whose ranking this person may see: every group for an admin,
+    the groups they supervise for a supervisor, none for anyone else (a ranking shows every
+    member's card, which only they may see). The groups ``first_for`` (a login) belongs to
+    come first — the ranking opened from someone's scorecard is their group's — then the rest,
+    each part by code."""
+    group = core_table(AssignmentGroup)
+    member = core_table(GroupMember)
+    stmt = core_select(group.c.code, group.c.id)
+    if not (read.actor.is_system or Role.ADMIN in read.actor.roles):
+        if Role.SUPERVISOR not in read.actor.roles:
+            return []
+        stmt = stmt.where(group.c.supervisor_id == read.actor.id)
+    rows = read.session.execute(stmt.order_by(group.c.code)).all()
+    theirs: set[int] = set()
+    if first_for is not None:
+        person = find_staff(read.session, first_for)
+        theirs = set(
+            read.session.execute(
+                core_select(member.c.group_id).where(member.c.staff_id == person.id)
+            ).scalars()
+        )
+    return [r.code for r in rows if r.id in theirs] + [r.code for r in rows if r.id not in theirs]
+
+
 @mutation(Action.MANAGE_SCORES)
 def close_period(tx: Tx, period: str) -> int:
     """Freeze every active staff member's scorecard for a period that has ended; how many.
@@ -651,7 +677,10 @@ def explain(
         key, kind = _T.c.id, "ticket"
     if after is not None:
         stmt = stmt.where(key > after)
-    rows = read.session.execute(stmt.order_by(key).limit(limit + 1)).all()
+    # Ordered by ``key + 0``: the person's rows are found through their covering index and the
+    # few found sorted. Ordered by the bare key, PostgreSQL walked the primary key in order and
+    # filtered every row until a page was full: 1.1 s for a month's first page at 1M tickets.
+    rows = read.session.execute(stmt.order_by(key + 0).limit(limit + 1)).all()
     out = [
         ExplainRow(
             kind, r[0], r[1], r[2], bool(r[3]), " ".join(str(v) for v in r[4:] if v is not None)

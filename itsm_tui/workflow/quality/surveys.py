@@ -9,7 +9,8 @@ Rules, each written once here:
   a channel not listed: every ticket; the choice is a fixed function of the ticket id, so it can
   be re-checked), unless the caller answered a survey in the last ``survey_quiet_days`` days.
 - **Answers**: overall, timeliness and attitude 1–5, solved yes/no, a comment (a site may
-  ask fewer: ``survey_questions``; overall is always asked); once, before the
+  ask fewer: ``survey_questions``, and word them itself: ``survey_wording``, in
+  ``survey_wording.py``; overall is always asked); once, before the
   survey expires, by hotline staff (the callback queue, ``itsm survey answer``) or by the caller
   through a signed link (``survey_links``).
 - **A low score** (overall ≤ 2, or not solved) alerts the resolver's group supervisor once, in
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, Select, exists, func, update
+from sqlalchemy import CursorResult, Select, String, cast, exists, func, literal, update
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -35,6 +36,7 @@ from itsm_tui.storage.tables import (
     AssignmentGroup,
     Caller,
     Contact,
+    SlaAlert,
     Staff,
     Survey,
     Ticket,
@@ -44,6 +46,7 @@ from itsm_tui.workflow.context import Read, Tx, mutation, query
 from itsm_tui.workflow.lookup import find_staff, find_ticket
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.quality import survey_links
+from itsm_tui.workflow.quality.survey_wording import QUESTIONS, SurveyQuestion, wording
 from itsm_tui.workflow.site_settings import read_setting
 from itsm_tui.workflow.sla.alerts import group_recipients, raise_alert
 
@@ -90,10 +93,14 @@ class SurveyView:
 
 @dataclass(frozen=True)
 class SurveyLink:
+    """The signed link, and what the self-service page asks with it (the site's questions in
+    its words, each language)."""
+
     survey: int
     token: str
     link: str
     expires_at: datetime
+    questions: list[SurveyQuestion]
 
 
 @dataclass(frozen=True)
@@ -309,14 +316,22 @@ def list_surveys(
 # Answering
 
 
-#: The questions a survey may ask; overall is always asked (the scorecards read it).
-QUESTIONS = ("overall", "timeliness", "attitude", "solved", "comment")
-
-
 def asked(session: Session) -> tuple[str, ...]:
     """The questions this site asks (``survey_questions``), in the survey's order."""
     chosen = set(read_setting(session, "survey_questions"))
     return tuple(q for q in QUESTIONS if q in chosen)
+
+
+def questions_of(session: Session) -> list[SurveyQuestion]:
+    """The questions this site asks, in its words (``survey_wording``) in each language."""
+    return wording(asked(session), read_setting(session, "survey_wording"))
+
+
+@query(Action.VIEW_TICKETS)
+def survey_questions(read: Read) -> list[SurveyQuestion]:
+    """What a survey asks here and how it says it: the callback screen's form, ``itsm survey
+    next`` and ``questions`` read it (the link carries it too: :func:`make_link`)."""
+    return questions_of(read.session)
 
 
 def check_answer(answer: Answer, questions: tuple[str, ...] = QUESTIONS) -> Answer:
@@ -404,14 +419,62 @@ def _record(
 
 
 def _alert_low_score(tx: Tx, survey: Survey, answer: Answer) -> None:
-    ticket = tx.session.get(Ticket, survey.ticket_id)
-    assert ticket is not None and survey.id is not None
+    assert survey.id is not None
+    _alert(tx, survey.id, survey.ticket_id, survey.group_id, answer, at=tx.now)
+
+
+def _alert(
+    tx: Tx, survey_id: int, ticket_id: int, group_id: int | None, answer: Answer, *, at: datetime
+) -> None:
+    """The low score's one alert to the group's supervisor (kind ``survey:<id>``, once by
+    ``uq_sla_alert``), whether the answer came in live or with the demo's history."""
+    ticket = tx.session.get(Ticket, ticket_id)
+    assert ticket is not None
     solved = {True: "solved", False: "NOT solved", None: "solved not asked"}[answer.solved]
     message = (
-        f"{ticket.number} {ticket.title[:100]}: survey #{survey.id} scored "
+        f"{ticket.number} {ticket.title[:100]}: survey #{survey_id} scored "
         f"{answer.overall}/5, {solved}" + (f": {answer.comment[:200]}" if answer.comment else "")
     )
-    raise_alert(tx, ticket, f"survey:{survey.id}", message, group_recipients(tx, survey.group_id))
+    raise_alert(tx, ticket, f"survey:{survey_id}", message, group_recipients(tx, group_id), at=at)
+
+
+def alert_low_scores(tx: Tx, *, chunk: int = 1000) -> int:
+    """Raise the alert of every low-scored answer that has none yet — the answers written in
+    bulk with the demo's history, which did not pass through :func:`answer_survey` — each
+    dated when it was answered; how many. Called inside a mutation (the demo loader's).
+    Running it again finds nothing: an alerted survey has its ``survey:<id>`` alert."""
+    alert = core_table(SlaAlert)
+    done, after = 0, 0
+    while True:
+        rows = tx.session.execute(
+            core_select(
+                _SURVEY.c.id,
+                _SURVEY.c.ticket_id,
+                _SURVEY.c.group_id,
+                _SURVEY.c.answered_at,
+                _SURVEY.c.overall,
+                _SURVEY.c.solved,
+                _SURVEY.c.comment,
+            )
+            .where(
+                _SURVEY.c.id > after,
+                _SURVEY.c.status == S.ANSWERED.value,
+                _SURVEY.c.low_score.is_(True),
+                ~exists().where(
+                    alert.c.ticket_id == _SURVEY.c.ticket_id,
+                    alert.c.kind == literal("survey:") + cast(_SURVEY.c.id, String),
+                ),
+            )
+            .order_by(_SURVEY.c.id)
+            .limit(chunk)
+        ).all()
+        if not rows:
+            return done
+        for r in rows:
+            answer = Answer(r.overall, r.solved, comment=r.comment or "")
+            _alert(tx, r.id, r.ticket_id, r.group_id, answer, at=r.answered_at or tx.now)
+        done += len(rows)
+        after = rows[-1].id
 
 
 @mutation(Action.ANSWER_SURVEY)
@@ -461,7 +524,13 @@ def make_link(tx: Tx, ref: str) -> SurveyLink:
     )
     tx.journal("survey", survey.id, "link", {"expires_at": survey.expires_at})
     token = survey_links.sign(secret, survey.id, survey.expires_at, nonce)
-    return SurveyLink(survey.id, token, survey_links.LINK_PATH + token, survey.expires_at)
+    return SurveyLink(
+        survey.id,
+        token,
+        survey_links.LINK_PATH + token,
+        survey.expires_at,
+        questions_of(tx.session),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ SLA scan, the clocks and the policy editor with it.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
@@ -172,11 +173,18 @@ def raise_flag_alert(tx: Tx, ticket: Ticket, reason: str) -> list[str]:
 
 
 def raise_alert(
-    tx: Tx, ticket: Ticket, kind: str, message: str, recipients: list[tuple[Staff, str]]
+    tx: Tx,
+    ticket: Ticket,
+    kind: str,
+    message: str,
+    recipients: list[tuple[Staff, str]],
+    *,
+    at: datetime | None = None,
 ) -> list[str]:
     """Put an alert about ``ticket`` into each recipient's inbox in this transaction and queue
     their notifications; ``uq_sla_alert`` (ticket, kind, person) makes it once per kind.
-    Returns the logins alerted."""
+    ``at`` dates an alert of something that happened earlier (the demo's history); the
+    notification is still queued now. Returns the logins alerted."""
     from itsm_tui.workflow.site_settings import read_setting
 
     assert ticket.id is not None
@@ -190,8 +198,8 @@ def raise_alert(
             staff_id=person.id,
             target=target,
             message=message,
-            due_at=tx.now,
-            created_at=tx.now,
+            due_at=at or tx.now,
+            created_at=at or tx.now,
         )
         tx.session.add(alert)
         tx.session.flush()
@@ -201,7 +209,7 @@ def raise_alert(
             "ticket": ticket.number,
             "priority": ticket.priority,
             "kind": kind,
-            "due_at": tx.now.isoformat(),
+            "due_at": (at or tx.now).isoformat(),
             "staff": person.login,
             "target": target,
             "message": message,

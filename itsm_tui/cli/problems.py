@@ -309,13 +309,20 @@ def resolve(
         print_table(
             ["incident", "status", "resolved?", "title"],
             [
-                (o.number, status_label(o.status), "yes" if o.resolvable else o.reason, o.title)
+                (
+                    o.number,
+                    status_label(o.status),
+                    _("yes") if o.resolvable else o.reason_text(),
+                    o.title,
+                )
                 for o in outcomes
             ],
         )
         if preview:
             return
-        if not typer.confirm(f"Resolve {number} and these incidents?", default=False):
+        if not typer.confirm(
+            _("Resolve {number} and these incidents?").format(number=number), default=False
+        ):
             raise typer.Exit(1)
     result = resolve_problem(
         st.site,
@@ -332,7 +339,11 @@ def resolve(
     if result.resolved:
         say(_("resolved: {numbers}").format(numbers=", ".join(result.resolved)))
     for skipped in result.skipped:
-        say(_("left open: {number}: {reason}").format(number=skipped.number, reason=skipped.reason))
+        say(
+            _("left open: {number}: {reason}").format(
+                number=skipped.number, reason=skipped.reason_text()
+            )
+        )
 
 
 @app.command("close")

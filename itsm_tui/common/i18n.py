@@ -243,6 +243,20 @@ CODE_WORDS = (
     N_("oldest"),
     N_("priority"),
     N_("due"),
+    # Problems, candidates, articles, surveys and report schedules, as their lists show them.
+    N_("investigating"),
+    N_("accepted"),
+    N_("dismissed"),
+    N_("reviewed"),
+    N_("published"),
+    N_("internal"),
+    N_("self service"),
+    N_("answered"),
+    N_("expired"),
+    N_("weekly"),
+    N_("monthly"),
+    N_("work note"),
+    N_("public reply"),
 )
 
 

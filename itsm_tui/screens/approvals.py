@@ -25,7 +25,7 @@ from itsm_tui.workflow.site import Actor, Site
 if TYPE_CHECKING:
     from itsm_tui.workflow.changes.cab import PendingApproval
 
-COLUMNS = (N_("Number"), N_("Type"), N_("Risk"), N_("Window"), N_("Approvals"), N_("Title"))
+COLUMNS = (N_("Number"), N_("Type"), N_("Risk level"), N_("Window"), N_("Approvals"), N_("Title"))
 
 
 class ApprovalsScreen(ReportsFailures, Screen[None]):

@@ -30,7 +30,7 @@ COLUMNS = (
     N_("Number"),
     N_("Type"),
     N_("Status"),
-    N_("Risk"),
+    N_("Risk level"),
     N_("Window"),
     N_("Implementer"),
     N_("Title"),

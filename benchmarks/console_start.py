@@ -305,7 +305,11 @@ def main() -> None:
         ("jump to the end", median("jump_to_end_ms"), None),
         ("re-sort by priority", median("resort_ms"), None),
         ("open a ticket", median("ticket_ms"), 100),
-        ("waited for the staff record's language", median("language_wait_ms"), None),
+        *(
+            [("waited for the staff record's language", median("language_wait_ms"), None)]
+            if any("language_wait_ms" in run for run in runs)  # absent: ITSM_LANG decided
+            else []
+        ),
         ("peak RSS (MB)", median("rss_mb"), 200),
         ("  first-read process, peak RSS (MB)", median("reader_rss_mb"), None),
     ]

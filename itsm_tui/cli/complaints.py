@@ -194,7 +194,7 @@ def list_(
         return
     zone = st.settings.zone
     print_table(
-        ["id", "status", "verdict", "staff", "ticket", "received", "text"],
+        ["id", "status", "verdict", N_("staff"), "ticket", "received", "text"],
         [
             (
                 f"#{v.id}",

@@ -190,31 +190,31 @@ def show(ctx: typer.Context, number: ChangeArg, as_json: JsonOpt = False) -> Non
     print_fields(
         [
             ("change", f"{v.number} (version {v.version})"),
-            ("type", v.type + (f" (template {v.template})" if v.template else "")),
+            (N_("type"), v.type + (f" (template {v.template})" if v.template else "")),
             ("status", v.status + (f" ({v.outcome})" if v.outcome else "")),
             ("title", v.title),
             ("reason", v.reason),
-            ("description", v.description),
-            ("implementation plan", v.implementation_plan),
-            ("back-out plan", v.backout_plan),
-            ("test plan", v.test_plan),
-            ("window", f"{local(v.window_start, zone)} – {local(v.window_end, zone)}"),
-            ("implementer", f"{v.implementer_name or ''} ({v.implementer or '-'})"),
+            (N_("description"), v.description),
+            (N_("implementation plan"), v.implementation_plan),
+            (N_("back-out plan"), v.backout_plan),
+            (N_("test plan"), v.test_plan),
+            (N_("window"), f"{local(v.window_start, zone)} – {local(v.window_end, zone)}"),
+            (N_("implementer"), f"{v.implementer_name or ''} ({v.implementer or '-'})"),
             ("group", v.group_name or ""),
             ("CIs", v.cis),
             ("risk", f"{v.risk_level} ({v.risk_score})" if v.risk_level else "not assessed"),
-            ("approved", local(v.approved_at, zone)),
-            ("override", v.override_reason or ""),
-            ("actual", f"{local(v.actual_start, zone)} – {local(v.actual_end, zone)}"),
+            (N_("approved"), local(v.approved_at, zone)),
+            (N_("override"), v.override_reason or ""),
+            (N_("actual"), f"{local(v.actual_start, zone)} – {local(v.actual_end, zone)}"),
             ("review", v.lessons or ""),
-            ("links", [f"{x.relation} {x.number}" for x in v.links]),
+            (N_("links"), [f"{x.relation} {x.number}" for x in v.links]),
             ("you can", v.allowed),
         ]
     )
     if v.approvals:
         say("")
         print_table(
-            ["approver", "group", "decision", "at", "comment"],
+            [N_("approver"), "group", N_("decision"), "at", N_("comment")],
             [(a.staff, a.group, a.decision, local(a.at, zone), a.comment) for a in v.approvals],
         )
 
@@ -251,7 +251,7 @@ def list_changes(
         return
     zone = st.settings.zone
     print_table(
-        ["number", "type", "status", "risk", "window", "implementer", "title"],
+        ["number", N_("type"), "status", "risk", N_("window"), N_("implementer"), "title"],
         [
             (
                 r.number,
@@ -434,7 +434,7 @@ def approvals(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         return
     zone = st.settings.zone
     print_table(
-        ["number", "type", "risk", "window", "approvals", "title"],
+        ["number", N_("type"), "risk", N_("window"), N_("approvals"), "title"],
         [
             (p.number, p.type, p.risk_level, local(p.window_start, zone), p.approvals, p.title)
             for p in rows
@@ -503,7 +503,7 @@ def risk(ctx: typer.Context, number: ChangeArg, as_json: JsonOpt = False) -> Non
             + (_(" — walk cut off") if found.truncated else "")
         )
         print_table(
-            ["points", "factor", "count", "weight", "what"],
+            ["points", N_("factor"), N_("count"), "weight", N_("what")],
             [
                 (f.points, _(FACTOR_LABELS[f.factor]), f.count, f.weight, ", ".join(f.detail[:5]))
                 for f in found.factors
@@ -523,7 +523,7 @@ def conflicts(ctx: typer.Context, number: ChangeArg, as_json: JsonOpt = False) -
         return
     zone = st.settings.zone
     print_table(
-        ["number", "status", "window", "why"],
+        ["number", "status", N_("window"), "why"],
         [(c.number, c.status, local(c.window_start, zone), c.why) for c in rows],
     )
 
@@ -570,7 +570,7 @@ def calendar(
     for service, numbers in schedule.by_service.items():
         say(f"\n{service}")
         print_table(
-            ["window", "number", "type", "status", "risk", "marks", "title"],
+            [N_("window"), "number", N_("type"), "status", "risk", N_("marks"), "title"],
             [
                 (
                     local(by_number[n].window_start, zone),

@@ -244,7 +244,8 @@ def impact(
     # chain as the relationships are recorded (from what needs to what is needed).
     say(_("business services at stake ({count}):").format(count=len(report.services)))
     for s in report.services:
-        say(f"  C{s.criticality} {s.name}: {s.explanation if s.depth else '(analysed)'}")
+        chain = s.explanation if s.depth else _("(one of the CIs analysed)")
+        say(f"  C{s.criticality} {s.name}: {chain}")
     classes = ", ".join(f"{n} {cls}" for cls, n in report.upstream_classes.items())
     say(
         _("used by, directly or not: {upstream_count} CIs hit").format(
@@ -277,7 +278,11 @@ def impact(
             )
         )
     if report.major_suggested:
-        say(_("major incident suggested: {reasons}").format(reasons="; ".join(report.reasons)))
+        from itsm_tui.workflow.cmdb.impact import reason_texts
+
+        # TRANSLATORS: the separator between the reasons for a major incident.
+        shown = _("; ").join(reason_texts(report))
+        say(_("major incident suggested: {reasons}").format(reasons=shown))
     if report.truncated:
         say(_("(cut off: the walk reached too many CIs; --all walks them all, or lower --depth)"))
 
@@ -406,7 +411,7 @@ def import_(
         )
     )
     for error in summary.errors:
-        say(f"  {error}")
+        say(f"  {error.text()}")
     if summary.errors and summary.dry_run:
         raise typer.Exit(1)
 

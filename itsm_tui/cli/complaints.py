@@ -21,7 +21,7 @@ from itsm_tui.cli.output import (
 )
 from itsm_tui.cli.state import state
 from itsm_tui.common.errors import Invalid
-from itsm_tui.common.i18n import N_, _
+from itsm_tui.common.i18n import N_, _, status_text
 
 if TYPE_CHECKING:
     from itsm_tui.workflow.quality.complaints import ComplaintView
@@ -51,20 +51,20 @@ def _show(view: ComplaintView, zone: Any, as_json: bool) -> None:
         return
     print_fields(
         [
-            ("complaint", f"#{view.id} ({view.status})"),
-            ("against", ", ".join(x for x in (view.staff, view.ticket) if x)),
-            ("group", view.group),
-            ("channel", view.channel),
-            ("received", local(view.received_at, zone)),
-            ("text", view.text),
-            ("verdict", view.verdict),
-            ("reason", view.reason),
-            ("reviewer", view.reviewer),
-            ("follow-up", view.follow_up),
+            (N_("complaint"), f"#{view.id} ({status_text(view.status)})"),
+            (N_("against"), ", ".join(x for x in (view.staff, view.ticket) if x)),
+            (N_("group"), view.group),
+            (N_("channel"), view.channel),
+            (N_("received"), local(view.received_at, zone)),
+            (N_("text"), view.text),
+            (N_("verdict"), status_text(view.verdict) if view.verdict else None),
+            (N_("reason"), view.reason),
+            (N_("reviewer"), view.reviewer),
+            (N_("follow-up"), view.follow_up),
         ]
     )
     for event in view.history:
-        say(f"  {local(event.at, zone)}  {event.actor or 'system'}  {event.action}")
+        say(f"  {local(event.at, zone)}  {event.actor or _('system')}  {event.action}")
 
 
 @app.command("add")
@@ -194,7 +194,7 @@ def list_(
         return
     zone = st.settings.zone
     print_table(
-        ["id", "status", "verdict", "staff", "ticket", "received", "text"],
+        ["id", "status", "verdict", N_("staff"), "ticket", "received", "text"],
         [
             (
                 f"#{v.id}",

@@ -122,7 +122,7 @@ def template_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         return
     zone = st.site.settings.zone
     print_table(
-        ["code", "version", "items", "name", "since"],
+        ["code", N_("version"), N_("items"), "name", N_("since")],
         [(r.code, r.version, r.item_count, r.name, local(r.created_at, zone)) for r in rows],
     )
 
@@ -150,7 +150,7 @@ def template_show(
     for i in spec.checks:
         limits = Limits(i.kind, i.unit, *i.normal, *i.warn, i.choices, i.failing)
         rows.append((i.section, i.key, i.kind.value, i.label, i.ci or "", range_text(limits)))
-    print_table(["section", "key", "kind", "label", "CI", "range"], rows)
+    print_table([N_("section"), N_("key"), "kind", N_("label"), "CI", N_("range")], rows)
 
 
 # ---------------------------------------------------------------------- schedules
@@ -203,7 +203,7 @@ def schedule_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         print_list(rows)
         return
     print_table(
-        ["code", "template", "group", "cron", "calendar", "due", "grace", "active"],
+        ["code", N_("template"), "group", N_("cron"), "calendar", "due", N_("grace"), "active"],
         [
             (
                 r.code,
@@ -264,13 +264,13 @@ def schedule_run(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 def _round_lines(view: RoundView, zone: Any) -> None:
     print_fields(
         [
-            ("round", view.number),
-            ("checklist", f"{view.template} v{view.template_version} {view.template_name}"),
+            (N_("round"), view.number),
+            (N_("checklist"), f"{view.template} v{view.template_version} {view.template_name}"),
             ("group", view.group),
             ("status", view.status + (" (late)" if view.late else "")),
             ("due", local(view.due_at, zone)),
             ("completed", f"{local(view.completed_at, zone)} {view.completed_by or ''}".strip()),
-            ("incidents", ", ".join(view.incidents)),
+            (N_("incidents"), ", ".join(view.incidents)),
         ]
     )
     from itsm_tui.workflow.inspections.judging import range_text
@@ -291,7 +291,19 @@ def _round_lines(view: RoundView, zone: Any) -> None:
                 a.note if a else "",
             )
         )
-    print_table(["section", "key", "item", "CI", "range", "outcome", "answer", "note"], rows)
+    print_table(
+        [
+            N_("section"),
+            N_("key"),
+            N_("item"),
+            "CI",
+            N_("range"),
+            N_("outcome"),
+            N_("answer"),
+            "note",
+        ],
+        rows,
+    )
 
 
 @round_app.command("start")
@@ -345,7 +357,7 @@ def round_list(
         return
     zone = st.site.settings.zone
     print_table(
-        ["round", "checklist", "group", "status", "slot", "due", "answered", "late"],
+        [N_("round"), N_("checklist"), "group", "status", N_("slot"), "due", "answered", "late"],
         [
             (
                 r.number,
@@ -508,7 +520,7 @@ def history(
         return
     say(_("{subject}: {count} readings").format(subject=found.subject, count=len(found.readings)))
     print_table(
-        ["at", "round", "item", "CI", "outcome", "value"],
+        ["at", N_("round"), N_("item"), "CI", N_("outcome"), "value"],
         [
             (
                 local(r.at, zone),
@@ -545,7 +557,7 @@ def failures(
     if as_json:
         print_object({"subject": found.subject, "failures_by_month": found.failures_by_month})
         return
-    print_table(["month", "failures"], list(found.failures_by_month.items()))
+    print_table([N_("month"), N_("failures")], list(found.failures_by_month.items()))
 
 
 @app.command("punctuality")
@@ -559,7 +571,7 @@ def punctuality(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         print_object({"groups": rows})
         return
     print_table(
-        ["group", "completed", "on time", "late", "overdue open"],
+        ["group", "completed", "on time", "late", N_("overdue open")],
         [(r.group, r.completed, r.on_time, r.late, r.open_overdue) for r in rows],
     )
 

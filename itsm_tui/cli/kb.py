@@ -138,13 +138,13 @@ def show(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> Non
             ("number", f"{v.number}, version {v.version}, revision {v.revision}"),
             ("title", v.title),
             ("status", status_label(v.status)),
-            ("visibility", status_label(v.visibility)),
+            (N_("visibility"), status_label(v.visibility)),
             ("category", v.category),
-            ("tags", v.tags),
+            (N_("tags"), v.tags),
             ("CIs", v.cis),
-            ("uses", v.use_count),
-            ("author / reviewer", f"{v.author or '-'} / {v.reviewed_by or '-'}"),
-            ("updated", local(v.updated_at, st.settings.zone)),
+            (N_("uses"), v.use_count),
+            (N_("author / reviewer"), f"{v.author or '-'} / {v.reviewed_by or '-'}"),
+            (N_("updated"), local(v.updated_at, st.settings.zone)),
             ("you can", v.allowed),
         ]
     )
@@ -171,7 +171,7 @@ def list_(
         print_list(rows, next_after)
         return
     print_table(
-        ["number", "status", "visibility", "uses", "title"],
+        ["number", "status", N_("visibility"), N_("uses"), "title"],
         [(r.number, status_label(r.status), r.visibility, r.use_count, r.title) for r in rows],
     )
     if next_after is not None:
@@ -187,7 +187,7 @@ def _print_hits(hits: list[Hit], as_json: bool) -> None:
         print_list(hits)
         return
     print_table(
-        ["kind", "number", "uses", "title", "summary"],
+        ["kind", "number", N_("uses"), "title", N_("summary")],
         [(h.kind, h.number, h.use_count, h.title, h.summary) for h in hits],
     )
 
@@ -302,7 +302,7 @@ def history(
         print_list(rows)
         return
     print_table(
-        ["revision", "author", "saved", "title"],
+        ["revision", N_("author"), N_("saved"), "title"],
         [(r.revision, r.author, local(r.created_at, st.settings.zone), r.title) for r in rows],
     )
 

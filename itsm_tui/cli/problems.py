@@ -134,14 +134,14 @@ def show(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> Non
             ("title", v.title),
             ("status", status_label(v.status)),
             ("priority", f"P{v.priority}"),
-            ("group / owner", f"{v.group or '-'} / {v.owner_name or '-'}"),
+            (N_("group / owner"), f"{v.group or '-'} / {v.owner_name or '-'}"),
             ("category", v.category),
             ("CIs", v.cis),
-            ("cause code", v.cause_code),
-            ("root cause", v.root_cause),
-            ("workaround", v.workaround),
-            ("fix", v.fix),
-            ("fix change", v.fix_change),
+            (N_("cause code"), v.cause_code),
+            (N_("root cause"), v.root_cause),
+            (N_("workaround"), v.workaround),
+            (N_("fix"), v.fix),
+            (N_("fix change"), v.fix_change),
             ("opened", local(v.opened_at, zone)),
             ("known error", local(v.known_error_at, zone)),
             ("resolved", local(v.resolved_at, zone)),
@@ -180,7 +180,7 @@ def list_(
         print_list(found, next_after)
         return
     print_table(
-        ["number", "status", "P", "group", "owner", "incidents", "title"],
+        ["number", "status", "P", "group", "owner", N_("incidents"), "title"],
         [
             (r.number, status_label(r.status), r.priority, r.group, r.owner, r.incidents, r.title)
             for r in found
@@ -307,15 +307,22 @@ def resolve(
             print_list(outcomes)
             return
         print_table(
-            ["incident", "status", "resolved?", "title"],
+            ["incident", "status", N_("resolved?"), "title"],
             [
-                (o.number, status_label(o.status), "yes" if o.resolvable else o.reason, o.title)
+                (
+                    o.number,
+                    status_label(o.status),
+                    _("yes") if o.resolvable else o.reason_text(),
+                    o.title,
+                )
                 for o in outcomes
             ],
         )
         if preview:
             return
-        if not typer.confirm(f"Resolve {number} and these incidents?", default=False):
+        if not typer.confirm(
+            _("Resolve {number} and these incidents?").format(number=number), default=False
+        ):
             raise typer.Exit(1)
     result = resolve_problem(
         st.site,
@@ -332,7 +339,11 @@ def resolve(
     if result.resolved:
         say(_("resolved: {numbers}").format(numbers=", ".join(result.resolved)))
     for skipped in result.skipped:
-        say(_("left open: {number}: {reason}").format(number=skipped.number, reason=skipped.reason))
+        say(
+            _("left open: {number}: {reason}").format(
+                number=skipped.number, reason=skipped.reason_text()
+            )
+        )
 
 
 @app.command("close")
@@ -383,7 +394,7 @@ def candidates(
         print_list(rows)
         return
     print_table(
-        ["id", "CI / service", "category", "incidents", "since", "tickets"],
+        ["id", N_("CI / service"), "category", N_("incidents"), N_("since"), N_("tickets")],
         [
             (
                 r.id,

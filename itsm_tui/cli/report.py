@@ -139,7 +139,7 @@ def list_(
         return
     zone = st.settings.zone
     print_table(
-        ["id", "period", "schedule", "rendered", "mailed", "path"],
+        ["id", N_("period"), N_("schedule"), N_("rendered"), N_("mailed"), N_("path")],
         [
             (
                 r.id,

@@ -123,10 +123,10 @@ def rank(ctx: typer.Context, group: str, period: PeriodOpt, as_json: JsonOpt = F
         return
     print_table(
         [
-            "rank",
+            N_("rank"),
             "login",
             "name",
-            "total",
+            N_("total"),
             *[i.formula for i in (cards[0].indicators if cards else [])],
         ],
         [
@@ -161,7 +161,7 @@ def history(ctx: typer.Context, login: str, as_json: JsonOpt = False) -> None:
         return
     zone = st.settings.zone
     print_table(
-        ["period", "closed", "frozen", "now", "correction"],
+        [N_("period"), "closed", N_("frozen"), "now", N_("correction")],
         [
             (
                 e.period,

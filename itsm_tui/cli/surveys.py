@@ -32,16 +32,16 @@ def _fields(view: SurveyView, zone: object) -> None:
             ("survey", f"#{view.id} ({view.status})"),
             ("ticket", f"{view.ticket} {view.title}"),
             ("caller", f"{view.caller} {view.caller_phone or ''}".strip()),
-            ("resolved by", f"{view.staff or ''} ({view.group or ''})"),
+            (N_("resolved by"), f"{view.staff or ''} ({view.group or ''})"),
             ("resolution", view.resolution),
-            ("expires", local(view.expires_at, zone)),
+            (N_("expires"), local(view.expires_at, zone)),
             ("answered", local(view.answered_at, zone)),
-            ("overall", view.overall),
-            ("timeliness", view.timeliness),
-            ("attitude", view.attitude),
-            ("solved", solved),
-            ("comment", view.comment),
-            ("low score", "yes" if view.low_score else ""),
+            (N_("overall"), view.overall),
+            (N_("timeliness"), view.timeliness),
+            (N_("attitude"), view.attitude),
+            (N_("solved"), solved),
+            (N_("comment"), view.comment),
+            (N_("low score"), "yes" if view.low_score else ""),
         ]
     )
     if view.reopen_offer:
@@ -73,7 +73,7 @@ def list_(
         return
     zone = st.settings.zone
     print_table(
-        ["id", "ticket", "status", "resolver", "overall", "solved", "created"],
+        ["id", "ticket", "status", N_("resolver"), N_("overall"), N_("solved"), N_("created")],
         [
             (
                 f"#{v.id}",

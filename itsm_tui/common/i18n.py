@@ -8,9 +8,8 @@ Which language, the first that names one:
 3. the operator's preference in their staff record (``itsm staff set-language LOGIN zh_CN``):
    it follows the person to every machine, and an admin can set it for people who never edit
    a file. Read once the operator is known (:func:`prefer`): the command line applies it before
-   it prints; the console does not wait for it (its first read runs beside the start), so it
-   takes effect in the console only when 1 and 2 name nothing and the locale agrees — see
-   README, "Language";
+   it prints; a bare ``itsm`` reads it with the database driver alone before it imports any
+   screen (``console.start``, ``storage.staff_language``) — see README, "Language";
 4. the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, the first one set, as POSIX reads them),
    the machine's default;
 5. else English.
@@ -244,6 +243,20 @@ CODE_WORDS = (
     N_("oldest"),
     N_("priority"),
     N_("due"),
+    # Problems, candidates, articles, surveys and report schedules, as their lists show them.
+    N_("investigating"),
+    N_("accepted"),
+    N_("dismissed"),
+    N_("reviewed"),
+    N_("published"),
+    N_("internal"),
+    N_("self service"),
+    N_("answered"),
+    N_("expired"),
+    N_("weekly"),
+    N_("monthly"),
+    N_("work note"),
+    N_("public reply"),
 )
 
 

@@ -9,6 +9,12 @@ through a pipe as soon as it has it, while this process loads Textual on the oth
 console's own database code is loaded after its first frame (``ItsmApp.warm_up``) and opens
 its own engine then; the child is gone by that time.
 
+The operator's own language (``staff.language``) must be in force before any screen module
+is imported (Textual reads ``BINDINGS`` and ``TITLE`` at import), so the child reads it first,
+with the database driver alone (``workflow.operator.keyboard_language``, a few ms), and this
+process loads Textual itself meanwhile: by the time it needs the language to import the
+screens, it is there, and the first frame waits for nothing it did not wait for before.
+
 The results are plain values (``Actor``, ``workflow.dashboard_view.Dashboard``), defined in
 modules without database code, so unpickling them here loads none. Where there is no
 ``fork`` (Windows) or it fails, the same read runs in a thread instead and overlaps only its
@@ -19,6 +25,7 @@ operator already known.
 from __future__ import annotations
 
 import gc
+import importlib
 import os
 import pickle
 import signal
@@ -43,6 +50,7 @@ class FirstRead:
     the screen reads it again itself, and reports any refusal as usual)."""
 
     def __init__(self) -> None:
+        self._language: Future[str | None] = Future()
         self._actor: Future[Actor | None] = Future()
         self.board: Future[Dashboard | None] = Future()
         self._reader: threading.Thread | None = None
@@ -52,9 +60,18 @@ class FirstRead:
         """The operator; waits for the check (this runs before the console takes the screen)."""
         return self._actor.result()
 
+    def language(self) -> str | None:
+        """The language the operator keeps in their staff record (None: none, or it could not
+        be read); waits for it (a few ms into the read, before the database code loads)."""
+        return self._language.result()
+
     def deliver(self, kind: str, value: Any) -> None:
         """Record a result; the first one of each kind counts."""
-        futures: dict[str, Future[Any]] = {"actor": self._actor, "board": self.board}
+        futures: dict[str, Future[Any]] = {
+            "language": self._language,
+            "actor": self._actor,
+            "board": self.board,
+        }
         future = futures.get(kind)
         if future is not None and not future.done():
             future.set_result(value)
@@ -72,17 +89,21 @@ class FirstRead:
 
     def end(self) -> None:
         """Whatever did not arrive is None (the reader failed or stopped early)."""
-        for future in (self._actor, self.board):
+        for future in (self._language, self._actor, self.board):
             if not future.done():
                 future.set_result(None)
 
 
 def read_first(settings: Settings, as_login: str | None, deliver: Any) -> None:
-    """Check the schema, find the operator, read the dashboard; ``deliver(kind, value)``
-    each as soon as it is known. Any failure delivers None, for the caller to handle as it
-    would without this read (the command line reports it with its usual message)."""
+    """Read the operator's stored language, check the schema, find the operator, read the
+    dashboard; ``deliver(kind, value)`` each as soon as it is known. Any failure delivers
+    None, for the caller to handle as it would without this read (the command line reports
+    it with its usual message)."""
     site = None
     try:
+        from itsm_tui.workflow.operator import keyboard_language
+
+        deliver("language", keyboard_language(settings))  # before the database code loads
         from itsm_tui.common.errors import DomainError
         from itsm_tui.workflow.opening import open_database
         from itsm_tui.workflow.staff import resolve_actor
@@ -99,6 +120,7 @@ def read_first(settings: Settings, as_login: str | None, deliver: Any) -> None:
         if actor is not None:
             deliver("board", _board(site, actor))
     except Exception:  # any failure: whoever reads next reports it
+        deliver("language", None)
         deliver("actor", None)
     finally:
         if site is not None:
@@ -174,13 +196,38 @@ def _in_thread(target: Any, first: FirstRead) -> threading.Thread:
     return thread
 
 
-def install_language() -> None:
+def install_language(first: FirstRead | None = None) -> None:
     """The operator's language (``common.i18n``), unless one is in force already (the
-    command line installs it when it starts)."""
+    command line installs it when it starts, and applies the staff record once it knows the
+    operator); with ``first``, the staff record's, when ``ITSM_LANG`` and the settings file
+    name none (``i18n.prefer``).
+
+    Textual itself is imported while the read finds the record: its modules hold no text of
+    ours, and it is what this process would load next anyway, so the wait is hidden in it."""
     from itsm_tui.common import i18n
 
     if not i18n.installed:
         i18n.install_configured()
+    if first is not None and not i18n.decided:
+        for name in TEXTUAL_FIRST:
+            importlib.import_module(name)
+        widgets = importlib.import_module("textual.widgets")
+        for widget in TEXTUAL_WIDGETS_FIRST:
+            getattr(widgets, widget)  # ``textual.widgets`` loads each one when first named
+        i18n.prefer(first.language())
+
+
+#: Textual's modules the first frame needs, imported while the operator's language is read
+#: (none of them holds a label of ours).
+TEXTUAL_FIRST = (
+    "textual.app",
+    "textual.binding",
+    "textual.command",
+    "textual.screen",
+    "textual.containers",
+)
+#: The widgets the dashboard shows.
+TEXTUAL_WIDGETS_FIRST = ("DataTable", "Footer", "Header", "Label", "Static")
 
 
 def bare_console(settings: Settings) -> tuple[ItsmApp, FirstRead]:
@@ -192,7 +239,7 @@ def bare_console(settings: Settings) -> tuple[ItsmApp, FirstRead]:
     gc.disable()
     first = start_first_read(settings)
     prefer_full_colour()  # before Textual is imported: it reads the colour system once
-    install_language()  # before the console's modules: their bindings are read at import
+    install_language(first)  # before the console's modules: their bindings are read at import
     from itsm_tui.console.app import ItsmApp  # meanwhile, the child loads the database code
 
     # The app learns who the operator is as it loads, before it takes the terminal; when it

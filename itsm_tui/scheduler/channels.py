@@ -68,13 +68,18 @@ def _send_report(
     """A KPI report: subject "[KPI] KPI report 2026-11", the HTML file attached (a report
     missing from the folder fails the send, which the outbox retries and then gives up)."""
     path = Path(str(payload.get("path", "")))
+    _ = translator(payload.get("language"))  # the site's language (None: the scheduler's)
+    period = str(payload.get("period"))
     message = EmailMessage()
     message["From"] = sender
     message["To"] = address
-    message["Subject"] = f"[KPI] {one_line(str(payload.get('message', '')), SUBJECT_MAX)}"
+    title = _("KPI report {period}").format(period=period)
+    message["Subject"] = f"[KPI] {one_line(title, SUBJECT_MAX)}"
     message.set_content(
-        f"The KPI report for {visible(str(payload.get('period')))} is attached.\n"
-        f"It is kept at {visible(str(path))}.\n"
+        _("The KPI report for {period} is attached.").format(period=visible(period))
+        + "\n"
+        + _("It is kept at {path}.").format(path=visible(str(path)))
+        + "\n"
     )
     message.add_attachment(path.read_bytes(), maintype="text", subtype="html", filename=path.name)
     with smtplib.SMTP(host, port, timeout=TIMEOUT) as smtp:

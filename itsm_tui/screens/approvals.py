@@ -32,7 +32,7 @@ class ApprovalsScreen(ChangeTableScreen["PendingApproval"]):
         return [
             number_column(),
             labels_column(N_("Type"), TYPE_LABELS, 4, rank=2),
-            labels_column(N_("Risk"), RISK_LABELS, 4, rank=2),
+            labels_column(N_("Risk level"), RISK_LABELS, 4, rank=2),
             window_column(),
             Column(
                 N_("Approvals"),

@@ -43,7 +43,7 @@ class ChangeListScreen(RaisesChanges, ChangeTableScreen["ChangeRow"]):
             number_column(),
             labels_column(N_("Type"), TYPE_LABELS, 4, rank=2),
             labels_column(N_("Status"), STATUS_LABELS, 8, rank=1),
-            labels_column(N_("Risk"), RISK_LABELS, 4, rank=2),
+            labels_column(N_("Risk level"), RISK_LABELS, 4, rank=2),
             window_column(),
             Column(N_("Implementer"), max(10, widest(_("Implementer"))), 6, droppable=True, rank=1),
         ]

@@ -23,7 +23,7 @@ from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.ci_search import CISearch
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.cmdb import ImpactReport, analyse
-from itsm_tui.workflow.cmdb.impact import DEPTH, LISTED, MAX_DEPTH, SERVICE, Affected
+from itsm_tui.workflow.cmdb.impact import DEPTH, LISTED, MAX_DEPTH, SERVICE, Affected, reason_texts
 from itsm_tui.workflow.site import Actor, Site
 
 
@@ -108,7 +108,8 @@ class ImpactScreen(ReportsFailures, Screen[None]):
             )
         if report.major_suggested:
             head.append("\n" + _("MAJOR INCIDENT SUGGESTED"), style="bold white on red")
-            head.append(" " + one_line(report.reasons[0]) if report.reasons else "")
+            reasons = reason_texts(report)
+            head.append(" " + one_line(reasons[0]) if reasons else "")
         self.query_one("#impact-head", Static).update(head)
         self.query_one("#impact-body", Static).update(self._body(report))
 

@@ -42,6 +42,7 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from itsm_tui.common.errors import Invalid
 from itsm_tui.workflow.calendar_overrides import (
     CalendarOverrides,
     china_official_days,
@@ -184,15 +185,33 @@ class BusinessCalendar:
         try:
             zone = ZoneInfo(self.tz)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"calendar {self.name!r}: unknown time zone {self.tz!r}") from exc
+            raise Invalid(
+                "Calendar '{calendar}': unknown time zone '{zone}'.",
+                field="tz",
+                calendar=self.name,
+                zone=self.tz,
+            ) from exc
         bad_days = [d for d in self.weekly_hours if d not in range(7)]
         if bad_days:
-            raise ValueError(f"calendar {self.name!r}: weekday {bad_days[0]!r} is not 0..6")
+            raise Invalid(
+                "Calendar '{calendar}': weekday {day} is not 0 to 6.",
+                field="weekly_hours",
+                calendar=self.name,
+                day=repr(bad_days[0]),
+            )
         hours = tuple(_parse_day(self.weekly_hours.get(d, ()), self.name) for d in range(7))
         if not self.always_open and not any(hours):
-            raise ValueError(f"calendar {self.name!r}: no working hours on any weekday")
+            raise Invalid(
+                "Calendar '{calendar}': no working hours on any weekday.",
+                field="weekly_hours",
+                calendar=self.name,
+            )
         if self.makeup_weekday not in range(7):
-            raise ValueError(f"calendar {self.name!r}: makeup_weekday must be 0..6")
+            raise Invalid(
+                "Calendar '{calendar}': the make-up weekday must be 0 to 6.",
+                field="makeup_weekday",
+                calendar=self.name,
+            )
         # Reuse the overrides validation: one date cannot be both a holiday and a workday.
         CalendarOverrides(self.holidays, self.workdays, self.not_holidays)
         set_ = object.__setattr__
@@ -205,11 +224,15 @@ class BusinessCalendar:
     # ------------------------------------------------------------------ queries
     def add_minutes(self, start: datetime, minutes: int) -> datetime:
         """``start`` plus ``minutes`` business minutes (see the module docstring for the exact
-        rule at breaks and for ``minutes == 0``). Raises ``ValueError`` on a naive ``start`` or
-        negative ``minutes``."""
+        rule at breaks and for ``minutes == 0``). Raises ``ValueError`` on a naive ``start`` (a
+        fault in the code, never the user's) and ``Invalid`` on negative ``minutes``."""
         minutes = operator.index(minutes)
         if minutes < 0:
-            raise ValueError(f"minutes must be >= 0, got {minutes}")
+            raise Invalid(
+                "Business minutes cannot be negative (given {minutes}).",
+                field="minutes",
+                minutes=minutes,
+            )
         us = _to_us(start)
         block = self._block_at(us, start.year)
         target = block.pos(us) + minutes * _US_PER_MIN
@@ -218,7 +241,12 @@ class BusinessCalendar:
             target -= block.total
             empty = empty + 1 if block.total == 0 else 0
             if empty > _MAX_EMPTY_YEARS:
-                raise ValueError(f"calendar {self.name!r} has no working time after {start}")
+                raise Invalid(
+                    "Calendar '{calendar}' has no working time after {start}.",
+                    field="calendar",
+                    calendar=self.name,
+                    start=start,
+                )
             block = self._block(block.year + 1)
         i = bisect_right(block.cum_end, target)
         return _EPOCH + timedelta(microseconds=block.starts[i] + target - block.cum[i])
@@ -396,9 +424,19 @@ def _seconds(value: time | str, is_end: bool, calendar: str) -> int:
         try:
             value = time.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"calendar {calendar!r}: bad time {text!r} (HH:MM)") from None
+            raise Invalid(
+                "Calendar '{calendar}': '{time}' is not a time of day (HH:MM).",
+                field="weekly_hours",
+                calendar=calendar,
+                time=text,
+            ) from None
     if not isinstance(value, time):
-        raise ValueError(f"calendar {calendar!r}: bad time {value!r}")
+        raise Invalid(
+            "Calendar '{calendar}': '{time}' is not a time of day (HH:MM).",
+            field="weekly_hours",
+            calendar=calendar,
+            time=repr(value),
+        )
     seconds = value.hour * 3600 + value.minute * 60 + value.second
     return 86_400 if is_end and seconds == 0 else seconds
 
@@ -410,9 +448,12 @@ def _parse_day(specs: Sequence[IntervalSpec], calendar: str) -> tuple[tuple[int,
         first, second = spec.split("-", 1) if isinstance(spec, str) else spec
         start, end = _seconds(first, False, calendar), _seconds(second, True, calendar)
         if not start < end or (result and start < result[-1][1]):
-            raise ValueError(
-                f"calendar {calendar!r}: interval {spec!r} is empty, out of order "
-                "or overlaps the previous one"
+            raise Invalid(
+                "Calendar '{calendar}': the interval {interval} is empty, out of order or "
+                "overlaps the previous one.",
+                field="weekly_hours",
+                calendar=calendar,
+                interval=repr(spec),
             )
         result.append((start, end))
     return tuple(result)

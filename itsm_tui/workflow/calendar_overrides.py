@@ -34,11 +34,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from itsm_tui.common.errors import Invalid
 from itsm_tui.workflow.official_days import china_official_days
 
 __all__ = ["CalendarOverrides", "china_official_days", "load_overrides"]
 
 _KNOWN_KEYS = ("holidays", "workdays", "not_holidays")
+#: The field a refusal names: the overrides come from a file (``itsm sla calendar import``).
+_FIELD = "file"
 
 
 @dataclass(frozen=True)
@@ -65,18 +68,30 @@ class CalendarOverrides:
         """Validate a plain dict (as parsed from TOML or given in code); ``source`` names it in
         error messages so an operator knows which file and key to fix."""
         if not isinstance(data, Mapping):
-            raise ValueError(f"{source}: expected a table of overrides, got {data!r}")
+            raise Invalid(
+                "{source}: expected a table of overrides, got {value}.",
+                field=_FIELD,
+                source=source,
+                value=repr(data),
+            )
         unknown = sorted(str(key) for key in data if key not in _KNOWN_KEYS)
         if unknown:
-            raise ValueError(
-                f"{source}: unknown key {unknown[0]!r} (allowed: {', '.join(_KNOWN_KEYS)})"
+            raise Invalid(
+                "{source}: unknown key '{key}' (allowed: {allowed}).",
+                field=_FIELD,
+                source=source,
+                key=unknown[0],
+                allowed=", ".join(_KNOWN_KEYS),
             )
         holidays = _named_dates(data.get("holidays", {}), "holidays", source)
         workdays = _named_dates(data.get("workdays", {}), "workdays", source)
         raw_not = data.get("not_holidays", [])
         if isinstance(raw_not, str | bytes) or not isinstance(raw_not, Iterable):
-            raise ValueError(
-                f"{source}: key 'not_holidays': expected a list of dates, got {raw_not!r}"
+            raise Invalid(
+                "{source}: key 'not_holidays': expected a list of dates, got {value}.",
+                field=_FIELD,
+                source=source,
+                value=repr(raw_not),
             )
         not_holidays = frozenset(_to_date(v, "not_holidays", source) for v in raw_not)
         _check_consistent(holidays, workdays, not_holidays, source)
@@ -86,7 +101,7 @@ class CalendarOverrides:
 def load_overrides(path: str | Path) -> CalendarOverrides:
     """Read overrides from a TOML file (format in the module docstring).
 
-    Raises ``ValueError`` naming the file, the key and the bad value on any malformed content;
+    Raises ``Invalid`` naming the file, the key and the bad value on any malformed content;
     a missing or unreadable file raises the usual ``OSError``.
     """
     path = Path(path)
@@ -94,19 +109,31 @@ def load_overrides(path: str | Path) -> CalendarOverrides:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{path}: not valid TOML: {exc}") from exc
+        raise Invalid(
+            "{source}: not valid TOML: {error}.", field=_FIELD, source=str(path), error=str(exc)
+        ) from exc
     return CalendarOverrides.from_mapping(data, source=str(path))
 
 
 def _named_dates(raw: object, key: str, source: str) -> dict[date, str]:
     if not isinstance(raw, Mapping):
-        raise ValueError(f'{source}: key {key!r}: expected a table of date = "name", got {raw!r}')
+        raise Invalid(
+            "{source}: key '{key}': expected a table of date = \"name\", got {value}.",
+            field=_FIELD,
+            source=source,
+            key=key,
+            value=repr(raw),
+        )
     result: dict[date, str] = {}
     for raw_day, name in raw.items():
         day = _to_date(raw_day, f"{key}.{raw_day}", source)
         if not isinstance(name, str) or not name.strip():
-            raise ValueError(
-                f"{source}: key '{key}.{raw_day}': expected a non-empty name string, got {name!r}"
+            raise Invalid(
+                "{source}: key '{key}': expected a non-empty name, got {value}.",
+                field=_FIELD,
+                source=source,
+                key=f"{key}.{raw_day}",
+                value=repr(name),
             )
         result[day] = name.strip()
     return result
@@ -120,7 +147,13 @@ def _to_date(value: object, key: str, source: str) -> date:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ValueError(f"{source}: key {key!r}: {value!r} is not a date (expected YYYY-MM-DD)")
+    raise Invalid(
+        "{source}: key '{key}': {value} is not a date (expected YYYY-MM-DD).",
+        field=_FIELD,
+        source=source,
+        key=key,
+        value=repr(value),
+    )
 
 
 def _check_consistent(
@@ -132,6 +165,10 @@ def _check_consistent(
     for other, label in ((workdays.keys(), "workdays"), (not_holidays, "not_holidays")):
         clash = sorted(set(holidays) & set(other))
         if clash:
-            raise ValueError(
-                f"{source}: {clash[0].isoformat()} is listed in both 'holidays' and {label!r}"
+            raise Invalid(
+                "{source}: {day} is listed in both 'holidays' and '{other}'.",
+                field=_FIELD,
+                source=source,
+                day=clash[0].isoformat(),
+                other=label,
             )

@@ -58,7 +58,7 @@ from sqlmodel import Session, col, select
 
 from itsm_tui.common.domain import TicketStatus
 from itsm_tui.common.errors import DomainError
-from itsm_tui.common.i18n import N_, _
+from itsm_tui.common.i18n import N_, _, translator
 from itsm_tui.common.timefmt import local
 from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.engine import read_session, retry_locked, write_session
@@ -271,7 +271,10 @@ def _alert(tx: Tx, directory: Directory, firing: Sequence[_Due], report: ScanRep
     alerts: list[dict[str, Any]] = []
     raised: dict[tuple[int, str, int], tuple[_Due, Person, str, str]] = {}
     journal: list[tuple[int, dict[str, Any]]] = []
-    say = site_language(tx.session)  # the alert texts and e-mails: the site's language
+    # The site's language, read once for the chunk: the alert texts and e-mails are worded
+    # in it, and each notification names it for the channel that sends it.
+    language = read_setting(tx.session, "language")
+    say = translator(language)
     for d in firing:
         ticket, th = d.ticket, d.threshold
         group = directory.escalation_group(d.clocks.policy, ticket.tier)
@@ -298,7 +301,9 @@ def _alert(tx: Tx, directory: Directory, firing: Sequence[_Due], report: ScanRep
         for alert_id, tid, kind, staff_id in sorted(rows):
             report.alerts += 1
             d, person, target, message = raised[(tid, kind, staff_id)]
-            outbox += _notifications(tx, alert_id, person, d.ticket, d.threshold, target, message)
+            outbox += _notifications(
+                tx, alert_id, person, d.ticket, d.threshold, target, message, language
+            )
         if outbox:
             outbox_table = core_table(NotificationOutbox)
             tx.session.connection().execute(_insert_ignore(tx.site.engine, outbox_table), outbox)
@@ -309,6 +314,7 @@ def _escalate(tx: Tx, directory: Directory, firing: Sequence[_Due], report: Scan
     """Escalate each ticket whose tier budget ran out (and whose policy says so) through the
     workflow, as the system: rare, so ticket by ticket. Returns the ids escalated."""
     escalated: set[int] = set()
+    say: Callable[[str], str] | None = None  # read at the first escalation (they are rare)
     for d in firing:
         ticket, th, policy = d.ticket, d.threshold, d.clocks.policy
         if th.clock != "tier" or not policy.auto_escalate:
@@ -317,12 +323,14 @@ def _escalate(tx: Tx, directory: Directory, firing: Sequence[_Due], report: Scan
         if group is None:
             continue
         budget = policy.tier_budgets[ticket.tier]
+        say = say or site_language(tx.session)  # the reason is journaled: the site's language
         escalate_in(
             tx,
             ticket.number,
             group=group.code,
-            reason=f"Tier {ticket.tier} time budget of {budget} business minutes "
-            f"({policy.key}) ran out.",
+            reason=say(
+                N_("Tier {tier} time budget of {budget} business minutes ({policy}) ran out.")
+            ).format(tier=ticket.tier, budget=budget, policy=policy.key),
         )
         report.escalated.append(ticket.number)
         escalated.add(d.ticket_id)
@@ -363,7 +371,14 @@ def _raise_alert(
 
 
 def _notifications(
-    tx: Tx, alert_id: int, person: Person, ticket: Ticket, th: Threshold, target: str, message: str
+    tx: Tx,
+    alert_id: int,
+    person: Person,
+    ticket: Ticket,
+    th: Threshold,
+    target: str,
+    message: str,
+    language: str | None,
 ) -> list[dict[str, Any]]:
     """One outbox row per configured channel; the delivery job sends them (``outbox``)."""
     payload = {
@@ -375,7 +390,7 @@ def _notifications(
         "staff": person.login,
         "target": target,
         "message": message,
-        "language": read_setting(tx.session, "language"),
+        "language": language,
     }
     return outbox_rows(tx, alert_id, person.email, payload)
 

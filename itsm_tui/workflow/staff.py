@@ -8,8 +8,6 @@ workflow refuses in a sentence what the column could not hold.
 
 from __future__ import annotations
 
-import os
-import pwd
 from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import parseaddr
@@ -24,6 +22,7 @@ from itsm_tui.common.errors import Conflict, Invalid, NotFound, UnknownOperator
 from itsm_tui.common.textsafe import visible
 from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Staff, StaffRole, Ticket
 from itsm_tui.workflow.context import Read, Tx, load_actor, mutation, query, system_transaction
+from itsm_tui.workflow.operator import os_login
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.suggest import closest
@@ -57,11 +56,6 @@ class StaffView:
     phone: str | None
     version: int
     language: str | None = None
-
-
-def os_login() -> str:
-    """The OS account of this process, from its uid: ``$USER`` can be set to anything."""
-    return pwd.getpwuid(os.getuid()).pw_name
 
 
 def resolve_actor(site: Site, as_login: str | None = None) -> Actor:

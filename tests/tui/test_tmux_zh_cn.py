@@ -8,6 +8,7 @@ lays the text out as a terminal does; what it captures is what an agent sees. Ne
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -137,3 +138,53 @@ def test_the_console_reads_chinese_in_a_real_terminal(terminal: Terminal) -> Non
     _fits(ticket)
     assert any("新建了事件" in line for line in ticket), "\n".join(ticket)
     assert "备注" in _footer(ticket) and "解决" in _footer(ticket)
+
+
+#: The screens added with inspections, service quality, problems and the knowledge base,
+#: changes and KPI reports: the key that opens each from the dashboard, and its title.
+LATER_SCREENS = [
+    ("w", "巡检轮次"),
+    ("b", "待回访的满意度调查"),
+    ("G", "绩效考评"),
+    ("J", "待审核的投诉"),
+    ("B", "itsm-tui — 问题"),
+    ("K", "知识库"),
+    ("C", "itsm-tui — 变更"),
+    ("M", "我的审批"),
+    ("F9", "KPI 报表"),
+]
+#: English a Chinese screen must not show: column headings, footer labels, states.
+ENGLISH = re.compile(
+    r"\b(Number|Status|Title|Risk|Window|Type|Approvals|Implementer|Back|Open|Quit|Refresh|"
+    r"More|Help|palette)\b"
+    r"|\b(investigat|known.err|schedul|submitt|publish|answere)"  # states, even cut short
+)
+
+
+def _settled(terminal: Terminal, timeout: float = 30.0) -> list[str]:
+    """The screen once two captures a second apart agree: a table widens its columns to its
+    rows a frame after they arrive, so the first frame with rows is not yet the one shown."""
+    end = time.monotonic() + timeout
+    last = terminal.screen()
+    while time.monotonic() < end:
+        time.sleep(1)
+        now = terminal.screen()
+        if now == last:
+            return now
+        last = now
+    return last
+
+
+def test_the_later_screens_fit_80_by_24_in_chinese(terminal: Terminal) -> None:
+    terminal.wait_for("各组积压", footer="命令")
+    for key, title in LATER_SCREENS:
+        terminal.keys(key)
+        terminal.wait_for(title, footer="返回")
+        lines = _settled(terminal)
+        _fits(lines)
+        footer = _footer(lines)
+        assert "返回" in footer and "命令" in footer, (key, footer)
+        for line in lines:
+            assert not ENGLISH.search(line), (key, line)
+        terminal.keys("Escape")
+        terminal.wait_for("各组积压", footer="命令")

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from itsm_tui.common.errors import Invalid
 from itsm_tui.workflow.business_calendar import (
     BusinessCalendar,
     CalendarOverrides,
@@ -269,8 +270,9 @@ def test_load_overrides_from_toml(tmp_path: Path) -> None:
 def test_bad_toml_names_file_key_and_value(tmp_path: Path, text: str, fragments: list[str]) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(Invalid) as info:
         load_overrides(path)
+    assert info.value.field == "file"
     message = str(info.value)
     assert str(path) in message
     for fragment in fragments:
@@ -282,15 +284,15 @@ def test_refusals() -> None:
         OFFICE.add_minutes(datetime(2026, 3, 10, 9), 10)
     with pytest.raises(ValueError, match="aware"):
         OFFICE.minutes_between(sh(2026, 3, 10, 9), datetime(2026, 3, 10, 10))
-    with pytest.raises(ValueError, match=">= 0"):
+    with pytest.raises(Invalid, match="cannot be negative"):
         OFFICE.add_minutes(sh(2026, 3, 10, 9), -1)
-    with pytest.raises(ValueError, match="time zone"):
+    with pytest.raises(Invalid, match="time zone"):
         BusinessCalendar("x", "Mars/Olympus", {0: ["09:00-17:00"]})
-    with pytest.raises(ValueError, match="overlaps"):
+    with pytest.raises(Invalid, match="overlaps"):
         BusinessCalendar("x", "UTC", {0: ["09:00-12:00", "11:00-17:00"]})
-    with pytest.raises(ValueError, match="no working hours"):
+    with pytest.raises(Invalid, match="no working hours"):
         BusinessCalendar("x", "UTC", {})
-    with pytest.raises(ValueError, match="both"):
+    with pytest.raises(Invalid, match="both"):
         BusinessCalendar(
             "x",
             "UTC",

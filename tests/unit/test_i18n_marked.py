@@ -331,3 +331,30 @@ def test_the_error_scan_finds_an_f_string_and_passes_a_template() -> None:
         "raise Conflict('{} was changed'.format(n))\n"
     )
     assert [line for line, _code in formatted_errors(source)] == [1, 3, 5]
+
+
+def _unknown_cli_labels() -> list[str]:
+    """Column headings and field labels the commands print (``print_table``, ``print_fields``)
+    that are missing from the catalogue: those functions translate them, but only a message
+    the extractor found has a translation."""
+    from babel.messages.pofile import read_po
+
+    with open(PACKAGE / "locale" / "itsm.pot", "rb") as pot:
+        known = {m.id for m in read_po(pot) if m.id}
+    missing = []
+    for path in sorted((PACKAGE / "cli").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = getattr(node.func, "id", None) if isinstance(node, ast.Call) else None
+            if name not in ("print_table", "print_fields") or not node.args:
+                continue
+            first = node.args[0]
+            for item in first.elts if isinstance(first, ast.List | ast.Tuple) else []:
+                label = item.elts[0] if isinstance(item, ast.Tuple) and item.elts else item
+                text = label.value if isinstance(label, ast.Constant) else None
+                if isinstance(text, str) and re.search("[a-z]", text) and text not in known:
+                    missing.append(f"{path.name}:{label.lineno}: {text!r}")
+    return missing
+
+
+def test_every_cli_heading_and_label_is_in_the_catalogue() -> None:
+    assert _unknown_cli_labels() == [], "mark them with N_() and run `make translations`"

@@ -108,3 +108,23 @@ def test_the_mail_carries_the_report(seeded: Site, smtp: tuple[int, list[Any]]) 
         "[KPI] KPI report 2026-W48",
     }
     assert all(m["To"] == "boss@example.cn" for m in kpi if "boss" in m["To"])
+
+
+def test_the_mail_is_worded_in_the_sites_language(
+    seeded: Site, admin: Actor, smtp: tuple[int, list[Any]]
+) -> None:
+    """The scheduler speaks English here; the site's ``language`` setting is Chinese, so the
+    supervisors' report mail reads Chinese (as the SLA mails do)."""
+    from email.header import decode_header, make_header
+
+    set_setting(seeded, admin, "language", "zh_CN")
+    port, messages = smtp
+    render_due(seeded)
+    seeded.clock.advance(minutes=1)  # type: ignore[attr-defined]
+    outbox.deliver(seeded, {"email": smtp_sender("127.0.0.1", port, "itsm@example.cn")})
+    kpi = [m for m in messages if "[KPI]" in str(make_header(decode_header(m["Subject"])))]
+    subjects = {str(make_header(decode_header(m["Subject"]))) for m in kpi}
+    assert subjects == {"[KPI] KPI 报表 2026-11", "[KPI] KPI 报表 2026-W48"}
+    (text,) = [p for p in kpi[0].walk() if p.get_content_type() == "text/plain"]
+    body = text.get_payload(decode=True).decode("utf-8")
+    assert "的 KPI 报表。" in body and "报表保存在" in body and "attached" not in body

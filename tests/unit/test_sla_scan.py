@@ -91,6 +91,80 @@ def test_breach_alerts_every_ladder_target(desk: Desk) -> None:
     ]
 
 
+def _count_language_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The keys of the site settings read from now on (by the scan and by the alerts)."""
+    from itsm_tui.workflow import site_settings
+
+    reads: list[str] = []
+    real = site_settings.read_setting
+
+    def counted(session: Any, key: str) -> Any:
+        reads.append(key)
+        return real(session, key)
+
+    monkeypatch.setattr(site_settings, "read_setting", counted)
+    monkeypatch.setattr(scan, "read_setting", counted)
+    return reads
+
+
+def _site_in_chinese_with_a_webhook(desk: Desk) -> Site:
+    from itsm_tui.workflow import site_settings
+
+    site_settings.set_setting(desk.site, desk.sup, "language", "zh_CN")
+    settings = Settings(
+        database_url=desk.site.settings.database_url, webhook_url="http://127.0.0.1:9/hook"
+    )
+    return Site(desk.site.engine, clock=desk.site.clock, settings=settings)
+
+
+def test_one_breach_to_three_people_reads_the_sites_language_once(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every recipient's notification names the site's language, read once for the scan's
+    chunk rather than once per person (a scan alerts thousands of tickets at a time)."""
+    site = _site_in_chinese_with_a_webhook(desk)
+    number = _open(desk)
+    t.claim(site, desk.agent1, number)
+    sla.set_policy(site, desk.sup, 3, {"resolution": 100, "tier_budgets": {}})
+    _clock(desk).advance(minutes=101)
+    reads = _count_language_reads(monkeypatch)
+    scan.scan(site)
+    with Session(site.engine) as s:
+        alerted = s.exec(select(SlaAlert).where(SlaAlert.kind == "resolution:100")).all()
+        ids = [a.id for a in alerted]
+        queued = s.exec(
+            select(NotificationOutbox).where(col(NotificationOutbox.alert_id).in_(ids))
+        ).all()
+    assert len(alerted) == 3 and len(queued) == 3
+    assert {row.payload["language"] for row in queued} == {"zh_CN"}
+    assert "超时" in alerted[0].message  # worded in the site's language
+    assert reads.count("language") == 1
+
+
+def test_a_flag_to_every_supervisor_reads_the_sites_language_once_for_them_all(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A flag on a ticket of a group without a supervisor reaches every supervisor; the
+    language their notifications name is read once, not once per supervisor."""
+    from itsm_tui.workflow import groups
+    from itsm_tui.workflow.staff import add_staff
+
+    site = _site_in_chinese_with_a_webhook(desk)
+    add_staff(site, desk.admin, "sup2", "钱主管", tier=2, roles=["supervisor"])
+    groups.add_group(site, desk.admin, "nosup", "无主管组", tier=1)
+    groups.add_member(site, desk.admin, "nosup", "agent1")
+    draft = TicketDraft(title="打印机卡纸", caller="E001", group="nosup")
+    number = t.create_ticket(site, desk.agent1, draft).number
+    reads = _count_language_reads(monkeypatch)
+    t.flag(site, desk.agent1, number, reason="多人受影响")
+    with Session(site.engine) as s:
+        queued = s.exec(select(NotificationOutbox)).all()
+    assert len(queued) >= 3  # sup, sup2 and the admin
+    assert {row.payload["language"] for row in queued} == {"zh_CN"}
+    # Once to word the alert, once for the notifications: not once per supervisor.
+    assert reads.count("language") == 2
+
+
 def test_two_scanners_at_once_alert_exactly_once(desk: Desk) -> None:
     for _ in range(6):
         _open(desk)

@@ -4,7 +4,9 @@ after ``ITSM_LANG`` and the settings file, before the locale (README, "Language"
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -84,3 +86,23 @@ def test_set_language_from_the_command_line(
     assert done.exit_code == 0, done.output
     back = runner.invoke(app, ["--db", db_url, "staff", "set-language", "agent2", "default"])
     assert back.exit_code == 0 and "zh_CN" not in back.stdout
+
+
+def test_the_record_is_read_without_the_engine_before_the_console_loads(
+    desk: Desk, db_url: str, tmp_path: Path
+) -> None:
+    """The bare console's early read (``storage.staff_language``): the driver alone, and
+    silent when there is nothing to read — it never creates a database file."""
+    from itsm_tui.storage.staff_language import stored_language
+
+    staff_flow.set_language(desk.site, desk.agent1, "agent1", "zh_CN")
+    assert stored_language(db_url, "agent1") == "zh_CN"
+    assert stored_language(db_url, "agent2") is None  # none kept
+    assert stored_language(db_url, "nobody") is None
+    missing = tmp_path / "none.db"
+    assert stored_language(f"sqlite:///{missing}", "agent1") is None
+    assert not missing.exists()
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()  # a database without the staff table (or its column)
+    assert stored_language(f"sqlite:///{empty}", "agent1") is None
+    assert stored_language("postgresql+psycopg://nobody@127.0.0.1:1/none", "agent1") is None

@@ -264,6 +264,19 @@ def test_a_follow_up_of_a_full_description_keeps_within_the_limit(desk: Desk) ->
     t.update_ticket(desk.site, desk.agent1, follow.number, description=follow.description)
 
 
+def test_a_follow_up_says_so_in_the_sites_language(desk: Desk) -> None:
+    """The follow-up's first line is written into the record: in the site's language, as the
+    alerts are, whatever the language of the console that reopened it."""
+    from itsm_tui.workflow.site_settings import set_setting
+
+    set_setting(desk.site, desk.sup, "language", "zh_CN")
+    number = _new(desk).number
+    t.resolve(desk.site, desk.agent1, number, code="fixed", text="已修复")
+    desk.site.clock.advance(days=8)  # type: ignore[attr-defined]
+    follow = t.reopen(desk.site, desk.agent2, number, reason="又出现了")
+    assert follow.description.startswith(f"{number} 的后续工单：又出现了\n\n")
+
+
 def test_cancel_needs_a_reason_and_is_final(desk: Desk) -> None:
     number = _new(desk).number
     with pytest.raises(Invalid):

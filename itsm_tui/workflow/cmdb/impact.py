@@ -13,13 +13,14 @@ CI screen's tree would say the opposite of what is recorded.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from sqlmodel import select
 
 from itsm_tui.common.domain import OPEN_STATUSES, TicketType
 from itsm_tui.common.errors import Invalid
+from itsm_tui.common.i18n import N_, _
 from itsm_tui.storage import cmdb_queries as q
 from itsm_tui.storage.tables import Ticket, TicketCI
 from itsm_tui.workflow.cmdb.classes import (
@@ -195,8 +196,25 @@ def impact_of(
         upstream_classes=up.by_class(),
         truncated=up.truncated or (down is not None and down.truncated),
         major_suggested=bool(critical),
-        reasons=[f"critical service {s.name} is hit: {s.explanation}" for s in critical],
+        reasons=[_reason(s, str) for s in critical],
     )
+
+
+#: Why a major incident is suggested, one critical service at a time.
+_REASON = N_("critical service {name} is hit: {chain}")
+
+
+def _reason(service: Affected, say: Callable[[str], str]) -> str:
+    return say(_REASON).format(name=service.name, chain=service.explanation)
+
+
+def reason_texts(report: ImpactReport | ServicesAtStake) -> list[str]:
+    """``report.reasons`` in the language in force. The reasons are kept in English in the
+    report (``--json`` reads the same in every language); the services they name are in
+    ``report.services``, so each front door words them when it shows them."""
+    critical = [s for s in report.services if s.criticality <= MAJOR_CRITICALITY]
+    # A ticket that is no open incident carries no reasons (``stake_of``): none are shown.
+    return [_reason(s, _) for s in critical] if report.reasons else []
 
 
 @query(Action.VIEW_CMDB)

@@ -13,7 +13,7 @@ import gc
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from sqlalchemy import Connection, bindparam, text
 from sqlmodel import SQLModel
 
 from itsm_tui.common.errors import DomainError, Invalid
-from itsm_tui.common.i18n import N_
+from itsm_tui.common.i18n import N_, _
 from itsm_tui.storage import bulk, cmdb_bulk
 from itsm_tui.storage.tables.cmdb import CI_FIELDS
 from itsm_tui.workflow.cmdb.classes import (
@@ -45,19 +45,63 @@ CHUNK = 500  # keys per look-up query
 
 @dataclass(frozen=True)
 class RowError:
+    """A refused row: its line, the column and value at fault, and why. ``message`` is the
+    English sentence (``--json``, logs: the same in every language); :meth:`text` is the whole
+    line in the reader's language, from the typed error (``reason``) the check raised."""
+
     line: int
     column: str | None
     value: Any
     message: str
+    reason: InitVar[DomainError | None] = None
 
-    def __post_init__(self) -> None:  # a report repeats a value, never megabytes of it
+    def __post_init__(self, reason: DomainError | None) -> None:
+        # A report repeats a value, never megabytes of it.
         object.__setattr__(self, "value", cut(self.value))
         object.__setattr__(self, "column", cut(self.column))
+        # Not a field: ``--json`` (``dataclasses.asdict``) keeps the four fields above.
+        object.__setattr__(self, "_reason", reason)
+
+    @classmethod
+    def of(cls, line: int, column: str | None, value: Any, reason: DomainError) -> RowError:
+        """The row error for a typed refusal of one of the row's values."""
+        error = cls(line, column, value, _shortened(reason.message, value, column), reason)
+        # What :meth:`text` must cut in the translated sentence too (nearly always nothing).
+        long = tuple(v for v in (value, column) if isinstance(v, str) and len(v) > ECHO)
+        object.__setattr__(error, "_long", long)
+        return error
 
     def __str__(self) -> str:
         where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
         shown = "" if self.value in (None, "") else f" (value {self.value!r})"
         return f"{where}{shown}: {self.message}"
+
+    def text(self) -> str:
+        """The line as :meth:`__str__` words it, in the language in force."""
+        reason: DomainError | None = getattr(self, "_reason", None)
+        why = self.message
+        if reason is not None:
+            why = reason.text()
+            for long in getattr(self, "_long", ()):
+                why = _shortened(why, long, None)
+        if self.column:
+            where = _("line {line}, column {column}").format(line=self.line, column=self.column)
+        else:
+            where = _("line {line}").format(line=self.line)
+        if self.value in (None, ""):
+            return _("{where}: {why}").format(where=where, why=why)
+        return _("{where} (value {value}): {why}").format(
+            where=where, value=repr(self.value), why=why
+        )
+
+
+def _shortened(message: str, value: Any, column: str | None) -> str:
+    """``message`` with a long value or column it quotes cut, as the report shows them."""
+    for long in (value, column):  # the checks quote what they refuse: cut it there too
+        if isinstance(long, str) and len(long) > ECHO:
+            for quoted in dict.fromkeys((long, long.strip())):
+                message = message.replace(quoted, cut(quoted)) if quoted else message
+    return message
 
 
 @dataclass
@@ -118,6 +162,12 @@ class ImportRejected(Invalid):
             )
         self.summary = summary
 
+    def text(self) -> str:
+        """The sentence in the language in force, the first row's error in it too (the
+        English one, :attr:`message`, quotes it in English)."""
+        first = self.summary.errors[0].text().rstrip(".。")
+        return _(self.template).format_map({**self.params, "first": first})
+
     def to_dict(self) -> dict[str, object]:
         from dataclasses import asdict
 
@@ -130,12 +180,7 @@ def _error(line: int, record: dict[str, Any], exc: DomainError) -> RowError:
     if value is None and column:
         nested = record.get("attributes")
         value = nested.get(column) if isinstance(nested, dict) else None
-    message = exc.message
-    for long in (value, column):  # the checks quote what they refuse: cut it there too
-        if isinstance(long, str) and len(long) > ECHO:
-            for quoted in dict.fromkeys((long, long.strip())):
-                message = message.replace(quoted, cut(quoted)) if quoted else message
-    return RowError(line, column, value, message)
+    return RowError.of(line, column, value, exc)
 
 
 def _chunks(values: Sequence[Any]) -> Iterable[list[Any]]:
@@ -226,7 +271,7 @@ def plan_cis(conn: Connection, source: Source, summary: ImportSummary) -> _CIPla
     # A CI found by its tag under the same class and name needs no look-up by name: class +
     # name is unique, so the name could only find that CI again (a re-import: every row).
     names = []
-    for _, _, v in checked:
+    for _line, _record, v in checked:
         tagged = by_tag.get(v["asset_tag"])
         if tagged is None or (tagged["ci_class"], tagged["name"]) != (v["ci_class"], v["name"]):
             names.append(v["name"])
@@ -244,7 +289,12 @@ def plan_cis(conn: Connection, source: Source, summary: ImportSummary) -> _CIPla
             repeat = seen_tags.get(tag)
         if repeat is not None:
             summary.errors.append(
-                RowError(line, "name", values["name"], f"the same CI as line {repeat}")
+                RowError.of(
+                    line,
+                    "name",
+                    values["name"],
+                    Invalid("the same CI as line {line}", field="name", line=repeat),
+                )
             )
             continue
         seen_names[natural] = line
@@ -258,23 +308,33 @@ def plan_cis(conn: Connection, source: Source, summary: ImportSummary) -> _CIPla
             continue
         if tagged and named and tagged["id"] != named["id"]:
             summary.errors.append(
-                RowError(
+                RowError.of(
                     line,
                     "asset_tag",
                     values["asset_tag"],
-                    f"asset tag is on CI #{tagged['id']}, "
-                    f"but {natural[0]}:{natural[1]} is #{named['id']}",
+                    Invalid(
+                        "asset tag is on CI #{tagged}, but {ci_class}:{name} is #{named}",
+                        field="asset_tag",
+                        tagged=tagged["id"],
+                        ci_class=natural[0],
+                        name=natural[1],
+                        named=named["id"],
+                    ),
                 )
             )
             continue
         if existing["ci_class"] != values["ci_class"]:
             summary.errors.append(
-                RowError(
+                RowError.of(
                     line,
                     "class",
                     record.get("class"),
-                    f"asset tag {values['asset_tag']} is a {existing['ci_class']}; "
-                    "a class cannot change",
+                    Invalid(
+                        "asset tag {tag} is a {ci_class}; a class cannot change",
+                        field="class",
+                        tag=values["asset_tag"],
+                        ci_class=existing["ci_class"],
+                    ),
                 )
             )
             continue
@@ -284,7 +344,12 @@ def plan_cis(conn: Connection, source: Source, summary: ImportSummary) -> _CIPla
             and _name_taken(conn, values)
         ):
             summary.errors.append(
-                RowError(line, "name", values["name"], "another CI of this class has this name")
+                RowError.of(
+                    line,
+                    "name",
+                    values["name"],
+                    Invalid("another CI of this class has this name", field="name"),
+                )
             )
             continue
         merged = _merge(existing, values, record)
@@ -502,7 +567,14 @@ def plan_relations(conn: Connection, source: Source, summary: ImportSummary) -> 
         key = (src["id"], dst["id"], typed[1])
         first = seen.setdefault(key, line)
         if first != line:
-            repeats.append(RowError(line, "target", dst["label"], f"repeats line {first}"))
+            repeats.append(
+                RowError.of(
+                    line,
+                    "target",
+                    dst["label"],
+                    Invalid("repeats line {line}", field="target", line=first),
+                )
+            )
         elif key in existing:
             summary.unchanged += 1
         else:

@@ -134,6 +134,7 @@ def _queue_mail(session: Session, row: StoredReport, now: datetime) -> int:
         "message": f"KPI report {row.period_key}",
         "period": row.period_key,
         "path": row.path,
+        "language": read_setting(session, "language"),  # the e-mail's words: the site's
     }
     queued = 0
     for address in _supervisors(session):

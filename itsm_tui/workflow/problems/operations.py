@@ -8,7 +8,7 @@ incident is journaled on the incident too, so its history says which problem it 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 from typing import Any
 
 from sqlmodel import col, select
@@ -20,7 +20,7 @@ from itsm_tui.common.domain import (
     ProblemStatus,
     TicketType,
 )
-from itsm_tui.common.errors import Conflict, Invalid, NotFound
+from itsm_tui.common.errors import Conflict, DomainError, Invalid, NotFound
 from itsm_tui.common.i18n import N_
 from itsm_tui.storage.tables import (
     AssignmentGroup,
@@ -357,7 +357,17 @@ class IncidentOutcome:
     title: str
     status: str
     resolvable: bool
-    reason: str | None
+    reason: str | None  # English (``--json``, logs); :meth:`reason_text` for a person
+    refusal: InitVar[DomainError | None] = None
+
+    def __post_init__(self, refusal: DomainError | None) -> None:
+        # Not a field: ``--json`` (``dataclasses.asdict``) keeps the five fields above.
+        object.__setattr__(self, "_refusal", refusal)
+
+    def reason_text(self) -> str | None:
+        """Why it stays open, in the language in force."""
+        refusal: DomainError | None = getattr(self, "_refusal", None)
+        return refusal.text() if refusal is not None else self.reason
 
 
 @dataclass(frozen=True)
@@ -391,6 +401,7 @@ def open_incidents(tx_session: Any, actor: Any, problem: Problem) -> list[Incide
                 ticket.status,
                 error is None,
                 error.message if error is not None else None,
+                error,
             )
         )
     return out

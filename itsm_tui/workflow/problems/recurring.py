@@ -50,7 +50,7 @@ from itsm_tui.storage.tables.sla import ALERT_MESSAGE_MAX
 from itsm_tui.workflow.context import Read, Tx, mutation, query, system_transaction
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.site import Site
-from itsm_tui.workflow.site_settings import read_setting
+from itsm_tui.workflow.site_settings import read_setting, site_language
 from itsm_tui.workflow.sla.alerts import outbox_rows
 
 _T = core_table(Ticket)
@@ -177,10 +177,13 @@ def _describe(tx: Tx, cluster: _Cluster, days: int) -> str:
     if cluster.category_id is not None:
         category = tx.session.get(Category, cluster.category_id)
         where = f"{name} / {category.name if category else cluster.category_id}"
-    return (
-        f"Recurring incidents: {cluster.incidents} on {where} in {days} days, "
-        "linked to no problem. Make a problem of them? (itsm problem candidates)"
-    )[:ALERT_MESSAGE_MAX]
+    say = site_language(tx.session)  # an alert's text: the site's language, as SLA alerts
+    return say(
+        N_(
+            "Recurring incidents: {count} on {where} in {days} days, linked to no problem. "
+            "Make a problem of them? (itsm problem candidates)"
+        )
+    ).format(count=cluster.incidents, where=where, days=days)[:ALERT_MESSAGE_MAX]
 
 
 def _alert(tx: Tx, candidate_id: int, round_: int, cluster: _Cluster, message: str) -> int:

@@ -190,6 +190,10 @@ def raise_alert(
     assert ticket.id is not None
     message = message[:ALERT_MESSAGE_MAX]
     alerted: list[str] = []
+    if not recipients:
+        return alerted
+    # The site's language, which each notification names: one setting for every recipient.
+    language = read_setting(tx.session, "language")
     for person, target in recipients:
         assert person.id is not None
         alert = SlaAlert(
@@ -213,7 +217,7 @@ def raise_alert(
             "staff": person.login,
             "target": target,
             "message": message,
-            "language": read_setting(tx.session, "language"),
+            "language": language,
         }
         for row in outbox_rows(tx, alert.id, person.email, payload):
             tx.session.add(NotificationOutbox(**row))

@@ -439,10 +439,7 @@ def import_calendar(tx: Tx, path: str | Path) -> dict[str, Any]:
     """Replace the site's holiday overrides with those in a TOML file (all or nothing), then
     recompute every open ticket on the new calendar."""
     data = load_toml(path, "calendar")
-    try:
-        overrides = CalendarOverrides.from_mapping(data, source=str(path))
-    except ValueError as exc:
-        raise Invalid(str(exc), field="file") from None
+    overrides = CalendarOverrides.from_mapping(data, source=str(path))  # refuses with Invalid
     value = cfg.overrides_json(overrides)
     _store(tx, cfg.OVERRIDES_KEY, value)
     recompute_open(tx)

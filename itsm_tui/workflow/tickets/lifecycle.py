@@ -15,7 +15,7 @@ from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.lookup import find_caller, find_category
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.quality.surveys import offer_survey
-from itsm_tui.workflow.site_settings import priority_for, read_setting
+from itsm_tui.workflow.site_settings import priority_for, read_setting, site_language
 from itsm_tui.workflow.tickets.assignment import _reason
 from itsm_tui.workflow.tickets.core import apply, load, permit
 from itsm_tui.workflow.tickets.create import TicketDraft, check_text, open_ticket
@@ -139,7 +139,11 @@ def _follow_up(tx: Tx, original: Ticket, reason: str) -> Ticket:
     supervisor or a member of another group may reopen as the rule offers it."""
     caller = f"#{original.caller_id}" if original.caller_id else None
     group = tx.session.get(AssignmentGroup, original.group_id) if original.group_id else None
-    description = f"Follow-up of {original.number}: {reason}\n\n{original.description}"
+    say = site_language(tx.session)  # written into the record: the site's language
+    follow_up = say(N_("Follow-up of {number}: {reason}")).format(
+        number=original.number, reason=reason
+    )
+    description = f"{follow_up}\n\n{original.description}"
     follow = open_ticket(
         tx,
         TicketDraft(

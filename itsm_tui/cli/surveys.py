@@ -111,7 +111,7 @@ def questions(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         print_object({"questions": asked})
         return
     print_table(
-        [N_("question"), N_("answered as"), "en", "zh_CN"],
+        [N_("question"), N_("answered as"), N_("in English"), N_("in Chinese")],
         [[q.name, q.kind, q.text.get("en", ""), q.text.get("zh_CN", "")] for q in asked],
     )
 

@@ -133,6 +133,9 @@ KEYMAP: dict[str, Key] = {
     "intake-clear": Key("f8", N_("Clear"), 40, "call form"),
     "intake-open-last": Key("ctrl+o", N_("Open saved"), 41, "call form"),
     "intake-reload": Key("ctrl+r", N_("Reload the lists"), 42, "call form"),
+    # A problem's or an article's operations, listed for the one highlighted (not a letter:
+    # the knowledge screen's search box has the focus while one types).
+    "record-actions": Key("ctrl+l", N_("Actions"), 9, "problems, knowledge"),
     # The call form's suggestion panel: the highlighted known error or article.
     "intake-link-suggestion": Key("f2", N_("Save linked to the suggestion"), 5, "call form"),
     "intake-resolve-suggestion": Key("f3", N_("Save resolved with the suggestion"), 6, "call form"),

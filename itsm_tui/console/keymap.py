@@ -136,10 +136,13 @@ KEYMAP: dict[str, Key] = {
     # A problem's or an article's operations, listed for the one highlighted (not a letter:
     # the knowledge screen's search box has the focus while one types).
     "record-actions": Key("ctrl+l", N_("Actions"), 9, "problems, knowledge"),
-    # The call form's suggestion panel: the highlighted known error or article.
-    "intake-link-suggestion": Key("f2", N_("Save linked to the suggestion"), 5, "call form"),
-    "intake-resolve-suggestion": Key("f3", N_("Save resolved with the suggestion"), 6, "call form"),
-    "intake-read-suggestion": Key("ctrl+b", N_("Read the suggestion"), 7, "call form"),
+    # The call form's suggestion panel: the highlighted known error or article (the panel's
+    # border names these keys, so they may give way in the footer).
+    "intake-link-suggestion": Key("f2", N_("Save linked to the suggestion"), 43, "call form"),
+    "intake-resolve-suggestion": Key(
+        "f3", N_("Save resolved with the suggestion"), 44, "call form"
+    ),
+    "intake-read-suggestion": Key("ctrl+b", N_("Read the suggestion"), 45, "call form"),
     "next-field": Key("down", N_("Next"), 90, "call form"),
     "previous-field": Key("up", N_("Previous"), 90, "call form"),
     "results": Key("down", N_("Results"), 90, "CI search"),

@@ -75,6 +75,7 @@ class SuggestionPanel(ReportsFailures, Vertical):
             read=key_text(self.app, "intake-read-suggestion"),
         )
         self.query_one("#suggest-past", Static).display = False
+        self.display = False  # the caller's open tickets keep the column until there is one
 
     def ask(self, text: str, cis: tuple[str, ...] = ()) -> None:
         """Ask again once the agent pauses (an unchanged question is not asked twice)."""
@@ -107,6 +108,7 @@ class SuggestionPanel(ReportsFailures, Vertical):
         options.clear_options()
         options.add_option(Option(Text(message), disabled=True))
         self.hits = []
+        self.display = True
 
     def show(self, found: Suggestions | None) -> None:
         self.hits = [*found.known_errors, *found.articles] if found is not None else []
@@ -122,6 +124,7 @@ class SuggestionPanel(ReportsFailures, Vertical):
             options.add_option(Option(line, id=f"{hit.kind}:{hit.number}"))
         if self.hits:
             options.highlighted = 0
+        self.display = bool(self.hits)
         count = len(self.hits)
         options.border_title = (
             ngettext("{n} known error or article", "{n} known errors and articles", count).format(
@@ -135,6 +138,7 @@ class SuggestionPanel(ReportsFailures, Vertical):
         """The place for past resolved tickets like this call (none are searched yet)."""
         past = self.query_one("#suggest-past", Static)
         past.display = bool(lines)
+        self.display = bool(lines or self.hits)
         past.update(Text("\n".join(one_line(line) for line in lines)))
 
     def chosen(self) -> Hit | None:

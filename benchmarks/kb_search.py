@@ -16,9 +16,10 @@ functions the console and the CLI call:
 - ``detect_recurring`` over the whole site, first run (suggests and alerts) and a second run
   (nothing new) (target ≤ 1 s).
 
-The SQLite site is kept in /tmp/itsm-bench-kb and reused by a later run with the same
-``--tickets`` and ``--articles``; ``--fresh`` rebuilds it. On PostgreSQL a throw-away schema is
-used. Past resolved tickets are not searched (only articles and known errors are indexed).
+The SQLite site is kept in /tmp/itsm-bench-kb (``--dir``: another folder) and reused by a
+later run with the same ``--tickets`` and ``--articles``; ``--fresh`` rebuilds it. On
+PostgreSQL a throw-away schema is used. Past resolved tickets are not searched (only articles
+and known errors are indexed).
 """
 
 from __future__ import annotations
@@ -203,6 +204,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--reps", type=int, default=30)
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument(
+        "--dir", type=Path, default=BENCH_DIR, help=f"where the SQLite site is kept ({BENCH_DIR})"
+    )
     args = parser.parse_args()
     if args.db:
         with scratch_database(args.db, "kb") as url:
@@ -211,8 +215,8 @@ def main() -> None:
             site.close()
         return
     tickets = args.tickets or 1_000_000
-    BENCH_DIR.mkdir(exist_ok=True)
-    path = BENCH_DIR / f"tickets-{tickets}-articles-{args.articles}.db"
+    args.dir.mkdir(parents=True, exist_ok=True)
+    path = args.dir / f"tickets-{tickets}-articles-{args.articles}.db"
     if args.fresh:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -90,6 +90,9 @@ KEYMAP: dict[str, Key] = {
     "sort": Key("s", N_("Sort"), 22, "queue"),
     "status-filter": Key("S", N_("Status"), 24, "queue"),
     "priority-filter": Key("P", N_("Priority"), 26, "queue"),
+    # Several tickets at once: mark them (the mark survives paging), then act on the marked.
+    "mark": Key("z", N_("Mark"), 27, "queue"),
+    "problem-from-marked": Key("Q", N_("Problem from the marked tickets"), 28, "queue"),
     # Ticket actions (the ticket screen; the dashboard's overdue list offers some of them).
     "claim": Key("c", N_("Claim"), 10, "ticket"),
     "note": Key("n", N_("Note"), 11, "ticket"),
@@ -130,6 +133,16 @@ KEYMAP: dict[str, Key] = {
     "intake-clear": Key("f8", N_("Clear"), 40, "call form"),
     "intake-open-last": Key("ctrl+o", N_("Open saved"), 41, "call form"),
     "intake-reload": Key("ctrl+r", N_("Reload the lists"), 42, "call form"),
+    # A problem's or an article's operations, listed for the one highlighted (not a letter:
+    # the knowledge screen's search box has the focus while one types).
+    "record-actions": Key("ctrl+l", N_("Actions"), 9, "problems, knowledge"),
+    # The call form's suggestion panel: the highlighted known error or article (the panel's
+    # border names these keys, so they may give way in the footer).
+    "intake-link-suggestion": Key("f2", N_("Save linked to the suggestion"), 43, "call form"),
+    "intake-resolve-suggestion": Key(
+        "f3", N_("Save resolved with the suggestion"), 44, "call form"
+    ),
+    "intake-read-suggestion": Key("ctrl+b", N_("Read the suggestion"), 45, "call form"),
     "next-field": Key("down", N_("Next"), 90, "call form"),
     "previous-field": Key("up", N_("Previous"), 90, "call form"),
     "results": Key("down", N_("Results"), 90, "CI search"),

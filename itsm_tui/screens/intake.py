@@ -38,6 +38,7 @@ from itsm_tui.console.keymap import bind, key_text
 from itsm_tui.console.messages import OpenTicket, TicketChanged
 from itsm_tui.console.sizes import CALLER_MATCHES, CI_MATCHES
 from itsm_tui.dialogs.fields import ChoiceSelect
+from itsm_tui.screens.intake_suggestions import SuggestionPanel, SuggestionReader
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.callers import CallerView, search_callers, show_caller
@@ -118,6 +119,9 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         bind("intake-clear", "clear"),
         bind("intake-open-last", "open_last"),
         bind("intake-reload", "reload", show=False),
+        bind("intake-link-suggestion", "use_suggestion(False)", priority=True),
+        bind("intake-resolve-suggestion", "use_suggestion(True)", priority=True),
+        bind("intake-read-suggestion", "read_suggestion", priority=True),
         bind("back", "leave"),
     ]
 
@@ -220,6 +224,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
             with Vertical(id="intake-side"):
                 yield Static(_("No caller chosen."), id="caller-card", markup=False)
                 yield OptionList(id="caller-tickets", compact=True, markup=False)
+                yield SuggestionPanel(self.site, self.actor, id="suggest-panel")
                 yield Static("", id="intake-status", markup=False)
         yield KeyFooter()
 
@@ -509,6 +514,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
             self.cis = []
             self._changed()
             self.suggest_category(self.ci.id)
+            self._ask_suggestions()
         self.query_one("#impact", Select).focus()
 
     @background(
@@ -585,6 +591,72 @@ class IntakeScreen(ReportsFailures, Screen[None]):
     @on(Input.Changed, "#caller-search, #ci-search")
     def _lookup_changed(self) -> None:
         self._changed()
+
+    # --- suggestions: known errors and articles for what the caller says ----------------
+
+    @on(Input.Changed, "#title")
+    @on(TextArea.Changed, "#description")
+    def _ask_suggestions(self) -> None:
+        """The panel asks a moment after the last keystroke, off the UI thread."""
+        title = self.query_one("#title", Input).value
+        text = title if title.strip() else self.query_one("#description", TextArea).text
+        self.query_one(SuggestionPanel).ask(text, (self.ci.key,) if self.ci else ())
+
+    def action_read_suggestion(self) -> None:
+        hit = self.query_one(SuggestionPanel).chosen()
+        if hit is None:
+            self.notify(_("No suggestion to read: type the title first."), severity="warning")
+            return
+        self.app.push_screen(SuggestionReader(self.site, self.actor, hit))
+
+    async def action_use_suggestion(self, resolve: bool) -> None:
+        """Save the call as a new ticket linked to the highlighted suggestion (a known
+        error's problem, or the article as "solved with"); resolved with it when asked."""
+        hit = self.query_one(SuggestionPanel).chosen()
+        if hit is None:
+            self.notify(_("No suggestion chosen: type the title first."), severity="warning")
+            return
+        if not self._check_before_save():
+            return
+        await self._before_logging()
+        self._show_error("#caller-error", "")
+        self._show_error("#group-error", "")
+        draft = self._draft()
+        self.save_with_suggestion(
+            f"#{self.caller.id}" if self.caller else None,
+            draft,
+            self.query_one("#assign-to-me", Checkbox).value,
+            (hit.kind, hit.number),
+            resolve,
+        )
+
+    @background(
+        N_("log the call"), retry=N_("the form is kept, Ctrl+S retries"), group="intake-save"
+    )
+    def save_with_suggestion(
+        self,
+        caller: str | None,
+        draft: TicketDraft,
+        assign_to_me: bool,
+        hit: tuple[str, str],
+        resolve: bool,
+    ) -> None:
+        from itsm_tui.workflow.knowledge.at_intake import log_call_with_suggestion
+
+        kind, number = hit
+        done = log_call_with_suggestion(
+            self.site,
+            self.actor,
+            channel=self._channel(),
+            caller=caller,
+            summary=draft.title[:SUMMARY_MAX],
+            new_ticket=draft,
+            assign_to_me=assign_to_me,
+            known_error=number if kind == "known_error" else None,
+            article=number if kind != "known_error" else None,
+            resolve=resolve,
+        )
+        self.app.call_from_thread(self._saved, done.contact, number, resolve)
 
     def _save_draft_later(self) -> None:
         self._draft_timer = None
@@ -719,6 +791,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         if isinstance(f.get("caller"), int):
             self.load_caller(f["caller"])
         self.query_one("#title", Input).focus()
+        self._ask_suggestions()
 
     # --- saving -------------------------------------------------------------------------
 
@@ -854,11 +927,19 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         )
         self.app.call_from_thread(self._saved, view)
 
-    def _saved(self, view: ContactView) -> None:
+    def _saved(self, view: ContactView, used: str | None = None, resolved: bool = False) -> None:
         self.failure_shown = False
         self._saving = False
         self.last_saved = view.ticket
-        if not view.ticket:
+        if used and resolved:
+            message = _("Call logged, {number} resolved with {used}").format(
+                number=view.ticket, used=used
+            )
+        elif used:
+            message = _("Call logged, opened {number} linked to {used}").format(
+                number=view.ticket, used=used
+            )
+        elif not view.ticket:
             message = _("Call logged")
         elif view.new_ticket:
             message = _("Call logged, opened {number}").format(number=view.ticket)
@@ -917,6 +998,7 @@ class IntakeScreen(ReportsFailures, Screen[None]):
         self._show_error("#caller-error", "")
         self._show_error("#group-error", "")
         self.query_one("#intake-status", Static).update("")
+        self.query_one(SuggestionPanel).clear()
         self.query_one("#caller-search").focus()
 
     def action_open_last(self) -> None:

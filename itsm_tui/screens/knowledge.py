@@ -1,7 +1,11 @@
 """The knowledge base: search as you type (articles and known errors, Chinese terms of any
 length), the hits beneath, and the highlighted one in full — an article's Markdown rendered by
 Textual's Markdown widget (raw HTML in it shown as text, never as HTML), a known error's
-workaround as plain text."""
+workaround as plain text.
+
+``S`` shows the drafts or the reviewed articles instead of the published ones (what a
+supervisor reviews and publishes), and Ctrl+L lists what can be done with the highlighted
+article (``article_actions``)."""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from itsm_tui.common.textsafe import visible
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
 from itsm_tui.console.loading import load_database_code
+from itsm_tui.screens.article_actions import ArticleActions
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.site import Actor, Site
@@ -31,6 +36,9 @@ if TYPE_CHECKING:
 
 #: A known error in the hits list (the kind's code is "known_error").
 KINDS = {"article": N_("article"), "known_error": N_("known error")}
+#: What ``S`` cycles through: the published articles and known errors (the search the
+#: hotline uses), then the articles waiting for review, then those reviewed.
+FILTERS: tuple[str | None, ...] = (None, "draft", "reviewed")
 
 
 def markdown_parser() -> MarkdownIt:
@@ -38,18 +46,22 @@ def markdown_parser() -> MarkdownIt:
     return MarkdownIt("gfm-like", {"html": False})
 
 
-class KnowledgeScreen(ReportsFailures, Screen[None]):
+class KnowledgeScreen(ArticleActions, ReportsFailures, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("back", "back"),
         bind("search", "search"),
         bind("open", "open"),
         bind("refresh", "reload"),
+        bind("status-filter", "status"),
+        bind("record-actions", "actions"),
     ]
 
     def __init__(self, site: Site, actor: Actor, text: str = "") -> None:
         super().__init__()
         self.site, self.actor, self.text = site, actor, text
         self.hits: list[Hit] = []
+        self.status: str | None = None
+        self.article: ArticleView | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -88,9 +100,31 @@ class KnowledgeScreen(ReportsFailures, Screen[None]):
         load_database_code()
         from itsm_tui.workflow.knowledge.finding import search_knowledge
 
-        hits = search_knowledge(self.site, self.actor, text, limit=50) if text.strip() else []
+        status = self.status
+        if status is None:
+            hits = search_knowledge(self.site, self.actor, text, limit=50) if text.strip() else []
+        elif text.strip():
+            found = search_knowledge(self.site, self.actor, text, limit=100, include_drafts=True)
+            hits = [h for h in found if h.status == status][:50]
+        else:
+            hits = self._listed(status)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_hits, hits)
+
+    def _listed(self, status: str) -> list[Hit]:
+        """The newest articles in ``status``, as hits (in the worker's thread)."""
+        from itsm_tui.workflow.knowledge.articles import list_articles
+        from itsm_tui.workflow.knowledge.finding import ARTICLE_HIT, Hit
+
+        rows = list_articles(self.site, self.actor, status=status, limit=50)
+        return [
+            Hit(ARTICLE_HIT, r.number, r.title, "", r.status, r.use_count, r.updated_at, False)
+            for r in rows
+        ]
+
+    def action_status(self) -> None:
+        self.status = FILTERS[(FILTERS.index(self.status) + 1) % len(FILTERS)]
+        self.find(self.text)
 
     def show_failure(self, message: str, what: str) -> None:
         self.query_one("#kb-bar", Static).update(message)
@@ -108,7 +142,11 @@ class KnowledgeScreen(ReportsFailures, Screen[None]):
                 key=f"{hit.kind}:{hit.number}",
             )
         found = ngettext("{n} found", "{n} found", len(hits)).format(n=len(hits))
-        bar = found if self.text.strip() else _("Type to search.")
+        bar = found if self.text.strip() or self.status else _("Type to search.")
+        if self.status:
+            bar = _("{status} · {found} · S: status").format(
+                status=status_text(self.status), found=found
+            )
         self.query_one("#kb-bar", Static).update(bar)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -132,6 +170,7 @@ class KnowledgeScreen(ReportsFailures, Screen[None]):
             self.app.call_from_thread(self.show_article, view)
 
     def show_article(self, v: ArticleView) -> None:
+        self.article = v
         head = Text()
         head.append(f"{v.number} ", style="bold")
         head.append(visible(v.title), style="bold")
@@ -147,6 +186,7 @@ class KnowledgeScreen(ReportsFailures, Screen[None]):
         self.query_one("#kb-known", Static).display = False
 
     def show_known_error(self, hit: Hit) -> None:
+        self.article = None
         head = Text()
         head.append(f"{hit.number} ", style="bold")
         head.append(visible(hit.title), style="bold")

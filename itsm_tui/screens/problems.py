@@ -1,6 +1,7 @@
 """Problems: the list (open ones first by default, every state with ``S``), and the highlighted
 problem in full beneath it — its root cause, workaround, fix and linked incidents. Enter on a
-problem opens its newest incident's ticket.
+problem opens its newest incident's ticket; Ctrl+L lists what can be done with it
+(``problem_actions``).
 
 Problem text is user text: shown literally (``markup=False``, ``Text``), never as markup."""
 
@@ -24,6 +25,7 @@ from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
 from itsm_tui.console.loading import load_database_code
 from itsm_tui.console.messages import OpenTicket
+from itsm_tui.screens.problem_actions import ProblemActions
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.site import Actor, Site
@@ -45,13 +47,14 @@ FILTERS: tuple[str | None, ...] = (
 PAGE = 200
 
 
-class ProblemsScreen(ReportsFailures, RaisesChanges, Screen[None]):
+class ProblemsScreen(ProblemActions, ReportsFailures, RaisesChanges, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("back", "app.pop_screen"),
         bind("open", "open"),
         bind("status-filter", "status"),
         bind("refresh", "reload"),
         bind("change-new", "new_change"),
+        bind("record-actions", "actions"),
     ]
 
     def __init__(self, site: Site, actor: Actor) -> None:

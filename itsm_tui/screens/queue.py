@@ -1,5 +1,8 @@
 """A queue of tickets over the virtual table: sort, filter by status and priority, search,
-Enter opens the ticket. Fine at a million rows (the table pages by key)."""
+Enter opens the ticket. Fine at a million rows (the table pages by key).
+
+``z`` marks tickets (the mark survives paging: it is kept by ticket number), and ``Q`` opens
+a problem from the marked ones (or the highlighted one when none is marked), after asking."""
 
 from __future__ import annotations
 
@@ -12,8 +15,10 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from itsm_tui.common.domain import TicketStatus
-from itsm_tui.common.i18n import _, ngettext, status_text
+from itsm_tui.common.i18n import N_, _, ngettext, status_text
+from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
+from itsm_tui.console.loading import load_database_code
 from itsm_tui.console.messages import OpenTicket, TicketChanged
 from itsm_tui.console.queue_titles import queue_title
 from itsm_tui.widgets.footer import KeyFooter
@@ -31,7 +36,7 @@ def _next(options: tuple[Any, ...], current: Any) -> Any:
     return options[(options.index(current) + 1) % len(options)]
 
 
-class QueueScreen(Screen[None]):
+class QueueScreen(ReportsFailures, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("back", "back"),
         bind("search", "search"),
@@ -39,6 +44,8 @@ class QueueScreen(Screen[None]):
         bind("status-filter", "status"),
         bind("priority-filter", "priority"),
         bind("refresh", "refresh"),
+        bind("mark", "mark"),
+        bind("problem-from-marked", "problem_from_marked"),
     ]
 
     def __init__(self, site: Site, actor: Actor, queue: Queue | str) -> None:
@@ -49,6 +56,7 @@ class QueueScreen(Screen[None]):
         self.status: TicketStatus | None = None
         self.priority: int | None = None
         self.text = ""
+        self.loaded = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -92,13 +100,17 @@ class QueueScreen(Screen[None]):
             parts.append(f"P{self.priority}")
         if self.text:
             parts.append(_("search: {text}").format(text=self.text))
+        marked = len(self.query_one(TicketTable).marked)
+        if marked:
+            parts.append(ngettext("{n} marked", "{n} marked", marked).format(n=marked))
         self.query_one("#queue-bar", Static).update(" · ".join([*parts, extra]))
 
     def on_ticket_table_loaded(self, event: TicketTable.Loaded) -> None:
         more = "" if event.at_end else _(", more below")
         above = "" if event.at_start else _("more above, ")
         loaded = ngettext("{n} loaded", "{n} loaded", event.rows).format(n=event.rows)
-        self._show_bar(f"{above}{loaded}{more}")
+        self.loaded = f"{above}{loaded}{more}"
+        self._show_bar(self.loaded)
 
     def on_ticket_table_failed(self, event: TicketTable.Failed) -> None:
         self._show_bar(event.text)
@@ -138,6 +150,50 @@ class QueueScreen(Screen[None]):
         self.query_one(TicketTable).focus()
         event.input.display = bool(self.text)
         self._reload()
+
+    def action_mark(self) -> None:
+        self.query_one(TicketTable).toggle_mark()
+        self._show_bar(self.loaded)
+
+    def action_problem_from_marked(self) -> None:
+        """Open a problem from the marked tickets (the highlighted one if none is marked),
+        after saying which: the workflow refuses what the person may not do, in its words."""
+        table = self.query_one(TicketTable)
+        numbers = list(table.marked) or ([table.current.number] if table.current else [])
+        if not numbers:
+            return
+        from itsm_tui.dialogs.form import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.open_problem(numbers)
+
+        shown = ", ".join(numbers[:8]) + (" …" if len(numbers) > 8 else "")
+        question = ngettext(
+            "Open a problem from {n} ticket?", "Open a problem from {n} tickets?", len(numbers)
+        ).format(n=len(numbers))
+        self.app.push_screen(ConfirmDialog(shown, question), answered)
+
+    @background(N_("open the problem"), retry=N_("Q retries"), group="problem-open")
+    def open_problem(self, numbers: list[str]) -> None:
+        load_database_code()
+        from itsm_tui.workflow.problems.operations import create_problem
+
+        view = create_problem(self.site, self.actor, tickets=numbers)
+        self.app.call_from_thread(self._problem_opened, view.number, len(numbers))
+
+    def _problem_opened(self, number: str, count: int) -> None:
+        self.query_one(TicketTable).clear_marks()
+        self._show_bar(self.loaded)
+        message = ngettext(
+            "Opened {number} from {n} ticket (B: problems)",
+            "Opened {number} from {n} tickets (B: problems)",
+            count,
+        ).format(number=number, n=count)
+        self.notify(message, timeout=6, markup=False)
+
+    def show_failure(self, message: str, what: str) -> None:
+        self._show_bar(message)
 
     def action_back(self) -> None:
         box = self.query_one("#queue-search-input", Input)

@@ -43,6 +43,8 @@ from itsm_tui.workflow.tickets.risk import Risk, risk_of
 
 _OPEN = frozenset(s.value for s in OPEN_STATUSES)
 WINDOW_PAGES = 5
+#: Drawn after a marked ticket's number.
+MARK = "✓"
 
 #: fetch(after=…, before=…, limit=…) → a page; the screen binds queue, sort, filters.
 Fetch = Callable[..., TicketPage]
@@ -130,6 +132,7 @@ class TicketTable(ReportsFailures, ScrollView, can_focus=True):
     TicketTable > .ticket-table--ok { color: $success; }
     TicketTable > .ticket-table--p1 { color: $error; text-style: bold; }
     TicketTable > .ticket-table--muted { color: $text-muted; }
+    TicketTable > .ticket-table--marked { background: $secondary 45%; text-style: bold; }
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "ticket-table--header",
@@ -139,6 +142,7 @@ class TicketTable(ReportsFailures, ScrollView, can_focus=True):
         "ticket-table--ok",
         "ticket-table--p1",
         "ticket-table--muted",
+        "ticket-table--marked",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("open", "open"),
@@ -190,6 +194,9 @@ class TicketTable(ReportsFailures, ScrollView, can_focus=True):
         #: The loaded rows' resolution clocks in business time, by ticket id.
         self.sla: dict[int, Progress] = {}
         self.loading_more = False
+        #: Tickets marked for a set operation, by number: kept while pages come and go, so
+        #: a mark survives paging away and back (and a reload that still shows the row).
+        self.marked: dict[str, int] = {}
 
     # --- data ---------------------------------------------------------------------------
 
@@ -327,6 +334,20 @@ class TicketTable(ReportsFailures, ScrollView, can_focus=True):
         if (row := self.current) is not None:
             self.post_message(self.Opened(row.number))
 
+    def toggle_mark(self) -> None:
+        """Mark the highlighted ticket (or unmark it), then move to the next row."""
+        row = self.current
+        if row is None:
+            return
+        if self.marked.pop(row.number, None) is None:
+            self.marked[row.number] = row.id
+        self.action_cursor(1)
+        self.refresh()
+
+    def clear_marks(self) -> None:
+        self.marked.clear()
+        self.refresh()
+
     def on_click(self, event: Click) -> None:
         index = int(self.scroll_y) + event.y - 1
         if 0 <= index < len(self.rows):
@@ -356,10 +377,14 @@ class TicketTable(ReportsFailures, ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         row = self.rows[index]
         base = self._style("cursor") if index == self.cursor else self.rich_style
+        marked = row.number in self.marked
+        if marked:
+            base = base + self._style("marked")
         segments: list[Segment] = []
         for n, (column, w) in enumerate(self._columns()):
             if n:
-                segments.append(Segment(" ", base))
+                # A marked row says so after its number as well as in colour.
+                segments.append(Segment(MARK if marked and n == 1 else " ", base))
             text, style = self._cell(row, column.title)
             segments.append(Segment(fit(text, w, right=column.right), base + style))
         used = sum(s.cell_length for s in segments)

@@ -106,7 +106,7 @@ def test_docs_list_the_default_map() -> None:
 def test_overrides_are_checked_one_by_one() -> None:
     good, problems = check_overrides(
         {
-            "claim": "Q",
+            "claim": "ctrl+k",
             "help": "f1,?",  # Textual names ? question_mark: still help's own
             "refresh": "n",  # note's key
             "nonsense": "z",
@@ -114,7 +114,7 @@ def test_overrides_are_checked_one_by_one() -> None:
             "back": "escape",  # escape is shared on purpose: unchanged is fine
         }
     )
-    assert good == {"claim": "Q", "help": "f1,question_mark", "back": "escape"}
+    assert good == {"claim": "ctrl+k", "help": "f1,question_mark", "back": "escape"}
     assert problems == [
         "[keys] nonsense: no binding has this id (see docs/keys.md).",
         '[keys] quit: give the key(s) as text, e.g. "r" or "r,f5".',
@@ -130,11 +130,11 @@ def test_overrides_are_checked_one_by_one() -> None:
 def test_saving_a_setting_keeps_the_rest_of_the_file(tmp_path: Path) -> None:
     path = tmp_path / "itsm-tui" / "config.toml"
     path.parent.mkdir()
-    path.write_text('# mine\ntheme = "old"\n\n[keys]\nclaim = "Q"\n', encoding="utf-8")
+    path.write_text('# mine\ntheme = "old"\n\n[keys]\nclaim = "ctrl+k"\n', encoding="utf-8")
     path.chmod(0o600)
     save_console_setting("theme", 'nord "x"', path)
     assert path.read_text(encoding="utf-8") == (
-        '# mine\ntheme = "nord \\"x\\""\n\n[keys]\nclaim = "Q"\n'
+        '# mine\ntheme = "nord \\"x\\""\n\n[keys]\nclaim = "ctrl+k"\n'
     )
     assert path.stat().st_mode & 0o777 == 0o600
     assert list(path.parent.iterdir()) == [path]  # no temporary file left behind
@@ -155,7 +155,7 @@ def test_a_broken_settings_file_is_reported_not_rewritten(tmp_path: Path) -> Non
 def test_the_operators_file_wins_over_the_machines() -> None:
     site = locations.site_config_file_paths()[-1]
     site.parent.mkdir(parents=True)
-    site.write_text('theme = "nord"\n[keys]\nclaim = "Q"\nnote = "N"\n', encoding="utf-8")
+    site.write_text('theme = "nord"\n[keys]\nclaim = "ctrl+k"\nnote = "N"\n', encoding="utf-8")
     own = locations.config_file_path()
     own.parent.mkdir(parents=True)
     own.write_text('[keys]\nclaim = "K"\n', encoding="utf-8")
@@ -336,24 +336,24 @@ async def test_a_key_overridden_in_the_settings_file_rebinds_it(
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     path = locations.config_file_path()
     path.parent.mkdir(parents=True)
-    path.write_text('[keys]\nintake = "f2"\nrefresh = "n"\nnonsense = "z"\n', encoding="utf-8")
+    path.write_text('[keys]\nintake = "f5"\nrefresh = "n"\nnonsense = "z"\n', encoding="utf-8")
     app = ItsmApp(console.site, console.desk.agent1)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         told = [n.message for n in app._notifications]
         assert any("refresh: 'n' is already the key of no, note" in m for m in told), told
         assert any("nonsense: no binding has this id" in m for m in told), told
-        assert ("F2", "New call") in footer_keys(app)
+        assert ("F5", "New call") in footer_keys(app)
         await pilot.press("i")  # the old key no longer
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         await pilot.press("f1")
         await settle(pilot)
         everywhere = text(app.screen.query_one("#help-global-keys", Static))
-        assert any("F2" in line and "New call" in line for line in everywhere.splitlines())
+        assert any("F5" in line and "New call" in line for line in everywhere.splitlines())
         how = text(app.screen.query_one("#help-how-to", Static))
-        assert "F2 New call" in how
-        await pilot.press("escape", "f2")
+        assert "F5 New call" in how
+        await pilot.press("escape", "f5")
         await settle(pilot)
         assert isinstance(app.screen, IntakeScreen)
     logged = locations.console_log_path().read_text(encoding="utf-8")
@@ -363,7 +363,7 @@ async def test_a_key_overridden_in_the_settings_file_rebinds_it(
 async def test_the_theme_chosen_in_the_palette_is_kept(console: Console) -> None:
     path = locations.config_file_path()
     path.parent.mkdir(parents=True)
-    path.write_text('# site keys\n[keys]\nclaim = "Q"\n', encoding="utf-8")
+    path.write_text('# site keys\n[keys]\nclaim = "ctrl+k"\n', encoding="utf-8")
     app = ItsmApp(console.site, console.desk.agent1)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -375,12 +375,13 @@ async def test_the_theme_chosen_in_the_palette_is_kept(console: Console) -> None
         await pilot.press(*"nord", "enter")
         await settle(pilot)
         assert app.theme == "nord"
-    assert path.read_text(encoding="utf-8") == '# site keys\ntheme = "nord"\n[keys]\nclaim = "Q"\n'
+    kept = '# site keys\ntheme = "nord"\n[keys]\nclaim = "ctrl+k"\n'
+    assert path.read_text(encoding="utf-8") == kept
     again = ItsmApp(console.site, console.desk.agent1)
     async with again.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert again.theme == "nord"
-        assert again.key_overrides == {"claim": "Q"}
+        assert again.key_overrides == {"claim": "ctrl+k"}
 
 
 async def test_an_unknown_saved_theme_is_reported_and_the_console_opens(console: Console) -> None:

@@ -2,16 +2,19 @@
 transaction: articles with their revisions, tags, CIs and use counts, and problems linked to
 the demo's own recurring incidents on each business system.
 
-A few dozen rows: Core inserts one by one cost nothing here, and the search index is written
-by ``knowledge.search.index``, as a live site writes it. Like the demo's CIs and categories
-they are part of the load the ``demo_load`` journal entry records, not journaled one by one.
+Two hundred articles and twenty problems. The articles are written in a few batches and
+indexed by ``knowledge.search.index_many`` (the same rows ``knowledge.search.index`` writes on
+a live site, so a demo site searches exactly like one); the problems one by one. Like the
+demo's CIs and categories they are part of the load the ``demo_load`` journal entry records,
+not journaled one by one.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import insert, select
 
@@ -36,11 +39,11 @@ from itsm_tui.storage.tables import (
 )
 from itsm_tui.workflow.context import Tx
 from itsm_tui.workflow.demo.catalog import Catalog
-from itsm_tui.workflow.demo.knowledge import ARTICLES, PROBLEMS
+from itsm_tui.workflow.demo.knowledge_generated import DEMO_ARTICLES, DEMO_PROBLEMS
 from itsm_tui.workflow.demo.people import People
 from itsm_tui.workflow.knowledge import search
 from itsm_tui.workflow.knowledge.articles import SEARCH_KIND as ARTICLE_KIND
-from itsm_tui.workflow.numbering import next_in_series
+from itsm_tui.workflow.numbering import next_in_series, reserve_numbers
 from itsm_tui.workflow.problems.records import SEARCH_KIND as PROBLEM_KIND
 
 #: Incidents linked to each demo problem, at most (its cluster's most recent).
@@ -62,60 +65,78 @@ def load_knowledge(tx: Tx, catalog: Catalog, people: People, seed: int) -> Knowl
     author_pool: list[int | None] = [*people.team.get("appops", []), *people.team.get("server", [])]
     author_pool = author_pool or [None]
     reviewer = next(iter(people.team.get("sup2", [])), None)
-    for i, (title, category, tags, system, visibility, body) in enumerate(ARTICLES):
+    # Two hundred articles are written as a few batches (``executemany``), not a few
+    # statements each: building ~2,000 single statements cost the first start ~3 s.
+    numbers = reserve_numbers(session, ARTICLE_PREFIX, len(DEMO_ARTICLES))
+    articles: list[dict[str, Any]] = []
+    later: list[tuple[str, int, datetime, int | None]] = []  # body before, revisions, …
+    for i, (title, category, _tags, _system, visibility, body) in enumerate(DEMO_ARTICLES):
         author = rng.choice(author_pool)
         draft = i % DRAFT_EVERY == DRAFT_EVERY - 1
         written = tx.now - timedelta(days=rng.randrange(30, 300))
         revisions = 2 if i % 4 == 0 else 1
-        number = next_in_series(session, ARTICLE_PREFIX)
-        article_id = session.execute(
-            insert(core_table(KbArticle))
-            .values(
-                number=number,
-                title=title,
-                body=body,
-                category_id=catalog.category.get(category),
-                visibility=visibility,
-                status=(ArticleStatus.DRAFT if draft else ArticleStatus.PUBLISHED).value,
-                revision=revisions,
-                use_count=0 if draft else rng.randrange(0, 60),
-                author_id=author,
-                reviewed_by_id=None if draft else reviewer,
-                reviewed_at=None if draft else written + timedelta(days=1),
-                published_at=None if draft else written + timedelta(days=1),
-                created_at=written,
-                updated_at=written + timedelta(days=revisions),
-                version=1 if draft else 3,
+        articles.append(
+            {
+                "number": numbers[i],
+                "title": title,
+                "body": body,
+                "category_id": catalog.category.get(category),
+                "visibility": visibility,
+                "status": (ArticleStatus.DRAFT if draft else ArticleStatus.PUBLISHED).value,
+                "revision": revisions,
+                "use_count": 0 if draft else rng.randrange(0, 60),
+                "author_id": author,
+                "reviewed_by_id": None if draft else reviewer,
+                "reviewed_at": None if draft else written + timedelta(days=1),
+                "published_at": None if draft else written + timedelta(days=1),
+                "created_at": written,
+                "updated_at": written + timedelta(days=revisions),
+                "version": 1 if draft else 3,
+            }
+        )
+        later.append((body.rsplit("\n\n", 1)[0], revisions, written, author))
+    table = core_table(KbArticle)
+    session.execute(insert(table), articles)
+    ids = dict(
+        session.execute(select(table.c.number, table.c.id).where(table.c.number.in_(numbers)))
+        .tuples()
+        .all()
+    )
+    revisions_rows: list[dict[str, Any]] = []
+    tags_rows: list[dict[str, Any]] = []
+    ci_rows: list[dict[str, Any]] = []
+    docs: list[tuple[int, str, str]] = []
+    for row, (before, revisions, written, author), article in zip(
+        articles, later, DEMO_ARTICLES, strict=True
+    ):
+        article_id = ids[row["number"]]
+        title, _category, tags, system, _visibility, body = article
+        for revision, text in enumerate([before, body][-revisions:], start=1):
+            revisions_rows.append(
+                {
+                    "article_id": article_id,
+                    "revision": revision,
+                    "title": title,
+                    "body": text,
+                    "author_id": author,
+                    "created_at": written + timedelta(days=revision - 1),
+                }
             )
-            .returning(core_table(KbArticle).c.id)
-        ).scalar_one()
-        first_body = body.rsplit("\n\n", 1)[0] if revisions == 2 else body
-        for revision, text in enumerate([first_body, body][-revisions:], start=1):
-            session.execute(
-                insert(core_table(KbRevision)).values(
-                    article_id=article_id,
-                    revision=revision,
-                    title=title,
-                    body=text,
-                    author_id=author,
-                    created_at=written + timedelta(days=revision - 1),
-                )
-            )
-        for tag in tags:
-            session.execute(insert(core_table(KbTag)).values(article_id=article_id, tag=tag))
+        tags_rows += [{"article_id": article_id, "tag": tag} for tag in tags]
         if system is not None and system in catalog.system_ci:
-            session.execute(
-                insert(core_table(KbArticleCI)).values(
-                    article_id=article_id, ci_id=catalog.system_ci[system]
-                )
-            )
-        search.index(session, ARTICLE_KIND, article_id, title, " ".join(tags) + "\n" + body, tx.now)
+            ci_rows.append({"article_id": article_id, "ci_id": catalog.system_ci[system]})
+        docs.append((article_id, title, " ".join(tags) + "\n" + body))
+    session.execute(insert(core_table(KbRevision)), revisions_rows)
+    session.execute(insert(core_table(KbTag)), tags_rows)
+    if ci_rows:
+        session.execute(insert(core_table(KbArticleCI)), ci_rows)
+    search.index_many(session, ARTICLE_KIND, docs, tx.now)
     linked = 0
-    for title, category, system, cause, root, workaround, fix, status in PROBLEMS:
+    for title, category, system, cause, root, workaround, fix, status in DEMO_PROBLEMS:
         linked += _problem(
             tx, catalog, people, title, category, system, cause, root, workaround, fix, status
         )
-    return KnowledgeCounts(len(ARTICLES), len(PROBLEMS), linked)
+    return KnowledgeCounts(len(DEMO_ARTICLES), len(DEMO_PROBLEMS), linked)
 
 
 def _problem(
@@ -136,6 +157,7 @@ def _problem(
     ci_id = catalog.system_ci.get(system)
     category_id = catalog.category.get(category)
     ticket, ticket_ci = core_table(Ticket), core_table(TicketCI)
+    linked = core_table(ProblemTicket)
     ids: list[int] = []
     if ci_id is not None and category_id is not None:
         ids = list(
@@ -146,6 +168,8 @@ def _problem(
                     ticket_ci.c.ci_id == ci_id,
                     ticket.c.category_id == category_id,
                     ticket.c.type == TicketType.INCIDENT.value,
+                    # Two problems on one system take different incidents (one problem each).
+                    ticket.c.id.not_in(select(linked.c.ticket_id)),
                 )
                 .order_by(ticket.c.id.desc())
                 .limit(INCIDENTS_PER_PROBLEM)

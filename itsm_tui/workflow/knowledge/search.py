@@ -1,8 +1,8 @@
 """One search for knowledge articles and known errors, in Chinese and Latin alike.
 
 The hotline types "打印", "蓝屏" or "VPN证书": short terms, no spaces between words. So the
-index is every pair of consecutive characters of a document's folded text (``search_gram``,
-see ``storage.tables.knowledge`` for why not FTS5 or ``pg_trgm``), the same SQL on SQLite and
+index is every pair of consecutive characters of a document's folded text (``search_gram``;
+the cutting is ``common.ngrams``, shared with the ticket-title index), the same SQL on SQLite and
 PostgreSQL:
 
 - a term of two or more characters narrows the documents to those holding all its bigrams
@@ -28,6 +28,7 @@ from sqlmodel import Session
 
 from itsm_tui.common.errors import Invalid
 from itsm_tui.common.i18n import N_
+from itsm_tui.common.ngrams import fold, grams
 from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import SearchDoc, SearchGram
 from itsm_tui.storage.text_match import contains
@@ -42,20 +43,6 @@ RESULTS_MAX = 100
 
 _DOC = core_table(SearchDoc)
 _GRAM = core_table(SearchGram)
-
-
-def fold(text: str) -> str:
-    """The form text is indexed and matched in: compatibility forms unified (full-width
-    Latin and digits), letters case-folded."""
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
-def grams(folded: str) -> set[str]:
-    """Every pair of consecutive characters within a run of non-space characters."""
-    out: set[str] = set()
-    for word in folded.split():
-        out.update(word[i : i + 2] for i in range(len(word) - 1))
-    return out
 
 
 def _is_mark(ch: str) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_
 from sqlmodel import col, select
 
 from itsm_tui.common.domain import OPEN_STATUSES, PRIORITY_LEVELS, TicketStatus
@@ -13,13 +12,12 @@ from itsm_tui.common.errors import Invalid
 from itsm_tui.common.ticket_rows import ContactRow, HistoryEntry, NoteRow
 from itsm_tui.storage import ticket_queries as q
 from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Ticket
-from itsm_tui.storage.text_match import contains, ends_with, starts_with
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.lookup import find_ticket
 from itsm_tui.workflow.permissions import Action, allowed
 from itsm_tui.workflow.sla.progress import page_progress
 from itsm_tui.workflow.text_input import storable
-from itsm_tui.workflow.tickets import risk
+from itsm_tui.workflow.tickets import risk, title_search
 from itsm_tui.workflow.tickets.pages import SORTS, Queue, TicketPage
 from itsm_tui.workflow.tickets.views import TicketView, ticket_view
 
@@ -103,15 +101,6 @@ def queue_filter(read: Read, queue: Queue, groups: list[int] | None = None) -> l
     return []
 
 
-def _text_filter(text: str) -> Any:
-    """A ticket number (prefix, index range on the unique number) or words in the title."""
-    text = text.strip()
-    if text.isdigit():
-        text = text.lstrip("0") or "0"
-        return ends_with(col(Ticket.number), text) | contains(col(Ticket.title), text)
-    return or_(starts_with(col(Ticket.number), text.upper()), contains(col(Ticket.title), text))
-
-
 @dataclass(frozen=True)
 class PageFilter:
     """A queue as its page is read: ``where`` holds for every row, and a row matches one of
@@ -164,7 +153,7 @@ def page_filter(
     elif priority is not None:
         where.append(col(Ticket.priority) == priority)
     if text and storable("text", text).strip():
-        where.append(_text_filter(text))
+        where.append(title_search.text_filter(read.session, text))
     each = [
         [
             *([] if g is None else [col(Ticket.group_id) == g]),

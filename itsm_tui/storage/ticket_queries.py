@@ -414,3 +414,21 @@ def notes(session: Session, ticket_id: int) -> list[NoteRow]:
 def contacts(session: Session, ticket_id: int) -> list[ContactRow]:
     rows = session.execute(_CONTACTS, {"ticket_id": ticket_id}).all()
     return [ContactRow(*row) for row in rows]
+
+
+def resolutions(
+    session: Session, ids: Sequence[int]
+) -> dict[int, tuple[str | None, str | None, Any]]:
+    """Each ticket's resolution code, text and resolution time, by id (a page's ids: one
+    read by key)."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        sa.select(
+            col(Ticket.id),
+            col(Ticket.resolution_code),
+            col(Ticket.resolution_text),
+            col(Ticket.resolved_at),
+        ).where(col(Ticket.id).in_(list(ids)))
+    ).all()
+    return {row[0]: (row[1], row[2], row[3]) for row in rows}

@@ -19,6 +19,7 @@ ticket numbers as well, which no index serves: walked too.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import or_
@@ -27,7 +28,13 @@ from sqlmodel import Session, col
 from itsm_tui.common.ngrams import fold, grams
 from itsm_tui.storage import title_grams
 from itsm_tui.storage.tables import Ticket
-from itsm_tui.storage.text_match import TOP, contains, ends_with, starts_with
+from itsm_tui.storage.text_match import (
+    TOP,
+    contains,
+    contains_any_case,
+    ends_with,
+    starts_with,
+)
 
 #: A term whose rarest bigram is in at most this many titles is read from the postings.
 RARE_MAX = 5_000
@@ -55,6 +62,16 @@ def text_filter(session: Session, text: str) -> Any:
         return literal
     candidates = title_grams.posting_ids(gram, (prefix, prefix + TOP) if numbers else None)
     return col(Ticket.id).in_(candidates) & literal
+
+
+def terms_filter(session: Session, words: Sequence[str]) -> list[Any]:
+    """The conditions "the title holds every one of ``words``" (any letter case), with the
+    postings of the rarest bigram among them as the candidates when they are few."""
+    where: list[Any] = [contains_any_case(col(Ticket.title), w) for w in words]
+    rarest = rarest_gram(session, " ".join(words))
+    if rarest is not None:
+        where.append(col(Ticket.id).in_(title_grams.posting_ids(rarest[0])))
+    return where
 
 
 def rarest_gram(session: Session, text: str) -> tuple[str, int] | None:

@@ -22,6 +22,10 @@ from itsm_tui.workflow.tickets.pages import SORTS, Queue, TicketPage
 from itsm_tui.workflow.tickets.views import TicketView, ticket_view
 
 MAX_PAGE = 500
+#: The at-risk and breached queues are cut from their time window when it holds at most this
+#: many tickets (``ticket_queries.window_page``), and walked in the page's order when it is
+#: wider: then one ticket in (open tickets / this) is in it, and a page fills soon.
+WINDOW_MAX = 2_000
 
 
 @dataclass(frozen=True)
@@ -239,6 +243,22 @@ def list_tickets(
     page = page_filter(read, queue, status=wanted, priority=priority, text=text, sort=sort)
     if sort == "priority" and priority is not None:
         sort = "newest"  # one priority: the same order, read as one range rather than two
+    if queue in (Queue.AT_RISK, Queue.BREACHED):
+        rows = q.window_page(
+            read.session,
+            page.where,
+            each=page.each,
+            after=before or None if before is not None else after,
+            limit=limit,
+            sort=sort,
+            cap=WINDOW_MAX,
+            backwards=before is not None,
+        )
+        if rows is not None:
+            more = before is None and len(rows) == limit
+            return TicketPage(
+                rows, rows[-1].id if more else None, read.now, page_progress(read, rows)
+            )
     if before is not None:
         rows = q.queue_page(
             read.session,

@@ -264,15 +264,16 @@ def window_page(
 def _ranker(order: Order) -> Any:
     """A sort key for (id, *sort values) tuples in ``order``: a NULL after every value, as
     the queue orders put tickets without a deadline last."""
+    # (position in the tuple, ascending, nullable) per column of the order, the id last.
+    spec = [(0 if n == "id" else i + 1, asc, n in NULLABLE) for i, (n, asc) in enumerate(order)]
 
     def rank(row: tuple[Any, ...]) -> tuple[Any, ...]:
-        values = dict(zip(["id", *(n for n, _ in order[:-1])], row, strict=True))
         out: list[Any] = []
-        for name, asc in order:
-            value = values[name]
-            if name in NULLABLE:
+        for at, asc, nullable in spec:
+            value = row[at]
+            if nullable:
                 out.append(value is None)
-                value = 0 if value is None else value.timestamp()
+                value = 0.0 if value is None else value.timestamp()
             out.append(value if asc else -value)
         return tuple(out)
 

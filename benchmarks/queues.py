@@ -8,11 +8,11 @@ For each queue (as a tier-1 agent, and the cross-group ones also as a supervisor
 (newest, oldest, priority), each status filter (none or one status), each priority filter
 (none or one level) and a search (none, common and rare terms in Chinese and Latin:
 ``SEARCHES``; a ticket number), it reads the first page and a page deep in the list (the row
-90 % of the way down in that order, found once with OFFSET) through ``list_tickets`` — what the console and the command line call — and
-prints p50 and p99 in milliseconds, how many tickets match, and the plan of the page's
-statement: the index each range reads (``3×ix_…``: three ranges merged) and any sort step
-(SQLite "TEMP B-TREE", PostgreSQL "Sort"), which is what makes a page cost more as more
-tickets match. Target: p99 ≤ 20 ms for every page.
+90 % of the way down in that order, found once with OFFSET) through ``list_tickets`` — what
+the console and the command line call — and prints p50 and p99 in milliseconds, how many
+tickets match, and the plan of the page's statement: the index each range reads (``3×ix_…``:
+three ranges merged) and any sort step (SQLite "TEMP B-TREE", PostgreSQL "Sort"), which is
+what makes a page cost more as more tickets match. Target: p99 ≤ 20 ms for every page.
 
 The plan is the plan of the statement ``list_tickets`` sent (caught on the engine), so the
 script measures older code the same way. The SQLite database is kept in
@@ -207,7 +207,7 @@ def conditions(read: Read, case: Case) -> list[Any]:
     """The rows ``case`` reads, as one condition list (to count them and find the deep row)."""
     where = tq.queue_filter(read, Queue(case.queue))
     if case.search:
-        where.append(title_search.text_filter(read.session, case.search))
+        where.append(title_search.text_filter(read.session, case.search, case.sort))
     if case.status:
         where.append(col(Ticket.status) == case.status)
     if case.priority:

@@ -40,9 +40,12 @@ def test_two_character_chinese_and_latin_terms_are_found_either_way(
     """``rare_max`` 0: every term is "common", so the page walks the sort index; the default
     reads the postings. The operator sees the same tickets."""
     monkeypatch.setattr(title_search, "RARE_MAX", rare_max)
+    if not rare_max:
+        monkeypatch.setattr(title_search, "RARE_MAX_SORTED", 0)
     n = _site(desk)
     assert _numbers(desk, "蓝屏") == [n[4], n[1]]  # newest first
     assert _numbers(desk, "蓝屏", sort="oldest") == [n[1], n[4]]
+    assert _numbers(desk, "蓝屏", sort="priority") == [n[4], n[1]]
     assert _numbers(desk, "打印") == [n[0]]
     assert _numbers(desk, "VPN") == [n[2]]  # the full-width ＶＰＮ is another text
     assert _numbers(desk, "无法") == [n[4], n[2]]

@@ -157,7 +157,7 @@ def page_filter(
     elif priority is not None:
         where.append(col(Ticket.priority) == priority)
     if text and storable("text", text).strip():
-        where.append(title_search.text_filter(read.session, text))
+        where.append(title_search.text_filter(read.session, text, sort))
     each = [
         [
             *([] if g is None else [col(Ticket.group_id) == g]),

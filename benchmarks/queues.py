@@ -207,7 +207,8 @@ def conditions(read: Read, case: Case) -> list[Any]:
     """The rows ``case`` reads, as one condition list (to count them and find the deep row)."""
     where = tq.queue_filter(read, Queue(case.queue))
     if case.search:
-        where.append(title_search.text_filter(read.session, case.search, case.sort))
+        found = title_search.text_filter(read.session, case.search, case.sort)
+        where.append(getattr(found, "condition", found))  # a rare term's: Narrowed
     if case.status:
         where.append(col(Ticket.status) == case.status)
     if case.priority:

@@ -77,7 +77,9 @@ def test_a_rare_term_reads_the_postings_not_the_queue(desk: Desk) -> None:
     with Session(desk.site.engine) as session:
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SET LOCAL enable_seqscan = off"))
-        where = [title_search.text_filter(session, "频繁")]
+        found = title_search.text_filter(session, "频繁")
+        assert isinstance(found, title_search.Narrowed)
+        where = [found.condition]
         (stmt,) = q.page_ids(
             where, after=None, limit=50, dialect=session.get_bind().dialect.name
         )
@@ -96,3 +98,31 @@ def test_the_migration_indexes_the_tickets_already_there(desk: Desk) -> None:
         filled = sorted(conn.execute(text("SELECT ticket_id, gram FROM ticket_gram")).all())
     assert filled == live
     assert ("V", "vp") not in filled and any(g == "vp" for _, g in filled)
+
+
+@pytest.mark.parametrize("sort", ["newest", "priority", "due"])
+def test_a_rare_term_pages_as_the_walk_pages(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch, sort: str
+) -> None:
+    """Cut from the postings, a rare term's pages hold what walking the order finds, in the
+    same order, paged forwards by key."""
+    for n in range(12):
+        draft = TicketDraft(title=f"蓝屏 {n}", impact=n % 3 + 1, urgency=(n // 3) % 3 + 1)
+        t.create_ticket(desk.site, desk.agent1, draft)
+
+    def paged() -> list[str]:
+        out: list[str] = []
+        after = None
+        while True:
+            page = t.list_tickets(
+                desk.site, desk.agent1, "open", text="蓝屏", sort=sort, limit=5, after=after
+            )
+            out += [r.number for r in page.rows]
+            if page.next_after is None:
+                return out
+            after = page.next_after
+
+    rare = paged()
+    monkeypatch.setattr(title_search, "RARE_MAX", 0)
+    monkeypatch.setattr(title_search, "RARE_MAX_SORTED", 0)
+    assert rare == paged() and len(rare) == 12

@@ -114,6 +114,8 @@ class PageFilter:
 
     where: list[Any]
     each: list[list[Any]]
+    #: ``where`` holds for few tickets (a rare search term's postings): cut the page from them.
+    narrow: bool = False
 
 
 def page_filter(
@@ -130,6 +132,7 @@ def page_filter(
     which counts and the dashboard use); ``groups`` as there. ``sort``: the order it is read
     in, as one filter is written so the database reads that order's index."""
     where: list[Any] = []
+    narrow = False
     statuses: list[str | None] = [s.value for s in OPEN_STATUSES]
     spans: list[int | None] = [None]  # the groups the queue is split over (None: any)
     if queue is Queue.ALL:
@@ -157,7 +160,9 @@ def page_filter(
     elif priority is not None:
         where.append(col(Ticket.priority) == priority)
     if text and storable("text", text).strip():
-        where.append(title_search.text_filter(read.session, text, sort))
+        found = title_search.text_filter(read.session, text, sort)
+        narrow = isinstance(found, title_search.Narrowed)
+        where.append(found.condition if narrow else found)
     each = [
         [
             *([] if g is None else [col(Ticket.group_id) == g]),
@@ -166,7 +171,7 @@ def page_filter(
         for g in spans
         for s in statuses
     ]
-    return PageFilter(where, each)
+    return PageFilter(where, each, narrow)
 
 
 def _my_scope(read: Read, groups: list[int] | None) -> list[int | None]:
@@ -243,7 +248,7 @@ def list_tickets(
     page = page_filter(read, queue, status=wanted, priority=priority, text=text, sort=sort)
     if sort == "priority" and priority is not None:
         sort = "newest"  # one priority: the same order, read as one range rather than two
-    if queue in (Queue.AT_RISK, Queue.BREACHED):
+    if page.narrow or queue in (Queue.AT_RISK, Queue.BREACHED):
         rows = q.window_page(
             read.session,
             page.where,
@@ -251,7 +256,7 @@ def list_tickets(
             after=before or None if before is not None else after,
             limit=limit,
             sort=sort,
-            cap=WINDOW_MAX,
+            cap=title_search.RARE_MAX_SORTED if page.narrow else WINDOW_MAX,
             backwards=before is not None,
         )
         if rows is not None:

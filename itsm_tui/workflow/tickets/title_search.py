@@ -46,7 +46,7 @@ RARE_MAX = 5_000
 RARE_MAX_SORTED = 20_000
 
 
-def text_filter(session: Session, text: str, sort: str = "newest") -> Any:
+def text_filter(session: Session, text: str, sort: str = "newest") -> Any:  # Any | Narrowed
     """The condition "the ticket's number or title matches ``text``", written so that the
     database reads the postings of the term's rarest bigram when that is the short way.
 
@@ -69,7 +69,17 @@ def text_filter(session: Session, text: str, sort: str = "newest") -> Any:
     if postings + numbers > cap:
         return literal
     candidates = title_grams.posting_ids(gram, (prefix, prefix + TOP) if numbers else None)
-    return col(Ticket.id).in_(candidates) & literal
+    return Narrowed(col(Ticket.id).in_(candidates) & literal)
+
+
+class Narrowed:
+    """A condition that holds for at most :data:`RARE_MAX_SORTED` tickets, read from the
+    title postings: its page is cut from those few (``ticket_queries.window_page``) rather
+    than walked along a sort index, which a database may still choose for a page after a
+    cursor (SQLite walked ``ix_ticket_by_priority`` for ``priority = ? AND id < ?``)."""
+
+    def __init__(self, condition: Any) -> None:
+        self.condition = condition
 
 
 def terms_filter(session: Session, words: Sequence[str]) -> list[Any]:

@@ -248,7 +248,10 @@ def list_tickets(
     page = page_filter(read, queue, status=wanted, priority=priority, text=text, sort=sort)
     if sort == "priority" and priority is not None:
         sort = "newest"  # one priority: the same order, read as one range rather than two
-    if page.narrow or queue in (Queue.AT_RISK, Queue.BREACHED):
+    # A rare term's first page (and last) comes straight from its postings in SQL; a page
+    # after a cursor is cut from them (see ``title_search.Narrowed``).
+    cursor = after is not None or bool(before)
+    if (page.narrow and cursor) or queue in (Queue.AT_RISK, Queue.BREACHED):
         rows = q.window_page(
             read.session,
             page.where,

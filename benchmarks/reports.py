@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, text
 from sqlmodel import Session, select
 
-from benchmarks.queues import build
+from benchmarks.bench_site import build
 from itsm_tui.common.domain import Role
 from itsm_tui.storage.tables import Staff, StaffRole
 from itsm_tui.workflow.kpi.base import Window

@@ -37,11 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, text
 from sqlmodel import Session, col, func, select
 
-from itsm_tui.storage.engine import make_engine
+from benchmarks.bench_site import build
 from itsm_tui.storage.tables import AssignmentGroup, Caller, GroupMember, Staff, Survey, Ticket
 from itsm_tui.workflow import tickets as t
-from itsm_tui.workflow.admin import ensure_schema, initialise
-from itsm_tui.workflow.demo import load_demo
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.tickets import TicketDraft
 from itsm_tui.workflow.tickets.overview import ticket_overview
@@ -95,25 +93,6 @@ def member_of_tier(site: Site, tier: int) -> tuple[str, str]:
             .order_by(col(AssignmentGroup.id), col(Staff.id))
         ).first()
     return code, login
-
-
-def build(url: str, tickets: int) -> Site:
-    site = Site(make_engine(url))
-    with Session(site.engine) as s:
-        try:
-            have = s.exec(select(func.count()).select_from(Ticket)).one()
-        except Exception:
-            have = -1
-    if have >= tickets:
-        print(f"reusing {url} ({have:,} tickets)")
-        ensure_schema(site)  # a database kept from an older run may need the newest columns
-        return site
-    print(f"loading {tickets:,} demo tickets into {url} …", flush=True)
-    start = time.perf_counter()
-    admin = initialise(site, "bench", "Benchmark")
-    load_demo(site, Actor(admin.id, admin.login, "", 3, frozenset()), tickets=tickets, seed=2026)
-    print(f"  loaded in {time.perf_counter() - start:.0f} s")
-    return site
 
 
 def quiet_callers(site: Site, count: int) -> list[str]:
@@ -250,7 +229,7 @@ def main() -> None:
         sep = "&" if "?" in args.db else "?"
         url = f"{args.db}{sep}options=-csearch_path%3D{schema}"
         try:
-            site = build(url, args.tickets)
+            site, _ = build(url, args.tickets)
             both(site)
             site.close()
         finally:
@@ -262,7 +241,7 @@ def main() -> None:
     if args.fresh:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-    site = build(f"sqlite:///{path}", args.tickets)
+    site, _ = build(f"sqlite:///{path}", args.tickets)
     both(site)
     site.close()
 

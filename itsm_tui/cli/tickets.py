@@ -259,6 +259,54 @@ def _row(row: TicketRow, sla: Progress | None) -> dict[str, Any]:
     return data
 
 
+@app.command("search")
+def search(
+    ctx: typer.Context,
+    words: Annotated[
+        list[str], typer.Argument(help=N_("Words the title holds (all of them)."))
+    ],
+    resolved: Annotated[
+        bool,
+        typer.Option(
+            "--resolved/--any-status",
+            help=N_("Resolved and closed tickets only (the default), or any status."),
+        ),
+    ] = True,
+    limit: Annotated[int, typer.Option(min=1, max=100, help=N_("Rows per page."))] = 20,
+    after: AfterOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Find past tickets by the words of their titles, newest first, with how each was
+    resolved: has this fault been solved before?"""
+    st = state(ctx)
+    page = flow.search_past_tickets(
+        st.site, st.actor(), " ".join(words), resolved_only=resolved, after=after, limit=limit
+    )
+    if as_json:
+        print_list((plain(item) for item in page.items), page.next_after)
+        return
+    zone = st.settings.zone
+    print_table(
+        [N_("number"), N_("status"), N_("resolved"), N_("title"), N_("resolution")],
+        [
+            (
+                item.number,
+                status_text(item.status),
+                local(item.resolved_at, zone) if item.resolved_at else "-",
+                item.title,
+                item.resolution or item.resolution_code or "-",
+            )
+            for item in page.items
+        ],
+    )
+    if page.next_after is not None:
+        say(
+            _("{count} shown, more: --after {next_after}").format(
+                count=len(page.items), next_after=page.next_after
+            )
+        )
+
+
 @app.command("history")
 def history(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> None:
     """The ticket's history as sentences, oldest first (local times; --json: the raw journal)."""

@@ -209,6 +209,77 @@ def queue_page(
     return sorted((TicketRow(*row) for row in rows), key=_sort_key(sort))
 
 
+def window_page(
+    session: Session,
+    where: Sequence[ColumnElement[bool]],
+    *,
+    each: Sequence[Sequence[ColumnElement[bool]]],
+    after: int | None,
+    limit: int,
+    sort: str,
+    cap: int,
+    backwards: bool = False,
+) -> list[TicketRow] | None:
+    """A page of a queue whose ``where`` is a narrow time window (at risk, breached), or
+    None when more than ``cap`` tickets are in it.
+
+    The window is read as index ranges (``ix_ticket_status_due``/``…_warn``), ids and sort
+    keys only, at most ``cap`` + 1 of them, and the page is cut from them here: its cost is
+    the window's size, never the number of open tickets. Walking a sort index and testing
+    each row (the plan the databases chose) costs the open tickets the window lacks: the
+    whole open queue when few are at risk. When the window is wider than ``cap``, it is dense
+    enough that walking fills a page soon, and the caller reads the page that way."""
+    if not each:
+        return []
+    order = SORTS[sort]
+    names = [n for n, _ in order[:-1]]
+    keys = [col(Ticket.id), *(getattr(Ticket, n) for n in names)]
+    conn = session.connection()
+    found: list[tuple[Any, ...]] = []
+    for alt in each:
+        stmt = sa.select(*keys).where(*where, *alt).limit(cap + 1 - len(found))
+        found += [tuple(r) for r in conn.execute(stmt).all()]
+        if len(found) > cap:
+            return None
+    rank = _ranker(order)
+    ranked = sorted(found, key=rank)
+    if after is not None:
+        cursor = cursor_of(session, sort, after)
+        if cursor is None:
+            return []
+        mark = rank((cursor[-1], *cursor[:-1]))
+        if backwards:
+            ranked = [r for r in ranked if rank(r) < mark][-limit:]
+        else:
+            ranked = [r for r in ranked if rank(r) > mark][:limit]
+    else:
+        ranked = ranked[-limit:] if backwards else ranked[:limit]
+    ids = [r[0] for r in ranked]
+    if not ids:
+        return []
+    rows = conn.execute(_rows_by_id(), {"ids": ids}).all()
+    return sorted((TicketRow(*row) for row in rows), key=_sort_key(sort))
+
+
+def _ranker(order: Order) -> Any:
+    """A sort key for (id, *sort values) tuples in ``order``: a NULL after every value, as
+    the queue orders put tickets without a deadline last."""
+    # (position in the tuple, ascending, nullable) per column of the order, the id last.
+    spec = [(0 if n == "id" else i + 1, asc, n in NULLABLE) for i, (n, asc) in enumerate(order)]
+
+    def rank(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        out: list[Any] = []
+        for at, asc, nullable in spec:
+            value = row[at]
+            if nullable:
+                out.append(value is None)
+                value = 0.0 if value is None else value.timestamp()
+            out.append(value if asc else -value)
+        return tuple(out)
+
+    return rank
+
+
 @functools.cache
 def _rows_by_id() -> Any:
     """A page's rows by their ids, with names and the first CI joined for those rows alone
@@ -414,3 +485,21 @@ def notes(session: Session, ticket_id: int) -> list[NoteRow]:
 def contacts(session: Session, ticket_id: int) -> list[ContactRow]:
     rows = session.execute(_CONTACTS, {"ticket_id": ticket_id}).all()
     return [ContactRow(*row) for row in rows]
+
+
+def resolutions(
+    session: Session, ids: Sequence[int]
+) -> dict[int, tuple[str | None, str | None, Any]]:
+    """Each ticket's resolution code, text and resolution time, by id (a page's ids: one
+    read by key)."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        sa.select(
+            col(Ticket.id),
+            col(Ticket.resolution_code),
+            col(Ticket.resolution_text),
+            col(Ticket.resolved_at),
+        ).where(col(Ticket.id).in_(list(ids)))
+    ).all()
+    return {row[0]: (row[1], row[2], row[3]) for row in rows}

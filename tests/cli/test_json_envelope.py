@@ -113,6 +113,7 @@ def walk(tmp: Path) -> list[tuple[str, list[str]]]:
         ("agent1", ["ticket", "reopen", t, "--reason", "又坏了"]),
         ("agent1", ["ticket", "resolve", t, "--code", "fixed", "--text", "换了硬盘"]),
         ("agent1", ["ticket", "close", t]),
+        ("agent1", ["ticket", "search", "打印机"]),
         ("agent1", ["ticket", "history", t]),
         ("agent1", ["ticket", "cancel", "INC000002", "--reason", "重复"]),
         ("sup", ["settings", "show"]),

@@ -39,7 +39,7 @@ from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Staff, StaffRo
 from itsm_tui.workflow.context import Read, load_actor
 from itsm_tui.workflow.demo import load_demo
 from itsm_tui.workflow.site import Actor, Site
-from itsm_tui.workflow.tickets import Queue, list_tickets
+from itsm_tui.workflow.tickets import Queue, list_tickets, title_search
 from itsm_tui.workflow.tickets.pages import SORTS
 from itsm_tui.workflow.tickets.queries import page_filter
 
@@ -164,7 +164,14 @@ def _cases() -> Iterator[tuple[Queue, str, str, TicketStatus | None, int | None,
         yield queue, who, sort, None, None, "打印机"
 
 
-def test_every_page_reads_its_order_from_an_index(site: Site, demo: dict[str, Actor]) -> None:
+def test_every_page_reads_its_order_from_an_index(
+    site: Site, demo: dict[str, Actor], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page walks its order's index (a rare search term reads the title postings
+    instead and sorts those few: ``tests/unit/test_title_search.py``; here every term is
+    taken as common)."""
+    monkeypatch.setattr(title_search, "RARE_MAX", 0)
+    monkeypatch.setattr(title_search, "RARE_MAX_SORTED", 0)
     checked = 0
     for queue, who, sort, status, priority, text in _cases():
         with reading(site, demo[who]) as read:
@@ -293,3 +300,31 @@ def _paged(site: Site, agent: Actor, queue: Queue, sort: str, status: str | None
         before = rows.rows[0].id
     assert backwards == forwards
     return forwards
+
+
+@pytest.mark.parametrize("queue", [Queue.AT_RISK, Queue.BREACHED])
+@pytest.mark.parametrize("sort", SORTS)
+def test_risk_queues_cut_from_their_window_read_as_the_walk_reads(
+    site: Site, demo: dict[str, Actor], monkeypatch: pytest.MonkeyPatch, queue: Queue, sort: str
+) -> None:
+    """The at-risk and breached pages cut from the time window (``window_page``) hold the
+    rows the walk of the sort index finds, in the same order, paged either way."""
+    from datetime import timedelta
+
+    from itsm_tui.workflow.tickets import queries as tq
+
+    now = site.clock.now()
+    open_ids = [r.id for r in list_tickets(site, demo["sup"], Queue.OPEN, limit=60).rows]
+    with site.engine.begin() as conn:
+        for n, ticket_id in enumerate(open_ids):
+            due = now + timedelta(minutes=(n % 5 + 1) * (1 if n % 2 else -1))  # ties too
+            conn.execute(
+                q.sa.update(Ticket)
+                .where(Ticket.id == ticket_id)
+                .values(resolution_due_at=due, resolution_warn_at=now - timedelta(hours=1))
+            )
+    monkeypatch.setattr(tq, "WINDOW_MAX", 0)  # wider than the window: walked
+    walked = [r.id for r in list_tickets(site, demo["sup"], queue, sort=sort, limit=500).rows]
+    monkeypatch.setattr(tq, "WINDOW_MAX", 2_000)
+    assert len(walked) > 7
+    assert _paged(site, demo["sup"], queue, sort, None) == walked

@@ -49,7 +49,7 @@ from itsm_tui.storage.tables.quality import Complaint, FrozenScorecard, ScoreSch
 from itsm_tui.storage.tables.reports import StoredReport
 from itsm_tui.storage.tables.settings import SiteSetting
 from itsm_tui.storage.tables.sla import NotificationOutbox, SlaAlert, SlaEvent
-from itsm_tui.storage.tables.tickets import Contact, NumberSeries, Ticket, TicketNote
+from itsm_tui.storage.tables.tickets import Contact, NumberSeries, Ticket, TicketGram, TicketNote
 
 gc.freeze()
 
@@ -101,5 +101,6 @@ __all__ = [
     "Survey",
     "Ticket",
     "TicketCI",
+    "TicketGram",
     "TicketNote",
 ]

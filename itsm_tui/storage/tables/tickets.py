@@ -21,6 +21,8 @@ from itsm_tui.storage.types import UTCDateTime
 #: The conditions of the partial queue indexes, as the queue queries write them.
 UNASSIGNED = "assignee_id IS NULL"
 FLAGGED = "flagged_at IS NOT NULL"
+#: A title n-gram's length (``common.ngrams.grams``: two characters).
+GRAM_MAX = 2
 
 
 def _where(condition: str) -> dict[str, Any]:
@@ -169,16 +171,8 @@ Index(
 )
 # Scorecards (workflow/quality): the tickets a staff member took (first-line resolution) and
 # resolved (reopen rate, SLA compliance) in a period, as index ranges.
-_columns = Ticket.__table__.c  # type: ignore[attr-defined]
-Index(
-    "ix_ticket_opener_resolved",
-    _columns.opened_by_id,
-    _columns.resolved_at,
-    _columns.resolved_first_line,
-)
-Index(
-    "ix_ticket_assignee_resolved", _columns.assignee_id, _columns.resolved_at, _columns.reopen_count
-)
+Index("ix_ticket_opener_resolved", _c.opened_by_id, _c.resolved_at, _c.resolved_first_line)
+Index("ix_ticket_assignee_resolved", _c.assignee_id, _c.resolved_at, _c.reopen_count)
 
 
 class TicketNote(Table, table=True):
@@ -230,3 +224,23 @@ class NumberSeries(Table, table=True):
 
     prefix: str = Field(max_length=10, primary_key=True)
     last_value: int = Field(default=0)
+
+
+class TicketGram(Table, table=True):
+    """Two consecutive characters of a ticket's folded title (``common.ngrams``), each pair
+    once per ticket: the index a queue search reads when its term is rare.
+
+    The key (ticket, gram) is how the rows are written (a new ticket's grams append at the
+    end; a corrected title deletes its ticket's range); ``ix_ticket_gram_gram`` (gram,
+    ticket) is a gram's posting list, read as one index range. No rowid on SQLite: the key is
+    the table, so the two structures are all there is to keep up.
+    """
+
+    __tablename__ = "ticket_gram"
+    __table_args__ = (
+        Index("ix_ticket_gram_gram", "gram", "ticket_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    ticket_id: int = Field(foreign_key="ticket.id", primary_key=True, ondelete="CASCADE")
+    gram: str = Field(max_length=GRAM_MAX, primary_key=True)

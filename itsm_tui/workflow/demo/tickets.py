@@ -25,6 +25,7 @@ same ``changes`` keys (groups by code, staff by login, times in ISO form) and ``
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 from bisect import bisect_right
@@ -36,6 +37,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from itsm_tui.common.domain import NUMBER_PREFIX, Channel, NoteKind, TicketStatus, TicketType
+from itsm_tui.storage import title_grams
 from itsm_tui.workflow.demo.catalog import Catalog
 from itsm_tui.workflow.demo.epoch import DAY, Stamper, iso_stamper
 from itsm_tui.workflow.demo.issues import PROFILES, IssueKind, all_kinds
@@ -585,9 +587,20 @@ class TicketFactory:
 Writer = Callable[[str, tuple[str, ...], list[tuple[Any, ...]]], int]
 
 
+#: A title's index rows, cut once per distinct title (the demo draws from a few hundred).
+_title_grams = functools.cache(title_grams.title_grams)
+_TITLE = TICKET_COLUMNS.index("title")
+
+
 def write_chunk(write: Writer, chunk: Chunk) -> None:
-    """Write one chunk's rows in dependency order through ``write(table, columns, rows)``."""
+    """Write one chunk's rows in dependency order through ``write(table, columns, rows)``,
+    the title index (``ticket_gram``) with the tickets, as a live site writes it."""
     write("ticket", TICKET_COLUMNS, chunk.tickets)
+    write(
+        "ticket_gram",
+        title_grams.COLUMNS,
+        [(row[0], g) for row in chunk.tickets for g in _title_grams(row[_TITLE])],
+    )
     write("contact", CONTACT_COLUMNS, chunk.contacts)
     write("ticket_note", NOTE_COLUMNS, chunk.notes)
     write("ticket_ci", LINK_COLUMNS, chunk.links)

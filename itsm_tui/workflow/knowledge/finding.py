@@ -12,8 +12,10 @@ from sqlalchemy import func, literal, select
 from sqlmodel import Session
 
 from itsm_tui.common.domain import ArticleStatus, ProblemStatus, Visibility
+from itsm_tui.common.ngrams import fold, grams
 from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import KbArticleCI, ProblemCI, SearchDoc, SearchGram
+from itsm_tui.workflow import search_terms
 from itsm_tui.workflow.cmdb.items import find_ci
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.knowledge import search
@@ -111,7 +113,7 @@ def search_in(
 ) -> list[Hit]:
     """:func:`search_knowledge` inside a read already open."""
     limit = max(1, min(limit, LIMIT_MAX))
-    words = search.terms(text)
+    words = search_terms.terms(text)
     if not words:
         return []
     articles = search.matching(
@@ -147,7 +149,7 @@ def search_knowledge(
 ) -> list[Hit]:
     """Articles (published, unless ``include_drafts``) and known errors holding every term of
     ``text``, best first. Text of only spaces or punctuation finds nothing; text over
-    ``search.QUERY_MAX`` characters is refused."""
+    ``search_terms.QUERY_MAX`` characters is refused."""
     return search_in(
         read.session,
         text,
@@ -166,7 +168,7 @@ SHARE = 0.5
 def _similar(session: Session, kind: str, text: str, base: Any, condition: Any) -> list[Any]:
     """Rows of ``base`` whose documents share the most bigrams with ``text``: what a caller
     says rarely matches an article word for word ("打印机无法打印了" vs "打印机卡纸")."""
-    wanted = sorted(search.grams(search.fold(text)))[:64]
+    wanted = sorted(grams(fold(text)))[:64]
     if not wanted:
         return []
     need = max(min(2, len(wanted)), int(len(wanted) * SHARE))
@@ -225,7 +227,7 @@ def suggest_in(
     """:func:`suggest_for_call` inside a read already open. Each source is read only while
     the list it fills is short: exact matches, then the CIs', then similar texts (the
     costliest, a count over every bigram of the summary)."""
-    words = search.terms(summary)
+    words = search_terms.terms(summary)
     exact = search_in(session, summary, limit=limit * 2) if words else []
     known: dict[str, Hit] = {}
     articles: dict[str, Hit] = {}

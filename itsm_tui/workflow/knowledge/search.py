@@ -1,8 +1,8 @@
 """One search for knowledge articles and known errors, in Chinese and Latin alike.
 
 The hotline types "打印", "蓝屏" or "VPN证书": short terms, no spaces between words. So the
-index is every pair of consecutive characters of a document's folded text (``search_gram``,
-see ``storage.tables.knowledge`` for why not FTS5 or ``pg_trgm``), the same SQL on SQLite and
+index is every pair of consecutive characters of a document's folded text (``search_gram``;
+the cutting is ``common.ngrams``, shared with the ticket-title index), the same SQL on SQLite and
 PostgreSQL:
 
 - a term of two or more characters narrows the documents to those holding all its bigrams
@@ -18,7 +18,6 @@ PostgreSQL:
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -26,59 +25,16 @@ from typing import Any
 from sqlalchemy import and_, case, delete, func, insert, literal, select
 from sqlmodel import Session
 
-from itsm_tui.common.errors import Invalid
-from itsm_tui.common.i18n import N_
+from itsm_tui.common.ngrams import fold, grams
 from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import SearchDoc, SearchGram
 from itsm_tui.storage.text_match import contains
-from itsm_tui.workflow import text_input
 
-#: The longest search text accepted (a pasted log line is refused, not scanned).
-QUERY_MAX = 200
-#: At most this many terms are ANDed.
-TERMS_MAX = 8
 #: At most this many candidate documents are ranked per kind (the index narrows first).
 RESULTS_MAX = 100
 
 _DOC = core_table(SearchDoc)
 _GRAM = core_table(SearchGram)
-
-
-def fold(text: str) -> str:
-    """The form text is indexed and matched in: compatibility forms unified (full-width
-    Latin and digits), letters case-folded."""
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
-def grams(folded: str) -> set[str]:
-    """Every pair of consecutive characters within a run of non-space characters."""
-    out: set[str] = set()
-    for word in folded.split():
-        out.update(word[i : i + 2] for i in range(len(word) - 1))
-    return out
-
-
-def _is_mark(ch: str) -> bool:
-    return unicodedata.category(ch)[0] in "PSZC"
-
-
-def terms(query: str) -> list[str]:
-    """The search's terms: folded, split at spaces, without terms that are only punctuation
-    or symbols (they would match nearly everything). Refuses text that is too long."""
-    text_input.storable("query", query)
-    if len(query) > QUERY_MAX:
-        raise Invalid(
-            N_("The search text is {length} characters; the limit is {limit}."),
-            field="query",
-            length=len(query),
-            limit=QUERY_MAX,
-        )
-    found: list[str] = []
-    for word in fold(query).split():
-        if all(_is_mark(ch) for ch in word) or word in found:
-            continue
-        found.append(word)
-    return found[:TERMS_MAX]
 
 
 def index(session: Session, kind: str, ref_id: int, title: str, text: str, now: datetime) -> None:

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         show_ticket,
         ticket_history,
     )
+    from itsm_tui.workflow.tickets.resolved_search import PastTicketPage, search_past_tickets
     from itsm_tui.workflow.tickets.views import TicketView
 
 #: Each exported name → the submodule that defines it.
@@ -74,10 +75,12 @@ _HOMES = {
         ),
         "queries",
     ),
+    **dict.fromkeys(("PastTicketPage", "search_past_tickets"), "resolved_search"),
     "TicketView": "views",
 }
 
 __all__ = [
+    "PastTicketPage",
     "Queue",
     "TicketDetail",
     "TicketDraft",
@@ -99,6 +102,7 @@ __all__ = [
     "resolve",
     "resume",
     "return_ticket",
+    "search_past_tickets",
     "set_pending",
     "show_ticket",
     "ticket_history",

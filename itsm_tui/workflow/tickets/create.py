@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from itsm_tui.common.domain import IMPACT_LEVELS, URGENCY_LEVELS, TicketStatus, TicketType
 from itsm_tui.common.errors import Invalid
+from itsm_tui.storage import title_grams
 from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Ticket, TicketCI
 from itsm_tui.workflow import text_input
 from itsm_tui.workflow.context import Tx, mutation
@@ -152,6 +153,7 @@ def open_ticket(tx: Tx, draft: TicketDraft) -> Ticket:
     session.flush()
     assert ticket.id is not None
     session.add_all(TicketCI(ticket_id=ticket.id, ci_id=ci.id) for ci in cis if ci.id)
+    title_grams.index_title(session.connection(), ticket.id, draft.title)  # queue search
     tx.journal(
         "ticket",
         ticket.id,

@@ -9,6 +9,7 @@ from typing import Any
 from itsm_tui.common.domain import DESCRIPTION_MAX, PRIORITY_LEVELS, PendingReason, TicketStatus
 from itsm_tui.common.errors import Invalid
 from itsm_tui.common.i18n import N_
+from itsm_tui.storage import title_grams
 from itsm_tui.storage.tables import AssignmentGroup, Ticket
 from itsm_tui.workflow import text_input
 from itsm_tui.workflow.context import Tx, mutation
@@ -241,4 +242,7 @@ def update_ticket(
     if not changes:
         raise Invalid("Nothing to change.", field="ticket")
     apply(tx, ticket, "update", changes)
+    if "title" in changes:
+        assert ticket.id is not None
+        title_grams.index_title(session.connection(), ticket.id, changes["title"], replace=True)
     return ticket_view(session, ticket, tx.actor)

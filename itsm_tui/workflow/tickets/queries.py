@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_
 from sqlmodel import col, select
 
 from itsm_tui.common.domain import OPEN_STATUSES, PRIORITY_LEVELS, TicketStatus
@@ -13,17 +12,20 @@ from itsm_tui.common.errors import Invalid
 from itsm_tui.common.ticket_rows import ContactRow, HistoryEntry, NoteRow
 from itsm_tui.storage import ticket_queries as q
 from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Ticket
-from itsm_tui.storage.text_match import contains, ends_with, starts_with
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.lookup import find_ticket
 from itsm_tui.workflow.permissions import Action, allowed
 from itsm_tui.workflow.sla.progress import page_progress
 from itsm_tui.workflow.text_input import storable
-from itsm_tui.workflow.tickets import risk
+from itsm_tui.workflow.tickets import risk, title_search
 from itsm_tui.workflow.tickets.pages import SORTS, Queue, TicketPage
 from itsm_tui.workflow.tickets.views import TicketView, ticket_view
 
 MAX_PAGE = 500
+#: The at-risk and breached queues are cut from their time window when it holds at most this
+#: many tickets (``ticket_queries.window_page``), and walked in the page's order when it is
+#: wider: then one ticket in (open tickets / this) is in it, and a page fills soon.
+WINDOW_MAX = 2_000
 
 
 @dataclass(frozen=True)
@@ -103,15 +105,6 @@ def queue_filter(read: Read, queue: Queue, groups: list[int] | None = None) -> l
     return []
 
 
-def _text_filter(text: str) -> Any:
-    """A ticket number (prefix, index range on the unique number) or words in the title."""
-    text = text.strip()
-    if text.isdigit():
-        text = text.lstrip("0") or "0"
-        return ends_with(col(Ticket.number), text) | contains(col(Ticket.title), text)
-    return or_(starts_with(col(Ticket.number), text.upper()), contains(col(Ticket.title), text))
-
-
 @dataclass(frozen=True)
 class PageFilter:
     """A queue as its page is read: ``where`` holds for every row, and a row matches one of
@@ -121,6 +114,8 @@ class PageFilter:
 
     where: list[Any]
     each: list[list[Any]]
+    #: ``where`` holds for few tickets (a rare search term's postings): cut the page from them.
+    narrow: bool = False
 
 
 def page_filter(
@@ -137,6 +132,7 @@ def page_filter(
     which counts and the dashboard use); ``groups`` as there. ``sort``: the order it is read
     in, as one filter is written so the database reads that order's index."""
     where: list[Any] = []
+    narrow = False
     statuses: list[str | None] = [s.value for s in OPEN_STATUSES]
     spans: list[int | None] = [None]  # the groups the queue is split over (None: any)
     if queue is Queue.ALL:
@@ -164,7 +160,9 @@ def page_filter(
     elif priority is not None:
         where.append(col(Ticket.priority) == priority)
     if text and storable("text", text).strip():
-        where.append(_text_filter(text))
+        found = title_search.text_filter(read.session, text, sort)
+        narrow = isinstance(found, title_search.Narrowed)
+        where.append(found.condition if narrow else found)
     each = [
         [
             *([] if g is None else [col(Ticket.group_id) == g]),
@@ -173,7 +171,7 @@ def page_filter(
         for g in spans
         for s in statuses
     ]
-    return PageFilter(where, each)
+    return PageFilter(where, each, narrow)
 
 
 def _my_scope(read: Read, groups: list[int] | None) -> list[int | None]:
@@ -250,6 +248,25 @@ def list_tickets(
     page = page_filter(read, queue, status=wanted, priority=priority, text=text, sort=sort)
     if sort == "priority" and priority is not None:
         sort = "newest"  # one priority: the same order, read as one range rather than two
+    # A rare term's first page (and last) comes straight from its postings in SQL; a page
+    # after a cursor is cut from them (see ``title_search.Narrowed``).
+    cursor = after is not None or bool(before)
+    if (page.narrow and cursor) or queue in (Queue.AT_RISK, Queue.BREACHED):
+        rows = q.window_page(
+            read.session,
+            page.where,
+            each=page.each,
+            after=before or None if before is not None else after,
+            limit=limit,
+            sort=sort,
+            cap=title_search.RARE_MAX_SORTED if page.narrow else WINDOW_MAX,
+            backwards=before is not None,
+        )
+        if rows is not None:
+            more = before is None and len(rows) == limit
+            return TicketPage(
+                rows, rows[-1].id if more else None, read.now, page_progress(read, rows)
+            )
     if before is not None:
         rows = q.queue_page(
             read.session,

@@ -43,9 +43,16 @@ def breached_filter(now: datetime) -> Any:
 
 
 def at_risk_filter(now: datetime) -> Any:
-    """SQL condition: past the warning instant, the limit not yet passed."""
+    """SQL condition: past the warning instant, the limit not yet passed.
+
+    The deadline side is an expression (``COALESCE(due, due)``, the same value), so that no
+    index of deadlines serves it: the database reads the range of tickets past their warning
+    instant (the at-risk and the breached, a few per cent of the open ones) rather than the
+    range "not yet due" (nearly every open ticket) and tests the other side on those."""
+    from sqlalchemy import func
+
     due, warn = _due_and_warn()
-    return (warn <= now) & (due >= now)
+    return (warn <= now) & (func.coalesce(due, due) >= now)
 
 
 def warned_or_breached_filter(now: datetime) -> Any:

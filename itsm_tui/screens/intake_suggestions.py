@@ -6,8 +6,9 @@ UI thread; a newer question cancels the one under way (the worker group is exclu
 only the newest answer is shown. The keys that use a suggestion are the form's (F2 link,
 F3 resolve, Ctrl+B read, ``console.keymap``); they act on the panel's highlighted line.
 
-Past resolved tickets like this call will be shown here too, once the ticket-title search
-exists: :meth:`SuggestionPanel.show_past` and the ``#suggest-past`` box are their place.
+Below them, the newest past tickets solved with a title like this call's (the ticket-title
+index, ``workflow.tickets.search_past_tickets``), each with how it was resolved: "solved
+before?" answered without leaving the form.
 
 Suggestion text is user text: shown literally (``markup=False``, ``Text``), and an article's
 Markdown is rendered by Textual's Markdown widget with raw HTML left as text.
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
 DELAY = 0.08
 #: Suggestions of each kind shown.
 SHOWN = 5
+#: Past resolved tickets shown under the suggestions.
+PAST_SHOWN = 3
 #: The longest text asked about (the search refuses longer; a title is far shorter).
 ASK_CHARS = 200
 KNOWN_ERROR = "known_error"
@@ -62,8 +65,7 @@ class SuggestionPanel(ReportsFailures, Vertical):
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="suggestions", compact=True, markup=False)
-        # Past resolved tickets like this call: filled by ``show_past`` once that search
-        # exists; hidden until then.
+        # Past resolved tickets like this call (``show_past``); hidden while there are none.
         yield Static("", id="suggest-past", markup=False)
 
     def on_mount(self) -> None:
@@ -100,8 +102,24 @@ class SuggestionPanel(ReportsFailures, Vertical):
         from itsm_tui.workflow.knowledge.finding import suggest_for_call
 
         found = suggest_for_call(self.site, self.actor, text, cis, limit=SHOWN)
+        past = self._past(text)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show, found)
+            self.app.call_from_thread(self.show, found, past)
+
+    def _past(self, text: str) -> list[str]:
+        """One line per past resolved ticket whose title holds the call's words (in the
+        worker; no words to search for is no answer, not a failure)."""
+        from itsm_tui.common.errors import Invalid
+        from itsm_tui.workflow.tickets import search_past_tickets
+
+        try:
+            page = search_past_tickets(self.site, self.actor, text, limit=PAST_SHOWN)
+        except Invalid:
+            return []
+        return [
+            f"{item.number} {item.title}" + (f" — {item.resolution}" if item.resolution else "")
+            for item in page.items
+        ]
 
     def show_failure(self, message: str, what: str) -> None:
         options = self.query_one("#suggestions", OptionList)
@@ -110,7 +128,7 @@ class SuggestionPanel(ReportsFailures, Vertical):
         self.hits = []
         self.display = True
 
-    def show(self, found: Suggestions | None) -> None:
+    def show(self, found: Suggestions | None, past: list[str] | None = None) -> None:
         self.hits = [*found.known_errors, *found.articles] if found is not None else []
         options = self.query_one("#suggestions", OptionList)
         options.clear_options()
@@ -124,7 +142,8 @@ class SuggestionPanel(ReportsFailures, Vertical):
             options.add_option(Option(line, id=f"{hit.kind}:{hit.number}"))
         if self.hits:
             options.highlighted = 0
-        self.display = bool(self.hits)
+        options.display = bool(self.hits)
+        self.show_past(past or [])
         count = len(self.hits)
         options.border_title = (
             ngettext("{n} known error or article", "{n} known errors and articles", count).format(
@@ -135,11 +154,15 @@ class SuggestionPanel(ReportsFailures, Vertical):
         )
 
     def show_past(self, lines: list[str]) -> None:
-        """The place for past resolved tickets like this call (none are searched yet)."""
+        """Past resolved tickets like this call, one line each (literal text)."""
         past = self.query_one("#suggest-past", Static)
         past.display = bool(lines)
         self.display = bool(lines or self.hits)
-        past.update(Text("\n".join(one_line(line) for line in lines)))
+        shown = Text()
+        if lines:
+            shown.append(_("Solved before:") + "\n", style="bold")
+        shown.append("\n".join(one_line(line) for line in lines))
+        past.update(shown)
 
     def chosen(self) -> Hit | None:
         """The highlighted suggestion, if any."""

@@ -90,3 +90,25 @@ async def test_no_suggestion_no_save(console: Console) -> None:
         await pilot.press("f3")
         await settle(pilot)
         assert app.screen is screen and "Call logged" not in text_of(app, "#intake-status")
+
+
+async def test_the_title_brings_past_tickets_solved_before(console: Console) -> None:
+    from itsm_tui.workflow import tickets as t
+    from itsm_tui.workflow.tickets import TicketDraft
+
+    site, agent = console.site, console.desk.agent1
+    solved = t.create_ticket(site, agent, TicketDraft(title="VPN证书过期无法登录")).number
+    t.claim(site, agent, solved)
+    t.resolve(site, agent, solved, code="fixed", text="重新签发VPN证书[b]并导入[/b]。")
+    t.create_ticket(site, agent, TicketDraft(title="VPN证书过期 还未解决"))  # open: not offered
+    app = ItsmApp(site, agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_form(pilot)
+        await pilot.press(*"E001", "enter")
+        await settle(pilot)
+        await typed(pilot, "VPN证书过期")
+        past = text_of(app, "#suggest-past")
+        assert "Solved before:" in past
+        assert f"{solved} VPN证书过期无法登录 — 重新签发VPN证书[b]并导入[/b]。" in past  # literal
+        assert "还未解决" not in past
+        assert screen.query_one("#suggest-past").display

@@ -142,6 +142,7 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, help="default 1,000,000 (SQLite), 200,000 (PG)")
     parser.add_argument("--db", help="a PostgreSQL URL (default: a cached SQLite file)")
     parser.add_argument("--reps", type=int, default=3, help="timed runs after the first")
+    parser.add_argument("--dir", type=Path, default=BENCH_DIR, help=f"default {BENCH_DIR}")
     args = parser.parse_args()
     if args.db:
         tickets = args.tickets or 200_000
@@ -154,8 +155,8 @@ def main() -> None:
         site, _ = build(f"{args.db}{sep}options=-csearch_path%3D{schema}", tickets)
     else:
         tickets = args.tickets or 1_000_000
-        BENCH_DIR.mkdir(exist_ok=True)
-        site, _ = build(f"sqlite:///{BENCH_DIR / f'tickets-{tickets}.db'}", tickets)
+        args.dir.mkdir(exist_ok=True)
+        site, _ = build(f"sqlite:///{args.dir / f'tickets-{tickets}.db'}", tickets)
     run(site, args.reps)
     screen(site)
     site.close()

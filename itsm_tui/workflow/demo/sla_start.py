@@ -1,12 +1,9 @@
-"""Measure the SLA clocks of the demo's tickets, as if the live system had kept them all along.
+"""Start the SLA clocks of the demo's open tickets, as if the scheduler had run all along.
 
-Bulk-loaded tickets carry no SLA columns. Every ticket is measured from its journal with the
-same ``clock.measure`` and ``clock.refresh_many`` every ticket change uses, so a resolved one
-gets the due times, the resolution clock's minutes and the response minutes the live system
-would have stored when it was resolved (the KPI report's SLA compliance and resolution times
-read them). For an open ticket, the warnings and tier budgets already behind it are recorded
-as handled, so the first scan does not replay a year of backlog at once (nor escalate demo
-tickets automatically).
+Bulk-loaded tickets carry no SLA columns. Each open ticket is measured from its journal (the
+same ``clock.measure`` every ticket change uses), and the warnings and tier budgets already
+behind it are recorded as handled, so the first scan does not replay a year of backlog at once
+(nor escalate demo tickets automatically).
 
 A breach already behind it is *not* recorded as handled: a breached ticket whose breach was
 marked done without an alert is exactly what a supervisor must not miss. (It was so once: the
@@ -25,6 +22,7 @@ from datetime import datetime
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from itsm_tui.common.domain import OPEN_STATUSES
 from itsm_tui.storage.tables import SlaEvent, Ticket
 from itsm_tui.workflow.sla import clock
 from itsm_tui.workflow.sla import config as cfg
@@ -38,13 +36,17 @@ def breach(threshold: clock.Threshold) -> bool:
 
 
 def start_clocks(session: Session, now: datetime) -> int:
-    """Measure every ticket and store its SLA columns; mark an open ticket's past warnings
-    handled (its breaches are left to the first scan, which alerts them); return how many."""
+    """Measure every open ticket, mark its past warnings handled (its breaches are left to the
+    first scan, which alerts them); return how many."""
     config = cfg.read_config(session)
+    is_open = col(Ticket.status).in_([s.value for s in OPEN_STATUSES])
     after, started = 0, 0
     while tickets := list(
         session.exec(
-            select(Ticket).where(col(Ticket.id) > after).order_by(col(Ticket.id)).limit(CHUNK)
+            select(Ticket)
+            .where(is_open, col(Ticket.id) > after)
+            .order_by(col(Ticket.id))
+            .limit(CHUNK)
         ).all()
     ):
         after = tickets[-1].id or after

@@ -53,7 +53,9 @@ def test_json_carries_the_same_figures_as_the_report(
     assert data["headlines"] == json.loads(json.dumps(expected["headlines"]))
     assert data["period"] == {"key": "2026-11", "kind": "month", "start": "2026-11-01",
                               "end": "2026-12-01"}  # fmt: skip
-    assert data["figures"]["inspections"]["current"] == {"available": False}
+    for key in ("satisfaction", "inspections", "scorecards"):  # sections 7-9 too
+        assert data["figures"][key] == json.loads(json.dumps(expected["figures"][key])), key
+        assert data["figures"][key]["current"].get("available", True), key
     only = json.loads(itsm("report", "kpi", "--period", "2026-11", "--sections", "sla",
                            "--json").stdout)  # fmt: skip
     assert list(only["figures"]) == ["sla"]

@@ -24,13 +24,16 @@ def compute(read: Read, window: Window, detail: bool) -> dict[str, Any]:
     of the tickets resolved in the period (business minutes, pauses for the customer or a
     vendor left out, as the SLA engine stored it). Both are read from covering indexes."""
     response: dict[int, list[int]] = defaultdict(list)
-    for priority, minutes in rows(
-        read,
-        select(T.priority, T.response_elapsed_min).where(
-            window.opened(), T.response_elapsed_min.is_not(None)
-        ),
-    ):
-        response[priority].append(int(minutes))
+    if detail:
+        # The period itself only: no headline figure needs it, and the console's history
+        # reads twelve periods without detail.
+        for priority, minutes in rows(
+            read,
+            select(T.priority, T.response_elapsed_min).where(
+                window.opened(), T.response_elapsed_min.is_not(None)
+            ),
+        ):
+            response[priority].append(int(minutes))
     resolution: dict[int, list[int]] = defaultdict(list)
     for priority, minutes in rows(
         read,
@@ -42,7 +45,7 @@ def compute(read: Read, window: Window, detail: bool) -> dict[str, Any]:
     every_response = sorted(m for ms in response.values() for m in ms)
     every_resolution = sorted(m for ms in resolution.values() for m in ms)
     out: dict[str, Any] = {
-        "response_median_min": percentile(every_response, 50),
+        "response_median_min": percentile(every_response, 50) if detail else None,
         "resolution_median_min": percentile(every_resolution, 50),
         "resolution_p90_min": percentile(every_resolution, 90),
     }

@@ -17,6 +17,9 @@ from itsm_tui.workflow.kpi.registry import SECTIONS
 
 Progress = Callable[[int, int], None]
 
+#: The ranking chart's length (the table lists more).
+RANKING_CHARTED = 20
+
 
 @cache
 def _environment() -> Any:
@@ -102,6 +105,32 @@ def _charts(data: dict[str, Any]) -> dict[str, str]:
             [(_("Incidents"), [n for _name, n in cis["by_count"]])],
             horizontal=True,
         )
+    satisfaction = figures.get("satisfaction", {}).get("current")
+    if satisfaction and satisfaction.get("answered"):
+        out["satisfaction"] = charts.bars(
+            [str(score) for score in range(1, len(satisfaction["distribution"]) + 1)],
+            [(_("Surveys answered"), satisfaction["distribution"])],
+            width=4,
+        )
+    inspections = figures.get("inspections", {}).get("current")
+    if inspections and inspections.get("failures"):
+        out["failures"] = charts.bars(
+            [i["label"] for i in inspections["failures"]],
+            [
+                (_("Failed"), [i["failed"] for i in inspections["failures"]]),
+                (_("Warned"), [i["warned"] for i in inspections["failures"]]),
+            ],
+            horizontal=True,
+        )
+    scorecards = figures.get("scorecards", {}).get("current")
+    if scorecards and scorecards.get("ranking"):
+        top = scorecards["ranking"][:RANKING_CHARTED]
+        out["ranking"] = charts.bars(
+            [r["name"] for r in top],
+            [(_("Total"), [r["total"] for r in top])],
+            horizontal=True,
+            height=max(2.4, 0.22 * len(top)),
+        )
     return out
 
 
@@ -139,9 +168,7 @@ def check_pdf() -> None:
     import importlib.util
 
     if importlib.util.find_spec("weasyprint") is None:
-        raise Invalid(
-            N_("PDF output needs WeasyPrint: pip install 'itsm-tui[pdf]'."), field="pdf"
-        )
+        raise Invalid(N_("PDF output needs WeasyPrint: pip install 'itsm-tui[pdf]'."), field="pdf")
 
 
 def render_pdf(html: str) -> bytes:

@@ -142,6 +142,16 @@ def kpi_reports() -> None:
         log.info("KPI report rendered: %s", path)
 
 
+def backlog_snapshots() -> None:
+    """Nightly, after local midnight: the backlog at the end of each day ended since the last
+    snapshot, each day once (the KPI report reads old periods' backlog from them)."""
+    from itsm_tui.workflow.kpi.snapshots import nightly_snapshots
+
+    days = nightly_snapshots(_current(), Actor.system())
+    if days:
+        log.info("backlog snapshots: %d days", days)
+
+
 @dataclass(frozen=True)
 class Job:
     id: str
@@ -170,6 +180,12 @@ JOBS: list[Job] = [
     Job("survey_expiry", expire_surveys, CronTrigger(minute=10), "expire unanswered surveys"),
     Job("change_watch", change_watch, IntervalTrigger(minutes=5), "change overruns, late reviews"),
     Job("kpi_reports", kpi_reports, IntervalTrigger(minutes=5), "monthly and weekly KPI reports"),
+    Job(
+        "backlog_snapshots",
+        backlog_snapshots,
+        CronTrigger(hour=0, minute=15),
+        "the backlog at each local midnight",
+    ),
 ]
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}

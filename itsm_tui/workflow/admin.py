@@ -127,6 +127,7 @@ def ensure_schema(site: Site) -> None:
     before = migrate.current_revision(site.engine)
     migrate.upgrade(site.engine)
     after = migrate.current_revision(site.engine)
+    fill_in_after_upgrade(site, before)
     if before is not None and before != after:
         with system_transaction(site) as tx:
             tx.journal("site", 0, "schema_upgrade", {"revision": (before, after), "by": os_login()})
@@ -141,6 +142,21 @@ def authorise_scheduler(site: Site, actor: Actor) -> None:
     permissions.require(current.login, current.roles, Action.ADMINISTER)
 
 
+#: The revision whose past the workflow fills in after the schema change (response minutes
+#: and backlog snapshots need business calendars and the site's zone: see its migration).
+KPI_BACKFILL_REVISION = "0018"
+
+
+def fill_in_after_upgrade(site: Site, before: str | None) -> None:
+    """Fill in what a revision just applied leaves to the workflow: an upgrade from before
+    0018 measures the response minutes of every answered ticket and takes the backlog
+    snapshots of the past (a new, empty database has nothing to fill in)."""
+    if before is not None and before < KPI_BACKFILL_REVISION:
+        from itsm_tui.workflow.kpi.snapshots import backfill
+
+        backfill(site)
+
+
 def upgrade_database(site: Site, actor: Actor) -> tuple[str | None, str | None]:
     """Upgrade the schema (admins only) and journal who did it; returns the revisions before
     and after, as read from the database."""
@@ -150,6 +166,7 @@ def upgrade_database(site: Site, actor: Actor) -> tuple[str | None, str | None]:
     before = migrate.current_revision(site.engine)
     migrate.upgrade(site.engine)
     after = migrate.current_revision(site.engine)
+    fill_in_after_upgrade(site, before)
     with system_transaction(site, current) as tx:
         tx.journal("site", 0, "schema_upgrade", {"revision": (before, after)})
     return before, after

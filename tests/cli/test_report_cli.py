@@ -53,7 +53,9 @@ def test_json_carries_the_same_figures_as_the_report(
     assert data["headlines"] == json.loads(json.dumps(expected["headlines"]))
     assert data["period"] == {"key": "2026-11", "kind": "month", "start": "2026-11-01",
                               "end": "2026-12-01"}  # fmt: skip
-    assert data["figures"]["inspections"]["current"] == {"available": False}
+    for key in ("satisfaction", "inspections", "scorecards"):  # sections 7-9 too
+        assert data["figures"][key] == json.loads(json.dumps(expected["figures"][key])), key
+        assert data["figures"][key]["current"].get("available", True), key
     only = json.loads(itsm("report", "kpi", "--period", "2026-11", "--sections", "sla",
                            "--json").stdout)  # fmt: skip
     assert list(only["figures"]) == ["sla"]
@@ -100,3 +102,41 @@ def test_list_and_open_the_stored_reports(
     assert opened == {"id": kept.id, "path": str(page), "opened": False}
     missing = itsm("report", "open", "999")
     assert missing.exit_code == 1
+
+
+def test_pdf_is_printed_beside_the_html_by_weasyprint(
+    itsm: Callable[..., Any], db_url: str, tmp_path: Path
+) -> None:
+    """``--pdf`` through WeasyPrint (the ``pdf`` extra): a PDF beside the HTML, titled with the
+    period, a page or more per section, its fonts embedded."""
+    import re
+
+    pytest.importorskip(
+        "weasyprint", reason="WeasyPrint is the optional pdf extra: pip install 'itsm-tui[pdf]'"
+    )
+    if "postgresql" in db_url:
+        pytest.skip("the page is the same on either database: printed once, from SQLite")
+    page = tmp_path / "nov.html"
+    result = itsm("report", "kpi", "--period", "2026-11", "--out", str(page), "--pdf")
+    assert result.exit_code == 0, result.output
+    pdf = (tmp_path / "nov.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    # WeasyPrint packs its objects into compressed streams: read them unpacked.
+    unpacked = pdf + b"".join(
+        _inflated(m.group(1)) for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)
+    )
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", unpacked))
+    # The header and summary on the first page, then each of the nine sections from a page of
+    # its own (the long ones run over).
+    assert 10 <= pages <= 60, pages
+    assert b"/FontFile" in unpacked  # fonts embedded: it prints the same on another PC
+    assert re.search(rb"/Title\s*\(KPI report 2026-11\)", unpacked), "the page's title"
+
+
+def _inflated(data: bytes) -> bytes:
+    import zlib
+
+    try:
+        return zlib.decompress(data)
+    except zlib.error:
+        return b""

@@ -29,7 +29,7 @@ def test_scheduler_registers_its_jobs_and_stops_on_sigterm(
     try:
         deadline = time.monotonic() + 30
         jobs: list[str] = []
-        while time.monotonic() < deadline and len(jobs) < 8:
+        while time.monotonic() < deadline and len(jobs) < 9:
             time.sleep(0.3)
             assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
             with engine.connect() as conn:
@@ -39,6 +39,7 @@ def test_scheduler_registers_its_jobs_and_stops_on_sigterm(
                     conn.rollback()  # the job store's table is not there yet
         assert sorted(jobs) == [
             "auto_close",
+            "backlog_snapshots",
             "change_watch",
             "inspection_rounds",
             "kpi_reports",

@@ -129,12 +129,21 @@ def test_sections_left_out_are_not_computed_and_missing_data_says_so(
     report = kpi_report(seeded, admin, parse_period("2026-11"), sections=["sla", "inspections"])
     assert report.sections == ["sla", "inspections"]
     assert set(report.figures) == {"sla", "inspections"} and report.headlines == []
-    assert report.figures["inspections"]["current"] == {"available": False}
+    assert report.figures["inspections"]["current"]["due"] > 0
     with pytest.raises(Invalid) as refused:
         kpi_report(seeded, admin, parse_period("2026-11"), sections=["weather"])
     assert refused.value.field == "sections"
     with pytest.raises(NotFound):
         kpi_report(seeded, admin, parse_period("2026-11"), group="nowhere")
+
+
+def test_a_site_without_surveys_rounds_or_scored_staff_says_so_in_one_line(
+    site: Site, admin: Actor
+) -> None:
+    quality = ["satisfaction", "inspections", "scorecards"]
+    report = kpi_report(site, admin, parse_period("2026-11"), sections=quality)
+    for key in quality:
+        assert report.figures[key]["current"] == {"available": False}, key
 
 
 def test_history_gives_twelve_periods_ending_with_this_one(seeded: Site, admin: Actor) -> None:

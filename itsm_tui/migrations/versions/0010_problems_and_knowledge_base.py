@@ -6,7 +6,7 @@ Revises: 0009
 Create Date: 2026-12-04
 
 The CHECK constraints of the new tables are written out as ``storage.tables.checks``'s
-``NEWER_CHECKS`` builds them (``tests/unit/test_check_constraints.py`` compares them).
+``NEW_TABLE_CHECKS`` builds them (``tests/unit/test_check_constraints.py`` compares them).
 """
 
 from collections.abc import Sequence

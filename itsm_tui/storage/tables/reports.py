@@ -40,3 +40,33 @@ class StoredReport(Table, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
     rendered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     mailed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class BacklogSnapshot(Table, table=True):
+    """The backlog at one local midnight (the end of a day in the site's zone), taken once:
+    ``uq_backlog_snapshot_end`` makes the nightly job, a second scheduler or the backfill
+    write each day once. The KPI report reads an old period's backlog from here instead of
+    from about half the tickets (``workflow.kpi.snapshots``)."""
+
+    __tablename__ = "backlog_snapshot"
+    __table_args__ = (UniqueConstraint("end_at", name="uq_backlog_snapshot_end"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    end_at: datetime = Field(sa_type=UTCDateTime)  # the local midnight, as a UTC instant
+    day: str = Field(max_length=10)  # the local day that ended then, 2026-11-30
+    backlog: int = Field(default=0)  # the whole site's
+    taken_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class BacklogCount(Table, table=True):
+    """One snapshot's backlog of one group and tier (no row: none), so a report scoped to a
+    group or a tier reads its own figure."""
+
+    __tablename__ = "backlog_count"
+    __table_args__ = (Index("ix_backlog_count_snapshot", "snapshot_id", "group_id", "tier"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    snapshot_id: int = Field(foreign_key="backlog_snapshot.id", ondelete="CASCADE")
+    group_id: int | None = Field(default=None, foreign_key="assignment_group.id")
+    tier: int
+    backlog: int

@@ -68,7 +68,8 @@ class Ticket(Table, table=True):
         Index(
             "ix_ticket_opened_kpi",
             "opened_at", "status", "type", "group_id", "tier", "category_id",
-            "left_first_line", "priority", "first_response_at", "resolution_elapsed_min", "id",
+            "left_first_line", "priority", "response_elapsed_min", "resolution_elapsed_min",
+            "id",
         ),
         Index(
             "ix_ticket_resolved_kpi",
@@ -116,6 +117,9 @@ class Ticket(Table, table=True):
     # without reading the journal (see ``workflow.sla.progress``).
     sla_policy: str | None = Field(default=None, max_length=80)
     resolution_elapsed_min: int | None = Field(default=None)
+    # The response clock's business minutes, opening to first response, stored with the first
+    # response (None before it): the KPI report aggregates it in SQL.
+    response_elapsed_min: int | None = Field(default=None)
     reassignment_count: int = Field(default=0)
     escalation_count: int = Field(default=0)
     reopen_count: int = Field(default=0)

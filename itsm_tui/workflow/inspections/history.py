@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, func
 from sqlalchemy import select as sa_select
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from itsm_tui.common.domain import Outcome, RoundStatus
 from itsm_tui.common.errors import Invalid, NotFound
@@ -118,11 +118,25 @@ class Punctuality:
 def punctuality(read: Read, *, since: datetime | None = None) -> list[Punctuality]:
     """Per group: rounds completed on time (by their due time) and late, and rounds still open
     past their due time: one grouped query."""
+    return punctuality_rows(read.session, read.now, since=since)
+
+
+def punctuality_rows(
+    session: Session,
+    now: datetime,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    group_id: int | None = None,
+) -> list[Punctuality]:
+    """:func:`punctuality` for the rounds due in ``[since, until)``, optionally of one group
+    (the KPI report reads it for its periods): on time, late, and still open past due at
+    ``now`` (missed)."""
     rnd = core_table(InspectionRound)
     done = rnd.c.status == RoundStatus.COMPLETED.value
     on_time = and_(done, rnd.c.completed_at <= rnd.c.due_at)
     late = and_(done, rnd.c.completed_at > rnd.c.due_at)
-    overdue = and_(rnd.c.status == RoundStatus.OPEN.value, rnd.c.due_at < read.now)
+    overdue = and_(rnd.c.status == RoundStatus.OPEN.value, rnd.c.due_at < now)
     stmt = (
         sa_select(
             col(AssignmentGroup.code),
@@ -138,7 +152,59 @@ def punctuality(read: Read, *, since: datetime | None = None) -> list[Punctualit
     )
     if since is not None:
         stmt = stmt.where(rnd.c.due_at >= since)
+    if until is not None:
+        stmt = stmt.where(rnd.c.due_at < until)
+    if group_id is not None:
+        stmt = stmt.where(rnd.c.group_id == group_id)
     return [
         Punctuality(code, int(c or 0), int(o or 0), int(lt or 0), int(od or 0))
-        for code, c, o, lt, od in read.session.execute(stmt).all()
+        for code, c, o, lt, od in session.execute(stmt).all()
+    ]
+
+
+@dataclass(frozen=True)
+class ItemFailures:
+    """How often one checklist item (across its versions) failed or warned."""
+
+    template: str
+    key: str
+    label: str
+    failed: int
+    warned: int
+
+
+def failures_by_item(
+    session: Session, start: datetime, end: datetime, group_id: int | None, limit: int
+) -> list[ItemFailures]:
+    """The items answered fail or warn in ``[start, end)`` (rounds of one group, optionally),
+    most failures first: one grouped query."""
+    ans = core_table(InspectionAnswer)
+    item = core_table(InspectionItem)
+    rnd = core_table(InspectionRound)
+    failed = ans.c.outcome == Outcome.FAIL.value
+    warned = ans.c.outcome == Outcome.WARN.value
+    fails = func.sum(case((failed, 1), else_=0))
+    stmt = (
+        sa_select(
+            ans.c.template_code,
+            ans.c.item_key,
+            func.max(item.c.label),
+            fails,
+            func.sum(case((warned, 1), else_=0)),
+        )
+        .select_from(ans.join(item, item.c.id == ans.c.item_id))
+        .where(
+            ans.c.answered_at >= start,
+            ans.c.answered_at < end,
+            ans.c.outcome.in_((Outcome.FAIL.value, Outcome.WARN.value)),
+        )
+        .group_by(ans.c.template_code, ans.c.item_key)
+        .order_by(fails.desc(), func.count().desc(), ans.c.template_code, ans.c.item_key)
+        .limit(limit)
+    )
+    if group_id is not None:
+        stmt = stmt.join(rnd, rnd.c.id == ans.c.round_id).where(rnd.c.group_id == group_id)
+    return [
+        ItemFailures(code, key, label or key, int(f or 0), int(w or 0))
+        for code, key, label, f, w in session.execute(stmt).all()
     ]

@@ -17,15 +17,18 @@ Definitions (the README's glossary repeats them):
   cancelled, the share that ever left tier 1 / that stand at tier 3.
 * **Reassignments per ticket**: the mean reassignment count of the tickets resolved in it.
 * **Response time**: opening to first response (claim, first public reply or resolution), in
-  business minutes of the calendar of the priority's SLA policy; the response clock never
-  pauses. Counted for tickets opened in the period that have a first response.
+  business minutes of the calendar of the ticket's SLA policy; the response clock never
+  pauses. Stored with the first response (``response_elapsed_min``). Counted for tickets
+  opened in the period that have a first response.
 * **Resolution time**: the resolution clock of the ticket as the SLA engine keeps it (business
   minutes; pauses for the customer or a vendor left out; after a reopen it continues), for
   tickets resolved in the period. Median and p90 are nearest-rank percentiles.
 * **SLA compliance**: of the tickets resolved in the period that had a resolution deadline,
   the share resolved by it (response: answered by the response deadline).
 * **Backlog**: tickets opened before the period's end and neither resolved nor cancelled by it.
-  Age is counted from opening to the period's end.
+  Age is counted from opening to the period's end. An earlier period's backlog (the
+  comparison columns, the console's history) is read from the nightly snapshot taken at its
+  end (``snapshots.py``), as the tickets stood then.
 * **Reopen rate**: of the tickets resolved in the period, the share reopened at least once.
 * **Business minutes lost per CI**: the resolution-clock minutes of the incidents that name the
   CI, opened in the period.

@@ -13,6 +13,7 @@ from itsm_tui.common.i18n import N_
 from itsm_tui.storage.kpi_queries import not_indexed
 from itsm_tui.workflow.context import Read
 from itsm_tui.workflow.kpi.base import T, Window, rate
+from itsm_tui.workflow.kpi.snapshots import snapshot_backlog
 
 KEY = "backlog"
 TITLE = N_("Backlog and reopens")
@@ -31,7 +32,20 @@ def compute(read: Read, window: Window, detail: bool) -> dict[str, Any]:
     """``backlog``: tickets opened before the period's end and not resolved, closed or cancelled
     by then (as far as the ticket says: a ticket resolved later counts; a cancelled one is left
     out, its cancellation time is its ``closed_at``); ``reopen_rate``: the share of the tickets
-    resolved in the period that had been reopened at least once."""
+    resolved in the period that had been reopened at least once.
+
+    Without ``detail`` (the comparison columns, the console's history) the backlog is read from
+    the nightly snapshot taken at the period's end when there is one (``snapshots.py``): an old
+    end otherwise reads about half the tickets."""
+    resolved, reopened = read.session.execute(
+        select(func.count(), func.sum(case((T.reopen_count > 0, 1), else_=0))).where(
+            window.resolved()
+        )
+    ).one()
+    if not detail:
+        stored = snapshot_backlog(read.session, window)
+        if stored is not None:
+            return {"backlog": stored, "reopen_rate": rate(reopened, resolved)}
     # One definition, two ways to read it, each an index range: the tickets resolved after the
     # end plus the unresolved (ix_ticket_resolved_kpi) are few for a recent end and nearly
     # all for an old one, where the tickets opened before it (ix_ticket_opened_kpi) are few.
@@ -50,11 +64,6 @@ def compute(read: Read, window: Window, detail: bool) -> dict[str, Any]:
         )
     bands = [func.sum(case((and_(*_band(window, lo, hi)), 1), else_=0)) for lo, hi, _ in AGE_BANDS]
     found = read.session.execute(select(func.count(), *bands).where(where)).one()
-    resolved, reopened = read.session.execute(
-        select(func.count(), func.sum(case((T.reopen_count > 0, 1), else_=0))).where(
-            window.resolved()
-        )
-    ).one()
     out: dict[str, Any] = {
         "backlog": int(found[0] or 0),
         "reopen_rate": rate(reopened, resolved),

@@ -41,7 +41,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from itsm_tui.common.domain import Role, SurveyStatus, Verdict
+from itsm_tui.common.domain import Role
 from itsm_tui.common.errors import Conflict, Forbidden, Invalid, NotFound
 from itsm_tui.common.i18n import N_
 from itsm_tui.storage.core_tables import core_table
@@ -60,6 +60,13 @@ from itsm_tui.storage.tables import (
 from itsm_tui.workflow.context import Read, Tx, mutation, query
 from itsm_tui.workflow.lookup import find_group, find_staff
 from itsm_tui.workflow.permissions import Action
+from itsm_tui.workflow.quality.figures import (
+    ANSWERED,
+    SETTLED,
+    VALID,
+    mean_score,
+    response_rate,
+)
 from itsm_tui.workflow.quality.periods import Period, parse_period
 from itsm_tui.workflow.quality.scheme import (
     DEFAULT_SCHEME_TOML,
@@ -277,14 +284,12 @@ def raw_figures(
     if not ids:
         return out
     if formulas & {"satisfaction", "response_rate"}:
-        answered = _S.c.status == SurveyStatus.ANSWERED.value
-        settled = _S.c.status != SurveyStatus.OPEN.value
         rows = session.execute(
             core_select(
                 _S.c.staff_id,
-                func.sum(case((answered, 1), else_=0)),
-                func.sum(case((answered, _S.c.overall), else_=0)),
-                func.sum(case((settled, 1), else_=0)),
+                func.sum(case((ANSWERED, 1), else_=0)),
+                func.sum(case((ANSWERED, _S.c.overall), else_=0)),
+                func.sum(case((SETTLED, 1), else_=0)),
             )
             .where(_S.c.staff_id.in_(ids), _in(_S.c.created_at, period))
             .group_by(_S.c.staff_id)
@@ -292,15 +297,15 @@ def raw_figures(
         got = {r[0]: (int(r[1] or 0), int(r[2] or 0), int(r[3] or 0)) for r in rows}
         for i in ids:
             n, total, settled_n = got.get(i, (0, 0, 0))
-            out[i]["satisfaction"] = Raw(round(total / n, 2) if n else None, total, n)
-            out[i]["response_rate"] = _percent(n, settled_n)
+            out[i]["satisfaction"] = Raw(mean_score(total, n), total, n)
+            out[i]["response_rate"] = Raw(response_rate(n, settled_n), n, settled_n)
     if "valid_complaints" in formulas:
         rows = session.execute(
             core_select(_C.c.staff_id, func.count())
             .where(
                 _C.c.staff_id.in_(ids),
                 _in(_C.c.received_at, period),
-                _C.c.verdict == Verdict.VALID.value,
+                VALID,
             )
             .group_by(_C.c.staff_id)
         ).all()
@@ -492,6 +497,21 @@ def rankable_groups(read: Read, *, first_for: str | None = None) -> list[str]:
     return [r.code for r in rows if r.id in theirs] + [r.code for r in rows if r.id not in theirs]
 
 
+def scored_staff(session: Session, group_id: int | None = None) -> list[Staff]:
+    """Who has a scorecard: the active staff holding a role with a scheme (hotline agents
+    always: they have the built-in one), optionally only the current members of one group."""
+    scored_roles = [Role.AGENT.value, *session.exec(select(ScoreScheme.role).distinct()).all()]
+    stmt = select(Staff).where(
+        col(Staff.active),
+        col(Staff.id).in_(select(StaffRole.staff_id).where(col(StaffRole.role).in_(scored_roles))),
+    )
+    if group_id is not None:
+        stmt = stmt.where(
+            col(Staff.id).in_(select(GroupMember.staff_id).where(GroupMember.group_id == group_id))
+        )
+    return list(session.exec(stmt.order_by(col(Staff.id))).all())
+
+
 @mutation(Action.MANAGE_SCORES)
 def close_period(tx: Tx, period: str) -> int:
     """Freeze every active staff member's scorecard for a period that has ended; how many.
@@ -504,19 +524,7 @@ def close_period(tx: Tx, period: str) -> int:
     ).first()
     if already is not None:
         raise Invalid(N_("Period {period} is already closed."), field="period", period=when.label)
-    scored_roles = [Role.AGENT.value, *tx.session.exec(select(ScoreScheme.role).distinct()).all()]
-    people = list(
-        tx.session.exec(
-            select(Staff)
-            .where(
-                col(Staff.active),
-                col(Staff.id).in_(
-                    select(StaffRole.staff_id).where(col(StaffRole.role).in_(scored_roles))
-                ),
-            )
-            .order_by(col(Staff.id))
-        ).all()
-    )
+    people = scored_staff(tx.session)
     rows = []
     for person, scheme, scores, total in compute(tx.session, people, when):
         figures = {
@@ -617,17 +625,14 @@ def explain(
                 _S.c.id,
                 _T.c.number,
                 _S.c.created_at,
-                (_S.c.status == SurveyStatus.ANSWERED.value).label("counts"),
+                ANSWERED.label("counts"),
                 _S.c.status,
                 _S.c.overall,
             )
             .join(_T, _T.c.id == _S.c.ticket_id)
             .where(_S.c.staff_id == person.id, _in(_S.c.created_at, when))
         )
-        if formula == "satisfaction":
-            stmt = stmt.where(_S.c.status == SurveyStatus.ANSWERED.value)
-        else:
-            stmt = stmt.where(_S.c.status != SurveyStatus.OPEN.value)
+        stmt = stmt.where(ANSWERED) if formula == "satisfaction" else stmt.where(SETTLED)
         key, kind = _S.c.id, "survey"
     elif formula == "valid_complaints":
         stmt = (
@@ -635,7 +640,7 @@ def explain(
                 _C.c.id,
                 _T.c.number,
                 _C.c.received_at,
-                (_C.c.verdict == Verdict.VALID.value).label("counts"),
+                VALID.label("counts"),
                 _C.c.verdict,
                 _C.c.text,
             )
@@ -643,7 +648,7 @@ def explain(
             .where(
                 _C.c.staff_id == person.id,
                 _in(_C.c.received_at, when),
-                _C.c.verdict == Verdict.VALID.value,
+                VALID,
             )
         )
         key, kind = _C.c.id, "complaint"

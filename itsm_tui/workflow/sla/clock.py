@@ -11,7 +11,8 @@ opened, pauses and all.
 The clocks:
 
 * response — runs from opening to the first response (claim, first public reply or
-  resolution: ``Ticket.first_response_at``); it never pauses.
+  resolution: ``Ticket.first_response_at``); it never pauses. Its business minutes are stored
+  with the first response (``Ticket.response_elapsed_min``).
 * resolution — runs while the ticket is open, pauses while it is Pending customer or Pending
   vendor (``domain.PAUSING_PENDING_REASONS``; Pending change runs on), stops at resolution or
   cancellation, and continues from where it stopped after a reopen (``phase.phase_of``).
@@ -97,6 +98,7 @@ class Clocks:
     resolution_due_at: datetime | None  # None while paused
     resolution_warn_at: datetime | None  # the last warning step before 100 %; None unless running
     resolution_elapsed: int  # business minutes so far
+    response_elapsed: int | None  # business minutes to the first response; None before it
     stretches: tuple[Stretch, ...]
     tier: int
     tier_since: datetime
@@ -344,6 +346,7 @@ def measure(
         resolution_due_at=resolution_due,
         resolution_warn_at=max(warnings, key=lambda t: t.percent).at if warnings else None,
         resolution_elapsed=elapsed(cal, runs, now),
+        response_elapsed=response_minutes(cal, opened, ticket.first_response_at),
         stretches=tuple(parts),
         tier=ticket.tier,
         tier_since=tier_since,
@@ -351,6 +354,17 @@ def measure(
         state=state,
         thresholds=tuple(sorted(thresholds, key=lambda t: t.at)),
     )
+
+
+def response_minutes(
+    cal: BusinessCalendar, opened: datetime, first_response: datetime | None
+) -> int | None:
+    """The response clock's business minutes, opening to first response (it never pauses);
+    None before the first response. Stored on the ticket when the response happens, so the
+    KPI report aggregates response times in SQL."""
+    if first_response is None:
+        return None
+    return cal.minutes_between(opened, first_response)
 
 
 def _derived(clocks: Clocks) -> dict[str, Any]:
@@ -362,6 +376,7 @@ def _derived(clocks: Clocks) -> dict[str, Any]:
         "next_sla_at": clocks.next_due,
         "sla_policy": clocks.policy.key,
         "resolution_elapsed_min": clocks.resolution_elapsed,
+        "response_elapsed_min": clocks.response_elapsed,
     }
 
 

@@ -581,7 +581,14 @@ def list_rounds(
     if before:
         stmt = stmt.where(col(InspectionRound.id) < find_round(session, before).id)
     rows = session.exec(stmt.order_by(col(InspectionRound.id).desc()).limit(limit)).all()
-    # Counted for the page only: answers by round, items by template version.
+    return counted_rows(session, rows)
+
+
+def counted_rows(
+    session: Session, rows: Sequence[tuple[InspectionRound, str, int, str]]
+) -> list[RoundRow]:
+    """``(round, template code, version, group code)`` rows as the lists show them, with
+    their answers counted: for the page only, answers by round, items by template version."""
     round_ids = [r.id for r, *_ in rows]
     template_ids = {r.template_id for r, *_ in rows}
     answered = dict(

@@ -24,7 +24,7 @@ from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.tickets.queries import my_groups
 
 #: How many overdue rounds the dashboard's panel reads (the rest are counted).
-OVERDUE_ROUNDS_SHOWN = 5
+OVERDUE_ROUNDS_SHOWN = 3
 MAX_OVERDUE_ROUNDS = 100
 
 

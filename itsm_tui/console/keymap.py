@@ -147,7 +147,7 @@ KEYMAP: dict[str, Key] = {
     "round-section": Key(
         "ctrl+e", N_("Section: split the round between engineers"), 52, "runner, rounds"
     ),
-    "inspection-history": Key("ctrl+y", N_("History of a CI or item"), 53, "runner, rounds"),
+    "inspection-history": Key("ctrl+y", N_("History of a CI or item"), 53, "runner, rounds, CI"),
     "round-start": Key("ctrl+t", N_("Start a round now (ad hoc)"), 54, "rounds"),
     "punctuality": Key("f10", N_("Rounds on time and late, per group"), 55, "rounds"),
     # Service quality: satisfaction callbacks and scorecards.

@@ -304,3 +304,20 @@ async def test_the_supervisor_dashboard_keeps_overdue_rounds_in_sight(room: Cons
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert not app.screen.query_one("#dash-rounds").display
+
+
+async def test_ctrl_y_on_a_ci_screen_shows_its_inspection_history(room: Console) -> None:
+    number = rounds.list_rounds(room.site, room.desk.insp)[0].number
+    rounds.answer(room.site, room.desk.insp, number, "ups_load", "45")
+    app = ItsmApp(room.site, room.desk.agent1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        from itsm_tui.screens.ci_detail import CIDetailScreen
+
+        app.push_screen(CIDetailScreen(room.site, room.desk.agent1, "UPS-01"))
+        await settle(pilot)
+        await _press(pilot, "ctrl+y")
+        screen = app.screen
+        assert isinstance(screen, InspectionHistoryScreen)
+        head = str(screen.query_one("#history-head", Static).render())
+        assert head.startswith("UPS-01") and "1 answer" in head

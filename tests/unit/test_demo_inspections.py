@@ -117,7 +117,8 @@ def test_the_demos_failures_opened_incidents_as_a_live_failure_would(
             )
         ).scalar_one()
     found = history.history(site, admin, "ac03_return")
-    warnings = [r for r in found.readings if r.outcome != "pass"]
+    now = site.clock.now()  # the open round's later answers are stamped after it: not replayed
+    warnings = [r for r in found.readings if r.outcome != "pass" and r.at <= now]
     assert warnings and [e[0] for e in events].count("opened") == 1
     assert len(events) == len(warnings)  # one incident, then a note for every later warning
     assert {e[1] for e in events} == {events[0][1]}

@@ -15,11 +15,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import func, select, tuple_
 
 from itsm_tui.common.domain import Outcome
 from itsm_tui.storage.core_tables import core_table
-from itsm_tui.storage.tables import InspectionAnswer, InspectionItem, InspectionRound
+from itsm_tui.storage.tables import (
+    Contact,
+    InspectionAnswer,
+    InspectionItem,
+    InspectionRound,
+    JournalEntry,
+    Ticket,
+    TicketCI,
+    TicketNote,
+)
 from itsm_tui.workflow.context import Tx, load_actor
 from itsm_tui.workflow.inspections import failures
 from itsm_tui.workflow.site import Actor
@@ -27,8 +36,39 @@ from itsm_tui.workflow.site import Actor
 _FAILED = (Outcome.WARN.value, Outcome.FAIL.value)
 
 
-def raise_inspection_incidents(tx: Tx) -> int:
-    """Replay the failures of the demo's rounds through the live rule; return the incidents
+#: The demo summary's counters of the rows the replay adds (ticket and journal families).
+_COUNTED = {
+    "tickets": core_table(Ticket),
+    "ticket_notes": core_table(TicketNote),
+    "contacts": core_table(Contact),
+    "journal_entries": core_table(JournalEntry),
+}
+
+
+def raise_inspection_incidents(tx: Tx) -> dict[str, int]:
+    """Replay the failures of the demo's rounds through the live rule; return the rows it
+    added, by the demo summary's counters (``inspection_incidents``: the incidents opened)."""
+    session = tx.session
+    conn = session.connection()
+    last = {
+        name: conn.execute(select(func.coalesce(func.max(t.c.id), 0))).scalar_one()
+        for name, t in _COUNTED.items()
+    }
+    opened = _replay(tx)
+    session.flush()  # the notes and links added through the session: counted below
+    added = {
+        name: conn.execute(select(func.count()).where(t.c.id > last[name])).scalar_one()
+        for name, t in _COUNTED.items()
+    }
+    links = core_table(TicketCI)  # no id of its own: the new tickets' links
+    added["ticket_cis"] = conn.execute(
+        select(func.count()).where(links.c.ticket_id > last["tickets"])
+    ).scalar_one()
+    return {**added, "incidents": opened, "inspection_incidents": opened}
+
+
+def _replay(tx: Tx) -> int:
+    """Each answer of an item that ever failed, through the rule, in order; the incidents
     opened."""
     answer = core_table(InspectionAnswer)
     session = tx.session
@@ -59,6 +99,9 @@ def raise_inspection_incidents(tx: Tx) -> int:
             .where(
                 tuple_(answer.c.template_code, answer.c.item_key).in_({(c, k) for c, k, _ in keys}),
                 answer.c.outcome != Outcome.SKIPPED.value,
+                # The open round's answers are stamped a few minutes apart from its slot, some
+                # after the load's "now": those have not happened yet.
+                answer.c.answered_at <= tx.now,
             )
             .order_by(answer.c.answered_at, answer.c.id)
         )

@@ -65,6 +65,7 @@ SCREEN_STYLES = (
     "rounds",
     "runner",
     "inspection_history",
+    "punctuality",
     "callbacks",
     "scorecard",
     "complaints",

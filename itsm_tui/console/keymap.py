@@ -156,6 +156,13 @@ KEYMAP: dict[str, Key] = {
     "complete-round": Key("F", N_("Complete (finish) the round"), 20, "runner"),
     "item-history": Key("h", N_("History of the item"), 21, "runner"),
     "open-round": Key("Z", N_("Open the inspection round"), 44, "ticket"),
+    # Control and function keys: the runner's letters are answers, and no text box has focus.
+    "round-section": Key(
+        "ctrl+e", N_("Section: split the round between engineers"), 52, "runner, rounds"
+    ),
+    "inspection-history": Key("ctrl+y", N_("History of a CI or item"), 53, "runner, rounds, CI"),
+    "round-start": Key("ctrl+t", N_("Start a round now (ad hoc)"), 54, "rounds"),
+    "punctuality": Key("f10", N_("Rounds on time and late, per group"), 55, "rounds"),
     # Service quality: satisfaction callbacks and scorecards.
     "callbacks": Key("b", N_("Surveys to call back"), 62, "all"),
     "scorecard": Key("G", N_("My scorecard"), 63, "all"),

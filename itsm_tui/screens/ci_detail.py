@@ -66,6 +66,7 @@ class CIDetailScreen(ReportsFailures, RaisesChanges, Screen[None]):
         bind("refresh", "reload"),
         # Out of the footer (whose screenshots other work records); key, help and palette.
         bind("change-new", "new_change", show=False),
+        bind("inspection-history", "inspection_history", show=False),
     ]
 
     def __init__(self, site: Site, actor: Actor, ref: str) -> None:
@@ -263,6 +264,15 @@ class CIDetailScreen(ReportsFailures, RaisesChanges, Screen[None]):
 
     def _own_id(self) -> int | None:
         return self.detail.ci.id if self.detail else None
+
+    def action_inspection_history(self) -> None:
+        """``Ctrl+Y``: this CI's inspection readings (every checklist item that checks it)."""
+        if self.detail is not None:
+            from itsm_tui.screens.inspection_history import InspectionHistoryScreen
+
+            ci = self.detail.ci  # by class and name: a name may be used by several classes
+            ref = f"{ci.ci_class}:{ci.name}"
+            self.app.push_screen(InspectionHistoryScreen(self.site, self.actor, ref))
 
     def action_impact(self) -> None:
         if self.detail is not None:

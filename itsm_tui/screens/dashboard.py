@@ -23,7 +23,7 @@ from textual.worker import get_current_worker
 
 from itsm_tui.common.i18n import N_, _
 from itsm_tui.common.ticket_rows import TicketRow
-from itsm_tui.common.timefmt import business_left
+from itsm_tui.common.timefmt import business_left, local
 from itsm_tui.console.failures import background
 from itsm_tui.console.keymap import bind, key_text, keys_of
 from itsm_tui.console.loading import load_database_code
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from itsm_tui.console.app import ItsmApp
     from itsm_tui.workflow.dashboard_view import Dashboard
     from itsm_tui.workflow.groups import GroupView
+    from itsm_tui.workflow.inspections.overdue import OverdueRounds
 
 #: key → queue, in the order the cards show them (the keys are the key map's).
 CARDS = {keys_of(f"queue-{queue.value}"): queue for queue in COUNTED}
@@ -170,6 +171,7 @@ class DashboardScreen(TicketActions):
         with Vertical(id="dash-main"):
             yield AlertInbox(self.site, self.actor, id="dash-alerts")
             yield TicketTable(self._mine, id="dash-mine")
+            yield Static("", id="dash-rounds", markup=False)
             with Horizontal(id="dash-supervisor"):
                 yield DataTable(id="dash-backlog", cursor_type="row", zebra_stripes=True)
                 yield OverdueTable(id="dash-overdue", cursor_type="row", zebra_stripes=True)
@@ -183,6 +185,7 @@ class DashboardScreen(TicketActions):
         self.query_one("#dash-overdue", DataTable).cell_padding = 0
         self._title_overdue()
         self.query_one("#dash-mine", TicketTable).border_title = _("My open tickets")
+        self.query_one("#dash-rounds").display = False
         self.set_interval(REFRESH_SECONDS, self.action_refresh)
         first = self._first
         board = first.result() if first is not None and first.done() else None
@@ -263,6 +266,7 @@ class DashboardScreen(TicketActions):
         self.query_one("#dash-mine").display = not board.supervisor
         if board.supervisor:
             self._show_supervisor(board)
+            self._load_rounds(self.all_groups)
             if first:  # ↑↓ walk the overdue list, and a/e/f act on its highlighted row
                 self.query_one("#dash-overdue", DataTable).focus()
         elif board.mine is not None:
@@ -282,6 +286,42 @@ class DashboardScreen(TicketActions):
         self.overdue_loading = False
         self._title_overdue()
         self._fill_overdue(keep_cursor=True)
+
+    # --- the overdue inspection rounds ---------------------------------------------------
+
+    @background(N_("read the overdue rounds"), retry=N_("r reloads"), group="dash-rounds")
+    def _load_rounds(self, all_groups: bool) -> None:
+        """Read after the figures (the first frame needs no inspection code), on each refresh."""
+        load_database_code()
+        from itsm_tui.workflow.inspections.overdue import overdue_rounds
+
+        found = overdue_rounds(self.site, self.actor, all_groups=all_groups)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_rounds, found)
+
+    def _show_rounds(self, found: OverdueRounds) -> None:
+        """The panel shows only while some round is overdue: one line a round, the most
+        overdue first; ``w`` (the rounds list) is where they are walked."""
+        panel = self.query_one("#dash-rounds", Static)
+        panel.display = bool(found.rows)
+        if not found.rows:
+            return
+        zone = self.site.settings.zone
+        lines = Text()
+        for n, r in enumerate(found.rows):
+            if n:
+                lines.append("\n")
+            lines.append(f"{r.number} ", style="bold")
+            lines.append(fit(r.template, 14) + " ")
+            lines.append(fit(r.group, 10) + " ", style="dim")
+            lines.append(
+                _("due {at}").format(at=local(r.due_at, zone, "%m-%d %H:%M")) + " ",
+                style="bold red",
+            )
+            lines.append(_("{done}/{all} answered").format(done=r.answered, all=r.item_count))
+        panel.update(lines)
+        panel.border_title = _("Inspection rounds overdue ({count})").format(count=found.total)
+        panel.border_subtitle = _("{key} rounds").format(key=key_text(self.app, "inspections"))
 
     def _fill_backlog(self, board: Dashboard) -> None:
         backlog = self.query_one("#dash-backlog", DataTable)

@@ -1,6 +1,7 @@
 """The readings of one inspection item (across its checklist's versions) or of one CI, newest
 first, with their trend as a sparkline and the warnings and failures per month. Opened from the
-runner with ``h`` on an item."""
+runner with ``h`` on an item, and with ``Ctrl+Y`` (the runner or the rounds list) for any CI
+or item named: the CLI's ``itsm inspect history``."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.site import Actor, Site
 
 if TYPE_CHECKING:
+    from textual.screen import Screen as AnyScreen
+
     from itsm_tui.workflow.inspections.views import History
 
 #: How many readings the screen reads (two years of twice-daily rounds are 1,460).
@@ -33,6 +36,20 @@ OUTCOME_WORDS = {
     "fail": N_("fail"),
     "skipped": N_("skipped"),
 }
+
+
+def ask_history(screen: AnyScreen[None], site: Site, actor: Actor, value: str) -> None:
+    """Ask which CI (``UPS-01``) or item (``daily.ups01_load``, or its key) and show its
+    history; ``value`` is offered first."""
+    from itsm_tui.dialogs.form import Field, FormDialog
+
+    def named(values: dict[str, str] | None) -> None:
+        ref = (values or {}).get("ref", "").strip()
+        if ref:
+            screen.app.push_screen(InspectionHistoryScreen(site, actor, ref))
+
+    field = Field("ref", _("CI or item"), value=value)
+    screen.app.push_screen(FormDialog(_("Inspection history of which CI or item?"), [field]), named)
 
 
 class InspectionHistoryScreen(ReportsFailures, Screen[None]):

@@ -1,6 +1,11 @@
 """Inspection rounds, newest first: the open ones an engineer picks up (Enter opens the runner),
 and the completed ones with how many items were answered. Reached from anywhere with ``w`` or
-the palette ("screen: inspection rounds")."""
+the palette ("screen: inspection rounds").
+
+From here: ``Ctrl+E`` opens the highlighted round at one section (two engineers split it),
+``Ctrl+T`` starts a round now, outside the schedules (after a power event, before a holiday),
+``Ctrl+Y`` shows the readings of a CI or an item, ``F10`` the rounds on time and late per
+group."""
 
 from __future__ import annotations
 
@@ -18,11 +23,13 @@ from itsm_tui.common.i18n import N_, _
 from itsm_tui.common.timefmt import local
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
+from itsm_tui.screens.inspection_history import ask_history
+from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.site import Actor, Site
 
 if TYPE_CHECKING:
-    from itsm_tui.workflow.inspections.views import RoundRow
+    from itsm_tui.workflow.inspections.views import RoundRow, SectionCount, TemplateRow
 
 STATUS_WORDS = {"open": N_("open"), "completed": N_("completed")}
 
@@ -32,6 +39,10 @@ class RoundsScreen(ReportsFailures, Screen[None]):
         bind("back", "app.pop_screen"),
         bind("open", "open"),
         bind("refresh", "reload"),
+        bind("round-section", "section"),
+        bind("round-start", "start"),
+        bind("inspection-history", "history"),
+        bind("punctuality", "punctuality"),
     ]
 
     def __init__(self, site: Site, actor: Actor) -> None:
@@ -117,3 +128,77 @@ class RoundsScreen(ReportsFailures, Screen[None]):
             from itsm_tui.screens.runner import RunnerScreen
 
             self.app.push_screen(RunnerScreen(self.site, self.actor, self.rows[row].number))
+
+    # ------------------------------------------------------------------ one section
+    def action_section(self) -> None:
+        row = self.query_one(DataTable).cursor_row
+        if 0 <= row < len(self.rows):
+            self.read_sections(self.rows[row].number)
+
+    @background(N_("read the sections"), retry=N_("Ctrl+E again"), group="rounds-sections")
+    def read_sections(self, number: str) -> None:
+        from itsm_tui.workflow.inspections.rounds import open_round
+
+        whole = open_round(self.site, self.actor, number)
+        self.app.call_from_thread(self._pick_section, number, whole.sections())
+
+    def _pick_section(self, number: str, sections: list[SectionCount]) -> None:
+        from itsm_tui.screens.runner import RunnerScreen, ask_section
+
+        def chosen(section: str | None) -> None:
+            self.app.push_screen(RunnerScreen(self.site, self.actor, number, section))
+
+        ask_section(self, sections, None, chosen)
+
+    # ------------------------------------------------------------------ ad hoc
+    def action_start(self) -> None:
+        self.read_checklists()
+
+    @background(N_("read the checklists"), retry=N_("Ctrl+T again"), group="rounds-start")
+    def read_checklists(self) -> None:
+        from itsm_tui.workflow.inspections.templates import checklists_to_start
+
+        found = checklists_to_start(self.site, self.actor)  # refused to those who may not
+        self.app.call_from_thread(self._ask_start, found)
+
+    def _ask_start(self, checklists: list[TemplateRow]) -> None:
+        if not checklists:
+            self.query_one("#rounds-head", Static).update(_("No checklists to start a round of."))
+            return
+        from itsm_tui.dialogs.form import Field, FormDialog
+
+        fields = [
+            Field(
+                "template",
+                _("Checklist"),
+                choices=[(one_line(f"{t.code} · {t.name}"), t.code) for t in checklists],
+            ),
+            Field("reason", _("Why now (e.g. after a power event)"), required=False),
+        ]
+
+        def given(values: dict[str, str] | None) -> None:
+            if values is not None:
+                self.start(values["template"], values.get("reason", "").strip())
+
+        self.app.push_screen(FormDialog(_("Start a round now"), fields), given)
+
+    @background(N_("start the round"), retry=N_("Ctrl+T again"), group="rounds-start")
+    def start(self, template: str, reason: str) -> None:
+        from itsm_tui.workflow.inspections.rounds import start_round
+
+        view = start_round(self.site, self.actor, template, reason=reason)
+        self.app.call_from_thread(self._started, view.number)
+
+    def _started(self, number: str) -> None:
+        from itsm_tui.screens.runner import RunnerScreen
+
+        self.app.push_screen(RunnerScreen(self.site, self.actor, number))
+
+    # ------------------------------------------------------------------ history, punctuality
+    def action_history(self) -> None:
+        ask_history(self, self.site, self.actor, "")
+
+    def action_punctuality(self) -> None:
+        from itsm_tui.screens.punctuality import PunctualityScreen
+
+        self.app.push_screen(PunctualityScreen(self.site, self.actor))

@@ -16,6 +16,7 @@ summary.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
@@ -33,13 +34,15 @@ from itsm_tui.common.i18n import N_, _
 from itsm_tui.common.timefmt import local
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
+from itsm_tui.dialogs.form import Field, FormDialog
+from itsm_tui.screens.inspection_history import ask_history
 from itsm_tui.widgets.cells import fit, one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.inspections.judging import judge, range_text
 from itsm_tui.workflow.site import Actor, Site
 
 if TYPE_CHECKING:
-    from itsm_tui.workflow.inspections.views import ItemView, RoundView, Summary
+    from itsm_tui.workflow.inspections.views import ItemView, RoundView, SectionCount, Summary
 
 #: What each outcome looks like in the list: a mark and its colour.
 MARKS = {
@@ -54,8 +57,37 @@ OUTCOME_WORDS = {
     "fail": N_("fail"),
     "skipped": N_("skipped"),
 }
+#: The section picker's "every section" (no section can be named so: NUL is refused in text).
+ALL_SECTIONS = "\x00all"
 #: What a reading may be typed with: digits, a decimal point, a sign.
 READING_KEYS = frozenset("0123456789.-")
+
+
+def ask_section(
+    screen: Screen[None],
+    sections: list[SectionCount],
+    current: str | None,
+    chosen: Callable[[str | None], None],
+) -> None:
+    """Which section of the round is mine (None: all of them), each shown with its items
+    answered so far; ``chosen`` is not called when the question is cancelled."""
+    choices = [(_("All sections"), ALL_SECTIONS)] + [
+        (
+            _("{section} ({done}/{all} answered)").format(
+                section=one_line(s.name), done=s.answered, all=s.items
+            ),
+            s.name,
+        )
+        for s in sections
+    ]
+
+    def answered(values: dict[str, str] | None) -> None:
+        if values is not None:
+            picked = values.get("section", ALL_SECTIONS)
+            chosen(None if picked == ALL_SECTIONS else picked)
+
+    field = Field("section", _("Section"), choices=choices, value=current or "")
+    screen.app.push_screen(FormDialog(_("Which part of the round is yours?"), [field]), answered)
 
 
 def _value(item: ItemView) -> str:
@@ -78,6 +110,8 @@ class RunnerScreen(ReportsFailures, Screen[None]):
         bind("cursor-up", "move(-1)"),
         bind("complete-round", "complete"),
         bind("item-history", "history"),
+        bind("round-section", "section"),
+        bind("inspection-history", "ci_history"),
         bind("refresh", "reload"),
     ]
 
@@ -144,6 +178,9 @@ class RunnerScreen(ReportsFailures, Screen[None]):
         head.append(f"{view.number} ", style="bold")
         head.append(one_line(view.template_name))
         head.append(f" v{view.template_version}", style="dim")
+        if self.section is not None:
+            head.append(" · ")
+            head.append(one_line(self.section), style="bold cyan")
         state = (
             _("completed {at}").format(at=local(view.completed_at, zone, "%m-%d %H:%M"))
             if view.completed_at
@@ -373,8 +410,6 @@ class RunnerScreen(ReportsFailures, Screen[None]):
             self.say(refused.text(), "bold red")
             return
         if verdict.outcome in ("warn", "fail"):
-            from itsm_tui.dialogs.form import Field, FormDialog
-
             shown = (
                 f"{verdict.value:g} {item.limits.unit or ''}" if verdict.value is not None else raw
             )
@@ -449,8 +484,6 @@ class RunnerScreen(ReportsFailures, Screen[None]):
 
     # ------------------------------------------------------------------ notes, text, completing
     def _ask_text(self, item: ItemView) -> None:
-        from itsm_tui.dialogs.form import Field, FormDialog
-
         def written(values: dict[str, str] | None) -> None:
             if values and values.get("text", "").strip():
                 self._save(item, values["text"], "")
@@ -467,7 +500,6 @@ class RunnerScreen(ReportsFailures, Screen[None]):
         if item.answer is None:
             self.say(_("Answer the item first, then note it."), "yellow")
             return
-        from itsm_tui.dialogs.form import Field, FormDialog
 
         def noted(values: dict[str, str] | None) -> None:
             if values is not None:
@@ -494,24 +526,65 @@ class RunnerScreen(ReportsFailures, Screen[None]):
             self.app.push_screen(InspectionHistoryScreen(self.site, self.actor, ref))
 
     def action_complete(self) -> None:
-        view = self.view
-        if view is None or self.summary is not None:
-            return
-        missing = [i.key for i in view.checks if i.answer is None]
-        if not missing:
-            self.complete({})
-            return
-        from itsm_tui.dialogs.form import Field, FormDialog
+        """``F``: read the whole round (a section's runner sees its own items only; another
+        engineer may have the rest), then ask a reason for each item still unanswered."""
+        if self.view is not None and self.summary is None:
+            self.read_unanswered()
 
-        title = _("{count} items unanswered ({keys}): why were they skipped?").format(
-            count=len(missing), keys=", ".join(missing[:4]) + (" …" if len(missing) > 4 else "")
+    @background(N_("read the round"), retry=N_("F completes it again"), group="runner-done")
+    def read_unanswered(self) -> None:
+        from itsm_tui.workflow.inspections.rounds import open_round
+
+        whole = open_round(self.site, self.actor, self.number)
+        self.app.call_from_thread(self.ask_reasons, whole.unanswered(), {})
+
+    def ask_reasons(self, items: list[ItemView], reasons: dict[str, str]) -> None:
+        """One question per skipped item, as the CLI takes one reason per item; the last
+        reason is offered again, so a run of items skipped for one cause is Enter each. Esc
+        leaves the round open."""
+        if len(reasons) == len(items):
+            self.complete(reasons)
+            return
+        item = items[len(reasons)]
+        title = _("{label} [{key}] is unanswered ({n} of {count}): why was it skipped?").format(
+            label=one_line(item.label), key=item.key, n=len(reasons) + 1, count=len(items)
         )
+        last = next(reversed(reasons.values()), "")
 
-        def reason(values: dict[str, str] | None) -> None:
-            if values and values.get("reason", "").strip():
-                self.complete(dict.fromkeys(missing, values["reason"].strip()))
+        def given(values: dict[str, str] | None) -> None:
+            reason = (values or {}).get("reason", "").strip()
+            if values is None or not reason:
+                self.say(_("Not completed: every skipped item needs its reason."), "yellow")
+                return
+            self.ask_reasons(items, {**reasons, item.key: reason})
 
-        self.app.push_screen(FormDialog(title, [Field("reason", _("Reason"))]), reason)
+        self.app.push_screen(FormDialog(title, [Field("reason", _("Reason"), value=last)]), given)
+
+    # ------------------------------------------------------------------ sections, history
+    def action_section(self) -> None:
+        """``Ctrl+E``: work one section of the round (two engineers split it), or all again."""
+        if self.view is not None and self.summary is None:
+            self.read_sections()
+
+    @background(N_("read the sections"), retry=N_("Ctrl+E again"), group="runner-sections")
+    def read_sections(self) -> None:
+        from itsm_tui.workflow.inspections.rounds import open_round
+
+        whole = open_round(self.site, self.actor, self.number)
+        self.app.call_from_thread(self.pick_section, whole.sections())
+
+    def pick_section(self, sections: list[SectionCount]) -> None:
+        def chosen(section: str | None) -> None:
+            self.section = section
+            self.message = None
+            self.load(resume=True)
+
+        ask_section(self, sections, self.section, chosen)
+
+    def action_ci_history(self) -> None:
+        """``Ctrl+Y``: the readings of a CI (the highlighted item's, to start with) or an item."""
+        item = self.current()
+        ask_history(self, self.site, self.actor, (item.ci or "") if item is not None else "")
 
     @background(N_("complete the round"), retry=N_("F completes it again"), group="runner-done")
     def complete(self, skipped: dict[str, str]) -> None:

@@ -84,3 +84,47 @@ def test_the_demo_group_runs_the_rounds(demo: tuple[Site, Actor], tmp_path: Path
     site, admin = demo
     groups = {s.group for s in schedules.list_schedules(site, admin)}
     assert groups == {"mr-ops"}
+
+
+def test_the_demos_failures_opened_incidents_as_a_live_failure_would(
+    demo: tuple[Site, Actor],
+) -> None:
+    """The return-air drift opened one incident on 精密空调-03 through the live rule, at the
+    time of its first warning, as the inspector who read it; each later warning is a note on
+    it, not another incident; the incident links back to its round."""
+    site, admin = demo
+    from sqlalchemy import text
+
+    from itsm_tui.workflow.tickets.queries import show_ticket
+
+    with site.engine.connect() as conn:
+        events = conn.execute(
+            text(
+                "SELECT i.event, t.number, r.number,"
+                " CASE WHEN t.opened_at = a.answered_at THEN 1 ELSE 0 END,"
+                " CASE WHEN t.opened_by_id = a.answered_by_id THEN 1 ELSE 0 END"
+                " FROM inspection_incident i JOIN ticket t ON t.id = i.ticket_id"
+                " JOIN inspection_round r ON r.id = i.round_id"
+                " JOIN inspection_answer a ON a.round_id = i.round_id AND a.item_id = i.item_id"
+                " WHERE i.item_key = 'ac03_return' ORDER BY i.id"
+            )
+        ).all()
+        notes = conn.execute(
+            text(
+                "SELECT COUNT(*) FROM ticket_note n JOIN inspection_incident i"
+                " ON i.ticket_id = n.ticket_id AND i.event = 'opened'"
+                " WHERE i.item_key = 'ac03_return'"
+            )
+        ).scalar_one()
+    found = history.history(site, admin, "ac03_return")
+    now = site.clock.now()  # the open round's later answers are stamped after it: not replayed
+    warnings = [r for r in found.readings if r.outcome != "pass" and r.at <= now]
+    assert warnings and [e[0] for e in events].count("opened") == 1
+    assert len(events) == len(warnings)  # one incident, then a note for every later warning
+    assert {e[1] for e in events} == {events[0][1]}
+    event, number, round_number, at_reading, by_inspector = events[0]
+    assert (event, at_reading, by_inspector) == ("opened", 1, 1)
+    assert notes == len(events) - 1
+    ticket = show_ticket(site, admin, number).ticket
+    assert ticket.group == "mr-ops" and ticket.status != "closed"
+    assert "精密空调-03" in ticket.title and round_number in ticket.description

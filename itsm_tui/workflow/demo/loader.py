@@ -26,6 +26,7 @@ from itsm_tui.workflow.context import Tx, mutation
 from itsm_tui.workflow.demo.catalog import Catalog, create_catalog
 from itsm_tui.workflow.demo.changes import load_changes
 from itsm_tui.workflow.demo.epoch import epoch_stamper
+from itsm_tui.workflow.demo.inspection_incidents import raise_inspection_incidents
 from itsm_tui.workflow.demo.inspections import create_inspections
 from itsm_tui.workflow.demo.knowledge_load import load_knowledge
 from itsm_tui.workflow.demo.people import People, create_people
@@ -71,6 +72,7 @@ class DemoSummary:
     inspection_schedules: int = 0
     inspection_rounds: int = 0
     inspection_answers: int = 0
+    inspection_incidents: int = 0
     surveys: int = 0
     complaints: int = 0
     complaint_journal_entries: int = 0  # apart: the tickets' journal is compared with raw loads
@@ -257,6 +259,9 @@ def load_demo(
     store_scheme(tx, DEFAULT_SCHEME_TOML)
     join_group(tx, ADMIN_GROUP, tx.actor.login)
     load_knowledge(tx, catalog, people, seed)
+    # Incidents like any other (the next call's number follows them), counted apart as well.
+    for key, added in raise_inspection_incidents(tx).items():
+        counts[key] = counts.get(key, 0) + added
     start_clocks(tx.session, tx.now)
     if conn.dialect.name == "postgresql":
         # Fresh statistics, or the planner guesses on a million unseen rows until autovacuum

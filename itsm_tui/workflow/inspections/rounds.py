@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import CursorResult
 from sqlmodel import Session, col, select
 
@@ -60,6 +61,21 @@ SPARK_READINGS = 30
 MAX_ROUNDS_LISTED = 500
 
 _ROUND = core_table(InspectionRound)
+_ANSWER = core_table(InspectionAnswer)
+#: An item's last readings in other rounds, newest first: one range of
+#: ``ix_inspection_answer_item`` read backwards. Built once: a round of 60 readings runs it 60
+#: times, and building the statement each time was most of opening the round.
+_LAST_READINGS = (
+    sa_select(_ANSWER.c.value)
+    .where(
+        _ANSWER.c.template_code == bindparam("code"),
+        _ANSWER.c.item_key == bindparam("key"),
+        _ANSWER.c.round_id != bindparam("round_id"),
+        _ANSWER.c.value.is_not(None),
+    )
+    .order_by(_ANSWER.c.answered_at.desc())
+    .limit(SPARK_READINGS)
+)
 
 
 @dataclass(frozen=True)
@@ -167,19 +183,13 @@ def start_round(
 def _last_readings(
     session: Session, template_code: str, key: str, round_id: int
 ) -> tuple[float, ...]:
-    """The item's last readings in other rounds, oldest first: one range of
-    ``ix_inspection_answer_item`` read backwards."""
-    values = session.exec(
-        select(InspectionAnswer.value)
-        .where(
-            InspectionAnswer.template_code == template_code,
-            InspectionAnswer.item_key == key,
-            InspectionAnswer.round_id != round_id,
-            col(InspectionAnswer.value).is_not(None),
-        )
-        .order_by(col(InspectionAnswer.answered_at).desc())
-        .limit(SPARK_READINGS)
-    ).all()
+    """The item's last readings in other rounds, oldest first."""
+    values = (
+        session.connection()
+        .execute(_LAST_READINGS, {"code": template_code, "key": key, "round_id": round_id})
+        .scalars()
+        .all()
+    )
     return tuple(float(v) for v in reversed(values) if v is not None)
 
 
@@ -581,7 +591,14 @@ def list_rounds(
     if before:
         stmt = stmt.where(col(InspectionRound.id) < find_round(session, before).id)
     rows = session.exec(stmt.order_by(col(InspectionRound.id).desc()).limit(limit)).all()
-    # Counted for the page only: answers by round, items by template version.
+    return counted_rows(session, rows)
+
+
+def counted_rows(
+    session: Session, rows: Sequence[tuple[InspectionRound, str, int, str]]
+) -> list[RoundRow]:
+    """``(round, template code, version, group code)`` rows as the lists show them, with
+    their answers counted: for the page only, answers by round, items by template version."""
     round_ids = [r.id for r, *_ in rows]
     template_ids = {r.template_id for r, *_ in rows}
     answered = dict(

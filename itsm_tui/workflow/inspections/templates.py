@@ -269,6 +269,18 @@ def show_template(read: Read, code: str, version: int | None = None) -> Template
 @query(Action.VIEW_INSPECTIONS)
 def list_templates(read: Read) -> list[TemplateRow]:
     """The newest version of every checklist, by code."""
+    return newest_templates(read.session)
+
+
+@query(Action.INSPECT)
+def checklists_to_start(read: Read) -> list[TemplateRow]:
+    """:func:`list_templates` for someone about to start a round: refused, before any form is
+    filled in, to those who may not run rounds."""
+    return newest_templates(read.session)
+
+
+def newest_templates(session: Session) -> list[TemplateRow]:
+    """The newest version of every checklist, by code, with its item count."""
     newest = (
         select(InspectionTemplate.code, func.max(InspectionTemplate.version).label("v"))
         .group_by(col(InspectionTemplate.code))
@@ -279,7 +291,7 @@ def list_templates(read: Read) -> list[TemplateRow]:
         .group_by(col(InspectionItem.template_id))
         .subquery()
     )
-    rows = read.session.exec(
+    rows = session.exec(
         select(InspectionTemplate, counts.c.n)
         .join(
             newest,

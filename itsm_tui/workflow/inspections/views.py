@@ -69,6 +69,27 @@ class RoundView:
         """Where the runner resumes: the first item without an answer (0 when all are)."""
         return next((i for i, item in enumerate(self.checks) if item.answer is None), 0)
 
+    def sections(self) -> list[SectionCount]:
+        """The round's sections in checklist order, each with its items answered so far: what
+        two engineers splitting the round choose between."""
+        found: dict[str, list[int]] = {}
+        for item in self.checks:
+            counts = found.setdefault(item.section, [0, 0])
+            counts[0] += item.answer is not None
+            counts[1] += 1
+        return [SectionCount(name, done, size) for name, (done, size) in found.items()]
+
+    def unanswered(self) -> list[ItemView]:
+        """The items that need a reason before the round can be completed."""
+        return [item for item in self.checks if item.answer is None]
+
+
+@dataclass(frozen=True)
+class SectionCount:
+    name: str
+    answered: int
+    items: int
+
 
 @dataclass(frozen=True)
 class RoundRow:

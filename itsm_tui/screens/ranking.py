@@ -20,7 +20,7 @@ from itsm_tui.common.i18n import N_, _
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
 from itsm_tui.dialogs.form import Field, FormDialog
-from itsm_tui.screens.scorecard import shift
+from itsm_tui.screens.scorecard import PeriodKeys
 from itsm_tui.widgets.cells import one_line
 from itsm_tui.widgets.footer import KeyFooter
 from itsm_tui.workflow.quality import scorecards
@@ -31,7 +31,7 @@ from itsm_tui.workflow.site import Actor, Site
 COLUMNS = (N_("rank"), N_("staff"), N_("total"), N_("closed at"))
 
 
-class RankingScreen(ReportsFailures, Screen[str | None]):
+class RankingScreen(PeriodKeys, ReportsFailures, Screen[str | None]):
     """Dismisses with the login whose scorecard to show, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -71,18 +71,6 @@ class RankingScreen(ReportsFailures, Screen[str | None]):
         return True
 
     def action_reload(self) -> None:
-        self.load()
-
-    def action_period(self, step: int) -> None:
-        self.period = shift(self.period, step)
-        self.load()
-
-    def action_toggle_kind(self) -> None:
-        if "-" in self.period:
-            self.period = self.period.split("-")[0]
-        else:
-            now = self.site.clock.now().astimezone(self.site.settings.zone)
-            self.period = f"{self.period}-{now.month:02d}"
         self.load()
 
     def action_choose_group(self) -> None:

@@ -51,7 +51,31 @@ def shift(period: str, step: int) -> str:
     return f"{index // 12}-{index % 12 + 1:02d}"
 
 
-class ScorecardScreen(ReportsFailures, Screen[None]):
+class PeriodKeys:
+    """The period keys (``<`` ``>`` and month/year) of a screen that shows one period: the
+    scorecard and the group ranking move through periods the same way."""
+
+    site: Site
+    period: str
+
+    def load(self) -> object:
+        """Read the period shown again (the screen's own background read)."""
+        raise NotImplementedError
+
+    def action_period(self, step: int) -> None:
+        self.period = shift(self.period, step)
+        self.load()
+
+    def action_toggle_kind(self) -> None:
+        if "-" in self.period:
+            self.period = self.period.split("-")[0]
+        else:
+            now = self.site.clock.now().astimezone(self.site.settings.zone)
+            self.period = f"{self.period}-{now.month:02d}"
+        self.load()
+
+
+class ScorecardScreen(PeriodKeys, ReportsFailures, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("back", "app.pop_screen"),
         bind("open", "drill"),
@@ -87,18 +111,6 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
         self.load()
 
     def action_reload(self) -> None:
-        self.load()
-
-    def action_period(self, step: int) -> None:
-        self.period = shift(self.period, step)
-        self.load()
-
-    def action_toggle_kind(self) -> None:
-        if "-" in self.period:
-            self.period = self.period.split("-")[0]
-        else:
-            now = self.site.clock.now().astimezone(self.site.settings.zone)
-            self.period = f"{self.period}-{now.month:02d}"
         self.load()
 
     def action_choose_person(self) -> None:

@@ -16,9 +16,9 @@ from sqlmodel import col, select
 from itsm_tui.common.domain import RoundStatus
 from itsm_tui.common.errors import Invalid
 from itsm_tui.common.i18n import N_
-from itsm_tui.storage.tables import AssignmentGroup, InspectionRound, InspectionTemplate
+from itsm_tui.storage.tables import InspectionRound
 from itsm_tui.workflow.context import Read, query
-from itsm_tui.workflow.inspections.rounds import counted_rows
+from itsm_tui.workflow.inspections.rounds import counted_rows, listed_rounds
 from itsm_tui.workflow.inspections.views import RoundRow
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.tickets.queries import my_groups
@@ -53,14 +53,7 @@ def overdue_rounds(
         where.append(col(InspectionRound.group_id).in_(groups))
     session = read.session
     rows = session.exec(
-        select(
-            InspectionRound,
-            InspectionTemplate.code,
-            InspectionTemplate.version,
-            AssignmentGroup.code,
-        )
-        .join(InspectionTemplate, col(InspectionTemplate.id) == InspectionRound.template_id)
-        .join(AssignmentGroup, col(AssignmentGroup.id) == InspectionRound.group_id)
+        listed_rounds()
         .where(*where)
         .order_by(col(InspectionRound.overdue_at), col(InspectionRound.id))
         .limit(limit)

@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, func, insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import CursorResult
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from itsm_tui.common.domain import ItemKind, Outcome, RoundStatus
 from itsm_tui.common.errors import Conflict, Invalid, NotFound
@@ -573,16 +574,7 @@ def list_rounds(
     if status is not None and status not in set(RoundStatus):
         raise Invalid(N_("status must be open or completed."), field="status")
     session = read.session
-    stmt = (
-        select(
-            InspectionRound,
-            InspectionTemplate.code,
-            InspectionTemplate.version,
-            AssignmentGroup.code,
-        )
-        .join(InspectionTemplate, col(InspectionTemplate.id) == InspectionRound.template_id)
-        .join(AssignmentGroup, col(AssignmentGroup.id) == InspectionRound.group_id)
-    )
+    stmt = listed_rounds()
     if status:
         stmt = stmt.where(InspectionRound.status == status)
     if group:
@@ -592,6 +584,21 @@ def list_rounds(
         stmt = stmt.where(col(InspectionRound.id) < find_round(session, before).id)
     rows = session.exec(stmt.order_by(col(InspectionRound.id).desc()).limit(limit)).all()
     return counted_rows(session, rows)
+
+
+def listed_rounds() -> Select[InspectionRound, str, int, str]:
+    """The lists' read: each round with its template's code and version and its group's
+    code (filter and order it, then :func:`counted_rows`)."""
+    return (
+        select(
+            InspectionRound,
+            InspectionTemplate.code,
+            InspectionTemplate.version,
+            AssignmentGroup.code,
+        )
+        .join(InspectionTemplate, col(InspectionTemplate.id) == InspectionRound.template_id)
+        .join(AssignmentGroup, col(AssignmentGroup.id) == InspectionRound.group_id)
+    )
 
 
 def counted_rows(

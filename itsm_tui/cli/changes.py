@@ -19,7 +19,8 @@ from itsm_tui.cli.output import (
     say,
 )
 from itsm_tui.cli.state import state
-from itsm_tui.common.i18n import N_, _
+from itsm_tui.common.changes import RISK_LABELS, STATUS_LABELS, TYPE_LABELS
+from itsm_tui.common.i18n import N_, _, status_text
 
 if TYPE_CHECKING:
     from itsm_tui.cli.invocation import CliState
@@ -51,10 +52,22 @@ def _line(v: ChangeView, zone: Any) -> str:
     window = (
         f"{local(v.window_start, zone)}–{local(v.window_end, zone, '%H:%M')}"
         if v.window_start
-        else "no window"
+        else _("no window")
     )
-    risk = f" risk {v.risk_level} ({v.risk_score})" if v.risk_level else ""
-    return f"{v.number} v{v.version} {v.type} {v.status}{risk} {window}: {v.title}"
+    risk = (
+        " " + _("risk {level} ({score})").format(level=_risk(v.risk_level), score=v.risk_score)
+        if v.risk_level
+        else ""
+    )
+    return (
+        f"{v.number} v{v.version} {_(TYPE_LABELS.get(v.type, v.type))} "
+        f"{_(STATUS_LABELS.get(v.status, v.status))}{risk} {window}: {v.title}"
+    )
+
+
+def _risk(level: str) -> str:
+    """A risk level as the reader's language words it."""
+    return _(RISK_LABELS.get(level, level))
 
 
 def _done(st: CliState, view: ChangeView, as_json: bool) -> None:
@@ -189,9 +202,20 @@ def show(ctx: typer.Context, number: ChangeArg, as_json: JsonOpt = False) -> Non
     zone = st.settings.zone
     print_fields(
         [
-            ("change", f"{v.number} (version {v.version})"),
-            (N_("type"), v.type + (f" (template {v.template})" if v.template else "")),
-            ("status", v.status + (f" ({v.outcome})" if v.outcome else "")),
+            (
+                N_("number"),
+                _("{number} (version {version})").format(number=v.number, version=v.version),
+            ),
+            (
+                N_("type"),
+                _(TYPE_LABELS.get(v.type, v.type))
+                + (" " + _("(template {code})").format(code=v.template) if v.template else ""),
+            ),
+            (
+                "status",
+                _(STATUS_LABELS.get(v.status, v.status))
+                + (f" ({status_text(v.outcome)})" if v.outcome else ""),
+            ),
             ("title", v.title),
             ("reason", v.reason),
             (N_("description"), v.description),
@@ -202,7 +226,10 @@ def show(ctx: typer.Context, number: ChangeArg, as_json: JsonOpt = False) -> Non
             (N_("implementer"), f"{v.implementer_name or ''} ({v.implementer or '-'})"),
             ("group", v.group_name or ""),
             ("CIs", v.cis),
-            ("risk", f"{v.risk_level} ({v.risk_score})" if v.risk_level else "not assessed"),
+            (
+                "risk",
+                f"{_risk(v.risk_level)} ({v.risk_score})" if v.risk_level else _("not assessed"),
+            ),
             (N_("approved"), local(v.approved_at, zone)),
             (N_("override"), v.override_reason or ""),
             (N_("actual"), f"{local(v.actual_start, zone)} – {local(v.actual_end, zone)}"),

@@ -154,3 +154,25 @@ def test_a_change_raised_from_a_problem_and_linked_to_it(itsm: Callable[..., Any
     assert [x["number"] for x in again["links"]] == ["PRB000001"]
     twice = itsm("eng1", "change", "fixes", made["number"], "PRB1")
     assert twice.exit_code == 1 and "PRB000001" in twice.stderr
+
+
+def test_change_show_reads_in_chinese(itsm: Callable[..., Any]) -> None:
+    from itsm_tui.common import i18n
+
+    number = itsm(
+        "eng1", "change", "create", "--type", "normal", "--title", "数据库补丁升级",
+        "--start", START, "--end", END, "--quiet",
+    ).stdout.strip()
+    try:
+        assert i18n.install("zh_CN") == "zh_CN", i18n.problem
+        shown = itsm("agent1", "change", "show", number)
+    finally:
+        i18n.install("en")
+    assert shown.exit_code == 0, shown.output
+    assert f"{number}（第 1 版）" in shown.stdout
+    assert "一般" in shown.stdout and "草稿" in shown.stdout and "未评估" in shown.stdout
+    assert "等变更" not in shown.stdout  # the number's label, not the pending reason "change"
+    for english in ("version", "normal", "draft", "not assessed"):
+        assert english not in shown.stdout, english
+    english = itsm("agent1", "change", "show", number)
+    assert f"{number} (version 1)" in english.stdout and "not assessed" in english.stdout

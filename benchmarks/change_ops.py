@@ -15,8 +15,9 @@ over the next year on 1–3 CIs each. Then measures, p50 and p99 in milliseconds
   the overlapping windows, both walks (target ≤ 200 ms);
 * the forward schedule of change for 30 days (target ≤ 100 ms).
 
-SQLite in /tmp/itsm-bench/changes-<cis>.db (rebuilt each run), PostgreSQL in the schema
-changes_<cis> (dropped afterwards).
+SQLite in /tmp/itsm-bench/changes-<cis>.db (rebuilt each run; ``--dir`` elsewhere),
+PostgreSQL in the schema changes_<cis> (dropped afterwards; ``--name`` another name, so that
+two runs on one server do not drop each other's).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import cmdb_import
 from cmdb_import import database, graph, raw_insert
 from sqlalchemy import insert, text
 
@@ -129,11 +131,15 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=5_000, help="scheduled changes")
     parser.add_argument("--incidents", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--dir", type=Path, help="SQLite's directory (default /tmp/itsm-bench)")
+    parser.add_argument("--name", help="database file or schema name (default changes-<cis>)")
     args = parser.parse_args()
+    if args.dir:
+        cmdb_import.BENCH_DIR = args.dir
     rng = random.Random(17)
     print(f"building the graph: {args.cis:,} CIs …", flush=True)
     ci_rows, rel_rows = graph(args.cis, args.cis * 3)
-    with database(args.db, f"changes-{args.cis}") as url:
+    with database(args.db, args.name or f"changes-{args.cis}") as url:
         raw_insert(url, ci_rows, rel_rows)
         site = Site(make_engine(url), clock=FrozenClock(NOW), settings=Settings(database_url=url))
         view = initialise(site, "bench", "基准")

@@ -52,27 +52,30 @@ def _quoted(values: Iterable[str]) -> str:
     return ", ".join(f"'{v}'" for v in values) or "''"
 
 
-def _step_sql(edges: Edges, ids: str = "IN :ids") -> str:
+def _step_sql(edges: Edges, ids: str = "IN :ids", *, kinds: bool = True) -> str:
     """One step of a walk from a set of CIs (``ids``: how the SQL tests for the set): (from,
-    type, to) for every edge it follows.
+    type, to) for every edge it follows, or (from, to) without ``kinds`` (a walk that explains
+    nothing need not build a string for each edge's type).
 
     Each branch is a range scan of one covering index — (target_id, type, source_id) for the
     edges walked from target to source, (source_id, type, target_id) for the others — so the
     step never reads the table itself (``tests/unit/test_cmdb_queries.py`` checks the plans;
     PostgreSQL needs its visibility map kept by (auto)vacuum for index-only scans).
     """
+    kind = "type, " if kinds else ""
     branches = []
     if edges.to_source:
         branches.append(
-            "SELECT target_id, type, source_id FROM ci_relation "
+            f"SELECT target_id, {kind}source_id FROM ci_relation "
             f"WHERE target_id {ids} AND type IN ({_quoted(edges.to_source)})"
         )
     if edges.to_target:
         branches.append(
-            "SELECT source_id, type, target_id FROM ci_relation "
+            f"SELECT source_id, {kind}target_id FROM ci_relation "
             f"WHERE source_id {ids} AND type IN ({_quoted(edges.to_target)})"
         )
-    return " UNION ALL ".join(branches) or "SELECT 0, '', 0 WHERE 1 = 0"
+    empty = "SELECT 0, '', 0 WHERE 1 = 0" if kinds else "SELECT 0, 0 WHERE 1 = 0"
+    return " UNION ALL ".join(branches) or empty
 
 
 _DETAILS = "SELECT id, name, ci_class, status, criticality FROM configuration_item WHERE id {ids}"
@@ -299,7 +302,7 @@ def reach_by_source(
         for ci in roots:
             reached[ci] = reached.get(ci, 0) | (1 << bit)
     frontier = dict(reached)
-    step = _step_sql(edges, "{ids}")
+    step = _step_sql(edges, "{ids}", kinds=False)
     branches = bool(edges.to_source) + bool(edges.to_target)
     reader = _Reader(conn)
     try:
@@ -308,7 +311,7 @@ def reach_by_source(
                 break
             following: dict[int, int] = {}
             for rows in reader.chunks(step, sorted(frontier), repeat=branches):
-                for origin, _kind, ci in rows:
+                for origin, ci in rows:
                     known = reached.get(ci, 0)
                     new = frontier[origin] & ~known
                     if new:

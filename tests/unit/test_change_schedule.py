@@ -250,3 +250,30 @@ def test_the_forward_schedule_marks_conflicts_through_the_impact_graph(board: De
     assert by_number[later] == []
     # The schedule agrees with the check made on the change itself.
     assert [c.number for c in conflicts.change_conflicts(desk.site, desk.sup, on_db)] == [service]
+
+
+def test_the_forward_schedule_marks_a_conflict_through_a_backup_only_from_its_user(
+    board: Desk,
+) -> None:
+    """A backup is walked downstream only (a failed backup target is a risk, not an outage
+    of what it backs up): changing a server and, at the same time, its backup target is a
+    conflict, found from the server's side; two servers that share the backup target are
+    not related to each other."""
+    desk = board
+    for name in ("y1", "y2", "bk1"):
+        cmdb.add_ci(desk.site, desk.admin, name, "server", attributes={"kind": "virtual"})
+    cmdb.link(desk.site, desk.admin, "y1", "backed_up_by", "bk1")
+    cmdb.link(desk.site, desk.admin, "y2", "backed_up_by", "bk1")
+    on_backup = _scheduled(desk, cis=["bk1"])
+    on_y1 = _awaiting(desk, cis=["y1"])
+    on_y2 = _awaiting(desk, cis=["y2"])
+    by_number = {
+        p.number: sorted(p.conflicts)
+        for p in fsc.forward_schedule(desk.site, desk.agent1, days=30).changes
+    }
+    assert by_number[on_backup] == sorted([on_y1, on_y2])
+    assert by_number[on_y1] == [on_backup] and by_number[on_y2] == [on_backup]
+    # The check made when the server's change is scheduled finds the same change, and why.
+    found = conflicts.change_conflicts(desk.site, desk.sup, on_y1)
+    assert [c.number for c in found] == [on_backup]
+    assert "backed_up_by" in found[0].why and "bk1" in found[0].why

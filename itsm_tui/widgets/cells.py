@@ -19,14 +19,9 @@ def one_line(text: str | None) -> str:
 
 def fit(text: str | None, width: int, *, right: bool = False) -> str:
     """``text`` cut or padded to exactly ``width`` cells (an ellipsis marks a cut)."""
-    text = one_line(text)
-    if width <= 0:
-        return ""
-    if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…"
-    if right:
-        return " " * (width - cell_len(text)) + text
-    return set_cell_size(text, width)
+    text = clip(text, width)
+    pad = " " * max(width - cell_len(text), 0)
+    return pad + text if right else text + pad
 
 
 def clip(text: str | None, width: int) -> str:

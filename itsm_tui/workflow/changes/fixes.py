@@ -25,7 +25,7 @@ from itsm_tui.storage.tables import (
     ProblemCI,
 )
 from itsm_tui.workflow.changes.core import apply, find_change, load
-from itsm_tui.workflow.changes.records import ChangeDraft, create_change
+from itsm_tui.workflow.changes.records import ChangeDraft, add_link, create_change
 from itsm_tui.workflow.changes.views import ChangeView, change_view
 from itsm_tui.workflow.context import Read, Tx, mutation, query
 from itsm_tui.workflow.permissions import Action
@@ -53,17 +53,7 @@ def _fix(tx: Tx, change: ChangeRequest, problem: Problem) -> None:
             problem=problem.number,
             change=problem.fix_change,
         )
-    tx.session.add(
-        ChangeLink(
-            change_id=change.id,
-            entity="problem",
-            entity_id=problem.id,
-            relation=FIXES,
-            created_at=tx.now,
-        )
-    )
-    tx.session.flush()
-    apply(tx, change, "link", {}, {"problem": problem.number, "relation": FIXES})
+    add_link(tx, change, "problem", problem.id, problem.number, FIXES)
     problems.apply(tx, problem, "update", {"fix_change": change.number})
 
 

@@ -326,18 +326,27 @@ def link(tx: Tx, number: str, ticket: str, *, relation: str = "related") -> Chan
             ticket=target.number,
             relation=relation,
         )
+    add_link(tx, change, "ticket", target.id, target.number, relation)
+    return change_view(tx.session, change, tx.actor)
+
+
+def add_link(
+    tx: Tx, change: ChangeRequest, entity: str, entity_id: int, name: str, relation: str
+) -> None:
+    """Write a ``change_link`` row and journal it on the change (``entity`` is ``ticket`` or
+    ``problem``; ``name`` its number): the one writer of a change's links."""
+    assert change.id is not None
     tx.session.add(
         ChangeLink(
             change_id=change.id,
-            entity="ticket",
-            entity_id=target.id,
+            entity=entity,
+            entity_id=entity_id,
             relation=relation,
             created_at=tx.now,
         )
     )
     tx.session.flush()
-    apply(tx, change, "link", {}, {"ticket": target.number, "relation": relation})
-    return change_view(tx.session, change, tx.actor)
+    apply(tx, change, "link", {}, {entity: name, "relation": relation})
 
 
 @query(Action.VIEW_CHANGES)

@@ -179,6 +179,7 @@ def _mark_conflicts(read: Read, planned: dict[int, Planned], cis: dict[int, set[
         sources,
         cmdb_queries.reversed_edges(DOWNSTREAM),
         max_depth=DEPTH,
+        limit=cmdb_queries.MAX_ROWS,  # each change's, as the scheduling check's walks
     )  # CI → the changes it reaches downstream (its own among them)
     reached = [0] * len(ids)  # per change: the changes one of its CIs reaches
     for n, roots in enumerate(sources):

@@ -5,6 +5,8 @@ is created as a draft by the workflow, which names any field it refuses; then it
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,9 +19,34 @@ if TYPE_CHECKING:
     from itsm_tui.workflow.site import Actor, Site
 
 
+def ci_refs(text: str) -> list[str]:
+    """The CIs typed in the form's one-line CI field: comma-separated, and a name that holds
+    a comma in double quotes — ``db01, "机柜A1, 第3排"`` — as a spreadsheet writes a CSV line
+    (read by :mod:`csv`, a doubled quote inside quotes is a quote).
+
+    Why quoting rather than one CI per line or a picker: the field stays one line like every
+    other field of the form (Enter moves on, Ctrl+S saves), a change usually names one to three
+    CIs, the names typed most (servers, databases) hold no comma, and quotes are how a CSV
+    export — the CMDB's import format — already writes such a name."""
+    return [
+        ref.strip()
+        for row in csv.reader([text], skipinitialspace=True)
+        for ref in row
+        if ref.strip()
+    ]
+
+
+def ci_field(refs: Iterable[str]) -> str:
+    """The CI field's text for ``refs``, quoted where :func:`ci_refs` needs it."""
+    return ", ".join(
+        '"' + ref.replace('"', '""') + '"' if "," in ref or '"' in ref else ref for ref in refs
+    )
+
+
 def change_fields(ci: str = "", *, title: str = "", reason: str = "") -> list[Field]:
-    """The form's fields; ``ci`` prefilled (a CI's screen; several, comma-separated, from a
-    problem), and a problem's title and root cause; times in the site's zone."""
+    """The form's fields; ``ci`` prefilled (a CI's screen; several from a problem, as
+    :func:`ci_field` writes them), and a problem's title and root cause; times in the site's
+    zone."""
     return [
         Field("type", _("Type"), [(_(TYPE_LABELS[t]), t.value) for t in ChangeType], "normal"),
         Field("title", _("Title"), value=title, required=False),
@@ -30,7 +57,12 @@ def change_fields(ci: str = "", *, title: str = "", reason: str = "") -> list[Fi
         Field("test_plan", _("Test plan"), required=False),
         Field("window_start", _("Window start (YYYY-MM-DD HH:MM)"), required=False),
         Field("window_end", _("Window end (YYYY-MM-DD HH:MM)"), required=False),
-        Field("ci", _("CIs (comma-separated)"), value=ci, required=False),
+        Field(
+            "ci",
+            _('CIs (comma-separated; "quoted" if a name has a comma)'),
+            value=ci,
+            required=False,
+        ),
     ]
 
 
@@ -41,7 +73,8 @@ class ProblemSource:
     number: str
     title: str
     root_cause: str
-    cis: str  # the CI field as prefilled; left as it is, the problem's own CIs are taken
+    cis: str  # the CI field as prefilled (``ci_field``); left as it is, the problem's own CIs
+    # are taken
 
 
 class RaisesChanges:
@@ -51,9 +84,21 @@ class RaisesChanges:
     site: Site
     actor: Actor
     app: Any
+    _raised_change = False  # a change was raised from here and its screen opened over this
 
     def change_ci(self) -> str:
         return ""
+
+    def on_screen_resume(self) -> None:
+        """Back from the screen of a change raised here: what this screen shows may have
+        changed with it (a problem's fixing change, the change list's new row)."""
+        if self._raised_change:
+            self._raised_change = False
+            self.after_new_change()
+
+    def after_new_change(self) -> None:
+        """Reload what a new change alters; nothing by default (a CI's screen shows no
+        changes)."""
 
     def change_problem(self) -> ProblemSource | None:
         return None
@@ -82,7 +127,7 @@ class RaisesChanges:
             parse_local(values[name], zone, name) if values[name].strip() else None
             for name in ("window_start", "window_end")
         )
-        cis = [ref.strip() for ref in values["ci"].split(",") if ref.strip()]
+        cis = ci_refs(values["ci"])
         if problem is not None and values["ci"] == problem.cis:
             cis = []  # untouched: the workflow takes the problem's CIs exactly
         draft = ChangeDraft(
@@ -108,4 +153,5 @@ class RaisesChanges:
         from itsm_tui.screens.change import ChangeScreen
 
         self.app.notify(_("{number} created as a draft.").format(number=number), markup=False)
+        self._raised_change = True
         self.app.push_screen(ChangeScreen(self.site, self.actor, number))

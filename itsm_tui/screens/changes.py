@@ -38,6 +38,9 @@ class ChangeListScreen(RaisesChanges, ChangeTableScreen["ChangeRow"]):
     SUBTITLE = N_("Changes")
     LOADING = N_("Reading the changes …")
 
+    def after_new_change(self) -> None:
+        self.load()  # the new change's row
+
     def columns(self) -> list[Column]:
         return [
             number_column(),

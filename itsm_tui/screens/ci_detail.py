@@ -25,7 +25,7 @@ from textual.worker import get_current_worker
 from itsm_tui.common.i18n import N_, _, status_text
 from itsm_tui.common.textsafe import visible
 from itsm_tui.common.timefmt import local
-from itsm_tui.console.change_form import RaisesChanges
+from itsm_tui.console.change_form import RaisesChanges, ci_field
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
 from itsm_tui.console.messages import OpenTicket, TicketChanged
@@ -103,7 +103,7 @@ class CIDetailScreen(ReportsFailures, RaisesChanges, Screen[None]):
 
     def change_ci(self) -> str:
         """A change raised from here is about this CI."""
-        return self.ref
+        return ci_field([self.ref])
 
     def action_reload(self) -> None:
         self.load()

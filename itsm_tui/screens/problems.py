@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 from itsm_tui.common.i18n import N_, _, ngettext, status_text
 from itsm_tui.common.textsafe import visible
 from itsm_tui.common.timefmt import local
-from itsm_tui.console.change_form import ProblemSource, RaisesChanges
+from itsm_tui.console.change_form import ProblemSource, RaisesChanges, ci_field
 from itsm_tui.console.failures import ReportsFailures, background
 from itsm_tui.console.keymap import bind
 from itsm_tui.console.loading import load_database_code
@@ -169,12 +169,15 @@ class ProblemsScreen(ProblemActions, ReportsFailures, RaisesChanges, Screen[None
     def action_reload(self) -> None:
         self.load()
 
+    def after_new_change(self) -> None:
+        self.load()  # the problem now names its fixing change
+
     def change_problem(self) -> ProblemSource | None:
         """A new change (A) fixes the highlighted problem and starts from what it says."""
         v = self.shown
         if v is None:
             return None
-        return ProblemSource(v.number, v.title, v.root_cause, ", ".join(v.cis))
+        return ProblemSource(v.number, v.title, v.root_cause, ci_field(v.cis))
 
     def check_action(self, action: str, parameters: tuple[Any, ...]) -> bool | None:
         if action == "open":

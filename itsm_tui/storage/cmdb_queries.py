@@ -294,33 +294,90 @@ def reach_by_source(
     is one read of the edges of every CI that some source reached first at the previous depth,
     and a CI goes on only with the sources new to it, so a cycle or two sources meeting end as
     they do in a single walk. Hundreds of sources cost the queries of one walk, not hundreds
-    of walks; the masks are Python ints, so meeting sources are merged in C. It stops going
-    deeper once ``limit`` CIs are reached.
+    of walks; the masks are Python ints, so meeting sources are merged in C.
+
+    ``limit`` caps each source, as :func:`walk` caps a walk from it: a source stops going on
+    once it has reached ``limit`` CIs (counted from the end of the read at which ``limit`` CIs
+    are reached in all: until then no source can have reached that many), and the others go
+    on. One cap for all of them together would let one source on a core switch (most of the
+    estate) stop every other source short of its own depth, and miss what they reach. Nothing
+    is counted until then, so a walk that stays under ``limit`` costs what it did without caps.
     """
     reached: dict[int, int] = {}
     for bit, roots in enumerate(sources):
         for ci in roots:
             reached[ci] = reached.get(ci, 0) | (1 << bit)
-    frontier = dict(reached)
+    counts: list[int] | None = None  # CIs reached per source, once ``limit`` could be hit
+    stopped = 0  # the sources that have reached ``limit`` CIs (none while counts is None)
+
+    def count(mask: int) -> int:
+        """Count ``mask``'s new reach; the sources that reach ``limit`` with it."""
+        assert counts is not None
+        full = 0
+        while mask:
+            low = mask & -mask
+            bit = low.bit_length() - 1
+            counts[bit] += 1
+            if counts[bit] >= limit:
+                full |= low
+            mask ^= low
+        return full
+
+    def start_counting() -> int:
+        nonlocal counts
+        counts = [0] * len(sources)
+        full = 0
+        for mask in reached.values():
+            full |= count(mask)
+        return full
+
+    if len(reached) >= limit:
+        stopped = start_counting()
+    frontier = {ci: m & ~stopped for ci, m in reached.items() if m & ~stopped}
     step = _step_sql(edges, "{ids}", kinds=False)
     branches = bool(edges.to_source) + bool(edges.to_target)
     reader = _Reader(conn)
     try:
         for _depth in range(max_depth):
-            if not frontier or len(reached) >= limit:
+            if not frontier:
                 break
             following: dict[int, int] = {}
+            live = _union(frontier.values()) if counts is not None else 0  # sources going on
             for rows in reader.chunks(step, sorted(frontier), repeat=branches):
+                if counts is None:  # the common case, as fast as an uncapped walk
+                    for origin, ci in rows:
+                        known = reached.get(ci, 0)
+                        new = frontier[origin] & ~known
+                        if new:
+                            reached[ci] = known | new
+                            following[ci] = following.get(ci, 0) | new
+                    if len(reached) >= limit:
+                        stopped, live = start_counting(), _union(frontier.values())
+                    continue
+                if not live & ~stopped:  # a core switch's source alone, and it is full
+                    break
                 for origin, ci in rows:
                     known = reached.get(ci, 0)
-                    new = frontier[origin] & ~known
+                    new = frontier[origin] & ~known & ~stopped
                     if new:
                         reached[ci] = known | new
                         following[ci] = following.get(ci, 0) | new
-            frontier = following
+                        stopped |= count(new)
+            frontier = (
+                {ci: m & ~stopped for ci, m in following.items() if m & ~stopped}
+                if stopped
+                else following
+            )
     finally:
         reader.close()
     return reached
+
+
+def _union(masks: Iterable[int]) -> int:
+    out = 0
+    for mask in masks:
+        out |= mask
+    return out
 
 
 def reversed_edges(edges: Edges) -> Edges:

@@ -252,9 +252,8 @@ async def test_a_change_raised_from_a_problem_starts_from_it_and_fixes_it(
         assert show_problem(console.site, desk.eng1, problem.number).fix_change == view.number
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
-        assert view.number in text_of(app, "#problem-detail")  # the problem shows its fix
+        assert isinstance(app.screen, ProblemsScreen)
+        assert view.number in text_of(app, "#problem-detail")  # its fix, without reloading
 
 
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
@@ -307,3 +306,37 @@ async def test_the_alert_inbox_opens_the_change_an_approval_request_is_about(
         await settle(pilot)
         assert isinstance(app.screen, ChangeScreen)
         assert change in text_of(app, "#change-head")
+
+
+def test_the_ci_field_reads_a_quoted_name_holding_a_comma() -> None:
+    from itsm_tui.console.change_form import ci_field, ci_refs
+
+    assert ci_refs('OA-APP-01, "机柜A1, 第3排" ,db01') == ["OA-APP-01", "机柜A1, 第3排", "db01"]
+    assert ci_refs("") == [] and ci_refs(" , ") == []
+    names = ["OA-APP-01", "机柜A1, 第3排", 'say "hi"']
+    assert ci_field(names) == 'OA-APP-01, "机柜A1, 第3排", "say ""hi"""'
+    assert ci_refs(ci_field(names)) == names
+
+
+async def test_a_change_on_a_ci_whose_name_holds_a_comma(console: Console) -> None:
+    from itsm_tui.screens.ci_detail import CIDetailScreen
+    from itsm_tui.workflow import cmdb
+
+    desk = console.desk
+    cmdb.add_ci(console.site, desk.admin, "机柜A1, 第3排", "server", attributes={"kind": "virtual"})
+    app = ItsmApp(console.site, desk.eng1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(CIDetailScreen(console.site, desk.eng1, "机柜A1, 第3排"))
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        form = app.screen
+        form.query_one("#field-title", Input).value = "机柜A1 第3排 整理线缆"
+        form.query_one("#field-ci", Input).value = 'OA-APP-01, "机柜A1, 第3排"'
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ChangeScreen)
+        view = records.show_change(console.site, desk.eng1, "CHG000001")
+        assert sorted(view.cis) == ["server:OA-APP-01", "server:机柜A1, 第3排"]

@@ -277,3 +277,62 @@ def test_the_forward_schedule_marks_a_conflict_through_a_backup_only_from_its_us
     found = conflicts.change_conflicts(desk.site, desk.sup, on_y1)
     assert [c.number for c in found] == [on_backup]
     assert "backed_up_by" in found[0].why and "bk1" in found[0].why
+
+
+def test_a_conflict_through_a_backup_is_found_from_either_side_as_the_schedule_marks_it(
+    board: Desk,
+) -> None:
+    """Scheduling the backup target's change while the server's is scheduled is refused like
+    any conflict: the check decides the pair from either side, as the FSC does."""
+    desk = board
+    for name in ("y1", "y2", "bk1"):
+        cmdb.add_ci(desk.site, desk.admin, name, "server", attributes={"kind": "virtual"})
+    cmdb.link(desk.site, desk.admin, "y1", "backed_up_by", "bk1")
+    cmdb.link(desk.site, desk.admin, "y2", "backed_up_by", "bk1")
+    on_y1 = _scheduled(desk, cis=["y1"])
+    on_backup = normal(desk, cis=["bk1"]).number
+    found = conflicts.change_conflicts(desk.site, desk.sup, on_backup)
+    assert [c.number for c in found] == [on_y1]
+    assert found[0].why == "server:y1 —backed_up_by→ server:bk1"
+    _ready(desk, on_backup)
+    with pytest.raises(Invalid) as refused:  # in the way: the supervisor must say why
+        lifecycle.schedule(desk.site, desk.sup, on_backup)
+    assert refused.value.field == "reason"
+    # Two servers sharing the backup target are still unrelated, from either side.
+    on_y2 = normal(desk, cis=["y2"]).number
+    assert conflicts.change_conflicts(desk.site, desk.sup, on_y2) == []
+    lifecycle.schedule(desk.site, desk.sup, on_backup, reason="备份暂停期间升级")
+    by_number = {
+        p.number: sorted(p.conflicts)
+        for p in fsc.forward_schedule(desk.site, desk.agent1, days=30).changes
+    }
+    assert by_number[on_y1] == [on_backup] and by_number[on_backup] == [on_y1]
+
+
+def test_a_change_on_a_hub_does_not_cut_short_the_walks_of_the_others(
+    board: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each change's walk has its own cap: a change on a switch that most of the estate
+    needs (here: more CIs than the cap) stops at the cap, and a chain elsewhere is still
+    walked to its end, so the conflict at its far end is marked — as the check finds it."""
+    from itsm_tui.storage import cmdb_queries
+
+    desk = board
+    names = ["hub", *(f"h{i:02d}" for i in range(12)), "c0", "c1", "c2", "c3"]
+    for name in names:
+        cmdb.add_ci(desk.site, desk.admin, name, "server", attributes={"kind": "virtual"})
+    for i in range(12):
+        cmdb.link(desk.site, desk.admin, f"h{i:02d}", "depends_on", "hub")
+    for a, b in (("c0", "c1"), ("c1", "c2"), ("c2", "c3")):
+        cmdb.link(desk.site, desk.admin, a, "depends_on", b)
+    monkeypatch.setattr(cmdb_queries, "MAX_ROWS", 8)  # the hub reaches 13 CIs
+    on_hub = _awaiting(desk, cis=["hub"])
+    on_c3 = _scheduled(desk, cis=["c3"])
+    on_c0 = _awaiting(desk, cis=["c0"])  # needs c3, three hops away
+    by_number = {
+        p.number: sorted(p.conflicts)
+        for p in fsc.forward_schedule(desk.site, desk.agent1, days=30).changes
+    }
+    assert by_number[on_c0] == [on_c3] and by_number[on_c3] == [on_c0]
+    assert by_number[on_hub] == []
+    assert [c.number for c in conflicts.change_conflicts(desk.site, desk.sup, on_c0)] == [on_c3]

@@ -1,10 +1,17 @@
 """Conflicts between changes: two changes whose windows overlap and which touch the same CI,
 or CIs where one is in the other's impact set.
 
-"One is in the other's impact set": a CI of the other change needs one of ours (it is "used
-by" ours, upstream in the impact walk), or one of ours needs one of theirs (downstream). Both
-walks go out from this change's CIs only, so the check costs two walks whatever the number of
-changes scheduled; a cycle in the graph ends the walk like any CI already reached.
+"One is in the other's impact set": a CI of the other change reaches one of ours in the
+downstream impact walk (it needs ours), or one of ours reaches one of theirs. Both walks go out
+from this change's CIs only — the downstream walk, and the same relationships walked backward
+(:data:`REACHING`) — so the check costs two walks whatever the number of changes scheduled; a
+cycle in the graph ends the walk like any CI already reached.
+
+Why the backward downstream walk and not the impact report's upstream one: the upstream walk
+does not follow ``backed_up_by`` (a backup target's failure does not take its server down), so
+from a backup target's change it would not find the server's change, which finds the target's
+downstream. A pair must be decided the same way from either side, and as the forward schedule
+of change decides it (``changes.fsc``: one change reaches the other downstream).
 """
 
 from __future__ import annotations
@@ -18,9 +25,12 @@ from sqlmodel import Session, col, select
 from itsm_tui.common.changes import HOLDING_WINDOW
 from itsm_tui.storage import cmdb_queries
 from itsm_tui.storage.tables import ChangeCI, ChangeRequest, ConfigurationItem
-from itsm_tui.workflow.cmdb.impact import DEPTH, DOWNSTREAM, UPSTREAM, Affected
+from itsm_tui.workflow.cmdb.impact import DEPTH, DOWNSTREAM, Affected
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.permissions import Action
+
+#: What reaches a CI downstream: the downstream relationships walked from target to source.
+REACHING = cmdb_queries.reversed_edges(DOWNSTREAM)
 
 
 @dataclass(frozen=True)
@@ -71,8 +81,9 @@ def find(
     ).all():
         theirs.setdefault(cid, []).append(ci)
     conn = session.connection()
-    up = cmdb_queries.walk(conn, ci_ids, UPSTREAM, max_depth=DEPTH)
-    down = cmdb_queries.walk(conn, ci_ids, DOWNSTREAM, max_depth=DEPTH)
+    limit = cmdb_queries.MAX_ROWS  # each change's walk, as the FSC caps each change's
+    up = cmdb_queries.walk(conn, ci_ids, REACHING, max_depth=DEPTH, limit=limit)
+    down = cmdb_queries.walk(conn, ci_ids, DOWNSTREAM, max_depth=DEPTH, limit=limit)
     out = []
     for other in others:
         assert other.id is not None

@@ -153,11 +153,10 @@ def _mark_conflicts(read: Read, planned: dict[int, Planned], cis: dict[int, set[
     as the scheduling check decides (``changes.conflicts``): a CI of one change within
     ``DEPTH`` hops of the other's, upstream or downstream.
 
-    One direction is enough for a pair: the upstream edges walked backward are among the
-    downstream ones, so "one change's CI upstream of the other's" is "the other's downstream
-    of the first's", and a pair conflicts when either reaches the other downstream (a path
-    through ``backed_up_by``, which the upstream walk never follows, is found from the side
-    that needs the backup, as the scheduling check of that side finds it).
+    One direction is enough for a pair: a pair conflicts when either change reaches the other
+    downstream, and the scheduling check asks the same from either side (its two walks are
+    the downstream one and the same edges walked backward, ``backed_up_by`` included).
+    Each change's walk is capped at ``MAX_ROWS`` CIs, as each of the check's walks is.
 
     Set-based, for all the overlapping changes together (``cmdb_queries.reach_by_source``),
     and walked backward only, from every change's CIs to what reaches them: each CI's mask
@@ -179,6 +178,7 @@ def _mark_conflicts(read: Read, planned: dict[int, Planned], cis: dict[int, set[
         sources,
         cmdb_queries.reversed_edges(DOWNSTREAM),
         max_depth=DEPTH,
+        limit=cmdb_queries.MAX_ROWS,  # each change's, as the scheduling check's walks
     )  # CI → the changes it reaches downstream (its own among them)
     reached = [0] * len(ids)  # per change: the changes one of its CIs reaches
     for n, roots in enumerate(sources):

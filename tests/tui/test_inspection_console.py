@@ -324,13 +324,14 @@ async def test_ctrl_y_on_a_ci_screen_shows_its_inspection_history(room: Console)
 
 
 async def test_help_names_each_inspection_screen_in_the_operators_language(room: Console) -> None:
-    """Help's title names the screen beneath it: the rounds list, the runner, a history, the
-    punctuality and the start-a-round form each by a name of its own, in Chinese too."""
+    """Help (``?``, or F1 in a form) names the screen beneath it: the rounds list, the runner,
+    a history, the punctuality and the start-a-round form each by a name of its own, in Chinese
+    too."""
     from itsm_tui.common import i18n
     from itsm_tui.screens.help import HelpScreen
 
-    async def title(pilot: Pilot[Any]) -> str:
-        await _press(pilot, "f1")
+    async def title(pilot: Pilot[Any], key: str = "question_mark") -> str:
+        await _press(pilot, key)
         assert isinstance(pilot.app.screen, HelpScreen)
         shown = str(pilot.app.screen.query_one("#help-title", Static).render())
         await _press(pilot, "escape")
@@ -344,7 +345,7 @@ async def test_help_names_each_inspection_screen_in_the_operators_language(room:
             assert "巡检轮次" in await title(pilot)
             await _press(pilot, "ctrl+t")
             form = _dialog(app)
-            assert "表单 · 立即开始一轮巡检" in await title(pilot)
+            assert "表单 · 立即开始一轮巡检" in await title(pilot, "f1")  # ? is typed in a form
             assert app.screen is form
             await _press(pilot, "escape")
             await _press(pilot, "enter")

@@ -38,6 +38,11 @@ SCREEN_NAMES = (
     N_("Form"),
     N_("Confirm"),
     N_("GoTo"),
+    # Machine-room inspections.
+    N_("Rounds"),
+    N_("Runner"),
+    N_("InspectionHistory"),
+    N_("Punctuality"),
 )
 
 
@@ -62,7 +67,10 @@ class HelpScreen(ModalScreen[None]):
                 everywhere = screen_keys(base)[1]
                 global_heading = _("Everywhere, once this dialog is closed")
         name = _(type(self.beneath).__name__.removesuffix("Screen").removesuffix("Dialog"))
-        title = f"{name} · {self.beneath.sub_title}" if self.beneath.sub_title else name
+        # A form has no subtitle of its own; its title says which form it is ("Start a round
+        # now"), where "Form" alone would not.
+        detail = self.beneath.sub_title or getattr(self.beneath, "form_title", "")
+        title = f"{name} · {detail}" if detail else name
         with Vertical(id="help-box"):
             yield Static(
                 Text(_("Keys and help — {title}").format(title=title), style="bold"),

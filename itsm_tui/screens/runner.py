@@ -586,7 +586,9 @@ class RunnerScreen(ReportsFailures, Screen[None]):
         item = self.current()
         ask_history(self, self.site, self.actor, (item.ci or "") if item is not None else "")
 
-    @background(N_("complete the round"), retry=N_("F completes it again"), group="runner-done")
+    # A group of its own: with nothing skipped it starts inside the read's hand-over
+    # (``read_unanswered`` → ``ask_reasons``), and in the read's group it cancelled that read.
+    @background(N_("complete the round"), retry=N_("F completes it again"), group="runner-complete")
     def complete(self, skipped: dict[str, str]) -> None:
         from itsm_tui.workflow.inspections.rounds import complete_round, open_round
 

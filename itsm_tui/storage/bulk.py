@@ -55,6 +55,32 @@ def bulk_insert(
     return total
 
 
+#: The journal's columns as :func:`insert_journal` writes them.
+JOURNAL_COLUMNS = ("entity", "entity_id", "action", "actor_id", "at", "changes")
+
+
+def insert_journal(
+    conn: Connection,
+    table: Table,
+    entity: str,
+    action: str,
+    actor_id: int | None,
+    at: datetime,
+    entries: Iterable[tuple[int, str]],
+) -> None:
+    """Append journal rows of one entity, action, actor and time, each ``(entity_id, changes
+    as JSON text)``, through the driver's executemany: the time is converted once for all of
+    them, where a Core insert ran every row's time and JSON through bind processors (most of
+    the cost of journaling a year of inspection slots, 36,500 entries)."""
+    stamp = timestamp_adapter(conn)(at)
+    bulk_insert(
+        conn,
+        table,
+        JOURNAL_COLUMNS,
+        ((entity, entity_id, action, actor_id, stamp, changes) for entity_id, changes in entries),
+    )
+
+
 def to_db_time(conn: Connection, value: datetime | None) -> Any:
     """One value through :func:`timestamp_adapter` (None stays None)."""
     return None if value is None else timestamp_adapter(conn)(value)

@@ -10,6 +10,7 @@ journal entry, commits once, and retries the whole body if SQLite stayed locked.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from sqlmodel import Session
 
 from itsm_tui.common.domain import Role
 from itsm_tui.common.errors import Forbidden
+from itsm_tui.storage import bulk
 from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.engine import read_session, retry_locked, write_session
 from itsm_tui.storage.tables import JournalEntry, Staff, StaffRole
@@ -30,7 +32,8 @@ from itsm_tui.workflow.site import Actor, Site
 
 P = ParamSpec("P")
 
-_JOURNAL_INSERT = insert(core_table(JournalEntry))
+_JOURNAL_TABLE = core_table(JournalEntry)
+_JOURNAL_INSERT = insert(_JOURNAL_TABLE)
 R = TypeVar("R")
 
 
@@ -76,18 +79,29 @@ class Tx:
         self, entity: str, action: str, entries: Sequence[tuple[int, dict[str, Any]]]
     ) -> None:
         """Append one audit entry per ``(entity_id, changes)``, in this transaction, with one
-        Core executemany INSERT: what :meth:`journal` writes, row for row, without the ORM unit
-        of work (a bulk job such as the SLA scan journals thousands at once)."""
+        driver-level executemany: what :meth:`journal` writes, row for row (the same JSON text
+        and time), without the ORM unit of work or SQLAlchemy's per-row bind processing (a bulk
+        job such as the SLA scan or a year of inspection slots journals thousands at once)."""
         if not entries:
             return
-        self.session.connection().execute(
-            _JOURNAL_INSERT,
-            [
-                self._journal_row(entity, entity_id, action, changes)
-                for entity_id, changes in entries
-            ],
+        dumps = json.JSONEncoder(default=_json_default).encode
+        bulk.insert_journal(
+            self.session.connection(),
+            _JOURNAL_TABLE,
+            entity,
+            action,
+            self.actor.id,
+            self.now,
+            ((entity_id, dumps(changes)) for entity_id, changes in entries),
         )
         self.journaled += len(entries)
+
+
+def _json_default(value: Any) -> Any:
+    """What :func:`_jsonable` makes of a value ``json`` cannot write itself (a time)."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _jsonable(value: Any) -> Any:

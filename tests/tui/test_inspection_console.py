@@ -321,3 +321,44 @@ async def test_ctrl_y_on_a_ci_screen_shows_its_inspection_history(room: Console)
         assert isinstance(screen, InspectionHistoryScreen)
         head = str(screen.query_one("#history-head", Static).render())
         assert head.startswith("UPS-01") and "1 answer" in head
+
+
+async def test_help_names_each_inspection_screen_in_the_operators_language(room: Console) -> None:
+    """Help (``?``, or F1 in a form) names the screen beneath it: the rounds list, the runner,
+    a history, the punctuality and the start-a-round form each by a name of its own, in Chinese
+    too."""
+    from itsm_tui.common import i18n
+    from itsm_tui.screens.help import HelpScreen
+
+    async def title(pilot: Pilot[Any], key: str = "question_mark") -> str:
+        await _press(pilot, key)
+        assert isinstance(pilot.app.screen, HelpScreen)
+        shown = str(pilot.app.screen.query_one("#help-title", Static).render())
+        await _press(pilot, "escape")
+        return shown
+
+    assert i18n.install("zh_CN") == "zh_CN", i18n.problem
+    try:
+        app = ItsmApp(room.site, room.desk.insp)
+        async with app.run_test(size=SIZE) as pilot:
+            listed = await _rounds(pilot)
+            assert "巡检轮次" in await title(pilot)
+            await _press(pilot, "ctrl+t")
+            form = _dialog(app)
+            assert "表单 · 立即开始一轮巡检" in await title(pilot, "f1")  # ? is typed in a form
+            assert app.screen is form
+            await _press(pilot, "escape")
+            await _press(pilot, "enter")
+            assert isinstance(app.screen, RunnerScreen)
+            assert "巡检执行 · " in await title(pilot)
+            await _press(pilot, "j", "j", "ctrl+y")  # ups_load: UPS-01's history
+            await _press(pilot, "enter")
+            assert isinstance(app.screen, InspectionHistoryScreen)
+            assert "巡检历史 · 巡检历史" in await title(pilot)
+            await _press(pilot, "escape", "escape")
+            assert app.screen is listed
+            await _press(pilot, "f10")
+            assert isinstance(app.screen, PunctualityScreen)
+            assert "巡检准时情况 · " in await title(pilot)
+    finally:
+        i18n.install("en")

@@ -207,3 +207,95 @@ async def test_the_incident_links_back_to_its_round(room: Console) -> None:
         await settle(pilot)
         screen = runner(app)
         assert screen.number == number
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def demo_round(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Any, Any, str]]:
+    """A small demo site, and a fresh round of its daily checklist (41 items on the estate's
+    plant) for one of the demo's inspectors."""
+    from itsm_tui.workflow.demo import load_demo
+    from itsm_tui.workflow.site import Actor
+    from tests.unit.test_demo import fresh_site
+
+    with fresh_site(request.param, tmp_path) as (site, admin):
+        load_demo(site, admin, tickets=20, seed=2026)
+        with site.engine.connect() as conn:
+            staff_id, login = conn.execute(
+                text(
+                    "SELECT s.id, s.login FROM staff s JOIN staff_role r ON r.staff_id = s.id "
+                    "WHERE r.role = 'inspector' ORDER BY s.id LIMIT 1"
+                )
+            ).one()
+        inspector = Actor(staff_id, login, "", 1, frozenset())
+        number = rounds.start_round(site, inspector, "mr-daily", group="mr-ops").number
+        yield site, inspector, number
+
+
+def _in_range(item: Any) -> str:
+    """A reading inside the item's normal range, as an engineer would type it."""
+    low, high = item.limits.normal_min, item.limits.normal_max
+    value = (low + high) / 2 if low is not None and high is not None else (low or high or 0)
+    return f"{round(value, 1):g}"
+
+
+async def test_a_whole_demo_round_by_keys(demo_round: tuple[Any, Any, str]) -> None:
+    """The demo's daily round from first item to summary at 80×24: a pass or a choice is one
+    key, a reading its digits and Enter, and no key is spent moving to the next item."""
+    site, inspector, number = demo_round
+    app = ItsmApp(site, inspector)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        listed = app.screen
+        assert isinstance(listed, RoundsScreen)
+        row = [r.number for r in listed.rows].index(number)
+        listed.query_one("#rounds-table").move_cursor(row=row)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = runner(app)
+        assert screen.view is not None and screen.view.number == number
+        checks = screen.view.checks
+        assert len(checks) == 41
+        keys = Counted(pilot)
+        kinds: dict[str, set[int]] = {}
+        for position, item in enumerate(checks):
+            assert screen.cursor == position, item.key
+            before = keys.count
+            if item.kind == "pass_fail":
+                await keys.press("p")
+                expected = 1
+            elif item.kind == "choice":
+                passing = next(
+                    n for n, c in enumerate(item.limits.choices, 1) if c not in item.limits.failing
+                )
+                await keys.press(str(passing))
+                expected = 1
+            elif item.kind == "reading":
+                typed = _in_range(item)
+                await keys.press(*typed, "enter")
+                expected = len(typed) + 1
+            else:  # free text: Enter opens its box, Enter saves it
+                await keys.press("enter")
+                assert isinstance(app.screen, FormDialog)
+                app.screen.query_one("#field-text").value = "无异常"  # type: ignore[attr-defined]
+                await keys.press("enter")
+                expected = 2
+            assert keys.count - before == expected, item.key
+            kinds.setdefault(item.kind, set()).add(keys.count - before)
+        assert {"pass_fail", "choice", "reading"} <= set(kinds)
+        assert kinds["pass_fail"] == {1} and kinds["choice"] == {1}
+        assert _count(site, "SELECT COUNT(*) FROM inspection_answer a JOIN inspection_round r "
+                      f"ON r.id = a.round_id WHERE r.number = '{number}'") == 41  # fmt: skip
+        await keys.press("F")
+        assert screen.summary is not None
+        assert (screen.summary.answered, screen.summary.passed) == (41, 41)
+        shown = str(screen.query_one("#runner-item").render())
+        assert "41 answered: 41 passed, 0 warnings, 0 failed" in shown
+    assert _count(site, f"SELECT COUNT(*) FROM inspection_round WHERE number = '{number}' "
+                  "AND status = 'completed'") == 1  # fmt: skip
+
+
+def _count(site: Any, sql: str) -> int:
+    with site.engine.connect() as conn:
+        return int(conn.execute(text(sql)).scalar_one())

@@ -71,6 +71,32 @@ def test_a_missed_night_is_caught_up_once_and_marked_late(room: Desk, clock: Fro
     assert schedules.create_due_rounds(room.site, CRON).created == []
 
 
+def test_each_round_made_is_journaled_as_tx_journal_writes_it(
+    room: Desk, clock: FrozenClock
+) -> None:
+    """The rounds' journal goes in through the driver in bulk; each entry still reads back as
+    one written by ``Tx.journal`` would: the system, this instant (found by an equality on the
+    time, which SQLite compares as text), and the changes as JSON."""
+    from itsm_tui.storage.tables import JournalEntry
+
+    _twice_daily(room)
+    clock.advance(days=2, hours=1)
+    made = schedules.create_due_rounds(room.site, CRON).created
+    with Session(room.site.engine) as session:
+        entries = session.exec(
+            select(JournalEntry)
+            .where(JournalEntry.entity == "inspection_round", JournalEntry.at == clock.now())
+            .order_by(col(JournalEntry.id))
+        ).all()
+        ids = dict(session.exec(select(InspectionRound.number, InspectionRound.id)).all())
+    assert [e.changes for e in entries] == [
+        {"number": n, "schedule": "mr-twice", "late": True} for n in made
+    ]
+    assert [e.entity_id for e in entries] == [ids[n] for n in made]
+    assert all(e.action == "create" and e.actor_id is None for e in entries)
+    assert all(e.at == clock.now() and e.at.tzinfo is not None for e in entries)
+
+
 def test_two_schedulers_create_each_round_once(room: Desk, clock: FrozenClock) -> None:
     _twice_daily(room)
     clock.advance(days=10)

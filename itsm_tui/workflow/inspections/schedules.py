@@ -42,11 +42,12 @@ from itsm_tui.storage.tables.inspections import CRON_MAX, TEMPLATE_CODE_MAX
 from itsm_tui.storage.tables.sla import ALERT_MESSAGE_MAX
 from itsm_tui.workflow.business_calendar import BusinessCalendar
 from itsm_tui.workflow.context import Read, Tx, mutation, query, system_transaction
-from itsm_tui.workflow.inspections.rounds import NewRound, round_rows
+from itsm_tui.workflow.inspections.rounds import ROUND_PREFIX
 from itsm_tui.workflow.inspections.spec import KEY
 from itsm_tui.workflow.inspections.templates import latest
 from itsm_tui.workflow.inspections.views import ScheduleRow
 from itsm_tui.workflow.lookup import find_group
+from itsm_tui.workflow.numbering import reserve_numbers
 from itsm_tui.workflow.permissions import Action
 from itsm_tui.workflow.site import Site
 from itsm_tui.workflow.sla.alerts import group_recipients, outbox_rows
@@ -290,29 +291,53 @@ _ROUND_COLUMNS = (
     "number", "template_id", "schedule_id", "slot_at", "group_id", "status", "reason",
     "created_at", "due_at", "overdue_at", "late", "version",
 )  # fmt: skip
-_TIMES = frozenset({"slot_at", "created_at", "due_at", "overdue_at"})
+
+#: One slot as every schedule sharing it stores it: its time, due time and overdue time in the
+#: driver's own representation, and whether it is late.
+_SlotRow = tuple[Any, Any, Any, bool]
 
 
-def _insert_rounds(tx: Tx, schedule: InspectionSchedule, rows: list[dict[str, Any]]) -> list[Any]:
+def _slot_rows(
+    stamp: Any, slots: list[datetime], due_minutes: int, grace_minutes: int, now: datetime
+) -> list[_SlotRow]:
+    """The stored form of ``slots`` for a due time and grace. Computed once for all schedules
+    with the same slots and times (50 twice-daily schedules share one list), since turning
+    four times a round into the driver's text was the largest cost of a long catch-up."""
+    due, overdue = timedelta(minutes=due_minutes), timedelta(minutes=due_minutes + grace_minutes)
+    return [
+        (stamp(slot), stamp(slot + due), stamp(slot + overdue), now - slot > LATE_AFTER)
+        for slot in slots
+    ]
+
+
+def _insert_rounds(
+    tx: Tx,
+    schedule: InspectionSchedule,
+    template_id: int,
+    slots: list[datetime],
+    stored: list[_SlotRow],
+) -> list[Any]:
     """Insert the rounds of one schedule's slots, each unless it exists (another scheduler
-    made it), through the driver's executemany (a year of slots is 730 rows a schedule, and
-    SQLAlchemy's per-value processing of their four times was most of the cost); return the
-    rows this transaction made: those carrying the numbers it reserved."""
+    made it), through the driver's executemany as ready tuples (a year of slots is 730 rows a
+    schedule, and SQLAlchemy's per-value processing of their four times was most of the
+    cost); return the rows this transaction made: those carrying the numbers it reserved."""
     conn = tx.session.connection()
     table = core_table(InspectionRound)
-    stamp = timestamp_adapter(conn)
+    created = timestamp_adapter(conn)(tx.now)
+    numbers = reserve_numbers(tx.session, ROUND_PREFIX, len(slots))
+    open_, schedule_id, group_id = RoundStatus.OPEN.value, schedule.id, schedule.group_id
     values = [
-        tuple(stamp(row[c].astimezone(UTC)) if c in _TIMES else row[c] for c in _ROUND_COLUMNS)
-        for row in rows
+        (number, template_id, schedule_id, slot, group_id, open_, "", created, due, over, late, 1)
+        for number, (slot, due, over, late) in zip(numbers, stored, strict=True)
     ]
     sql = insert_sql(conn, table, _ROUND_COLUMNS) + " ON CONFLICT DO NOTHING"
     for start in range(0, len(values), 5000):
         conn.exec_driver_sql(sql, values[start : start + 5000])
-    ours = {row["number"] for row in rows}
+    ours = set(numbers)
     found = conn.execute(
         select(table.c.id, table.c.number, table.c.late).where(
             table.c.schedule_id == schedule.id,
-            table.c.slot_at.between(rows[0]["slot_at"], rows[-1]["slot_at"]),
+            table.c.slot_at.between(slots[0], slots[-1]),
             table.c.created_at == tx.now,
         )
     ).all()
@@ -323,7 +348,7 @@ def create_due_rounds(
     site: Site, cron: CronArithmetic, *, until: datetime | None = None
 ) -> PlanReport:
     """Create the round of every slot that has come (up to ``until``, default now), once; as
-    the system, in one transaction."""
+    the system, in one transaction, with one journal entry per round made."""
     report = PlanReport()
     zone = site.settings.zone
     with system_transaction(site) as tx:
@@ -333,10 +358,14 @@ def create_due_rounds(
                 col(InspectionSchedule.active), col(InspectionSchedule.planned_until) < end
             )
         ).all()
+        stamp = timestamp_adapter(tx.session.connection())
         # Schedules with the same expression, calendar and watermark have the same slots: after
         # the first run every schedule's watermark is the last run's end, so this is the rule,
-        # and the cron arithmetic (most of the cost of a long catch-up) is done once for them.
+        # and the cron arithmetic (most of the cost of a long catch-up) is done once for them;
+        # so is the slots' stored form for each due time and grace.
         known: dict[tuple[str, str | None, datetime], list[datetime]] = {}
+        stored: dict[tuple[str, str | None, datetime, int, int], list[_SlotRow]] = {}
+        versions: dict[str, int] = {}
         for schedule in schedules:
             assert schedule.id is not None
             key = (schedule.cron, schedule.calendar, schedule.planned_until)
@@ -344,38 +373,37 @@ def create_due_rounds(
                 calendar = _calendar(tx, schedule.calendar) if schedule.calendar else None
                 known[key] = slots(cron, schedule, zone, end, calendar)
             due = known[key]
-            if due:
+            if not due:
+                continue
+            if schedule.template_code not in versions:
                 version = latest(tx.session, schedule.template_code)
                 assert version.id is not None
-                rounds = [
-                    NewRound(
-                        template_id=version.id,
-                        group_id=schedule.group_id,
-                        due_at=slot + timedelta(minutes=schedule.due_minutes),
-                        overdue_at=slot
-                        + timedelta(minutes=schedule.due_minutes + schedule.grace_minutes),
-                        schedule_id=schedule.id,
-                        slot_at=slot,
-                        late=tx.now - slot > LATE_AFTER,
-                    )
-                    for slot in due
-                ]
-                made = _insert_rounds(tx, schedule, round_rows(tx, rounds))
-                tx.journal_many(
-                    "inspection_round",
-                    "create",
-                    [
-                        (r.id, {"number": r.number, "schedule": schedule.code, "late": r.late})
-                        for r in made
-                    ],
+                versions[schedule.template_code] = version.id
+            times = (*key, schedule.due_minutes, schedule.grace_minutes)
+            if times not in stored:
+                stored[times] = _slot_rows(
+                    stamp, due, schedule.due_minutes, schedule.grace_minutes, tx.now
                 )
-                report.created += [r.number for r in made]
-                report.late += sum(1 for r in made if r.late)
+            made = _insert_rounds(
+                tx, schedule, versions[schedule.template_code], due, stored[times]
+            )
+            tx.journal_many(
+                "inspection_round",
+                "create",
+                [
+                    (r.id, {"number": r.number, "schedule": schedule.code, "late": r.late})
+                    for r in made
+                ],
+            )
+            report.created += [r.number for r in made]
+            report.late += sum(1 for r in made if r.late)
+        if schedules:
+            table = core_table(InspectionSchedule)
             tx.session.execute(
-                update(core_table(InspectionSchedule))
+                update(table)
                 .where(
-                    core_table(InspectionSchedule).c.id == schedule.id,
-                    core_table(InspectionSchedule).c.planned_until < end,
+                    table.c.id.in_([s.id for s in schedules]),
+                    table.c.planned_until < end,
                 )
                 .values(planned_until=end)
             )

@@ -50,10 +50,11 @@ RARE_MAX = 5_000
 #: their deadlines' order; reading the postings (and sorting them) is the shorter way up to
 #: this many, when the queue is too large to walk (:data:`QUEUE_WALK_MAX`).
 RARE_MAX_SORTED = 20_000
-#: A queue of at most this many tickets is walked in a sorted order (priority, deadline)
-#: whatever the term: a walk costs at most the queue (the open queue, ~9,500 tickets at a
-#: million, 11.7 ms walked by priority for 蓝屏), where reading ~8,600 postings of 蓝屏 by
-#: key cost 29 ms. Counted no further than this (``ticket_queries.count_up_to``).
+#: A queue of at most this many tickets is walked in the priority order for a term that is
+#: not rare, and in the deadline order when it holds fewer tickets than the term's postings: a
+#: walk costs at most the queue (the open queue, ~9,500 tickets at a million, 11.7 ms walked
+#: by priority for 蓝屏), where reading ~8,600 postings of 蓝屏 by key cost 29 ms. Counted no
+#: further than this (``ticket_queries.count_up_to``).
 QUEUE_WALK_MAX = 10_000
 
 
@@ -99,8 +100,8 @@ def text_filter(
         return ByPriority(gram, literal)
     if postings + numbers > cap:
         return literal
-    if sorted_walk and queue_size and queue_size(QUEUE_WALK_MAX) <= QUEUE_WALK_MAX:
-        return literal
+    if sorted_walk and queue_size and queue_size(QUEUE_WALK_MAX) < postings + numbers:
+        return literal  # fewer tickets in the queue than postings: walking it is shorter
     candidates = title_grams.posting_ids(gram, (prefix, prefix + TOP) if numbers else None)
     return Narrowed(col(Ticket.id).in_(candidates) & literal)
 

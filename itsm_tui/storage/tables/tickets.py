@@ -252,6 +252,10 @@ class TicketGram(Table, table=True):
 
 # A gram's posting list in the priority order of the queues (most urgent first, newest first
 # within a priority): a search sorted by priority walks it and stops after a page, however the
-# term's tickets fall over the priorities; a count of a gram's postings reads its range.
+# term's tickets fall over the priorities; a count of a gram's postings reads its range. On a
+# bulk load it costs ~50 % more CPU to insert into than (gram, ticket) did (100,000 tickets:
+# 4.0 s against 2.6 s), as a gram's new postings go to five places, one per priority, at the
+# start of each; an ascending id (new postings at the ends) saved only 0.3 s of that, for up
+# to five statements a page instead of one or two.
 _g = TicketGram.__table__.c  # type: ignore[attr-defined]
 Index("ix_ticket_gram_by_priority", _g.gram, _g.priority, _g.ticket_id.desc())

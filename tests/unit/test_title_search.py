@@ -231,7 +231,8 @@ def test_a_search_by_priority_reads_the_postings_in_order(desk: Desk) -> None:
     event.listen(engine, "before_cursor_execute", hook)
     try:
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(title_search, "QUEUE_WALK_MAX", -1)
+            mp.setattr(title_search, "RARE_MAX", 0)  # every term common,
+            mp.setattr(title_search, "QUEUE_WALK_MAX", -1)  # every queue large
             first = t.list_tickets(
                 desk.site, desk.agent1, "all", text="蓝屏", sort="priority", limit=5
             )

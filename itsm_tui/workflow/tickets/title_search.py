@@ -95,8 +95,11 @@ def text_filter(
     numbers = title_grams.numbers_up_to(conn, prefix, prefix + TOP, cap)
     gram, postings = rarest
     if by_priority and not numbers:
-        if postings > RARE_MAX and queue_size and queue_size(QUEUE_WALK_MAX) <= QUEUE_WALK_MAX:
-            return literal
+        if queue_size and postings > RARE_MAX:  # common: walk a queue of at most this many
+            if queue_size(QUEUE_WALK_MAX) <= QUEUE_WALK_MAX:
+                return literal
+        elif queue_size and postings and queue_size(postings) < postings:
+            return literal  # rare, but the queue is smaller still: walking it is shorter
         return ByPriority(gram, literal)
     if postings + numbers > cap:
         return literal

@@ -28,6 +28,7 @@ from itsm_tui.storage.tables import (
     Staff,
     Ticket,
     TicketCI,
+    TicketGram,
     TicketNote,
 )
 
@@ -207,6 +208,99 @@ def queue_page(
     # (the database would sort them in a temporary B-tree: cheap, but it hides in the plan
     # the one sort that matters, the one the page's ids must never need).
     return sorted((TicketRow(*row) for row in rows), key=_sort_key(sort))
+
+
+def posting_page(
+    session: Session,
+    gram: str,
+    where: Sequence[ColumnElement[bool]],
+    *,
+    each: Sequence[Sequence[ColumnElement[bool]]],
+    after: int | None,
+    limit: int,
+    backwards: bool = False,
+    priority: int | None = None,
+) -> list[TicketRow]:
+    """A page in the priority order (most urgent first, newest first within a priority) of
+    the tickets whose title holds ``gram`` and that match ``where`` and one of ``each``.
+
+    The gram's postings are walked in that order (``ix_ticket_gram_by_priority``) and each
+    posting's ticket is checked by key: the page costs the postings read before it is full,
+    however the term's tickets fall over the priorities (printer faults are P4: walking the
+    tickets by priority passes every P1–P3 ticket first). The ticket's conditions are an
+    ``EXISTS`` of the posting, so that the posting index stays the outer loop, in order.
+    ``backwards``, ``after``: as :func:`queue_page`; ``priority``: one priority's postings
+    only (a page filtered to it)."""
+    if not each:
+        return []
+    cursor = None if after is None else cursor_of(session, "priority", after)
+    if after is not None and cursor is None:
+        return []
+    gram_c = core_table(TicketGram).c
+    ticket = core_table(Ticket)
+    holds = (
+        sa.select(sa.literal(1))
+        .select_from(ticket)
+        .where(
+            ticket.c.id == gram_c.ticket_id,
+            *where,
+            sa.or_(*(and_(true(), *alt) for alt in each)),
+        )
+        .exists()
+    )
+    order: Order = _reversed("priority") if backwards else SORTS["priority"]
+    columns = {"priority": gram_c.priority, "id": gram_c.ticket_id}
+    parts: list[tuple[list[Any], Order]]
+    if cursor is None:
+        parts = [([], order)]
+    else:
+        value, cursor_id = cursor
+        (_, id_asc) = order[-1]
+        (_, asc) = order[0]
+        tie = gram_c.ticket_id > cursor_id if id_asc else gram_c.ticket_id < cursor_id
+        beyond = gram_c.priority > value if asc else gram_c.priority < value
+        parts = [([gram_c.priority == value, tie], order[-1:]), ([beyond], order)]
+    own = [] if priority is None else [gram_c.priority == priority]
+    conn = session.connection()
+    ids: list[int] = []
+    for conds, by in parts:
+        if len(ids) >= limit:
+            break
+        stmt = (
+            sa.select(gram_c.ticket_id)
+            .where(gram_c.gram == gram, *own, *conds, holds)
+            .order_by(*(columns[n].asc() if a else columns[n].desc() for n, a in by))
+            .limit(limit - len(ids))
+        )
+        ids += conn.execute(stmt).scalars().all()
+    if not ids:
+        return []
+    rows = conn.execute(_rows_by_id(), {"ids": ids}).all()
+    return sorted((TicketRow(*row) for row in rows), key=_sort_key("priority"))
+
+
+def count_up_to(
+    session: Session,
+    where: Sequence[ColumnElement[bool]],
+    each: Sequence[Sequence[ColumnElement[bool]]],
+    cap: int,
+) -> int:
+    """How many tickets match ``where`` and one of ``each``, counted no further than ``cap``
+    + 1 (each alternative an index range of at most that many entries): says "few" or
+    "many" for the price of a few thousand index entries, whatever the queue's size."""
+    found = 0
+    conn = session.connection()
+    for alt in each:
+        capped = (
+            sa.select(col(Ticket.id))
+            .where(and_(true(), *where, *alt))
+            .limit(cap + 1 - found)
+            .subquery()
+        )
+        found += int(conn.execute(sa.select(func.count()).select_from(capped)).scalar_one())
+        if found > cap:
+            break
+    return found
 
 
 def window_page(

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Connection, delete, func, insert
+from sqlalchemy import Connection, delete, func, insert, update
 
 from itsm_tui.common.ngrams import fold, grams
 from itsm_tui.storage.core_tables import core_table
@@ -21,7 +21,7 @@ from itsm_tui.storage.tables import Ticket, TicketGram
 
 _GRAM = core_table(TicketGram)
 _TICKET = core_table(Ticket)
-COLUMNS = ("ticket_id", "gram")
+COLUMNS = ("ticket_id", "gram", "priority")
 
 
 def title_grams(title: str) -> list[str]:
@@ -29,19 +29,27 @@ def title_grams(title: str) -> list[str]:
     return sorted(grams(fold(title)))
 
 
-def gram_rows(ticket_id: int, title: str) -> list[tuple[int, str]]:
+def gram_rows(ticket_id: int, title: str, priority: int) -> list[tuple[int, str, int]]:
     """A ticket's ``ticket_gram`` rows (``COLUMNS``), for loads that write many at once."""
-    return [(ticket_id, g) for g in title_grams(title)]
+    return [(ticket_id, g, priority) for g in title_grams(title)]
 
 
-def index_title(conn: Connection, ticket_id: int, title: str, *, replace: bool = False) -> None:
+def index_title(
+    conn: Connection, ticket_id: int, title: str, priority: int, *, replace: bool = False
+) -> None:
     """(Re)index one ticket's title, in the caller's transaction. ``replace``: the ticket
     was indexed before (a corrected title), so its old grams go first."""
     if replace:
         conn.execute(delete(_GRAM).where(_GRAM.c.ticket_id == ticket_id))
-    rows = [{"ticket_id": ticket_id, "gram": g} for g in title_grams(title)]
+    rows = [{"ticket_id": ticket_id, "gram": g, "priority": priority} for g in title_grams(title)]
     if rows:
         conn.execute(insert(_GRAM), rows)
+
+
+def reprioritise(conn: Connection, ticket_id: int, priority: int) -> None:
+    """Move a ticket's postings to its new priority, in the caller's transaction (each gram's
+    postings are kept in the priority order: ``ix_ticket_gram_by_priority``)."""
+    conn.execute(update(_GRAM).where(_GRAM.c.ticket_id == ticket_id).values(priority=priority))
 
 
 def postings_up_to(conn: Connection, gram: str, cap: int) -> int:
@@ -73,7 +81,9 @@ def posting_ids(gram: str, number_range: tuple[str, str] | None = None) -> Any:
     return sa.union_all(postings, numbers)
 
 
-def grams_of(titles: Iterable[tuple[int, str]]) -> Iterable[tuple[int, str]]:
-    """Every ``ticket_gram`` row of ``(id, title)`` pairs, in key order."""
-    for ticket_id, title in titles:
-        yield from gram_rows(ticket_id, title)
+def grams_of(
+    titles: Iterable[tuple[int, str, int]],
+) -> Iterable[tuple[int, str, int]]:
+    """Every ``ticket_gram`` row of ``(id, title, priority)`` triples, in key order."""
+    for ticket_id, title, priority in titles:
+        yield from gram_rows(ticket_id, title, priority)

@@ -11,7 +11,7 @@ from itsm_tui.storage import migrate
 from itsm_tui.storage import ticket_queries as q
 from itsm_tui.workflow import tickets as t
 from itsm_tui.workflow.tickets import TicketDraft, title_search
-from itsm_tui.workflow.tickets.lifecycle import update_ticket
+from itsm_tui.workflow.tickets.lifecycle import override_priority, update_ticket
 from tests.conftest import Desk
 
 TITLES = [
@@ -80,24 +80,25 @@ def test_a_rare_term_reads_the_postings_not_the_queue(desk: Desk) -> None:
         found = title_search.text_filter(session, "频繁")
         assert isinstance(found, title_search.Narrowed)
         where = [found.condition]
-        (stmt,) = q.page_ids(
-            where, after=None, limit=50, dialect=session.get_bind().dialect.name
-        )
+        (stmt,) = q.page_ids(where, after=None, limit=50, dialect=session.get_bind().dialect.name)
         plan = "\n".join(q.plan(session, stmt))
-    assert "ix_ticket_gram_gram" in plan or "pk_ticket_gram" in plan, plan
+    assert "ix_ticket_gram_by_priority" in plan or "pk_ticket_gram" in plan, plan
+
+
+GRAMS = "SELECT ticket_id, gram, priority FROM ticket_gram"
 
 
 def test_the_migration_indexes_the_tickets_already_there(desk: Desk) -> None:
     _site(desk)
     engine = desk.site.engine
     with engine.connect() as conn:
-        live = sorted(conn.execute(text("SELECT ticket_id, gram FROM ticket_gram")).all())
+        live = sorted(conn.execute(text(GRAMS)).all())
     migrate.downgrade(engine, "0015")
     migrate.upgrade(engine)
     with engine.connect() as conn:
-        filled = sorted(conn.execute(text("SELECT ticket_id, gram FROM ticket_gram")).all())
-    assert filled == live
-    assert ("V", "vp") not in filled and any(g == "vp" for _, g in filled)
+        filled = sorted(conn.execute(text(GRAMS)).all())
+    assert filled == live  # each gram with its ticket's priority (0021)
+    assert not any(g == "VP" for _, g, _ in filled) and any(g == "vp" for _, g, _ in filled)
 
 
 @pytest.mark.parametrize("sort", ["newest", "priority", "due"])
@@ -126,3 +127,139 @@ def test_a_rare_term_pages_as_the_walk_pages(
     monkeypatch.setattr(title_search, "RARE_MAX", 0)
     monkeypatch.setattr(title_search, "RARE_MAX_SORTED", 0)
     assert rare == paged() and len(rare) == 12
+
+
+def _priority_site(desk: Desk) -> list[str]:
+    """Twelve "蓝屏" tickets over three priorities, and three without the term."""
+    out = []
+    for n in range(12):
+        draft = TicketDraft(title=f"蓝屏 {n}", impact=n % 3 + 1, urgency=(n // 3) % 3 + 1)
+        out.append(t.create_ticket(desk.site, desk.agent1, draft).number)
+    for n in range(3):
+        t.create_ticket(desk.site, desk.agent1, TicketDraft(title=f"邮箱 {n}", impact=1, urgency=1))
+    return out
+
+
+def _paged(desk: Desk, backwards: bool = False, **kw: object) -> list[str]:
+    """Every page of the open queue searched for 蓝屏, five at a time, forwards or (from the
+    last page) backwards, in the order shown."""
+    out: list[str] = []
+    at: int | None = 0 if backwards else None
+    while True:
+        where = {"before": at} if backwards else {"after": at}
+        page = t.list_tickets(
+            desk.site,
+            desk.agent1,
+            "open",
+            text="蓝屏",
+            limit=5,
+            **where,
+            **kw,  # type: ignore[arg-type]
+        )
+        numbers = [r.number for r in page.rows]
+        out = numbers + out if backwards else out + numbers
+        if backwards:
+            if len(page.rows) < 5:
+                return out
+            at = page.rows[0].id
+        elif page.next_after is None:
+            return out
+        else:
+            at = page.next_after
+
+
+@pytest.mark.parametrize("filters", [{"sort": "priority"}, {"priority": 3}, {"priority": 4}])
+def test_a_common_term_by_priority_walks_its_postings_and_pages_as_the_queue_walk(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch, filters: dict[str, object]
+) -> None:
+    """A large queue (here: any queue) searched for a common term and read by priority walks
+    the term's postings in that order; the operator sees what walking the queue shows, in
+    the same order, paging forwards and backwards."""
+    _priority_site(desk)
+    monkeypatch.setattr(title_search, "RARE_MAX", 0)  # every term is common
+    walked = _paged(desk, **filters)
+    assert walked == _paged(desk, backwards=True, **filters)
+    monkeypatch.setattr(title_search, "QUEUE_WALK_MAX", -1)  # every queue is large
+    with Session(desk.site.engine) as session:
+        found = title_search.text_filter(
+            session, "蓝屏", "priority", queue_size=lambda cap: cap + 1
+        )
+        assert isinstance(found, title_search.ByPriority)
+    assert _paged(desk, **filters) == walked
+    assert _paged(desk, backwards=True, **filters) == walked
+    assert len(walked) == 12 if "sort" in filters else 0 < len(walked) < 12
+
+
+def test_a_new_priority_moves_the_tickets_postings(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An override or a new impact moves the ticket in a search by priority (its postings
+    carry the priority: the order they are walked in)."""
+    numbers = _priority_site(desk)
+    monkeypatch.setattr(title_search, "RARE_MAX", 0)
+
+    def both_ways() -> list[str]:
+        """The posting walk's order, checked against the queue walk's."""
+        monkeypatch.setattr(title_search, "QUEUE_WALK_MAX", -1)
+        posted = _paged(desk, sort="priority")
+        monkeypatch.setattr(title_search, "QUEUE_WALK_MAX", 10_000)
+        assert _paged(desk, sort="priority") == posted
+        return posted
+
+    last = both_ways()[-1]  # a P4
+    override_priority(desk.site, desk.sup, last, priority=1, reason="董事长的电脑")
+    assert both_ways().index(last) < 3  # among the P1s, newest first
+    first = numbers[0]  # impact 1, urgency 1: a P1
+    update_ticket(desk.site, desk.agent1, first, impact=3, urgency=3)
+    assert both_ways().index(first) > 8  # among the P4s
+
+
+def test_a_search_by_priority_reads_the_postings_in_order(desk: Desk) -> None:
+    """The posting walk's plan: the gram's range of ``ix_ticket_gram_by_priority`` in the
+    page's order, each ticket by key, no sort (SQLite: no temporary B-tree; PostgreSQL, with
+    sorts and sequential scans off as in ``test_queue_plans``: the index, no Sort node)."""
+    _priority_site(desk)
+    engine = desk.site.engine
+    seen: list[tuple[str, object]] = []
+
+    def hook(conn: object, cursor: object, statement: str, params: object, *_: object) -> None:
+        if "ticket_gram" in statement and "LIMIT" in statement.upper() and "EXISTS" in statement:
+            seen.append((statement, params))
+
+    from sqlalchemy import event
+
+    event.listen(engine, "before_cursor_execute", hook)
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(title_search, "RARE_MAX", 0)  # every term common,
+            mp.setattr(title_search, "QUEUE_WALK_MAX", -1)  # every queue large
+            first = t.list_tickets(
+                desk.site, desk.agent1, "all", text="蓝屏", sort="priority", limit=5
+            )
+            t.list_tickets(
+                desk.site,
+                desk.agent1,
+                "open",
+                text="蓝屏",
+                sort="priority",
+                limit=5,
+                after=first.next_after,
+            )
+            t.list_tickets(desk.site, desk.agent1, "all", text="蓝屏", priority=3, limit=5)
+    finally:
+        event.remove(engine, "before_cursor_execute", hook)
+    assert len(seen) >= 4  # first page; after a row: two ranges; one priority
+    with engine.connect() as conn:
+        for statement, params in seen:
+            if engine.dialect.name == "sqlite":
+                rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params).all()
+                plan = "\n".join(str(r[-1]) for r in rows)
+                assert "TEMP B-TREE" not in plan, plan
+                assert "ix_ticket_gram_by_priority" in plan, plan
+            else:
+                for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+                    conn.exec_driver_sql(f"SET {setting} = off")
+                rows = conn.exec_driver_sql(f"EXPLAIN {statement}", params).all()
+                plan = "\n".join(str(r[0]) for r in rows)
+                assert "ix_ticket_gram_by_priority" in plan, plan
+                assert " Sort " not in plan and "Sort  (" not in plan, plan

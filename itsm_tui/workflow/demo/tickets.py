@@ -590,6 +590,7 @@ Writer = Callable[[str, tuple[str, ...], list[tuple[Any, ...]]], int]
 #: A title's index rows, cut once per distinct title (the demo draws from a few hundred).
 _title_grams = functools.cache(title_grams.title_grams)
 _TITLE = TICKET_COLUMNS.index("title")
+_PRIORITY = TICKET_COLUMNS.index("priority")
 
 
 def write_chunk(write: Writer, chunk: Chunk) -> None:
@@ -599,7 +600,7 @@ def write_chunk(write: Writer, chunk: Chunk) -> None:
     write(
         "ticket_gram",
         title_grams.COLUMNS,
-        [(row[0], g) for row in chunk.tickets for g in _title_grams(row[_TITLE])],
+        [(row[0], g, row[_PRIORITY]) for row in chunk.tickets for g in _title_grams(row[_TITLE])],
     )
     write("contact", CONTACT_COLUMNS, chunk.contacts)
     write("ticket_note", NOTE_COLUMNS, chunk.notes)

@@ -204,6 +204,8 @@ def override_priority(
         {"priority": priority, "priority_overridden": True},
         {"reason": reason},
     )
+    assert ticket.id is not None
+    title_grams.reprioritise(tx.session.connection(), ticket.id, priority)
     return ticket_view(tx.session, ticket, tx.actor)
 
 
@@ -242,7 +244,11 @@ def update_ticket(
     if not changes:
         raise Invalid("Nothing to change.", field="ticket")
     apply(tx, ticket, "update", changes)
+    assert ticket.id is not None
     if "title" in changes:
-        assert ticket.id is not None
-        title_grams.index_title(session.connection(), ticket.id, changes["title"], replace=True)
+        title_grams.index_title(
+            session.connection(), ticket.id, changes["title"], ticket.priority, replace=True
+        )
+    elif "priority" in changes:
+        title_grams.reprioritise(session.connection(), ticket.id, ticket.priority)
     return ticket_view(session, ticket, tx.actor)

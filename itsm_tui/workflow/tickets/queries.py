@@ -116,6 +116,9 @@ class PageFilter:
     each: list[list[Any]]
     #: ``where`` holds for few tickets (a rare search term's postings): cut the page from them.
     narrow: bool = False
+    #: The search term's gram whose postings a priority-ordered page walks (``where`` holds
+    #: the literal match): ``title_search.ByPriority``.
+    gram: str | None = None
 
 
 def page_filter(
@@ -159,10 +162,6 @@ def page_filter(
         where.append(col(Ticket.priority) + 0 == priority)
     elif priority is not None:
         where.append(col(Ticket.priority) == priority)
-    if text and storable("text", text).strip():
-        found = title_search.text_filter(read.session, text, sort)
-        narrow = isinstance(found, title_search.Narrowed)
-        where.append(found.condition if narrow else found)
     each = [
         [
             *([] if g is None else [col(Ticket.group_id) == g]),
@@ -171,7 +170,21 @@ def page_filter(
         for g in spans
         for s in statuses
     ]
-    return PageFilter(where, each, narrow)
+    gram: str | None = None
+    if text and storable("text", text).strip():
+        scope = list(where)  # the queue's own conditions, before the text's
+        found = title_search.text_filter(
+            read.session,
+            text,
+            sort,
+            priority=priority,
+            queue_size=lambda cap: q.count_up_to(read.session, scope, each, cap),
+        )
+        narrow = isinstance(found, title_search.Narrowed)
+        if isinstance(found, title_search.ByPriority):
+            gram = found.gram
+        where.append(getattr(found, "condition", found))
+    return PageFilter(where, each, narrow, gram)
 
 
 def _my_scope(read: Read, groups: list[int] | None) -> list[int | None]:
@@ -251,6 +264,21 @@ def list_tickets(
     # A rare term's first page (and last) comes straight from its postings in SQL; a page
     # after a cursor is cut from them (see ``title_search.Narrowed``).
     cursor = after is not None or bool(before)
+    if page.gram is not None and queue not in (Queue.AT_RISK, Queue.BREACHED):
+        posted = q.posting_page(
+            read.session,
+            page.gram,
+            page.where,
+            each=page.each,
+            after=before or None if before is not None else after,
+            limit=limit,
+            backwards=before is not None,
+            priority=priority,
+        )
+        more = before is None and len(posted) == limit
+        return TicketPage(
+            posted, posted[-1].id if more else None, read.now, page_progress(read, posted)
+        )
     if (page.narrow and cursor) or queue in (Queue.AT_RISK, Queue.BREACHED):
         rows = q.window_page(
             read.session,

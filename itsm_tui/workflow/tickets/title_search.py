@@ -12,6 +12,14 @@ same rows. The break-even is where walking ``limit × N / matches`` index rows c
 reading ``matches`` postings does: about √(limit × N), 7,000 at a million tickets and pages
 of 50.
 
+A page in the priority order is different: a term is spread over the tickets' ages, not over
+their priorities (printer faults are P4), so a walk by priority may pass every P1–P3 ticket
+before its first match. Each posting carries its ticket's priority, and such a page walks the
+postings of the term's rarest bigram in the page's order (``ix_ticket_gram_by_priority``,
+``ticket_queries.posting_page``) and stops when it is full — unless the term is common and
+the queue small enough to walk whole (:data:`QUEUE_WALK_MAX`), which then costs less than
+checking thousands of postings' tickets by key.
+
 A one-character term has no bigram and is always walked (a single character is in many
 titles, or in none, and then is a typing slip). A number (all digits) is matched at the end of
 ticket numbers as well, which no index serves: walked too.
@@ -19,7 +27,7 @@ ticket numbers as well, which no index serves: walked too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import or_
@@ -38,38 +46,77 @@ from itsm_tui.storage.text_match import (
 
 #: A term whose rarest bigram is in at most this many titles is read from the postings.
 RARE_MAX = 5_000
-#: The same for the orders that are not by id (priority, deadline). A term is spread evenly
-#: over the tickets' ages, not over their priorities: printer faults are P4, so a priority walk
-#: passes every P1–P3 ticket before its first printer. Reading the postings is then the
-#: shorter way up to this many (measured at 1M: 蓝屏, ~8,600 titles, all tickets by priority,
-#: 108 ms walked).
+#: The same for the deadline order. A term is spread evenly over the tickets' ages, not over
+#: their deadlines' order; reading the postings (and sorting them) is the shorter way up to
+#: this many, when the queue is too large to walk (:data:`QUEUE_WALK_MAX`).
 RARE_MAX_SORTED = 20_000
+#: A queue of at most this many tickets is walked in the priority order for a term that is
+#: not rare, and in the deadline order when it holds fewer tickets than the term's postings: a
+#: walk costs at most the queue (the open queue, ~9,500 tickets at a million, 11.7 ms walked
+#: by priority for 蓝屏), where reading ~8,600 postings of 蓝屏 by key cost 29 ms. Counted no
+#: further than this (``ticket_queries.count_up_to``).
+QUEUE_WALK_MAX = 10_000
 
 
-def text_filter(session: Session, text: str, sort: str = "newest") -> Any:  # Any | Narrowed
+def text_filter(
+    session: Session,
+    text: str,
+    sort: str = "newest",
+    *,
+    priority: int | None = None,
+    queue_size: Callable[[int], int] | None = None,
+) -> Any:  # Any | Narrowed | ByPriority
     """The condition "the ticket's number or title matches ``text``", written so that the
     database reads the postings of the term's rarest bigram when that is the short way.
 
     ``text`` is matched as typed: a number prefix (any case) or words found in the title
     literally, as one string. ``text`` has been checked (``text_input.storable``). ``sort``:
-    the page's order (``ticket_queries.SORTS``), which sets how rare is rare."""
+    the page's order (``ticket_queries.SORTS``), which sets how rare is rare; ``priority``:
+    the page's priority filter; ``queue_size(cap)``: how many tickets the queue holds,
+    counted up to ``cap`` + 1 (None: the queue is taken to be large).
+
+    A page in the priority order (sorted so, or newest first within one priority) walks
+    the postings of the rarest bigram in that order (:class:`ByPriority`) unless the term is
+    common and the queue small enough to walk: its cost is the postings read until the page
+    is full, not the tickets of the priorities the term is seldom in."""
     text = text.strip()
     if text.isdigit():
         digits = text.lstrip("0") or "0"
         return ends_with(col(Ticket.number), digits) | contains(col(Ticket.title), text)
     prefix = text.upper()
     literal = or_(starts_with(col(Ticket.number), prefix), contains(col(Ticket.title), text))
-    cap = RARE_MAX if sort in ("newest", "oldest") else RARE_MAX_SORTED
-    rarest = rarest_gram(session, text, cap)
+    by_priority = sort == "priority" or (sort == "newest" and priority is not None)
+    sorted_walk = by_priority or sort == "due"
+    cap = RARE_MAX_SORTED if sort == "due" else RARE_MAX
+    rarest = rarest_gram(session, text, cap, any_gram=by_priority)
     if rarest is None:
         return literal
     conn = session.connection()
     numbers = title_grams.numbers_up_to(conn, prefix, prefix + TOP, cap)
     gram, postings = rarest
+    if by_priority and not numbers:
+        if queue_size and postings > RARE_MAX:  # common: walk a queue of at most this many
+            if queue_size(QUEUE_WALK_MAX) <= QUEUE_WALK_MAX:
+                return literal
+        elif queue_size and postings and queue_size(postings) < postings:
+            return literal  # rare, but the queue is smaller still: walking it is shorter
+        return ByPriority(gram, literal)
     if postings + numbers > cap:
         return literal
+    if sorted_walk and queue_size and queue_size(QUEUE_WALK_MAX) < postings + numbers:
+        return literal  # fewer tickets in the queue than postings: walking it is shorter
     candidates = title_grams.posting_ids(gram, (prefix, prefix + TOP) if numbers else None)
     return Narrowed(col(Ticket.id).in_(candidates) & literal)
+
+
+class ByPriority:
+    """A term whose page is read from the postings of ``gram`` in the priority order
+    (``ticket_queries.posting_page``); ``condition``, the literal match, holds for the
+    rows either way (a page read otherwise, an at-risk window, checks it)."""
+
+    def __init__(self, gram: str, condition: Any) -> None:
+        self.gram = gram
+        self.condition = condition
 
 
 class Narrowed:
@@ -93,17 +140,18 @@ def terms_filter(session: Session, words: Sequence[str]) -> list[Any]:
 
 
 def rarest_gram(
-    session: Session, text: str, cap: int | None = None
+    session: Session, text: str, cap: int | None = None, *, any_gram: bool = False
 ) -> tuple[str, int] | None:
     """The bigram of ``text`` held by the fewest titles and their number (counted up to
     ``cap`` + 1, :data:`RARE_MAX` by default), or None when ``text`` has no bigram or every
-    one is in more than ``cap`` titles."""
+    one is in more than ``cap`` titles (with ``any_gram``, then the first, counted
+    ``cap`` + 1: a posting walk needs a gram however common)."""
     cap = RARE_MAX if cap is None else cap
     conn = session.connection()
     best: tuple[str, int] | None = None
     for gram in sorted(grams(fold(text))):
         count = title_grams.postings_up_to(conn, gram, cap)
-        if count <= cap and (best is None or count < best[1]):
+        if (count <= cap or any_gram) and (best is None or count < best[1]):
             best = (gram, count)
             if count == 0:
                 break

@@ -97,7 +97,7 @@ def test_the_migration_indexes_the_tickets_already_there(desk: Desk) -> None:
     migrate.upgrade(engine)
     with engine.connect() as conn:
         filled = sorted(conn.execute(text(GRAMS)).all())
-    assert filled == live  # each gram with its ticket's priority (0021)
+    assert filled == live  # each gram with its ticket's priority (0019)
     assert not any(g == "VP" for _, g, _ in filled) and any(g == "vp" for _, g, _ in filled)
 
 

@@ -1,6 +1,6 @@
 """a title gram's postings in the priority order: each ticket_gram row holds its ticket's priority
 
-Revision ID: 0021
+Revision ID: 0019
 Revises: 0018
 Create Date: 2026-12-06
 
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0021"
+revision: str = "0019"
 down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -55,7 +55,7 @@ def upgrade() -> None:
 
 def _rebuild_sqlite(bind: sa.Connection) -> None:
     bind.exec_driver_sql(
-        "CREATE TABLE ticket_gram_0021 ("
+        "CREATE TABLE ticket_gram_0019 ("
         " ticket_id INTEGER NOT NULL,"
         " gram VARCHAR(2) NOT NULL,"
         " priority INTEGER NOT NULL,"
@@ -65,13 +65,13 @@ def _rebuild_sqlite(bind: sa.Connection) -> None:
         ") WITHOUT ROWID"
     )
     bind.exec_driver_sql(
-        "INSERT INTO ticket_gram_0021 (ticket_id, gram, priority)"
+        "INSERT INTO ticket_gram_0019 (ticket_id, gram, priority)"
         " SELECT g.ticket_id, g.gram, t.priority"
         " FROM ticket_gram AS g JOIN ticket AS t ON t.id = g.ticket_id"
         " ORDER BY g.ticket_id, g.gram"
     )
     bind.exec_driver_sql("DROP TABLE ticket_gram")
-    bind.exec_driver_sql("ALTER TABLE ticket_gram_0021 RENAME TO ticket_gram")
+    bind.exec_driver_sql("ALTER TABLE ticket_gram_0019 RENAME TO ticket_gram")
 
 
 def downgrade() -> None:

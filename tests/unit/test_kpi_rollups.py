@@ -12,8 +12,10 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from itsm_tui.common.clock import FrozenClock
+from itsm_tui.storage import migrate
 from itsm_tui.storage.engine import read_session
 from itsm_tui.storage.tables import AssignmentGroup, KpiDay
+from itsm_tui.workflow.admin import upgrade_database
 from itsm_tui.workflow.context import Read, load_actor
 from itsm_tui.workflow.kpi import times
 from itsm_tui.workflow.kpi.base import Window
@@ -41,10 +43,7 @@ def seeded(site: Site, admin: Actor) -> Site:
 def _counts(site: Site, admin: Actor, windows: list[Window]) -> list[object]:
     with read_session(site.engine) as session:
         read = Read(site, session, load_actor(session, admin), NOW)
-        return [
-            (resolved_counts(read, w), resolved_counts(read, w, "priority"))
-            for w in windows
-        ]
+        return [(resolved_counts(read, w), resolved_counts(read, w, "priority")) for w in windows]
 
 
 def test_rolled_up_counts_and_figures_equal_the_live_ones(seeded: Site, admin: Actor) -> None:
@@ -99,3 +98,12 @@ def test_percentiles_ranked_by_the_database_equal_pythons(seeded: Site, admin: A
             listed = times.compute(read, window, True)
             for figure in ("resolution_median_min", "resolution_p90_min"):
                 assert ranked[figure] == listed[figure], (key, figure)
+
+
+def test_an_upgrade_from_0018_rolls_up_the_past(seeded: Site, admin: Actor) -> None:
+    migrate.downgrade(seeded.engine, "0018")
+    assert upgrade_database(seeded, admin) == ("0018", "0019")
+    with Session(seeded.engine) as session:
+        assert session.execute(select(func.count()).select_from(KpiDay)).scalar_one() > 300
+    report = kpi_report(seeded, admin, parse_period("2026-11"), sections=["summary"])
+    assert report.rollups["through"] == "2026-11-24"

@@ -189,7 +189,7 @@ JOBS: list[Job] = [
         "backlog_snapshots",
         backlog_snapshots,
         CronTrigger(hour=0, minute=15),
-        "the backlog at each local midnight",
+        "the backlog at each local midnight, the KPI rollup of each final day",
     ),
 ]
 

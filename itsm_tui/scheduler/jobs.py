@@ -144,12 +144,17 @@ def kpi_reports() -> None:
 
 def backlog_snapshots() -> None:
     """Nightly, after local midnight: the backlog at the end of each day ended since the last
-    snapshot, each day once (the KPI report reads old periods' backlog from them)."""
+    snapshot, each day once (the KPI report reads old periods' backlog from them); and the
+    daily rollup of each day that has become final (the report sums them for its counts)."""
+    from itsm_tui.workflow.kpi.rollups import nightly_rollups
     from itsm_tui.workflow.kpi.snapshots import nightly_snapshots
 
     days = nightly_snapshots(_current(), Actor.system())
     if days:
         log.info("backlog snapshots: %d days", days)
+    rolled = nightly_rollups(_current(), Actor.system())
+    if rolled:
+        log.info("KPI rollups: %d days", rolled)
 
 
 @dataclass(frozen=True)
@@ -184,7 +189,7 @@ JOBS: list[Job] = [
         "backlog_snapshots",
         backlog_snapshots,
         CronTrigger(hour=0, minute=15),
-        "the backlog at each local midnight",
+        "the backlog at each local midnight, the KPI rollup of each final day",
     ),
 ]
 

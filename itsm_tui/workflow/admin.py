@@ -145,16 +145,23 @@ def authorise_scheduler(site: Site, actor: Actor) -> None:
 #: The revision whose past the workflow fills in after the schema change (response minutes
 #: and backlog snapshots need business calendars and the site's zone: see its migration).
 KPI_BACKFILL_REVISION = "0018"
+#: The revision whose daily rollups of the past the workflow takes (days are the site's).
+KPI_ROLLUP_REVISION = "0020"
 
 
 def fill_in_after_upgrade(site: Site, before: str | None) -> None:
     """Fill in what a revision just applied leaves to the workflow: an upgrade from before
     0018 measures the response minutes of every answered ticket and takes the backlog
-    snapshots of the past (a new, empty database has nothing to fill in)."""
+    snapshots of the past; one from before 0020 rolls up every final day of the past (a new,
+    empty database has nothing to fill in)."""
     if before is not None and before < KPI_BACKFILL_REVISION:
         from itsm_tui.workflow.kpi.snapshots import backfill
 
         backfill(site)
+    if before is not None and before < KPI_ROLLUP_REVISION:
+        from itsm_tui.workflow.kpi import rollups
+
+        rollups.backfill(site)
 
 
 def upgrade_database(site: Site, actor: Actor) -> tuple[str | None, str | None]:

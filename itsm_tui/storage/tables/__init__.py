@@ -46,7 +46,13 @@ from itsm_tui.storage.tables.knowledge import (
 from itsm_tui.storage.tables.people import AssignmentGroup, Caller, GroupMember, Staff, StaffRole
 from itsm_tui.storage.tables.problems import Problem, ProblemCandidate, ProblemCI, ProblemTicket
 from itsm_tui.storage.tables.quality import Complaint, FrozenScorecard, ScoreScheme, Survey
-from itsm_tui.storage.tables.reports import BacklogCount, BacklogSnapshot, StoredReport
+from itsm_tui.storage.tables.reports import (
+    BacklogCount,
+    BacklogSnapshot,
+    KpiDay,
+    KpiDayCount,
+    StoredReport,
+)
 from itsm_tui.storage.tables.settings import SiteSetting
 from itsm_tui.storage.tables.sla import NotificationOutbox, SlaAlert, SlaEvent
 from itsm_tui.storage.tables.tickets import Contact, NumberSeries, Ticket, TicketGram, TicketNote
@@ -84,6 +90,8 @@ __all__ = [
     "KbRevision",
     "KbTag",
     "KbTicket",
+    "KpiDay",
+    "KpiDayCount",
     "Location",
     "NotificationOutbox",
     "NumberSeries",

@@ -70,3 +70,45 @@ class BacklogCount(Table, table=True):
     group_id: int | None = Field(default=None, foreign_key="assignment_group.id")
     tier: int
     backlog: int
+
+
+class KpiDay(Table, table=True):
+    """One local day whose resolved tickets are rolled up in ``kpi_day_count``, taken once
+    (``uq_kpi_day_end``) and only when the day is final: its end lies further back than the
+    reopen window, so none of its resolved tickets can be reopened any more and the counts
+    stay equal to a live count. The KPI report sums these instead of reading a month of
+    tickets per figure (``workflow.kpi.rollups``)."""
+
+    __tablename__ = "kpi_day"
+    __table_args__ = (
+        UniqueConstraint("end_at", name="uq_kpi_day_end"),
+        Index("ix_kpi_day_start", "start_at", "end_at", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    start_at: datetime = Field(sa_type=UTCDateTime)  # the local midnight it starts at, in UTC
+    end_at: datetime = Field(sa_type=UTCDateTime)  # the next local midnight, in UTC
+    day: str = Field(max_length=10)  # the local day, 2026-11-30
+    taken_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class KpiDayCount(Table, table=True):
+    """The tickets resolved on one rolled-up day, of one group, tier and priority (no row:
+    none), counted as the report's sections define them (``workflow.kpi.rollups.RESOLVED``)."""
+
+    __tablename__ = "kpi_day_count"
+    __table_args__ = (Index("ix_kpi_day_count_day", "day_id", "group_id", "tier", "priority"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    day_id: int = Field(foreign_key="kpi_day.id", ondelete="CASCADE")
+    group_id: int | None = Field(default=None, foreign_key="assignment_group.id")
+    tier: int
+    priority: int
+    resolved: int = Field(default=0)
+    first_line: int = Field(default=0)
+    reassignments: int = Field(default=0)
+    reopened: int = Field(default=0)
+    sla_measured: int = Field(default=0)
+    sla_met: int = Field(default=0)
+    response_measured: int = Field(default=0)
+    response_met: int = Field(default=0)

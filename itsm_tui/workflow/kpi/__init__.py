@@ -34,5 +34,7 @@ Definitions (the README's glossary repeats them):
   CI, opened in the period.
 
 Every figure is read for the period, the period before it and the same period last year
-(``report.py``).
+(``report.py``). The counts of resolved tickets are summed from daily rollups of the days beyond
+the reopen window, the rest of a period counted live with the same expressions
+(``rollups.py``): equal to a live count, and the report says how far they reach.
 """

@@ -13,6 +13,7 @@ from itsm_tui.common.i18n import N_
 from itsm_tui.storage.kpi_queries import not_indexed
 from itsm_tui.workflow.context import Read
 from itsm_tui.workflow.kpi.base import T, Window, rate
+from itsm_tui.workflow.kpi.rollups import resolved_counts
 from itsm_tui.workflow.kpi.snapshots import snapshot_backlog
 
 KEY = "backlog"
@@ -36,12 +37,10 @@ def compute(read: Read, window: Window, detail: bool) -> dict[str, Any]:
 
     Without ``detail`` (the comparison columns, the console's history) the backlog is read from
     the nightly snapshot taken at the period's end when there is one (``snapshots.py``): an old
-    end otherwise reads about half the tickets."""
-    resolved, reopened = read.session.execute(
-        select(func.count(), func.sum(case((T.reopen_count > 0, 1), else_=0))).where(
-            window.resolved()
-        )
-    ).one()
+    end otherwise reads about half the tickets. The reopens are counted from the daily rollups
+    (``rollups.py``)."""
+    resolved_in = resolved_counts(read, window)[None]
+    resolved, reopened = resolved_in["resolved"], resolved_in["reopened"]
     if not detail:
         stored = snapshot_backlog(read.session, window)
         if stored is not None:

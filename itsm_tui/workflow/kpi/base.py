@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, and_, func, select
 
 from itsm_tui.common.domain import TicketStatus
 from itsm_tui.storage.core_tables import core_table
+from itsm_tui.storage.kpi_queries import not_indexed
 from itsm_tui.storage.tables import Ticket
 from itsm_tui.workflow.context import Read
 
@@ -46,11 +47,15 @@ class Window:
         return and_(T.opened_at >= self.start, T.opened_at < self.end, *self.scope())
 
     def resolved(self) -> ColumnElement[bool]:
-        """Tickets resolved in the window and not reopened since (``ix_ticket_resolved_kpi``)."""
+        """Tickets resolved in the window and not reopened since (``ix_ticket_resolved_kpi``).
+
+        The status is tested where no index serves it: SQLite, without statistics, otherwise
+        walks ``ix_ticket_status_due`` for ``status IN (…)`` — nearly every ticket — instead
+        of the window's range of ``resolved_at``, and more so under a GROUP BY."""
         return and_(
             T.resolved_at >= self.start,
             T.resolved_at < self.end,
-            T.status.in_(RESOLVED),
+            not_indexed(T.status).in_(RESOLVED),
             *self.scope(),
         )
 
@@ -68,8 +73,32 @@ def percentile(sorted_values: Sequence[float], p: float) -> float | None:
     every figure is a time some ticket really took."""
     if not sorted_values:
         return None
-    rank = max(1, math.ceil(p / 100.0 * len(sorted_values)))
-    return float(sorted_values[rank - 1])
+    return float(sorted_values[_rank(p, len(sorted_values)) - 1])
+
+
+def _rank(p: float, count: int) -> int:
+    """The nearest rank of the ``p`` th percentile of ``count`` values (1-based)."""
+    return max(1, math.ceil(p / 100.0 * count))
+
+
+def ranked_percentiles(
+    read: Read, column: Any, where: ColumnElement[bool], ps: Sequence[float]
+) -> list[float | None]:
+    """:func:`percentile` of ``column``'s non-null values where ``where`` holds, for each of
+    ``ps``, ranked by the database: the count, then each rank's value (an ORDER BY … OFFSET
+    over the index range), so a period's thousands of values never cross to Python (the
+    console's history reads twelve periods)."""
+    present = and_(where, column.is_not(None))
+    count = int(read.session.execute(select(func.count()).where(present)).scalar_one())
+    if not count:
+        return [None for _ in ps]
+    out: list[float | None] = []
+    for p in ps:
+        value = read.session.execute(
+            select(column).where(present).order_by(column).offset(_rank(p, count) - 1).limit(1)
+        ).scalar_one()
+        out.append(float(value))
+    return out
 
 
 def rows(read: Read, statement: Any) -> list[Any]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, func, select
+from sqlalchemy import and_, case, func, select
 
 from itsm_tui.common.domain import TicketStatus
 from itsm_tui.common.i18n import N_
 from itsm_tui.workflow.context import Read
 from itsm_tui.workflow.kpi.base import T, Window, rate
+from itsm_tui.workflow.kpi.rollups import resolved_counts
 
 KEY = "first_line"
 TITLE = N_("First line and escalation")
@@ -22,14 +23,11 @@ def _yes(condition: Any) -> Any:
 
 def compute(read: Read, window: Window, detail: bool) -> dict[str, Any]:
     """Of the tickets resolved in the period: how many at first line, and their reassignments;
-    of the tickets opened in it (not cancelled): how many reached tier 2 and tier 3."""
-    resolved, first, moves = read.session.execute(
-        select(
-            func.count(),
-            _yes(T.resolved_first_line == True),  # noqa: E712 (SQL, not Python)
-            func.sum(cast(T.reassignment_count, Integer)),
-        ).where(window.resolved())
-    ).one()
+    of the tickets opened in it (not cancelled): how many reached tier 2 and tier 3. The
+    resolved counts come from the daily rollups (``rollups.py``); the opened ones change as
+    open tickets move, and are read from ``ix_ticket_opened_kpi``."""
+    counts = resolved_counts(read, window)[None]
+    resolved, first, moves = counts["resolved"], counts["first_line"], counts["reassignments"]
     worked = and_(window.opened(), T.status != TicketStatus.CANCELLED.value)
     opened, tier2, tier3 = read.session.execute(
         select(
@@ -38,7 +36,6 @@ def compute(read: Read, window: Window, detail: bool) -> dict[str, Any]:
             _yes(T.tier >= 3),
         ).where(worked)
     ).one()
-    resolved = int(resolved or 0)
     return {
         "resolved": resolved,
         "resolved_first_line": int(first or 0),

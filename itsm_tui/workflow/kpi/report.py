@@ -22,6 +22,7 @@ from itsm_tui.workflow.kpi.base import Window
 from itsm_tui.workflow.kpi.headlines import HEADLINES, trend
 from itsm_tui.workflow.kpi.periods import Period
 from itsm_tui.workflow.kpi.registry import NAMES, SECTIONS, SUMMARY
+from itsm_tui.workflow.kpi.rollups import freshness
 from itsm_tui.workflow.permissions import Action
 
 #: The sparklines' length: the period and the eleven before it.
@@ -43,6 +44,9 @@ class KpiReport:
     figures: dict[str, dict[str, dict[str, Any]]]  # section → column → figures
     headlines: list[dict[str, Any]]
     history: dict[str, Any] = field(default_factory=dict)
+    #: How fresh the daily rollups the counts of resolved tickets come from are: the last
+    #: day rolled up (``through``) and when (``taken_at``); None each when none is.
+    rollups: dict[str, str | None] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         def described(p: Period) -> dict[str, str]:
@@ -64,6 +68,7 @@ class KpiReport:
             "headlines": self.headlines,
             "figures": self.figures,
             "history": self.history,
+            "rollups": self.rollups,
         }
 
 
@@ -142,6 +147,7 @@ def kpi_report(
     for key in list(figures):
         if key not in chosen:
             del figures[key]
+    fresh = freshness(read.session)
     return KpiReport(
         period,
         read.site.settings.timezone,
@@ -152,6 +158,10 @@ def kpi_report(
         figures,
         headlines,
         past,
+        {
+            "through": fresh.through,
+            "taken_at": fresh.taken_at.isoformat() if fresh.taken_at else None,
+        },
     )
 
 
@@ -175,8 +185,7 @@ def _history(
         window = Window(start, end, group_id, tier)
         have = known.get(p.key, {})
         computed = {
-            s: have[s] if s in have else SECTIONS[s].compute(read, window, False)
-            for s in sections
+            s: have[s] if s in have else SECTIONS[s].compute(read, window, False) for s in sections
         }
         for h in HEADLINES:
             values[h.key].append(computed[h.section].get(h.figure))

@@ -1,6 +1,6 @@
 """A seeded site for the report tests: the demo's year of tickets up to 2 December 2026, with
-SLA figures on the resolved ones (the demo measures only open tickets) drawn from a seeded
-random stream, so every section has something to count."""
+the SLA figures of the resolved ones replaced by figures drawn from a seeded random stream
+(a fifth late, and so on), which the report tests' expected values were written against."""
 
 from __future__ import annotations
 

@@ -314,10 +314,12 @@ def test_ticket_mix_is_plausible(demo: Loaded) -> None:
         assert t.resolved_first_line == (t.status in ("resolved", "closed") and t.tier == 1
                                          and not t.left_first_line)  # fmt: skip
         assert t.reassignment_count >= t.escalation_count == t.tier - 1
-        if t.status in OPEN_STATUSES:  # their SLA clocks were started at load time
-            assert t.sla_policy == f"P{t.priority}" and t.response_due_at is not None
-        else:
-            assert t.resolution_due_at is None and t.next_sla_at is None
+        # Open: their SLA clocks were started at load time; finished: measured as written
+        # (test_finished_tickets_carry_what_the_live_clock_makes_of_their_journal).
+        assert t.sla_policy == f"P{t.priority}" and t.response_due_at is not None
+        if t.status not in OPEN_STATUSES:
+            assert t.resolution_due_at is not None and t.resolution_elapsed_min is not None
+            assert t.next_sla_at is None and t.resolution_warn_at is None
     assert all(t.resolution_code in RESOLUTION_CODES for t in solved)
     assert all(t.resolution_text for t in solved)
 
@@ -342,6 +344,105 @@ def test_the_first_scan_alerts_the_breaches_and_no_past_warning(demo: Loaded) ->
     assert handled and not [k for k in handled if k.endswith(":100")]
     upcoming = [t.next_sla_at for t in tickets if t.next_sla_at and t not in due]
     assert upcoming and min(upcoming) > now  # … what falls due from now on will be alerted
+
+
+def test_finished_tickets_carry_what_the_live_clock_makes_of_their_journal(demo: Loaded) -> None:
+    """Every resolved, closed and cancelled ticket holds the seven SLA columns the live clock
+    derives from its journal as stored (read back from the database, measured as the scan
+    measures), so the KPI report's times and compliance are those of a live site."""
+    from sqlmodel import Session
+
+    from itsm_tui.workflow.sla import clock
+    from itsm_tui.workflow.sla import config as cfg
+
+    now = demo.site.clock.now()
+    with Session(demo.site.engine) as session:
+        finished = list(
+            session.execute(
+                select(Ticket).where(col(Ticket.status).in_(["resolved", "closed", "cancelled"]))
+            )
+            .scalars()
+            .all()
+        )
+        ids = [t.id for t in finished if t.id is not None]
+        journals = clock.journals(session, ids)
+        fired = clock.fired_kinds_of(session, ids)
+        config = cfg.read_config(session)
+        policies = clock.policies_for(session, finished, config)
+        stored, live = {}, {}
+        for t in finished:
+            assert t.id is not None
+            policy = policies[t.id]
+            cal = cfg.calendar(session, policy.calendar)
+            clocks = clock.measure(t, now, policy, cal, journals[t.id], fired[t.id])
+            live[t.number] = clock.derived(clocks)
+            stored[t.number] = {k: getattr(t, k) for k in live[t.number]}
+    assert len(finished) > 0.9 * N and len(live) == len(finished)
+    assert {s for t in finished for s in [t.status]} == {"resolved", "closed", "cancelled"}
+    assert stored == live
+    # … and they say something: some finished late, most in time, and times add up.
+    late = [t for t in finished if t.resolved_at and t.resolved_at > t.resolution_due_at]
+    assert 0 < len(late) < 0.5 * len(finished)
+    assert all(t.resolution_elapsed_min is not None for t in finished)
+    assert sum(t.response_elapsed_min is not None for t in finished) > 0.95 * len(finished)
+
+
+def test_the_kpi_report_on_the_demo_shows_sla_compliance_and_resolution_times(
+    demo: Loaded,
+) -> None:
+    """Sections 3 and 4 of a month of the demo print figures, not "—" (the demo's finished
+    tickets once carried no SLA columns, so a first look at the report showed nothing)."""
+    from html.parser import HTMLParser
+
+    from itsm_tui.reports.render import render_html
+    from itsm_tui.workflow.kpi.periods import parse_period
+    from itsm_tui.workflow.kpi.report import kpi_report
+
+    report = kpi_report(
+        demo.site, demo.admin, parse_period("2026-10"), sections=["summary", "times", "sla"]
+    )
+    for column in ("current", "previous"):  # October and September
+        sla, times = report.figures["sla"][column], report.figures["times"][column]
+        assert sla["measured"] > 100
+        assert 50 < sla["resolution_compliance"] < 100
+        assert 50 < sla["response_compliance"] <= 100
+        assert 0 < sla["breached"] < sla["measured"]
+        assert 0 < times["resolution_median_min"] <= times["resolution_p90_min"]
+    assert report.figures["times"]["current"]["response_median_min"] is not None
+    headline = {h["key"]: h for h in report.headlines}
+    assert headline["resolution_compliance"]["current"] is not None
+    assert headline["resolution_median_min"]["current"] is not None
+
+    class Rows(HTMLParser):
+        """The text of each table row's cells."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.rows: list[list[str]] = []
+            self.cell: list[str] | None = None
+
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            if tag == "tr":
+                self.rows.append([])
+            elif tag in ("td", "th"):
+                self.cell = []
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("td", "th") and self.cell is not None and self.rows:
+                self.rows[-1].append("".join(self.cell).strip())
+                self.cell = None
+
+        def handle_data(self, data: str) -> None:
+            if self.cell is not None:
+                self.cell.append(data)
+
+    page = Rows()
+    page.feed(render_html(report.to_json()))
+    shown = {r[0]: r[1:] for r in page.rows if r}
+    for label in ("Resolved within SLA", "Responded within SLA", "Resolution, median",
+                  "Resolution, p90", "Response, median"):  # fmt: skip
+        this_month = shown[label][0]
+        assert this_month != "—" and any(ch.isdigit() for ch in this_month), (label, shown[label])
 
 
 def test_open_tickets_are_recent_and_times_are_in_order(demo: Loaded) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, insert, select, update
+from sqlmodel import Session
 
 from itsm_tui.common.domain import NUMBER_PREFIX, TicketType
 from itsm_tui.common.errors import Invalid
@@ -31,6 +32,7 @@ from itsm_tui.workflow.demo.inspections import create_inspections
 from itsm_tui.workflow.demo.knowledge_load import load_knowledge
 from itsm_tui.workflow.demo.people import People, create_people
 from itsm_tui.workflow.demo.quality import write_quality
+from itsm_tui.workflow.demo.sla_figures import SlaFigures
 from itsm_tui.workflow.demo.sla_start import start_clocks
 from itsm_tui.workflow.demo.tickets import Ids, TicketFactory, write_chunk
 from itsm_tui.workflow.demo.vocabulary import ADMIN_GROUP, DEMO_GROUP_CODES
@@ -163,7 +165,11 @@ def ticket_factory(
     count: int,
     zone: ZoneInfo,
 ) -> TicketFactory:
-    """The generator of the demo's tickets, positioned after the database's existing rows."""
+    """The generator of the demo's tickets, positioned after the database's existing rows,
+    measuring the finished ones by the site's SLA policies as it goes."""
+    stamp = epoch_stamper(conn)
+    with Session(bind=conn) as session:  # joins the caller's transaction, and leaves it open
+        sla = SlaFigures.of(session, stamp, catalog.ci_name)
     return TicketFactory(
         people,
         catalog,
@@ -171,8 +177,9 @@ def ticket_factory(
         now=now,
         count=count,
         zone=zone,
-        stamp=epoch_stamper(conn),
+        stamp=stamp,
         ids=first_ids(conn),
+        sla=sla,
     )
 
 

@@ -1,9 +1,10 @@
 """Start the SLA clocks of the demo's open tickets, as if the scheduler had run all along.
 
-Bulk-loaded tickets carry no SLA columns. Each open ticket is measured from its journal (the
-same ``clock.measure`` every ticket change uses), and the warnings and tier budgets already
-behind it are recorded as handled, so the first scan does not replay a year of backlog at once
-(nor escalate demo tickets automatically).
+The finished tickets were measured as they were written (``sla_figures``); the open ones are
+inserted without SLA columns, because their thresholds need recording too. Each open ticket
+is measured from its journal (the same ``clock.measure`` every ticket change uses), and the
+warnings and tier budgets already behind it are recorded as handled, so the first scan does
+not replay a year of backlog at once (nor escalate demo tickets automatically).
 
 A breach already behind it is *not* recorded as handled: a breached ticket whose breach was
 marked done without an alert is exactly what a supervisor must not miss. (It was so once: the

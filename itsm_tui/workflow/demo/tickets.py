@@ -43,6 +43,8 @@ from itsm_tui.workflow.demo.epoch import DAY, Stamper, iso_stamper
 from itsm_tui.workflow.demo.issues import PROFILES, IssueKind, all_kinds
 from itsm_tui.workflow.demo.people import CallerCard, People
 from itsm_tui.workflow.demo.rhythm import arrivals, local_offset
+from itsm_tui.workflow.demo.sla_figures import COLUMNS as SLA_COLUMNS
+from itsm_tui.workflow.demo.sla_figures import UNMEASURED, SlaFigures, Turn
 from itsm_tui.workflow.demo.vocabulary import (
     CANCEL_REASONS,
     ESCALATION_REASONS,
@@ -58,7 +60,7 @@ TICKET_COLUMNS = (
     "urgency", "priority", "status", "pending_reason", "group_id", "assignee_id", "tier",
     "opened_by_id", "opened_at", "first_response_at", "resolved_at", "closed_at", "updated_at",
     "reassignment_count", "escalation_count", "reopen_count", "left_first_line",
-    "resolved_first_line", "resolution_code", "resolution_text", "version",
+    "resolved_first_line", "resolution_code", "resolution_text", "version", *SLA_COLUMNS,
 )  # fmt: skip
 CONTACT_COLUMNS = ("id", "channel", "caller_id", "agent_id", "ticket_id", "summary", "occurred_at")
 NOTE_COLUMNS = ("id", "ticket_id", "author_id", "kind", "body", "created_at")
@@ -102,6 +104,7 @@ WORK_START, WORK_END = 8 * 3600 + 1800, 17 * 3600 + 1800
 _NEW, _ASSIGNED, _IN_PROGRESS = "new", "assigned", TicketStatus.IN_PROGRESS.value
 _PENDING, _RESOLVED = TicketStatus.PENDING.value, TicketStatus.RESOLVED.value
 _CLOSED, _CANCELLED = TicketStatus.CLOSED.value, TicketStatus.CANCELLED.value
+_FINISHED = frozenset((_RESOLVED, _CLOSED, _CANCELLED))
 _PHONE, _MONITORING = Channel.PHONE.value, Channel.MONITORING.value
 _EMAIL, _WEB, _WALK_IN = Channel.EMAIL.value, Channel.WEB.value, Channel.WALK_IN.value
 _WORK_NOTE, _PUBLIC_REPLY = NoteKind.WORK_NOTE.value, NoteKind.PUBLIC_REPLY.value
@@ -199,7 +202,7 @@ class _Life:
 
     __slots__ = (
         "closed", "current", "escalations", "events", "first_response", "group", "id",
-        "pending_reason", "reassignments", "resolution", "resolved", "status", "tier",
+        "pending_reason", "reassignments", "resolution", "resolved", "status", "tier", "turns",
     )  # fmt: skip
 
     def __init__(self, ticket_id: int, events: list[Event], status: str, group: int) -> None:
@@ -211,6 +214,10 @@ class _Life:
         self.closed: int | None = None
         self.pending_reason: str | None = None
         self.resolution: tuple[str | None, str | None] = (None, None)
+        # The changes of status (and tier) the SLA clock reads, in time order: the journal's
+        # own entries, reduced to those keys, for a finished ticket's figures (``sla_figures``;
+        # an open one, the only kind that can be pending, is measured after the load).
+        self.turns: list[Turn] = []
 
     def add(self, at: int, action: str, actor: int | None, changes: str) -> None:
         self.events.append((at, "ticket", self.id, action, actor, changes))
@@ -231,10 +238,11 @@ class TicketFactory:
         stamp: Stamper,
         ids: Ids,
         chunk: int = CHUNK,
+        sla: SlaFigures | None = None,
     ) -> None:
         self.rng, self.now, self.count, self.zone = rng, now, count, zone
         self.stamp, self.iso = stamp, iso_stamper()
-        self.ids, self.chunk = ids, chunk
+        self.ids, self.chunk, self.sla = ids, chunk, sla
         self.offset = local_offset(zone, now)
         self.people = people
         self.hotline = people.members["hotline"]
@@ -423,6 +431,13 @@ class TicketFactory:
 
         version, updated = self._journal(out, events)
         stamp = self.stamp
+        sla: tuple[Any, ...] = UNMEASURED
+        if self.sla is not None and life.status in _FINISHED:
+            sla = self.sla.measure(
+                priority=priority, category=kind.category, cis=cis, opened=t,
+                first_response=life.first_response, status=life.status, tier=life.tier,
+                turns=life.turns, now=now,
+            )  # fmt: skip
         first_response, resolved_at, closed_at = life.first_response, life.resolved, life.closed
         resolution_code, resolution_text = life.resolution
         out.tickets.append((
@@ -432,7 +447,7 @@ class TicketFactory:
             resolved_at and stamp(resolved_at), closed_at and stamp(closed_at), stamp(updated),
             life.reassignments, life.escalations, 0, life.escalations > 0,
             life.status in (_RESOLVED, _CLOSED) and not life.escalations, resolution_code,
-            resolution_text, version,
+            resolution_text, version, *sla,
         ))  # fmt: skip
 
     def _work(self, out: Chunk, life: _Life, kind: _Kind, final_tier: int, assignee: int,
@@ -445,6 +460,7 @@ class TicketFactory:
                  f'{{{took}"status": ["{life.status}", "in_progress"], '
                  f'"first_response_at": [null, "{self.iso(first)}"]}}')  # fmt: skip
         life.current, life.status, life.first_response = assignee, _IN_PROGRESS, first
+        life.turns.append((first, _IN_PROGRESS, None))
         steps = self._steps(kind, final_tier)
         gap = (end - first) // (len(steps) + 1)
         self._notes(out, life, assignee, first, min(first + gap, now), cancelled)
@@ -463,6 +479,7 @@ class TicketFactory:
                 took = ""
             life.add(pickup, "claim", new, f'{{{took}"status": ["{life.status}", "in_progress"]}}')
             life.current, life.status = new, _IN_PROGRESS
+            life.turns.append((pickup, _IN_PROGRESS, None))
 
     def _move(self, life: _Life, move: str, new_tier: int, new_group: int, members: list[int],
               at: int) -> int | None:  # fmt: skip
@@ -476,6 +493,7 @@ class TicketFactory:
                      f'{{"assignee": [{held}, {login[new]}], '
                      f'"status": ["{status}", "assigned"]}}')  # fmt: skip
             life.current, life.status = new, _ASSIGNED
+            life.turns.append((at, _ASSIGNED, None))
             return new
         moved = f'"group": [{code[life.group]}, {code[new_group]}], "assignee": [{held}, null]'
         n = life.reassignments
@@ -489,9 +507,11 @@ class TicketFactory:
                      f'"status": ["{status}", "new"], "escalation_count": [{e}, {e + 1}]'
                      f'{left}, "reason": {reason}}}')  # fmt: skip
             life.escalations, life.tier = e + 1, new_tier
+            life.turns.append((at, _NEW, new_tier))
         else:
             life.add(at, "assign", life.current,
                      f'{{{moved}, {counts}, "status": ["{status}", "new"]}}')  # fmt: skip
+            life.turns.append((at, _NEW, None))
         life.reassignments = n + 1
         life.group, life.current, life.status = new_group, None, _NEW
         return None
@@ -503,6 +523,7 @@ class TicketFactory:
                  f'"closed_at": [null, "{self.iso(at)}"], '
                  f'"reason": {self.rng.choice(self.cancel_reasons)}}}')  # fmt: skip
         life.closed, life.status = at, _CANCELLED
+        life.turns.append((at, _CANCELLED, None))
 
     def _resolve(self, life: _Life, kind: _Kind, at: int) -> None:
         """Resolved by the holder; closed by the system three days on, or earlier by a hotline
@@ -516,6 +537,7 @@ class TicketFactory:
                  f'"resolution_code": [null, "{code}"], '
                  f'"resolution_text": [null, {text_json}]{first_line}}}')  # fmt: skip
         life.resolved, life.status, life.resolution = at, _RESOLVED, (code, text)
+        life.turns.append((at, _RESOLVED, None))
         if rng.random() < AUTO_CLOSE_SHARE:
             closing, closer = at + AUTO_CLOSE, None
         else:
@@ -525,6 +547,7 @@ class TicketFactory:
                      f'{{"status": ["resolved", "closed"], '
                      f'"closed_at": [null, "{iso(closing)}"]}}')  # fmt: skip
             life.closed, life.status = closing, _CLOSED
+            life.turns.append((closing, _CLOSED, None))
 
     def _pending(self, life: _Life) -> None:
         """Waiting on the caller, a vendor or a change, since halfway to "now"."""

@@ -113,6 +113,23 @@ class Clocks:
         return min(pending) if pending else None
 
 
+class ClockTicket(Protocol):
+    """What the clocks read of a ticket: a ``Ticket``, or a plain value the demo loader builds
+    for a ticket it is about to insert (so its figures come from this one rule, not a copy)."""
+
+    @property
+    def opened_at(self) -> datetime: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def first_response_at(self) -> datetime | None: ...
+
+    @property
+    def tier(self) -> int: ...
+
+
 class JournalRow(Protocol):
     """What the clocks read of a journal entry (a ``JournalEntry`` or a row of its columns)."""
 
@@ -283,7 +300,7 @@ def compute(session: Session, ticket: Ticket, now: datetime) -> Clocks:
 
 
 def measure(
-    ticket: Ticket,
+    ticket: ClockTicket,
     now: datetime,
     policy: cfg.Policy,
     cal: BusinessCalendar,
@@ -367,8 +384,8 @@ def response_minutes(
     return cal.minutes_between(opened, first_response)
 
 
-def _derived(clocks: Clocks) -> dict[str, Any]:
-    """The ticket columns derived from its clocks."""
+def derived(clocks: Clocks) -> dict[str, Any]:
+    """The ticket columns derived from its clocks (the demo loader writes the same ones)."""
     return {
         "response_due_at": clocks.response_due_at,
         "resolution_due_at": clocks.resolution_due_at,
@@ -409,7 +426,7 @@ def refresh_many(session: Session, measured: Iterable[tuple[Ticket, Clocks]]) ->
     returns how many tickets were written."""
     changed: list[tuple[Ticket, dict[str, Any]]] = []
     for ticket, clocks in measured:
-        values = _derived(clocks)
+        values = derived(clocks)
         if any(getattr(ticket, k) != v for k, v in values.items()):
             changed.append((ticket, values))
     if not changed:

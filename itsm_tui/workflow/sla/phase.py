@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from typing import Final, Literal
 
 from itsm_tui.common.domain import (
@@ -61,6 +62,7 @@ RESPONSE_STOPPED: Final = ClockPhase(ClockState.STOPPED, RESPONDED)
 _OPEN = frozenset(OPEN_STATUSES)
 
 
+@cache  # a handful of (status, reason) pairs, asked for each entry of every journal replayed
 def phase_of(status: str, pending_reason: str | None) -> ClockPhase:
     """The resolution clock of a ticket in ``status``: it runs while the ticket is open, pauses
     while it waits for the caller or a vendor, and stops once it is resolved or cancelled."""

@@ -63,6 +63,27 @@ def test_editing_a_checklist_makes_a_new_version_and_rounds_keep_theirs(room: De
     assert view.checks[0].readings == (22.0,)
 
 
+def test_each_reading_item_shows_its_own_last_readings_oldest_first(
+    room: Desk, clock: FrozenClock
+) -> None:
+    """Opening a round reads every item's last readings at once: each item gets its own, in
+    time order, at most SPARK_READINGS of them, none from the round being opened."""
+    for n in range(rounds.SPARK_READINGS + 2):
+        rnd = rounds.start_round(room.site, room.insp, "mr-daily", group="hotline")
+        rounds.answer(room.site, room.insp, rnd.number, "temp_a", f"{20 + n % 5}")
+        rounds.answer(room.site, room.insp, rnd.number, "ups_load", f"{n}")
+        clock.advance(minutes=10)
+    current = rounds.start_round(room.site, room.insp, "mr-daily", group="hotline")
+    rounds.answer(room.site, room.insp, current.number, "ups_load", "69")
+    view = rounds.open_round(room.site, room.insp, current.number)
+    by_key = {c.key: c.readings for c in view.checks}
+    assert by_key["ups_load"] == tuple(float(n) for n in range(2, rounds.SPARK_READINGS + 2))
+    assert by_key["temp_a"] == tuple(
+        float(20 + n % 5) for n in range(2, rounds.SPARK_READINGS + 2)
+    )
+    assert by_key["leak"] == () and by_key["remark"] == ()
+
+
 def test_a_bad_checklist_reports_every_problem_with_its_line(room: Desk) -> None:
     bad = SMALL.read_text().replace('key = "leak"', 'key = "temp_a"')
     bad = bad.replace('failing = ["红"]', 'failing = ["紫"]')

@@ -9,7 +9,9 @@ Prints:
    p99 in ms, with a year of rounds of the demo's checklists in the database — target p99
    ≤ 20 ms;
 2. opening a round of 60 items with each item's last 30 readings (``rounds.open_round``, what
-   the runner reads), p50 and p99 — target ≤ 100 ms;
+   the runner reads), p50 and p99 — target ≤ 100 ms; and beside it an A/B of the last
+   readings alone, read as before (one statement per item) and as now (one for all items),
+   alternated in this process;
 3. generating a year of slots for 50 schedules (``schedules.create_due_rounds``: 36,500
    rounds, their numbers and journal entries, one transaction) — target ≤ 2 s;
 4. the history of one item over two years of twice-daily readings (``history.history``: 1,460
@@ -17,6 +19,8 @@ Prints:
 
     python benchmarks/inspections.py --tickets 200000 \
         --db postgresql+psycopg://postgres@127.0.0.1:5432/test      # on PostgreSQL
+
+``--figures 2`` measures the second figure only (the year of rounds is still added first).
 
 The SQLite database is kept in /tmp/itsm-bench (``--dir``) and reused by later runs with the
 same ``--tickets``; the inspection data is added to a copy each run, so every run measures the
@@ -44,13 +48,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import Engine, create_engine, insert, select, text, update
+from sqlalchemy import Engine, bindparam, create_engine, insert, select, text, update
 from sqlalchemy.engine import make_url
+from sqlmodel import Session
 
 from itsm_tui.common.clock import FrozenClock
 from itsm_tui.scheduler.cron import CRON
 from itsm_tui.storage.core_tables import core_table
-from itsm_tui.storage.engine import make_engine
+from itsm_tui.storage.engine import make_engine, read_session
 from itsm_tui.storage.tables import (
     InspectionAnswer,
     InspectionItem,
@@ -227,6 +232,9 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=BENCH_DIR, help="SQLite's directory")
     parser.add_argument("--db", help="a PostgreSQL URL (default: SQLite in --dir)")
     parser.add_argument("--name", help="PostgreSQL: the demo's database (inspections_<tickets>)")
+    parser.add_argument(
+        "--figures", default="1234", help="figures to measure (default 1234; figure 2 always runs)"
+    )
     args = parser.parse_args()
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     if args.db and not args.db.startswith("sqlite"):
@@ -235,11 +243,78 @@ def main() -> None:
     else:
         copy = sqlite_copy(args.dir, args.tickets, args.fresh)
     with copy as url:
-        measure(url, args.answers)
+        measure(url, args.answers, args.figures)
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
-def measure(url: str, answers: int) -> None:
+def per_item_readings(
+    session: Session, code: str, keys: list[str], round_id: int
+) -> dict[str, tuple[float, ...]]:
+    """The last readings as opening a round read them before: one statement per item (kept
+    here as figure 2's A/B baseline)."""
+    a = core_table(InspectionAnswer)
+    one = (
+        select(a.c.value)
+        .where(
+            a.c.template_code == bindparam("code"),
+            a.c.item_key == bindparam("key"),
+            a.c.round_id != bindparam("round_id"),
+            a.c.value.is_not(None),
+        )
+        .order_by(a.c.answered_at.desc())
+        .limit(rounds.SPARK_READINGS)
+    )
+    found = {}
+    for key in keys:
+        values = (
+            session.connection()
+            .execute(one, {"code": code, "key": key, "round_id": round_id})
+            .scalars()
+        )
+        found[key] = tuple(float(v) for v in reversed(values.all()))
+    return found
+
+
+def readings_ab(site: Site, number: str, rounds_: int = 30) -> None:
+    """Figure 2's reads alone, the old way (A: one statement per item) and the new (B: one
+    statement for all items), alternated in this process on the same data and connection
+    pool; each sample is one read in a fresh read session, wall and CPU."""
+    r, t = core_table(InspectionRound), core_table(InspectionTemplate)
+    with read_session(site.engine) as session:
+        round_id, code = (
+            session.connection()
+            .execute(
+                select(r.c.id, t.c.code)
+                .join(t, t.c.id == r.c.template_id)
+                .where(r.c.number == number)
+            )
+            .one()
+        )
+    keys = [f"t{n:02d}" for n in range(60)]
+    ways = {
+        "A per item": per_item_readings,
+        "B one statement": rounds._last_readings,
+    }
+    with read_session(site.engine) as session:
+        assert per_item_readings(session, code, keys, round_id) == rounds._last_readings(
+            session, code, keys, round_id
+        )
+    walls: dict[str, list[float]] = {name: [] for name in ways}
+    cpus: dict[str, list[float]] = {name: [] for name in ways}
+    for _ in range(rounds_):
+        for name, way in ways.items():
+            with read_session(site.engine) as session:
+                walls[name].append(timed(partial(way, session, code, keys, round_id)))
+                cpus[name].append(CPU[-1])
+    for name in ways:
+        print(
+            f"{'  last readings, 60 items: ' + name:<42} p50 {statistics.median(walls[name]):6.1f}"
+            f" ms  p99 {percentile(walls[name], 99):6.1f} ms  cpu p50 "
+            f"{statistics.median(cpus[name]):6.1f} ms  ({rounds_} each, alternated)"
+        )
+
+
+def measure(url: str, answers: int, figures: str = "1234") -> None:
     """The four figures, on the database at ``url`` (a copy: it gains a year of rounds)."""
     engine = make_engine(url)
     with engine.connect() as conn:
@@ -253,7 +328,7 @@ def measure(url: str, answers: int) -> None:
 
     # 1. Saving an answer.
     samples: list[float] = []
-    while len(samples) < answers:
+    while "1" in figures and len(samples) < answers:
         number = rounds.start_round(site, admin, "mr-daily", group="mr-ops").number
         view = rounds.open_round(site, admin, number)
         for item in view.checks:
@@ -267,7 +342,8 @@ def measure(url: str, answers: int) -> None:
                 value = "无" if item.kind == "text" else "pass"
             samples.append(timed(partial(rounds.answer, site, admin, number, item.key, value)))
             clock.advance(seconds=20)
-    report("answer saved (a year of rounds present)", samples, 20)
+    if samples:
+        report("answer saved (a year of rounds present)", samples, 20)
 
     # 2. Opening a round of 60 items with their last 30 readings.
     templates.import_template(site, admin, "bench-60.toml", text=checklist("bench-60", 60))
@@ -281,6 +357,10 @@ def measure(url: str, answers: int) -> None:
     view = rounds.open_round(site, admin, number)
     assert len(view.checks) == 60 and all(len(i.readings) == 30 for i in view.checks)
     report("open a round: 60 items × 30 readings", opened, 100)
+    readings_ab(site, number)
+    if not set(figures) & set("34"):
+        site.close()
+        return
 
     # 3. A year of slots for 50 schedules.
     templates.import_template(site, admin, "bench-1.toml", text=checklist("bench-1", 1))

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from itsm_tui.workflow.inspections.views import AnswerResult, RoundView, Summary
 
 app = typer.Typer(help=N_("Machine-room inspections: checklists, schedules, rounds, history."))
-template_app = typer.Typer(help=N_("Checklists: import and export (TOML), list, show."))
+template_app = typer.Typer(help=N_("Checklists: import and export (TOML or YAML), list, show."))
 schedule_app = typer.Typer(help=N_("When which checklist runs, for which group."))
 round_app = typer.Typer(help=N_("Rounds: start, list, show, answer, complete."))
 reading_app = typer.Typer(help=N_("Sensor readings into the current round."))
@@ -46,6 +46,12 @@ app.add_typer(schedule_app, name="schedule")
 app.add_typer(round_app, name="round")
 app.add_typer(reading_app, name="reading")
 
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format", help=N_("toml or yaml (default: from the file's suffix, else toml).")
+    ),
+]
 RoundArg = Annotated[
     str, typer.Argument(metavar="ROUND", help=N_("Round number (RND000012 or 12)."))
 ]
@@ -59,7 +65,10 @@ def _zone(ctx: typer.Context) -> Any:
 @template_app.command("import")
 def template_import(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help=N_("The checklist as TOML."))],
+    file: Annotated[
+        Path, typer.Argument(help=N_("The checklist as TOML, or YAML if named .yaml or .yml."))
+    ],
+    fmt: FormatOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Import a checklist: a new version if it changed, nothing if not; all or nothing, every
@@ -67,7 +76,7 @@ def template_import(
     from itsm_tui.workflow.inspections import templates
 
     st = state(ctx)
-    result = templates.import_template(st.site, st.actor(), file)
+    result = templates.import_template(st.site, st.actor(), file, format=fmt)
     if as_json:
         print_object(result)
     elif result.created:
@@ -92,12 +101,15 @@ def template_export(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help=N_("File to write (default: stdout)."))
     ] = None,
+    fmt: FormatOpt = None,
 ) -> None:
-    """Write a checklist as the TOML file it is imported from."""
+    """Write a checklist as the TOML (or YAML) file it is imported from."""
     from itsm_tui.workflow.inspections import templates
+    from itsm_tui.workflow.inspections.spec import is_yaml
 
     st = state(ctx)
-    text = templates.export_template(st.site, st.actor(), code, version)
+    chosen = fmt or ("yaml" if output is not None and is_yaml(output.name) else "toml")
+    text = templates.export_template(st.site, st.actor(), code, version, format=chosen)
     if output is None:
         sys.stdout.write(shown(text) if sys.stdout.isatty() else text)
         return

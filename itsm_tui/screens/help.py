@@ -23,7 +23,9 @@ from textual.widgets import Static
 from itsm_tui.common.i18n import N_, _
 from itsm_tui.console.keymap import bind, key_text, label, rank
 
-#: The screens' and dialogs' names as help's title shows them (their class names in English).
+#: The screens' and dialogs' names as help's title shows them (their class names in English,
+#: less "Screen" or "Dialog"): every screen help can open over has one here, so that under
+#: zh_CN its title is not left in English (``tests/tui/test_keys_and_help.py`` checks).
 SCREEN_NAMES = (
     N_("Dashboard"),
     N_("Queue"),
@@ -43,6 +45,26 @@ SCREEN_NAMES = (
     N_("Runner"),
     N_("InspectionHistory"),
     N_("Punctuality"),
+    # Changes, problems, knowledge, the follow-up of surveys and complaints, the reports.
+    N_("ChangeList"),
+    N_("Change"),
+    N_("Approvals"),
+    N_("Schedule"),
+    N_("Problems"),
+    N_("Knowledge"),
+    N_("SuggestionReader"),
+    N_("Callback"),
+    N_("AnswerForm"),
+    N_("ComplaintReview"),
+    N_("Scorecard"),
+    N_("Ranking"),
+    N_("Reports"),
+    # Dialogs over any of them.
+    N_("NewCaller"),
+    N_("Choice"),
+    N_("TextEdit"),
+    N_("TextView"),
+    N_("ActionMenu"),
 )
 
 

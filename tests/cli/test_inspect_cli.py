@@ -102,6 +102,26 @@ def test_a_round_from_the_command_line(itsm: Callable[..., Any], tmp_path: Path)
     assert csv_out.stdout.splitlines()[0].startswith("at,round,template")
 
 
+def test_a_checklist_exported_as_yaml_imports_back(
+    itsm: Callable[..., Any], tmp_path: Path
+) -> None:
+    _json(itsm("inspect", "template", "import", str(SMALL), "--json", who="sup"))
+    target = tmp_path / "daily.yaml"
+    written = itsm("inspect", "template", "export", "mr-daily", "-o", str(target))
+    assert written.exit_code == 0, written.output
+    assert "- key: ups_load" in target.read_text(encoding="utf-8")
+    shown = itsm("inspect", "template", "export", "mr-daily", "--format", "yaml")
+    assert shown.stdout == target.read_text(encoding="utf-8")
+    again = _json(itsm("inspect", "template", "import", str(target), "--json", who="sup"))
+    assert (again["version"], again["created"]) == (1, False)
+    edited = tmp_path / "daily.yml"
+    edited.write_text(target.read_text(encoding="utf-8").replace("[18, 27]", "[18, 26]"))
+    newer = _json(itsm("inspect", "template", "import", str(edited), "--json", who="sup"))
+    assert (newer["version"], newer["created"]) == (2, True)
+    odd = itsm("inspect", "template", "export", "mr-daily", "--format", "xml")
+    assert odd.exit_code == 1 and "format xml" in odd.stderr
+
+
 def test_readings_from_a_csv_are_all_or_nothing(itsm: Callable[..., Any], tmp_path: Path) -> None:
     _json(itsm("inspect", "template", "import", str(SMALL), "--json", who="sup"))
     _json(itsm("inspect", "round", "start", "mr-daily", "--group", "hotline", "--json"))

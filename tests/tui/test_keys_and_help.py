@@ -249,6 +249,65 @@ async def test_f1_in_a_dialog_shows_its_keys_and_escape_returns_to_it(
         assert app.screen is dialog
 
 
+#: Screens help never opens over as themselves: help itself, Textual's command palette, and
+#: the bases only their subclasses are shown as (a ticket screen, the change list, approvals).
+NOT_BENEATH_HELP = {"HelpScreen", "ConsolePalette", "TicketActions", "ChangeTableScreen"}
+
+
+def test_every_screen_has_a_name_in_help_in_chinese_too() -> None:
+    """Help's title names the screen beneath it from ``SCREEN_NAMES``: a screen or dialog
+    missing there is titled by its English class name even under zh_CN."""
+    from textual.screen import Screen
+
+    from itsm_tui.common import i18n
+    from itsm_tui.screens.help import SCREEN_NAMES
+
+    for module in pkgutil.walk_packages(itsm_tui.__path__, "itsm_tui."):
+        if module.name.split(".")[1] in ("console", "screens", "dialogs"):
+            importlib.import_module(module.name)
+    found: set[type[Screen[Any]]] = set()
+    pending: list[type[Screen[Any]]] = [Screen]
+    while pending:
+        for sub in pending.pop().__subclasses__():
+            pending.append(sub)
+            if sub.__module__.startswith("itsm_tui.") and sub.__name__ not in NOT_BENEATH_HELP:
+                found.add(sub)
+    names = {c.__name__.removesuffix("Screen").removesuffix("Dialog") for c in found}
+    assert {"Reports", "Knowledge", "Choice", "TextView", "ActionMenu", "Runner"} <= names
+    assert sorted(names - set(SCREEN_NAMES)) == []
+    assert i18n.install("zh_CN") == "zh_CN", i18n.problem
+    try:
+        untranslated = sorted(n for n in SCREEN_NAMES if i18n._(n) == n)
+    finally:
+        i18n.install("en")
+    assert untranslated == []
+
+
+async def test_help_over_a_dialog_is_titled_in_chinese(console: Console) -> None:
+    """Help over a text view (on the dashboard) names it in the operator's language."""
+    from itsm_tui.common import i18n
+    from itsm_tui.dialogs.text_edit import TextViewDialog
+
+    assert i18n.install("zh_CN") == "zh_CN", i18n.problem
+    try:
+        app = ItsmApp(console.site, console.desk.agent1)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            dialog = TextViewDialog("摘要", ["第一行", "第二行"])
+            app.push_screen(dialog)
+            await settle(pilot)
+            await pilot.press("f1")
+            await settle(pilot)
+            assert isinstance(app.screen, HelpScreen)
+            title = text(app.screen.query_one("#help-title", Static))
+            assert "文本查看" in title and "TextView" not in title
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is dialog
+    finally:
+        i18n.install("en")
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_escape_closes_the_keys_panel_and_only_that(
     console: Console, size: tuple[int, int]

@@ -11,7 +11,7 @@ from itsm_tui.common.clock import FrozenClock
 from itsm_tui.common.errors import Conflict, Forbidden, Invalid, NotFound
 from itsm_tui.workflow import cmdb
 from itsm_tui.workflow.inspections import rounds, templates
-from itsm_tui.workflow.inspections.spec import TemplateRejected, dump, parse
+from itsm_tui.workflow.inspections.spec import TemplateRejected, dump, dump_yaml, parse
 from itsm_tui.workflow.tickets import queries as ticket_queries
 from tests.conftest import Desk
 
@@ -63,6 +63,27 @@ def test_editing_a_checklist_makes_a_new_version_and_rounds_keep_theirs(room: De
     assert view.checks[0].readings == (22.0,)
 
 
+def test_each_reading_item_shows_its_own_last_readings_oldest_first(
+    room: Desk, clock: FrozenClock
+) -> None:
+    """Opening a round reads every item's last readings at once: each item gets its own, in
+    time order, at most SPARK_READINGS of them, none from the round being opened."""
+    for n in range(rounds.SPARK_READINGS + 2):
+        rnd = rounds.start_round(room.site, room.insp, "mr-daily", group="hotline")
+        rounds.answer(room.site, room.insp, rnd.number, "temp_a", f"{20 + n % 5}")
+        rounds.answer(room.site, room.insp, rnd.number, "ups_load", f"{n}")
+        clock.advance(minutes=10)
+    current = rounds.start_round(room.site, room.insp, "mr-daily", group="hotline")
+    rounds.answer(room.site, room.insp, current.number, "ups_load", "69")
+    view = rounds.open_round(room.site, room.insp, current.number)
+    by_key = {c.key: c.readings for c in view.checks}
+    assert by_key["ups_load"] == tuple(float(n) for n in range(2, rounds.SPARK_READINGS + 2))
+    assert by_key["temp_a"] == tuple(
+        float(20 + n % 5) for n in range(2, rounds.SPARK_READINGS + 2)
+    )
+    assert by_key["leak"] == () and by_key["remark"] == ()
+
+
 def test_a_bad_checklist_reports_every_problem_with_its_line(room: Desk) -> None:
     bad = SMALL.read_text().replace('key = "leak"', 'key = "temp_a"')
     bad = bad.replace('failing = ["红"]', 'failing = ["紫"]')
@@ -109,6 +130,56 @@ def test_a_file_that_is_not_toml_names_its_line() -> None:
     with pytest.raises(TemplateRejected) as refused:
         parse('code = "x"\nname = \n', "broken.toml")
     assert refused.value.errors[0].line == 2
+
+
+def test_a_checklist_round_trips_through_yaml(room: Desk) -> None:
+    """TOML in, YAML out, the YAML read back is the same checklist (no new version)."""
+    exported = templates.export_template(room.site, room.insp, "mr-daily", format="yaml")
+    assert "key: ups_load" in exported and "warn: [null, 80]" in exported
+    assert parse(exported, "x.yaml").same_content(parse(SMALL.read_text()))
+    again = templates.import_template(room.site, room.sup, "x.yml", text=exported)
+    assert (again.version, again.created) == (1, False)
+    # and back to TOML, the same again
+    toml = templates.export_template(room.site, room.insp, "mr-daily")
+    assert parse(toml).same_content(parse(exported, format="yaml"))
+
+
+def test_a_bad_yaml_checklist_names_each_field_and_its_line(room: Desk) -> None:
+    yaml_text = dump_yaml(parse(SMALL.read_text()))
+    bad = yaml_text.replace("key: leak", "key: temp_a").replace("failing: [红]", "failing: [紫]")
+    bad = bad.replace("severity: 1", "severity: 5")
+    assert bad.count("temp_a") == 2 and "紫" in bad and "severity: 5" in bad
+    with pytest.raises(TemplateRejected) as refused:
+        templates.import_template(room.site, room.sup, "bad.yaml", text=bad)
+    lines = bad.splitlines()
+    found = [(e.field, lines[e.line - 1].strip(" -").split(":")[0]) for e in refused.value.errors]
+    assert found == [("key", "key"), ("severity", "severity"), ("failing", "failing")]
+    assert refused.value.message.startswith(f"bad.yaml line {refused.value.errors[0].line}, key:")
+    assert _count(room, "SELECT COUNT(*) FROM inspection_template") == 1  # nothing written
+    unknown_ci = yaml_text.replace("ci: UPS-01", "ci: UPS-09", 1)
+    with pytest.raises(TemplateRejected) as refused:
+        templates.import_template(room.site, room.sup, "ci.yaml", text=unknown_ci)
+    (error,) = refused.value.errors
+    assert error.field == "ci" and "UPS-09" in error.message
+    assert unknown_ci.splitlines()[error.line - 1].lstrip().startswith("- key: ups_load")
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("code: x\nname: [a, b\nsections: []\n", 3),  # an unclosed list
+        ("code: x\n  name: y\n", 2),  # bad indentation
+        ("code: x\nname: y\n---\ncode: z\n", 3),  # two documents
+        ("- code\n- name\n", 1),  # not a mapping
+    ],
+)
+def test_a_file_that_is_not_yaml_is_one_line_with_its_line(text: str, line: int) -> None:
+    with pytest.raises(TemplateRejected) as refused:
+        parse(text, "broken.yaml")
+    (error,) = refused.value.errors
+    assert error.line == line
+    assert "\n" not in refused.value.message
+    assert refused.value.message.startswith(f"broken.yaml line {line}")
 
 
 def test_open_ranges_round_trip() -> None:

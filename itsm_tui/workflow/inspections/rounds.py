@@ -9,12 +9,13 @@ answered is refused unless asked for (``replace``), so nobody overwrites another
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import bindparam, func, insert, union_all, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import CursorResult
 from sqlmodel import Session, col, select
@@ -63,20 +64,38 @@ MAX_ROUNDS_LISTED = 500
 
 _ROUND = core_table(InspectionRound)
 _ANSWER = core_table(InspectionAnswer)
-#: An item's last readings in other rounds, newest first: one range of
-#: ``ix_inspection_answer_item`` read backwards. Built once: a round of 60 readings runs it 60
-#: times, and building the statement each time was most of opening the round.
-_LAST_READINGS = (
-    sa_select(_ANSWER.c.value)
-    .where(
-        _ANSWER.c.template_code == bindparam("code"),
-        _ANSWER.c.item_key == bindparam("key"),
-        _ANSWER.c.round_id != bindparam("round_id"),
-        _ANSWER.c.value.is_not(None),
+
+
+@functools.lru_cache(maxsize=64)
+def _last_readings_statement(count: int) -> Any:
+    """The last readings of ``count`` items (bound as ``k0``, ``k1``, …) in other rounds.
+
+    Each item is one part, a range of ``ix_inspection_answer_item`` read backwards and cut at
+    the limit, and the parts are one UNION ALL (SQLite has no LATERAL join): one round trip
+    for the whole round. The database puts each item's readings in time order, so their
+    times are not read (converting 1,800 timestamps was most of the client's work). Built
+    once per count, since building it is most of the rest."""
+    parts = [_last_readings_part(n) for n in range(count)]
+    every = (parts[0] if count == 1 else union_all(*parts)).subquery()
+    return sa_select(every.c.item_key, every.c.value).order_by(
+        every.c.item_key, every.c.answered_at
     )
-    .order_by(_ANSWER.c.answered_at.desc())
-    .limit(SPARK_READINGS)
-)
+
+
+def _last_readings_part(n: int) -> Any:
+    part = (
+        sa_select(_ANSWER.c.item_key, _ANSWER.c.answered_at, _ANSWER.c.value)
+        .where(
+            _ANSWER.c.template_code == bindparam("code"),
+            _ANSWER.c.item_key == bindparam(f"k{n}"),
+            _ANSWER.c.round_id != bindparam("round_id"),
+            _ANSWER.c.value.is_not(None),
+        )
+        .order_by(_ANSWER.c.answered_at.desc())
+        .limit(SPARK_READINGS)
+        .subquery()
+    )
+    return sa_select(part.c.item_key, part.c.answered_at, part.c.value)
 
 
 @dataclass(frozen=True)
@@ -182,16 +201,21 @@ def start_round(
 
 
 def _last_readings(
-    session: Session, template_code: str, key: str, round_id: int
-) -> tuple[float, ...]:
-    """The item's last readings in other rounds, oldest first."""
-    values = (
-        session.connection()
-        .execute(_LAST_READINGS, {"code": template_code, "key": key, "round_id": round_id})
-        .scalars()
-        .all()
-    )
-    return tuple(float(v) for v in reversed(values) if v is not None)
+    session: Session, template_code: str, keys: Sequence[str], round_id: int
+) -> dict[str, tuple[float, ...]]:
+    """Each item's last readings in other rounds, oldest first, for all ``keys`` in one
+    statement (:func:`_last_readings_statement`): opening a round costs one round trip to
+    the server, not one per item."""
+    unique = list(dict.fromkeys(keys))
+    if not unique:
+        return {}
+    params: dict[str, object] = {f"k{n}": key for n, key in enumerate(unique)}
+    params |= {"code": template_code, "round_id": round_id}
+    rows = session.connection().execute(_last_readings_statement(len(unique)), params)
+    found: dict[str, list[float]] = {}
+    for key, value in rows:
+        found.setdefault(key, []).append(float(value))
+    return {key: tuple(values) for key, values in found.items()}
 
 
 def round_view(session: Session, rnd: InspectionRound, *, section: str | None = None) -> RoundView:
@@ -230,6 +254,9 @@ def round_view(session: Session, rnd: InspectionRound, *, section: str | None = 
         if ci_ids
         else {}
     )
+    readings = _last_readings(
+        session, template.code, [i.key for i in items if i.kind == ItemKind.READING], rnd.id
+    )
     views = []
     for item in items:
         assert item.id is not None
@@ -246,11 +273,6 @@ def round_view(session: Session, rnd: InspectionRound, *, section: str | None = 
             if found
             else None
         )
-        readings = (
-            _last_readings(session, template.code, item.key, rnd.id)
-            if item.kind == ItemKind.READING
-            else ()
-        )
         views.append(
             ItemView(
                 id=item.id,
@@ -262,7 +284,7 @@ def round_view(session: Session, rnd: InspectionRound, *, section: str | None = 
                 instruction=item.instruction,
                 severity=item.severity,
                 answer=answer,
-                readings=readings,
+                readings=readings.get(item.key, ()),
             )
         )
     completer = session.get(Staff, rnd.completed_by_id) if rnd.completed_by_id else None

@@ -1,9 +1,11 @@
-"""A checklist as a file: read from TOML, checked item by item, written back as TOML.
+"""A checklist as a file: read from TOML or YAML, checked item by item, written back as either.
 
 A site keeps its checklists in version control, so import and export round-trip: what
-:func:`dump` writes, :func:`parse` reads to the same :class:`TemplateSpec`. Reading is
-all-or-nothing like the CI import: every problem is collected with the line it is on, and
-nothing is written while one remains (``templates.import_template``).
+:func:`dump` (TOML) or :func:`dump_yaml` writes, :func:`parse` reads to the same
+:class:`TemplateSpec`. The two syntaxes share one checker: each parser gives the same dict plus
+a way to find a field's line (TOML: the headers in the text; YAML: the composed nodes' marks).
+Reading is all-or-nothing like the CI import: every problem is collected with the line it is
+on, and nothing is written while one remains (``templates.import_template``).
 
 The file::
 
@@ -33,7 +35,9 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, cast
+
+import yaml
 
 from itsm_tui.common.domain import SEVERITY_LEVELS, ItemKind
 from itsm_tui.common.errors import Invalid
@@ -53,6 +57,7 @@ _ITEM_HEADER = re.compile(r"^\s*\[\[\s*sections\s*\.\s*items\s*\]\]")
 _SECTION_HEADER = re.compile(r"^\s*\[\[\s*sections\s*\]\]")
 _SYNTAX_LINE = re.compile(r"at line (\d+)")
 MAX_ITEMS = 500
+FORMATS = ("toml", "yaml")  # the two ways a checklist is written
 
 
 @dataclass(frozen=True)
@@ -199,7 +204,7 @@ _ITEM_FIELDS = frozenset(
 
 def check_item(record: dict[str, Any], section: str, line: int) -> ItemSpec:
     """One item of the file, or the first thing wrong with it (``Invalid`` naming the field)."""
-    unknown = sorted(set(record) - _ITEM_FIELDS)
+    unknown = sorted(str(k) for k in set(record) - _ITEM_FIELDS)
     if unknown:
         raise Invalid(N_("Unknown field {name}."), field=unknown[0], name=unknown[0])
     key = _text(record, "key", ITEM_KEY_MAX, required=True)
@@ -283,10 +288,45 @@ def _field_line(lines: list[str], start: int, end: int, name: str | None) -> int
     return start
 
 
-def parse(text: str, file: str = "template") -> TemplateSpec:
-    """The checklist in ``text``, or :class:`TemplateRejected` listing every problem with its
-    line."""
-    report = SpecErrors(file)
+class _Lines(Protocol):
+    """Where a part of the parsed file was written: one parser's answer, so that one checker
+    (:func:`_check`) serves TOML and YAML alike. ``name`` is a field of that part, or None for
+    the part itself; 0 means "somewhere in the file"."""
+
+    def top(self, name: str | None) -> int: ...
+
+    def section(self, position: int) -> int: ...
+
+    def item(self, position: int, index: int, name: str | None) -> int: ...
+
+
+class _TomlLines:
+    """TOML keeps no positions, so the ``[[sections]]`` and ``[[sections.items]]`` headers are
+    found in the text, in order, and a field is the first ``name =`` line under its header."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.headers = [n for n, line in enumerate(self.lines, 1) if _ITEM_HEADER.match(line)]
+        self.sections = [n for n, line in enumerate(self.lines, 1) if _SECTION_HEADER.match(line)]
+        self.bounds = sorted([*self.headers, *self.sections, len(self.lines) + 1])
+        self.counts: dict[int, int] = {}  # section position -> items before it, all sections
+
+    def top(self, name: str | None) -> int:
+        return _field_line(self.lines, 1, self.bounds[0] - 1, name)
+
+    def section(self, position: int) -> int:
+        return self.sections[position] if position < len(self.sections) else 0
+
+    def item(self, position: int, index: int, name: str | None) -> int:
+        number = self.counts.get(position, 0) + index
+        if number >= len(self.headers):
+            return self.section(position)
+        line = self.headers[number]
+        end = next((b - 1 for b in self.bounds if b > line), len(self.lines))
+        return _field_line(self.lines, line, end, name)
+
+
+def _toml(text: str, report: SpecErrors) -> tuple[Any, _Lines]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -296,10 +336,109 @@ def parse(text: str, file: str = "template") -> TemplateSpec:
             Invalid(N_("Not TOML: {reason}."), reason=str(exc)),
         )
         raise TemplateRejected(report) from None
-    lines = text.splitlines()
-    headers = [n for n, line in enumerate(lines, 1) if _ITEM_HEADER.match(line)]
-    section_lines = [n for n, line in enumerate(lines, 1) if _SECTION_HEADER.match(line)]
-    bounds = sorted([*headers, *section_lines, len(lines) + 1])
+    lines = _TomlLines(text)
+    before = 0
+    for position, section in enumerate(data.get("sections", [])):
+        lines.counts[position] = before
+        items = section.get("items", []) if isinstance(section, dict) else []
+        before += len(items) if isinstance(items, list) else 0
+    return data, lines
+
+
+class _YamlLines:
+    """YAML's composed nodes carry their marks: a part's line is where its mapping starts, a
+    field's is where its key is written."""
+
+    def __init__(self, root: yaml.Node | None) -> None:
+        self.root = root
+
+    @staticmethod
+    def _get(node: yaml.Node | None, key: str) -> yaml.Node | None:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.value == key:
+                    return cast(yaml.Node, v)
+        return None
+
+    @staticmethod
+    def _at(node: yaml.Node | None, index: int) -> yaml.Node | None:
+        if isinstance(node, yaml.SequenceNode) and index < len(node.value):
+            return cast(yaml.Node, node.value[index])
+        return None
+
+    @staticmethod
+    def _line(node: yaml.Node | None, name: str | None) -> int:
+        if name and isinstance(node, yaml.MappingNode):
+            for k, _v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.value == name:
+                    return int(k.start_mark.line) + 1
+        return int(node.start_mark.line) + 1 if node is not None else 0
+
+    def top(self, name: str | None) -> int:
+        return self._line(self.root, name)
+
+    def section(self, position: int) -> int:
+        return self._line(self._at(self._get(self.root, "sections"), position), None)
+
+    def item(self, position: int, index: int, name: str | None) -> int:
+        section = self._at(self._get(self.root, "sections"), position)
+        found = self._at(self._get(section, "items"), index)
+        return self._line(found, name) if found is not None else self._line(section, None)
+
+
+def _yaml(text: str, report: SpecErrors) -> tuple[Any, _Lines]:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        reason = ": ".join(
+            str(part)
+            for part in (getattr(exc, "context", None), getattr(exc, "problem", None))
+            if part
+        )
+        report.add(
+            int(mark.line) + 1 if mark is not None else 0,
+            Invalid(N_("Not YAML: {reason}."), reason=reason or str(exc).splitlines()[0]),
+        )
+        raise TemplateRejected(report) from None
+    return data, _YamlLines(root)
+
+
+def check_format(format: str) -> str:
+    """``format`` if it is one this module reads and writes, else ``Invalid`` naming them."""
+    if format not in FORMATS:
+        raise Invalid(
+            N_("format {format} is not one of: {formats}."),
+            field="format",
+            format=format,
+            formats=", ".join(FORMATS),
+        )
+    return format
+
+
+def is_yaml(file: str) -> bool:
+    """A ``.yaml`` or ``.yml`` file is YAML; anything else is read as TOML."""
+    return file.lower().endswith((".yaml", ".yml"))
+
+
+def parse(text: str, file: str = "template", *, format: str | None = None) -> TemplateSpec:
+    """The checklist in ``text`` (TOML, or YAML when ``format`` or the file's suffix says so),
+    or :class:`TemplateRejected` listing every problem with its line."""
+    report = SpecErrors(file)
+    as_yaml = format == "yaml" if format else is_yaml(file)
+    data, lines = (_yaml if as_yaml else _toml)(text, report)
+    return _check(data, lines, report)
+
+
+def _check(data: Any, lines: _Lines, report: SpecErrors) -> TemplateSpec:
+    """The one set of rules for a checklist, whichever syntax it was written in."""
+    if not isinstance(data, dict):
+        report.add(
+            lines.top(None),
+            Invalid(N_("The file must hold code, name and sections."), field="sections"),
+        )
+        raise TemplateRejected(report)
     code = name = description = ""
     for label, limit in (("code", TEMPLATE_CODE_MAX), ("name", TEMPLATE_NAME_MAX)):
         try:
@@ -311,7 +450,7 @@ def parse(text: str, file: str = "template") -> TemplateSpec:
                     code=value,
                 )
         except Invalid as exc:
-            report.add(_field_line(lines, 1, bounds[0] - 1 if bounds else len(lines), label), exc)
+            report.add(lines.top(label), exc)
             continue
         if label == "code":
             code = value
@@ -320,33 +459,41 @@ def parse(text: str, file: str = "template") -> TemplateSpec:
     try:
         description = _text(data, "description", INSTRUCTION_MAX)
     except Invalid as exc:
-        report.add(_field_line(lines, 1, len(lines), "description"), exc)
+        report.add(lines.top("description"), exc)
     sections = data.get("sections", [])
     items: list[ItemSpec] = []
     seen: dict[str, int] = {}
-    index = 0
     if not isinstance(sections, list):
         sections = []
     for position, section in enumerate(sections):
-        section_line = section_lines[position] if position < len(section_lines) else 0
+        if not isinstance(section, dict):
+            report.add(
+                lines.section(position),
+                Invalid(N_("{name} must be a table of fields."), field="sections", name="sections"),
+            )
+            continue
         try:
             title = _text(section, "title", SECTION_MAX, required=True)
         except Invalid as exc:
-            report.add(section_line, exc)
+            report.add(lines.section(position), exc)
             title = ""
         records = section.get("items", [])
-        for record in records if isinstance(records, list) else []:
-            line = headers[index] if index < len(headers) else section_line
-            end = next((b - 1 for b in bounds if b > line), len(lines))
-            index += 1
+        for index, record in enumerate(records if isinstance(records, list) else []):
+            line = lines.item(position, index, None)
+            if not isinstance(record, dict):
+                report.add(
+                    line,
+                    Invalid(N_("{name} must be a table of fields."), field="items", name="items"),
+                )
+                continue
             try:
                 item = check_item(record, title, line)
             except Invalid as exc:
-                report.add(_field_line(lines, line, end, exc.field), exc)
+                report.add(lines.item(position, index, exc.field), exc)
                 continue
             if item.key in seen:
                 report.add(
-                    _field_line(lines, line, end, "key"),
+                    lines.item(position, index, "key"),
                     Invalid(
                         N_("Duplicate key {key} (first on line {first})."),
                         field="key",
@@ -422,3 +569,54 @@ def dump(spec: TemplateSpec) -> str:
                 out.append(f"{name} = {written}")
         out.append(f"severity = {item.severity}")
     return "\n".join(out) + "\n"
+
+
+def _number(value: float) -> float | int:
+    return int(value) if value.is_integer() else value
+
+
+def _yaml_pair(pair: tuple[float | None, float | None]) -> list[float | int | None] | None:
+    """A range; an open end is YAML's null (read back as open by :func:`_pair`)."""
+    if pair == (None, None):
+        return None
+    return [None if v is None else _number(v) for v in pair]
+
+
+def dump_yaml(spec: TemplateSpec) -> str:
+    """The checklist as YAML that :func:`parse` reads back to the same spec: the same fields
+    as :func:`dump`, in the same order, written by PyYAML's safe dumper."""
+    sections: list[dict[str, Any]] = []
+    for item in spec.checks:
+        if not sections or sections[-1]["title"] != item.section:
+            sections.append({"title": item.section, "items": []})
+        record: dict[str, Any] = {"key": item.key, "label": item.label, "kind": item.kind.value}
+        fields: Iterable[tuple[str, Any]] = (
+            ("ci", item.ci),
+            ("instruction", item.instruction or None),
+            ("unit", item.unit),
+            ("choices", list(item.choices) or None),
+            ("failing", list(item.failing) or None),
+            ("normal", _yaml_pair(item.normal)),
+            ("warn", _yaml_pair(item.warn)),
+            ("severity", item.severity),
+        )
+        record.update((k, v) for k, v in fields if v is not None)
+        sections[-1]["items"].append(record)
+    data: dict[str, Any] = {"code": spec.code, "name": spec.name}
+    if spec.description:
+        data["description"] = spec.description
+    data["sections"] = sections
+    return yaml.dump(data, Dumper=_YamlDumper, allow_unicode=True, sort_keys=False, width=10_000)
+
+
+class _YamlDumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, writing a list of plain values on one line (``normal: [18, 27]``,
+    ``choices: [绿, 黄, 红]``) as one writes a range by hand, and the rest as blocks."""
+
+
+def _list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    flat = not any(isinstance(v, dict | list) for v in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flat)
+
+
+_YamlDumper.add_representer(list, _list)

@@ -23,7 +23,9 @@ from itsm_tui.workflow.inspections.spec import (
     SpecErrors,
     TemplateRejected,
     TemplateSpec,
+    check_format,
     dump,
+    dump_yaml,
     parse,
 )
 from itsm_tui.workflow.inspections.views import TemplateRow
@@ -237,9 +239,12 @@ def _same(stored: TemplateSpec, new: TemplateSpec) -> bool:
 
 
 @mutation(Action.MANAGE_INSPECTIONS)
-def import_template(tx: Tx, source: str | Path, *, text: str | None = None) -> ImportResult:
-    """Import a checklist file (TOML): a new version if it differs from the newest, nothing if
-    it is the same; every problem reported with its line, nothing written while one remains."""
+def import_template(
+    tx: Tx, source: str | Path, *, text: str | None = None, format: str | None = None
+) -> ImportResult:
+    """Import a checklist file (TOML, or YAML if it is named ``.yaml``/``.yml`` or ``format``
+    says so): a new version if it differs from the newest, nothing if it is the same; every
+    problem reported with its line, nothing written while one remains."""
     file = str(source)
     if text is None:
         try:
@@ -252,13 +257,19 @@ def import_template(tx: Tx, source: str | Path, *, text: str | None = None) -> I
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise Invalid(N_("{file} is not UTF-8 text."), field="file", file=file) from None
-    return save(tx, parse(text, file), file)
+    if format is not None:
+        check_format(format)
+    return save(tx, parse(text, file, format=format), file)
 
 
 @query(Action.VIEW_INSPECTIONS)
-def export_template(read: Read, code: str, version: int | None = None) -> str:
-    """The checklist as the TOML file it would be imported from."""
-    return dump(spec_of(read.session, version_of(read.session, code, version)))
+def export_template(
+    read: Read, code: str, version: int | None = None, *, format: str = "toml"
+) -> str:
+    """The checklist as the file it would be imported from: TOML, or YAML (``format="yaml"``)."""
+    check_format(format)
+    spec = spec_of(read.session, version_of(read.session, code, version))
+    return dump_yaml(spec) if format == "yaml" else dump(spec)
 
 
 @query(Action.VIEW_INSPECTIONS)

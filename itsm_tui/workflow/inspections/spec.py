@@ -555,20 +555,25 @@ def dump(spec: TemplateSpec) -> str:
         out += ["", "[[sections.items]]", f"key = {_value(item.key)}"]
         out.append(f"label = {_value(item.label)}")
         out.append(f"kind = {_value(item.kind.value)}")
-        fields: Iterable[tuple[str, Any]] = (
-            ("ci", item.ci),
-            ("instruction", item.instruction or None),
-            ("unit", item.unit),
-            ("choices", list(item.choices) or None),
-            ("failing", list(item.failing) or None),
-        )
-        out += [f"{k} = {_value(v)}" for k, v in fields if v is not None]
+        out += [f"{k} = {_value(v)}" for k, v in _optional_fields(item) if v is not None]
         for name, pair in (("normal", item.normal), ("warn", item.warn)):
             written = _pair_value(pair)
             if written is not None:
                 out.append(f"{name} = {written}")
         out.append(f"severity = {item.severity}")
     return "\n".join(out) + "\n"
+
+
+def _optional_fields(item: ItemSpec) -> tuple[tuple[str, Any], ...]:
+    """An item's fields that a file leaves out when empty, in the order both formats write
+    them (None where the file has nothing to say)."""
+    return (
+        ("ci", item.ci),
+        ("instruction", item.instruction or None),
+        ("unit", item.unit),
+        ("choices", list(item.choices) or None),
+        ("failing", list(item.failing) or None),
+    )
 
 
 def _number(value: float) -> float | int:
@@ -591,11 +596,7 @@ def dump_yaml(spec: TemplateSpec) -> str:
             sections.append({"title": item.section, "items": []})
         record: dict[str, Any] = {"key": item.key, "label": item.label, "kind": item.kind.value}
         fields: Iterable[tuple[str, Any]] = (
-            ("ci", item.ci),
-            ("instruction", item.instruction or None),
-            ("unit", item.unit),
-            ("choices", list(item.choices) or None),
-            ("failing", list(item.failing) or None),
+            *_optional_fields(item),
             ("normal", _yaml_pair(item.normal)),
             ("warn", _yaml_pair(item.warn)),
             ("severity", item.severity),

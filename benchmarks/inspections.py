@@ -52,6 +52,7 @@ from sqlalchemy import Engine, bindparam, create_engine, insert, select, text, u
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from benchmarks.bench_site import build
 from itsm_tui.common.clock import FrozenClock
 from itsm_tui.scheduler.cron import CRON
 from itsm_tui.storage.core_tables import core_table
@@ -63,8 +64,6 @@ from itsm_tui.storage.tables import (
     InspectionSchedule,
     InspectionTemplate,
 )
-from itsm_tui.workflow.admin import initialise
-from itsm_tui.workflow.demo import load_demo
 from itsm_tui.workflow.inspections import history, rounds, schedules, templates
 from itsm_tui.workflow.site import Actor, Site
 
@@ -102,14 +101,11 @@ def timed(fn: Callable[[], object]) -> float:
 
 
 def load(url: str, tickets: int) -> None:
-    print(f"loading {tickets:,} demo tickets into {url} …", flush=True)
-    start = time.perf_counter()
-    site = Site(make_engine(url))
-    admin = initialise(site, "bench", "Benchmark")
-    load_demo(site, Actor(admin.id, admin.login, "", 3, frozenset()), tickets=tickets, seed=2026)
+    """The demo site at ``url`` (:func:`benchmarks.bench_site.build`: loaded once, a kept one
+    brought up to the newest schema), with fresh statistics."""
+    site, _ = build(url, tickets)
     analyze(site.engine)
     site.close()
-    print(f"  loaded in {time.perf_counter() - start:.0f} s")
 
 
 def analyze(engine: Engine) -> None:
@@ -127,10 +123,7 @@ def sqlite_copy(directory: Path, tickets: int, fresh: bool) -> Iterator[str]:
     base = directory / f"inspections-{tickets}.db"
     if fresh:
         base.unlink(missing_ok=True)
-    if base.exists():
-        print(f"reusing {base}")
-    else:
-        load(f"sqlite:///{base}", tickets)
+    load(f"sqlite:///{base}", tickets)
     work = directory / f"inspections-{tickets}-run.db"
     shutil.copyfile(base, work)
     try:
@@ -155,10 +148,7 @@ def postgresql_copy(url: str, name: str, tickets: int, fresh: bool) -> Iterator[
         if not exists:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     base_url = make_url(url).set(database=name).render_as_string(hide_password=False)
-    if exists:
-        print(f"reusing database {name}")
-    else:
-        load(base_url, tickets)
+    load(base_url, tickets)
     with server.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{run}"')
         conn.exec_driver_sql(f'CREATE DATABASE "{run}" TEMPLATE "{name}"')

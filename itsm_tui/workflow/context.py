@@ -98,13 +98,18 @@ class Tx:
 
 
 def _json_default(value: Any) -> Any:
-    """What :func:`_jsonable` makes of a value ``json`` cannot write itself (a time)."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+    """The encoder's hook for a value ``json`` cannot write itself: what :func:`_jsonable`
+    makes of it (a time), so :meth:`Tx.journal_many` stores what :meth:`Tx.journal` does;
+    a value that rule leaves as it is cannot be written."""
+    converted = _jsonable(value)
+    if converted is value:
+        raise TypeError(f"{type(value).__name__} is not JSON serializable")
+    return converted
 
 
 def _jsonable(value: Any) -> Any:
+    """A journal value as the JSON column can write it: a time as ISO 8601 text, a tuple as
+    a list (each member too); the one rule for both ways a journal entry is written."""
     if isinstance(value, tuple | list):
         return [_jsonable(v) for v in value]
     if isinstance(value, datetime):

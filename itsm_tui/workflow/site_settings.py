@@ -57,7 +57,8 @@ DEFAULTS: dict[str, Any] = {
     # a question not worded here says the built-in wording).
     "survey_wording": {},
     # The language of what the site writes for people away from a screen: SLA alert texts and
-    # their e-mails ("zh_CN", "en"; None: the language of the process that writes them).
+    # their e-mails, what a rule writes into a ticket (a follow-up, an inspection incident and
+    # its notes) ("zh_CN", "en"; None: the language of the process that writes them).
     "language": None,
     # Change management's settings: the CAB, the risk, templates (workflow/changes/settings.py).
     **change_settings.DEFAULTS,

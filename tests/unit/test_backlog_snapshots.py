@@ -4,14 +4,11 @@ minutes stored with the first response (and measured again the same for the past
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from itsm_tui.common.clock import FrozenClock
 from itsm_tui.storage.engine import read_session
 from itsm_tui.storage.tables import AssignmentGroup, BacklogSnapshot, Ticket
 from itsm_tui.workflow import tickets as t
@@ -29,20 +26,11 @@ from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.sla import config as sla_config
 from itsm_tui.workflow.tickets import TicketDraft
 from tests.conftest import Desk
-from tests.unit.reporting_site import seed_site
+from tests.unit import reporting_site
+from tests.unit.reporting_site import NOW
 
-NOW = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(NOW)
-
-
-@pytest.fixture
-def seeded(site: Site, admin: Actor) -> Site:
-    seed_site(site, admin)
-    return site
+#: The report tests' site and its "now" (pytest finds a fixture by the module's attribute).
+clock, seeded = reporting_site.clock, reporting_site.seeded
 
 
 def _live(site: Site, admin: Actor, window: Window) -> int:

@@ -273,6 +273,51 @@ def test_an_out_of_range_reading_opens_one_incident_and_repeats_add_notes(room: 
     assert status != "resolved"  # a passing reading does not resolve it
 
 
+def _incident_texts(room: Desk) -> tuple[list[str], list[str], list[str]]:
+    """A warn, a fail and a pass of one item in three rounds: the rounds' numbers, the
+    incident's title and description, and its two notes (failed again, recovered), as stored."""
+    numbers = [
+        rounds.start_round(room.site, room.insp, "mr-daily", group="hotline").number
+        for _ in range(3)
+    ]
+    for number, reading in zip(numbers, ("28.5", "31", "24"), strict=True):
+        rounds.answer(room.site, room.insp, number, "temp_a", reading)
+    with room.site.engine.connect() as conn:
+        ticket = conn.execute(text("SELECT title, description FROM ticket")).one()
+        notes = conn.execute(text("SELECT body FROM ticket_note ORDER BY id")).scalars().all()
+    return numbers, [ticket.title, ticket.description], list(notes)
+
+
+def test_an_incidents_texts_are_in_the_sites_language_not_the_inspectors(room: Desk) -> None:
+    """The inspector's console speaks English; the site's ``language`` is Chinese: what the
+    rule writes into the record (read later by anyone) is in Chinese."""
+    from itsm_tui.workflow.site_settings import set_setting
+
+    set_setting(room.site, room.admin, "language", "zh_CN")
+    (first, second, third), (title, description), (again, recovered) = _incident_texts(room)
+    assert title == "巡检：核心机房A A列冷通道温度 warn"
+    assert description.startswith(f"巡检轮次 {first}，巡检项 temp_a（")
+    assert again == (
+        f"巡检轮次 {second} 再次异常：A列冷通道温度：31 °C（正常范围 18–27 °C (15–30)），fail"
+    )
+    assert recovered.startswith(f"巡检轮次 {third} 已恢复：A列冷通道温度：24 °C（正常范围")
+
+
+def test_an_english_site_gets_english_incident_texts_from_a_chinese_console(room: Desk) -> None:
+    from itsm_tui.common.i18n import install
+    from itsm_tui.workflow.site_settings import set_setting
+
+    set_setting(room.site, room.admin, "language", "en")
+    install("zh_CN")  # the inspector's console
+    (first, second, third), (title, description), (again, recovered) = _incident_texts(room)
+    assert title == "Inspection: 核心机房A A列冷通道温度 warn"
+    assert description.startswith(f"Round {first}, item temp_a (")
+    assert again == (
+        f"Failed again in round {second}: A列冷通道温度: 31 °C (normal 18–27 °C (15–30)), fail"
+    )
+    assert recovered.startswith(f"Recovered in round {third}: A列冷通道温度: 24 °C (normal")
+
+
 def test_a_resolved_incident_lets_the_next_failure_open_another(room: Desk) -> None:
     from itsm_tui.workflow.tickets import lifecycle
 

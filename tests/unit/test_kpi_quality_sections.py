@@ -7,33 +7,23 @@ from __future__ import annotations
 import statistics
 from datetime import UTC, date, datetime
 
-import pytest
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from itsm_tui.common.clock import FrozenClock
 from itsm_tui.reports.render import render_html
 from itsm_tui.storage.tables import Complaint, InspectionRound, Survey
 from itsm_tui.workflow.kpi.periods import parse_period
 from itsm_tui.workflow.kpi.report import kpi_report
 from itsm_tui.workflow.quality.scorecards import show_scorecard
 from itsm_tui.workflow.site import Actor, Site
-from tests.unit.reporting_site import seed_site
+from tests.unit import reporting_site
+from tests.unit.reporting_site import NOW
 
-NOW = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)
+#: The report tests' site and its "now" (pytest finds a fixture by the module's attribute).
+clock, seeded = reporting_site.clock, reporting_site.seeded
+
 NOVEMBER = (date(2026, 11, 1), date(2026, 12, 1))
 HOSTILE = '<img src="http://x/y.png">差评<script>alert(1)</script>'
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(NOW)
-
-
-@pytest.fixture
-def seeded(site: Site, admin: Actor) -> Site:
-    seed_site(site, admin)
-    return site
 
 
 def _in_november(site: Site, instant: datetime | None) -> bool:

@@ -4,33 +4,21 @@ ticket of a seeded site, the scope filters, the sections left out, and who may r
 from __future__ import annotations
 
 import statistics
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 from sqlmodel import Session, select
 
-from itsm_tui.common.clock import FrozenClock
 from itsm_tui.common.errors import Forbidden, Invalid, NotFound
 from itsm_tui.storage.tables import AssignmentGroup, Ticket
 from itsm_tui.workflow.kpi.periods import Period, parse_period
 from itsm_tui.workflow.kpi.report import kpi_report
 from itsm_tui.workflow.site import Actor, Site
 from itsm_tui.workflow.staff import add_staff
-from tests.unit.reporting_site import seed_site
+from tests.unit import reporting_site
 
-#: 2 December 2026, 09:00 in Beijing: November is over.
-NOW = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(NOW)
-
-
-@pytest.fixture
-def seeded(site: Site, admin: Actor) -> Site:
-    seed_site(site, admin)
-    return site
+#: The report tests' site and its "now" (pytest finds a fixture by the module's attribute).
+clock, seeded = reporting_site.clock, reporting_site.seeded
 
 
 def _every_ticket(site: Site) -> list[Ticket]:

@@ -5,9 +5,8 @@ and the percentiles ranked by the database equal those ranked in Python."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
-import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
@@ -23,21 +22,13 @@ from itsm_tui.workflow.kpi.periods import parse_period
 from itsm_tui.workflow.kpi.report import kpi_report
 from itsm_tui.workflow.kpi.rollups import nightly_rollups, resolved_counts
 from itsm_tui.workflow.site import Actor, Site
-from tests.unit.reporting_site import seed_site
+from tests.unit import reporting_site
+from tests.unit.reporting_site import NOW
 
-NOW = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)
+#: The report tests' site and its "now" (pytest finds a fixture by the module's attribute).
+clock, seeded = reporting_site.clock, reporting_site.seeded
+
 SECTIONS = ["summary", "first_line", "times", "sla", "backlog"]
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(NOW)
-
-
-@pytest.fixture
-def seeded(site: Site, admin: Actor) -> Site:
-    seed_site(site, admin)
-    return site
 
 
 def _counts(site: Site, admin: Actor, windows: list[Window]) -> list[object]:

@@ -5,14 +5,20 @@ is still resolved by a person, not by the reading).
 
 Priority comes from the site's matrix: impact from the CI's criticality (a critical or
 high-criticality CI affects many), urgency from the item's severity.
+
+What the rule writes into the record (the incident's title and description, its notes) is in
+the site's language (``site_settings.site_language``), as a reopened ticket's follow-up is: it
+is read later by anyone, not by the inspector whose console happens to take the reading.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlmodel import col, select
 
 from itsm_tui.common.domain import OPEN_STATUSES, NoteKind, Outcome
-from itsm_tui.common.i18n import _
+from itsm_tui.common.i18n import N_
 from itsm_tui.storage.tables import (
     AssignmentGroup,
     ConfigurationItem,
@@ -24,6 +30,7 @@ from itsm_tui.storage.tables import (
 )
 from itsm_tui.workflow.context import Tx
 from itsm_tui.workflow.inspections.judging import range_text
+from itsm_tui.workflow.site_settings import site_language
 from itsm_tui.workflow.tickets.core import apply
 from itsm_tui.workflow.tickets.create import TicketDraft, open_ticket
 
@@ -57,17 +64,24 @@ def _open_incident(
     return (row[0], row[1]) if row else None
 
 
-def _what(item: InspectionItem, outcome: str, value: float | None, text: str, note: str) -> str:
-    """The reading and note as the incident and its notes say them."""
+def _what(
+    say: Callable[[str], str],
+    item: InspectionItem,
+    outcome: str,
+    value: float | None,
+    text: str,
+    note: str,
+) -> str:
+    """The reading and note as the incident and its notes say them, in ``say``'s language."""
     from itsm_tui.workflow.inspections.templates import limits_of
 
     if value is not None:
         shown = f"{value:g} {item.unit or ''}".rstrip()
-        said = _("{label}: {value} (normal {range}), {outcome}").format(
+        said = say(N_("{label}: {value} (normal {range}), {outcome}")).format(
             label=item.label, value=shown, range=range_text(limits_of(item)), outcome=outcome
         )
     else:
-        said = _("{label}: {value}, {outcome}").format(
+        said = say(N_("{label}: {value}, {outcome}")).format(
             label=item.label, value=text or outcome, outcome=outcome
         )
     return said + (f"\n{note}" if note else "")
@@ -126,16 +140,18 @@ def after_answer(
         if outcome == Outcome.SKIPPED or existing is None or existing[1] == RECOVERED:
             return None
         ticket = existing[0]
-        body = _("Recovered in round {round}: {what}").format(
-            round=rnd.number, what=_what(item, outcome, value, text, note)
+        say = site_language(tx.session)  # written into the record: the site's language
+        body = say(N_("Recovered in round {round}: {what}")).format(
+            round=rnd.number, what=_what(say, item, outcome, value, text, note)
         )
         _note(tx, ticket, body, rnd)
         _link(tx, rnd, item, ticket, template_code, RECOVERED)
         return ticket.number, RECOVERED
-    what = _what(item, outcome, value, text, note)
+    say = site_language(tx.session)
+    what = _what(say, item, outcome, value, text, note)
     if existing is not None:
         ticket = existing[0]
-        body = _("Failed again in round {round}: {what}").format(round=rnd.number, what=what)
+        body = say(N_("Failed again in round {round}: {what}")).format(round=rnd.number, what=what)
         _note(tx, ticket, body, rnd)
         _link(tx, rnd, item, ticket, template_code, REPEAT)
         return ticket.number, REPEAT
@@ -144,10 +160,10 @@ def after_answer(
     assert group is not None
     subject = ci.name if ci is not None else item.section
     draft = TicketDraft(
-        title=_("Inspection: {subject} {label} {outcome}").format(
+        title=say(N_("Inspection: {subject} {label} {outcome}")).format(
             subject=subject, label=item.label, outcome=outcome.value
         )[:200],
-        description=_("Round {round}, item {key} ({section}).\n{what}").format(
+        description=say(N_("Round {round}, item {key} ({section}).\n{what}")).format(
             round=rnd.number, key=item.key, section=item.section, what=what
         ),
         group=group.code,

@@ -98,10 +98,7 @@ def apply(
     ticket's SLA due times from the journal it now has."""
     assert ticket.id is not None
     diff = {
-        _LABELS.get(k, (k,))[0]: (
-            _label(tx.session, k, getattr(ticket, k)),
-            _label(tx.session, k, v),
-        )
+        _LABELS.get(k, (k,))[0]: (_label(tx, k, getattr(ticket, k)), _label(tx, k, v))
         for k, v in changes.items()
         if getattr(ticket, k) != v
     }
@@ -142,10 +139,14 @@ def _label_select(table: type[Any], attr: str) -> Select[Any]:
 _LABEL_READS = {key: _label_select(table, attr) for key, (_, table, attr) in _LABELS.items()}
 
 
-def _label(session: Session, key: str, value: Any) -> Any:
+def _label(tx: Tx, key: str, value: Any) -> Any:
     if key not in _LABELS or value is None:
         return value
-    label = session.execute(_LABEL_READS[key], {"id": value}).scalar()
+    if key == "assignee_id" and value == tx.actor.id:
+        # The actor's own login, read afresh by this transaction (``context.load_actor``):
+        # claim and resolve assign to the actor, and this saves them a round trip.
+        return tx.actor.login
+    label = tx.session.execute(_LABEL_READS[key], {"id": value}).scalar()
     return label if label is not None else value
 
 

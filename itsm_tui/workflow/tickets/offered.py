@@ -34,12 +34,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam, exists, select
 from sqlmodel import Session
 
 from itsm_tui.common.domain import OPEN_STATUSES, TOP_TIER
 from itsm_tui.common.errors import Conflict, DomainError, Forbidden, Invalid
 from itsm_tui.common.i18n import N_, Phrase, Phrases
 from itsm_tui.common.ticket_rows import TicketRow
+from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import GroupMember, Ticket
 from itsm_tui.workflow.permissions import PERMISSIONS, Action, allowed
 from itsm_tui.workflow.site import Actor
@@ -192,11 +194,21 @@ def offered_on_row(actor: Actor, row: TicketRow, in_group: bool = False) -> list
     return offered_actions(actor, holding, in_group)
 
 
+_MEMBER = core_table(GroupMember)
+#: Built once, read as a plain row: the ORM's identity-map ``get`` cost more than the read, and
+#: a miss (not a member) was read again by every later call in the transaction.
+_IS_MEMBER = select(
+    exists().where(
+        _MEMBER.c.group_id == bindparam("group_id"), _MEMBER.c.staff_id == bindparam("staff_id")
+    )
+)
+
+
 def is_member(session: Session, actor: Actor, group_id: int | None) -> bool:
     """Whether ``actor`` belongs to the group (one primary-key read)."""
     if actor.id is None or group_id is None:
         return False
-    return session.get(GroupMember, (group_id, actor.id)) is not None
+    return bool(session.execute(_IS_MEMBER, {"group_id": group_id, "staff_id": actor.id}).scalar())
 
 
 def offered_for(session: Session, actor: Actor, ticket: Ticket) -> list[str]:

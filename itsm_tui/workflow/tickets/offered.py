@@ -109,9 +109,42 @@ def refusal(operation: str, actor: Actor, ticket: Holding, in_group: bool) -> Do
 
     ``in_group``: whether the actor is a member of the ticket's group (:func:`is_member`).
     """
-    action = OPERATION_ACTIONS[operation]
+    why = _refused(operation, actor, ticket, in_group)
+    return None if why is None else _error(why, operation, actor, ticket)
+
+
+def _refused(operation: str, actor: Actor, ticket: Holding, in_group: bool) -> str | None:
+    """The rule itself: which of its checks refuses ``operation`` (None: none does). Apart
+    from :func:`_error`, which words the refusal, so that :func:`offered_actions`, asking
+    every operation of every ticket it shows, builds no message it will not show."""
+    if not actor.is_system and not allowed(actor.roles, OPERATION_ACTIONS[operation]):
+        return "role"
+    if not states.allows(ticket.status, _STATE_OP.get(operation, operation)):
+        return "state"
+    if operation == "escalate" and ticket.tier >= TOP_TIER:
+        return "top"
+    if operation == "return" and ticket.tier <= 1:
+        return "bottom"
+    if actor.is_system:
+        return None
+    if (
+        operation == "claim"
+        and ticket.assignee_id not in (None, actor.id)
+        and ticket.status in OPEN_STATUSES
+    ):
+        return "held"
+    if operation in _ANY_GROUP or _involved(actor, ticket, in_group):
+        return None
+    if operation in _SERVICE_DESK and actor.tier == SERVICE_DESK_TIER:
+        return None
+    return "desk" if operation in _SERVICE_DESK else "group"
+
+
+def _error(why: str, operation: str, actor: Actor, ticket: Holding) -> DomainError:
+    """The refusal :func:`_refused` found, as the person reads it."""
     doing = _DOING.get(operation, operation)
-    if not actor.is_system and not allowed(actor.roles, action):
+    if why == "role":
+        action = OPERATION_ACTIONS[operation]
         may = Phrases(sorted(PERMISSIONS[action]))
         held = Phrases(sorted(actor.roles)) or Phrase(N_("no role"))
         return Forbidden(
@@ -121,35 +154,25 @@ def refusal(operation: str, actor: Actor, ticket: Holding, in_group: bool) -> Do
             action=Phrase(action),
             may=may,
         )
-    state_op = _STATE_OP.get(operation, operation)
-    try:
-        states.check(ticket.number, ticket.status, state_op)
-    except Invalid as error:
-        return error
-    if operation == "escalate" and ticket.tier >= TOP_TIER:
+    if why == "state":
+        try:
+            states.check(ticket.number, ticket.status, _STATE_OP.get(operation, operation))
+        except Invalid as error:
+            return error
+    if why == "top":
         return Invalid(
             "{number} is already at tier {top_tier}, the last one.",
             field="group",
             number=ticket.number,
             top_tier=TOP_TIER,
         )
-    if operation == "return" and ticket.tier <= 1:
+    if why == "bottom":
         return Invalid(
             "{number} is at tier 1: there is no lower tier.", field="group", number=ticket.number
         )
-    if actor.is_system:
-        return None
-    if (
-        operation == "claim"
-        and ticket.assignee_id not in (None, actor.id)
-        and ticket.status in OPEN_STATUSES
-    ):
+    if why == "held":
         return Conflict("{number} is already assigned to someone else.", number=ticket.number)
-    if operation in _ANY_GROUP or _involved(actor, ticket, in_group):
-        return None
-    if operation in _SERVICE_DESK and actor.tier == SERVICE_DESK_TIER:
-        return None
-    if operation in _SERVICE_DESK:
+    if why == "desk":
         return Forbidden(
             "{login} may not {doing} {number}: it belongs to another group (its assignee, "
             "its group's members and the service desk (tier 1) and supervisors may).",
@@ -177,7 +200,7 @@ def _involved(actor: Actor, ticket: Holding, in_group: bool) -> bool:
 def offered_actions(actor: Actor, ticket: Holding, in_group: bool) -> list[str]:
     """The operations ``actor`` may take on ``ticket`` now, in :data:`OPERATION_ACTIONS` order:
     exactly those :func:`refusal` does not refuse."""
-    return [op for op in OPERATION_ACTIONS if refusal(op, actor, ticket, in_group) is None]
+    return [op for op in OPERATION_ACTIONS if _refused(op, actor, ticket, in_group) is None]
 
 
 def offered_on_row(actor: Actor, row: TicketRow, in_group: bool = False) -> list[str]:

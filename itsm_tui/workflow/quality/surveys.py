@@ -205,7 +205,9 @@ def offer_survey(tx: Tx, ticket: Ticket) -> int | None:
         },
     )
     assert isinstance(opened, CursorResult)
-    survey_id = int(opened.inserted_primary_key[0])
+    key = opened.inserted_primary_key
+    assert key is not None
+    survey_id = int(key[0])
     tx.journal("survey", survey_id, "create", {"ticket": ticket.number, "channel": channel})
     return survey_id
 

@@ -151,7 +151,7 @@ _ANSWERED_SINCE = core_select(
 )
 _EXPIRE_OPEN = (
     update(_SURVEY)
-    .where(_SURVEY.c.ticket_id == bindparam("ticket_id"), _SURVEY.c.status == S.OPEN.value)
+    .where(_SURVEY.c.ticket_id == bindparam("w_ticket_id"), _SURVEY.c.status == S.OPEN.value)
     .values(status=S.EXPIRED.value, version=_SURVEY.c.version + 1)
 )
 _ROUND_ASKED = (
@@ -184,7 +184,7 @@ def offer_survey(tx: Tx, ticket: Ticket) -> int | None:
     quiet = int(read_setting(session, "survey_quiet_days"))
     if quiet and _answered_recently(session, ticket.caller_id, tx.now - timedelta(days=quiet)):
         return None
-    session.execute(_EXPIRE_OPEN, {"ticket_id": ticket.id})
+    session.execute(_EXPIRE_OPEN, {"w_ticket_id": ticket.id})
     asked = session.execute(_ROUND_ASKED, {"ticket_id": ticket.id, "round": ticket.reopen_count})
     if asked.first() is not None:
         return None

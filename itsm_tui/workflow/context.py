@@ -60,12 +60,14 @@ class Tx:
         of work: nothing reads the entry back as an object, and the flush cost more than the
         insert); later reads in the transaction, such as the SLA clocks', see it.
         """
-        self.session.execute(_JOURNAL_INSERT, self._journal_row(entity, entity_id, action, changes))
+        self.session.execute(_JOURNAL_INSERT, self.journal_row(entity, entity_id, action, changes))
         self.journaled += 1
 
-    def _journal_row(
+    def journal_row(
         self, entity: str, entity_id: int, action: str, changes: dict[str, Any] | None
     ) -> dict[str, Any]:
+        """The journal row :meth:`journal` writes, as its columns will read back (JSON's
+        lists and ISO times in ``changes``)."""
         return {
             "entity": entity,
             "entity_id": entity_id,

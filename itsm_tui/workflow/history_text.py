@@ -26,13 +26,14 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
+import sqlalchemy as sa
 
 from itsm_tui.common.domain import NoteKind, status_label
 from itsm_tui.common.i18n import N_, _, status_text
 from itsm_tui.common.ticket_rows import ContactRow, HistoryEntry, NoteRow
 from itsm_tui.common.timefmt import local
 from itsm_tui.storage import ticket_queries
+from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import AssignmentGroup, Staff
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.lookup import find_ticket
@@ -364,6 +365,17 @@ def _codes(entries: Iterable[HistoryEntry]) -> tuple[set[str], set[str]]:
     return logins, groups
 
 
+_STAFF, _GROUP = core_table(Staff), core_table(AssignmentGroup)
+#: Built once (an expanding ``IN`` takes any number of names): the ticket screen reads them on
+#: every open, and building the selects cost more than running them.
+_STAFF_NAMES = sa.select(_STAFF.c.login, _STAFF.c.display_name).where(
+    _STAFF.c.login.in_(sa.bindparam("logins", expanding=True))
+)
+_GROUP_NAMES = sa.select(_GROUP.c.code, _GROUP.c.name, _GROUP.c.tier).where(
+    _GROUP.c.code.in_(sa.bindparam("codes", expanding=True))
+)
+
+
 def read_names(read: Read, entries: Sequence[HistoryEntry]) -> Names:
     """The names for what ``entries`` name by code: two indexed reads (unique login, code)."""
     logins, codes = _codes(entries)
@@ -371,16 +383,10 @@ def read_names(read: Read, entries: Sequence[HistoryEntry]) -> Names:
     staff: dict[str, str] = {}
     groups: dict[str, tuple[str, int]] = {}
     if logins:
-        rows = session.exec(
-            select(Staff.login, Staff.display_name).where(col(Staff.login).in_(logins))
-        )
+        rows = session.execute(_STAFF_NAMES, {"logins": sorted(logins)}).all()
         staff = {login: name for login, name in rows}
     if codes:
-        found = session.exec(
-            select(AssignmentGroup.code, AssignmentGroup.name, AssignmentGroup.tier).where(
-                col(AssignmentGroup.code).in_(codes)
-            )
-        )
+        found = session.execute(_GROUP_NAMES, {"codes": sorted(codes)}).all()
         groups = {code: (name, tier) for code, name, tier in found}
     return Names(staff, groups)
 

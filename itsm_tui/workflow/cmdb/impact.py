@@ -16,12 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from sqlmodel import select
+import sqlalchemy as sa
 
 from itsm_tui.common.domain import OPEN_STATUSES, TicketType
 from itsm_tui.common.errors import Invalid
 from itsm_tui.common.i18n import N_, _
 from itsm_tui.storage import cmdb_queries as q
+from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import Ticket, TicketCI
 from itsm_tui.workflow.cmdb.classes import (
     DEPENDS_FORWARD,
@@ -250,11 +251,16 @@ def services_at_stake(read: Read, number: str, *, depth: int = DEPTH) -> Service
     return stake_of(read, find_ticket(read.session, number), depth=depth)
 
 
+_TICKET_CI = core_table(TicketCI)
+#: Built once: the ticket screen reads it on every open (``ix`` on ``ticket_ci.ticket_id``).
+_TICKET_CIS = sa.select(_TICKET_CI.c.ci_id).where(
+    _TICKET_CI.c.ticket_id == sa.bindparam("ticket_id", type_=sa.Integer)
+)
+
+
 def stake_of(read: Read, ticket: Ticket, *, depth: int = DEPTH) -> ServicesAtStake:
     """:func:`services_at_stake` for a ticket already read, inside a read already open."""
-    ci_ids = list(
-        read.session.exec(select(TicketCI.ci_id).where(TicketCI.ticket_id == ticket.id)).all()
-    )
+    ci_ids = list(read.session.execute(_TICKET_CIS, {"ticket_id": ticket.id}).scalars())
     if not ci_ids:
         return ServicesAtStake(ticket.number, [], [], False, [])
     report = impact_of(read, ci_ids, depth, services_only=True)

@@ -289,13 +289,21 @@ def fired_kinds_of(session: Session, ticket_ids: Collection[int]) -> dict[int, s
     return result
 
 
-def compute(session: Session, ticket: Ticket, now: datetime) -> Clocks:
-    """The ticket's clocks as of ``now``, from its journal and the site's configuration."""
+def compute(
+    session: Session, ticket: Ticket, now: datetime, pending: JournalRow | None = None
+) -> Clocks:
+    """The ticket's clocks as of ``now``, from its journal and the site's configuration.
+
+    ``pending``: the entry this transaction is about to journal for the change the ticket
+    already holds in memory (``tickets.core.apply`` measures before it writes, so the change
+    and its due times go in one UPDATE); the clocks read it as the journal's newest entry."""
     assert ticket.id is not None
     config = cfg.read_config(session)
     policy = policy_for(session, ticket, config)
     cal = cfg.calendar(session, policy.calendar)
     journal = _journal(session, ticket.id)
+    if pending is not None:
+        journal.append(pending)
     return measure(ticket, now, policy, cal, journal, fired_kinds(session, ticket.id))
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from datetime import datetime
+from functools import cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import CursorResult, Select, bindparam, exists, update
+from sqlalchemy import CursorResult, Select, Update, bindparam, exists, update
 from sqlalchemy import select as core_select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
@@ -86,6 +89,25 @@ def conflict(tx: Tx, ticket: Ticket, expected: int) -> Conflict:
     )
 
 
+class _Pending(NamedTuple):
+    """The journal entry about to be written, as the clocks read one back."""
+
+    at: datetime
+    changes: dict[str, Any]
+
+
+@cache
+def _ticket_update(keys: tuple[str, ...]) -> Update:
+    """The version-checked UPDATE of the columns ``keys`` (and version, updated_at), built once
+    per set of columns: an operation writes the same columns every time, and building the
+    statement cost more than running it."""
+    return (
+        update(_TICKET)
+        .where(_TICKET.c.id == bindparam("w_id"), _TICKET.c.version == bindparam("w_version"))
+        .values({k: bindparam(f"v_{k}", type_=_TICKET.c[k].type) for k in keys})
+    )
+
+
 def apply(
     tx: Tx,
     ticket: Ticket,
@@ -95,32 +117,42 @@ def apply(
 ) -> Ticket:
     """Write ``changes`` with ``version = version + 1`` only if nobody changed it meanwhile,
     journal exactly one entry with the fields that really changed (old → new), and refresh the
-    ticket's SLA due times from the journal it now has."""
+    ticket's SLA due times from the journal it now has.
+
+    The due times are measured before the write, from the journal read so far and the entry
+    about to be written, so the change, its due times and the version check are one UPDATE."""
     assert ticket.id is not None
     diff = {
-        _LABELS.get(k, (k,))[0]: (
-            _label(tx.session, k, getattr(ticket, k)),
-            _label(tx.session, k, v),
-        )
+        _LABELS.get(k, (k,))[0]: (_label(tx, k, getattr(ticket, k)), _label(tx, k, v))
         for k, v in changes.items()
         if getattr(ticket, k) != v
     }
-    new_version = ticket.version + 1
+    journaled = {**diff, **(extra or {})}
+    row = tx.journal_row("ticket", ticket.id, action, journaled)
+    # The entry as it will read back from its JSON column (lists, not tuples; ISO times).
+    pending = _Pending(row["at"], json.loads(json.dumps(row["changes"])))
+    seen = ticket.version
+    before = {k: getattr(ticket, k) for k in changes}
+    for key, value in changes.items():
+        set_committed_value(ticket, key, value)
+    # Every change recomputes the SLA due times in this same transaction (see sla.clock).
+    clocks = sla_clock.compute(tx.session, ticket, tx.now, pending)
+    written = {**changes, **sla_clock.derived(clocks), "version": seen + 1, "updated_at": tx.now}
     # A Core UPDATE on the table: the ORM's UPDATE would also evaluate the change against the
-    # session's objects, which set_committed_value below does for the one ticket concerned.
+    # session's objects, which set_committed_value does for the one ticket concerned.
+    keys = tuple(written)
     result = tx.session.execute(
-        update(_TICKET)
-        .where(_TICKET.c.id == ticket.id, _TICKET.c.version == ticket.version)
-        .values(**changes, version=new_version, updated_at=tx.now)
+        _ticket_update(keys),
+        {"w_id": ticket.id, "w_version": seen, **{f"v_{k}": written[k] for k in keys}},
     )
     assert isinstance(result, CursorResult)  # an UPDATE's result, which counts its rows
     if result.rowcount != 1:
-        raise conflict(tx, ticket, ticket.version)
-    for key, value in {**changes, "version": new_version, "updated_at": tx.now}.items():
+        for key, value in before.items():
+            set_committed_value(ticket, key, value)
+        raise conflict(tx, ticket, seen)
+    for key, value in written.items():
         set_committed_value(ticket, key, value)
-    tx.journal("ticket", ticket.id, action, {**diff, **(extra or {})})
-    # Every change recomputes the SLA due times in this same transaction (see sla.clock).
-    sla_clock.refresh(tx.session, ticket, tx.now)
+    tx.journal("ticket", ticket.id, action, journaled)
     return ticket
 
 
@@ -142,10 +174,14 @@ def _label_select(table: type[Any], attr: str) -> Select[Any]:
 _LABEL_READS = {key: _label_select(table, attr) for key, (_, table, attr) in _LABELS.items()}
 
 
-def _label(session: Session, key: str, value: Any) -> Any:
+def _label(tx: Tx, key: str, value: Any) -> Any:
     if key not in _LABELS or value is None:
         return value
-    label = session.execute(_LABEL_READS[key], {"id": value}).scalar()
+    if key == "assignee_id" and value == tx.actor.id:
+        # The actor's own login, read afresh by this transaction (``context.load_actor``):
+        # claim and resolve assign to the actor, and this saves them a round trip.
+        return tx.actor.login
+    label = tx.session.execute(_LABEL_READS[key], {"id": value}).scalar()
     return label if label is not None else value
 
 

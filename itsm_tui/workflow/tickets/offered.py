@@ -34,12 +34,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam, exists, select
 from sqlmodel import Session
 
 from itsm_tui.common.domain import OPEN_STATUSES, TOP_TIER
 from itsm_tui.common.errors import Conflict, DomainError, Forbidden, Invalid
 from itsm_tui.common.i18n import N_, Phrase, Phrases
 from itsm_tui.common.ticket_rows import TicketRow
+from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import GroupMember, Ticket
 from itsm_tui.workflow.permissions import PERMISSIONS, Action, allowed
 from itsm_tui.workflow.site import Actor
@@ -107,9 +109,42 @@ def refusal(operation: str, actor: Actor, ticket: Holding, in_group: bool) -> Do
 
     ``in_group``: whether the actor is a member of the ticket's group (:func:`is_member`).
     """
-    action = OPERATION_ACTIONS[operation]
+    why = _refused(operation, actor, ticket, in_group)
+    return None if why is None else _error(why, operation, actor, ticket)
+
+
+def _refused(operation: str, actor: Actor, ticket: Holding, in_group: bool) -> str | None:
+    """The rule itself: which of its checks refuses ``operation`` (None: none does). Apart
+    from :func:`_error`, which words the refusal, so that :func:`offered_actions`, asking
+    every operation of every ticket it shows, builds no message it will not show."""
+    if not actor.is_system and not allowed(actor.roles, OPERATION_ACTIONS[operation]):
+        return "role"
+    if not states.allows(ticket.status, _STATE_OP.get(operation, operation)):
+        return "state"
+    if operation == "escalate" and ticket.tier >= TOP_TIER:
+        return "top"
+    if operation == "return" and ticket.tier <= 1:
+        return "bottom"
+    if actor.is_system:
+        return None
+    if (
+        operation == "claim"
+        and ticket.assignee_id not in (None, actor.id)
+        and ticket.status in OPEN_STATUSES
+    ):
+        return "held"
+    if operation in _ANY_GROUP or _involved(actor, ticket, in_group):
+        return None
+    if operation in _SERVICE_DESK and actor.tier == SERVICE_DESK_TIER:
+        return None
+    return "desk" if operation in _SERVICE_DESK else "group"
+
+
+def _error(why: str, operation: str, actor: Actor, ticket: Holding) -> DomainError:
+    """The refusal :func:`_refused` found, as the person reads it."""
     doing = _DOING.get(operation, operation)
-    if not actor.is_system and not allowed(actor.roles, action):
+    if why == "role":
+        action = OPERATION_ACTIONS[operation]
         may = Phrases(sorted(PERMISSIONS[action]))
         held = Phrases(sorted(actor.roles)) or Phrase(N_("no role"))
         return Forbidden(
@@ -119,35 +154,25 @@ def refusal(operation: str, actor: Actor, ticket: Holding, in_group: bool) -> Do
             action=Phrase(action),
             may=may,
         )
-    state_op = _STATE_OP.get(operation, operation)
-    try:
-        states.check(ticket.number, ticket.status, state_op)
-    except Invalid as error:
-        return error
-    if operation == "escalate" and ticket.tier >= TOP_TIER:
+    if why == "state":
+        try:
+            states.check(ticket.number, ticket.status, _STATE_OP.get(operation, operation))
+        except Invalid as error:
+            return error
+    if why == "top":
         return Invalid(
             "{number} is already at tier {top_tier}, the last one.",
             field="group",
             number=ticket.number,
             top_tier=TOP_TIER,
         )
-    if operation == "return" and ticket.tier <= 1:
+    if why == "bottom":
         return Invalid(
             "{number} is at tier 1: there is no lower tier.", field="group", number=ticket.number
         )
-    if actor.is_system:
-        return None
-    if (
-        operation == "claim"
-        and ticket.assignee_id not in (None, actor.id)
-        and ticket.status in OPEN_STATUSES
-    ):
+    if why == "held":
         return Conflict("{number} is already assigned to someone else.", number=ticket.number)
-    if operation in _ANY_GROUP or _involved(actor, ticket, in_group):
-        return None
-    if operation in _SERVICE_DESK and actor.tier == SERVICE_DESK_TIER:
-        return None
-    if operation in _SERVICE_DESK:
+    if why == "desk":
         return Forbidden(
             "{login} may not {doing} {number}: it belongs to another group (its assignee, "
             "its group's members and the service desk (tier 1) and supervisors may).",
@@ -175,7 +200,7 @@ def _involved(actor: Actor, ticket: Holding, in_group: bool) -> bool:
 def offered_actions(actor: Actor, ticket: Holding, in_group: bool) -> list[str]:
     """The operations ``actor`` may take on ``ticket`` now, in :data:`OPERATION_ACTIONS` order:
     exactly those :func:`refusal` does not refuse."""
-    return [op for op in OPERATION_ACTIONS if refusal(op, actor, ticket, in_group) is None]
+    return [op for op in OPERATION_ACTIONS if _refused(op, actor, ticket, in_group) is None]
 
 
 def offered_on_row(actor: Actor, row: TicketRow, in_group: bool = False) -> list[str]:
@@ -192,11 +217,21 @@ def offered_on_row(actor: Actor, row: TicketRow, in_group: bool = False) -> list
     return offered_actions(actor, holding, in_group)
 
 
+_MEMBER = core_table(GroupMember)
+#: Built once, read as a plain row: the ORM's identity-map ``get`` cost more than the read, and
+#: a miss (not a member) was read again by every later call in the transaction.
+_IS_MEMBER = select(
+    exists().where(
+        _MEMBER.c.group_id == bindparam("group_id"), _MEMBER.c.staff_id == bindparam("staff_id")
+    )
+)
+
+
 def is_member(session: Session, actor: Actor, group_id: int | None) -> bool:
     """Whether ``actor`` belongs to the group (one primary-key read)."""
     if actor.id is None or group_id is None:
         return False
-    return session.get(GroupMember, (group_id, actor.id)) is not None
+    return bool(session.execute(_IS_MEMBER, {"group_id": group_id, "staff_id": actor.id}).scalar())
 
 
 def offered_for(session: Session, actor: Actor, ticket: Ticket) -> list[str]:

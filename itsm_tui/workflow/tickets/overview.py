@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlmodel import Session
 
 from itsm_tui.common.ticket_rows import HistoryEntry
 from itsm_tui.storage import ticket_queries as q
+from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import InspectionIncident, InspectionRound
 from itsm_tui.workflow.cmdb.impact import ServicesAtStake, stake_of
 from itsm_tui.workflow.context import Read, query
@@ -42,15 +45,23 @@ class TicketOverview:
     rounds: list[str] = field(default_factory=list)
 
 
+def _rounds_read() -> sa.Select[Any]:
+    rounds, incidents = core_table(InspectionRound), core_table(InspectionIncident)
+    return (
+        sa.select(rounds.c.number)
+        .join(incidents, incidents.c.round_id == rounds.c.id)
+        .where(incidents.c.ticket_id == sa.bindparam("ticket_id", type_=sa.Integer))
+        .distinct()
+    )
+
+
+#: Built once, read as plain rows: every ticket screen asks it.
+_ROUNDS = _rounds_read()
+
+
 def _rounds(session: Session, ticket_id: int) -> list[str]:
     """The rounds whose answers opened or noted the ticket (``ix_inspection_incident_ticket``)."""
-    numbers = session.exec(
-        select(InspectionRound.number)
-        .join(InspectionIncident, col(InspectionIncident.round_id) == InspectionRound.id)
-        .where(InspectionIncident.ticket_id == ticket_id)
-        .distinct()
-    ).all()
-    return sorted(numbers)
+    return sorted(session.execute(_ROUNDS, {"ticket_id": ticket_id}).scalars())
 
 
 @query(Action.VIEW_TICKETS)

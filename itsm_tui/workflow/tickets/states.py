@@ -77,6 +77,12 @@ def allowed_operations(status: TicketStatus | str) -> list[str]:
     return [op for op, states in OPERATIONS.items() if TicketStatus(status) in states]
 
 
+def allows(status: str, operation: str) -> bool:
+    """Whether the state machine allows ``operation`` from ``status`` (:func:`check`'s test,
+    without the refusal's words)."""
+    return TicketStatus(status) in OPERATIONS[operation]
+
+
 def check(number: str, status: str, operation: str) -> None:
     """Refuse ``operation`` from ``status``, naming the state and what is allowed from it."""
     current = TicketStatus(status)

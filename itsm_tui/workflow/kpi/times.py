@@ -11,7 +11,13 @@ from sqlalchemy import ColumnElement, func, select
 from itsm_tui.common.domain import PRIORITY_LEVELS
 from itsm_tui.common.i18n import N_
 from itsm_tui.workflow.context import Read
-from itsm_tui.workflow.kpi.base import T, Window, counted_percentile, rows
+from itsm_tui.workflow.kpi.base import (
+    T,
+    Window,
+    counted_percentile,
+    ranked_percentiles,
+    rows,
+)
 
 KEY = "times"
 TITLE = N_("Response and resolution times")
@@ -29,15 +35,19 @@ def compute(read: Read, window: Window, detail: bool) -> dict[str, Any]:
     per priority and whole minute by the database: the minutes are integers, so the median and
     p90 of the counts are exactly those of the tickets, and a month of tickets crosses to
     Python as a few thousand (priority, minutes, count) rows, never one row per ticket."""
-    resolution = _histograms(read, T.resolution_elapsed_min, window.resolved())
-    every_resolution = _merged(resolution)
     if not detail:
-        # The comparison columns and the console's history: the two figures only.
+        # The comparison columns and the console's history: the two figures only, ranked by
+        # the database.
+        median, p90 = ranked_percentiles(
+            read, T.resolution_elapsed_min, window.resolved(), (50, 90)
+        )
         return {
             "response_median_min": None,
-            "resolution_median_min": counted_percentile(every_resolution, 50),
-            "resolution_p90_min": counted_percentile(every_resolution, 90),
+            "resolution_median_min": median,
+            "resolution_p90_min": p90,
         }
+    resolution = _histograms(read, T.resolution_elapsed_min, window.resolved())
+    every_resolution = _merged(resolution)
     response = _histograms(read, T.response_elapsed_min, window.opened())
     every_response = _merged(response)
     return {

@@ -80,13 +80,14 @@ def _tight_box(fig: Any) -> Any:
     """What ``bbox_inches="tight"`` crops an SVG save to, measured without drawing; "tight"
     itself (the double draw) where this matplotlib lacks the means."""
     import matplotlib
+    from matplotlib import backend_bases
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
 
-    try:
-        from matplotlib.backend_bases import _get_renderer
-        from matplotlib.backends.backend_svg import FigureCanvasSVG
-    except ImportError:  # pragma: no cover - a matplotlib without the helper
+    # The renderer a save to SVG measures with (matplotlib's own helper, not in its stubs).
+    get_renderer = getattr(backend_bases, "_get_renderer", None)
+    if get_renderer is None:  # pragma: no cover - a matplotlib without the helper
         return "tight"
-    renderer = _get_renderer(fig, FigureCanvasSVG(fig).print_svg)
+    renderer = get_renderer(fig, FigureCanvasSVG(fig).print_svg)
     pad = matplotlib.rcParams["savefig.pad_inches"]
     return fig.get_tightbbox(renderer).padded(pad)
 

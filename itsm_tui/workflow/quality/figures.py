@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from itsm_tui.common.domain import SURVEY_SCORES, SurveyStatus, Verdict
 from itsm_tui.storage.core_tables import core_table
+from itsm_tui.storage.kpi_queries import not_indexed
 from itsm_tui.storage.tables import Complaint, Survey, Ticket
 
 SURVEY = core_table(Survey)
@@ -31,8 +32,17 @@ _S = SURVEY.c
 _C = COMPLAINT.c
 _T = core_table(Ticket).c
 
+
+def _answered(status: Any) -> ColumnElement[bool]:
+    return status == SurveyStatus.ANSWERED.value
+
+
 #: A survey the caller answered.
-ANSWERED: ColumnElement[bool] = _S.status == SurveyStatus.ANSWERED.value
+ANSWERED: ColumnElement[bool] = _answered(_S.status)
+#: The same, with the status where no index serves it, for a read of one period's surveys:
+#: SQLite, without statistics, otherwise walks ``ix_survey_status_expires`` — every survey
+#: ever answered — instead of the period's ``created_at`` range.
+ANSWERED_IN_RANGE: ColumnElement[bool] = _answered(not_indexed(_S.status))
 #: A survey that can no longer change: answered or expired.
 SETTLED: ColumnElement[bool] = _S.status != SurveyStatus.OPEN.value
 #: A complaint judged valid.
@@ -104,7 +114,7 @@ def worst_comments(
     where = [
         _S.created_at >= start,
         _S.created_at < end,
-        ANSWERED,
+        ANSWERED_IN_RANGE,
         _S.comment.is_not(None),
         _S.comment != "",
     ]

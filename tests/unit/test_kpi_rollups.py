@@ -93,7 +93,7 @@ def test_percentiles_ranked_by_the_database_equal_pythons(seeded: Site, admin: A
 
 def test_an_upgrade_from_0018_rolls_up_the_past(seeded: Site, admin: Actor) -> None:
     migrate.downgrade(seeded.engine, "0018")
-    assert upgrade_database(seeded, admin) == ("0018", "0020")
+    assert upgrade_database(seeded, admin) == ("0018", migrate.HEAD)
     with Session(seeded.engine) as session:
         assert session.execute(select(func.count()).select_from(KpiDay)).scalar_one() > 300
     report = kpi_report(seeded, admin, parse_period("2026-11"), sections=["summary"])

@@ -30,6 +30,8 @@ class Survey(Table, table=True):
         Index("ix_survey_staff_created", "staff_id", "created_at", "status", "overall"),
         # "Answered in the last N days": not asked again.
         Index("ix_survey_caller_answered", "caller_id", "answered_at"),
+        # The KPI report: a period's surveys for the site or a group, covering what it counts.
+        Index("ix_survey_created_kpi", "created_at", "group_id", "status", "overall"),
         *checks_for("survey"),
     )
 
@@ -71,6 +73,8 @@ class Complaint(Table, table=True):
         # A person's complaints, a page at a time (``complaint list --staff``).
         Index("ix_complaint_staff_id", "staff_id", "id"),
         Index("ix_complaint_ticket", "ticket_id"),
+        # The KPI report: the complaints received in a period, covering what it counts.
+        Index("ix_complaint_received_kpi", "received_at", "group_id", "verdict"),
         *checks_for("complaint"),
     )
 

@@ -17,7 +17,8 @@ are always counted live. The nightly job rolls each day as it becomes final, eac
 they are beyond the new one; a ticket reopened in between is counted as it stood then.)
 
 **Why not medians.** Percentiles cannot be summed: response and resolution times are read
-per period through the covering indexes (``times.py``), and ranked in the database.
+per period through the covering indexes (``times.py``), counted per whole minute by the
+database, and ranked from those counts.
 
 Days are the site's local days: a rollup is kept by the UTC instants it covers, so after a
 change of ``ITSM_TIMEZONE`` no old day lines up with a period any more and everything is

@@ -32,6 +32,10 @@ ARTICLE_HIT = "article"
 LIMIT_MAX = 100
 #: Lines of an article's body shown under its title in a list.
 SUMMARY_CHARS = 120
+#: Each kind's order after match quality, every column descending (the id last: the newest
+#: of otherwise equal rows first, so a page is the same on every run and database).
+ARTICLE_RANK = (ARTICLE.c.use_count, ARTICLE.c.updated_at, ARTICLE.c.id)
+PROBLEM_RANK = (PROBLEM.c.updated_at, PROBLEM.c.id)
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,8 @@ def _problem_hit(row: Any, in_title: bool) -> Hit:
 
 def _rank(hits: list[Hit], limit: int) -> list[Hit]:
     """Match quality (every term in the title), then known errors before articles (a known
-    error names the fault), use count, and the most recently updated."""
+    error names the fault), use count, and the most recently updated (then the newest row:
+    the sort keeps each kind's order, which ends on its id)."""
     hits.sort(
         key=lambda h: (
             not h.in_title,
@@ -122,7 +127,8 @@ def search_in(
         words,
         ARTICLE,
         _article_filter(include_drafts, self_service),
-        (ARTICLE.c.use_count.desc(), ARTICLE.c.updated_at.desc()),
+        ARTICLE_RANK,
+        limit,
     )
     hits = [_article_hit(row, in_title) for row, in_title in articles]
     if not self_service:
@@ -132,7 +138,8 @@ def search_in(
             words,
             PROBLEM,
             PROBLEM.c.status == ProblemStatus.KNOWN_ERROR.value,
-            (PROBLEM.c.updated_at.desc(),),
+            PROBLEM_RANK,
+            limit,
         )
         hits += [_problem_hit(row, in_title) for row, in_title in problems]
     return _rank(hits, limit)

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import and_, case, delete, func, insert, select
 from sqlmodel import Session
 
 from itsm_tui.common.ngrams import fold, grams
@@ -38,8 +38,10 @@ from itsm_tui.storage.text_match import contains
 #: A term whose rarest bigram is in at least this share of a kind's documents is common:
 #: its hits are read in rank order (one in ten rows or more holds it) until the page is full.
 WALK_SHARE = 0.1
-#: At most this many rows are read in rank order; past them the posting list is read.
+#: At most this many rows are read in rank order; past them the posting list is read. The
+#: first read takes four times the rows the page needs at the term's rarest bigram's share.
 WALK_ROWS = 2_000
+WALK_FIRST = 64
 
 _DOC = core_table(SearchDoc)
 _GRAM = core_table(SearchGram)
@@ -142,41 +144,77 @@ def matching(
     dialect = session.get_bind().dialect.name
     in_title = and_(*(holds(_DOC.c.title, w, dialect) for w in words))
     in_text = [holds(_DOC.c.text, w, dialect) for w in words]
-    on_doc = and_(_DOC.c.kind == kind, _DOC.c.ref_id == base.c.id)
     order = [c.desc() for c in rank]
-    # Title hits: every title of the kind is checked in the title index, then ranked.
-    titled = select(_DOC.c.ref_id).where(_DOC.c.kind == kind, in_title)
-    rows = session.execute(
-        select(base).where(base.c.id.in_(titled), base_filter).order_by(*order).limit(limit)
+    rarest = min(wanted, key=lambda g: counts[(kind, g)]) if wanted else None
+    found = counts[(kind, rarest)] if rarest is not None else total  # at most this many hit
+    others: list[int] = []
+    if found >= WALK_SHARE * total:
+        # A common term: the first rows in rank order hold it often enough to fill the page.
+        window = min(WALK_ROWS, max(WALK_FIRST, limit * total // found * 4))
+        walked = session.execute(_walk(kind, base, base_filter, rank, window, in_text, in_title))
+        ids = walked.all()
+        titled_ids = [ref for ref, hit in ids if hit]
+        if len(titled_ids) >= limit:
+            return [(row, True) for row in _rows(session, base, titled_ids[:limit])]
+        others = [ref for ref, hit in ids if not hit]
+    # Every title hit, from the title index (every title of the kind checked there), ranked.
+    titled = session.execute(
+        select(base)
+        .where(base.c.id.in_(select(_DOC.c.ref_id).where(_DOC.c.kind == kind, in_title)))
+        .where(base_filter)
+        .order_by(*order)
+        .limit(limit)
     ).all()
-    hits = [(row, True) for row in rows]
-    need = limit - len(hits)
+    need = limit - len(titled)
+    hits = [(row, True) for row in titled]
     if need == 0:
         return hits
-    # Hits elsewhere in the text.
-    rarest = min(wanted, key=lambda g: counts[(kind, g)]) if wanted else None
-    share = counts[(kind, rarest)] / total if rarest is not None else 1.0
-    if share >= WALK_SHARE:
-        walked = select(base).where(base_filter).order_by(*order).limit(WALK_ROWS).subquery()
-        rows = session.execute(
-            select(walked)
-            .join(_DOC, and_(_DOC.c.kind == kind, _DOC.c.ref_id == walked.c.id))
-            .where(*in_text, ~in_title)
-            .order_by(*(walked.c[c.name].desc() for c in rank))
-            .limit(need)
-        ).all()
-        if len(rows) == need:
-            return hits + [(row, False) for row in rows]
-    stmt = select(base).join(_DOC, on_doc).where(base_filter, *in_text, ~in_title)
-    postings = (
-        sum(docs for (_kind, gram), docs in counts.items() if gram == rarest)
-        if rarest is not None
-        else None
+    if len(others) >= need:
+        return hits + [(row, False) for row in _rows(session, base, others[:need])]
+    stmt = (
+        select(base)
+        .join(_DOC, and_(_DOC.c.kind == kind, _DOC.c.ref_id == base.c.id))
+        .where(base_filter, *in_text, ~in_title)
     )
-    if postings is not None and postings < total:
+    postings = sum(docs for (_kind, gram), docs in counts.items() if gram == rarest)
+    if rarest is not None and postings < total:
+        # The rarest bigram's posting list, unless the kind has fewer documents (a few known
+        # errors among many articles).
         stmt = stmt.where(_DOC.c.id.in_(select(_GRAM.c.doc_id).where(_GRAM.c.gram == rarest)))
     rows = session.execute(stmt.order_by(*order).limit(need)).all()
     return hits + [(row, False) for row in rows]
+
+
+def _walk(
+    kind: str,
+    base: Any,
+    base_filter: Any,
+    rank: Sequence[Any],
+    window: int,
+    in_text: Sequence[Any],
+    in_title: Any,
+) -> Any:
+    """The ids of the first ``window`` rows of ``base`` in rank order that hold every word,
+    in that order, each with whether its title holds them all."""
+    walked = (
+        select(base.c.id, *rank)
+        .where(base_filter)
+        .order_by(*(c.desc() for c in rank))
+        .limit(window)
+        .subquery()
+    )
+    return (
+        select(walked.c.id, case((in_title, 1), else_=0))
+        .join(_DOC, and_(_DOC.c.kind == kind, _DOC.c.ref_id == walked.c.id))
+        .where(*in_text)
+        .order_by(*(walked.c[c.name].desc() for c in rank))
+    )
+
+
+def _rows(session: Session, base: Any, ids: Sequence[int]) -> list[Any]:
+    """The rows of ``base`` with ``ids``, in that order."""
+    by_id = {row.id: row for row in session.execute(select(base).where(base.c.id.in_(ids)))}
+    return [by_id[i] for i in ids]
 
 
 def holds(column: Any, word: str, dialect: str) -> Any:

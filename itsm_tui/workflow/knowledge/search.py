@@ -39,9 +39,11 @@ from itsm_tui.storage.text_match import contains
 #: its hits are read in rank order (one in ten rows or more holds it) until the page is full.
 WALK_SHARE = 0.1
 #: At most this many rows are read in rank order; past them the posting list is read. The
-#: first read takes four times the rows the page needs at the term's rarest bigram's share.
+#: read takes WALK_MARGIN times the rows the page needs at the term's rarest bigram's share
+#: (at least WALK_FIRST): a margin for the title hits, rarer than the text's, that lead it.
 WALK_ROWS = 2_000
 WALK_FIRST = 64
+WALK_MARGIN = 16
 
 _DOC = core_table(SearchDoc)
 _GRAM = core_table(SearchGram)
@@ -150,21 +152,26 @@ def matching(
     others: list[int] = []
     if found >= WALK_SHARE * total:
         # A common term: the first rows in rank order hold it often enough to fill the page.
-        window = min(WALK_ROWS, max(WALK_FIRST, limit * total // found * 4))
+        window = min(WALK_ROWS, max(WALK_FIRST, limit * total // found * WALK_MARGIN))
         walked = session.execute(_walk(kind, base, base_filter, rank, window, in_text, in_title))
         ids = walked.all()
-        titled_ids = [ref for ref, hit in ids if hit]
-        if len(titled_ids) >= limit:
-            return [(row, True) for row in _rows(session, base, titled_ids[:limit])]
-        others = [ref for ref, hit in ids if not hit]
-    # Every title hit, from the title index (every title of the kind checked there), ranked.
-    titled = session.execute(
-        select(base)
-        .where(base.c.id.in_(select(_DOC.c.ref_id).where(_DOC.c.kind == kind, in_title)))
-        .where(base_filter)
-        .order_by(*order)
-        .limit(limit)
-    ).all()
+        first_titled = [ref for ref, hit in ids if hit == 1]
+        if len(first_titled) >= limit:
+            return [(row, True) for row in _rows(session, base, first_titled[:limit])]
+        others = [ref for ref, hit in ids if hit == 0]
+    # Every title hit: the kind's titles are checked in the title index, and only those
+    # rows are ranked (read into a list first: told "every row whose title matches", a
+    # planner guessing a third of the rows match walks the rank order and checks them all).
+    titled_ids = list(
+        session.execute(select(_DOC.c.ref_id).where(_DOC.c.kind == kind, in_title)).scalars()
+    )
+    titled = (
+        session.execute(
+            select(base).where(base.c.id.in_(titled_ids), base_filter).order_by(*order).limit(limit)
+        ).all()
+        if titled_ids
+        else []
+    )
     need = limit - len(titled)
     hits = [(row, True) for row in titled]
     if need == 0:
@@ -194,8 +201,10 @@ def _walk(
     in_text: Sequence[Any],
     in_title: Any,
 ) -> Any:
-    """The ids of the first ``window`` rows of ``base`` in rank order that hold every word,
-    in that order, each with whether its title holds them all."""
+    """The first ``window`` rows of ``base`` in rank order, each with 1 when its document's
+    title holds every word, 0 when its text does, and None otherwise: each row looks its own
+    document up (a planner guessing that a third of all texts match would rather check every
+    text of the kind and join)."""
     walked = (
         select(base.c.id, *rank)
         .where(base_filter)
@@ -203,12 +212,12 @@ def _walk(
         .limit(window)
         .subquery()
     )
-    return (
-        select(walked.c.id, case((in_title, 1), else_=0))
-        .join(_DOC, and_(_DOC.c.kind == kind, _DOC.c.ref_id == walked.c.id))
-        .where(*in_text)
-        .order_by(*(walked.c[c.name].desc() for c in rank))
+    hit = (
+        select(case((in_title, 1), else_=0))
+        .where(_DOC.c.kind == kind, _DOC.c.ref_id == walked.c.id, *in_text)
+        .scalar_subquery()
     )
+    return select(walked.c.id, hit).order_by(*(walked.c[c.name].desc() for c in rank))
 
 
 def _rows(session: Session, base: Any, ids: Sequence[int]) -> list[Any]:

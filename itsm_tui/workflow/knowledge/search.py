@@ -40,10 +40,13 @@ from itsm_tui.storage.text_match import contains
 WALK_SHARE = 0.1
 #: At most this many rows are read in rank order; past them the posting list is read. The
 #: read takes WALK_MARGIN times the rows the page needs at the term's rarest bigram's share
-#: (at least WALK_FIRST): a margin for the title hits, rarer than the text's, that lead it.
+#: (at least WALK_FIRST), or, when that holds too few title hits, at their share.
 WALK_ROWS = 2_000
 WALK_FIRST = 64
-WALK_MARGIN = 16
+WALK_MARGIN = 4
+#: A second read in rank order for the title hits reads at most this many rows (ranking a
+#: list of title hits costs less than reading more).
+WALK_TITLES = 512
 
 _DOC = core_table(SearchDoc)
 _GRAM = core_table(SearchGram)
@@ -150,20 +153,31 @@ def matching(
     rarest = min(wanted, key=lambda g: counts[(kind, g)]) if wanted else None
     found = counts[(kind, rarest)] if rarest is not None else total  # at most this many hit
     others: list[int] = []
+    walked = 0
     if found >= WALK_SHARE * total:
         # A common term: the first rows in rank order hold it often enough to fill the page.
-        window = min(WALK_ROWS, max(WALK_FIRST, limit * total // found * WALK_MARGIN))
-        walked = session.execute(_walk(kind, base, base_filter, rank, window, in_text, in_title))
-        ids = walked.all()
-        first_titled = [ref for ref, hit in ids if hit == 1]
-        if len(first_titled) >= limit:
-            return [(row, True) for row in _rows(session, base, first_titled[:limit])]
-        others = [ref for ref, hit in ids if hit == 0]
-    # Every title hit: the kind's titles are checked in the title index, and only those
-    # rows are ranked (read into a list first: told "every row whose title matches", a
-    # planner guessing a third of the rows match walks the rank order and checks them all).
-    titled_ids = list(
-        session.execute(select(_DOC.c.ref_id).where(_DOC.c.kind == kind, in_title)).scalars()
+        walked = min(WALK_ROWS, max(WALK_FIRST, limit * total // found * WALK_MARGIN))
+        page, others = _walk(session, kind, base, base_filter, rank, walked, in_text, in_title)
+        if len(page) >= limit:
+            return [(row, True) for row in _rows(session, base, page[:limit])]
+    # Every title hit: the kind's titles are checked in the title index; their number first.
+    titled_where = (_DOC.c.kind == kind, in_title)
+    titled_count = session.execute(select(func.count()).where(*titled_where)).scalar_one()
+    if titled_count > limit * WALK_MARGIN:
+        # Many title hits: the first rows in rank order hold enough of them, for fewer reads
+        # than ranking them all.
+        window = min(WALK_ROWS, limit * total // titled_count * WALK_MARGIN)
+        if walked < window <= WALK_TITLES:
+            walked = window
+            page, others = _walk(session, kind, base, base_filter, rank, window, in_text, in_title)
+            if len(page) >= limit:
+                return [(row, True) for row in _rows(session, base, page[:limit])]
+    # Their ids are read into a list first: told "every row whose title matches", a planner
+    # guessing that a third of the rows match walks the rank order and checks them all.
+    titled_ids = (
+        list(session.execute(select(_DOC.c.ref_id).where(*titled_where)).scalars())
+        if titled_count
+        else []
     )
     titled = (
         session.execute(
@@ -193,6 +207,7 @@ def matching(
 
 
 def _walk(
+    session: Session,
     kind: str,
     base: Any,
     base_filter: Any,
@@ -200,12 +215,12 @@ def _walk(
     window: int,
     in_text: Sequence[Any],
     in_title: Any,
-) -> Any:
-    """The first ``window`` rows of ``base`` in rank order, each with 1 when its document's
-    title holds every word, 0 when its text does, and None otherwise: each row looks its own
-    document up (a planner guessing that a third of all texts match would rather check every
-    text of the kind and join)."""
-    walked = (
+) -> tuple[list[int], list[int]]:
+    """Of the first ``window`` rows of ``base`` in rank order, the ids of those whose title
+    holds every word and of those whose text alone does, each in rank order. Each row looks
+    its own document up (a planner guessing that a third of all texts match would rather
+    check every text of the kind and join)."""
+    first = (
         select(base.c.id, *rank)
         .where(base_filter)
         .order_by(*(c.desc() for c in rank))
@@ -214,10 +229,13 @@ def _walk(
     )
     hit = (
         select(case((in_title, 1), else_=0))
-        .where(_DOC.c.kind == kind, _DOC.c.ref_id == walked.c.id, *in_text)
+        .where(_DOC.c.kind == kind, _DOC.c.ref_id == first.c.id, *in_text)
         .scalar_subquery()
     )
-    return select(walked.c.id, hit).order_by(*(walked.c[c.name].desc() for c in rank))
+    rows = session.execute(
+        select(first.c.id, hit).order_by(*(first.c[c.name].desc() for c in rank))
+    ).all()
+    return [i for i, h in rows if h == 1], [i for i, h in rows if h == 0]
 
 
 def _rows(session: Session, base: Any, ids: Sequence[int]) -> list[Any]:

@@ -26,7 +26,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, insert, select
+from sqlalchemy import Integer, and_, any_, bindparam, case, delete, func, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session
 
 from itsm_tui.common.ngrams import fold, grams
@@ -181,7 +182,10 @@ def matching(
     )
     titled = (
         session.execute(
-            select(base).where(base.c.id.in_(titled_ids), base_filter).order_by(*order).limit(limit)
+            select(base)
+            .where(_among(base.c.id, titled_ids, dialect), base_filter)
+            .order_by(*order)
+            .limit(limit)
         ).all()
         if titled_ids
         else []
@@ -236,6 +240,15 @@ def _walk(
         select(first.c.id, hit).order_by(*(first.c[c.name].desc() for c in rank))
     ).all()
     return [i for i, h in rows if h == 1], [i for i, h in rows if h == 0]
+
+
+def _among(column: Any, ids: list[int], dialect: str) -> Any:
+    """``column`` is one of ``ids``: on PostgreSQL one array parameter (``= ANY``), not a
+    statement with a placeholder per id (thousands of title hits took ~15 ms to bind and
+    parse); elsewhere ``IN``."""
+    if dialect == "postgresql":
+        return column == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
+    return column.in_(ids)
 
 
 def _rows(session: Session, base: Any, ids: Sequence[int]) -> list[Any]:

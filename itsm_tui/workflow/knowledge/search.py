@@ -162,8 +162,15 @@ def matching(
         if len(page) >= limit:
             return [(row, True) for row in _rows(session, base, page[:limit])]
     # Every title hit: the kind's titles are checked in the title index; their number first.
+    # (PostgreSQL reads their ids at once, which a second scan would cost more than; SQLite
+    # counts them, cheaper than fetching thousands of ids a second walk may make useless.)
     titled_where = (_DOC.c.kind == kind, in_title)
-    titled_count = session.execute(select(func.count()).where(*titled_where)).scalar_one()
+    titled_ids: list[int] | None = None
+    if dialect == "postgresql":
+        titled_ids = list(session.execute(select(_DOC.c.ref_id).where(*titled_where)).scalars())
+        titled_count = len(titled_ids)
+    else:
+        titled_count = session.execute(select(func.count()).where(*titled_where)).scalar_one()
     if titled_count > limit * WALK_MARGIN:
         # Many title hits: the first rows in rank order hold enough of them, for fewer reads
         # than ranking them all.
@@ -175,11 +182,12 @@ def matching(
                 return [(row, True) for row in _rows(session, base, page[:limit])]
     # Their ids are read into a list first: told "every row whose title matches", a planner
     # guessing that a third of the rows match walks the rank order and checks them all.
-    titled_ids = (
-        list(session.execute(select(_DOC.c.ref_id).where(*titled_where)).scalars())
-        if titled_count
-        else []
-    )
+    if titled_ids is None:
+        titled_ids = (
+            list(session.execute(select(_DOC.c.ref_id).where(*titled_where)).scalars())
+            if titled_count
+            else []
+        )
     titled = (
         session.execute(
             select(base)

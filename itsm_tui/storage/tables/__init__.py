@@ -42,6 +42,7 @@ from itsm_tui.storage.tables.knowledge import (
     KbTicket,
     SearchDoc,
     SearchGram,
+    SearchGramCount,
 )
 from itsm_tui.storage.tables.people import AssignmentGroup, Caller, GroupMember, Staff, StaffRole
 from itsm_tui.storage.tables.problems import Problem, ProblemCandidate, ProblemCI, ProblemTicket
@@ -102,6 +103,7 @@ __all__ = [
     "ScoreScheme",
     "SearchDoc",
     "SearchGram",
+    "SearchGramCount",
     "SiteSetting",
     "SlaAlert",
     "SlaEvent",

@@ -29,6 +29,9 @@ class KbArticle(Table, table=True):
     __table_args__ = (
         # The article list by status, newest first.
         Index("ix_kb_article_status", "status", "id"),
+        # The search's rank (use count, then the most recently updated): a common term's page
+        # is read in this order until it is full, not ranked from every article holding it.
+        Index("ix_kb_article_rank", "use_count", "updated_at", "id"),
         *checks_for("kb_article"),
     )
 
@@ -101,7 +104,11 @@ class SearchDoc(Table, table=True):
     (Latin lower case) for the literal check, and what ranks it."""
 
     __tablename__ = "search_doc"
-    __table_args__ = (UniqueConstraint("kind", "ref_id", name="uq_search_doc_ref"),)
+    __table_args__ = (
+        UniqueConstraint("kind", "ref_id", name="uq_search_doc_ref"),
+        # The title hits of a kind: every title checked in this (small) index, not in the rows.
+        Index("ix_search_doc_title", "kind", "title", "ref_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=SEARCH_KIND_MAX)  # article | problem
@@ -121,3 +128,16 @@ class SearchGram(Table, table=True):
 
     gram: str = Field(max_length=GRAM_MAX, primary_key=True)
     doc_id: int = Field(foreign_key="search_doc.id", primary_key=True, ondelete="CASCADE")
+
+
+class SearchGramCount(Table, table=True):
+    """How many documents of a kind hold a bigram (the length of its posting list in that
+    kind), and under the empty gram how many documents the kind has: kept in the transaction
+    that (re)indexes a document, so a search picks its rarest bigram, or sees that a bigram is
+    nowhere, without counting postings."""
+
+    __tablename__ = "search_gram_count"
+
+    kind: str = Field(max_length=SEARCH_KIND_MAX, primary_key=True)
+    gram: str = Field(max_length=GRAM_MAX, primary_key=True)
+    docs: int = Field(default=0)

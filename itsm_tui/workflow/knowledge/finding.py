@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from itsm_tui.common.domain import ArticleStatus, ProblemStatus, Visibility
 from itsm_tui.common.ngrams import fold, grams
+from itsm_tui.storage import search_counts
 from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import KbArticleCI, ProblemCI, SearchDoc, SearchGram
 from itsm_tui.workflow import search_terms
@@ -32,6 +33,10 @@ ARTICLE_HIT = "article"
 LIMIT_MAX = 100
 #: Lines of an article's body shown under its title in a list.
 SUMMARY_CHARS = 120
+#: Each kind's order after match quality, every column descending (the id last: the newest
+#: of otherwise equal rows first, so a page is the same on every run and database).
+ARTICLE_RANK = (ARTICLE.c.use_count, ARTICLE.c.updated_at, ARTICLE.c.id)
+PROBLEM_RANK = (PROBLEM.c.updated_at, PROBLEM.c.id)
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,8 @@ def _problem_hit(row: Any, in_title: bool) -> Hit:
 
 def _rank(hits: list[Hit], limit: int) -> list[Hit]:
     """Match quality (every term in the title), then known errors before articles (a known
-    error names the fault), use count, and the most recently updated."""
+    error names the fault), use count, and the most recently updated (then the newest row:
+    the sort keeps each kind's order, which ends on its id)."""
     hits.sort(
         key=lambda h: (
             not h.in_title,
@@ -122,7 +128,8 @@ def search_in(
         words,
         ARTICLE,
         _article_filter(include_drafts, self_service),
-        (ARTICLE.c.use_count.desc(), ARTICLE.c.updated_at.desc()),
+        ARTICLE_RANK,
+        limit,
     )
     hits = [_article_hit(row, in_title) for row, in_title in articles]
     if not self_service:
@@ -132,7 +139,8 @@ def search_in(
             words,
             PROBLEM,
             PROBLEM.c.status == ProblemStatus.KNOWN_ERROR.value,
-            (PROBLEM.c.updated_at.desc(),),
+            PROBLEM_RANK,
+            limit,
         )
         hits += [_problem_hit(row, in_title) for row, in_title in problems]
     return _rank(hits, limit)
@@ -167,14 +175,47 @@ SHARE = 0.5
 
 def _similar(session: Session, kind: str, text: str, base: Any, condition: Any) -> list[Any]:
     """Rows of ``base`` whose documents share the most bigrams with ``text``: what a caller
-    says rarely matches an article word for word ("打印机无法打印了" vs "打印机卡纸")."""
+    says rarely matches an article word for word ("打印机无法打印了" vs "打印机卡纸").
+
+    Bigrams no document of the kind holds are not read (their count is zero). When the kind's
+    documents times the bigrams are fewer than the postings of those bigrams (a few known
+    errors among many articles), each of its documents looks its bigrams up instead (one key
+    each) of every posting being counted."""
     wanted = sorted(grams(fold(text)))[:64]
     if not wanted:
         return []
     need = max(min(2, len(wanted)), int(len(wanted) * SHARE))
+    counts = search_counts.read(session, wanted)
+    held = [g for g in wanted if counts.get((kind, g), 0) > 0]
+    if len(held) < need:
+        return []
+    postings = sum(docs for (_kind, gram), docs in counts.items() if gram in held)
+    if counts.get((kind, search_counts.ALL), 0) * len(held) < postings:
+        shared_count = (
+            select(func.count())
+            .where(_GRAM.c.doc_id == _DOC.c.id, _GRAM.c.gram.in_(held))
+            .scalar_subquery()
+        )
+        shared = (
+            select(_DOC.c.id.label("doc_id"), shared_count.label("shared"))
+            .where(_DOC.c.kind == kind)
+            .subquery()
+        )
+        stmt = (
+            select(base)
+            .select_from(
+                shared.join(_DOC, _DOC.c.id == shared.c.doc_id).join(
+                    base, base.c.id == _DOC.c.ref_id
+                )
+            )
+            .where(shared.c.shared >= literal(need), condition)
+            .order_by(shared.c.shared.desc(), base.c.updated_at.desc(), base.c.id.desc())
+            .limit(10)
+        )
+        return list(session.execute(stmt).all())
     shared = (
         select(_GRAM.c.doc_id, func.count().label("shared"))
-        .where(_GRAM.c.gram.in_(wanted))
+        .where(_GRAM.c.gram.in_(held))
         .group_by(_GRAM.c.doc_id)
         .having(func.count() >= literal(need))
         .subquery()
@@ -185,7 +226,7 @@ def _similar(session: Session, kind: str, text: str, base: Any, condition: Any) 
             shared.join(_DOC, _DOC.c.id == shared.c.doc_id).join(base, base.c.id == _DOC.c.ref_id)
         )
         .where(_DOC.c.kind == kind, condition)
-        .order_by(shared.c.shared.desc(), base.c.updated_at.desc())
+        .order_by(shared.c.shared.desc(), base.c.updated_at.desc(), base.c.id.desc())
         .limit(10)
     )
     return list(session.execute(stmt).all())

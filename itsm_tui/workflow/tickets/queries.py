@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlmodel import col, select
@@ -119,6 +119,14 @@ class PageFilter:
     #: The search term's gram whose postings a priority-ordered page walks (``where`` holds
     #: the literal match): ``title_search.ByPriority``.
     gram: str | None = None
+    #: The conditions of a page walked along its order's index and tested row by row, where
+    #: they differ from ``where`` (the breached queue: ``risk.breached_walk_filter``).
+    walk: list[Any] | None = None
+    #: The alternatives the queue's time window is read by, when not ``each`` (the breached
+    #: queue: one per status and priority, ranges of ``ix_ticket_open_priority_due``).
+    window: list[list[Any]] | None = None
+    #: Whether a ticket without a deadline can match (not past a deadline: breached).
+    nulls: bool = True
 
 
 def page_filter(
@@ -136,6 +144,7 @@ def page_filter(
     in, as one filter is written so the database reads that order's index."""
     where: list[Any] = []
     narrow = False
+    breached: Any = None
     statuses: list[str | None] = [s.value for s in OPEN_STATUSES]
     spans: list[int | None] = [None]  # the groups the queue is split over (None: any)
     if queue is Queue.ALL:
@@ -153,10 +162,14 @@ def page_filter(
         elif queue is Queue.AT_RISK:
             where.append(risk.at_risk_filter(read.now))
         else:
-            where.append(risk.breached_filter(read.now))
+            # Open and past due: ranges of ix_ticket_open_priority_due (and of the status's
+            # deadline index), whose condition the first term repeats.
+            breached = risk.breached_filter(read.now)
+            where += [q.OPEN_ONLY, breached]
     elif queue is Queue.FLAGGED:
         where.append(col(Ticket.flagged_at).is_not(None))  # ix_ticket_flagged's condition
-    if priority is not None and sort == "due":
+    every_group = spans == [None]
+    if priority is not None and sort == "due" and not (breached is not None and every_group):
         # Walk the deadline index and keep one priority (``+ 0``: no index of priority is an
         # index of deadlines, and one chosen for the priority would need the rows sorted).
         where.append(col(Ticket.priority) + 0 == priority)
@@ -184,7 +197,16 @@ def page_filter(
         if isinstance(found, title_search.ByPriority):
             gram = found.gram
         where.append(getattr(found, "condition", found))
-    return PageFilter(where, each, narrow, gram)
+    if breached is None:
+        return PageFilter(where, each, narrow, gram)
+    walk = [
+        risk.breached_walk_filter(read.now) if w is breached else w
+        for w in where
+        if w is not q.OPEN_ONLY
+    ]
+    levels = PRIORITY_LEVELS if priority is None else (priority,)
+    window = [[*alt, col(Ticket.priority) == p] for alt in each for p in levels]
+    return PageFilter(where, each, narrow, gram, walk, window, nulls=False)
 
 
 def _my_scope(read: Read, groups: list[int] | None) -> list[int | None]:
@@ -279,11 +301,16 @@ def list_tickets(
         return TicketPage(
             posted, posted[-1].id if more else None, read.now, page_progress(read, posted)
         )
-    if (page.narrow and cursor) or queue in (Queue.AT_RISK, Queue.BREACHED):
+    # Breached by deadline is a range of the deadline order (the soonest first): walked. In
+    # the other orders its window is read, and walked (``walk``) only when it is dense.
+    breached_by_due = queue is Queue.BREACHED and sort == "due" and not page.narrow
+    if (page.narrow and cursor) or queue is Queue.AT_RISK or (
+        queue is Queue.BREACHED and not breached_by_due
+    ):
         rows = q.window_page(
             read.session,
             page.where,
-            each=page.each,
+            each=page.window or page.each,
             after=before or None if before is not None else after,
             limit=limit,
             sort=sort,
@@ -295,6 +322,8 @@ def list_tickets(
             return TicketPage(
                 rows, rows[-1].id if more else None, read.now, page_progress(read, rows)
             )
+    if page.walk is not None and not breached_by_due:
+        page = replace(page, where=page.walk)
     if before is not None:
         rows = q.queue_page(
             read.session,
@@ -304,6 +333,7 @@ def list_tickets(
             limit=limit,
             sort=sort,
             backwards=True,
+            nulls=page.nulls,
         )
         return TicketPage(rows, None, read.now, page_progress(read, rows))
     return _page(read, page, after=after, limit=limit, sort=sort)
@@ -319,7 +349,13 @@ def first_page(read: Read, queue: Queue, limit: int, groups: list[int] | None = 
 
 def _page(read: Read, page: PageFilter, *, after: int | None, limit: int, sort: str) -> TicketPage:
     rows = q.queue_page(
-        read.session, page.where, each=page.each, after=after, limit=limit, sort=sort
+        read.session,
+        page.where,
+        each=page.each,
+        after=after,
+        limit=limit,
+        sort=sort,
+        nulls=page.nulls,
     )
     next_after = rows[-1].id if len(rows) == limit else None
     return TicketPage(rows, next_after, read.now, page_progress(read, rows))

@@ -113,8 +113,8 @@ def _from_the_start(order: Order, nulls: bool = True) -> list[tuple[list[Any], O
     values = ([column.is_not(None)], order)
     if not nulls:
         return [values]
-    nulls = ([column.is_(None)], order[-1:])
-    return [values, nulls] if asc else [nulls, values]
+    undated = ([column.is_(None)], order[-1:])
+    return [values, undated] if asc else [undated, values]
 
 
 def cursor_of(session: Session, sort: str, after: int) -> Cursor | None:

@@ -346,15 +346,10 @@ def window_page(
     if not each:
         return []
     order = SORTS[sort]
-    names = [n for n, _ in order[:-1]]
-    keys = [col(Ticket.id), *(getattr(Ticket, n) for n in names)]
     conn = session.connection()
-    found: list[tuple[Any, ...]] = []
-    for alt in each:
-        stmt = sa.select(*keys).where(*where, *alt).limit(cap + 1 - len(found))
-        found += [tuple(r) for r in conn.execute(stmt).all()]
-        if len(found) > cap:
-            return None
+    found = [tuple(r) for r in conn.execute(window_ids(where, each, sort, cap)).all()]
+    if len(found) > cap:
+        return None
     rank = _ranker(order)
     ranked = sorted(found, key=rank)
     if after is not None:
@@ -373,6 +368,22 @@ def window_page(
         return []
     rows = conn.execute(_rows_by_id(), {"ids": ids}).all()
     return sorted((TicketRow(*row) for row in rows), key=_sort_key(sort))
+
+
+def window_ids(
+    where: Sequence[ColumnElement[bool]],
+    each: Sequence[Sequence[ColumnElement[bool]]],
+    sort: str,
+    cap: int,
+) -> Any:
+    """The statement :func:`window_page` reads a window by: ids and ``sort``'s keys of at most
+    ``cap`` + 1 rows matching ``where`` and one of ``each``, in no order. One statement (one
+    round trip however many ranges: a supervisor's breached window is one per status and
+    priority), whose arms are read in turn until the rows are found."""
+    keys = [col(Ticket.id), *(getattr(Ticket, n) for n, _ in SORTS[sort][:-1])]
+    arms = [sa.select(*keys).where(*where, *alt) for alt in each]
+    union = arms[0] if len(arms) == 1 else sa.union_all(*arms).subquery("window").select()
+    return union.limit(cap + 1)
 
 
 def _ranker(order: Order) -> Any:
@@ -436,7 +447,8 @@ def plan(session: Session, stmt: Any) -> list[str]:
     """How the database would run ``stmt``: SQLite's EXPLAIN QUERY PLAN details, or
     PostgreSQL's EXPLAIN lines (the queue tests and ``benchmarks/queues.py`` read these)."""
     conn = session.connection()
-    compiled = stmt.compile(dialect=conn.dialect)
+    # (An IN list's values rendered as parameters of their own: EXPLAIN takes no expanding one.)
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     if conn.dialect.name == "sqlite":
         params = tuple(compiled.params[name] for name in compiled.positiontup or ())
         rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", params).all()

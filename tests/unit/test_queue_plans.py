@@ -361,7 +361,7 @@ def test_breached_pages_are_index_ranges_whatever_the_number_breached(
         with reading(site, demo["sup"]) as read:
             dialect = read.session.get_bind().dialect.name
             page = page_filter(read, Queue.BREACHED, status=status, priority=priority, sort=sort)
-            assert page.walk is not None and page.window is not None and not page.nulls
+            assert page.walk is not None and page.window and not page.nulls
             order = "newest" if sort == "priority" and priority is not None else sort
             by_priority = sort == "priority" or priority is not None
             cursors = {"due": deadline, "priority": (3, 1234)}.get(order, (1234,))
@@ -387,18 +387,19 @@ def test_breached_pages_are_index_ranges_whatever_the_number_breached(
                     assert not sorts, shown
                     assert used and used <= fine, shown
                     checked += 1
-            keys = [q.col(Ticket.id), q.col(Ticket.priority), q.col(Ticket.resolution_due_at)]
-            for alt in page.window:
-                lines = q.plan(read.session, q.sa.select(*keys).where(*page.where, *alt))
+            if order != "due":
+                window = q.window_ids(page.where, page.window, order, cap=2_000)
+                lines = q.plan(read.session, window)
                 used, sorts = _scans(lines, dialect)
                 shown = f"{case}: window reads {used}:\n" + "\n".join(lines)
                 assert not sorts, shown
                 if dialect == "sqlite":
                     assert used == {BREACHED_WINDOW}, shown
-                    assert any(f"COVERING INDEX {BREACHED_WINDOW}" in x for x in lines), shown
+                    ranges = [x for x in lines if x.startswith("SEARCH ticket")]
+                    assert all(f"COVERING INDEX {BREACHED_WINDOW}" in x for x in ranges), shown
                 else:
                     # PostgreSQL weighs 3,000 rows: a status's other ranges may be as cheap
                     # here (the benchmark shows the window index chosen at 200,000).
                     assert used and used <= {BREACHED_WINDOW, *RISK_RANGES}, shown
                 checked += 1
-    assert checked > 100
+    assert checked >= 60, checked

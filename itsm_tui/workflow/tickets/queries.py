@@ -123,7 +123,8 @@ class PageFilter:
     #: they differ from ``where`` (the breached queue: ``risk.breached_walk_filter``).
     walk: list[Any] | None = None
     #: The alternatives the queue's time window is read by, when not ``each`` (the breached
-    #: queue: one per status and priority, ranges of ``ix_ticket_open_priority_due``).
+    #: queue across every group: the range of ``ix_ticket_open_priority_due`` of each status
+    #: and priority, read from the index alone).
     window: list[list[Any]] | None = None
     #: Whether a ticket without a deadline can match (not past a deadline: breached).
     nulls: bool = True
@@ -204,8 +205,10 @@ def page_filter(
         for w in where
         if w is not q.OPEN_ONLY
     ]
-    levels = PRIORITY_LEVELS if priority is None else (priority,)
-    window = [[*alt, col(Ticket.priority) == p] for alt in each for p in levels]
+    window: list[list[Any]] | None = None
+    if every_group:  # the ranges of each status and priority in the index
+        levels = PRIORITY_LEVELS if priority is None else (priority,)
+        window = [[*alt, col(Ticket.priority) == p] for alt in each for p in levels]
     return PageFilter(where, each, narrow, gram, walk, window, nulls=False)
 
 

@@ -163,10 +163,11 @@ def page_filter(
         elif queue is Queue.AT_RISK:
             where.append(risk.at_risk_filter(read.now))
         else:
-            # Open and past due: ranges of ix_ticket_open_priority_due (and of the status's
-            # deadline index), whose condition the first term repeats.
+            # Open and past due: across every group, ranges of ix_ticket_open_priority_due
+            # (and of the status's deadline index), whose condition OPEN_ONLY repeats; in my
+            # groups, of each group's deadline index.
             breached = risk.breached_filter(read.now)
-            where += [q.OPEN_ONLY, breached]
+            where += [q.OPEN_ONLY, breached] if spans == [None] else [breached]
     elif queue is Queue.FLAGGED:
         where.append(col(Ticket.flagged_at).is_not(None))  # ix_ticket_flagged's condition
     every_group = spans == [None]

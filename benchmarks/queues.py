@@ -36,6 +36,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ from sqlmodel import Session, col, select
 
 from benchmarks.bench_site import build
 from benchmarks.scratch import scratch_database
+from itsm_tui.common.clock import FrozenClock
 from itsm_tui.common.domain import PRIORITY_LEVELS, Role, TicketStatus
 from itsm_tui.storage import ticket_queries as q
 from itsm_tui.storage.engine import read_session
@@ -349,6 +351,14 @@ def run(site: Site, quick: bool, reps: int, only: str | None, out: Path | None) 
         print(f"results in {out}")
 
 
+def _later(site: Site, days: float) -> Site:
+    """``site`` read through a clock frozen ``days`` from now (itself when 0)."""
+    if days:
+        site.clock = FrozenClock(site.clock.now() + timedelta(days=days))
+        print(f"clock frozen at {site.clock.now():%Y-%m-%d %H:%M} UTC ({days:g} days later)")
+    return site
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -364,7 +374,16 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="rebuild the cached site")
     parser.add_argument("--file", type=Path, help="the SQLite file (default: the cached one)")
     parser.add_argument("--schema", help="the PostgreSQL schema (default: bench_queues_<tickets>)")
+    parser.add_argument(
+        "--days-later",
+        type=float,
+        default=0,
+        help="read the queues as of this many days from now (a frozen clock): the at-risk and"
+        " breached windows move with the clock, and a site read days after its load has most"
+        " open tickets past due",
+    )
     args = parser.parse_args()
+    later = args.days_later
 
     if args.quick:
         with scratch_database(args.db, "queues") as url:
@@ -383,7 +402,7 @@ def main() -> None:
         admin.dispose()
         sep = "&" if "?" in args.db else "?"
         site, _ = build(f"{args.db}{sep}options=-csearch_path%3D{schema}", tickets)
-        run(site, False, args.reps, args.only, args.json)
+        run(_later(site, later), False, args.reps, args.only, args.json)
         site.close()
         return
     tickets = args.tickets or 1_000_000
@@ -393,7 +412,7 @@ def main() -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     site, _ = build(f"sqlite:///{path}", tickets)
-    run(site, False, args.reps, args.only, args.json)
+    run(_later(site, later), False, args.reps, args.only, args.json)
     site.close()
 
 

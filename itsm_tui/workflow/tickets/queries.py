@@ -305,12 +305,10 @@ def list_tickets(
         return TicketPage(
             posted, posted[-1].id if more else None, read.now, page_progress(read, posted)
         )
-    # Breached by deadline is a range of the deadline order (the soonest first): walked. In
-    # the other orders its window is read, and walked (``walk``) only when it is dense.
-    breached_by_due = queue is Queue.BREACHED and sort == "due" and not page.narrow
-    if (page.narrow and cursor) or queue is Queue.AT_RISK or (
-        queue is Queue.BREACHED and not breached_by_due
-    ):
+    # A time window is cut when narrow (its plan need not be in the page's order: on few rows
+    # PostgreSQL rightly sorts), and walked when wide: breached by deadline is then the front
+    # of the deadline ranges, and in the other orders walked with ``walk``.
+    if (page.narrow and cursor) or queue in (Queue.AT_RISK, Queue.BREACHED):
         rows = q.window_page(
             read.session,
             page.where,
@@ -326,7 +324,7 @@ def list_tickets(
             return TicketPage(
                 rows, rows[-1].id if more else None, read.now, page_progress(read, rows)
             )
-    if page.walk is not None and not breached_by_due:
+    if page.walk is not None and sort != "due":
         page = replace(page, where=page.walk)
     if before is not None:
         rows = q.queue_page(

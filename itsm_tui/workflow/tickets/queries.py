@@ -318,6 +318,7 @@ def list_tickets(
             sort=sort,
             cap=title_search.RARE_MAX_SORTED if page.narrow else WINDOW_MAX,
             backwards=before is not None,
+            count_first=not text,  # a title is matched on the table's rows: read them once
         )
         if rows is not None:
             more = before is None and len(rows) == limit

@@ -8,6 +8,7 @@ from sqlmodel import Field
 
 from itsm_tui.common.domain import (
     IMPACT_LEVELS,
+    OPEN_STATUSES,
     PRIORITY_LEVELS,
     SUMMARY_MAX,
     TIERS,
@@ -21,6 +22,9 @@ from itsm_tui.storage.types import UTCDateTime
 #: The conditions of the partial queue indexes, as the queue queries write them.
 UNASSIGNED = "assignee_id IS NULL"
 FLAGGED = "flagged_at IS NOT NULL"
+#: Open work only (the breached queue's index): literal values, so that SQLite can match a
+#: query's condition to it (``ticket_queries.OPEN_ONLY`` repeats it word for word).
+OPEN_ONLY = "status IN (" + ", ".join(f"'{s.value}'" for s in OPEN_STATUSES) + ")"
 #: A title n-gram's length (``common.ngrams.grams``: two characters).
 GRAM_MAX = 2
 
@@ -172,6 +176,18 @@ Index(
     _c.resolution_due_at,
     _c.id,
     **_where(FLAGGED),
+)
+# The breached queue (open, past the deadline: a range of each status and priority, in deadline
+# order) read by deadline with a priority filter, and its window read from the index alone
+# (ids, priorities and deadlines) for the other orders: ticket_queries.window_page. Open tickets
+# only, a few per cent of them all.
+Index(
+    "ix_ticket_open_priority_due",
+    _c.status,
+    _c.priority,
+    _c.resolution_due_at,
+    _c.id,
+    **_where(OPEN_ONLY),
 )
 # Scorecards (workflow/quality): the tickets a staff member took (first-line resolution) and
 # resolved (reopen rate, SLA compliance) in a period, as index ranges.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlmodel import col, select
@@ -119,6 +119,15 @@ class PageFilter:
     #: The search term's gram whose postings a priority-ordered page walks (``where`` holds
     #: the literal match): ``title_search.ByPriority``.
     gram: str | None = None
+    #: The conditions of a page walked along its order's index and tested row by row, where
+    #: they differ from ``where`` (the breached queue: ``risk.breached_walk_filter``).
+    walk: list[Any] | None = None
+    #: The alternatives the queue's time window is read by, when not ``each`` (the breached
+    #: queue across every group: the range of ``ix_ticket_open_priority_due`` of each status
+    #: and priority, read from the index alone).
+    window: list[list[Any]] | None = None
+    #: Whether a ticket without a deadline can match (not past a deadline: breached).
+    nulls: bool = True
 
 
 def page_filter(
@@ -136,6 +145,7 @@ def page_filter(
     in, as one filter is written so the database reads that order's index."""
     where: list[Any] = []
     narrow = False
+    breached: Any = None
     statuses: list[str | None] = [s.value for s in OPEN_STATUSES]
     spans: list[int | None] = [None]  # the groups the queue is split over (None: any)
     if queue is Queue.ALL:
@@ -153,10 +163,15 @@ def page_filter(
         elif queue is Queue.AT_RISK:
             where.append(risk.at_risk_filter(read.now))
         else:
-            where.append(risk.breached_filter(read.now))
+            # Open and past due: across every group, ranges of ix_ticket_open_priority_due
+            # (and of the status's deadline index), whose condition OPEN_ONLY repeats; in my
+            # groups, of each group's deadline index.
+            breached = risk.breached_filter(read.now)
+            where += [q.OPEN_ONLY, breached] if spans == [None] else [breached]
     elif queue is Queue.FLAGGED:
         where.append(col(Ticket.flagged_at).is_not(None))  # ix_ticket_flagged's condition
-    if priority is not None and sort == "due":
+    every_group = spans == [None]
+    if priority is not None and sort == "due" and not (breached is not None and every_group):
         # Walk the deadline index and keep one priority (``+ 0``: no index of priority is an
         # index of deadlines, and one chosen for the priority would need the rows sorted).
         where.append(col(Ticket.priority) + 0 == priority)
@@ -184,7 +199,18 @@ def page_filter(
         if isinstance(found, title_search.ByPriority):
             gram = found.gram
         where.append(getattr(found, "condition", found))
-    return PageFilter(where, each, narrow, gram)
+    if breached is None:
+        return PageFilter(where, each, narrow, gram)
+    walk = [
+        risk.breached_walk_filter(read.now) if w is breached else w
+        for w in where
+        if w is not q.OPEN_ONLY
+    ]
+    window: list[list[Any]] | None = None
+    if every_group:  # the ranges of each status and priority in the index
+        levels = PRIORITY_LEVELS if priority is None else (priority,)
+        window = [[*alt, col(Ticket.priority) == p] for alt in each for p in levels]
+    return PageFilter(where, each, narrow, gram, walk, window, nulls=False)
 
 
 def _my_scope(read: Read, groups: list[int] | None) -> list[int | None]:
@@ -279,22 +305,28 @@ def list_tickets(
         return TicketPage(
             posted, posted[-1].id if more else None, read.now, page_progress(read, posted)
         )
+    # A time window is cut when narrow (its plan need not be in the page's order: on few rows
+    # PostgreSQL rightly sorts), and walked when wide: breached by deadline is then the front
+    # of the deadline ranges, and in the other orders walked with ``walk``.
     if (page.narrow and cursor) or queue in (Queue.AT_RISK, Queue.BREACHED):
         rows = q.window_page(
             read.session,
             page.where,
-            each=page.each,
+            each=page.window or page.each,
             after=before or None if before is not None else after,
             limit=limit,
             sort=sort,
             cap=title_search.RARE_MAX_SORTED if page.narrow else WINDOW_MAX,
             backwards=before is not None,
+            count_first=not text,  # a title is matched on the table's rows: read them once
         )
         if rows is not None:
             more = before is None and len(rows) == limit
             return TicketPage(
                 rows, rows[-1].id if more else None, read.now, page_progress(read, rows)
             )
+    if page.walk is not None and sort != "due":
+        page = replace(page, where=page.walk)
     if before is not None:
         rows = q.queue_page(
             read.session,
@@ -304,6 +336,7 @@ def list_tickets(
             limit=limit,
             sort=sort,
             backwards=True,
+            nulls=page.nulls,
         )
         return TicketPage(rows, None, read.now, page_progress(read, rows))
     return _page(read, page, after=after, limit=limit, sort=sort)
@@ -319,7 +352,13 @@ def first_page(read: Read, queue: Queue, limit: int, groups: list[int] | None = 
 
 def _page(read: Read, page: PageFilter, *, after: int | None, limit: int, sort: str) -> TicketPage:
     rows = q.queue_page(
-        read.session, page.where, each=page.each, after=after, limit=limit, sort=sort
+        read.session,
+        page.where,
+        each=page.each,
+        after=after,
+        limit=limit,
+        sort=sort,
+        nulls=page.nulls,
     )
     next_after = rows[-1].id if len(rows) == limit else None
     return TicketPage(rows, next_after, read.now, page_progress(read, rows))

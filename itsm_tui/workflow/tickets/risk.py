@@ -42,6 +42,18 @@ def breached_filter(now: datetime) -> Any:
     return due < now
 
 
+def breached_walk_filter(now: datetime) -> Any:
+    """:func:`breached_filter` written so that no index of deadlines serves it
+    (``COALESCE(due, due)``, the same value): for a breached page walked along its order's
+    index (newest, oldest, priority) and tested row by row, once its window is known to be
+    dense (``workflow.tickets.queries``); the plain condition would have the database read
+    the window's range instead and sort it."""
+    from sqlalchemy import func
+
+    due, _ = _due_and_warn()
+    return func.coalesce(due, due) < now
+
+
 def at_risk_filter(now: datetime) -> Any:
     """SQL condition: past the warning instant, the limit not yet passed.
 

@@ -232,7 +232,17 @@ def set_setting(tx: Tx, key: str, value: Any) -> Any:
         row.value, row.updated_at, row.version = value, tx.now, row.version + 1
     tx.session.add(row)
     forget(tx.session)
-    tx.journal("setting", 0, "set", {"key": key, "value": (old, value)})
+    changes: dict[str, Any] = {"key": key, "value": (old, value)}
+    if key == "reopen_window_days" and value > old:
+        # A wider window reopens days the KPI rollups took as final. Imported here: the
+        # rollups read their settings through this module.
+        from itsm_tui.workflow.kpi.rollups import drop_unfinal
+
+        tx.session.flush()
+        dropped = drop_unfinal(tx.session, tx.now)
+        if dropped:
+            changes["kpi_days_dropped"] = dropped
+    tx.journal("setting", 0, "set", changes)
     return value
 
 

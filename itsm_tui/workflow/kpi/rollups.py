@@ -13,8 +13,10 @@ way a resolved ticket leaves a day's count. So a day whose end lies more than th
 is final, its rollup stays equal to a live count, and the days after it (a week by default)
 are always counted live. The nightly job rolls each day as it becomes final, each day once
 (``uq_kpi_day_end``, as the backlog snapshots); the upgrade to revision 0020 rolls the past.
-(Raising ``reopen_window_days`` makes days rolled under the old window readable only once
-they are beyond the new one; a ticket reopened in between is counted as it stood then.)
+Raising ``reopen_window_days`` makes the days rolled under the old window that the new one
+reaches open again: a ticket resolved on them may now be reopened. The setting's change drops
+those days (:func:`drop_unfinal`, in the same transaction), so they are counted live and rolled
+again once final under the new window.
 
 **Why not medians.** Percentiles cannot be summed: response and resolution times are read
 per period through the covering indexes (``times.py``), counted per whole minute by the
@@ -34,7 +36,7 @@ from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, and_, case, cast, func, insert, select
+from sqlalchemy import Integer, and_, case, cast, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -182,6 +184,17 @@ def _add(out: dict[Any, dict[str, int]], found: Sequence[Any], keyed: bool) -> N
 def final_before(session: Session, now: datetime) -> datetime:
     """Days ending at or before this instant are final: past the reopen window."""
     return now - timedelta(days=int(read_setting(session, "reopen_window_days")), minutes=1)
+
+
+def drop_unfinal(session: Session, now: datetime) -> int:
+    """Drop the rolled-up days that are not final under the reopen window now in force (after
+    it was raised), with their counts; how many. ``take_rollups`` rolls them again once they
+    are final, since it starts after the newest day left."""
+    limit = final_before(session, now)
+    days = select(D.id).where(D.end_at > limit).scalar_subquery()
+    session.execute(delete(COUNT).where(C.day_id.in_(days)))
+    result = session.execute(delete(DAY).where(D.end_at > limit))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _local_days(

@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from itsm_tui.common.clock import FrozenClock
 from itsm_tui.common.domain import PRIORITY_LEVELS
 from itsm_tui.storage.engine import read_session
 from itsm_tui.storage.tables import AssignmentGroup, Ticket
@@ -22,15 +21,12 @@ from itsm_tui.workflow.kpi import times
 from itsm_tui.workflow.kpi.base import RESOLVED, Window, counted_percentile, percentile
 from itsm_tui.workflow.kpi.periods import parse_period
 from itsm_tui.workflow.site import Actor, Site
-from tests.unit.reporting_site import seed_site
+from tests.unit import reporting_site
+from tests.unit.reporting_site import NOW, seed_site
 
-NOW = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)
 PERIODS = ("2026-11", "2026-10-15", "2026-Q3", "2026-W48")
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(NOW)
+#: The report tests' "now" and clock (pytest finds a fixture by the module's attribute).
+clock = reporting_site.clock
 
 
 @pytest.fixture

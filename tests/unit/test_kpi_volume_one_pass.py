@@ -6,13 +6,12 @@ without a category or group under an empty label)."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC
 
 import pytest
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from itsm_tui.common.clock import FrozenClock
 from itsm_tui.storage.engine import read_session
 from itsm_tui.storage.tables import AssignmentGroup, Category, Ticket
 from itsm_tui.workflow.context import Read, load_actor
@@ -20,14 +19,11 @@ from itsm_tui.workflow.kpi import volume
 from itsm_tui.workflow.kpi.base import Window
 from itsm_tui.workflow.kpi.periods import parse_period
 from itsm_tui.workflow.site import Actor, Site
-from tests.unit.reporting_site import seed_site
+from tests.unit import reporting_site
+from tests.unit.reporting_site import NOW, seed_site
 
-NOW = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(NOW)
+#: The report tests' "now" and clock (pytest finds a fixture by the module's attribute).
+clock = reporting_site.clock
 
 
 @pytest.fixture

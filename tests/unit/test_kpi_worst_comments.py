@@ -5,30 +5,18 @@ periods and list lengths (a length that ends inside a score and one that spans s
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
-import pytest
 from sqlmodel import Session, select
 
-from itsm_tui.common.clock import FrozenClock
 from itsm_tui.storage.tables import AssignmentGroup, Survey, Ticket
 from itsm_tui.workflow.kpi.periods import parse_period
 from itsm_tui.workflow.quality.figures import worst_comments
-from itsm_tui.workflow.site import Actor, Site
-from tests.unit.reporting_site import seed_site
+from itsm_tui.workflow.site import Site
+from tests.unit import reporting_site
 
-NOW = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(NOW)
-
-
-@pytest.fixture
-def seeded(site: Site, admin: Actor) -> Site:
-    seed_site(site, admin)
-    return site
+#: The report tests' site and its "now" (pytest finds a fixture by the module's attribute).
+clock, seeded = reporting_site.clock, reporting_site.seeded
 
 
 def test_worst_comments_are_the_lowest_scored_latest_first(seeded: Site) -> None:

@@ -195,7 +195,7 @@ def page_filter(
         for s in statuses
     ]
     gram: str | None = None
-    if searching:
+    if text and searching:
         scope = list(where)  # the queue's own conditions, before the text's
         found = title_search.text_filter(
             read.session,

@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from itsm_tui.common.domain import TicketStatus
+from itsm_tui.common.domain import PRIORITY_LEVELS, TicketStatus
 from itsm_tui.storage import ticket_queries as q
 from itsm_tui.storage.engine import read_session
 from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Staff, StaffRole, Ticket
@@ -81,6 +81,9 @@ INDEXES: dict[tuple[Queue, str], tuple[str, str, str]] = {
 }
 #: The open queue's (or all with a status filter's) index, by the order's kind.
 BY_STATUS = INDEXES[Queue.OPEN, "agent"]
+#: The open queue by deadline at one priority: (status, priority, deadline, id), partial on
+#: the open statuses — a range per status, never the whole deadline range of each.
+OPEN_PRIORITY_DUE = "ix_ticket_open_priority_due"
 #: A row's place in each order: for the deadline, one with a deadline and one without.
 DEADLINE = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
 CURSORS: dict[str, tuple[tuple[object, ...], ...]] = {
@@ -192,6 +195,8 @@ def test_every_page_reads_its_order_from_an_index(
             want = INDEXES[queue, who][kind]
             if queue is Queue.ALL and status is not None:
                 want = BY_STATUS[kind]
+            if queue is Queue.OPEN and sort == "due" and priority is not None and text is None:
+                want = OPEN_PRIORITY_DUE  # one range per status at that priority, merged
             # PostgreSQL's costs, unlike SQLite's, weigh the rows: a range of one status may
             # rightly beat the queue's own index (one "new" ticket among 3,000), and so may
             # walking the whole order and filtering when nearly every row matches (closed).
@@ -217,9 +222,10 @@ def test_every_page_reads_its_order_from_an_index(
                     if text is not None:
                         continue  # words are matched on the table's rows: any index in order
                     # The tickets without a deadline are a range in id order: the
-                    # queue's id-order index reads it as well as its deadline index.
+                    # queue's id-order index reads it as well as its deadline index (at
+                    # one priority of the open queue, that priority's range of each status).
                     fine = {want}
-                    if order == "due":
+                    if order == "due" and want != OPEN_PRIORITY_DUE:
                         fine.add(
                             INDEXES[queue, who][0]
                             if status is None or queue is not Queue.ALL
@@ -286,12 +292,51 @@ def test_by_deadline_the_soonest_come_first_and_those_without_one_last(
     assert _paged(site, demo["agent"], queue, "due", status) == [r.id for r in rows]
 
 
-def _paged(site: Site, agent: Actor, queue: Queue, sort: str, status: str | None) -> list[int]:
+@pytest.mark.parametrize("status", [None, "in_progress"])
+def test_the_open_queue_by_deadline_at_one_priority_is_that_priority_of_the_whole(
+    site: Site, demo: dict[str, Actor], status: str | None
+) -> None:
+    """Filtered by priority, the open queue by deadline (read from each status's range of
+    that priority) holds the tickets of that priority the unfiltered queue holds, in the same
+    order — those without a deadline last — and pages to the same rows both ways."""
+    agent = demo["agent"]
+    whole = list_tickets(site, agent, Queue.OPEN, sort="due", status=status, limit=500).rows
+    undated = sorted(r.id for r in whole[::4])
+    with site.engine.begin() as conn:
+        conn.execute(
+            q.sa.update(Ticket).where(Ticket.id.in_(undated)).values(resolution_due_at=None)
+        )
+    whole = list_tickets(site, agent, Queue.OPEN, sort="due", status=status, limit=500).rows
+    assert 10 < len(whole) < 500
+    read = undated_read = 0
+    for p in PRIORITY_LEVELS:
+        want = [r.id for r in whole if r.priority == p]
+        rows = list_tickets(
+            site, agent, Queue.OPEN, sort="due", status=status, priority=p, limit=500
+        ).rows
+        assert [r.id for r in rows] == want
+        assert _paged(site, agent, Queue.OPEN, "due", status, priority=p) == want
+        read += len(want)
+        undated_read += sum(r.resolution_due_at is None for r in rows)
+    assert read == len(whole)
+    assert undated_read == sum(r.resolution_due_at is None for r in whole) > 0
+
+
+def _paged(
+    site: Site,
+    agent: Actor,
+    queue: Queue,
+    sort: str,
+    status: str | None,
+    priority: int | None = None,
+) -> list[int]:
     """The queue's ids read 7 at a time forwards, checked against those read backwards."""
     forwards: list[int] = []
     after = None
     while True:
-        page = list_tickets(site, agent, queue, sort=sort, status=status, limit=7, after=after)
+        page = list_tickets(
+            site, agent, queue, sort=sort, status=status, priority=priority, limit=7, after=after
+        )
         forwards += [r.id for r in page.rows]
         if page.next_after is None:
             break
@@ -299,7 +344,9 @@ def _paged(site: Site, agent: Actor, queue: Queue, sort: str, status: str | None
     backwards: list[int] = []
     before = 0  # the last page
     while True:
-        rows = list_tickets(site, agent, queue, sort=sort, status=status, limit=7, before=before)
+        rows = list_tickets(
+            site, agent, queue, sort=sort, status=status, priority=priority, limit=7, before=before
+        )
         backwards = [r.id for r in rows.rows] + backwards
         if len(rows.rows) < 7:
             break

@@ -171,7 +171,16 @@ def page_filter(
     elif queue is Queue.FLAGGED:
         where.append(col(Ticket.flagged_at).is_not(None))  # ix_ticket_flagged's condition
     every_group = spans == [None]
-    if priority is not None and sort == "due" and not (breached is not None and every_group):
+    searching = bool(text and storable("text", text).strip())
+    # The open queue by deadline at one priority: one range of ix_ticket_open_priority_due
+    # (status, priority, deadline, id) per status, merged in deadline order, the tickets
+    # without a deadline a range of their own; its partial condition is OPEN_ONLY, repeated
+    # word for word. (Walking the deadline index instead reads every open ticket due before
+    # the page's last and keeps one priority: more the more tickets are open.)
+    open_by_due = queue is Queue.OPEN and priority is not None and sort == "due" and not searching
+    if open_by_due:
+        where += [q.OPEN_ONLY, col(Ticket.priority) == priority]
+    elif priority is not None and sort == "due" and not (breached is not None and every_group):
         # Walk the deadline index and keep one priority (``+ 0``: no index of priority is an
         # index of deadlines, and one chosen for the priority would need the rows sorted).
         where.append(col(Ticket.priority) + 0 == priority)
@@ -186,7 +195,7 @@ def page_filter(
         for s in statuses
     ]
     gram: str | None = None
-    if text and storable("text", text).strip():
+    if text and searching:
         scope = list(where)  # the queue's own conditions, before the text's
         found = title_search.text_filter(
             read.session,

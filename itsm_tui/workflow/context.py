@@ -60,7 +60,11 @@ class Tx:
         of work: nothing reads the entry back as an object, and the flush cost more than the
         insert); later reads in the transaction, such as the SLA clocks', see it.
         """
-        self.session.execute(_JOURNAL_INSERT, self.journal_row(entity, entity_id, action, changes))
+        self.write_journal(self.journal_row(entity, entity_id, action, changes))
+
+    def write_journal(self, row: dict[str, Any]) -> None:
+        """Write a row :meth:`journal_row` made (for a caller that read it before writing)."""
+        self.session.execute(_JOURNAL_INSERT, row)
         self.journaled += 1
 
     def journal_row(

@@ -152,7 +152,7 @@ def apply(
         raise conflict(tx, ticket, seen)
     for key, value in written.items():
         set_committed_value(ticket, key, value)
-    tx.journal("ticket", ticket.id, action, journaled)
+    tx.write_journal(row)
     return ticket
 
 

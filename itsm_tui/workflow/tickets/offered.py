@@ -234,11 +234,6 @@ def is_member(session: Session, actor: Actor, group_id: int | None) -> bool:
     return bool(session.execute(_IS_MEMBER, {"group_id": group_id, "staff_id": actor.id}).scalar())
 
 
-def offered_for(session: Session, actor: Actor, ticket: Ticket) -> list[str]:
-    """:func:`offered_actions` for a ticket row, reading the actor's membership."""
-    return offered_actions(actor, Holding.of(ticket), is_member(session, actor, ticket.group_id))
-
-
 def permit(session: Session, actor: Actor, ticket: Ticket, operation: str) -> None:
     """Raise what :func:`refusal` says about ``operation``: every ticket operation calls this,
     so what is offered and what is done cannot disagree."""

@@ -85,9 +85,9 @@ def allows(status: str, operation: str) -> bool:
 
 def check(number: str, status: str, operation: str) -> None:
     """Refuse ``operation`` from ``status``, naming the state and what is allowed from it."""
-    current = TicketStatus(status)
-    if current in OPERATIONS[operation]:
+    if allows(status, operation):
         return
+    current = TicketStatus(status)
     options = Phrases(allowed_operations(current)) or Phrase(N_("nothing (it is final)"))
     raise Invalid(
         "Cannot {operation} {number}: it is {state}. From there you can: {options}.",

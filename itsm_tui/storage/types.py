@@ -34,6 +34,24 @@ class UTCDateTime(TypeDecorator[datetime]):
             value = datetime.fromisoformat(value)
         return value.replace(tzinfo=UTC)
 
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        """On SQLite, the stored text parsed as UTC in one step: a queue page reads about 250
+        times, and parsing each to a naive value and then ``replace(tzinfo=UTC)`` cost a
+        fifth of the page's CPU (``fromisoformat`` with the offset appended costs a parse
+        alone). Elsewhere (the driver already returns a datetime) as declared above."""
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        parse = datetime.fromisoformat
+
+        def process(value: Any) -> datetime | None:
+            if value is None:
+                return None
+            if isinstance(value, str):
+                return parse(value + "+00:00")
+            return value.replace(tzinfo=UTC)  # pragma: no cover - pysqlite returns text
+
+        return process
+
 
 def sqlite_timestamp(value: datetime) -> str:
     """The exact text SQLAlchemy writes for a DateTime on SQLite, for bulk loads.

@@ -191,7 +191,10 @@ def stored_setting(session: Session, key: str) -> Any | None:
     (every workflow transaction has a session of its own; writers call :func:`forget`)."""
     cache = session.info.get("site_settings")
     if cache is None:
-        rows = session.execute(_ALL_SETTINGS).all()
+        # Core, not the ORM's execute: plain (key, value) rows, without its per-statement
+        # work (a third of a queue page's settings read); a setting written in this
+        # transaction is flushed by :func:`forget`, which every writer calls.
+        rows = session.connection().execute(_ALL_SETTINGS).all()
         cache = session.info["site_settings"] = {k: v for k, v in rows}
     return cache.get(key)
 
@@ -205,7 +208,9 @@ def site_language(session: Session) -> Callable[[str], str]:
 
 
 def forget(session: Session) -> None:
-    """Drop the transaction's cached settings (after writing one)."""
+    """Drop the transaction's cached settings (after writing one), and send the written row
+    to the database, where the next read (:func:`stored_setting`) looks."""
+    session.flush()
     session.info.pop("site_settings", None)
 
 

@@ -450,3 +450,41 @@ def test_breached_pages_are_index_ranges_whatever_the_number_breached(
                 assert used and used <= {BREACHED_WINDOW, *RISK_RANGES}, shown
             checked += 1
     assert checked >= 60, checked
+
+
+def test_pages_of_one_shape_and_other_values_each_get_their_own_rows(
+    site: Site, demo: dict[str, Actor]
+) -> None:
+    """A page's statements are kept and run again for the next page of the same shape (by its
+    conditions' SQL and values, the cursor's values as parameters). Read in turn, twice over,
+    each status and each priority of the whole queue gets its own rows, on its first page
+    and on the page after it — never the rows of the filter or cursor read before it."""
+    with read_session(site.engine) as s:
+        tickets = s.execute(
+            q.sa.select(Ticket.id, Ticket.status, Ticket.priority).order_by(Ticket.id.desc())
+        ).all()
+    filters: list[dict[str, object]] = [{"status": s.value} for s in TicketStatus]
+    filters += [{"priority": p} for p in PRIORITY_LEVELS]
+    checked = 0
+    for _round in range(2):
+        for wanted in filters:
+            want = [
+                t.id
+                for t in tickets
+                if all(getattr(t, field) == value for field, value in wanted.items())
+            ]
+            first = list_tickets(site, demo["agent"], Queue.ALL, limit=7, **wanted)  # type: ignore[arg-type]
+            assert [r.id for r in first.rows] == want[:7], wanted
+            if first.next_after is None:
+                continue
+            after = list_tickets(
+                site,
+                demo["agent"],
+                Queue.ALL,
+                limit=7,
+                after=first.next_after,
+                **wanted,  # type: ignore[arg-type]
+            )
+            assert [r.id for r in after.rows] == want[7:14], wanted
+            checked += 1
+    assert checked >= 2 * 8  # most filters hold more than one page

@@ -26,6 +26,7 @@ among equals, the first listed. There is always a priority-only policy for every
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -150,7 +151,13 @@ class SlaConfig:
         return best
 
     def by_key(self, key: str | None) -> Policy | None:
-        return next((p for p in self.policies if p.key == key), None)
+        return self._keyed.get(key) if key is not None else None
+
+    @functools.cached_property
+    def _keyed(self) -> dict[str, Policy]:
+        """The policies by key, built once per configuration: a queue page looks up each
+        row's policy (the keys are unique: :func:`parse_config`)."""
+        return {p.key: p for p in self.policies}
 
     @property
     def qualified(self) -> bool:

@@ -409,7 +409,9 @@ def test_breached_pages_are_index_ranges_whatever_the_number_breached(
         with reading(site, demo["sup"]) as read:
             dialect = read.session.get_bind().dialect.name
             page = page_filter(read, Queue.BREACHED, status=status, priority=priority, sort=sort)
-            assert page.walk is not None and page.window and not page.nulls
+            assert page.walk is not None and not page.nulls
+            # (PostgreSQL reads an unfiltered window by status: it plans each arm anew.)
+            assert page.window or (dialect == "postgresql" and priority is None)
             order = "newest" if sort == "priority" and priority is not None else sort
             by_priority = sort == "priority" or priority is not None
             cursors = {"due": deadline, "priority": (3, 1234)}.get(order, (1234,))
@@ -436,7 +438,7 @@ def test_breached_pages_are_index_ranges_whatever_the_number_breached(
                     assert used and used <= fine, shown
                     checked += 1
             # Its window, read first in every order (and cut from when at most WINDOW_MAX).
-            window = q.window_ids(page.where, page.window, order, cap=2_000)
+            window = q.window_ids(page.where, page.window or page.each, order, cap=2_000)
             lines = q.plan(read.session, window)
             used, sorts = _scans(lines, dialect)
             shown = f"{case}: window reads {used}:\n" + "\n".join(lines)
@@ -619,9 +621,11 @@ def test_the_at_risk_window_is_a_bounded_range_of_deadlines(
                     "resolution_due_at>? AND resolution_due_at<?" in x for x in ranges
                 ), shown
             else:
-                # (Or, where PostgreSQL's costs find it as cheap, the deadline range of
-                # every status at once, each status tested on its rows.)
+                # PostgreSQL weighs 3,000 rows: the deadline range of every status at once,
+                # or a status's few open tickets read whole from the open tickets' index, may
+                # be as cheap here (the benchmark shows the ranges above at 200,000).
                 fine = {RISK_WINDOW[who], "ix_ticket_status_due", "ix_ticket_by_due"}
+                fine.add(OPEN_PRIORITY_DUE)
                 assert used and used <= fine, shown
                 conds = [x for x in lines if "Index Cond" in x]
                 assert conds and all(

@@ -23,6 +23,7 @@ from itsm_tui.workflow.tickets import risk
 from itsm_tui.workflow.tickets.pages import Queue, TicketPage
 from itsm_tui.workflow.tickets.queries import (
     MAX_PAGE,
+    at_risk,
     first_page,
     my_groups,
     queue_filter,
@@ -61,7 +62,7 @@ def dashboard(
     backlog = q.backlog(
         read.session,
         [is_open],
-        risk.at_risk_filter(read.now),
+        at_risk(read),
         risk.breached_filter(read.now),
     )
     page = _overdue(read, groups, all_groups=all_groups, after=None, limit=overdue)
@@ -116,7 +117,7 @@ def _counts(read: Read, groups: list[int]) -> dict[Queue, int]:
         {queue.value: where for queue, where in each.items()},
         over=[*risk_scope(read, groups), risk.warned_or_breached_filter(read.now)],
         tallies={
-            Queue.AT_RISK.value: risk.at_risk_filter(read.now),
+            Queue.AT_RISK.value: at_risk(read),
             Queue.BREACHED.value: risk.breached_filter(read.now),
         },
     )

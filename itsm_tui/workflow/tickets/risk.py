@@ -8,13 +8,22 @@ paused ticket is neither. The dashboard counts, the At risk / Breached queues, t
 time-left colours and the ticket screen's SLA bars all call these functions; the counts are
 index ranges on ``(status, resolution_due_at)`` and ``(status, resolution_warn_at)``
 (the dashboard reads both in one pass over their union: ``warned_or_breached_filter``).
+
+The at-risk tickets are read as a range of deadlines, from now to :func:`at_risk_until`: a
+ticket past its warning instant has at most the business minutes from its policy's last
+warning step to 100 % left to run, so its deadline lies no further than that from now on its
+calendar. Read by warning instant instead, the range would hold every open ticket that ever
+passed its warning, the breached ones with them: more and more as the site runs on.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 class Risk(StrEnum):
@@ -54,17 +63,62 @@ def breached_walk_filter(now: datetime) -> Any:
     return func.coalesce(due, due) < now
 
 
-def at_risk_filter(now: datetime) -> Any:
+def at_risk_until(session: Session, now: datetime) -> datetime | None:
+    """The latest deadline an at-risk ticket can have at ``now`` (None: no policy warns, so
+    no ticket is ever at risk).
+
+    A ticket is at risk once its running resolution clock has counted its policy's last
+    warning step before 100 % (``sla.clock.measure``); from then its deadline is at most the
+    rest of the target away in business time, ``resolution - step``, however long ago the
+    warning came and whatever pauses came between (a paused clock has no deadline at all).
+    So its deadline is no later than now plus those business minutes on its policy's calendar
+    (its nights, weekends and holidays, the site's own included) — for every policy, the
+    latest of them; one minute more for the whole minutes a pause's stretch is floored to.
+    Every open ticket's instants are remeasured when a policy or calendar changes
+    (``sla.service.recompute_open``), so the policies read here are those they were measured
+    by."""
+    from itsm_tui.workflow.sla import config as cfg
+
+    rest: dict[str, int] = {}  # calendar → the most business minutes left after a warning
+    for policy in cfg.read_config(session).policies:
+        steps = [s.percent for s in policy.ladder if s.percent < 100]
+        if not steps:
+            continue  # no warning instant: never at risk
+        left = policy.resolution - policy.threshold_minutes(policy.resolution, max(steps))
+        rest[policy.calendar] = max(rest.get(policy.calendar, 0), left)
+    if not rest:
+        return None
+    return max(cfg.calendar(session, name).add_minutes(now, m + 1) for name, m in rest.items())
+
+
+def at_risk_filter(now: datetime, until: datetime | None) -> Any:
     """SQL condition: past the warning instant, the limit not yet passed.
 
-    The deadline side is an expression (``COALESCE(due, due)``, the same value), so that no
-    index of deadlines serves it: the database reads the range of tickets past their warning
-    instant (the at-risk and the breached, a few per cent of the open ones) rather than the
-    range "not yet due" (nearly every open ticket) and tests the other side on those."""
-    from sqlalchemy import func
+    ``until``: :func:`at_risk_until` at ``now``. The condition is then a bounded range of
+    deadlines, from now to ``until`` (``ix_ticket_status_due``), whose rows are tested for
+    their warning instant: its size is the open tickets due within the longest
+    warning-to-deadline span, whatever the clock reads. The warning side is an expression
+    (``COALESCE(warn, warn)``, the same value), so that no index of warning instants serves
+    it: that range holds every open ticket ever warned, the breached ones too, and grows as
+    the site runs on."""
+    from sqlalchemy import false, func
 
+    if until is None:
+        return false()
     due, warn = _due_and_warn()
-    return (warn <= now) & (func.coalesce(due, due) >= now)
+    return (func.coalesce(warn, warn) <= now) & due.between(now, until)
+
+
+def at_risk_walk_filter(now: datetime, until: datetime | None) -> Any:
+    """:func:`at_risk_filter` written so that no index of deadlines or warning instants serves
+    it (as :func:`breached_walk_filter`): for a wide at-risk window walked along its order's
+    index and tested row by row."""
+    from sqlalchemy import false, func
+
+    if until is None:
+        return false()
+    due, warn = _due_and_warn()
+    return (func.coalesce(warn, warn) <= now) & func.coalesce(due, due).between(now, until)
 
 
 def warned_or_breached_filter(now: datetime) -> Any:

@@ -183,6 +183,13 @@ def _merged(arms: list[Any], keys: list[Any], order: Order, limit: int, dialect:
     return sa.select(*merged.c).order_by(*by(merged.c)).limit(limit)
 
 
+def row_test(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """``condition`` as a test of each row a statement reads, which no index range can
+    serve (a CASE of it): a statement whose rows come from a few keys (``id IN (…)``) is
+    then read by those keys, whatever ranges ``condition`` would allow."""
+    return case((condition, 1), else_=0) == 1
+
+
 def queue_page(
     session: Session,
     where: Sequence[ColumnElement[bool]],

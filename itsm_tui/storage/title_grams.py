@@ -103,6 +103,28 @@ def open_postings_up_to(conn: Connection, gram: str, cap: int) -> int:
     return int(conn.execute(sa.select(func.count()).select_from(capped)).scalar_one())
 
 
+def open_counts(
+    conn: Connection, gram_list: list[str], low: str, high: str, cap: int
+) -> tuple[list[int], int]:
+    """How many open tickets hold each of ``gram_list`` (ranges of ``ix_ticket_gram_open``)
+    and how many ticket numbers fall in [low, high), each counted no further than ``cap``
+    + 1: one statement, one round trip."""
+
+    def counted(stmt: Any) -> Any:
+        capped = stmt.limit(cap + 1).subquery()
+        return sa.select(func.count()).select_from(capped).scalar_subquery()
+
+    grams_ = [
+        counted(sa.select(_GRAM.c.ticket_id).where(_GRAM.c.gram == g, OPEN_POSTING))
+        for g in gram_list
+    ]
+    numbers = counted(
+        sa.select(_TICKET.c.id).where(_TICKET.c.number >= low, _TICKET.c.number < high)
+    )
+    *found, in_range = conn.execute(sa.select(*grams_, numbers)).one()
+    return [int(n) for n in found], int(in_range)
+
+
 def numbers_up_to(conn: Connection, low: str, high: str, cap: int) -> int:
     """How many ticket numbers fall in [low, high), counted no further than ``cap`` + 1."""
     capped = (

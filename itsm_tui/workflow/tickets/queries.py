@@ -334,10 +334,18 @@ def list_tickets(
     # A time window is cut when narrow (its plan need not be in the page's order: on few rows
     # PostgreSQL rightly sorts), and walked when wide: breached by deadline is then the front
     # of the deadline ranges, and in the other orders walked with ``walk``.
-    if (page.narrow and cursor) or page.cut or queue in (Queue.AT_RISK, Queue.BREACHED):
-        cap = WINDOW_MAX
-        if page.narrow or page.cut:
-            cap = title_search.OPEN_MAX if page.cut else title_search.RARE_MAX_SORTED
+    if page.cut:  # a term's open postings: the database sorts those few, one page out
+        rows = q.candidate_page(
+            read.session,
+            page.where,
+            after=before or None if before is not None else after,
+            limit=limit,
+            sort=sort,
+            backwards=before is not None,
+        )
+        more = before is None and len(rows) == limit
+        return TicketPage(rows, rows[-1].id if more else None, read.now, page_progress(read, rows))
+    if (page.narrow and cursor) or queue in (Queue.AT_RISK, Queue.BREACHED):
         rows = q.window_page(
             read.session,
             page.where,
@@ -345,7 +353,7 @@ def list_tickets(
             after=before or None if before is not None else after,
             limit=limit,
             sort=sort,
-            cap=cap,
+            cap=title_search.RARE_MAX_SORTED if page.narrow else WINDOW_MAX,
             backwards=before is not None,
             count_first=not text,  # a title is matched on the table's rows: read them once
         )

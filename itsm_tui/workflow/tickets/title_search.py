@@ -152,18 +152,12 @@ def open_postings(session: Session, text: str, prefix: str, literal: Any) -> Ope
     """``literal`` over the open tickets holding the rarest bigram of ``text`` (by open
     postings, counted up to :data:`OPEN_MAX` + 1) or whose number starts with ``prefix``;
     None when ``text`` has no bigram or those are more than :data:`OPEN_MAX`."""
-    conn = session.connection()
-    best: tuple[str, int] | None = None
-    for gram in sorted(grams(fold(text))):
-        count = title_grams.open_postings_up_to(conn, gram, OPEN_MAX)
-        if count <= OPEN_MAX and (best is None or count < best[1]):
-            best = (gram, count)
-            if count == 0:
-                break
-    if best is None:
+    cut = sorted(grams(fold(text)))
+    if not cut:
         return None
-    gram, postings = best
-    numbers = title_grams.numbers_up_to(conn, prefix, prefix + TOP, OPEN_MAX)
+    conn = session.connection()
+    counts, numbers = title_grams.open_counts(conn, cut, prefix, prefix + TOP, OPEN_MAX)
+    postings, gram = min(zip(counts, cut, strict=True))
     if postings + numbers > OPEN_MAX:
         return None
     number_range = (prefix, prefix + TOP) if numbers else None

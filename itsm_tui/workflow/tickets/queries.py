@@ -331,11 +331,8 @@ def list_tickets(
         return TicketPage(
             posted, posted[-1].id if more else None, read.now, page_progress(read, posted)
         )
-    # A time window is cut when narrow (its plan need not be in the page's order: on few rows
-    # PostgreSQL rightly sorts), and walked when wide: breached by deadline is then the front
-    # of the deadline ranges, and in the other orders walked with ``walk``.
     if page.cut:  # a term's open postings: the database sorts those few, one page out
-        rows = q.candidate_page(
+        found = q.candidate_page(
             read.session,
             page.where,
             after=before or None if before is not None else after,
@@ -343,8 +340,13 @@ def list_tickets(
             sort=sort,
             backwards=before is not None,
         )
-        more = before is None and len(rows) == limit
-        return TicketPage(rows, rows[-1].id if more else None, read.now, page_progress(read, rows))
+        more = before is None and len(found) == limit
+        return TicketPage(
+            found, found[-1].id if more else None, read.now, page_progress(read, found)
+        )
+    # A time window is cut when narrow (its plan need not be in the page's order: on few rows
+    # PostgreSQL rightly sorts), and walked when wide: breached by deadline is then the front
+    # of the deadline ranges, and in the other orders walked with ``walk``.
     if (page.narrow and cursor) or queue in (Queue.AT_RISK, Queue.BREACHED):
         rows = q.window_page(
             read.session,

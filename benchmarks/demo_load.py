@@ -127,6 +127,7 @@ def run_raw(path: Path, tickets: int, seed: int) -> dict[str, Any]:
     )
     cut = functools.cache(title_grams.title_grams)  # the demo draws from a few hundred titles
     title, priority = TICKET_COLUMNS.index("title"), TICKET_COLUMNS.index("priority")
+    status = TICKET_COLUMNS.index("status")
     sql = {
         name: f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
         for name, cols, _ in tables
@@ -143,7 +144,11 @@ def run_raw(path: Path, tickets: int, seed: int) -> dict[str, Any]:
         grams = (
             []
             if chunk is None
-            else [(r[0], g, r[priority]) for r in chunk.tickets for g in cut(r[title])]
+            else [
+                (r[0], g, r[priority], title_grams.is_open(r[status]))
+                for r in chunk.tickets
+                for g in cut(r[title])
+            ]
         )
         generation += time.perf_counter() - started
         if chunk is None:

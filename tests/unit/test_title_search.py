@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from itsm_tui.storage import migrate
+from itsm_tui.storage import migrate, title_grams
 from itsm_tui.storage import ticket_queries as q
 from itsm_tui.workflow import tickets as t
 from itsm_tui.workflow.tickets import TicketDraft, title_search
@@ -42,6 +42,7 @@ def test_two_character_chinese_and_latin_terms_are_found_either_way(
     monkeypatch.setattr(title_search, "RARE_MAX", rare_max)
     if not rare_max:
         monkeypatch.setattr(title_search, "RARE_MAX_SORTED", 0)
+        monkeypatch.setattr(title_search, "OPEN_MAX", -1)
     n = _site(desk)
     assert _numbers(desk, "蓝屏") == [n[4], n[1]]  # newest first
     assert _numbers(desk, "蓝屏", sort="oldest") == [n[1], n[4]]
@@ -126,6 +127,7 @@ def test_a_rare_term_pages_as_the_walk_pages(
     rare = paged()
     monkeypatch.setattr(title_search, "RARE_MAX", 0)
     monkeypatch.setattr(title_search, "RARE_MAX_SORTED", 0)
+    monkeypatch.setattr(title_search, "OPEN_MAX", -1)
     assert rare == paged() and len(rare) == 12
 
 
@@ -177,6 +179,7 @@ def test_a_common_term_by_priority_walks_its_postings_and_pages_as_the_queue_wal
     the same order, paging forwards and backwards."""
     _priority_site(desk)
     monkeypatch.setattr(title_search, "RARE_MAX", 0)  # every term is common
+    monkeypatch.setattr(title_search, "OPEN_MAX", -1)  # even among the open tickets
     walked = _paged(desk, **filters)
     assert walked == _paged(desk, backwards=True, **filters)
     monkeypatch.setattr(title_search, "QUEUE_WALK_MAX", -1)  # every queue is large
@@ -197,6 +200,7 @@ def test_a_new_priority_moves_the_tickets_postings(
     carry the priority: the order they are walked in)."""
     numbers = _priority_site(desk)
     monkeypatch.setattr(title_search, "RARE_MAX", 0)
+    monkeypatch.setattr(title_search, "OPEN_MAX", -1)
 
     def both_ways() -> list[str]:
         """The posting walk's order, checked against the queue walk's."""
@@ -233,6 +237,7 @@ def test_a_search_by_priority_reads_the_postings_in_order(desk: Desk) -> None:
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(title_search, "RARE_MAX", 0)  # every term common,
             mp.setattr(title_search, "QUEUE_WALK_MAX", -1)  # every queue large
+            mp.setattr(title_search, "OPEN_MAX", -1)  # and common among the open tickets
             first = t.list_tickets(
                 desk.site, desk.agent1, "all", text="蓝屏", sort="priority", limit=5
             )
@@ -263,3 +268,51 @@ def test_a_search_by_priority_reads_the_postings_in_order(desk: Desk) -> None:
                 plan = "\n".join(str(r[0]) for r in rows)
                 assert "ix_ticket_gram_by_priority" in plan, plan
                 assert " Sort " not in plan and "Sort  (" not in plan, plan
+
+
+def test_a_search_of_open_work_follows_tickets_resolved_reopened_and_cancelled(
+    desk: Desk,
+) -> None:
+    """An open queue's search reads the term's open postings: a resolved ticket leaves it,
+    the same ticket reopened comes back, a cancelled one leaves it; "all" keeps them all."""
+    n = _site(desk)
+    with Session(desk.site.engine) as session:
+        found = title_search.text_filter(session, "蓝屏", "due", open_only=True)
+        assert isinstance(found, title_search.OpenPostings)
+    assert _numbers(desk, "蓝屏") == [n[4], n[1]]
+    t.claim(desk.site, desk.agent1, n[4])
+    t.resolve(desk.site, desk.agent1, n[4], code="fixed", text="重装系统。")
+    assert _numbers(desk, "蓝屏") == [n[1]]
+    assert _numbers(desk, "蓝屏", sort="due") == [n[1]]
+    t.reopen(desk.site, desk.sup, n[4], reason="又蓝屏了")
+    assert _numbers(desk, "蓝屏") == [n[4], n[1]]
+    assert _numbers(desk, "蓝屏", sort="priority") == [n[4], n[1]]
+    t.cancel(desk.site, desk.sup, n[1], reason="重复报修")
+    assert _numbers(desk, "蓝屏", sort="oldest") == [n[4]]
+    every = t.list_tickets(desk.site, desk.agent1, "all", text="蓝屏")
+    assert [r.number for r in every.rows] == [n[4], n[1]]
+    with Session(desk.site.engine) as session:
+        conn = session.connection()
+        # 蓝屏's postings: two tickets, one of them open
+        assert title_grams.postings_up_to(conn, "蓝屏", 10) == 2
+        assert title_grams.open_postings_up_to(conn, "蓝屏", 10) == 1
+
+
+OPEN_GRAMS = "SELECT ticket_id, gram, priority, is_open FROM ticket_gram"
+
+
+def test_the_migration_marks_the_open_tickets_postings(desk: Desk) -> None:
+    """Upgrading a site whose postings do not yet know their ticket's state marks the open
+    tickets' ones, as creating and resolving them live does."""
+    n = _site(desk)
+    t.claim(desk.site, desk.agent1, n[1])
+    t.resolve(desk.site, desk.agent1, n[1], code="fixed", text="更换内存。")
+    engine = desk.site.engine
+    with engine.connect() as conn:
+        live = sorted(conn.execute(text(OPEN_GRAMS)).all())
+    assert {o for *_, o in live} == {True, False}
+    migrate.downgrade(engine, "0023")
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        assert sorted(conn.execute(text(OPEN_GRAMS)).all()) == live
+    assert _numbers(desk, "蓝屏") == [n[4]]

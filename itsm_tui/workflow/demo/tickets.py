@@ -614,6 +614,7 @@ Writer = Callable[[str, tuple[str, ...], list[tuple[Any, ...]]], int]
 _title_grams = functools.cache(title_grams.title_grams)
 _TITLE = TICKET_COLUMNS.index("title")
 _PRIORITY = TICKET_COLUMNS.index("priority")
+_STATUS = TICKET_COLUMNS.index("status")
 
 
 def write_chunk(write: Writer, chunk: Chunk) -> None:
@@ -623,7 +624,11 @@ def write_chunk(write: Writer, chunk: Chunk) -> None:
     write(
         "ticket_gram",
         title_grams.COLUMNS,
-        [(row[0], g, row[_PRIORITY]) for row in chunk.tickets for g in _title_grams(row[_TITLE])],
+        [
+            (row[0], g, row[_PRIORITY], title_grams.is_open(row[_STATUS]))
+            for row in chunk.tickets
+            for g in _title_grams(row[_TITLE])
+        ],
     )
     write("contact", CONTACT_COLUMNS, chunk.contacts)
     write("ticket_note", NOTE_COLUMNS, chunk.notes)

@@ -16,6 +16,7 @@ from itsm_tui.common.domain import DESCRIPTION_MAX, NOTE_MAX, REASON_MAX, TITLE_
 from itsm_tui.common.errors import Conflict
 from itsm_tui.common.i18n import N_, Phrase
 from itsm_tui.common.timefmt import local
+from itsm_tui.storage import title_grams
 from itsm_tui.storage.core_tables import core_table
 from itsm_tui.storage.tables import (
     AssignmentGroup,
@@ -152,6 +153,12 @@ def apply(
         raise conflict(tx, ticket, seen)
     for key, value in written.items():
         set_committed_value(ticket, key, value)
+    if "status" in changes:
+        # Opened or closed: its title postings move in or out of the open ones (what a
+        # search in an open-work queue reads), in this same transaction.
+        now_open = title_grams.is_open(ticket.status)
+        if title_grams.is_open(before["status"]) != now_open:
+            title_grams.set_open(tx.session.connection(), ticket.id, now_open)
     tx.write_journal(row)
     return ticket
 

@@ -153,7 +153,13 @@ def open_ticket(tx: Tx, draft: TicketDraft) -> Ticket:
     session.flush()
     assert ticket.id is not None
     session.add_all(TicketCI(ticket_id=ticket.id, ci_id=ci.id) for ci in cis if ci.id)
-    title_grams.index_title(session.connection(), ticket.id, draft.title, priority)  # search
+    title_grams.index_title(  # search
+        session.connection(),
+        ticket.id,
+        draft.title,
+        priority,
+        open_=title_grams.is_open(ticket.status),
+    )
     tx.journal(
         "ticket",
         ticket.id,

@@ -247,7 +247,12 @@ def update_ticket(
     assert ticket.id is not None
     if "title" in changes:
         title_grams.index_title(
-            session.connection(), ticket.id, changes["title"], ticket.priority, replace=True
+            session.connection(),
+            ticket.id,
+            changes["title"],
+            ticket.priority,
+            replace=True,
+            open_=title_grams.is_open(ticket.status),
         )
     elif "priority" in changes:
         title_grams.reprioritise(session.connection(), ticket.id, ticket.priority)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from sqlalchemy import and_, or_, true
 from sqlmodel import col, select
 
 from itsm_tui.common.domain import OPEN_STATUSES, PRIORITY_LEVELS, TicketStatus
@@ -26,6 +27,7 @@ MAX_PAGE = 500
 #: many tickets (``ticket_queries.window_page``), and walked in the page's order when it is
 #: wider: then one ticket in (open tickets / this) is in it, and a page fills soon.
 WINDOW_MAX = 2_000
+_OPEN = frozenset(s.value for s in OPEN_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,11 @@ class PageFilter:
     window: list[list[Any]] | None = None
     #: Whether a ticket without a deadline can match (not past a deadline: breached).
     nulls: bool = True
+    #: ``where`` holds for at most ``title_search.OPEN_MAX`` tickets (a search term's open
+    #: postings in a queue of open work): every page, the first too, is cut from them. The
+    #: queue's alternatives are then tested on each candidate's row (``where``), and ``each``
+    #: is one empty alternative: the candidates are read once, by key.
+    cut: bool = False
 
 
 def page_filter(
@@ -216,10 +223,20 @@ def page_filter(
             sort,
             priority=priority,
             queue_size=lambda cap: q.count_up_to(read.session, scope, each, cap),
+            open_only=bool(statuses) and all(s in _OPEN for s in statuses),
         )
         narrow = isinstance(found, title_search.Narrowed)
         if isinstance(found, title_search.ByPriority):
             gram = found.gram
+        if isinstance(found, title_search.OpenPostings):
+            # The candidates read by key, and every other condition (the queue's, its
+            # alternatives', the literal match) tested on each one's row: none of them may
+            # turn the plan into the queue's index ranges (SQLite, which keeps no statistics,
+            # took the group's ranges, which hold every open ticket of the group).
+            alts = or_(*(and_(true(), *alt) for alt in each))
+            tested = q.row_test(and_(true(), *where, found.condition, alts))
+            cut = [found.candidates, tested]
+            return PageFilter(cut, [[]] if each else [], nulls=breached is None, cut=True)
         where.append(getattr(found, "condition", found))
     if timed is None:
         return PageFilter(where, each, narrow, gram)
@@ -328,6 +345,19 @@ def list_tickets(
         more = before is None and len(posted) == limit
         return TicketPage(
             posted, posted[-1].id if more else None, read.now, page_progress(read, posted)
+        )
+    if page.cut:  # a term's open postings: the database sorts those few, one page out
+        found = q.candidate_page(
+            read.session,
+            page.where,
+            after=before or None if before is not None else after,
+            limit=limit,
+            sort=sort,
+            backwards=before is not None,
+        )
+        more = before is None and len(found) == limit
+        return TicketPage(
+            found, found[-1].id if more else None, read.now, page_progress(read, found)
         )
     # A time window is cut when narrow (its plan need not be in the page's order: on few rows
     # PostgreSQL rightly sorts), and walked when wide: breached by deadline is then the front

@@ -20,6 +20,15 @@ postings of the term's rarest bigram in the page's order (``ix_ticket_gram_by_pr
 the queue small enough to walk whole (:data:`QUEUE_WALK_MAX`), which then costs less than
 checking thousands of postings' tickets by key.
 
+A queue of open work (every queue but "all", and "all" filtered to an open status) reads the
+term's *open* postings instead (``ix_ticket_gram_open``): about one ticket in a hundred is
+open, so a term's postings are ~99 % closed tickets, and both ways above read a ticket row per
+closed one (a posting's ticket, or a queue row whose title is tested). The open postings are
+tens or hundreds even for a common term (VPN: ~540 of ~54,000 at a million tickets); up to
+:data:`OPEN_MAX` of them, the page is cut from those few tickets (:class:`OpenPostings`) in
+any order. Past that the term is in a fifth of the open tickets or more, and walking the queue
+fills a page within a few hundred rows.
+
 A one-character term has no bigram and is always walked (a single character is in many
 titles, or in none, and then is a typing slip). A number (all digits) is matched at the end of
 ticket numbers as well, which no index serves: walked too.
@@ -56,6 +65,9 @@ RARE_MAX_SORTED = 20_000
 #: by priority for 蓝屏), where reading ~8,600 postings of 蓝屏 by key cost 29 ms. Counted no
 #: further than this (``ticket_queries.count_up_to``).
 QUEUE_WALK_MAX = 10_000
+#: A term held by at most this many open tickets is read from its open postings in a queue of
+#: open work (:class:`OpenPostings`): reading that many tickets by key costs a few ms.
+OPEN_MAX = 2_000
 
 
 def text_filter(
@@ -65,7 +77,8 @@ def text_filter(
     *,
     priority: int | None = None,
     queue_size: Callable[[int], int] | None = None,
-) -> Any:  # Any | Narrowed | ByPriority
+    open_only: bool = False,
+) -> Any:  # Any | Narrowed | ByPriority | OpenPostings
     """The condition "the ticket's number or title matches ``text``", written so that the
     database reads the postings of the term's rarest bigram when that is the short way.
 
@@ -78,13 +91,18 @@ def text_filter(
     A page in the priority order (sorted so, or newest first within one priority) walks
     the postings of the rarest bigram in that order (:class:`ByPriority`) unless the term is
     common and the queue small enough to walk: its cost is the postings read until the page
-    is full, not the tickets of the priorities the term is seldom in."""
+    is full, not the tickets of the priorities the term is seldom in.
+
+    ``open_only``: the queue holds open tickets only; a term with at most :data:`OPEN_MAX`
+    open postings is then read from those (:class:`OpenPostings`), whatever the order."""
     text = text.strip()
     if text.isdigit():
         digits = text.lstrip("0") or "0"
         return ends_with(col(Ticket.number), digits) | contains(col(Ticket.title), text)
     prefix = text.upper()
     literal = or_(starts_with(col(Ticket.number), prefix), contains(col(Ticket.title), text))
+    if open_only and (few := open_postings(session, text, prefix, literal)) is not None:
+        return few
     by_priority = sort == "priority" or (sort == "newest" and priority is not None)
     sorted_walk = by_priority or sort == "due"
     cap = RARE_MAX_SORTED if sort == "due" else RARE_MAX
@@ -117,6 +135,34 @@ class ByPriority:
     def __init__(self, gram: str, condition: Any) -> None:
         self.gram = gram
         self.condition = condition
+
+
+class OpenPostings:
+    """``candidates``, a condition that holds for at most :data:`OPEN_MAX` tickets (the open
+    postings of the term's rarest bigram, and the tickets whose number starts with the term),
+    and ``condition``, the literal match: the page, first or after a cursor, is cut from
+    those few tickets, each read by key (``ticket_queries.window_page``)."""
+
+    def __init__(self, candidates: Any, condition: Any) -> None:
+        self.candidates = candidates
+        self.condition = condition
+
+
+def open_postings(session: Session, text: str, prefix: str, literal: Any) -> OpenPostings | None:
+    """``literal`` over the open tickets holding the rarest bigram of ``text`` (by open
+    postings, counted up to :data:`OPEN_MAX` + 1) or whose number starts with ``prefix``;
+    None when ``text`` has no bigram or those are more than :data:`OPEN_MAX`."""
+    cut = sorted(grams(fold(text)))
+    if not cut:
+        return None
+    conn = session.connection()
+    counts, numbers = title_grams.open_counts(conn, cut, prefix, prefix + TOP, OPEN_MAX)
+    postings, gram = min(zip(counts, cut, strict=True))
+    if postings + numbers > OPEN_MAX:
+        return None
+    number_range = (prefix, prefix + TOP) if numbers else None
+    candidates = title_grams.posting_ids(gram, number_range, open_only=True)
+    return OpenPostings(col(Ticket.id).in_(candidates), literal)
 
 
 class Narrowed:

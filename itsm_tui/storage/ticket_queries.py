@@ -336,21 +336,10 @@ def candidate_ids(
 
 
 def _beyond(order: Order, cursor: Cursor) -> ColumnElement[bool]:
-    """The rows after ``cursor`` in ``order`` as one condition (a NULL after every value in
-    the ascending order, before them in the descending: as :func:`_keyset`)."""
-    *keys, cursor_id = cursor
-    (_, id_asc) = order[-1]
-    tie = col(Ticket.id) > cursor_id if id_asc else col(Ticket.id) < cursor_id
-    if not keys:
-        return tie
-    ((name, asc),) = order[:-1]
-    column = getattr(Ticket, name)
-    (value,) = keys
-    if value is None:  # among the NULLs: the rest of them (and, descending, every value)
-        rest = and_(column.is_(None), tie)
-        return rest if asc else or_(rest, column.is_not(None))
-    beyond = or_(column > value if asc else column < value, and_(column == value, tie))
-    return or_(beyond, column.is_(None)) if asc and name in NULLABLE else beyond
+    """The rows after ``cursor`` in ``order`` as one condition: :func:`_keyset`'s parts, any
+    of them (a NULL after every value in the ascending order, before them in the
+    descending)."""
+    return or_(*(and_(true(), *conds) for conds, _ in _keyset(order, cursor)))
 
 
 def queue_page(

@@ -9,9 +9,12 @@ from sqlmodel import Session
 
 from itsm_tui.storage import migrate, title_grams
 from itsm_tui.storage import ticket_queries as q
+from itsm_tui.storage.engine import read_session
 from itsm_tui.workflow import tickets as t
-from itsm_tui.workflow.tickets import TicketDraft, title_search
+from itsm_tui.workflow.context import Read, load_actor
+from itsm_tui.workflow.tickets import Queue, TicketDraft, title_search
 from itsm_tui.workflow.tickets.lifecycle import override_priority, update_ticket
+from itsm_tui.workflow.tickets.queries import page_filter
 from tests.conftest import Desk
 
 TITLES = [
@@ -316,3 +319,58 @@ def test_the_migration_marks_the_open_tickets_postings(desk: Desk) -> None:
     with engine.connect() as conn:
         assert sorted(conn.execute(text(OPEN_GRAMS)).all()) == live
     assert _numbers(desk, "蓝屏") == [n[4]]
+
+
+def test_a_rare_term_by_deadline_in_the_whole_queue_is_read_by_key_and_pages_as_the_walk(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """By deadline in the "all" queue (closed tickets too), a rare term's page is picked from
+    its postings read by key and sorted by the database — the walk of the deadline index
+    testing each row read (tickets / postings) × 50 rows — and it holds what that walk
+    finds, in the same order (the tickets without a deadline last), paged both ways."""
+    numbers = [
+        t.create_ticket(
+            desk.site,
+            desk.agent1,
+            TicketDraft(title=f"蓝屏 {n}", impact=n % 3 + 1, urgency=(n // 3) % 3 + 1),
+        ).number
+        for n in range(12)
+    ]
+    t.create_ticket(desk.site, desk.agent1, TicketDraft(title="邮箱满了", impact=1, urgency=1))
+    with desk.site.engine.begin() as conn:  # two without a deadline (no SLA)
+        conn.execute(
+            text("UPDATE ticket SET resolution_due_at = NULL WHERE number IN (:a, :b)"),
+            {"a": numbers[2], "b": numbers[7]},
+        )
+
+    def paged(backwards: bool = False) -> list[str]:
+        out: list[str] = []
+        at: int | None = 0 if backwards else None
+        while True:
+            where = {"before": at} if backwards else {"after": at}
+            page = t.list_tickets(
+                desk.site,
+                desk.agent1,
+                "all",
+                text="蓝屏",
+                sort="due",
+                limit=5,
+                **where,  # type: ignore[arg-type]
+            )
+            got = [r.number for r in page.rows]
+            out = got + out if backwards else out + got
+            if backwards and len(page.rows) < 5:
+                return out
+            if not backwards and page.next_after is None:
+                return out
+            at = page.rows[0].id if backwards else page.next_after
+
+    with read_session(desk.site.engine) as session:
+        read = Read(desk.site, session, load_actor(session, desk.agent1), desk.site.clock.now())
+        assert page_filter(read, Queue.ALL, text="蓝屏", sort="due").cut
+    by_key = paged()
+    assert by_key == paged(backwards=True) and len(by_key) == 12
+    assert by_key[-2:] == sorted([numbers[2], numbers[7]])  # no deadline: last, by id
+    monkeypatch.setattr(title_search, "RARE_MAX", 0)
+    monkeypatch.setattr(title_search, "RARE_MAX_SORTED", 0)
+    assert paged() == by_key

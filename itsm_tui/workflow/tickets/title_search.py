@@ -124,7 +124,7 @@ def text_filter(
     if sorted_walk and queue_size and queue_size(QUEUE_WALK_MAX) < postings + numbers:
         return literal  # fewer tickets in the queue than postings: walking it is shorter
     candidates = title_grams.posting_ids(gram, (prefix, prefix + TOP) if numbers else None)
-    return Narrowed(col(Ticket.id).in_(candidates) & literal)
+    return Narrowed(col(Ticket.id).in_(candidates), literal, postings + numbers)
 
 
 class ByPriority:
@@ -169,10 +169,13 @@ class Narrowed:
     """A condition that holds for at most :data:`RARE_MAX_SORTED` tickets, read from the
     title postings: its page is cut from those few (``ticket_queries.window_page``) rather
     than walked along a sort index, which a database may still choose for a page after a
-    cursor (SQLite walked ``ix_ticket_by_priority`` for ``priority = ? AND id < ?``)."""
+    cursor (SQLite walked ``ix_ticket_by_priority`` for ``priority = ? AND id < ?``).
+    ``candidates``: the postings' tickets (``id IN (…)``), ``size`` of them at most;
+    ``literal``: the match itself; ``condition``: both."""
 
-    def __init__(self, condition: Any) -> None:
-        self.condition = condition
+    def __init__(self, candidates: Any, literal: Any, size: int) -> None:
+        self.candidates, self.literal, self.size = candidates, literal, size
+        self.condition = candidates & literal
 
 
 def terms_filter(session: Session, words: Sequence[str]) -> list[Any]:

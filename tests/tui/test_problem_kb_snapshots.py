@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from itsm_tui.console.app import ItsmApp
 from tests.tui.conftest import Console
@@ -17,6 +18,15 @@ from tests.tui.test_intake_suggestions import typed
 from tests.tui.test_problem_kb_screens import seed_knowledge
 
 SIZES = [(80, 24), (120, 40)]
+
+
+async def steady_cursor(pilot: Pilot[Any]) -> None:
+    """Stop the text boxes' cursor blinking, shown: a box blinks every half second after its
+    last key, and a step that waits for the suggestions (``typed``) on a busy machine took
+    the picture with the cursor hidden (the title line then drew without its cursor cell)."""
+    for box in pilot.app.screen.query(Input):
+        box.cursor_blink = False
+    await pilot.pause()
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -43,6 +53,7 @@ def test_knowledge_article(snap_compare: Any, console: Console, size: tuple[int,
         await settle(pilot)
         await pilot.press(*"打印")
         await settle(pilot)
+        await steady_cursor(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=steps)
 
@@ -61,5 +72,6 @@ def test_call_form_with_suggestions(
         await pilot.press(*"E001", "enter")
         await settle(pilot)
         await typed(pilot, "OA系统登录")
+        await steady_cursor(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=steps)

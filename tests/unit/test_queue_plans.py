@@ -692,14 +692,18 @@ def _open_titles(site: Site) -> list[str]:
 
 
 def _common_pair(titles: list[str]) -> str:
-    """The two characters (no space) in most of ``titles``."""
+    """The two Chinese characters in most of ``titles``, the first in code-point order among
+    equals: the same pair in every process (a set's order changes with the hash seed), and
+    never digits, punctuation or Latin letters, which are searched other ways too (a number
+    at the end of ticket numbers, walked; letters also as the prefix of ticket numbers,
+    "IN" of every INC-…; punctuation has no bigram)."""
     from collections import Counter
 
     seen: Counter[str] = Counter()
     for title in titles:
         pairs = {title[i : i + 2] for i in range(len(title) - 1)}
-        seen.update(p for p in pairs if " " not in p)
-    return seen.most_common(1)[0][0]
+        seen.update(p for p in pairs if p.isalpha() and not p.isascii())
+    return min(seen.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
 #: Open-work queues and their readers: the open queue, my group's, the unassigned across every

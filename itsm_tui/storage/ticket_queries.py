@@ -229,8 +229,8 @@ class _PageMemo:
         self._entries: OrderedDict[Any, list[Any]] = OrderedDict()
         self._lock = threading.Lock()  # the console reads pages in worker threads
 
-    def get(self, where: Sequence[Any], each: Sequence[Sequence[Any]], shape: Any) -> Any:
-        key = _conditions_key(where, each, shape)
+    def get(self, key: Any) -> Any:
+        """The statements kept under ``key`` (:func:`_conditions_key`; None: none kept)."""
         if key is None:
             return None
         with self._lock:
@@ -239,10 +239,7 @@ class _PageMemo:
                 self._entries.move_to_end(key)
         return found
 
-    def put(
-        self, where: Sequence[Any], each: Sequence[Sequence[Any]], shape: Any, parts: list[Any]
-    ) -> None:
-        key = _conditions_key(where, each, shape)
+    def put(self, key: Any, parts: list[Any]) -> None:
         if key is None:
             return
         with self._lock:
@@ -370,7 +367,8 @@ def queue_page(
     ids: list[int] = []
     shape = (sort, backwards, nulls, limit, conn.dialect.name, _cursor_shape(cursor))
     params = cursor_params(cursor)
-    parts = _pages.get(where, each, shape)
+    key = _conditions_key(where, each, shape)  # once: read and, on a miss, kept under it
+    parts = _pages.get(key)
     if parts is None:
         parts = page_ids(
             where,
@@ -382,7 +380,7 @@ def queue_page(
             dialect=conn.dialect.name,
             nulls=nulls,
         )
-        _pages.put(where, each, shape, parts)
+        _pages.put(key, parts)
     for part in parts:
         if len(ids) < limit:
             # (A part already cut at ``limit`` runs as built: a copy with its limit set

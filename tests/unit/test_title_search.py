@@ -145,9 +145,9 @@ def _priority_site(desk: Desk) -> list[str]:
     return out
 
 
-def _paged(desk: Desk, backwards: bool = False, **kw: object) -> list[str]:
-    """Every page of the open queue searched for 蓝屏, five at a time, forwards or (from the
-    last page) backwards, in the order shown."""
+def _paged(desk: Desk, backwards: bool = False, queue: str = "open", **kw: object) -> list[str]:
+    """Every page of ``queue`` searched for 蓝屏, five at a time, forwards or (from the last
+    page) backwards, in the order shown."""
     out: list[str] = []
     at: int | None = 0 if backwards else None
     while True:
@@ -155,7 +155,7 @@ def _paged(desk: Desk, backwards: bool = False, **kw: object) -> list[str]:
         page = t.list_tickets(
             desk.site,
             desk.agent1,
-            "open",
+            queue,
             text="蓝屏",
             limit=5,
             **where,
@@ -343,34 +343,12 @@ def test_a_rare_term_by_deadline_in_the_whole_queue_is_read_by_key_and_pages_as_
             {"a": numbers[2], "b": numbers[7]},
         )
 
-    def paged(backwards: bool = False) -> list[str]:
-        out: list[str] = []
-        at: int | None = 0 if backwards else None
-        while True:
-            where = {"before": at} if backwards else {"after": at}
-            page = t.list_tickets(
-                desk.site,
-                desk.agent1,
-                "all",
-                text="蓝屏",
-                sort="due",
-                limit=5,
-                **where,  # type: ignore[arg-type]
-            )
-            got = [r.number for r in page.rows]
-            out = got + out if backwards else out + got
-            if backwards and len(page.rows) < 5:
-                return out
-            if not backwards and page.next_after is None:
-                return out
-            at = page.rows[0].id if backwards else page.next_after
-
     with read_session(desk.site.engine) as session:
         read = Read(desk.site, session, load_actor(session, desk.agent1), desk.site.clock.now())
         assert page_filter(read, Queue.ALL, text="蓝屏", sort="due").cut
-    by_key = paged()
-    assert by_key == paged(backwards=True) and len(by_key) == 12
+    by_key = _paged(desk, queue="all", sort="due")
+    assert by_key == _paged(desk, backwards=True, queue="all", sort="due") and len(by_key) == 12
     assert by_key[-2:] == sorted([numbers[2], numbers[7]])  # no deadline: last, by id
     monkeypatch.setattr(title_search, "RARE_MAX", 0)
     monkeypatch.setattr(title_search, "RARE_MAX_SORTED", 0)
-    assert paged() == by_key
+    assert _paged(desk, queue="all", sort="due") == by_key

@@ -12,6 +12,7 @@ from itsm_tui.common.domain import OPEN_STATUSES, PRIORITY_LEVELS, TicketStatus
 from itsm_tui.common.errors import Invalid
 from itsm_tui.common.ticket_rows import ContactRow, HistoryEntry, NoteRow
 from itsm_tui.storage import ticket_queries as q
+from itsm_tui.storage import title_grams
 from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Ticket
 from itsm_tui.workflow.context import Read, query
 from itsm_tui.workflow.lookup import find_ticket
@@ -27,7 +28,6 @@ MAX_PAGE = 500
 #: many tickets (``ticket_queries.window_page``), and walked in the page's order when it is
 #: wider: then one ticket in (open tickets / this) is in it, and a page fills soon.
 WINDOW_MAX = 2_000
-_OPEN = frozenset(s.value for s in OPEN_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -223,7 +223,8 @@ def page_filter(
             sort,
             priority=priority,
             queue_size=lambda cap: q.count_up_to(read.session, scope, each, cap),
-            open_only=bool(statuses) and all(s in _OPEN for s in statuses),
+            open_only=bool(statuses)
+            and all(s is not None and title_grams.is_open(s) for s in statuses),
         )
         narrow = isinstance(found, title_search.Narrowed)
         if isinstance(found, title_search.ByPriority):
@@ -248,7 +249,7 @@ def page_filter(
             alts = or_(*(and_(true(), *alt) for alt in each))
             tested = q.row_test(and_(true(), *where, literal, alts))
             cut = [found.candidates, tested]
-            return PageFilter(cut, [[]] if each else [], nulls=breached is None, cut=True)
+            return PageFilter(cut, [[]] if each else [], cut=True)
         where.append(getattr(found, "condition", found))
     if timed is None:
         return PageFilter(where, each, narrow, gram)

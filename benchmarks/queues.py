@@ -14,7 +14,11 @@ tickets match, and the plan of the page's statement: the index each range reads 
 three ranges merged; a search also shows the title postings it counts or walks, and the capped
 count of the queue a sorted search weighs) and any sort step (SQLite "TEMP B-TREE", PostgreSQL
 "Sort"), which is what makes a page cost more as more tickets match. Target: p99 ≤ 20 ms for
-every page.
+every page. The collector runs as in the console (``common.collector``): start-up frozen,
+full collections when the operator pauses (here, between two combinations); its pauses are
+printed at the end, those while pages are read apart from the idle ones. ``--python-gc``
+leaves Python's defaults, whose full collections add single 40-100 ms pauses to whichever
+pages they fall in.
 
 The plan is the plan of the statement ``list_tickets`` sent (caught on the engine), so the
 script measures older code the same way. The SQLite database is kept in
@@ -26,6 +30,7 @@ site is kept in a schema of its own (``bench_queues_<tickets>``) for the same re
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import re
@@ -48,6 +53,7 @@ from sqlmodel import Session, col, select
 from benchmarks.bench_site import build
 from benchmarks.scratch import scratch_database
 from itsm_tui.common.clock import FrozenClock
+from itsm_tui.common.collector import IdleCollector, settle_collector
 from itsm_tui.common.domain import PRIORITY_LEVELS, Role, TicketStatus
 from itsm_tui.storage import ticket_queries as q
 from itsm_tui.storage.engine import read_session
@@ -308,10 +314,49 @@ def show(r: Result) -> None:
     )
 
 
-def run(site: Site, quick: bool, reps: int, only: str | None, out: Path | None) -> None:
+class Pauses:
+    """The collector's pauses (``gc.callbacks``): while pages are read, and those the console
+    runs when idle (``idle`` set meanwhile)."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.idle_times: list[float] = []
+        self.idle = False
+        self._start = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            ms = (time.perf_counter() - self._start) * 1000
+            (self.idle_times if self.idle else self.times).append(ms)
+
+    def summary(self) -> str:
+        over = [t for t in self.times if t > 10]
+        longest = max(self.times, default=0.0)
+        idle = max(self.idle_times, default=0.0)
+        return (
+            f"{len(self.times)} collections while reading, longest {longest:.1f} ms, "
+            f"{len(over)} over 10 ms; {len(self.idle_times)} when idle, longest {idle:.1f} ms"
+        )
+
+
+def run(
+    site: Site, quick: bool, reps: int, only: str | None, out: Path | None, python_gc: bool
+) -> None:
     who = readers(site)
     with Session(site.engine) as s:
         number = s.exec(select(Ticket.number).order_by(col(Ticket.id).desc())).first() or ""
+    # Pages are read as the console reads them: its start-up frozen, the collector settled,
+    # full collections run when the operator pauses (common.collector): here between one
+    # combination's runs and the next. Python's own thresholds instead start them wherever
+    # an allocation tips them: single 40-100 ms pauses in a page's p99 (--python-gc).
+    idle: IdleCollector | None = None
+    if not python_gc:
+        settle_collector(full_when_idle=True)
+        idle = IdleCollector(quiet=0.0)
+    pauses = Pauses()
+    gc.callbacks.append(pauses)
     print(
         f"\nreaders: agent {who['agent'].login}, supervisor {who['supervisor'].login}; "
         f"{reps} runs a page; ms; target p99 ≤ {TARGET_MS:g}"
@@ -330,6 +375,10 @@ def run(site: Site, quick: bool, reps: int, only: str | None, out: Path | None) 
         result = measure(site, who[case.who], case, reps)
         results.append(result)
         show(result)
+        if idle is not None:
+            pauses.idle = True
+            idle.tick()
+            pauses.idle = False
     if not results:
         print("no combination matches --only")
         return
@@ -343,6 +392,9 @@ def run(site: Site, quick: bool, reps: int, only: str | None, out: Path | None) 
         f"{len(over)} over {TARGET_MS:g} ms p99; {len(sorting)} plans sort their matches; "
         f"worst p99 {max(worst.first_p99, worst.deep_p99 or 0):.1f} ms: {worst.case.label()}"
     )
+    gc.callbacks.remove(pauses)
+    how = "Python's thresholds" if python_gc else "as the console's, full ones when idle"
+    print(f"collector ({how}): {pauses.summary()}")
     prio = [r.first_p50 for r in results if r.case.sort == "priority"]
     if prio:
         print(f"priority-sorted first pages: median of p50s {statistics.median(prio):.2f} ms")
@@ -371,6 +423,12 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=15, help="timed runs per page")
     parser.add_argument("--only", help="a regular expression: only the matching rows")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--python-gc",
+        action="store_true",
+        help="leave the collector at Python's defaults instead of settling it as the console"
+        " does after start-up",
+    )
     parser.add_argument("--fresh", action="store_true", help="rebuild the cached site")
     parser.add_argument("--file", type=Path, help="the SQLite file (default: the cached one)")
     parser.add_argument("--schema", help="the PostgreSQL schema (default: bench_queues_<tickets>)")
@@ -388,7 +446,7 @@ def main() -> None:
     if args.quick:
         with scratch_database(args.db, "queues") as url:
             site, _ = build(url, args.tickets or 20_000)
-            run(site, True, args.reps, args.only, args.json)
+            run(site, True, args.reps, args.only, args.json, args.python_gc)
             site.close()
         return
     if args.db:
@@ -402,7 +460,7 @@ def main() -> None:
         admin.dispose()
         sep = "&" if "?" in args.db else "?"
         site, _ = build(f"{args.db}{sep}options=-csearch_path%3D{schema}", tickets)
-        run(_later(site, later), False, args.reps, args.only, args.json)
+        run(_later(site, later), False, args.reps, args.only, args.json, args.python_gc)
         site.close()
         return
     tickets = args.tickets or 1_000_000
@@ -412,7 +470,7 @@ def main() -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     site, _ = build(f"sqlite:///{path}", tickets)
-    run(_later(site, later), False, args.reps, args.only, args.json)
+    run(_later(site, later), False, args.reps, args.only, args.json, args.python_gc)
     site.close()
 
 

@@ -7,6 +7,8 @@ and neither may import the other or the entry point.
 from __future__ import annotations
 
 import gc
+import time
+from collections.abc import Callable
 
 #: The collector's thresholds once a long-lived process has started (:func:`settle_collector`):
 #: Python's own. A young collection walks at most ~700 objects (well under a millisecond), and
@@ -14,8 +16,16 @@ import gc
 RUNNING_GC_THRESHOLDS = (700, 10, 10)
 
 
-def settle_collector() -> None:
-    """Start-up is over: freeze what is alive now and collect at :data:`RUNNING_GC_THRESHOLDS`.
+#: The console's thresholds once settled: young collections as :data:`RUNNING_GC_THRESHOLDS`,
+#: full ones left to :class:`IdleCollector` (the oldest generation's threshold is a safety net
+#: for a console that is never left alone for a second: 10,000 collections of generation 1).
+IDLE_GC_THRESHOLDS = (RUNNING_GC_THRESHOLDS[0], RUNNING_GC_THRESHOLDS[1], 10_000)
+
+
+def settle_collector(*, full_when_idle: bool = False) -> None:
+    """Start-up is over: freeze what is alive now and collect at :data:`RUNNING_GC_THRESHOLDS`
+    (``full_when_idle``: at :data:`IDLE_GC_THRESHOLDS`, full collections run by an
+    :class:`IdleCollector`).
 
     Why: a collection's pause is as long as the objects it walks. Left unfrozen, the modules,
     classes and compiled statements loaded while a process starts (~100,000 objects: Textual,
@@ -28,7 +38,7 @@ def settle_collector() -> None:
     which what its older collections leave is frozen too, see :func:`_freeze_while_warming`).
     """
     gc.freeze()
-    gc.set_threshold(*RUNNING_GC_THRESHOLDS)
+    gc.set_threshold(*(IDLE_GC_THRESHOLDS if full_when_idle else RUNNING_GC_THRESHOLDS))
     gc.enable()
     _warming[0] = 0
     if _freeze_while_warming not in gc.callbacks:
@@ -59,3 +69,42 @@ def _freeze_while_warming(phase: str, info: dict[str, int]) -> None:
     # A full collection ends the window (it is not removed from gc.callbacks here: the
     # collector is iterating that list).
     _warming[0] = WARMING_COLLECTIONS if info["generation"] == 2 else _warming[0] + 1
+
+
+class IdleCollector:
+    """The console's full collections, run when nobody waits for the screen.
+
+    Why: a full collection walks every object the process made since it settled and still
+    holds, and what a console holds grows with use, bounded: SQLAlchemy's compiled statements
+    (up to 500, some 250 objects each) and the queue pages' statements (storage's page memo).
+    Once a supervisor has read a few hundred queue, sort and filter combinations, that is
+    150,000 objects and a 40 ms pause, which Python's thresholds start wherever an allocation
+    tips them: in the middle of a page being read or drawn (``benchmarks/queues.py
+    --python-gc``). Freezing them as well is no answer: a frozen statement the caches later
+    drop, if it is part of a cycle, is never reclaimed. So the console settles with
+    ``full_when_idle`` and calls :meth:`tick` every second; a full collection runs once Python
+    would have run one (:data:`RUNNING_GC_THRESHOLDS`: ten collections of generation 1 since
+    the last) and no input has come for ``quiet`` seconds and no work is under way. Its pause
+    then falls where no one sees it."""
+
+    def __init__(self, quiet: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.quiet = quiet
+        self._clock = clock
+        self._last_input = clock()
+
+    def input_seen(self) -> None:
+        """A key or a click came: the operator is waiting for what it does."""
+        self._last_input = self._clock()
+
+    @staticmethod
+    def due() -> bool:
+        """Whether Python's own thresholds would have run a full collection by now."""
+        return gc.get_count()[2] >= RUNNING_GC_THRESHOLDS[2]
+
+    def tick(self, *, busy: bool = False) -> bool:
+        """Run a due full collection if the console is idle (``busy``: work is under way, such
+        as a page being read); whether one ran."""
+        if busy or self._clock() - self._last_input < self.quiet or not self.due():
+            return False
+        gc.collect()
+        return True

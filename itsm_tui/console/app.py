@@ -22,10 +22,10 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandList, CommandPalette
 from textual.screen import Screen
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
+from textual.worker import WorkerState, get_current_worker
 
 from itsm_tui.common import i18n
-from itsm_tui.common.collector import settle_collector
+from itsm_tui.common.collector import IdleCollector, settle_collector
 from itsm_tui.common.config import read_console_file, save_console_setting
 from itsm_tui.common.errors import DomainError, Invalid
 from itsm_tui.common.i18n import N_, _
@@ -193,6 +193,8 @@ class ItsmApp(ReportsFailures, App[None]):
         self._apply_console_file()
         #: The form (its id) last told that letter keys are off while it holds input.
         self._letters_off_told = 0
+        #: Full collections wait for a second without input (see common.collector).
+        self._idle = IdleCollector()
 
     def on_load(self) -> None:
         # Textual parsed the styles before this and starts the terminal after it: waiting
@@ -221,6 +223,18 @@ class ItsmApp(ReportsFailures, App[None]):
         for problem in self._settings_problems:
             self.notify(problem, title=_("Settings"), severity="warning", timeout=15)
         self.theme_changed_signal.subscribe(self, self._keep_theme)
+        self.set_interval(1.0, self._collect_when_idle)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self._idle.input_seen()
+        await super().on_event(event)
+
+    def _collect_when_idle(self) -> None:
+        """A due full collection, once no key has come for a second and no read is running:
+        its pause (40 ms once the statement caches are full) then delays nothing."""
+        busy = any(w.state is WorkerState.RUNNING for w in self.workers)
+        self._idle.tick(busy=busy)
 
     # --- Keys, help and theme ---------------------------------------------------------------
 
@@ -338,7 +352,9 @@ class ItsmApp(ReportsFailures, App[None]):
         from itsm_tui.workflow.sla.progress import prepare_calendars
 
         prepare_calendars(self.site, self.actor)
-        settle_collector()  # what warm-up loaded lives as long as the console (see launch)
+        # What warm-up loaded lives as long as the console (see launch); full collections
+        # wait for the operator to pause (_collect_when_idle).
+        settle_collector(full_when_idle=True)
 
     def action_dashboard(self) -> None:
         self._leaving_input(self.screen_stack[1:], _("Leave it?"), self._to_dashboard)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +30,16 @@ def _own_settings_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     folders of its own, so neither the machine's files nor another test's choices show."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_CONFIG_DIRS", str(tmp_path / "site-config"))
+
+
+@pytest.fixture(autouse=True)
+def _process_collector() -> Iterator[None]:
+    """A console settles the process's collector once warmed up (full collections left to
+    idle moments, common.collector); a test process runs hundreds of consoles and is never
+    idle, so each test gives the thresholds back."""
+    before = gc.get_threshold()
+    yield
+    gc.set_threshold(*before)
 
 
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:

@@ -9,6 +9,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList, Static
 
+from itsm_tui.common import collector
 from itsm_tui.console.app import ItsmApp
 from itsm_tui.console.start import bare_console
 from itsm_tui.console.start import console as itsm_console
@@ -109,6 +110,31 @@ async def test_a_bare_itsm_draws_the_figures_a_forked_process_read(
         assert "agent1" in str(app.screen.sub_title)
     first.finish()
     assert gc.isenabled()  # off until the first frame only
+
+
+async def test_full_collections_wait_for_a_second_without_keys(console: Console) -> None:
+    """Once warmed up, the console runs no full collection while the operator types (its
+    pause would land mid-page); the due one runs after a second without input."""
+    app = ItsmApp(console.site, console.desk.agent1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert gc.get_threshold() == collector.IDLE_GC_THRESHOLDS  # settled by warm-up
+        gc.collect()
+        now = [1000.0]
+        app._idle = collector.IdleCollector(clock=lambda: now[0])
+        for _ in range(3):  # a busy second: pages and statements kept, then dropped
+            kept = [[i] for i in range(100_000)]
+            del kept
+        full = gc.get_stats()[2]["collections"]
+        assert collector.IdleCollector.due()
+        now[0] += 5
+        await pilot.press("down")
+        now[0] += 0.5
+        app._collect_when_idle()
+        assert gc.get_stats()[2]["collections"] == full  # a key half a second ago
+        now[0] += 1
+        app._collect_when_idle()
+        assert gc.get_stats()[2]["collections"] == full + 1
 
 
 async def test_an_operator_it_cannot_tell_gets_nothing_on_screen(console: Console) -> None:

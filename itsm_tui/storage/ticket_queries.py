@@ -396,6 +396,74 @@ def queue_page(
     return sorted(map(TicketRow.of, rows), key=_sort_key(sort))
 
 
+_NEWEST_ID = sa.select(func.max(col(Ticket.id)))
+
+
+def newest_id(session: Session) -> int | None:
+    """The highest ticket id (None: no ticket): about how many tickets there are, read from
+    the end of the primary key instead of counted."""
+    value: int | None = session.connection().execute(_NEWEST_ID).scalar()
+    return value
+
+
+def walked_page(
+    session: Session,
+    where: Sequence[ColumnElement[bool]],
+    tested: ColumnElement[bool],
+    *,
+    each: Sequence[Sequence[ColumnElement[bool]]],
+    after: int | None,
+    limit: int,
+    sort: str,
+    budget: int,
+    backwards: bool = False,
+    nulls: bool = True,
+) -> list[TicketRow] | None:
+    """The page :func:`queue_page` reads for ``where`` and ``tested``, found by testing
+    ``tested`` on the first ``budget`` rows of each index range of ``where`` (and ``each``)
+    after the cursor; None when those rows hold fewer matches than the page needs and more
+    rows follow them (the caller then reads the page another way).
+
+    Why: a search term held by some thousands of titles is usually spread over the order,
+    so the page's rows are among the next few thousand; its cost is then ``budget`` index
+    entries at most, not the term's postings. The walk's rows are read first (a subquery with
+    its own ``LIMIT``), so that no database can turn ``tested`` into the plan's driver."""
+    if not each:
+        return []
+    cursor = None if after is None else cursor_of(session, sort, after)
+    if after is not None and cursor is None:
+        return []
+    conn = session.connection()
+    dialect = conn.dialect.name
+    order = _reversed(sort) if backwards else SORTS[sort]
+    keys = [col(Ticket.id), *(getattr(Ticket, n) for n, _ in order[:-1])]
+    params = cursor_params(cursor)
+    table = Ticket.__table__  # type: ignore[attr-defined]
+    ids: list[int] = []
+    for part, by in _keyset(order, cursor, nulls):
+        if len(ids) >= limit:
+            break
+        arms = [and_(true(), *where, *alt, *part) for alt in each]
+        walked = _merged(arms, keys, by, budget, dialect).subquery("walked")
+        ordering = [walked.c[n].asc() if a else walked.c[n].desc() for n, a in by]
+        found = (
+            sa.select(walked.c.id)
+            .select_from(walked.join(table, table.c.id == walked.c.id))
+            .where(tested)
+            .order_by(*ordering)
+            .limit(limit - len(ids))
+        )
+        ids += conn.execute(found, params).scalars().all()
+        if len(ids) < limit:
+            size = sa.select(func.count()).select_from(walked)
+            if conn.execute(size, params).scalar_one() >= budget:
+                return None  # the walk ended before the range did
+    if not ids:
+        return []
+    rows = conn.execute(_rows_by_id(), {"ids": ids}).all()
+    return sorted(map(TicketRow.of, rows), key=_sort_key(sort))
+
+
 def posting_page(
     session: Session,
     gram: str,

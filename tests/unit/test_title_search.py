@@ -12,7 +12,7 @@ from itsm_tui.storage import ticket_queries as q
 from itsm_tui.storage.engine import read_session
 from itsm_tui.workflow import tickets as t
 from itsm_tui.workflow.context import Read, load_actor
-from itsm_tui.workflow.tickets import Queue, TicketDraft, title_search
+from itsm_tui.workflow.tickets import Queue, TicketDraft, queries, title_search
 from itsm_tui.workflow.tickets.lifecycle import override_priority, update_ticket
 from itsm_tui.workflow.tickets.queries import page_filter
 from tests.conftest import Desk
@@ -352,3 +352,53 @@ def test_a_rare_term_by_deadline_in_the_whole_queue_is_read_by_key_and_pages_as_
     monkeypatch.setattr(title_search, "RARE_MAX", 0)
     monkeypatch.setattr(title_search, "RARE_MAX_SORTED", 0)
     assert _paged(desk, queue="all", sort="due") == by_key
+
+
+@pytest.mark.parametrize("backwards", [False, True])
+def test_a_narrow_term_by_deadline_after_a_cursor_is_walked_a_bounded_way_or_cut(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch, backwards: bool
+) -> None:
+    """By deadline, a term in a few thousand titles, paged after a cursor: its next matches
+    are looked for in the next rows of the deadline order (about three pages' worth), and when
+    that walk ends before the range and the page are full, or the term is too rare for it,
+    the page is cut from the term's postings. Either way the pages hold what walking the
+    whole order finds, in order (the tickets without a deadline last)."""
+    numbers = []
+    for n in range(24):
+        title = f"蓝屏 {n}" if n % 3 else f"邮箱 {n}"
+        draft = TicketDraft(title=title, impact=n % 3 + 1, urgency=(n // 3) % 3 + 1)
+        numbers.append(t.create_ticket(desk.site, desk.agent1, draft).number)
+    with desk.site.engine.begin() as conn:  # two without a deadline (no SLA)
+        conn.execute(
+            text("UPDATE ticket SET resolution_due_at = NULL WHERE number IN (:a, :b)"),
+            {"a": numbers[4], "b": numbers[11]},
+        )
+    monkeypatch.setattr(title_search, "RARE_MAX", 0)  # not read by key: narrowed
+    with read_session(desk.site.engine) as session:
+        read = Read(desk.site, session, load_actor(session, desk.agent1), desk.site.clock.now())
+        assert page_filter(read, Queue.ALL, text="蓝屏", sort="due").searched is not None
+
+    walks: list[bool] = []
+    walked_page = q.walked_page
+
+    def spy(*args: object, **kw: object) -> object:
+        rows = walked_page(*args, **kw)  # type: ignore[arg-type]
+        walks.append(rows is not None)
+        return rows
+
+    def pages() -> list[str]:
+        return _paged(desk, backwards=backwards, queue="all", sort="due")
+
+    monkeypatch.setattr(q, "walked_page", spy)
+    walked = pages()
+    assert len(walked) == 16 and walked[-2:] == sorted([numbers[4], numbers[11]])
+    assert walks and all(walks)  # every page after a cursor came from the walk
+    walks.clear()
+    monkeypatch.setattr(queries, "_walk_budget", lambda *_: 2)  # less than a page of 5
+    assert pages() == walked
+    assert False in walks  # walks that ended short: those pages cut from the postings
+    walks.clear()
+    monkeypatch.setattr(queries, "_walk_budget", lambda *_: None)  # too rare to walk
+    assert pages() == walked and not walks
+    monkeypatch.setattr(title_search, "RARE_MAX_SORTED", 0)  # the whole order walked
+    assert pages() == walked

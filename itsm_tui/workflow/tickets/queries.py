@@ -169,6 +169,7 @@ def page_filter(
     in, as one filter is written so the database reads that order's index."""
     where: list[Any] = []
     narrow = False
+    narrowed = 0  # the narrowing term's postings
     breached: Any = None
     timed: Any = None  # the at-risk or breached queue's time window: walked row by row if wide
     walked: Any = None  # the same condition as no index of deadlines serves it
@@ -237,6 +238,7 @@ def page_filter(
             and all(s is not None and title_grams.is_open(s) for s in statuses),
         )
         narrow = isinstance(found, title_search.Narrowed)
+        narrowed = found.size if narrow else 0
         if isinstance(found, title_search.ByPriority):
             gram = found.gram
         # By deadline, a rare term's postings (up to RARE_MAX) are read the same way: walking
@@ -271,7 +273,7 @@ def page_filter(
             narrow,
             gram,
             searched=where[-1] if walkable else None,
-            searched_size=found.size if walkable else 0,
+            searched_size=narrowed if walkable else 0,
         )
     walk = [walked if w is timed else w for w in where if w is not q.OPEN_ONLY]
     window: list[list[Any]] | None = None

@@ -40,6 +40,8 @@ from itsm_tui.storage.tables import tickets as tickets_table
 #: (SQL text, not ``status IN (...)`` built here: that has bound parameters, and a column of
 #: literal_column's Boolean type is compared with 1 on SQLite; neither matches the index's.)
 OPEN_ONLY = cast(ColumnElement[bool], sa.text(tickets_table.OPEN_ONLY))
+#: "The ticket is finished", as ``ix_ticket_done_priority_due`` declares it (as above).
+DONE_ONLY = cast(ColumnElement[bool], sa.text(tickets_table.DONE_ONLY))
 
 # A row wider than four columns is built with SQLAlchemy's own ``select`` (``sa.select``) and
 # run with ``Session.execute``: SQLModel types its ``select`` and ``exec`` for at most four

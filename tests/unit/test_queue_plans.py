@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pytest
 
-from itsm_tui.common.domain import PRIORITY_LEVELS, TicketStatus
+from itsm_tui.common.domain import OPEN_STATUSES, PRIORITY_LEVELS, TicketStatus
 from itsm_tui.storage import ticket_queries as q
 from itsm_tui.storage.engine import read_session
 from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Staff, StaffRole, Ticket
@@ -85,6 +85,9 @@ BY_STATUS = INDEXES[Queue.OPEN, "agent"]
 #: The open queue by deadline at one priority: (status, priority, deadline, id), partial on
 #: the open statuses — a range per status, never the whole deadline range of each.
 OPEN_PRIORITY_DUE = "ix_ticket_open_priority_due"
+#: The whole queue by deadline at a finished status (resolved, closed, cancelled) and one
+#: priority: the partial index of the finished tickets, twin of OPEN_PRIORITY_DUE.
+DONE_PRIORITY_DUE = "ix_ticket_done_priority_due"
 #: A row's place in each order: for the deadline, one with a deadline and one without.
 DEADLINE = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
 CURSORS: dict[str, tuple[tuple[object, ...], ...]] = {
@@ -199,6 +202,9 @@ def test_every_page_reads_its_order_from_an_index(
                 want = BY_STATUS[kind]
             if queue is Queue.OPEN and sort == "due" and priority is not None and text is None:
                 want = OPEN_PRIORITY_DUE  # one range per status at that priority, merged
+            if queue is Queue.ALL and sort == "due" and None not in (status, priority):
+                # That status's range at that priority: the open or finished tickets' index.
+                want = OPEN_PRIORITY_DUE if status in OPEN_STATUSES else DONE_PRIORITY_DUE
             # PostgreSQL's costs, unlike SQLite's, weigh the rows: a range of one status may
             # rightly beat the queue's own index (one "new" ticket among 3,000), and so may
             # walking the whole order and filtering when nearly every row matches (closed).
@@ -227,7 +233,7 @@ def test_every_page_reads_its_order_from_an_index(
                     # queue's id-order index reads it as well as its deadline index (at
                     # one priority of the open queue, that priority's range of each status).
                     fine = {want}
-                    if order == "due" and want != OPEN_PRIORITY_DUE:
+                    if order == "due" and want not in (OPEN_PRIORITY_DUE, DONE_PRIORITY_DUE):
                         fine.add(
                             INDEXES[queue, who][0]
                             if status is None or queue is not Queue.ALL

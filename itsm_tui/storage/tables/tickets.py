@@ -14,6 +14,7 @@ from itsm_tui.common.domain import (
     TIERS,
     TITLE_MAX,
     URGENCY_LEVELS,
+    TicketStatus,
 )
 from itsm_tui.storage.tables.base import Table
 from itsm_tui.storage.tables.checks import checks_for
@@ -25,6 +26,11 @@ FLAGGED = "flagged_at IS NOT NULL"
 #: Open work only (the breached queue's index): literal values, so that SQLite can match a
 #: query's condition to it (``ticket_queries.OPEN_ONLY`` repeats it word for word).
 OPEN_ONLY = "status IN (" + ", ".join(f"'{s.value}'" for s in OPEN_STATUSES) + ")"
+#: Finished work only (resolved, closed, cancelled: ``ix_ticket_done_priority_due``), the same
+#: way (``ticket_queries.DONE_ONLY``).
+DONE_ONLY = (
+    "status IN (" + ", ".join(f"'{s.value}'" for s in TicketStatus if s not in OPEN_STATUSES) + ")"
+)
 #: A title n-gram's length (``common.ngrams.grams``: two characters).
 GRAM_MAX = 2
 
@@ -161,6 +167,20 @@ _c = Ticket.__table__.c  # type: ignore[attr-defined]
 Index("ix_ticket_assignee_by_due", _c.assignee_id, _c.status, _c.resolution_due_at, _c.id)
 Index("ix_ticket_group_by_due", _c.group_id, _c.status, _c.resolution_due_at, _c.id)
 Index("ix_ticket_by_due", _c.resolution_due_at, _c.id)  # all, by deadline
+# All with a status at one priority by deadline: that status's range of the open tickets'
+# index (ix_ticket_open_priority_due, below) or of the finished tickets' twin (walking the
+# status's deadline range for one priority read every ticket of the status due before its
+# first). Partial, so that only a query repeating its condition reads it: a full index of
+# (priority, deadline) was SQLite's choice for the breached queue at one priority, whose
+# range then held every closed ticket of the priority (1.5 s at a million).
+Index(
+    "ix_ticket_done_priority_due",
+    _c.status,
+    _c.priority,
+    _c.resolution_due_at,
+    _c.id,
+    **_where(DONE_ONLY),
+)
 Index(
     "ix_ticket_unassigned_by_due",
     _c.group_id,

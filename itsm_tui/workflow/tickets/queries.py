@@ -211,6 +211,14 @@ def page_filter(
     open_by_due = queue is Queue.OPEN and priority is not None and sort == "due" and not searching
     if open_by_due:
         where += [q.OPEN_ONLY, col(Ticket.priority) == priority]
+    elif queue is Queue.ALL and status is not None and priority is not None and sort == "due":
+        # The whole queue at one status and priority, by deadline: that status's range of the
+        # open or the finished tickets' (status, priority, deadline, id) index, whose
+        # condition is repeated word for word. (Walking the status's deadline range for one
+        # priority read every ticket of the status due before its first: 94 cancelled P1
+        # tickets meant reading every cancelled ticket, 9-11 ms of CPU at a million.)
+        where.append(q.OPEN_ONLY if title_grams.is_open(status.value) else q.DONE_ONLY)
+        where.append(col(Ticket.priority) == priority)
     elif priority is not None and sort == "due" and not (breached is not None and every_group):
         # Walk the deadline index and keep one priority (``+ 0``: no index of priority is an
         # index of deadlines, and one chosen for the priority would need the rows sorted).

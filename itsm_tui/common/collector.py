@@ -82,24 +82,36 @@ class IdleCollector:
     tips them: in the middle of a page being read or drawn (``benchmarks/queues.py
     --python-gc``). Freezing them as well is no answer: a frozen statement the caches later
     drop, if it is part of a cycle, is never reclaimed. So the console settles with
-    ``full_when_idle`` and calls :meth:`tick` every second; a full collection runs once Python
-    would have run one (:data:`RUNNING_GC_THRESHOLDS`: ten collections of generation 1 since
-    the last) and no input has come for ``quiet`` seconds and no work is under way. Its pause
-    then falls where no one sees it."""
+    ``full_when_idle`` and calls :meth:`tick` every second; a full collection runs once one
+    is due (:meth:`due`) and no input has come for ``quiet`` seconds and no work is under
+    way. Its pause then falls where no one sees it."""
 
     def __init__(self, quiet: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.quiet = quiet
         self._clock = clock
         self._last_input = clock()
+        self._full = self._older = 0
+        self.restart()
+
+    def restart(self) -> None:
+        """Count from now: the console calls this once settled, so that what start-up's own
+        collections owed is not due at the first idle second (that full collection would end
+        the window in which what survives is frozen, ``_freeze_while_warming``)."""
+        self._full, self._older = _collections()
 
     def input_seen(self) -> None:
         """A key or a click came: the operator is waiting for what it does."""
         self._last_input = self._clock()
 
-    @staticmethod
-    def due() -> bool:
-        """Whether Python's own thresholds would have run a full collection by now."""
-        return gc.get_count()[2] >= RUNNING_GC_THRESHOLDS[2]
+    def due(self) -> bool:
+        """Whether ten collections of generation 1 have run since the last full one (or since
+        :meth:`restart`): the count at which Python's own thresholds weigh a full collection.
+        (Python also waits until the long-lived objects have grown by a quarter; this does
+        not, so a busy console collects somewhat more often than Python would, while idle.)"""
+        full, older = _collections()
+        if full != self._full:  # a full collection ran since: count from it
+            self._full, self._older = full, older
+        return older - self._older >= RUNNING_GC_THRESHOLDS[2]
 
     def tick(self, *, busy: bool = False) -> bool:
         """Run a due full collection if the console is idle (``busy``: work is under way, such
@@ -108,3 +120,9 @@ class IdleCollector:
             return False
         gc.collect()
         return True
+
+
+def _collections() -> tuple[int, int]:
+    """How many full collections, and collections of generation 1, have run so far."""
+    stats = gc.get_stats()
+    return stats[2]["collections"], stats[1]["collections"]

@@ -355,6 +355,7 @@ class ItsmApp(ReportsFailures, App[None]):
         # What warm-up loaded lives as long as the console (see launch); full collections
         # wait for the operator to pause (_collect_when_idle).
         settle_collector(full_when_idle=True)
+        self._idle.restart()
 
     def action_dashboard(self) -> None:
         self._leaving_input(self.screen_stack[1:], _("Leave it?"), self._to_dashboard)

@@ -454,12 +454,17 @@ def walked_page(
             .where(tested)
             .order_by(*ordering)
             .limit(limit - len(ids))
+            .subquery("found")
         )
-        ids += conn.execute(found, params).scalars().all()
-        if len(ids) < limit:
-            size = sa.select(func.count()).select_from(walked)
-            if conn.execute(size, params).scalar_one() >= budget:
-                return None  # the walk ended before the range did
+        # The matches and how many rows the walk read, in one statement: one snapshot on
+        # PostgreSQL, whose READ COMMITTED gives each statement its own (a commit between
+        # two could shorten the range and pass a walk cut at ``budget`` for a whole one).
+        size = sa.select(func.count().label("walked")).select_from(walked).subquery("size")
+        both = sa.select(size.c.walked, found.c.id).select_from(size.outerjoin(found, true()))
+        read = conn.execute(both, params).all()
+        ids += [r.id for r in read if r.id is not None]
+        if len(ids) < limit and read[0].walked >= budget:
+            return None  # the walk ended before the range did
     if not ids:
         return []
     rows = conn.execute(_rows_by_id(), {"ids": ids}).all()

@@ -10,9 +10,10 @@ first matches can be far along it (94 cancelled P1 tickets meant reading every c
 ticket, 9-11 ms of CPU at a million tickets, more the more tickets there are).
 ``ix_ticket_done_priority_due`` (status, priority, resolution_due_at, id), partial over the
 finished statuses, holds such a page as one range, as ``ix_ticket_open_priority_due`` (0023)
-does for an open status. Partial, so that only a query that repeats its condition reads it:
-a full (priority, deadline) index was SQLite's choice for the breached queue at one priority,
-whose range held every closed ticket of that priority (1.5 s at a million).
+does for an open status. Partial, so that SQLite reads it only for a query that repeats its
+condition (PostgreSQL also for one naming a finished status): a full (priority, deadline)
+index was SQLite's choice for the breached queue at one priority, whose range held every
+closed ticket of that priority (1.5 s at a million).
 """
 
 from collections.abc import Sequence

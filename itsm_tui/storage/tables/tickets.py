@@ -170,9 +170,10 @@ Index("ix_ticket_by_due", _c.resolution_due_at, _c.id)  # all, by deadline
 # All with a status at one priority by deadline: that status's range of the open tickets'
 # index (ix_ticket_open_priority_due, below) or of the finished tickets' twin (walking the
 # status's deadline range for one priority read every ticket of the status due before its
-# first). Partial, so that only a query repeating its condition reads it: a full index of
-# (priority, deadline) was SQLite's choice for the breached queue at one priority, whose
-# range then held every closed ticket of the priority (1.5 s at a million).
+# first). Partial, so that SQLite reads it only for a query that repeats its condition: a full
+# index of (priority, deadline) was SQLite's choice for the breached queue at one priority,
+# whose range then held every closed ticket of the priority (1.5 s at a million).
+# (PostgreSQL can also read it for a query naming one finished status.)
 Index(
     "ix_ticket_done_priority_due",
     _c.status,

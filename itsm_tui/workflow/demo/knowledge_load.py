@@ -98,9 +98,7 @@ def load_knowledge(tx: Tx, catalog: Catalog, people: People, seed: int) -> Knowl
     table = core_table(KbArticle)
     session.execute(insert(table), articles)
     ids = dict(
-        session.execute(select(table.c.number, table.c.id).where(table.c.number.in_(numbers)))
-        .tuples()
-        .all()
+        session.execute(select(table.c.number, table.c.id).where(table.c.number.in_(numbers))).all()
     )
     revisions_rows: list[dict[str, Any]] = []
     tags_rows: list[dict[str, Any]] = []

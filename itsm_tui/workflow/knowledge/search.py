@@ -106,9 +106,7 @@ def index_many(
     doc_ids = dict(
         session.execute(
             select(_DOC.c.ref_id, _DOC.c.id).where(_DOC.c.kind == kind, _DOC.c.ref_id.in_(refs))
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     rows = [
         {"gram": gram, "doc_id": doc_ids[ref]}

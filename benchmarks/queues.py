@@ -51,6 +51,7 @@ from sqlalchemy import create_engine, event, text
 from sqlmodel import Session, col, select
 
 from benchmarks.bench_site import build
+from benchmarks.gc_pauses import LIMIT_MS, Pauses
 from benchmarks.scratch import scratch_database
 from itsm_tui.common.clock import FrozenClock
 from itsm_tui.common.domain import PRIORITY_LEVELS, Role, TicketStatus
@@ -313,31 +314,15 @@ def show(r: Result) -> None:
     )
 
 
-class Pauses:
-    """The collector's pauses (``gc.callbacks``): while pages are read, and those the console
-    runs when idle (``idle`` set meanwhile)."""
-
-    def __init__(self) -> None:
-        self.times: list[float] = []
-        self.idle_times: list[float] = []
-        self.idle = False
-        self._start = 0.0
-
-    def __call__(self, phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            self._start = time.perf_counter()
-        else:
-            ms = (time.perf_counter() - self._start) * 1000
-            (self.idle_times if self.idle else self.times).append(ms)
-
-    def summary(self) -> str:
-        over = [t for t in self.times if t > 10]
-        longest = max(self.times, default=0.0)
-        idle = max(self.idle_times, default=0.0)
-        return (
-            f"{len(self.times)} collections while reading, longest {longest:.1f} ms, "
-            f"{len(over)} over 10 ms; {len(self.idle_times)} when idle, longest {idle:.1f} ms"
-        )
+def pause_summary(pauses: Pauses) -> str:
+    """The collector's pauses while pages were read, and those run when idle, in a line."""
+    reading = [ms for _, ms, _ in pauses.samples]
+    over = sum(1 for ms in reading if ms > LIMIT_MS)
+    return (
+        f"{len(reading)} collections while reading, longest {max(reading, default=0.0):.1f} ms, "
+        f"{over} over {LIMIT_MS:g} ms; {len(pauses.idle)} when idle, longest "
+        f"{max(pauses.idle, default=0.0):.1f} ms"
+    )
 
 
 def run(
@@ -378,9 +363,9 @@ def run(
         results.append(result)
         show(result)
         if idle is not None:
-            pauses.idle = True
+            pauses.in_idle = True
             idle.tick()
-            pauses.idle = False
+            pauses.in_idle = False
     if not results:
         print("no combination matches --only")
         return
@@ -396,7 +381,7 @@ def run(
     )
     gc.callbacks.remove(pauses)
     how = "Python's thresholds" if python_gc else "as the console's, full ones when idle"
-    print(f"collector ({how}): {pauses.summary()}")
+    print(f"collector ({how}): {pause_summary(pauses)}")
     prio = [r.first_p50 for r in results if r.case.sort == "priority"]
     if prio:
         print(f"priority-sorted first pages: median of p50s {statistics.median(prio):.2f} ms")

@@ -90,8 +90,7 @@ class IdleCollector:
         self.quiet = quiet
         self._clock = clock
         self._last_input = clock()
-        self._full = self._older = 0
-        self.restart()
+        self._full, self._older = _collections()  # counted from here (restart)
 
     def restart(self) -> None:
         """Count from now: the console calls this once settled, so that what start-up's own

@@ -305,10 +305,7 @@ def candidate_page(
     conn = session.connection()
     stmt = candidate_ids(where, after=cursor, limit=limit, sort=sort, backwards=backwards)
     ids = conn.execute(stmt).scalars().all()
-    if not ids:
-        return []
-    rows = conn.execute(_rows_by_id(), {"ids": ids}).all()
-    return sorted(map(TicketRow.of, rows), key=_sort_key(sort))
+    return _rows_in_order(conn, ids, sort)
 
 
 def candidate_ids(
@@ -389,13 +386,7 @@ def queue_page(
             # again would be a new statement, which costs what the memo saves.)
             stmt = part.limit(limit - len(ids)) if ids else part
             ids += conn.execute(stmt, params).scalars().all()
-    if not ids:
-        return []
-    rows = conn.execute(_rows_by_id(), {"ids": ids}).all()
-    # The page's own order, put back on its ≤ limit rows here rather than by an ORDER BY
-    # (the database would sort them in a temporary B-tree: cheap, but it hides in the plan
-    # the one sort that matters, the one the page's ids must never need).
-    return sorted(map(TicketRow.of, rows), key=_sort_key(sort))
+    return _rows_in_order(conn, ids, sort)
 
 
 _NEWEST_ID = sa.select(func.max(col(Ticket.id)))
@@ -436,23 +427,30 @@ def walked_page(
     if after is not None and cursor is None:
         return []
     conn = session.connection()
-    dialect = conn.dialect.name
     order = _reversed(sort) if backwards else SORTS[sort]
-    keys = [col(Ticket.id), *(getattr(Ticket, n) for n, _ in order[:-1])]
     params = cursor_params(cursor)
     table = Ticket.__table__  # type: ignore[attr-defined]
     ids: list[int] = []
-    for part, by in _keyset(order, cursor, nulls):
+    # Each part of the page's ranges (page_ids, cut at ``budget`` rows instead of the page),
+    # its matches taken in the page's whole order (within a part it is the part's own).
+    for ranges in page_ids(
+        where,
+        each=each,
+        after=cursor,
+        limit=budget,
+        sort=sort,
+        backwards=backwards,
+        dialect=conn.dialect.name,
+        nulls=nulls,
+    ):
         if len(ids) >= limit:
             break
-        arms = [and_(true(), *where, *alt, *part) for alt in each]
-        walked = _merged(arms, keys, by, budget, dialect).subquery("walked")
-        ordering = [walked.c[n].asc() if a else walked.c[n].desc() for n, a in by]
+        walked = ranges.subquery("walked")
         found = (
             sa.select(walked.c.id)
             .select_from(walked.join(table, table.c.id == walked.c.id))
             .where(tested)
-            .order_by(*ordering)
+            .order_by(*(walked.c[n].asc() if a else walked.c[n].desc() for n, a in order))
             .limit(limit - len(ids))
             .subquery("found")
         )
@@ -465,10 +463,7 @@ def walked_page(
         ids += [r.id for r in read if r.id is not None]
         if len(ids) < limit and read[0].walked >= budget:
             return None  # the walk ended before the range did
-    if not ids:
-        return []
-    rows = conn.execute(_rows_by_id(), {"ids": ids}).all()
-    return sorted(map(TicketRow.of, rows), key=_sort_key(sort))
+    return _rows_in_order(conn, ids, sort)
 
 
 def posting_page(
@@ -534,10 +529,7 @@ def posting_page(
             .limit(limit - len(ids))
         )
         ids += conn.execute(stmt).scalars().all()
-    if not ids:
-        return []
-    rows = conn.execute(_rows_by_id(), {"ids": ids}).all()
-    return sorted(map(TicketRow.of, rows), key=_sort_key("priority"))
+    return _rows_in_order(conn, ids, "priority")
 
 
 def count_up_to(
@@ -615,10 +607,7 @@ def window_page(
     else:
         ranked = ranked[-limit:] if backwards else ranked[:limit]
     ids = [r[0] for r in ranked]
-    if not ids:
-        return []
-    rows = conn.execute(_rows_by_id(), {"ids": ids}).all()
-    return sorted(map(TicketRow.of, rows), key=_sort_key(sort))
+    return _rows_in_order(conn, ids, sort)
 
 
 def window_ids(
@@ -654,6 +643,17 @@ def _ranker(order: Order) -> Any:
         return tuple(out)
 
     return rank
+
+
+def _rows_in_order(conn: sa.Connection, ids: Sequence[int], sort: str) -> list[TicketRow]:
+    """The rows of a page's ``ids``, in the page's ``sort`` order. The order is put back on
+    its ≤ limit rows here rather than by an ORDER BY (the database would sort them in a
+    temporary B-tree: cheap, but it hides in the plan the one sort that matters, the one the
+    page's ids must never need)."""
+    if not ids:
+        return []
+    rows = conn.execute(_rows_by_id(), {"ids": ids}).all()
+    return sorted(map(TicketRow.of, rows), key=_sort_key(sort))
 
 
 @functools.cache

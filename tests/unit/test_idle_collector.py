@@ -90,21 +90,6 @@ def test_a_busy_console_makes_no_full_collection_and_an_idle_one_makes_the_due_o
     assert not idle.tick()
 
 
-def test_the_scheduler_settles_with_pythons_full_collections() -> None:
-    """A process nobody watches (the scheduler) keeps Python's thresholds for the oldest
-    generation: it has no idle moments to wait for."""
-    before = gc.get_threshold()
-    try:
-        collector.settle_collector()
-        assert gc.get_threshold() == collector.RUNNING_GC_THRESHOLDS
-        assert collector.RUNNING_GC_THRESHOLDS[2] < collector.IDLE_GC_THRESHOLDS[2]
-    finally:
-        if collector._freeze_while_warming in gc.callbacks:
-            gc.callbacks.remove(collector._freeze_while_warming)
-        gc.set_threshold(*before)
-        gc.enable()
-
-
 def test_what_start_up_owed_is_not_due_once_the_console_settles(settled: None) -> None:
     """Start-up's own collections owe no full one: counted from the settling (restart), the
     first idle second collects nothing (it would end the window that freezes what the first

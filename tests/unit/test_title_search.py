@@ -377,7 +377,7 @@ def test_a_narrow_term_by_deadline_after_a_cursor_is_walked_a_bounded_way_or_cut
     monkeypatch.setattr(title_search, "RARE_MAX", 0)  # not read by key: narrowed
     with read_session(desk.site.engine) as session:
         read = Read(desk.site, session, load_actor(session, desk.agent1), desk.site.clock.now())
-        assert page_filter(read, Queue.ALL, text="蓝屏", sort="due").searched is not None
+        assert page_filter(read, Queue.ALL, text="蓝屏", sort="due").walked_search is not None
 
     walks: list[bool] = []
     walked_page = q.walked_page

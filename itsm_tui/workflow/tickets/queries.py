@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from itsm_tui.common.domain import OPEN_STATUSES, PRIORITY_LEVELS, TicketStatus
 from itsm_tui.common.errors import Invalid
-from itsm_tui.common.ticket_rows import ContactRow, HistoryEntry, NoteRow
+from itsm_tui.common.ticket_rows import ContactRow, HistoryEntry, NoteRow, TicketRow
 from itsm_tui.storage import ticket_queries as q
 from itsm_tui.storage import title_grams
 from itsm_tui.storage.tables import AssignmentGroup, GroupMember, Ticket
@@ -28,9 +28,9 @@ MAX_PAGE = 500
 #: many tickets (``ticket_queries.window_page``), and walked in the page's order when it is
 #: wider: then one ticket in (open tickets / this) is in it, and a page fills soon.
 WINDOW_MAX = 2_000
-#: The most rows of a queue's order a narrow search's page after a cursor walks before it is
-#: cut from the term's postings instead (``ticket_queries.walked_page``, ``_walk_budget``):
-#: a few milliseconds of index entries.
+#: The most rows of a queue's order a narrow search's page walks before it is read from the
+#: term's postings instead (``ticket_queries.walked_page``, ``_walk_budget``): a few
+#: milliseconds of index entries.
 WALK_BUDGET = 10_000
 
 
@@ -146,16 +146,12 @@ class PageFilter:
     #: queue's alternatives are then tested on each candidate's row (``where``), and ``each``
     #: is one empty alternative: the candidates are read once, by key.
     cut: bool = False
-    #: A narrow search's own condition, apart from the queue's (``where`` holds both): a page
-    #: is first looked for in a bounded walk of the queue's ranges, with ``searched_literal``
-    #: tested on each row (``ticket_queries.walked_page``), before the cut.
-    searched: Any = None
-    #: The search's match itself (``title_search.Narrowed.literal``): tested on a walked row,
-    #: the postings' candidates add nothing but a read of every posting (PostgreSQL hashed
-    #: all 9,967 of VPN's for each page: 11 ms).
-    searched_literal: Any = None
-    #: How many tickets ``searched``'s postings hold (``title_search.Narrowed.size``).
-    searched_size: int = 0
+    #: A narrow search whose pages are first looked for in a bounded walk of the queue's
+    #: ranges (``ticket_queries.walked_page``), before its postings are read: ``where``
+    #: holds its ``condition``; its ``literal`` alone is tested on each walked row (the
+    #: postings' candidates would add nothing but a read of every posting: PostgreSQL hashed
+    #: all 9,967 of VPN's for each page, 11 ms); its ``size`` sets the walk's budget.
+    walked_search: title_search.Narrowed | None = None
 
 
 def page_filter(
@@ -173,8 +169,7 @@ def page_filter(
     in, as one filter is written so the database reads that order's index."""
     where: list[Any] = []
     narrow = False
-    narrowed = 0  # the narrowing term's postings
-    narrowed_literal: Any = None  # and its match itself
+    narrowed: title_search.Narrowed | None = None  # a narrow search term
     breached: Any = None
     timed: Any = None  # the at-risk or breached queue's time window: walked row by row if wide
     walked: Any = None  # the same condition as no index of deadlines serves it
@@ -222,7 +217,7 @@ def page_filter(
         # condition is repeated word for word. (Walking the status's deadline range for one
         # priority read every ticket of the status due before its first: 94 cancelled P1
         # tickets meant reading every cancelled ticket, 9-11 ms of CPU at a million.)
-        where.append(q.OPEN_ONLY if title_grams.is_open(status.value) else q.DONE_ONLY)
+        where.append(q.OPEN_ONLY if status in OPEN_STATUSES else q.DONE_ONLY)
         where.append(col(Ticket.priority) == priority)
     elif priority is not None and sort == "due" and not (breached is not None and every_group):
         # Walk the deadline index and keep one priority (``+ 0``: no index of priority is an
@@ -250,9 +245,8 @@ def page_filter(
             open_only=bool(statuses)
             and all(s is not None and title_grams.is_open(s) for s in statuses),
         )
-        narrow = isinstance(found, title_search.Narrowed)
-        narrowed = found.size if narrow else 0
-        narrowed_literal = found.literal if narrow else None
+        narrowed = found if isinstance(found, title_search.Narrowed) else None
+        narrow = narrowed is not None
         if isinstance(found, title_search.ByPriority):
             gram = found.gram
         # By deadline, a rare term's postings (up to RARE_MAX) are read the same way: walking
@@ -278,18 +272,9 @@ def page_filter(
             return PageFilter(cut, [[]] if each else [], cut=True)
         where.append(getattr(found, "condition", found))
     if timed is None:
-        # The bounded walk after a cursor (list_tickets): by deadline, with no filter but the
-        # term, when the term's titles are dense enough to fill a page early in the walk.
+        # The bounded walk (list_tickets): by deadline, with no filter but the term.
         walkable = narrow and sort == "due" and priority is None and each == [[]]
-        return PageFilter(
-            where,
-            each,
-            narrow,
-            gram,
-            searched=where[-1] if walkable else None,
-            searched_literal=narrowed_literal if walkable else None,
-            searched_size=narrowed if walkable else 0,
-        )
+        return PageFilter(where, each, narrow, gram, walked_search=narrowed if walkable else None)
     walk = [walked if w is timed else w for w in where if w is not q.OPEN_ONLY]
     window: list[list[Any]] | None = None
     # The breached window across every group: each status and priority's range of the index
@@ -381,34 +366,29 @@ def list_tickets(
     # A rare term's first page (and last) comes straight from its postings in SQL; a page
     # after a cursor is cut from them (see ``title_search.Narrowed``).
     cursor = after is not None or bool(before)
+    mark = before or None if before is not None else after  # the row the page follows or precedes
     if page.gram is not None and queue not in (Queue.AT_RISK, Queue.BREACHED):
         posted = q.posting_page(
             read.session,
             page.gram,
             page.where,
             each=page.each,
-            after=before or None if before is not None else after,
+            after=mark,
             limit=limit,
             backwards=before is not None,
             priority=priority,
         )
-        more = before is None and len(posted) == limit
-        return TicketPage(
-            posted, posted[-1].id if more else None, read.now, page_progress(read, posted)
-        )
+        return _page_of(read, posted, limit, before)
     if page.cut:  # a term's open postings: the database sorts those few, one page out
         found = q.candidate_page(
             read.session,
             page.where,
-            after=before or None if before is not None else after,
+            after=mark,
             limit=limit,
             sort=sort,
             backwards=before is not None,
         )
-        more = before is None and len(found) == limit
-        return TicketPage(
-            found, found[-1].id if more else None, read.now, page_progress(read, found)
-        )
+        return _page_of(read, found, limit, before)
     # A time window is cut when narrow (its plan need not be in the page's order: on few rows
     # PostgreSQL rightly sorts), and walked when wide: breached by deadline is then the front
     # of the deadline ranges, and in the other orders walked with ``walk``.
@@ -417,36 +397,33 @@ def list_tickets(
     # would carry up to WINDOW_MAX rows to Python for 50 (12 ms of CPU at 1,773 breached).
     in_order = sort == "due" and priority is None and not text
     timed = queue in (Queue.AT_RISK, Queue.BREACHED) and not in_order
-    budget = _walk_budget(read, page, limit)
-    if budget is not None:
+    budget = _walk_budget(read, page.walked_search, limit)
+    if page.walked_search is not None and budget is not None:
         # A term in up to RARE_MAX_SORTED titles: its next matches are usually among the next
         # few thousand tickets of the order (5 % of titles: 1,000 rows for 50), where cutting
         # a page after a cursor from all its postings read them all (~10,000 at 200,000
         # tickets on PostgreSQL: 69 ms), and the first page tested each row against them. The
         # walk is bounded, so a term whose titles lie elsewhere in the order falls through.
-        rows = q.walked_page(
+        walked = q.walked_page(
             read.session,
-            [w for w in page.where if w is not page.searched],
-            page.searched_literal,
+            [w for w in page.where if w is not page.walked_search.condition],
+            page.walked_search.literal,
             each=page.each,
-            after=before or None if before is not None else after,
+            after=mark,
             limit=limit,
             sort=sort,
             budget=budget,
             backwards=before is not None,
             nulls=page.nulls,
         )
-        if rows is not None:
-            more = before is None and len(rows) == limit
-            return TicketPage(
-                rows, rows[-1].id if more else None, read.now, page_progress(read, rows)
-            )
+        if walked is not None:
+            return _page_of(read, walked, limit, before)
     if (page.narrow and cursor) or timed:
         rows = q.window_page(
             read.session,
             page.where,
             each=page.window or page.each,
-            after=before or None if before is not None else after,
+            after=mark,
             limit=limit,
             sort=sort,
             cap=title_search.RARE_MAX_SORTED if page.narrow else WINDOW_MAX,
@@ -454,10 +431,7 @@ def list_tickets(
             count_first=not text,  # a title is matched on the table's rows: read them once
         )
         if rows is not None:
-            more = before is None and len(rows) == limit
-            return TicketPage(
-                rows, rows[-1].id if more else None, read.now, page_progress(read, rows)
-            )
+            return _page_of(read, rows, limit, before)
     if page.walk is not None and sort != "due":
         page = replace(page, where=page.walk)
     if before is not None:
@@ -471,21 +445,28 @@ def list_tickets(
             backwards=True,
             nulls=page.nulls,
         )
-        return TicketPage(rows, None, read.now, page_progress(read, rows))
+        return _page_of(read, rows, limit, before)
     return _page(read, page, after=after, limit=limit, sort=sort)
 
 
-def _walk_budget(read: Read, page: PageFilter, limit: int) -> int | None:
-    """How many rows of the order a narrow search's page after a cursor walks (None: not
-    walked): three times what a page takes on average (the tickets over the term's postings,
-    times the page), when that is at most :data:`WALK_BUDGET`. A rarer term would pass its
-    budget more often than not, and the cut is the shorter way for it."""
-    if page.searched is None:
+def _page_of(read: Read, rows: list[TicketRow], limit: int, before: int | None) -> TicketPage:
+    """The page of ``rows``: read forwards, a full page may have rows after it (its last is
+    the next page's mark); read backwards (``before``), the rows after it are those shown."""
+    more = before is None and len(rows) == limit
+    return TicketPage(rows, rows[-1].id if more else None, read.now, page_progress(read, rows))
+
+
+def _walk_budget(read: Read, search: title_search.Narrowed | None, limit: int) -> int | None:
+    """How many rows of the order a narrow search's page walks (None: not walked): three
+    times what a page takes on average (the tickets over the term's postings, times the
+    page), when that is at most :data:`WALK_BUDGET`. A rarer term would pass its budget more
+    often than not, and its postings are the shorter way."""
+    if search is None or not search.size:
         return None
     tickets = q.newest_id(read.session)
-    if not page.searched_size or tickets is None:
+    if tickets is None:
         return None
-    budget = 3 * limit * tickets // page.searched_size
+    budget = 3 * limit * tickets // search.size
     return budget if budget <= WALK_BUDGET else None
 
 
@@ -507,5 +488,4 @@ def _page(read: Read, page: PageFilter, *, after: int | None, limit: int, sort: 
         sort=sort,
         nulls=page.nulls,
     )
-    next_after = rows[-1].id if len(rows) == limit else None
-    return TicketPage(rows, next_after, read.now, page_progress(read, rows))
+    return _page_of(read, rows, limit, None)
